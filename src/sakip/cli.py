@@ -1,0 +1,375 @@
+"""The ``sakip`` command line (Typer + Rich): an adapter around the domain core.
+
+Every command takes ``--json`` for machine-readable output. Bad input exits with
+code 2 and a one-line message on standard error (a dataset with several errors
+lists them, one per line, after that line).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sakip.dataset import DatasetError, load, load_seeds
+from sakip.dataset.survey_file import read_survey_file
+from sakip.domain.errors import DomainError
+from sakip.domain.measurement import CapPolicy, LowerFormula, Method, Polarity, Range, Target, achievement, assess
+from sakip.domain.numbers import NumberFormat, format_number, parse_number
+from sakip.domain.office import Office
+from sakip.domain.review import Severity
+from sakip.domain.scales import SCALE_PRESETS, get_ordinal_scale, get_scale
+from sakip.domain.scorecard import Scorecard, build_scorecard
+from sakip.domain.survey import INSTRUMENTS, from_responses, get_instrument
+from sakip.reports.scorecard import (
+    EFFICIENCY_TEXT,
+    NOT_MEASURED_TEXT,
+    achievement_dict,
+    scorecard_dict,
+    show_achievement,
+    show_number,
+    show_percent,
+    show_target,
+)
+
+app = typer.Typer(
+    name="sakip",
+    help="Sakip — akuntabilitas kinerja instansi pemerintah (SAKIP): rencana, perjanjian, pengukuran, laporan, reviu.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+_COLOURS = {"green": "green", "lime": "bright_green", "yellow": "yellow", "orange": "dark_orange", "red": "red"}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def fail(message: str, details: list[str] | None = None) -> NoReturn:
+    """Bad input: one line on stderr (details after it), exit code 2."""
+    err = Console(stderr=True, highlight=False)
+    err.print(f"sakip: error: {message}", markup=False)
+    for d in details or []:
+        err.print(f"  {d}", markup=False)
+    raise typer.Exit(2)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _load(path: Path) -> Office:
+    if not path.exists():
+        fail(f"{path}: file not found")
+    try:
+        return load(path)
+    except DatasetError as exc:
+        n = len(exc.issues)
+        fail(f"{path}: {n} error{'s' if n != 1 else ''} in the dataset", [str(i) for i in exc.issues])
+    except DomainError as exc:
+        fail(f"{path}: {exc}")
+
+
+def _styled(text: str, color: str | None) -> Text:
+    return Text(text, style=_COLOURS.get(color or "", ""))
+
+
+def print_scorecard(sc: Scorecard, console: Console) -> None:
+    o = sc.office
+    title = f"{o.name}" + (f", {o.regency}" if o.regency else "") + f" — tahun {sc.year}"
+    console.rule(Text(title, style="bold"))
+    console.print(
+        f"Skala: {sc.scale.name} ({sc.scale.code}); batas capaian: "
+        f"{'tanpa batas' if o.settings.cap is CapPolicy.NONE else o.settings.cap.value + ' %'}",
+        markup=False,
+    )
+    t = Table(title="Capaian indikator kinerja", show_lines=False, expand=False)
+    for col, just in (("ID", "left"), ("Indikator", "left"), ("Satuan", "left"), ("Target", "right"),
+                      ("Realisasi", "right"), ("Capaian", "right"), ("Kategori", "left")):
+        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    for s in sc.indicators:
+        t.add_row(
+            s.indicator.id,
+            s.indicator.name + (" (IKU)" if s.indicator.iku else ""),
+            s.indicator.unit,
+            show_target(s.target),
+            show_number(s.realisation) if s.realisation is not None else NOT_MEASURED_TEXT,
+            show_achievement(s.achievement),
+            _styled(s.category or "-", s.color),
+        )
+    console.print(t)
+    ot = Table(title="Capaian sasaran dan tujuan")
+    for col in ("Tingkat", "ID", "Uraian", "Capaian", "Kategori", "Indikator diukur / belum"):
+        ot.add_column(col, overflow="fold")
+    for label, items in (("Sasaran", sc.objectives), ("Tujuan", sc.goals)):
+        for a in items:
+            ot.add_row(
+                label, a.id, a.text,
+                show_percent(a.aggregate.value) if a.aggregate.value is not None else NOT_MEASURED_TEXT,
+                _styled(a.category or "-", a.color),
+                f"{a.aggregate.measured} / {a.aggregate.not_measured + a.aggregate.undefined}",
+            )
+    a = sc.office_score
+    ot.add_row("Perangkat Daerah", a.id, "rata-rata indikator PK",
+               show_percent(a.aggregate.value) if a.aggregate.value is not None else NOT_MEASURED_TEXT,
+               _styled(a.category or "-", a.color), f"{a.aggregate.measured} / {a.aggregate.not_measured + a.aggregate.undefined}")
+    console.print(ot)
+    if sc.budget is not None:
+        b = sc.budget
+        bt = Table(title="Realisasi anggaran")
+        for col, just in (("Kode", "left"), ("Uraian", "left"), ("Pagu (Rp)", "right"), ("Realisasi (Rp)", "right"),
+                          ("Penyerapan", "right"), ("Sisa (Rp)", "right")):
+            bt.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+        for cls, am in b.classes.items():
+            bt.add_row(cls.value.upper(), cls.label, format_number(am.allocation), show_number(am.realisation),
+                       show_percent(am.absorption), show_number(am.remaining))
+        if b.total is not None:
+            bt.add_row("", Text("Total", style="bold"), format_number(b.total.allocation), show_number(b.total.realisation, 2),
+                       show_percent(b.total.absorption), show_number(b.total.remaining, 2))
+        for ls in b.lines:
+            bt.add_row(ls.line.code, "  " * ls.depth + ls.line.name, format_number(ls.amounts.allocation),
+                       show_number(ls.amounts.realisation, 2), show_percent(ls.amounts.absorption),
+                       show_number(ls.amounts.remaining, 2))
+        if b.lines_total is not None:
+            lt = b.lines_total
+            bt.add_row("", Text("Jumlah rincian", style="bold"), format_number(lt.allocation), show_number(lt.realisation, 2),
+                       show_percent(lt.absorption), show_number(lt.remaining, 2))
+        console.print(bt)
+        for oid, e in b.efficiency.items():
+            console.print(
+                f"Efisiensi sasaran {oid}: capaian {show_percent(e.achievement)}, penyerapan {show_percent(e.absorption)} — "
+                f"{EFFICIENCY_TEXT[e.verdict]}",
+                markup=False,
+            )
+    if sc.survey is not None:
+        r = sc.survey.result
+        console.print(
+            f"SKM ({r.instrument.name}): IKM {format_number(r.index)} — {r.grade} "
+            f"[PermenPAN-RB 14/2017: {r.grade_2017}; KepmenPAN 25/2004: {r.grade_2004}]"
+            + (f"; {r.respondents} responden" if r.respondents else ""),
+            markup=False,
+        )
+        if r.weakest:
+            console.print(
+                "Unsur di bawah rata-rata: " + "; ".join(f"{e.name} {format_number(e.score)}" for e in r.weakest),
+                markup=False,
+            )
+    if sc.findings:
+        ft = Table(title="Angka tercetak yang berbeda dari hasil perhitungan (tercetak → benar)")
+        for col in ("Tingkat", "Letak", "Angka", "Tercetak", "Benar", "Keterangan"):
+            ft.add_column(col, overflow="fold")
+        for f in sc.findings:
+            ft.add_row(
+                _styled(f.severity.value, "red" if f.severity is Severity.MAJOR else "yellow"),
+                f.where,
+                f.what,
+                _show_value(f.printed),
+                _show_value(f.correct),
+                f.explanation,
+            )
+        console.print(ft)
+    else:
+        console.print("Tidak ada angka tercetak yang berbeda dari hasil perhitungan.")
+    for m in sc.messages:
+        console.print(f"Catatan: {m}", markup=False)
+    console.print()
+
+
+def _show_value(v: Decimal | str | None) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, Decimal):
+        return format_number(v, max(2, -int(v.as_tuple().exponent)) if isinstance(v.as_tuple().exponent, int) else 2)
+    return v
+
+
+@app.command()
+def demo(as_json: JsonOpt = False) -> None:
+    """Load the three seed offices and print their scorecards, with printed vs correct figures."""
+    try:
+        offices = load_seeds()
+        cards = [build_scorecard(o) for o in offices]
+    except (DatasetError, DomainError) as exc:  # a broken package, not user input
+        fail(str(exc).splitlines()[0])
+    if as_json:
+        _emit_json([scorecard_dict(c) for c in cards])
+        return
+    console = _console()
+    console.print("Sakip — demo dengan tiga kantor kecamatan dari laporan nyata", style="bold")
+    for c in cards:
+        print_scorecard(c, console)
+
+
+@app.command()
+def scorecard(
+    file: Annotated[Path, typer.Argument(help="Office dataset (.yaml, .yml or .json).")],
+    year: Annotated[int | None, typer.Option(help="Year (default: the latest reported year).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the scorecard of any office dataset file."""
+    office = _load(file)
+    try:
+        sc = build_scorecard(office, year)
+    except DomainError as exc:
+        fail(str(exc))
+    if year is not None and year not in office.years:
+        fail(f"{file}: no data for year {year}")
+    if as_json:
+        _emit_json(scorecard_dict(sc))
+    else:
+        print_scorecard(sc, _console())
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Office dataset (.yaml, .yml or .json).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a dataset against the format; list every error with its path."""
+    office = _load(file)
+    if as_json:
+        _emit_json({"valid": True, "office": office.code, "years": sorted(office.years)})
+    else:
+        _console().print(f"{file}: valid ({office.name}, years {', '.join(map(str, sorted(office.years)))})", markup=False)
+
+
+def _number(text: str, what: str, fmt: NumberFormat | None) -> Decimal:
+    try:
+        return parse_number(text, fmt, field=what)
+    except DomainError as exc:
+        fail(str(exc))
+
+
+@app.command("achievement")
+def achievement_cmd(
+    target: Annotated[str, typer.Option(help="Target: a number (79,95 / 79.95), a grade (BB) or a range low..high.")],
+    realization: Annotated[str, typer.Option(help="Realisation, in the indicator's unit.")],
+    polarity: Annotated[Polarity, typer.Option(help="Direction of the indicator.")] = Polarity.HIGHER_IS_BETTER,
+    scale: Annotated[str, typer.Option(help=f"Predicate scale: {', '.join(SCALE_PRESETS)}.")] = "lkjip-4",
+    cap: Annotated[CapPolicy, typer.Option(help="Cap policy.")] = CapPolicy.NONE,
+    lower_formula: Annotated[LowerFormula, typer.Option(help="Lower-is-better formula.")] = LowerFormula.MIRROR,
+    baseline: Annotated[str | None, typer.Option(help="Baseline for progress-from-baseline.")] = None,
+    ordinal: Annotated[str, typer.Option(help="Ordinal scale for qualitative: akip, audit-opinion.")] = "akip",
+    number_format: Annotated[
+        NumberFormat | None, typer.Option("--number-format", help="id (79,95) or en (79.95); default: refuse ambiguity.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compute one achievement and its predicate."""
+    try:
+        sc = get_scale(scale)
+        t: Target
+        r: Decimal | str
+        if polarity is Polarity.QUALITATIVE:
+            t, r = target.strip(), realization.strip()
+        elif polarity is Polarity.IN_RANGE:
+            if ".." not in target:
+                fail("an in-range target is written low..high, e.g. 2..4")
+            lo, hi = target.split("..", 1)
+            t = Range(_number(lo, "target low", number_format), _number(hi, "target high", number_format))
+            r = _number(realization, "realization", number_format)
+        else:
+            t = _number(target, "target", number_format)
+            r = _number(realization, "realization", number_format)
+        b = _number(baseline, "baseline", number_format) if baseline is not None else None
+        a = achievement(
+            t, r, polarity, cap=cap, lower_formula=lower_formula,
+            method=Method.BASELINE if b is not None else Method.RATIO, baseline=b,
+            ordinal=get_ordinal_scale(ordinal) if polarity is Polarity.QUALITATIVE else None,
+        )
+        assessed = assess(a, sc)
+    except DomainError as exc:
+        fail(str(exc))
+    if as_json:
+        _emit_json({**achievement_dict(a), "category": assessed.category, "scale": sc.code})
+        return
+    console = _console()
+    console.print(f"Capaian: {show_achievement(a)}", markup=False)
+    if a.reason:
+        console.print(f"Keterangan: {a.reason}", markup=False)
+    console.print(f"Kategori ({sc.code}): {assessed.category or '-'}", markup=False)
+    if a.met is not None:
+        console.print(f"Target {'tercapai' if a.met else 'belum tercapai'}", markup=False)
+
+
+@app.command()
+def survey(
+    file: Annotated[Path, typer.Argument(help="Questionnaires: .csv or .xlsx, one row per respondent.")],
+    instrument: Annotated[
+        str, typer.Option(help=f"Instrument: {', '.join(INSTRUMENTS)} or custom (elements from the header).")
+    ] = "permenpan-14-2017",
+    population: Annotated[int | None, typer.Option(help="Service population N, to check the minimum sample.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compute the satisfaction index (IKM) from raw SKM questionnaires."""
+    try:
+        inst = None if instrument == "custom" else get_instrument(instrument)
+        sf = read_survey_file(file, inst)
+        result = from_responses(sf.instrument, sf.responses, population)
+    except DatasetError as exc:
+        n = len(exc.issues)
+        fail(f"{file}: {n} error{'s' if n != 1 else ''} in the survey file", [str(i) for i in exc.issues[:50]])
+    except DomainError as exc:
+        fail(f"{file}: {exc}")
+    if as_json:
+        _emit_json(
+            {
+                "instrument": result.instrument.code,
+                "respondents": result.respondents,
+                "excluded": result.excluded,
+                "ikm": str(result.ikm),
+                "index": str(result.index),
+                "grade": result.grade,
+                "grade_2017": result.grade_2017,
+                "grade_2004": result.grade_2004,
+                "elements": [
+                    {"name": e.name, "nrr": str(e.nrr), "score": str(e.score), "grade_2017": e.grade_2017}
+                    for e in result.elements
+                ],
+                "weakest": [e.name for e in result.weakest],
+                "warnings": list(result.warnings),
+            }
+        )
+        return
+    console = _console()
+    t = Table(title=f"Nilai per unsur — {result.instrument.name}")
+    for col, just in (("No", "right"), ("Unsur", "left"), ("NRR", "right"), ("Nilai (×25)", "right"), ("Mutu", "left")):
+        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    for i, e in enumerate(result.elements, start=1):
+        t.add_row(str(i), e.name, format_number(e.nrr, 3), format_number(e.score), e.grade_2017
+                  if result.instrument.grade_table.value == "permenpan-14-2017" else e.grade_2004)
+    console.print(t)
+    console.print(
+        f"IKM {format_number(result.index)} — {result.grade}; {result.respondents} responden, "
+        f"{result.excluded} kuesioner tidak lengkap dikeluarkan",
+        markup=False,
+    )
+    if result.weakest:
+        console.print("Unsur di bawah rata-rata: " + ", ".join(e.name for e in result.weakest), markup=False)
+    for w in result.warnings:
+        console.print(f"Peringatan: {w}", markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the office dataset format."""
+    from sakip.dataset import schema as get_schema
+
+    _emit_json(get_schema())
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+

@@ -1,0 +1,701 @@
+"""Load an office dataset (YAML or JSON, format ``sakip-office/1``) into the domain model.
+
+Loading is all-or-nothing: the document is checked against the published JSON
+Schema (``office-dataset.schema.json``), then for meaning (references between
+ids, formulas, scales, polarity-specific targets). Every problem is collected
+and reported with its path, e.g.::
+
+    objectives[0].indicators[2].targets.2020: expected a number, got "8O"
+
+Numbers are read exactly: YAML and JSON decimals become `Decimal` straight from
+their text, never through a binary float.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from sakip.domain.budget import BudgetClass, BudgetLine, Level
+from sakip.domain.errors import DomainError
+from sakip.domain.formulas import Formula
+from sakip.domain.measurement import CapPolicy, LowerFormula, Method, Polarity, Range, Target
+from sakip.domain.office import (
+    BudgetYear,
+    Goal,
+    Indicator,
+    Measurement,
+    Objective,
+    Office,
+    OutputIndicator,
+    Person,
+    Plan,
+    PkProgram,
+    PkVersion,
+    PrintedAggregate,
+    PrintedAmounts,
+    PrintedMeasurement,
+    ProgramNode,
+    Settings,
+    StatedAmounts,
+    SurveyData,
+    YearData,
+)
+from sakip.domain.periods import Rollup
+from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_scale
+from sakip.domain.survey import INSTRUMENTS
+
+FORMAT = "sakip-office/1"
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class DatasetError(ValueError):
+    def __init__(self, issues: list[Issue], source: str | None = None) -> None:
+        self.issues = issues
+        self.source = source
+        head = f"{source}: " if source else ""
+        n = len(issues)
+        super().__init__(
+            f"{head}{n} error{'s' if n != 1 else ''} in the dataset\n" + "\n".join(f"  {i}" for i in issues)
+        )
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """YAML safe loader that reads floats as exact decimals."""
+
+
+def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    value = Decimal(str(text).replace("_", ""))
+    if not value.is_finite():
+        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a finite number", node.start_mark)
+    return value
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
+# dates stay text: the format's dates are ISO strings
+_DecimalLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+def _normalise(value: Any) -> Any:
+    """Mapping keys become strings (YAML reads ``2020:`` as an int)."""
+    if isinstance(value, dict):
+        return {str(k): _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    return value
+
+
+def parse_text(text: str, *, json_format: bool = False, source: str | None = None) -> Any:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise DatasetError([Issue("", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")], source)
+    try:
+        if json_format:
+            raw = json.loads(text, parse_float=Decimal)
+        else:
+            raw = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise DatasetError([Issue("", f"not valid {'JSON' if json_format else 'YAML'}: {exc}")], source) from None
+    return _normalise(raw)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("sakip.dataset").joinpath("office-dataset.schema.json").read_text("utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def format_path(parts: Any) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+_TYPE_WORDS = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "nothing (null)",
+}
+
+
+def _expected(schema_: Mapping[str, Any]) -> str:
+    if "$ref" in schema_:
+        name = str(schema_["$ref"]).rsplit("/", 1)[-1]
+        return {"target": "a number, a grade or {low, high}", "number": "a number"}.get(name, f"a {name}")
+    if "enum" in schema_:
+        return "one of " + ", ".join(json.dumps(v) for v in schema_["enum"])
+    if "const" in schema_:
+        return json.dumps(schema_["const"])
+    t = schema_.get("type")
+    if isinstance(t, list):
+        return " or ".join(_TYPE_WORDS.get(x, x) for x in t)
+    if isinstance(t, str):
+        return _TYPE_WORDS.get(t, t)
+    return "a valid value"
+
+
+def _message(error: ValidationError) -> str:
+    v = error.validator
+    if v == "type":
+        return f"expected {_expected(error.schema)}, got {_show(error.instance)}"
+    if v == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return f"missing required field {missing!r}"
+    if v == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field")
+    if v in ("enum", "const"):
+        return f"expected {_expected(error.schema)}, got {_show(error.instance)}"
+    if v == "oneOf":
+        options = [_expected(s) for s in error.validator_value]
+        return f"expected {' or '.join(options)}, got {_show(error.instance)}"
+    if v == "pattern" and isinstance(error.instance, str):
+        return f"{_show(error.instance)} does not match the pattern {error.validator_value}"
+    if v == "propertyNames":
+        return f"invalid key: {error.message}"
+    return str(error.message)
+
+
+def _schema_issues(doc: Any) -> list[Issue]:
+    issues = []
+    for error in _validator().iter_errors(doc):
+        path = list(error.absolute_path)
+        if error.validator == "propertyNames" and error.context:
+            issues.append(Issue(format_path(path), f"invalid key {_show(error.context[0].instance)}"))
+            continue
+        issues.append(Issue(format_path(path), _message(error)))
+    issues.sort(key=lambda i: i.path)
+    return issues
+
+
+# ----------------------------------------------------------------------------- building
+
+
+class _Builder:
+    """Turns a schema-valid document into the domain model, collecting meaning errors."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.issues.append(Issue(path, message))
+
+    # -- small pieces
+    @staticmethod
+    def person(d: Mapping[str, Any] | None) -> Person | None:
+        if not d:
+            return None
+        return Person(d["name"], d.get("rank"), d.get("nip"), d.get("position"))
+
+    def num(self, v: Any) -> Decimal | None:
+        if v is None:
+            return None
+        return v if isinstance(v, Decimal) else Decimal(v)
+
+    def target(self, v: Any) -> Target:
+        if isinstance(v, dict):
+            return Range(self.num(v["low"]) or Decimal(0), self.num(v["high"]) or Decimal(0))
+        if isinstance(v, str):
+            return v
+        n = self.num(v)
+        assert n is not None
+        return n
+
+    def quarters(self, d: Mapping[str, Any] | None) -> dict[int, Decimal | None]:
+        return {int(q): self.num(v) for q, v in (d or {}).items()}
+
+    # -- settings
+    def settings(self, d: Mapping[str, Any]) -> Settings:
+        scale = get_scale("lkjip-4")
+        s = d.get("scale")
+        if isinstance(s, str):
+            scale = get_scale(s)
+        elif isinstance(s, dict):
+            bands = tuple(
+                Band(
+                    b["label"],
+                    self.num(b.get("min")),
+                    self.num(b.get("max")),
+                    b.get("min_inclusive", True),
+                    b.get("max_inclusive", False),
+                    b.get("color", "grey"),
+                )
+                for b in s["bands"]
+            )
+            try:
+                scale = PredicateScale(s["code"], s.get("name", s["code"]), bands)
+            except DomainError as exc:
+                self.error("settings.scale", str(exc))
+        return Settings(
+            scale=scale,
+            cap=CapPolicy(d.get("cap", "none")),
+            lower_formula=LowerFormula(d.get("lower_is_better_formula", "mirror")),
+        )
+
+    # -- plan
+    def indicator(self, d: Mapping[str, Any], path: str) -> Indicator:
+        polarity = Polarity(d.get("polarity", "higher_is_better"))
+        ind = Indicator(
+            id=d["id"],
+            name=d["name"],
+            unit=d["unit"],
+            polarity=polarity,
+            rollup=Rollup(d.get("rollup", "last")),
+            method=Method(d.get("method", "ratio")),
+            baseline=self.num(d.get("baseline")),
+            definition=d.get("definition"),
+            iku=d.get("iku", False),
+            weight=self.num(d.get("weight", 1)) or Decimal(1),
+            data_source=d.get("data_source"),
+            responsible_unit=d.get("responsible_unit"),
+            national_standard=self.num(d.get("national_standard")),
+        )
+        if "ordinal_scale" in d:
+            ind.ordinal = get_ordinal_scale(d["ordinal_scale"])
+        if polarity is Polarity.QUALITATIVE and ind.ordinal is None:
+            self.error(f"{path}.ordinal_scale", "a qualitative indicator needs an ordinal scale (akip, audit-opinion)")
+        if ind.method is Method.BASELINE and ind.baseline is None:
+            self.error(f"{path}.baseline", "the baseline method needs a baseline value")
+        if "formula" in d:
+            f = d["formula"]
+            try:
+                ind.formula = Formula(ind.id, f["expression"], set(f["inputs"]))
+            except DomainError as exc:
+                self.error(f"{path}.formula.expression", str(exc))
+            ind.input_labels = {k: v["label"] for k, v in f["inputs"].items()}
+            ind.input_rollups = {k: Rollup(v.get("rollup", ind.rollup.value)) for k, v in f["inputs"].items()}
+        for key, value in (d.get("targets") or {}).items():
+            ind.targets[int(key)] = self.target_for(ind, value, f"{path}.targets.{key}")
+        if "end_target" in d:
+            ind.end_target = self.target_for(ind, d["end_target"], f"{path}.end_target")
+        return ind
+
+    def target_for(self, ind: Indicator, value: Any, path: str) -> Target:
+        t = self.target(value)
+        if ind.polarity is Polarity.QUALITATIVE:
+            if not isinstance(t, str):
+                self.error(path, f"expected a grade of {ind.ordinal.name if ind.ordinal else 'the scale'}, got {_show(value)}")
+            elif ind.ordinal is not None:
+                try:
+                    ind.ordinal.rank(t)
+                except DomainError as exc:
+                    self.error(path, str(exc))
+        elif ind.polarity is Polarity.IN_RANGE:
+            if not isinstance(t, Range):
+                self.error(path, f"expected a range {{low, high}}, got {_show(value)}")
+        elif not isinstance(t, Decimal):
+            self.error(path, f"expected a number, got {_show(value)}")
+        return t
+
+    def program(self, d: Mapping[str, Any], objective_ids: set[str], path: str) -> ProgramNode:
+        node = ProgramNode(d["code"], d["name"], tuple(d.get("objectives", ())))
+        for i, oid in enumerate(node.objectives):
+            if oid not in objective_ids:
+                self.error(f"{path}.objectives[{i}]", f"unknown objective {oid!r}")
+        for oi in d.get("indicators", []):
+            node.indicators.append(
+                OutputIndicator(
+                    oi["name"],
+                    oi["unit"],
+                    {int(k): self.target(v) for k, v in (oi.get("targets") or {}).items()},
+                    {int(k): self.target(v) for k, v in (oi.get("realisations") or {}).items()},
+                )
+            )
+        for key in ("activities", "sub_activities"):
+            for i, child in enumerate(d.get(key, [])):
+                node.children.append(self.program(child, objective_ids, f"{path}.{key}[{i}]"))
+        return node
+
+    def plan(self, d: Mapping[str, Any]) -> Plan:
+        period = d["period"]
+        plan = Plan(d.get("kind", "renstra"), period["start"], period["end"], d.get("vision"), list(d.get("missions", [])))
+        if plan.start > plan.end:
+            self.error("plan.period", f"start {plan.start} is after end {plan.end}")
+        seen_ids: dict[str, str] = {}
+
+        def claim(id_: str, path: str) -> None:
+            if id_ in seen_ids:
+                self.error(path, f"id {id_!r} is already used at {seen_ids[id_]}")
+            else:
+                seen_ids[id_] = path
+
+        for gi, g in enumerate(d["goals"]):
+            gp = f"plan.goals[{gi}]"
+            claim(g["id"], f"{gp}.id")
+            goal = Goal(g["id"], g["text"], self.num(g.get("weight", 1)) or Decimal(1))
+            for ii, ind in enumerate(g.get("indicators", [])):
+                ip = f"{gp}.indicators[{ii}]"
+                claim(ind["id"], f"{ip}.id")
+                goal.indicators.append(self.indicator(ind, ip))
+            plan.goals.append(goal)
+        goal_ids = {g.id for g in plan.goals}
+        for oi, o in enumerate(d["objectives"]):
+            op = f"plan.objectives[{oi}]"
+            claim(o["id"], f"{op}.id")
+            if o["goal"] not in goal_ids:
+                self.error(f"{op}.goal", f"unknown goal {o['goal']!r}")
+            obj = Objective(
+                o["id"], o["goal"], o["text"], self.num(o.get("weight", 1)) or Decimal(1),
+                list(o.get("strategies", [])), list(o.get("policies", [])),
+            )
+            for ii, ind in enumerate(o.get("indicators", [])):
+                ip = f"{op}.indicators[{ii}]"
+                claim(ind["id"], f"{ip}.id")
+                obj.indicators.append(self.indicator(ind, ip))
+            plan.objectives.append(obj)
+        objective_ids = {o.id for o in plan.objectives}
+        codes: set[str] = set()
+        for pi, p in enumerate(d.get("programs", [])):
+            node = self.program(p, objective_ids, f"plan.programs[{pi}]")
+            for n in _walk(node):
+                if n.code in codes:
+                    self.error(f"plan.programs[{pi}]", f"program/activity code {n.code!r} is used twice")
+                codes.add(n.code)
+            plan.programs.append(node)
+        return plan
+
+    # -- years
+    def measurement(self, ind: Indicator | None, d: Mapping[str, Any], path: str) -> Measurement:
+        m = Measurement(
+            quarterly_targets=self.quarters(d.get("quarterly_targets")),
+            cumulative_targets=d.get("cumulative_targets", False),
+            quarters=self.quarters(d.get("quarters")),
+            explanation=d.get("explanation"),
+            evidence=list(d.get("evidence", [])),
+        )
+        if ind is not None:
+            if "target" in d:
+                m.target = self.target_for(ind, d["target"], f"{path}.target")
+            annual = d.get("annual")
+            if annual is not None:
+                if ind.polarity is Polarity.QUALITATIVE:
+                    if not isinstance(annual, str):
+                        self.error(f"{path}.annual", f"expected a grade, got {_show(annual)}")
+                    elif ind.ordinal is not None:
+                        try:
+                            ind.ordinal.rank(annual)
+                        except DomainError as exc:
+                            self.error(f"{path}.annual", str(exc))
+                    m.annual = annual
+                elif isinstance(annual, str):
+                    self.error(f"{path}.annual", f"expected a number, got {_show(annual)}")
+                else:
+                    m.annual = self.num(annual)
+            if "inputs" in d:
+                if ind.formula is None:
+                    self.error(f"{path}.inputs", f"indicator {ind.id} has no formula; enter quarters or annual")
+                else:
+                    for q, values in d["inputs"].items():
+                        unknown = set(values) - ind.formula.inputs
+                        for name in sorted(unknown):
+                            self.error(f"{path}.inputs.{q}.{name}", f"not an input of indicator {ind.id}")
+                        m.inputs[int(q)] = {n: self.num(values.get(n)) for n in ind.formula.inputs}
+            if ind.formula is not None and d.get("quarters"):
+                self.error(f"{path}.quarters", f"indicator {ind.id} has a formula: enter its inputs, not the result")
+        p = d.get("printed")
+        if p:
+            m.printed = PrintedMeasurement(
+                self.target(p["target"]) if "target" in p else None,
+                p.get("realisation") if isinstance(p.get("realisation"), str) else self.num(p.get("realisation")),
+                self.num(p.get("achievement")),
+                p.get("category"),
+                p.get("where"),
+            )
+        return m
+
+    def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
+        if not d:
+            return None
+        return PrintedAmounts(
+            *(self.num(d.get(k)) for k in ("allocation", "realisation", "absorption", "deviation", "remaining", "share")),
+            where=d.get("where"),
+        )
+
+    def budget_line(
+        self, d: Mapping[str, Any], level: Level, objective_ids: set[str], path: str, budget: BudgetYear
+    ) -> BudgetLine:
+        children_level = Level.ACTIVITY if level is Level.PROGRAM else Level.SUB_ACTIVITY
+        line_level = Level(d["level"]) if "level" in d else level
+        try:
+            line = BudgetLine(
+                code=d["code"],
+                name=d["name"],
+                level=line_level,
+                allocation=self.num(d.get("allocation")),
+                allocation_original=self.num(d.get("allocation_original")),
+                realisation=self.num(d.get("realisation")),
+                quarterly_realisation={q: v for q, v in self.quarters(d.get("quarters")).items() if v is not None},
+                budget_class=BudgetClass(d["class"]) if "class" in d else None,
+                objectives=tuple(d.get("objectives", ())),
+            )
+        except DomainError as exc:
+            self.error(path, str(exc))
+            line = BudgetLine(d["code"], d["name"], line_level)
+        for i, oid in enumerate(line.objectives):
+            if oid not in objective_ids:
+                self.error(f"{path}.objectives[{i}]", f"unknown objective {oid!r}")
+        if line.code in budget.printed_lines or any(line.code == x.code for x in _all_lines(budget.lines)):
+            self.error(f"{path}.code", f"budget line code {line.code!r} is used twice in this year")
+        printed = self.printed_amounts(d.get("printed"))
+        if printed:
+            budget.printed_lines[line.code] = printed
+        for i, c in enumerate(d.get("children", [])):
+            line.children.append(self.budget_line(c, children_level, objective_ids, f"{path}.children[{i}]", budget))
+        if not line.children and line.allocation is None:
+            self.error(f"{path}.allocation", "a line without children needs an allocation")
+        if line.realisation is not None and line.quarterly_realisation:
+            self.error(f"{path}.quarters", "give the realisation per quarter or for the year, not both")
+        return line
+
+    def stated(self, d: Mapping[str, Any]) -> StatedAmounts:
+        return StatedAmounts(self.num(d["allocation"]) or Decimal(0), self.num(d.get("realisation")),
+                             self.printed_amounts(d.get("printed")))
+
+    def budget(self, d: Mapping[str, Any], objective_ids: set[str], path: str) -> BudgetYear:
+        b = BudgetYear()
+        for cls, amounts in (d.get("classes") or {}).items():
+            b.classes[BudgetClass(cls)] = self.stated(amounts)
+        systems = {c.system for c in b.classes}
+        if len(systems) > 1:
+            self.error(f"{path}.classes", "mixes BTL/BL with the Permendagri 90/2019 classes")
+        if "total" in d:
+            b.total = self.stated(d["total"])
+        for i, line in enumerate(d.get("lines", [])):
+            b.lines.append(self.budget_line(line, Level.PROGRAM, objective_ids, f"{path}.lines[{i}]", b))
+        b.printed_lines_total = self.printed_amounts(d.get("printed_lines_total"))
+        return b
+
+    def survey(self, d: Mapping[str, Any], indicator_ids: set[str], path: str) -> SurveyData:
+        inst = d["instrument"]
+        if isinstance(inst, str):
+            code, elements, name, table = inst, INSTRUMENTS[inst].elements, None, None
+        else:
+            code, elements, name, table = "custom", tuple(inst["elements"]), inst.get("name"), inst.get("grade_table")
+            if len(set(elements)) != len(elements):
+                self.error(f"{path}.instrument.elements", "an element is listed twice")
+        s = SurveyData(
+            instrument_code=code,
+            input=d["input"],
+            elements=tuple(elements),
+            instrument_name=name,
+            grade_table=table,
+            indicator_id=d.get("indicator"),
+            period=d.get("period"),
+            respondents=d.get("respondents"),
+            population=d.get("population"),
+        )
+        if s.indicator_id is not None and s.indicator_id not in indicator_ids:
+            self.error(f"{path}.indicator", f"unknown indicator {s.indicator_id!r}")
+        if s.input == "responses":
+            if "responses" not in d:
+                self.error(f"{path}.responses", "input is 'responses' but no responses are given")
+            for r, row in enumerate(d.get("responses", [])):
+                if len(row) != len(elements):
+                    self.error(f"{path}.responses[{r}]", f"{len(row)} answers for {len(elements)} elements")
+                for c, a in enumerate(row):
+                    if a is not None and a not in (1, 2, 3, 4):
+                        self.error(f"{path}.responses[{r}][{c}]", f"answer {a} is not 1–4")
+            s.responses = [list(row) for row in d.get("responses", [])]
+        else:
+            values = d.get("elements") or {}
+            if not values:
+                self.error(f"{path}.elements", f"input is {s.input!r} but no element values are given")
+            for k, v in values.items():
+                if k not in elements:
+                    self.error(f"{path}.elements.{k}", "not an element of the instrument")
+                if s.input == "distribution":
+                    if v is not None and not isinstance(v, list):
+                        self.error(f"{path}.elements.{k}", f"expected four shares [p1, p2, p3, p4], got {_show(v)}")
+                    s.values[k] = [self.num(x) or Decimal(0) for x in v] if isinstance(v, list) else None
+                else:
+                    if isinstance(v, list):
+                        self.error(f"{path}.elements.{k}", f"expected a number, got {_show(v)}")
+                        continue
+                    n = self.num(v)
+                    lo, hi = (Decimal(1), Decimal(4)) if s.input == "nrr" else (Decimal(25), Decimal(100))
+                    if n is not None and not lo <= n <= hi:
+                        self.error(f"{path}.elements.{k}", f"{n} is outside {lo}–{hi}")
+                    s.values[k] = n
+        p = d.get("printed") or {}
+        s.printed_index = self.num(p.get("index"))
+        s.printed_grade = p.get("grade")
+        s.printed_elements = {k: self.num(v) or Decimal(0) for k, v in (p.get("elements") or {}).items()}
+        for k in s.printed_elements:
+            if k not in elements:
+                self.error(f"{path}.printed.elements.{k}", "not an element of the instrument")
+        return s
+
+    def year(self, d: Mapping[str, Any], plan: Plan, path: str) -> YearData:
+        y = YearData(d["year"])
+        by_id = {i.id: i for i in plan.indicators()}
+        objective_ids = {o.id for o in plan.objectives}
+        for vi, v in enumerate(d.get("performance_agreement", [])):
+            vp = f"{path}.performance_agreement[{vi}]"
+            if vi == 0 and v["kind"] != "original" and len(d["performance_agreement"]) > 1:
+                self.error(f"{vp}.kind", "the first PK version must be the original")
+            if v["kind"] == "amendment" and not v.get("reason"):
+                self.error(f"{vp}.reason", "an amended PK needs the reason for the amendment")
+            targets: dict[str, Target] = {}
+            for iid, t in v["targets"].items():
+                ind = by_id.get(iid)
+                if ind is None:
+                    self.error(f"{vp}.targets.{iid}", "unknown indicator")
+                    continue
+                targets[iid] = self.target_for(ind, t, f"{vp}.targets.{iid}")
+            y.agreements.append(
+                PkVersion(
+                    v["kind"], targets, v.get("date"), v.get("reason"), v.get("title"),
+                    self.person(v.get("first_party")), self.person(v.get("second_party")),
+                    [PkProgram(p["name"], self.num(p["allocation"]) or Decimal(0), p.get("program"), p.get("source"))
+                     for p in v.get("programs", [])],
+                    self.num(v.get("printed_total")),
+                )
+            )
+        for iid, md in (d.get("indicators") or {}).items():
+            ind = by_id.get(iid)
+            mp = f"{path}.indicators.{iid}"
+            if ind is None:
+                self.error(mp, "unknown indicator")
+            y.measurements[iid] = self.measurement(ind, md, mp)
+        for oid, od in (d.get("objectives_printed") or {}).items():
+            if oid not in objective_ids:
+                self.error(f"{path}.objectives_printed.{oid}", "unknown objective")
+            y.objectives_printed[oid] = PrintedAggregate(self.num(od.get("achievement")), od.get("category"), od.get("where"))
+        if "budget" in d:
+            y.budget = self.budget(d["budget"], objective_ids, f"{path}.budget")
+        if "survey" in d:
+            y.survey = self.survey(d["survey"], set(by_id), f"{path}.survey")
+        return y
+
+    def office(self, doc: Mapping[str, Any]) -> Office:
+        o = doc["office"]
+        plan = self.plan(doc["plan"])
+        office = Office(
+            code=o["code"],
+            name=o["name"],
+            plan=plan,
+            settings=self.settings(doc.get("settings") or {}),
+            kind=o.get("kind"),
+            regency=o.get("regency"),
+            province=o.get("province"),
+            head=self.person(o.get("head")),
+            superior=self.person(o.get("superior")),
+            units=list(o.get("units", [])),
+            mandate=o.get("mandate"),
+        )
+        for yi, yd in enumerate(doc.get("years", [])):
+            path = f"years[{yi}]"
+            if yd["year"] in office.years:
+                self.error(f"{path}.year", f"year {yd['year']} appears twice")
+                continue
+            office.years[yd["year"]] = self.year(yd, plan, path)
+        return office
+
+
+def _walk(node: ProgramNode) -> Iterator[ProgramNode]:
+    yield node
+    for c in node.children:
+        yield from _walk(c)
+
+
+def _all_lines(lines: list[BudgetLine]) -> Iterator[BudgetLine]:
+    for line in lines:
+        yield from line.walk()
+
+
+# ----------------------------------------------------------------------------- entry points
+
+
+def validate_document(doc: Any) -> list[Issue]:
+    """Every problem of a parsed document (schema first; meaning only when the shape is right)."""
+    issues = _schema_issues(doc)
+    if issues:
+        return issues
+    builder = _Builder()
+    try:
+        builder.office(doc)
+    except DomainError as exc:  # pragma: no cover - the builder reports through issues
+        builder.error("", str(exc))
+    return builder.issues
+
+
+def load_document(doc: Any, source: str | None = None) -> Office:
+    issues = _schema_issues(doc)
+    if issues:
+        raise DatasetError(issues, source)
+    builder = _Builder()
+    office = builder.office(doc)
+    if builder.issues:
+        raise DatasetError(builder.issues, source)
+    return office
+
+
+def loads(text: str, *, json_format: bool = False, source: str | None = None) -> Office:
+    return load_document(parse_text(text, json_format=json_format, source=source), source)
+
+
+def load(path: str | Path) -> Office:
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise DatasetError([Issue("", "the file is not UTF-8 text")], str(p)) from None
+    return loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
+
+
+SEEDS = ("kaloran-2020", "kaliwates-2020", "kandangserang-2021")
+
+
+def seed_path(name: str) -> Path:
+    return Path(str(resources.files("sakip.dataset").joinpath("seeds", f"{name}.yaml")))
+
+
+def load_seeds() -> list[Office]:
+    return [load(seed_path(n)) for n in SEEDS]

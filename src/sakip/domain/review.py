@@ -1,0 +1,86 @@
+"""Printed versus computed: the comparison every review finding rests on (SPEC §8).
+
+A printed figure is compared with the computed one *at the printed precision*:
+``83,5`` against 84.5 is wrong, ``96,47`` against 96.470588… is right, ``67,6``
+against 67.678… is wrong (67,68 rounded to one decimal is 67,7). Categories are
+compared without regard to case. Each difference becomes a `Finding` naming the
+place, the printed value and the correct one.
+
+The full rule engine of the review (completeness, PK against Renstra, evidence
+...) builds on this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from .numbers import round_half_up
+
+MINOR_TOLERANCE = Decimal("0.1")
+
+
+class Severity(StrEnum):
+    MAJOR = "major"  # changes a reported result, category or total
+    MINOR = "minor"  # rounding, truncation or a local arithmetic slip
+    WARNING = "warning"  # data that needs a look (not provably wrong)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    where: str
+    what: str
+    printed: Decimal | str | None
+    correct: Decimal | str | None
+    severity: Severity
+    explanation: str = ""
+
+
+def printed_places(printed: Decimal) -> int:
+    exponent = printed.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def agrees(printed: Decimal, computed: Decimal) -> bool:
+    """Does ``printed`` equal ``computed`` rounded half up to the printed precision?"""
+    return round_half_up(computed, printed_places(printed)) == printed
+
+
+def compare_number(
+    where: str,
+    what: str,
+    printed: Decimal | None,
+    computed: Decimal | None,
+    explanation: str = "",
+    *,
+    major_if_different: bool = False,
+) -> Finding | None:
+    if printed is None or computed is None or agrees(printed, computed):
+        return None
+    shown = round_half_up(computed, max(2, printed_places(printed)))
+    minor = abs(printed - computed) < MINOR_TOLERANCE and not major_if_different
+    return Finding(where, what, printed, shown, Severity.MINOR if minor else Severity.MAJOR, explanation)
+
+
+def same_category(printed: str, computed: str) -> bool:
+    """Case-insensitive; a survey grade ``B (Baik)`` also matches ``B`` and ``Baik``."""
+
+    def norm(s: str) -> str:
+        return " ".join(s.split()).casefold()
+
+    p, c = norm(printed), norm(computed)
+    if p == c:
+        return True
+    if "(" in c and c.endswith(")"):
+        code, label = c[:-1].split("(", 1)
+        return p in (code.strip(), label.strip())
+    return False
+
+
+def compare_category(
+    where: str, printed: str | None, computed: str | None, explanation: str = ""
+) -> Finding | None:
+    if printed is None or computed is None or same_category(printed, computed):
+        return None
+    return Finding(where, "kategori", printed, computed, Severity.MAJOR, explanation)
