@@ -58,10 +58,8 @@ def _console() -> Console:
 
 def fail(message: str, details: list[str] | None = None) -> NoReturn:
     """Bad input: one line on stderr (details after it), exit code 2."""
-    err = Console(stderr=True, highlight=False)
-    err.print(f"sakip: error: {message}", markup=False)
-    for d in details or []:
-        err.print(f"  {d}", markup=False)
+    lines = [f"sakip: error: {' '.join(message.split())}"] + [f"  {d}" for d in details or []]
+    sys.stderr.write("\n".join(lines) + "\n")
     raise typer.Exit(2)
 
 
@@ -95,8 +93,15 @@ def print_scorecard(sc: Scorecard, console: Console) -> None:
         markup=False,
     )
     t = Table(title="Capaian indikator kinerja", show_lines=False, expand=False)
-    for col, just in (("ID", "left"), ("Indikator", "left"), ("Satuan", "left"), ("Target", "right"),
-                      ("Realisasi", "right"), ("Capaian", "right"), ("Kategori", "left")):
+    for col, just in (
+        ("ID", "left"),
+        ("Indikator", "left"),
+        ("Satuan", "left"),
+        ("Target", "right"),
+        ("Realisasi", "right"),
+        ("Capaian", "right"),
+        ("Kategori", "left"),
+    ):
         t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     for s in sc.indicators:
         t.add_row(
@@ -115,41 +120,77 @@ def print_scorecard(sc: Scorecard, console: Console) -> None:
     for label, items in (("Sasaran", sc.objectives), ("Tujuan", sc.goals)):
         for a in items:
             ot.add_row(
-                label, a.id, a.text,
+                label,
+                a.id,
+                a.text,
                 show_percent(a.aggregate.value) if a.aggregate.value is not None else NOT_MEASURED_TEXT,
                 _styled(a.category or "-", a.color),
                 f"{a.aggregate.measured} / {a.aggregate.not_measured + a.aggregate.undefined}",
             )
     a = sc.office_score
-    ot.add_row("Perangkat Daerah", a.id, "rata-rata indikator PK",
-               show_percent(a.aggregate.value) if a.aggregate.value is not None else NOT_MEASURED_TEXT,
-               _styled(a.category or "-", a.color), f"{a.aggregate.measured} / {a.aggregate.not_measured + a.aggregate.undefined}")
+    ot.add_row(
+        "Perangkat Daerah",
+        a.id,
+        "rata-rata indikator PK",
+        show_percent(a.aggregate.value) if a.aggregate.value is not None else NOT_MEASURED_TEXT,
+        _styled(a.category or "-", a.color),
+        f"{a.aggregate.measured} / {a.aggregate.not_measured + a.aggregate.undefined}",
+    )
     console.print(ot)
     if sc.budget is not None:
         b = sc.budget
         bt = Table(title="Realisasi anggaran")
-        for col, just in (("Kode", "left"), ("Uraian", "left"), ("Pagu (Rp)", "right"), ("Realisasi (Rp)", "right"),
-                          ("Penyerapan", "right"), ("Sisa (Rp)", "right")):
+        for col, just in (
+            ("Kode", "left"),
+            ("Uraian", "left"),
+            ("Pagu (Rp)", "right"),
+            ("Realisasi (Rp)", "right"),
+            ("Penyerapan", "right"),
+            ("Sisa (Rp)", "right"),
+        ):
             bt.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
         for cls, am in b.classes.items():
-            bt.add_row(cls.value.upper(), cls.label, format_number(am.allocation), show_number(am.realisation),
-                       show_percent(am.absorption), show_number(am.remaining))
+            bt.add_row(
+                cls.value.upper(),
+                cls.label,
+                format_number(am.allocation),
+                show_number(am.realisation, 2),
+                show_percent(am.absorption),
+                show_number(am.remaining, 2),
+            )
         if b.total is not None:
-            bt.add_row("", Text("Total", style="bold"), format_number(b.total.allocation), show_number(b.total.realisation, 2),
-                       show_percent(b.total.absorption), show_number(b.total.remaining, 2))
+            bt.add_row(
+                "",
+                Text("Total", style="bold"),
+                format_number(b.total.allocation),
+                show_number(b.total.realisation, 2),
+                show_percent(b.total.absorption),
+                show_number(b.total.remaining, 2),
+            )
         for ls in b.lines:
-            bt.add_row(ls.line.code, "  " * ls.depth + ls.line.name, format_number(ls.amounts.allocation),
-                       show_number(ls.amounts.realisation, 2), show_percent(ls.amounts.absorption),
-                       show_number(ls.amounts.remaining, 2))
+            bt.add_row(
+                ls.line.code,
+                "  " * ls.depth + ls.line.name,
+                format_number(ls.amounts.allocation),
+                show_number(ls.amounts.realisation, 2),
+                show_percent(ls.amounts.absorption),
+                show_number(ls.amounts.remaining, 2),
+            )
         if b.lines_total is not None:
             lt = b.lines_total
-            bt.add_row("", Text("Jumlah rincian", style="bold"), format_number(lt.allocation), show_number(lt.realisation, 2),
-                       show_percent(lt.absorption), show_number(lt.remaining, 2))
+            bt.add_row(
+                "",
+                Text("Jumlah rincian", style="bold"),
+                format_number(lt.allocation),
+                show_number(lt.realisation, 2),
+                show_percent(lt.absorption),
+                show_number(lt.remaining, 2),
+            )
         console.print(bt)
         for oid, e in b.efficiency.items():
             console.print(
-                f"Efisiensi sasaran {oid}: capaian {show_percent(e.achievement)}, penyerapan {show_percent(e.absorption)} — "
-                f"{EFFICIENCY_TEXT[e.verdict]}",
+                f"Efisiensi sasaran {oid}: capaian {show_percent(e.achievement)}, "
+                f"penyerapan {show_percent(e.absorption)} — {EFFICIENCY_TEXT[e.verdict]}",
                 markup=False,
             )
     if sc.survey is not None:
@@ -241,7 +282,9 @@ def validate(
     if as_json:
         _emit_json({"valid": True, "office": office.code, "years": sorted(office.years)})
     else:
-        _console().print(f"{file}: valid ({office.name}, years {', '.join(map(str, sorted(office.years)))})", markup=False)
+        _console().print(
+            f"{file}: valid ({office.name}, years {', '.join(map(str, sorted(office.years)))})", markup=False
+        )
 
 
 def _number(text: str, what: str, fmt: NumberFormat | None) -> Decimal:
@@ -262,7 +305,8 @@ def achievement_cmd(
     baseline: Annotated[str | None, typer.Option(help="Baseline for progress-from-baseline.")] = None,
     ordinal: Annotated[str, typer.Option(help="Ordinal scale for qualitative: akip, audit-opinion.")] = "akip",
     number_format: Annotated[
-        NumberFormat | None, typer.Option("--number-format", help="id (79,95) or en (79.95); default: refuse ambiguity.")
+        NumberFormat | None,
+        typer.Option("--number-format", help="id (79,95) or en (79.95); default: refuse ambiguity."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -284,8 +328,13 @@ def achievement_cmd(
             r = _number(realization, "realization", number_format)
         b = _number(baseline, "baseline", number_format) if baseline is not None else None
         a = achievement(
-            t, r, polarity, cap=cap, lower_formula=lower_formula,
-            method=Method.BASELINE if b is not None else Method.RATIO, baseline=b,
+            t,
+            r,
+            polarity,
+            cap=cap,
+            lower_formula=lower_formula,
+            method=Method.BASELINE if b is not None else Method.RATIO,
+            baseline=b,
             ordinal=get_ordinal_scale(ordinal) if polarity is Polarity.QUALITATIVE else None,
         )
         assessed = assess(a, sc)
@@ -347,8 +396,13 @@ def survey(
     for col, just in (("No", "right"), ("Unsur", "left"), ("NRR", "right"), ("Nilai (×25)", "right"), ("Mutu", "left")):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     for i, e in enumerate(result.elements, start=1):
-        t.add_row(str(i), e.name, format_number(e.nrr, 3), format_number(e.score), e.grade_2017
-                  if result.instrument.grade_table.value == "permenpan-14-2017" else e.grade_2004)
+        t.add_row(
+            str(i),
+            e.name,
+            format_number(e.nrr, 3),
+            format_number(e.score),
+            e.grade_2017 if result.instrument.grade_table.value == "permenpan-14-2017" else e.grade_2004,
+        )
     console.print(t)
     console.print(
         f"IKM {format_number(result.index)} — {result.grade}; {result.respondents} responden, "
@@ -371,5 +425,3 @@ def schema() -> None:
 
 def main() -> None:  # pragma: no cover
     app()
-
-

@@ -39,9 +39,9 @@ from sakip.domain.office import (
     Office,
     OutputIndicator,
     Person,
-    Plan,
     PkProgram,
     PkVersion,
+    Plan,
     PrintedAggregate,
     PrintedAmounts,
     PrintedMeasurement,
@@ -86,7 +86,8 @@ class _DecimalLoader(yaml.SafeLoader):
     """YAML safe loader that reads floats as exact decimals."""
 
 
-def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)
     text = loader.construct_scalar(node)
     value = Decimal(str(text).replace("_", ""))
     if not value.is_finite():
@@ -95,10 +96,15 @@ def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
+
+
 # dates stay text: the format's dates are ISO strings
-_DecimalLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+def _text_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)
+    return loader.construct_scalar(node)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _text_constructor)
 
 
 def _normalise(value: Any) -> Any:
@@ -117,7 +123,7 @@ def parse_text(text: str, *, json_format: bool = False, source: str | None = Non
         if json_format:
             raw = json.loads(text, parse_float=Decimal)
         else:
-            raw = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+            raw = yaml.load(text, Loader=_DecimalLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         raise DatasetError([Issue("", f"not valid {'JSON' if json_format else 'YAML'}: {exc}")], source) from None
     return _normalise(raw)
@@ -176,7 +182,7 @@ def _expected(schema_: Mapping[str, Any]) -> str:
         return json.dumps(schema_["const"])
     t = schema_.get("type")
     if isinstance(t, list):
-        return " or ".join(_TYPE_WORDS.get(x, x) for x in t)
+        return " or ".join(_TYPE_WORDS.get(str(x), str(x)) for x in t)
     if isinstance(t, str):
         return _TYPE_WORDS.get(t, t)
     return "a valid value"
@@ -184,17 +190,19 @@ def _expected(schema_: Mapping[str, Any]) -> str:
 
 def _message(error: ValidationError) -> str:
     v = error.validator
+    sch: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if v == "type":
-        return f"expected {_expected(error.schema)}, got {_show(error.instance)}"
+        return f"expected {_expected(sch)}, got {_show(error.instance)}"
     if v == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return f"missing required field {missing!r}"
     if v == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown field")
     if v in ("enum", "const"):
-        return f"expected {_expected(error.schema)}, got {_show(error.instance)}"
+        return f"expected {_expected(sch)}, got {_show(error.instance)}"
     if v == "oneOf":
-        options = [_expected(s) for s in error.validator_value]
+        alternatives = error.validator_value if isinstance(error.validator_value, list) else []
+        options = [_expected(s) for s in alternatives if isinstance(s, Mapping)]
         return f"expected {' or '.join(options)}, got {_show(error.instance)}"
     if v == "pattern" and isinstance(error.instance, str):
         return f"{_show(error.instance)} does not match the pattern {error.validator_value}"
@@ -270,7 +278,7 @@ class _Builder:
                 for b in s["bands"]
             )
             try:
-                scale = PredicateScale(s["code"], s.get("name", s["code"]), bands)
+                scale = PredicateScale(s["code"], str(s.get("name", s["code"])), bands)
             except DomainError as exc:
                 self.error("settings.scale", str(exc))
         return Settings(
@@ -321,7 +329,9 @@ class _Builder:
         t = self.target(value)
         if ind.polarity is Polarity.QUALITATIVE:
             if not isinstance(t, str):
-                self.error(path, f"expected a grade of {ind.ordinal.name if ind.ordinal else 'the scale'}, got {_show(value)}")
+                self.error(
+                    path, f"expected a grade of {ind.ordinal.name if ind.ordinal else 'the scale'}, got {_show(value)}"
+                )
             elif ind.ordinal is not None:
                 try:
                     ind.ordinal.rank(t)
@@ -355,7 +365,9 @@ class _Builder:
 
     def plan(self, d: Mapping[str, Any]) -> Plan:
         period = d["period"]
-        plan = Plan(d.get("kind", "renstra"), period["start"], period["end"], d.get("vision"), list(d.get("missions", [])))
+        plan = Plan(
+            d.get("kind", "renstra"), period["start"], period["end"], d.get("vision"), list(d.get("missions", []))
+        )
         if plan.start > plan.end:
             self.error("plan.period", f"start {plan.start} is after end {plan.end}")
         seen_ids: dict[str, str] = {}
@@ -382,8 +394,12 @@ class _Builder:
             if o["goal"] not in goal_ids:
                 self.error(f"{op}.goal", f"unknown goal {o['goal']!r}")
             obj = Objective(
-                o["id"], o["goal"], o["text"], self.num(o.get("weight", 1)) or Decimal(1),
-                list(o.get("strategies", [])), list(o.get("policies", [])),
+                o["id"],
+                o["goal"],
+                o["text"],
+                self.num(o.get("weight", 1)) or Decimal(1),
+                list(o.get("strategies", [])),
+                list(o.get("policies", [])),
             )
             for ii, ind in enumerate(o.get("indicators", [])):
                 ip = f"{op}.indicators[{ii}]"
@@ -453,8 +469,14 @@ class _Builder:
     def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
         if not d:
             return None
+        n = self.num
         return PrintedAmounts(
-            *(self.num(d.get(k)) for k in ("allocation", "realisation", "absorption", "deviation", "remaining", "share")),
+            allocation=n(d.get("allocation")),
+            realisation=n(d.get("realisation")),
+            absorption=n(d.get("absorption")),
+            deviation=n(d.get("deviation")),
+            remaining=n(d.get("remaining")),
+            share=n(d.get("share")),
             where=d.get("where"),
         )
 
@@ -495,8 +517,11 @@ class _Builder:
         return line
 
     def stated(self, d: Mapping[str, Any]) -> StatedAmounts:
-        return StatedAmounts(self.num(d["allocation"]) or Decimal(0), self.num(d.get("realisation")),
-                             self.printed_amounts(d.get("printed")))
+        return StatedAmounts(
+            self.num(d["allocation"]) or Decimal(0),
+            self.num(d.get("realisation")),
+            self.printed_amounts(d.get("printed")),
+        )
 
     def budget(self, d: Mapping[str, Any], objective_ids: set[str], path: str) -> BudgetYear:
         b = BudgetYear()
@@ -591,10 +616,17 @@ class _Builder:
                 targets[iid] = self.target_for(ind, t, f"{vp}.targets.{iid}")
             y.agreements.append(
                 PkVersion(
-                    v["kind"], targets, v.get("date"), v.get("reason"), v.get("title"),
-                    self.person(v.get("first_party")), self.person(v.get("second_party")),
-                    [PkProgram(p["name"], self.num(p["allocation"]) or Decimal(0), p.get("program"), p.get("source"))
-                     for p in v.get("programs", [])],
+                    v["kind"],
+                    targets,
+                    v.get("date"),
+                    v.get("reason"),
+                    v.get("title"),
+                    self.person(v.get("first_party")),
+                    self.person(v.get("second_party")),
+                    [
+                        PkProgram(p["name"], self.num(p["allocation"]) or Decimal(0), p.get("program"), p.get("source"))
+                        for p in v.get("programs", [])
+                    ],
                     self.num(v.get("printed_total")),
                 )
             )
@@ -607,7 +639,9 @@ class _Builder:
         for oid, od in (d.get("objectives_printed") or {}).items():
             if oid not in objective_ids:
                 self.error(f"{path}.objectives_printed.{oid}", "unknown objective")
-            y.objectives_printed[oid] = PrintedAggregate(self.num(od.get("achievement")), od.get("category"), od.get("where"))
+            y.objectives_printed[oid] = PrintedAggregate(
+                self.num(od.get("achievement")), od.get("category"), od.get("where")
+            )
         if "budget" in d:
             y.budget = self.budget(d["budget"], objective_ids, f"{path}.budget")
         if "survey" in d:

@@ -22,8 +22,21 @@ from .loader import DatasetError, Issue
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 200_000
-_IGNORED = {"no", "no.", "nomor", "id", "responden", "nama", "tanggal", "jenis layanan", "layanan", "usia",
-            "jenis kelamin", "pendidikan", "pekerjaan"}
+_IGNORED = {
+    "no",
+    "no.",
+    "nomor",
+    "id",
+    "responden",
+    "nama",
+    "tanggal",
+    "jenis layanan",
+    "layanan",
+    "usia",
+    "jenis kelamin",
+    "pendidikan",
+    "pekerjaan",
+}
 _U = re.compile(r"^u\s*(\d{1,2})$", re.IGNORECASE)
 
 
@@ -51,7 +64,7 @@ def _rows_csv(data: bytes, source: str) -> list[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     return [row for row in csv.reader(io.StringIO(text), dialect)]
 
 
@@ -125,7 +138,12 @@ def read_survey_file(path: str | Path, instrument: Instrument | None) -> SurveyF
                 if h.casefold() in _IGNORED or not h:
                     continue
                 raise DatasetError(
-                    [Issue(f"header {_cell_name(i)}1", f"{h!r} is not an element of {instrument.name} (nor U1…U{len(instrument.elements)})")],
+                    [
+                        Issue(
+                            f"header {_cell_name(i)}1",
+                            f"{h!r} is not an element of {instrument.name} (nor U1…U{len(instrument.elements)})",
+                        )
+                    ],
                     source,
                 )
             if k in found or not 0 <= k < len(instrument.elements):

@@ -43,7 +43,10 @@ def aggregate(items: Iterable[Achievement | tuple[Achievement, Decimal]]) -> Agg
     weights = ZERO
     measured = not_measured = undefined = 0
     for item in items:
-        a, w = item if isinstance(item, tuple) else (item, Decimal(1))
+        if isinstance(item, Achievement):
+            a, w = item, Decimal(1)
+        else:
+            a, w = item
         if w < ZERO:
             raise DomainError(f"weight must not be negative, got {w}")
         if a.status is Status.NOT_MEASURED:

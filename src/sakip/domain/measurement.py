@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from .errors import DomainError
 from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO
@@ -56,7 +57,10 @@ class CapPolicy(StrEnum):
 
     @property
     def limit(self) -> Decimal | None:
-        return None if self is CapPolicy.NONE else Decimal(self.value)
+        return _CAP_LIMITS[self]
+
+
+_CAP_LIMITS = {CapPolicy.NONE: None, CapPolicy.CAP_100: Decimal(100), CapPolicy.CAP_120: Decimal(120)}
 
 
 class Status(StrEnum):
@@ -81,8 +85,9 @@ Target = Decimal | Range | str
 Realisation = Decimal | str
 
 
-@dataclass(frozen=True, slots=True)
-class Achievement:
+class Achievement(NamedTuple):
+    """An immutable result (a named tuple: cheap to create a million times)."""
+
     status: Status
     raw: Decimal | None = None  # floored at 0, not capped
     value: Decimal | None = None  # after the cap policy: what is shown and aggregated
@@ -102,17 +107,25 @@ def _undefined(reason: str) -> Achievement:
     return Achievement(Status.UNDEFINED, reason=reason)
 
 
+_new = tuple.__new__  # builds the named tuple without its Python-level __new__ (hot path)
+_MEASURED = Status.MEASURED
+
+
 def _finish(raw: Decimal, met: bool, cap: CapPolicy) -> Achievement:
     if raw < ZERO:
         raw = ZERO
-    limit = cap.limit
+    limit = _CAP_LIMITS[cap]
     if limit is not None and raw > limit:
-        return Achievement(Status.MEASURED, raw, limit, met, None, True)
-    return Achievement(Status.MEASURED, raw, raw, met)
+        return _new(Achievement, (_MEASURED, raw, limit, met, None, True))
+    return _new(Achievement, (_MEASURED, raw, raw, met, None, False))
 
 
 def _ratio(num: Decimal, den: Decimal) -> Decimal:
-    return ENGINE_CONTEXT.multiply(ENGINE_CONTEXT.divide(num, den), HUNDRED)
+    # × 100 first: exact for any realistic value, and one rounding instead of two
+    return _divide(num * HUNDRED, den)
+
+
+_divide = ENGINE_CONTEXT.divide
 
 
 def _higher(r: Decimal, t: Decimal, cap: CapPolicy) -> Achievement:
@@ -147,6 +160,12 @@ def achievement(
     ordinal: OrdinalScale | None = None,
 ) -> Achievement:
     """The achievement of ``target`` by ``realisation`` (both in the indicator's unit)."""
+    # the common case first: numeric target and realisation, ratio method
+    if method is Method.RATIO and type(target) is Decimal and type(realisation) is Decimal:
+        if polarity is Polarity.HIGHER_IS_BETTER:
+            return _higher(realisation, target, cap)
+        if polarity is Polarity.LOWER_IS_BETTER:
+            return _lower(realisation, target, cap, lower_formula)
     if realisation is None:
         return NOT_MEASURED
     if target is None:

@@ -20,10 +20,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from .errors import ScaleError
-from .numbers import round_half_up
+from .numbers import quantum
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,20 +62,25 @@ class PredicateScale:
     bands: tuple[Band, ...]
     precision: int = 2
     _lows: tuple[Decimal, ...] = field(init=False, repr=False, compare=False)
+    _exclusive_low: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _quantum: Decimal = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         bands = tuple(sorted(self.bands, key=lambda b: (b.min is not None, b.min or Decimal(0))))
         object.__setattr__(self, "bands", bands)
         validate_bands(bands)
         object.__setattr__(self, "_lows", tuple(b.min for b in bands[1:] if b.min is not None))
+        object.__setattr__(self, "_exclusive_low", tuple(not b.min_inclusive for b in bands))
+        object.__setattr__(self, "_quantum", quantum(self.precision))
 
     def band_for(self, value: Decimal) -> Band:
         """The band of ``value`` (rounded half up to the scale's precision)."""
-        v = round_half_up(value, self.precision)
-        i = bisect_right(self._lows, v)
-        # bisect_right puts v == low of band i+1 into band i+1; move down when
+        v = value.quantize(self._quantum, rounding=ROUND_HALF_UP)
+        lows = self._lows
+        i = bisect_right(lows, v)
+        # bisect_right puts v == low of band i into band i; move down when
         # that band excludes its lower bound.
-        if i > 0 and v == self._lows[i - 1] and not self.bands[i].min_inclusive:
+        if i and self._exclusive_low[i] and v == lows[i - 1]:
             i -= 1
         return self.bands[i]
 
@@ -108,7 +114,7 @@ def validate_bands(bands: Sequence[Band]) -> None:
             or (band.min == band.max and not (band.min_inclusive and band.max_inclusive))
         ):
             raise ScaleError(f"band {band.label!r} is empty ({band.describe()})")
-    for lower, upper in zip(bands, bands[1:], strict=False):
+    for lower, upper in pairwise(bands):
         if lower.max is None or upper.min is None:
             raise ScaleError(
                 f"bands {lower.label!r} and {upper.label!r} overlap: only the lowest band may be "

@@ -200,14 +200,14 @@ def _realisation(
                 f"{ind.id}: nilai tahunan {m.annual} berbeda dari rekap triwulan ({rolled_q}); dipakai nilai tahunan"
             )
         return m.annual, "annual", quarters
-    rolled = roll_up(quarters, ind.rollup)
+    year_value = roll_up(quarters, ind.rollup)
     missing = [q for q in QUARTERS if quarters.get(q) is None]
-    if rolled is not None and missing:
+    if year_value is not None and missing:
         messages.append(
             f"{ind.id}: TW {', '.join(str(q) for q in missing)} belum diukur; nilai tahunan sementara dari "
             f"{4 - len(missing)} triwulan"
         )
-    return rolled, ("quarters" if rolled is not None else None), quarters
+    return year_value, ("quarters" if year_value is not None else None), quarters
 
 
 def _quarter_scores(
@@ -418,10 +418,10 @@ def score_survey(data: SurveyData) -> survey_rules.SurveyResult:
         return survey_rules.from_responses(instrument, data.responses, data.population)
     if data.input == "distribution":
         dist = {k: v for k, v in data.values.items() if v is None or isinstance(v, list)}
-        return survey_rules.from_distributions(instrument, dist, data.respondents)  # type: ignore[arg-type]
+        return survey_rules.from_distributions(instrument, dist, data.respondents)
     values = {k: v for k, v in data.values.items() if v is None or isinstance(v, Decimal)}
     return survey_rules.from_element_values(
-        instrument, values, converted=data.input == "score", respondents=data.respondents  # type: ignore[arg-type]
+        instrument, values, converted=data.input == "score", respondents=data.respondents
     )
 
 
@@ -487,7 +487,11 @@ def build_scorecard(office: Office, year: int | None = None) -> Scorecard:
         agg_score(
             o.id,
             o.text,
-            aggregate((s.achievement, s.indicator.weight) for s in scores if s.level == "objective" and s.parent_id == o.id),
+            aggregate(
+                (s.achievement, s.indicator.weight)
+                for s in scores
+                if s.level == "objective" and s.parent_id == o.id
+            ),
         )
         for o in office.plan.objectives
     )

@@ -230,7 +230,7 @@ def from_responses(
                 raise SurveyError(
                     f"respondent {i}, element {instrument.elements[j]!r}: answer {answer!r} is not 1–4"
                 )
-            sums[j] += answer  # type: ignore[operator]
+            sums[j] += answer
         complete += 1
     if complete == 0:
         raise SurveyError(f"no complete questionnaire ({excluded} incomplete)")
@@ -341,7 +341,7 @@ def minimum_sample(population: int) -> int:
     n = Decimal(population)
     pq = P * (1 - P)
     s = ENGINE_CONTEXT.divide(CHI_SQUARE * n * pq, D * D * (n - 1) + CHI_SQUARE * pq)
-    return int(math.ceil(s))
+    return math.ceil(s)
 
 
 def index_display(result: SurveyResult) -> Decimal:

@@ -116,7 +116,12 @@ def indicator_dict(s: IndicatorScore) -> dict[str, Any]:
             for q in s.quarters
         ],
         "history": [
-            {"year": p.year, "target": dec(p.target), "realisation": dec(p.realisation), "achievement": dec(p.achievement)}
+            {
+                "year": p.year,
+                "target": dec(p.target),
+                "realisation": dec(p.realisation),
+                "achievement": dec(p.achievement),
+            }
             for p in s.history
         ],
         "change_from_previous_year": None
@@ -131,7 +136,11 @@ def indicator_dict(s: IndicatorScore) -> dict[str, Any]:
         "end_target_progress": None if s.end_target_progress is None else achievement_dict(s.end_target_progress),
         "national_standard": None
         if s.standard is None
-        else {"standard": dec(s.standard.standard), "difference": dec(s.standard.difference), "meets": s.standard.meets},
+        else {
+            "standard": dec(s.standard.standard),
+            "difference": dec(s.standard.difference),
+            "meets": s.standard.meets,
+        },
         "explanation": s.explanation,
         "errors": list(s.errors),
     }
@@ -221,7 +230,11 @@ def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
                 for c in b.sum_checks
             ],
             "by_objective": {
-                (k or "-"): {"allocation": dec(a.allocation), "realisation": dec(a.realisation), "absorption": dec(a.absorption)}
+                (k or "-"): {
+                    "allocation": dec(a.allocation),
+                    "realisation": dec(a.realisation),
+                    "absorption": dec(a.absorption),
+                }
                 for k, a in b.by_objective.items()
             },
             "efficiency": {
@@ -250,7 +263,13 @@ def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
             "respondents": r.respondents,
             "excluded": r.excluded,
             "elements": [
-                {"name": e.name, "nrr": dec(e.nrr), "score": dec(e.score), "grade_2017": e.grade_2017, "grade_2004": e.grade_2004}
+                {
+                    "name": e.name,
+                    "nrr": dec(e.nrr),
+                    "score": dec(e.score),
+                    "grade_2017": e.grade_2017,
+                    "grade_2004": e.grade_2004,
+                }
                 for e in r.elements
             ],
             "weakest": [e.name for e in r.weakest],
