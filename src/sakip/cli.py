@@ -236,8 +236,52 @@ def _show_value(v: Decimal | str | None) -> str:
 
 
 @app.command()
-def demo(as_json: JsonOpt = False) -> None:
-    """Load the three seed offices and print their scorecards, with printed vs correct figures."""
+def demo(
+    print_only: Annotated[
+        bool, typer.Option("--print", help="Print the seed offices' scorecards and exit (no web server).")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the SQLite database and uploads go (default ./var).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The main job: the web app on an embedded SQLite with the three seed offices and a user per role."""
+    if print_only or as_json:
+        _print_seed_scorecards(as_json)
+        return
+    import os
+
+    if data_dir is not None:
+        os.environ["SAKIP_DATA_DIR"] = str(data_dir.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sakip.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+
+    from sakip.core.demo import DEMO_PASSWORD, setup_demo
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    console = _console()
+    console.print(f"Menyiapkan basis data SQLite di {settings.DATABASES['default']['NAME']} …", markup=False)
+    call_command("migrate", interactive=False, verbosity=0)
+    logins = setup_demo()
+    url = f"http://{host}:{port}/"
+    console.print(f"\nSakip berjalan di {url}  (hentikan dengan Ctrl+C)\n", style="bold", markup=False)
+    t = Table(title=f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD})")
+    t.add_column("Nama pengguna")
+    t.add_column("Peran")
+    t.add_column("Perangkat daerah")
+    for login in logins:
+        t.add_row(login.username, login.role, login.office or "-")
+    console.print(t)
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+def _print_seed_scorecards(as_json: bool) -> None:
     try:
         offices = load_seeds()
         cards = [build_scorecard(o) for o in offices]
@@ -247,7 +291,7 @@ def demo(as_json: JsonOpt = False) -> None:
         _emit_json([scorecard_dict(c) for c in cards])
         return
     console = _console()
-    console.print("Sakip — demo dengan tiga kantor kecamatan dari laporan nyata", style="bold")
+    console.print("Sakip — tiga kantor kecamatan dari laporan nyata", style="bold")
     for c in cards:
         print_scorecard(c, console)
 

@@ -1,0 +1,1 @@
+"""Regency, offices, units, users and their roles."""

@@ -1,0 +1,115 @@
+"""Who may do what, checked on the server in every view (SPEC §1 roles).
+
+Actions:
+
+* ``view`` — read an office's data;
+* ``enter`` — enter quarterly realisations, budget realisations, surveys, evidence;
+* ``plan`` — edit the plan, targets and the performance agreement;
+* ``approve`` — sign off as the office head (used by the workflow).
+
+Roles: the regency's admin may do everything in the regency's offices; a planner
+reads every office and edits plans; a verifier (Inspektorat) reads every office;
+an operator enters and plans for the own office; the head also approves; the
+public role sees only the public portal. An office user never reaches another
+office: the check answers 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Literal, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .models import Membership, Office, Role
+
+Action = Literal["view", "enter", "plan", "approve"]
+
+RULES: dict[str, dict[str, set[str]]] = {
+    # role: {"own": actions on the own office, "regency": actions on every office of the regency}
+    Role.ADMIN: {"own": set(), "regency": {"view", "enter", "plan", "approve"}},
+    Role.PLANNER: {"own": set(), "regency": {"view", "plan"}},
+    Role.VERIFIER: {"own": set(), "regency": {"view"}},
+    Role.OPERATOR: {"own": {"view", "enter", "plan"}, "regency": set()},
+    Role.HEAD: {"own": {"view", "enter", "plan", "approve"}, "regency": set()},
+    Role.PUBLIC: {"own": set(), "regency": set()},
+}
+
+
+def membership_of(request: HttpRequest) -> Membership | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("regency", "office").filter(user=user).first()
+
+
+def can(membership: Membership | None, office: Office, action: Action) -> bool:
+    if membership is None:
+        return False
+    rules = RULES.get(membership.role, {"own": set(), "regency": set()})
+    if membership.regency_id != office.regency_id:
+        return False
+    if action in rules["regency"]:
+        return True
+    return membership.office_id == office.pk and action in rules["own"]
+
+
+def allowed_actions(membership: Membership | None, office: Office) -> set[str]:
+    return {a for a in ("view", "enter", "plan", "approve") if can(membership, office, a)}  # type: ignore[arg-type]
+
+
+def offices_for(membership: Membership | None) -> list[Office]:
+    """The offices a user may view."""
+    if membership is None:
+        return []
+    qs = Office.objects.filter(regency=membership.regency).order_by("name")
+    return [o for o in qs if can(membership, o, "view")]
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def office_view(action: Action) -> Callable[[V], V]:
+    """Decorator: resolve ``office_code`` to the Office, check ``action``, pass ``office`` and ``membership``."""
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapper(request: HttpRequest, office_code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            m = membership_of(request)
+            try:
+                office = Office.objects.select_related("regency").get(
+                    code=office_code, regency_id=m.regency_id if m else None
+                )
+            except Office.DoesNotExist:
+                raise Http404("Perangkat daerah tidak ditemukan") from None
+            if not can(m, office, action):
+                raise PermissionDenied("Anda tidak berwenang untuk perangkat daerah ini")
+            request.office = office  # type: ignore[attr-defined]
+            return view(request, *args, office=office, membership=m, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def regency_view(*roles: str) -> Callable[[V], V]:
+    """Decorator for regency-wide pages: only the given roles."""
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            m = membership_of(request)
+            if m is None or m.role not in roles:
+                raise PermissionDenied("Halaman ini khusus untuk peran pemda")
+            return view(request, *args, membership=m, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

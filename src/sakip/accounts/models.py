@@ -1,0 +1,149 @@
+"""Regency (pemda) → offices (OPD) → units, users with a role, and per-year settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sakip.domain.measurement import CapPolicy, LowerFormula
+from sakip.domain.scales import SCALE_PRESETS
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator pemda")
+    PLANNER = "planner", _("Perencana / Bappeda")
+    OPERATOR = "operator", _("Operator perangkat daerah")
+    HEAD = "head", _("Kepala perangkat daerah")
+    VERIFIER = "verifier", _("Verifikator / Inspektorat")
+    PUBLIC = "public", _("Publik")
+
+
+REGENCY_ROLES = {Role.ADMIN, Role.PLANNER, Role.VERIFIER}
+OFFICE_ROLES = {Role.OPERATOR, Role.HEAD}
+
+
+class Regency(models.Model):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    province = models.CharField(_("provinsi"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("pemerintah daerah")
+        verbose_name_plural = _("pemerintah daerah")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficeKind(models.TextChoices):
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    DINAS = "dinas", _("Dinas")
+    BADAN = "badan", _("Badan")
+    KANTOR = "kantor", _("Kantor")
+    SEKRETARIAT = "sekretariat", _("Sekretariat")
+    OTHER = "other", _("Lainnya")
+
+
+class Office(models.Model):
+    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="offices", verbose_name=_("pemda"))
+    code = models.SlugField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=OfficeKind.choices, default=OfficeKind.KECAMATAN)
+    mandate = models.TextField(_("tugas pokok"), blank=True)
+    head_name = models.CharField(_("nama kepala"), max_length=200, blank=True)
+    head_rank = models.CharField(_("pangkat kepala"), max_length=200, blank=True)
+    head_nip = models.CharField(_("NIP kepala"), max_length=40, blank=True)
+    head_position = models.CharField(_("jabatan kepala"), max_length=200, blank=True)
+    superior_name = models.CharField(_("nama atasan"), max_length=200, blank=True)
+    superior_position = models.CharField(_("jabatan atasan"), max_length=200, blank=True)
+    published = models.BooleanField(_("dipublikasikan"), default=False)
+
+    class Meta:
+        verbose_name = _("perangkat daerah")
+        verbose_name_plural = _("perangkat daerah")
+        ordering = ["regency", "name"]
+        constraints = [models.UniqueConstraint(fields=["regency", "code"], name="office_code_unique_in_regency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("nama"), max_length=300)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit kerja")
+        verbose_name_plural = _("unit kerja")
+        ordering = ["office", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role: in the regency (admin, planner, verifier) or in one office (operator, head)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="members")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True, related_name="members")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=["operator", "head"], office__isnull=False)
+                    | models.Q(role__in=["admin", "planner", "verifier", "public"], office__isnull=True)
+                ),
+                name="membership_office_matches_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+SCALE_CHOICES = [(code, scale.name) for code, scale in SCALE_PRESETS.items() if code != "lke-akip"]
+
+
+class YearSetting(models.Model):
+    """The predicate scale and cap policy a regency uses in a year (SPEC §4).
+
+    A row with an office overrides the regency's row for that office (an office
+    moved from another regency keeps its scale; the demo regency holds three real
+    offices that used different scales).
+    """
+
+    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="year_settings")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True, related_name="year_settings")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    scale = models.CharField(_("skala predikat"), max_length=40, choices=SCALE_CHOICES, default="lkjip-4")
+    custom_bands = models.JSONField(_("skala kustom"), default=list, blank=True)
+    cap = models.CharField(
+        _("batas capaian"), max_length=10, choices=[(c.value, c.value) for c in CapPolicy], default="none"
+    )
+    lower_formula = models.CharField(
+        _("rumus indikator negatif"),
+        max_length=10,
+        choices=[(f.value, f.value) for f in LowerFormula],
+        default=LowerFormula.MIRROR.value,
+    )
+
+    class Meta:
+        verbose_name = _("pengaturan tahunan")
+        verbose_name_plural = _("pengaturan tahunan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency", "year"], condition=models.Q(office__isnull=True), name="one_setting_per_regency_year"
+            ),
+            models.UniqueConstraint(fields=["office", "year"], name="one_setting_per_office_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office or self.regency} {self.year}"

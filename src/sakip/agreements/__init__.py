@@ -1,0 +1,1 @@
+"""The performance agreement (Perjanjian Kinerja) per year, with amendments."""

@@ -1,0 +1,1 @@
+"""Budget allocation and realisation per program, activity and sub-activity."""

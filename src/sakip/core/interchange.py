@@ -1,0 +1,591 @@
+"""Import and export of the office dataset format (``sakip-office/1``) to and from the database.
+
+`import_office` validates the whole document first (the dataset loader: schema,
+then meaning; then the database's exactness limits) and stores it in one
+transaction: one error anywhere and nothing is stored. Importing an office that
+exists replaces its data. `export_office` writes the same document back;
+`canonical` puts a document in a normal form (defaults filled, empty values
+dropped) so that a round trip can be compared for equality.
+
+The domain model of a stored office is built by exporting it and loading the
+document (`domain_office`), so the loader stays the one place where a document
+becomes domain objects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sakip.accounts.models import Office, Regency, Unit, YearSetting
+from sakip.agreements.models import PkProgram, PkTarget, PkVersion
+from sakip.budgeting.models import BudgetLine, BudgetYear, ClassAmount, LineQuarter
+from sakip.core.fields import check_exact, normalize
+from sakip.dataset.loader import FORMAT, DatasetError, Issue, format_path, load_document
+from sakip.domain import office as domain
+from sakip.monitoring.models import Evidence, IndicatorYear, InputValue, ObjectivePrinted, Quarter
+from sakip.planning.models import (
+    FormulaInput,
+    Goal,
+    Indicator,
+    Objective,
+    OutputIndicator,
+    PlanPeriod,
+    ProgramNode,
+    Target,
+)
+from sakip.surveys.models import Survey
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _dec_json(value: Any) -> Any:
+    """Decimals inside JSON fields are kept as exact strings."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _dec_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dec_json(v) for v in value]
+    return value
+
+
+def _num_json(value: Any) -> Any:
+    """The reverse of `_dec_json` for printed blocks: numeric strings back to Decimal."""
+    if isinstance(value, str):
+        try:
+            return normalize(Decimal(value))
+        except ArithmeticError:
+            return value
+    if isinstance(value, dict):
+        return {k: _num_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_num_json(v) for v in value]
+    return value
+
+
+_TEXT_KEYS = {"where", "category", "grade"}
+
+
+def _printed_json(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    return dict(_dec_json(dict(value or {})))
+
+
+def _printed_from_json(value: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        if k in _TEXT_KEYS:
+            out[k] = v
+        elif k == "elements" and isinstance(v, dict):
+            out[k] = {name: _num_json(x) for name, x in v.items()}
+        elif (k == "realisation" and isinstance(v, str) and not _looks_numeric(v)) or (k == "target" and isinstance(v, str) and not _looks_numeric(v)):
+            out[k] = v
+        else:
+            out[k] = _num_json(v)
+    return out
+
+
+def _looks_numeric(s: str) -> bool:
+    try:
+        Decimal(s)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _exactness_issues(doc: Any, path: tuple[Any, ...] = ()) -> list[Issue]:
+    issues: list[Issue] = []
+    if isinstance(doc, Decimal):
+        try:
+            check_exact(doc)
+        except ValidationError as exc:
+            issues.append(Issue(format_path(path), " ".join(exc.messages)))
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            issues.extend(_exactness_issues(v, (*path, k)))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            issues.extend(_exactness_issues(v, (*path, i)))
+    return issues
+
+
+def _target_fields(t: Any) -> dict[str, Any]:
+    if isinstance(t, dict):
+        return {"value": None, "grade": "", "low": t["low"], "high": t["high"]}
+    if isinstance(t, str):
+        return {"value": None, "grade": t, "low": None, "high": None}
+    return {"value": t, "grade": "", "low": None, "high": None}
+
+
+def _target_out(obj: Any) -> Any:
+    if obj.grade:
+        return obj.grade
+    if obj.low is not None or obj.high is not None:
+        return {"low": obj.low, "high": obj.high}
+    return obj.value
+
+
+def _has_target(obj: Any) -> bool:
+    return bool(obj.grade) or obj.value is not None or obj.low is not None
+
+
+def _person(d: Mapping[str, Any] | None, prefix: str) -> dict[str, str]:
+    d = d or {}
+    return {f"{prefix}_{k}": d.get(k) or "" for k in ("name", "rank", "nip", "position")}
+
+
+def _person_out(obj: Any, prefix: str) -> dict[str, str] | None:
+    name = getattr(obj, f"{prefix}_name")
+    if not name:
+        return None
+    out = {"name": name}
+    for k in ("rank", "nip", "position"):
+        v = getattr(obj, f"{prefix}_{k}", "")
+        if v:
+            out[k] = v
+    return out
+
+
+# ----------------------------------------------------------------------------- import
+
+
+@transaction.atomic
+def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | None = None) -> Office:
+    """Store a whole office dataset; all-or-nothing. Raises `DatasetError` with every problem."""
+    load_document(doc, source)  # schema + meaning; raises with every issue
+    exact = _exactness_issues(doc)
+    if exact:
+        raise DatasetError(exact, source)
+    o = doc["office"]
+    office, _ = Office.objects.get_or_create(regency=regency, code=o["code"], defaults={"name": o["name"]})
+    _clear(office)
+    head = o.get("head") or {}
+    superior = o.get("superior") or {}
+    office.name = o["name"]
+    office.kind = o.get("kind", "kecamatan")
+    office.mandate = o.get("mandate") or ""
+    office.head_name, office.head_rank = head.get("name", ""), head.get("rank") or ""
+    office.head_nip, office.head_position = head.get("nip") or "", head.get("position") or ""
+    office.superior_name, office.superior_position = superior.get("name", ""), superior.get("position") or ""
+    office.save()
+    if o.get("regency") and not regency.name:
+        regency.name = o["regency"]
+        regency.save()
+    for i, name in enumerate(o.get("units", [])):
+        Unit.objects.create(office=office, name=name, order=i)
+    settings = doc.get("settings") or {}
+    scale = settings.get("scale", "lkjip-4")
+    years = sorted({y["year"] for y in doc.get("years", [])}) or [doc["plan"]["period"]["start"]]
+    for year in years:
+        YearSetting.objects.create(
+            regency=regency,
+            office=office,
+            year=year,
+            scale=scale if isinstance(scale, str) else "custom",
+            custom_bands=_dec_json(scale) if isinstance(scale, dict) else [],
+            cap=settings.get("cap", "none"),
+            lower_formula=settings.get("lower_is_better_formula", "mirror"),
+        )
+    indicators = _import_plan(office, doc["plan"])
+    for y in doc.get("years", []):
+        _import_year(office, y, indicators)
+    return office
+
+
+def _clear(office: Office) -> None:
+    PkVersion.objects.filter(office=office).delete()
+    Survey.objects.filter(office=office).delete()
+    BudgetYear.objects.filter(office=office).delete()
+    for plan in PlanPeriod.objects.filter(office=office):
+        Indicator.objects.filter(plan=plan).delete()
+        Objective.objects.filter(plan=plan).delete()
+        plan.delete()
+    Unit.objects.filter(office=office).delete()
+    YearSetting.objects.filter(office=office).delete()
+
+
+def _import_indicator(plan: PlanPeriod, d: Mapping[str, Any], order: int, **owner: Any) -> Indicator:
+    end = d.get("end_target")
+    end_fields = _target_fields(end) if end is not None else {"value": None, "grade": "", "low": None, "high": None}
+    formula = d.get("formula") or {}
+    ind = Indicator.objects.create(
+        plan=plan,
+        code=d["id"],
+        name=d["name"],
+        unit=d["unit"],
+        polarity=d.get("polarity", "higher_is_better"),
+        rollup=d.get("rollup", "last"),
+        method=d.get("method", "ratio"),
+        baseline=d.get("baseline"),
+        ordinal_scale=d.get("ordinal_scale", ""),
+        formula=formula.get("expression", ""),
+        definition=d.get("definition") or "",
+        iku=d.get("iku", False),
+        weight=d.get("weight", 1),
+        data_source=d.get("data_source") or "",
+        responsible_unit=d.get("responsible_unit") or "",
+        national_standard=d.get("national_standard"),
+        end_value=end_fields["value"],
+        end_grade=end_fields["grade"],
+        end_low=end_fields["low"],
+        end_high=end_fields["high"],
+        order=order,
+        **owner,
+    )
+    for i, (name, spec) in enumerate((formula.get("inputs") or {}).items()):
+        FormulaInput.objects.create(
+            indicator=ind, name=name, label=spec["label"], rollup=spec.get("rollup", ind.rollup), order=i
+        )
+    for year, t in (d.get("targets") or {}).items():
+        Target.objects.create(indicator=ind, year=int(year), **_target_fields(t))
+    return ind
+
+
+def _import_programs(plan: PlanPeriod, nodes: Iterable[Mapping[str, Any]], parent: ProgramNode | None,
+                     level: str, objectives: dict[str, Objective], counter: list[int]) -> None:
+    child_level = {"program": "activity", "activity": "sub_activity", "sub_activity": "sub_activity"}[level]
+    for d in nodes:
+        counter[0] += 1
+        node = ProgramNode.objects.create(plan=plan, parent=parent, level=level, code=d["code"], name=d["name"],
+                                          order=counter[0])
+        node.objectives.set([objectives[c] for c in d.get("objectives", [])])
+        for i, oi in enumerate(d.get("indicators", [])):
+            OutputIndicator.objects.create(
+                program=node, name=oi["name"], unit=oi["unit"], targets=_dec_json(oi.get("targets") or {}),
+                realisations=_dec_json(oi.get("realisations") or {}), order=i,
+            )
+        _import_programs(plan, d.get("activities", []), node, child_level, objectives, counter)
+        _import_programs(plan, d.get("sub_activities", []), node, "sub_activity", objectives, counter)
+
+
+def _import_plan(office: Office, p: Mapping[str, Any]) -> dict[str, Indicator]:
+    plan = PlanPeriod.objects.create(
+        office=office, kind=p.get("kind", "renstra"), start_year=p["period"]["start"], end_year=p["period"]["end"],
+        vision=p.get("vision") or "", missions=list(p.get("missions", [])),
+    )
+    indicators: dict[str, Indicator] = {}
+    goals: dict[str, Goal] = {}
+    order = 0
+    for gi, g in enumerate(p["goals"]):
+        goal = Goal.objects.create(plan=plan, code=g["id"], text=g["text"], weight=g.get("weight", 1), order=gi)
+        goals[goal.code] = goal
+        for d in g.get("indicators", []):
+            order += 1
+            indicators[d["id"]] = _import_indicator(plan, d, order, goal=goal)
+    objectives: dict[str, Objective] = {}
+    for oi, o in enumerate(p["objectives"]):
+        obj = Objective.objects.create(
+            plan=plan, goal=goals[o["goal"]], code=o["id"], text=o["text"], weight=o.get("weight", 1),
+            strategies=list(o.get("strategies", [])), policies=list(o.get("policies", [])), order=oi,
+        )
+        objectives[obj.code] = obj
+        for d in o.get("indicators", []):
+            order += 1
+            indicators[d["id"]] = _import_indicator(plan, d, order, objective=obj)
+    _import_programs(plan, p.get("programs", []), None, "program", objectives, [0])
+    return indicators
+
+
+def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Indicator]) -> None:
+    year = y["year"]
+    for n, v in enumerate(y.get("performance_agreement", []), start=1):
+        version = PkVersion.objects.create(
+            office=office, year=year, number=n, kind=v["kind"],
+            date=datetime.date.fromisoformat(v["date"]) if v.get("date") else None,
+            reason=v.get("reason") or "", title=v.get("title") or "",
+            printed_total=v.get("printed_total"),
+            **_person(v.get("first_party"), "first_party"), **_person(v.get("second_party"), "second_party"),
+        )
+        for i, (iid, t) in enumerate(v["targets"].items()):
+            PkTarget.objects.create(version=version, indicator=indicators[iid], order=i, **_target_fields(t))
+        for i, pr in enumerate(v.get("programs", [])):
+            PkProgram.objects.create(version=version, program_code=pr.get("program") or "", name=pr["name"],
+                                     allocation=pr["allocation"], source=pr.get("source") or "", order=i)
+    for iid, m in (y.get("indicators") or {}).items():
+        ind = indicators[iid]
+        t = _target_fields(m["target"]) if "target" in m else {}
+        annual = m.get("annual")
+        iy = IndicatorYear.objects.create(
+            indicator=ind, year=year, cumulative_targets=m.get("cumulative_targets", False),
+            annual_value=annual if isinstance(annual, Decimal | int) else None,
+            annual_grade=annual if isinstance(annual, str) else "",
+            explanation=m.get("explanation") or "", printed=_printed_json(m.get("printed")), **t,
+        )
+        inputs = {fi.name: fi for fi in ind.inputs.all()}
+        quarters = {int(q) for q in (m.get("quarterly_targets") or {})} | {int(q) for q in (m.get("quarters") or {})}
+        quarters |= {int(q) for q in (m.get("inputs") or {})}
+        for q in sorted(quarters):
+            row = Quarter.objects.create(
+                indicator_year=iy, quarter=q,
+                target=(m.get("quarterly_targets") or {}).get(str(q)),
+                value=(m.get("quarters") or {}).get(str(q)),
+            )
+            for name, value in ((m.get("inputs") or {}).get(str(q)) or {}).items():
+                InputValue.objects.create(quarter=row, input=inputs[name], value=value)
+        for name in m.get("evidence", []):
+            Evidence.objects.create(indicator_year=iy, name=name)
+    for oid, printed in (y.get("objectives_printed") or {}).items():
+        obj = Objective.objects.get(plan__office=office, code=oid)
+        ObjectivePrinted.objects.create(objective=obj, year=year, printed=_printed_json(printed))
+    if "budget" in y:
+        _import_budget(office, year, y["budget"])
+    if "survey" in y:
+        s = y["survey"]
+        inst = s["instrument"]
+        Survey.objects.create(
+            office=office, year=year,
+            instrument=inst if isinstance(inst, str) else "custom",
+            instrument_name="" if isinstance(inst, str) else inst.get("name") or "",
+            elements=[] if isinstance(inst, str) else list(inst["elements"]),
+            grade_table="" if isinstance(inst, str) else inst.get("grade_table") or "",
+            indicator=indicators.get(s["indicator"]) if s.get("indicator") else None,
+            period=s.get("period") or "", respondents=s.get("respondents"), population=s.get("population"),
+            input=s["input"], values=_dec_json(s.get("elements") or {}), responses=s.get("responses") or [],
+            printed=_printed_json(s.get("printed")),
+        )
+
+
+def _import_budget(office: Office, year: int, b: Mapping[str, Any]) -> None:
+    total = b.get("total") or {}
+    by = BudgetYear.objects.create(
+        office=office, year=year, total_allocation=total.get("allocation"), total_realisation=total.get("realisation"),
+        total_printed=_printed_json(total.get("printed")) if total else {},
+        lines_total_printed=_printed_json(b.get("printed_lines_total")),
+    )
+    if total and "printed" not in total:
+        by.total_printed = {}
+    for i, (cls, a) in enumerate((b.get("classes") or {}).items()):
+        ClassAmount.objects.create(budget=by, budget_class=cls, allocation=a["allocation"],
+                                   realisation=a.get("realisation"), printed=_printed_json(a.get("printed")), order=i)
+    counter = [0]
+
+    def add(lines: Iterable[Mapping[str, Any]], parent: BudgetLine | None) -> None:
+        for d in lines:
+            counter[0] += 1
+            line = BudgetLine.objects.create(
+                budget=by, parent=parent, code=d["code"], name=d["name"], level=d.get("level", ""),
+                budget_class=d.get("class", ""), objectives=list(d.get("objectives", [])),
+                allocation=d.get("allocation"), allocation_original=d.get("allocation_original"),
+                realisation=d.get("realisation"), explanation=d.get("explanation") or "",
+                printed=_printed_json(d.get("printed")), order=counter[0],
+            )
+            for q, v in (d.get("quarters") or {}).items():
+                if v is not None:
+                    LineQuarter.objects.create(line=line, quarter=int(q), realisation=v)
+            add(d.get("children", []), line)
+
+    add(b.get("lines", []), None)
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v not in (None, "", [], {})}
+
+
+def export_office(office: Office) -> dict[str, Any]:
+    """The office as a ``sakip-office/1`` document (Decimals for numbers)."""
+    plan = office.plans.order_by("-start_year").first()
+    if plan is None:
+        raise DatasetError([Issue("plan", f"{office} has no plan period")])
+    setting = YearSetting.objects.filter(office=office).order_by("-year").first() or YearSetting.objects.filter(
+        regency=office.regency, office__isnull=True
+    ).order_by("-year").first()
+    doc: dict[str, Any] = {"format": FORMAT}
+    doc["office"] = _drop_empty(
+        {
+            "code": office.code,
+            "name": office.name,
+            "kind": office.kind,
+            "regency": office.regency.name,
+            "province": office.regency.province or None,
+            "head": _drop_empty({"name": office.head_name, "rank": office.head_rank, "nip": office.head_nip,
+                                 "position": office.head_position}) or None,
+            "superior": _drop_empty({"name": office.superior_name, "position": office.superior_position}) or None,
+            "units": [u.name for u in office.units.all()],
+            "mandate": office.mandate,
+        }
+    )
+    if setting is not None:
+        scale: Any = setting.scale if setting.scale != "custom" else _num_json(setting.custom_bands)
+        if isinstance(scale, dict):
+            scale = {**scale, "bands": [_band_out(b) for b in scale.get("bands", [])]}
+        doc["settings"] = {"scale": scale, "cap": setting.cap, "lower_is_better_formula": setting.lower_formula}
+    doc["plan"] = _export_plan(plan)
+    doc["years"] = _export_years(office, plan)
+    return doc
+
+
+def _band_out(b: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v if k in ("label", "color") or isinstance(v, bool) else _num_json(v)) for k, v in b.items()}
+
+
+def _export_indicator(ind: Indicator) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "id": ind.code, "name": ind.name, "unit": ind.unit, "polarity": ind.polarity, "method": ind.method,
+        "baseline": ind.baseline, "ordinal_scale": ind.ordinal_scale, "rollup": ind.rollup,
+    }
+    inputs = list(ind.inputs.all())
+    if ind.formula:
+        d["formula"] = {"expression": ind.formula,
+                        "inputs": {fi.name: {"label": fi.label, "rollup": fi.rollup} for fi in inputs}}
+    d.update({
+        "definition": ind.definition, "iku": ind.iku, "weight": ind.weight, "data_source": ind.data_source,
+        "responsible_unit": ind.responsible_unit, "national_standard": ind.national_standard,
+        "targets": {str(t.year): _target_out(t) for t in ind.targets.all()},
+    })
+    if ind.end_value is not None or ind.end_grade or ind.end_low is not None:
+        d["end_target"] = (ind.end_grade or {"low": ind.end_low, "high": ind.end_high}
+                           if ind.end_grade or ind.end_low is not None else ind.end_value)
+    return _drop_empty(d)
+
+
+def _export_programs(nodes: Iterable[ProgramNode]) -> list[dict[str, Any]]:
+    out = []
+    for n in nodes:
+        children = list(n.children.all())
+        d: dict[str, Any] = {
+            "code": n.code, "name": n.name, "objectives": [o.code for o in n.objectives.all()],
+            "indicators": [
+                _drop_empty({"name": oi.name, "unit": oi.unit, "targets": _num_json(oi.targets),
+                             "realisations": _num_json(oi.realisations)})
+                for oi in n.output_indicators.all()
+            ],
+        }
+        acts = [c for c in children if c.level == "activity"]
+        subs = [c for c in children if c.level == "sub_activity"]
+        d["activities"] = _export_programs(acts)
+        d["sub_activities"] = _export_programs(subs)
+        out.append(_drop_empty(d))
+    return out
+
+
+def _export_plan(plan: PlanPeriod) -> dict[str, Any]:
+    goals = []
+    for g in plan.goals.all():
+        goals.append(_drop_empty({"id": g.code, "text": g.text, "weight": g.weight,
+                                  "indicators": [_export_indicator(i) for i in g.indicators.all()]}))
+    objectives = []
+    for o in plan.objectives.select_related("goal"):
+        objectives.append(_drop_empty({
+            "id": o.code, "goal": o.goal.code, "text": o.text, "weight": o.weight, "strategies": o.strategies,
+            "policies": o.policies, "indicators": [_export_indicator(i) for i in o.indicators.all()],
+        }))
+    return _drop_empty({
+        "kind": plan.kind, "period": {"start": plan.start_year, "end": plan.end_year}, "vision": plan.vision,
+        "missions": plan.missions, "goals": goals, "objectives": objectives,
+        "programs": _export_programs(plan.programs.filter(parent__isnull=True)),
+    }) | {"goals": goals, "objectives": objectives}
+
+
+def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
+    years: dict[int, dict[str, Any]] = {}
+
+    def year(y: int) -> dict[str, Any]:
+        return years.setdefault(y, {"year": y})
+
+    for v in PkVersion.objects.filter(office=office).order_by("year", "number"):
+        entry = _drop_empty({
+            "kind": v.kind, "date": v.date.isoformat() if v.date else None, "reason": v.reason, "title": v.title,
+            "first_party": _person_out(v, "first_party"), "second_party": _person_out(v, "second_party"),
+            "targets": {t.indicator.code: _target_out(t) for t in v.targets.select_related("indicator")},
+            "programs": [_drop_empty({"program": p.program_code, "name": p.name, "allocation": p.allocation,
+                                      "source": p.source}) for p in v.programs.all()],
+            "printed_total": v.printed_total,
+        })
+        entry.setdefault("targets", {})
+        year(v.year).setdefault("performance_agreement", []).append(entry)
+    for iy in IndicatorYear.objects.filter(indicator__plan=plan).select_related("indicator").order_by("year", "indicator__order"):
+        quarters = list(iy.quarters.prefetch_related("inputs__input"))
+        m: dict[str, Any] = {
+            "target": _target_out(iy) if _has_target(iy) else None,
+            "quarterly_targets": {str(q.quarter): q.target for q in quarters if q.target is not None},
+            "cumulative_targets": iy.cumulative_targets,
+            "quarters": {str(q.quarter): q.value for q in quarters if q.value is not None},
+            "inputs": {str(q.quarter): {iv.input.name: iv.value for iv in q.inputs.all()}
+                       for q in quarters if q.inputs.exists()},
+            "annual": iy.annual_grade or iy.annual_value,
+            "explanation": iy.explanation,
+            "evidence": [e.name for e in iy.evidence.all()],
+            "printed": _printed_from_json(iy.printed),
+        }
+        year(iy.year).setdefault("indicators", {})[iy.indicator.code] = _drop_empty(m)
+    for op in ObjectivePrinted.objects.filter(objective__plan=plan).select_related("objective"):
+        year(op.year).setdefault("objectives_printed", {})[op.objective.code] = _printed_from_json(op.printed)
+    for by in BudgetYear.objects.filter(office=office):
+        year(by.year)["budget"] = _export_budget(by)
+    for s in Survey.objects.filter(office=office).select_related("indicator"):
+        inst: Any = s.instrument
+        if s.instrument == "custom":
+            inst = _drop_empty({"name": s.instrument_name, "elements": s.elements, "grade_table": s.grade_table})
+        year(s.year)["survey"] = _drop_empty({
+            "instrument": inst, "indicator": s.indicator.code if s.indicator else None, "period": s.period,
+            "respondents": s.respondents, "population": s.population, "input": s.input,
+            "responses": s.responses, "elements": _num_json(s.values), "printed": _printed_from_json(s.printed),
+        })
+    return [years[y] for y in sorted(years)]
+
+
+def _export_budget(by: BudgetYear) -> dict[str, Any]:
+    def line_out(line: BudgetLine) -> dict[str, Any]:
+        return _drop_empty({
+            "code": line.code, "name": line.name, "level": line.level, "class": line.budget_class,
+            "objectives": line.objectives, "allocation": line.allocation,
+            "allocation_original": line.allocation_original, "realisation": line.realisation,
+            "quarters": {str(q.quarter): q.realisation for q in line.quarters.all()},
+            "explanation": line.explanation, "printed": _printed_from_json(line.printed),
+            "children": [line_out(c) for c in line.children.all()],
+        })
+
+    out: dict[str, Any] = {
+        "classes": {
+            c.budget_class: _drop_empty({"allocation": c.allocation, "realisation": c.realisation,
+                                         "printed": _printed_from_json(c.printed)}) | {"allocation": c.allocation}
+            for c in by.classes.all()
+        },
+        "lines": [line_out(line) for line in by.lines.filter(parent__isnull=True)],
+        "printed_lines_total": _printed_from_json(by.lines_total_printed),
+    }
+    if by.total_allocation is not None:
+        out["total"] = _drop_empty({"allocation": by.total_allocation, "realisation": by.total_realisation,
+                                    "printed": _printed_from_json(by.total_printed)})
+    return _drop_empty(out)
+
+
+# ----------------------------------------------------------------------------- canonical form and domain bridge
+
+_DEFAULTS: dict[str, Any] = {
+    "polarity": "higher_is_better", "rollup": "last", "method": "ratio", "iku": False, "weight": Decimal(1),
+    "cumulative_targets": False, "kind": None, "cap": "none", "lower_is_better_formula": "mirror",
+    "scale": "lkjip-4",
+}
+
+
+def canonical(doc: Any, key: str | None = None) -> Any:
+    """A normal form for comparing documents: defaults and empty values dropped, numbers normalised."""
+    if isinstance(doc, dict):
+        out = {}
+        for k, v in doc.items():
+            c = canonical(v, k)
+            if c in (None, "", [], {}):
+                continue
+            if k in _DEFAULTS and k not in ("kind",) and c == _DEFAULTS[k]:
+                continue
+            out[str(k)] = c
+        return out
+    if isinstance(doc, list):
+        return [canonical(v) for v in doc]
+    if isinstance(doc, Decimal | int) and not isinstance(doc, bool):
+        return normalize(Decimal(doc))
+    return doc
+
+
+def domain_office(office: Office) -> domain.Office:
+    """The domain model of a stored office (through the dataset loader: one construction path)."""
+    return load_document(export_office(office), source=office.code)

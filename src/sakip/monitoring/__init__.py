@@ -1,0 +1,1 @@
+"""Quarterly targets and realisations, formula inputs, evidence and explanations."""

@@ -1,0 +1,86 @@
+"""An indicator's year: quarterly targets and realisations, inputs, evidence (SPEC §3, §9)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sakip.core.fields import ExactDecimalField
+from sakip.planning.models import FormulaInput, Indicator, Objective, TargetValue
+
+
+class IndicatorYear(TargetValue):
+    """``value``/``grade``/``low``/``high`` (from TargetValue) override the PK target this year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    cumulative_targets = models.BooleanField(_("target triwulan kumulatif"), default=False)
+    annual_value = ExactDecimalField(_("realisasi tahunan"), null=True, blank=True)
+    annual_grade = models.CharField(_("realisasi tahunan (predikat)"), max_length=20, blank=True)
+    explanation = models.TextField(_("penjelasan (penyebab dan solusi)"), blank=True)
+    printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pengukuran tahunan")
+        verbose_name_plural = _("pengukuran tahunan")
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_measurement_per_year")]
+
+
+class Quarter(models.Model):
+    indicator_year = models.ForeignKey(IndicatorYear, on_delete=models.CASCADE, related_name="quarters")
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=[(q, f"TW {r}") for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))])
+    target = ExactDecimalField(_("target triwulan"), null=True, blank=True)
+    value = ExactDecimalField(_("realisasi"), null=True, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    entered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_year", "quarter"], name="one_row_per_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
+        ]
+
+
+class InputValue(models.Model):
+    quarter = models.ForeignKey(Quarter, on_delete=models.CASCADE, related_name="inputs")
+    input = models.ForeignKey(FormulaInput, on_delete=models.CASCADE, related_name="values")
+    value = ExactDecimalField(_("nilai"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter", "input"], name="one_value_per_input")]
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    iy = instance.indicator_year
+    return f"evidence/{iy.indicator.plan.office_id}/{iy.year}/{iy.indicator_id}/{filename}"
+
+
+class Evidence(models.Model):
+    indicator_year = models.ForeignKey(IndicatorYear, on_delete=models.CASCADE, related_name="evidence")
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True)
+    name = models.CharField(_("nama berkas"), max_length=255)
+    file = models.FileField(_("berkas"), upload_to=evidence_path, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
+        ordering = ["indicator_year", "quarter", "id"]
+
+
+class ObjectivePrinted(models.Model):
+    """Figures a report printed for an objective (kept for the review)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="printed")
+    year = models.PositiveSmallIntegerField()
+    printed = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["objective", "year"], name="one_printed_per_objective_year")]

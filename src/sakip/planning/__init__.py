@@ -1,0 +1,1 @@
+"""The plan period (Renstra): vision, missions, goals, objectives, indicators, targets, programs."""

@@ -1,0 +1,1 @@
+"""Satisfaction surveys (SKM) and their index (IKM)."""

@@ -1,0 +1,12 @@
+"""URLs under /opd/<office_code>/ — every view here is wrapped by accounts.access.office_view."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sakip.monitoring.urls")),
+    path("", include("sakip.planning.urls")),
+    path("", include("sakip.agreements.urls")),
+    path("", include("sakip.budgeting.urls")),
+    path("", include("sakip.surveys.urls")),
+    path("", include("sakip.core.urls")),
+]

@@ -1,0 +1,12 @@
+"""Root URLs. Every view below checks the user's office and role (see sakip.accounts.access)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("opd/<slug:office_code>/", include("sakip.web.office_urls")),
+    path("", include("sakip.accounts.urls")),
+]

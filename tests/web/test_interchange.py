@@ -1,0 +1,61 @@
+"""Dataset import/export through the database: all-or-nothing, and a round trip is equal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sakip.accounts.models import Office, Regency
+from sakip.core.interchange import canonical, domain_office, export_office, import_office
+from sakip.dataset.loader import DatasetError, parse_text
+from sakip.domain.scorecard import build_scorecard
+from sakip.planning.models import Indicator
+
+EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "contoh-kecamatan.yaml"
+
+
+@pytest.fixture()
+def regency(db: None) -> Regency:
+    return Regency.objects.create(code="demo", name="Kabupaten Contoh", province="Jawa Tengah")
+
+
+def test_example_round_trip_is_equal(regency: Regency) -> None:
+    doc = parse_text(EXAMPLE.read_text("utf-8"))
+    office = import_office(doc, regency)
+    exported = export_office(office)
+    assert canonical(exported) == canonical(doc)
+
+
+def test_scorecard_from_database_equals_scorecard_from_file(regency: Regency) -> None:
+    from sakip.dataset import load
+
+    doc = parse_text(EXAMPLE.read_text("utf-8"))
+    office = import_office(doc, regency)
+    a = build_scorecard(domain_office(office), 2025)
+    b = build_scorecard(load(EXAMPLE), 2025)
+    assert [(s.indicator.id, s.achievement.value, s.category) for s in a.indicators] == [
+        (s.indicator.id, s.achievement.value, s.category) for s in b.indicators
+    ]
+
+
+def test_import_is_all_or_nothing(regency: Regency) -> None:
+    doc = parse_text(EXAMPLE.read_text("utf-8"))
+    doc["plan"]["objectives"][0]["indicators"][1]["targets"]["2025"] = "8O"
+    with pytest.raises(DatasetError):
+        import_office(doc, regency)
+    assert Office.objects.count() == 0 and Indicator.objects.count() == 0
+
+
+def test_reimport_replaces_and_a_failed_reimport_keeps_the_old(regency: Regency) -> None:
+    doc = parse_text(EXAMPLE.read_text("utf-8"))
+    import_office(doc, regency)
+    import_office(doc, regency)
+    assert Office.objects.count() == 1 and Indicator.objects.count() == 6
+    from decimal import Decimal
+
+    doc["years"][1]["budget"]["classes"]["operasi"]["allocation"] = Decimal("1.1234567")  # 7 places
+    with pytest.raises(DatasetError) as info:
+        import_office(doc, regency)
+    assert "years[1].budget.classes.operasi.allocation" in str(info.value)
+    assert Indicator.objects.count() == 6
