@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import decimal
+import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class Formula:
         except SyntaxError as exc:
             raise FormulaError(self.indicator, f"syntax error in {self.expression!r}: {exc.msg}") from None
         used: set[str] = set()
+        called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED_NODES):
                 raise FormulaError(
@@ -88,8 +90,18 @@ class Formula:
             if isinstance(node, ast.Call):
                 if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
                     raise FormulaError(self.indicator, "only min(), max() and abs() may be called")
+                name, n_args = node.func.id, len(node.args)
+                if (name == "abs" and n_args != 1) or (name != "abs" and n_args < 2):
+                    raise FormulaError(
+                        self.indicator,
+                        "abs() takes one value" if name == "abs" else f"{name}() takes two or more values",
+                    )
             elif isinstance(node, ast.Name):
                 if node.id in _FUNCTIONS:
+                    if id(node) not in called:
+                        raise FormulaError(
+                            self.indicator, f"{node.id} is a function: call it, e.g. {node.id}(a, b)"
+                        )
                     continue
                 if node.id not in self.inputs:
                     raise FormulaError(
@@ -102,6 +114,12 @@ class Formula:
                 isinstance(node.value, bool) or not isinstance(node.value, int | float)
             ):
                 raise FormulaError(self.indicator, f"only numbers are allowed, not {node.value!r}")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, float)
+                and not math.isfinite(node.value)
+            ):
+                raise FormulaError(self.indicator, "a number in the formula is too large")
         unused = self.inputs - used
         if unused:
             raise FormulaError(self.indicator, "declared but not used in the formula", sorted(unused)[0])

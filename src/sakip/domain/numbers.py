@@ -99,6 +99,14 @@ def parse_number(text: str, fmt: NumberFormat | None = None, field: str | None =
     inferred, and text that reads differently in the two formats is refused.
     A leading ``Rp`` and a trailing ``%`` are allowed; the caller knows the unit.
     """
+    if fmt is None:
+        # "5.000,-" / "5,000.-": the dash stands for the decimals, so the separator
+        # before it is the decimal separator and names the format.
+        tail = text.strip()
+        if tail.endswith(",-"):
+            fmt = NumberFormat.INDONESIAN
+        elif tail.endswith(".-"):
+            fmt = NumberFormat.INTERNATIONAL
     cleaned = _clean(text)
     if not cleaned:
         raise NumberParseError(text, "empty", field)
