@@ -59,3 +59,23 @@ def test_reimport_replaces_and_a_failed_reimport_keeps_the_old(regency: Regency)
         import_office(doc, regency)
     assert "years[1].budget.classes.operasi.allocation" in str(info.value)
     assert Indicator.objects.count() == 6
+
+
+@pytest.mark.parametrize("name", ["kaloran-2020", "kaliwates-2020", "kandangserang-2021"])
+def test_seed_offices_round_trip_equal(regency: Regency, name: str) -> None:
+    from sakip.dataset import seed_path
+
+    doc = parse_text(seed_path(name).read_text("utf-8"))
+    office = import_office(doc, regency)
+    assert canonical(export_office(office)) == canonical(doc)
+    # and the scorecard from the database is the scorecard from the file
+    from sakip.dataset import load
+
+    a = build_scorecard(domain_office(office))
+    b = build_scorecard(load(seed_path(name)))
+    assert [(s.indicator.id, s.achievement.value, s.category) for s in a.indicators] == [
+        (s.indicator.id, s.achievement.value, s.category) for s in b.indicators
+    ]
+    assert [(f.where, f.what, f.printed, f.correct) for f in a.findings] == [
+        (f.where, f.what, f.printed, f.correct) for f in b.findings
+    ]

@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from .models import Membership, Office, Role
 
 Action = Literal["view", "enter", "plan", "approve"]
+ACTIONS: tuple[Action, ...] = ("view", "enter", "plan", "approve")
 
 RULES: dict[str, dict[str, set[str]]] = {
     # role: {"own": actions on the own office, "regency": actions on every office of the regency}
@@ -58,7 +59,7 @@ def can(membership: Membership | None, office: Office, action: Action) -> bool:
 
 
 def allowed_actions(membership: Membership | None, office: Office) -> set[str]:
-    return {a for a in ("view", "enter", "plan", "approve") if can(membership, office, a)}  # type: ignore[arg-type]
+    return {a for a in ACTIONS if can(membership, office, a)}
 
 
 def offices_for(membership: Membership | None) -> list[Office]:
@@ -82,9 +83,9 @@ def office_view(action: Action) -> Callable[[V], V]:
                 return redirect_to_login(request.get_full_path())
             m = membership_of(request)
             try:
-                office = Office.objects.select_related("regency").get(
-                    code=office_code, regency_id=m.regency_id if m else None
-                )
+                if m is None:  # signed in but no role in any regency: no office is theirs to see
+                    raise Office.DoesNotExist
+                office = Office.objects.select_related("regency").get(code=office_code, regency_id=m.regency_id)
             except Office.DoesNotExist:
                 raise Http404("Perangkat daerah tidak ditemukan") from None
             if not can(m, office, action):
@@ -92,6 +93,8 @@ def office_view(action: Action) -> Callable[[V], V]:
             request.office = office  # type: ignore[attr-defined]
             return view(request, *args, office=office, membership=m, **kwargs)
 
+        # Read by tests/web/test_authorisation_matrix.py: every view under /opd/<office_code>/ must carry it.
+        wrapper.sakip_office_action = action  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -110,6 +113,7 @@ def regency_view(*roles: str) -> Callable[[V], V]:
                 raise PermissionDenied("Halaman ini khusus untuk peran pemda")
             return view(request, *args, membership=m, **kwargs)
 
+        wrapper.sakip_regency_roles = frozenset(roles)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate

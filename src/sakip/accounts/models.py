@@ -59,6 +59,10 @@ class Office(models.Model):
     superior_name = models.CharField(_("nama atasan"), max_length=200, blank=True)
     superior_position = models.CharField(_("jabatan atasan"), max_length=200, blank=True)
     published = models.BooleanField(_("dipublikasikan"), default=False)
+    # as the office's documents name its pemda; empty = the regency's own name (differs only
+    # for an office moved between regencies, or the demo regency holding real offices)
+    regency_label = models.CharField(_("nama pemda pada dokumen"), max_length=200, blank=True)
+    province = models.CharField(_("provinsi"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("perangkat daerah")

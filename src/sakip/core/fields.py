@@ -33,7 +33,7 @@ def check_exact(value: Decimal) -> None:
         )
 
 
-class ExactDecimalField(models.DecimalField):
+class ExactDecimalField(models.DecimalField):  # type: ignore[type-arg]
     """A DecimalField that refuses values it could not store exactly."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

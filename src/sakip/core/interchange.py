@@ -83,7 +83,7 @@ def _printed_from_json(value: Mapping[str, Any]) -> dict[str, Any]:
             out[k] = v
         elif k == "elements" and isinstance(v, dict):
             out[k] = {name: _num_json(x) for name, x in v.items()}
-        elif (k == "realisation" and isinstance(v, str) and not _looks_numeric(v)) or (k == "target" and isinstance(v, str) and not _looks_numeric(v)):
+        elif k in ("realisation", "target") and isinstance(v, str) and not _looks_numeric(v):
             out[k] = v
         else:
             out[k] = _num_json(v)
@@ -172,6 +172,8 @@ def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | Non
     office.head_name, office.head_rank = head.get("name", ""), head.get("rank") or ""
     office.head_nip, office.head_position = head.get("nip") or "", head.get("position") or ""
     office.superior_name, office.superior_position = superior.get("name", ""), superior.get("position") or ""
+    office.regency_label = o.get("regency") or ""
+    office.province = o.get("province") or ""
     office.save()
     if o.get("regency") and not regency.name:
         regency.name = o["regency"]
@@ -211,7 +213,9 @@ def _clear(office: Office) -> None:
 
 def _import_indicator(plan: PlanPeriod, d: Mapping[str, Any], order: int, **owner: Any) -> Indicator:
     end = d.get("end_target")
-    end_fields = _target_fields(end) if end is not None else {"value": None, "grade": "", "low": None, "high": None}
+    end_fields: dict[str, Any] = (
+        _target_fields(end) if end is not None else {"value": None, "grade": "", "low": None, "high": None}
+    )
     formula = d.get("formula") or {}
     ind = Indicator.objects.create(
         plan=plan,
@@ -403,8 +407,8 @@ def export_office(office: Office) -> dict[str, Any]:
             "code": office.code,
             "name": office.name,
             "kind": office.kind,
-            "regency": office.regency.name,
-            "province": office.regency.province or None,
+            "regency": office.regency_label or office.regency.name,
+            "province": office.province or None,
             "head": _drop_empty({"name": office.head_name, "rank": office.head_rank, "nip": office.head_nip,
                                  "position": office.head_position}) or None,
             "superior": _drop_empty({"name": office.superior_name, "position": office.superior_position}) or None,
@@ -501,7 +505,8 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
         })
         entry.setdefault("targets", {})
         year(v.year).setdefault("performance_agreement", []).append(entry)
-    for iy in IndicatorYear.objects.filter(indicator__plan=plan).select_related("indicator").order_by("year", "indicator__order"):
+    measurements = IndicatorYear.objects.filter(indicator__plan=plan).select_related("indicator")
+    for iy in measurements.order_by("year", "indicator__order"):
         quarters = list(iy.quarters.prefetch_related("inputs__input"))
         m: dict[str, Any] = {
             "target": _target_out(iy) if _has_target(iy) else None,
