@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sakip.accounts.models import Membership, Office
+from sakip.accounts.models import Membership, Office, YearSetting
 from sakip.agreements.models import PkVersion
 from sakip.budgeting.models import BudgetYear
+from sakip.dataset.loader import load_document
+from sakip.domain.measurement import CapPolicy, LowerFormula
+from sakip.domain.office import Settings
+from sakip.domain.scales import get_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.monitoring.models import IndicatorYear
 
-from .interchange import domain_office
+from .interchange import domain_office, export_office
 
 
 def office_years(office: Office) -> list[int]:
@@ -32,10 +38,40 @@ def reporting_year(office: Office, requested: str | None = None) -> int | None:
     return with_pk[0] if with_pk else (years[0] if years else None)
 
 
+def settings_for(office: Office, year: int) -> Settings:
+    """The scale and cap policy in force for an office in a year.
+
+    The office's own row for the year, else the regency's row for the year, else the
+    latest earlier row (office first, then regency), else the defaults.
+    """
+    rows = YearSetting.objects.filter(regency=office.regency).filter(
+        Q(office=office) | Q(office__isnull=True), year__lte=year
+    )
+    row = min(rows, key=lambda r: (-r.year, r.office_id is None), default=None)
+    if row is None:
+        return Settings()
+    if row.scale == "custom":
+        doc = load_document(
+            {**export_office(office), "settings": {"scale": _custom_scale(row.custom_bands)}}, source=office.code
+        )
+        scale = doc.settings.scale
+    else:
+        scale = get_scale(row.scale)
+    return Settings(scale=scale, cap=CapPolicy(row.cap), lower_formula=LowerFormula(row.lower_formula))
+
+
+def _custom_scale(bands: Any) -> Any:
+    from .interchange import _num_json
+
+    return _num_json(bands)
+
+
 def scorecard_for(office: Office, year: int | None) -> Scorecard | None:
     if year is None:
         return None
-    return build_scorecard(domain_office(office), year)
+    dom = domain_office(office)
+    dom.settings = settings_for(office, year)
+    return build_scorecard(dom, year)
 
 
 @dataclass(frozen=True)
