@@ -265,6 +265,7 @@ def demo(
     from sakip.core.demo import DEMO_PASSWORD, setup_demo
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     console = _console()
     console.print(f"Menyiapkan basis data SQLite di {settings.DATABASES['default']['NAME']} …", markup=False)
     call_command("migrate", interactive=False, verbosity=0)
