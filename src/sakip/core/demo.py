@@ -35,7 +35,7 @@ def setup_demo(regency_code: str = "demo", password: str = DEMO_PASSWORD) -> lis
     User = get_user_model()
 
     def user(username: str, role: Role, office: Office | None, full_name: str) -> None:
-        u, created = User.objects.get_or_create(username=username)
+        u, _created = User.objects.get_or_create(username=username)
         first, _, last = full_name.partition(" ")
         u.first_name, u.last_name = first, last
         u.is_staff = role is Role.ADMIN

@@ -28,6 +28,7 @@ from sakip.budgeting.models import BudgetLine, BudgetYear, ClassAmount, LineQuar
 from sakip.core.fields import check_exact, normalize
 from sakip.dataset.loader import FORMAT, DatasetError, Issue, format_path, load_document
 from sakip.domain import office as domain
+from sakip.domain.survey import INSTRUMENTS
 from sakip.monitoring.models import Evidence, IndicatorYear, InputValue, ObjectivePrinted, Quarter
 from sakip.planning.models import (
     FormulaInput,
@@ -532,9 +533,29 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
         year(s.year)["survey"] = _drop_empty({
             "instrument": inst, "indicator": s.indicator.code if s.indicator else None, "period": s.period,
             "respondents": s.respondents, "population": s.population, "input": s.input,
-            "responses": s.responses, "elements": _num_json(s.values), "printed": _printed_from_json(s.printed),
+            "responses": s.responses, "elements": _num_json(_in_element_order(s, s.values)),
+            "printed": _printed_from_json(_printed_in_element_order(s)),
         })
     return [years[y] for y in sorted(years)]
+
+
+def _in_element_order(s: Survey, by_element: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-element values in the instrument's order: PostgreSQL's jsonb does not keep a dict's key order."""
+    if s.instrument == "custom":
+        order = list(s.elements)
+    else:
+        preset = INSTRUMENTS.get(s.instrument)
+        order = list(preset.elements) if preset else []
+    values = dict(by_element)
+    ordered = {name: values.pop(name) for name in order if name in values}
+    return ordered | values
+
+
+def _printed_in_element_order(s: Survey) -> dict[str, Any]:
+    printed = dict(s.printed)
+    if isinstance(printed.get("elements"), Mapping):
+        printed["elements"] = _in_element_order(s, printed["elements"])
+    return printed
 
 
 def _export_budget(by: BudgetYear) -> dict[str, Any]:

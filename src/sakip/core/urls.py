@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("data/", views.office_data, name="office-data"),
+    path("data/ekspor.yaml", views.office_export, name="office-export"),
+]

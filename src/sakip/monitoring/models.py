@@ -31,7 +31,9 @@ class IndicatorYear(TargetValue):
 
 class Quarter(models.Model):
     indicator_year = models.ForeignKey(IndicatorYear, on_delete=models.CASCADE, related_name="quarters")
-    quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=[(q, f"TW {r}") for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))])
+    quarter = models.PositiveSmallIntegerField(
+        _("triwulan"), choices=[(q, f"TW {r}") for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))]
+    )
     target = ExactDecimalField(_("target triwulan"), null=True, blank=True)
     value = ExactDecimalField(_("realisasi"), null=True, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

@@ -4,16 +4,38 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from sakip.accounts.access import allowed_actions, office_view
+from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.services import office_nav, office_years, reporting_year, scorecard_for
+from sakip.core.web import (
+    Rollback,
+    atomic_checked,
+    current_plan,
+    default_year,
+    page_context,
+    require,
+    valid_year,
+    year_choices,
+    year_switch,
+)
+from sakip.dataset.loader import DatasetError
+from sakip.domain.errors import DomainError
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
 from sakip.reports.scorecard import show_achievement, show_number, show_percent, show_target
+
+from . import entry
+from .models import Evidence
 
 
 @office_view("view")
@@ -82,3 +104,140 @@ def _color(sc: object, value: Decimal | None) -> str | None:
     if value is None:
         return None
     return sc.scale.band_for(value).color  # type: ignore[attr-defined, no-any-return]
+
+
+# ----------------------------------------------------------------------------- quarterly entry
+
+
+def _entry_url(office: Office, year: int, quarter: int) -> str:
+    return reverse("quarter-entry", args=[office.code, year, quarter])
+
+
+@office_view("view")
+def quarter_entry(
+    request: HttpRequest, year: int, quarter: int, office: Office, membership: Membership | None
+) -> HttpResponse:
+    """Realisations of one quarter: one row per PK indicator, all-or-nothing save (SPEC §3, §9)."""
+    if request.method == "GET" and (year == 0 or year_switch(request, year)):
+        return redirect(_entry_url(office, year_switch(request, year) or default_year(office), quarter))
+    if quarter not in QUARTER_LABELS or not valid_year(year):
+        raise Http404(_("Triwulan atau tahun tidak dikenal"))
+    if request.method == "POST":
+        require(membership, office, "enter")
+    editable = can(membership, office, "enter")
+    problems: list[str] = []
+    rows: list[entry.Row] = []
+    sc = None
+    if current_plan(office) is not None:
+        try:
+            domain = entry.load_domain(office)
+            rows = entry.build_rows(office, year, quarter, domain)
+            if request.method == "POST":
+                for row in rows:
+                    entry.read_row(row, request.POST, request.FILES)
+            sc = entry.simulate(domain, year, quarter, rows, typed=request.method == "POST")
+        except (DatasetError, DomainError) as exc:
+            problems.append(str(exc))
+    if request.method == "POST" and sc is not None:
+        entry.check_explanations(rows, quarter)
+        bad = [row for row in rows if row.has_errors]
+        if not bad:
+            created: list[Evidence] = []
+            try:
+                with atomic_checked(office):
+                    created = entry.save_rows(office, year, quarter, rows, request.user)
+            except Rollback as exc:
+                for ev in created:
+                    ev.file.delete(save=False)
+                problems.extend(exc.issues)
+            else:
+                messages.success(
+                    request,
+                    _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
+                )
+                return redirect(_entry_url(office, year, quarter))
+        else:
+            messages.error(
+                request,
+                _("Tidak ada yang disimpan: perbaiki %(n)d indikator yang ditandai.") % {"n": len(bad)},
+            )
+    lines = []
+    for row in rows:
+        q_row = row.quarter_row
+        lines.append({
+            "row": row,
+            "show": entry.display(row, quarter, sc) if sc is not None else {},
+            "year_target": show_target(row.score.target) if row.score is not None else "-",
+            "quarter_target": show_number(q_row.target) if q_row is not None and q_row.target is not None else None,
+            "cumulative": bool(row.stored and row.stored.cumulative_targets),
+            "inputs": [
+                {"name": n, "label": row.definition.input_labels.get(n, n), "text": row.input_texts.get(n, ""),
+                 "errors": row.errors.get(f"i-{n}", []), "field": row.field_name("i", n)}
+                for n in entry.ind_inputs(row.definition)
+            ],
+            "grades": row.definition.ordinal.grades if row.definition.ordinal else (),
+            "evidence": list(row.stored.evidence.all()) if row.stored else [],
+            "trend": _quarter_trend(row) if row.score is not None and not row.qualitative else None,
+        })
+    context = page_context(
+        office, membership, "entry", year,
+        quarter=quarter,
+        quarter_label=QUARTER_LABELS[quarter],
+        quarters=[(q, label, _entry_url(office, year, q)) for q, label in QUARTER_LABELS.items()],
+        years=year_choices(office, year),
+        lines=lines,
+        editable=editable,
+        problems=problems,
+        has_plan=current_plan(office) is not None,
+        preview_url=reverse("quarter-preview", args=[office.code, year, quarter]),
+        evidence_types=", ".join(sorted(k.lstrip(".").upper() for k in settings.SAKIP_EVIDENCE_TYPES)),
+        evidence_max_mb=settings.SAKIP_EVIDENCE_MAX_BYTES // (1024 * 1024),
+        evidence_accept=",".join(sorted(settings.SAKIP_EVIDENCE_TYPES)),
+    )
+    return render(request, "monitoring/quarter_entry.html", context)
+
+
+def _quarter_trend(row: entry.Row) -> str | None:
+    """A small SVG of the quarters (our own matplotlib output: the only markup marked safe)."""
+    s = row.score
+    if s is None or not s.quarters:
+        return None
+    points = [(QUARTER_LABELS[q.quarter], q.value if isinstance(q.value, Decimal) else None) for q in s.quarters]
+    if sum(1 for _, v in points if v is not None) < 2:
+        return None
+    return mark_safe(charts.trend(points, None, f"{s.indicator.id}", s.indicator.unit))
+
+
+@require_POST
+@office_view("enter")
+def quarter_preview(
+    request: HttpRequest, year: int, quarter: int, office: Office, membership: Membership | None
+) -> HttpResponse:
+    """The htmx fragment for one row: the computed value, achievement and predicate of what was typed."""
+    if quarter not in QUARTER_LABELS or not valid_year(year) or current_plan(office) is None:
+        raise Http404
+    key = request.GET.get("row", "")
+    domain = entry.load_domain(office)
+    rows = [r for r in entry.build_rows(office, year, quarter, domain) if r.key == key]
+    if not rows:  # nothing to preview (no such row in this office-year)
+        return HttpResponse("")
+    row = rows[0]
+    entry.read_row(row, request.POST, None)
+    sc = entry.simulate(domain, year, quarter, [row])
+    entry.check_explanations([row], quarter)
+    return render(request, "monitoring/_preview.html", {"row": row, "show": entry.display(row, quarter, sc)})
+
+
+@require_safe
+@office_view("view")
+def evidence_download(request: HttpRequest, pk: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """A stored evidence file, as an attachment, to users who may view its office."""
+    ev = get_object_or_404(Evidence, pk=pk, indicator_year__indicator__plan__office=office)
+    if not ev.file:
+        raise Http404(_("Berkas bukti dukung ini tidak tersimpan di Sakip"))
+    with ev.file.open("rb") as f:  # at most SAKIP_EVIDENCE_MAX_BYTES
+        content = f.read()
+    response = HttpResponse(content, content_type=ev.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, ev.name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

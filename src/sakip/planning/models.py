@@ -23,13 +23,18 @@ ROLLUP_CHOICES = [
     (Rollup.MAX.value, _("tertinggi")),
     (Rollup.MIN.value, _("terendah")),
 ]
-METHOD_CHOICES = [(Method.RATIO.value, _("realisasi terhadap target")), (Method.BASELINE.value, _("kemajuan dari baseline"))]
+METHOD_CHOICES = [
+    (Method.RATIO.value, _("realisasi terhadap target")),
+    (Method.BASELINE.value, _("kemajuan dari baseline")),
+]
 ORDINAL_CHOICES = [("akip", _("Predikat AKIP")), ("audit-opinion", _("Opini BPK"))]
 
 
 class PlanPeriod(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="plans")
-    kind = models.CharField(_("jenis"), max_length=10, choices=[("renstra", "Renstra"), ("rpjmd", "RPJMD")], default="renstra")
+    kind = models.CharField(
+        _("jenis"), max_length=10, choices=[("renstra", "Renstra"), ("rpjmd", "RPJMD")], default="renstra"
+    )
     start_year = models.PositiveSmallIntegerField(_("tahun awal"))
     end_year = models.PositiveSmallIntegerField(_("tahun akhir"))
     vision = models.TextField(_("visi"), blank=True)
@@ -93,7 +98,9 @@ class Indicator(models.Model):
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama indikator"), max_length=500)
     unit = models.CharField(_("satuan"), max_length=50)
-    polarity = models.CharField(_("polaritas"), max_length=20, choices=POLARITY_CHOICES, default=Polarity.HIGHER_IS_BETTER.value)
+    polarity = models.CharField(
+        _("polaritas"), max_length=20, choices=POLARITY_CHOICES, default=Polarity.HIGHER_IS_BETTER.value
+    )
     rollup = models.CharField(_("rekap triwulan"), max_length=10, choices=ROLLUP_CHOICES, default=Rollup.LAST.value)
     method = models.CharField(_("metode"), max_length=10, choices=METHOD_CHOICES, default=Method.RATIO.value)
     baseline = ExactDecimalField(_("baseline"), null=True, blank=True)

@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from sakip.domain.numbers import format_number
@@ -27,7 +28,7 @@ def _id_fmt(places: int = 0) -> FuncFormatter:
     return FuncFormatter(lambda x, _pos: format_number(Decimal(str(x)), places))
 
 
-def _svg(fig: plt.Figure) -> str:
+def _svg(fig: Figure) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)

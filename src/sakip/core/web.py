@@ -1,0 +1,345 @@
+"""Helpers shared by the office pages: number input, targets, evidence checks, page context.
+
+Nothing here computes a performance figure: numbers are read with
+`sakip.domain.numbers.parse_number` in the Indonesian format, and every figure
+a page shows comes from the domain (the scorecard, `achievement`, `budget`,
+`survey`). What is stored is checked by loading the office back into the
+domain (`stored_issues`), so a page can never store what the engine refuses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sakip.accounts.access import Action, allowed_actions, can
+from sakip.accounts.models import Membership, Office
+from sakip.dataset.loader import DatasetError, Issue
+from sakip.domain.errors import DomainError, NumberParseError
+from sakip.domain.measurement import Polarity, Range, Target
+from sakip.domain.numbers import NumberFormat, parse_number
+from sakip.domain.scales import get_ordinal_scale
+from sakip.domain.scorecard import Scorecard, build_scorecard
+from sakip.planning.models import PlanPeriod
+
+from .fields import check_exact
+from .interchange import domain_office
+from .services import office_nav, office_years, reporting_year
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+# ----------------------------------------------------------------------------- access
+
+
+def require(membership: Membership | None, office: Office, action: Action) -> None:
+    """403 unless the user may do ``action`` on ``office`` (for POSTs of pages that GET with "view")."""
+    if not can(membership, office, action):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah data ini"))
+
+
+def page_context(
+    office: Office, membership: Membership | None, key: str, year: int | None, **extra: Any
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "office": office,
+        "membership": membership,
+        "office_nav": office_nav(office, membership, key, year),
+        "year": year,
+        "actions": allowed_actions(membership, office),
+    }
+    context.update(extra)
+    return context
+
+
+def current_plan(office: Office) -> PlanPeriod | None:
+    """The office's plan period (the latest; the dataset format holds one)."""
+    return office.plans.order_by("-start_year").first()
+
+
+def default_year(office: Office) -> int:
+    year = reporting_year(office)
+    if year is not None:
+        return year
+    plan = current_plan(office)
+    today = datetime.date.today().year
+    if plan is not None:
+        return min(max(today, plan.start_year), plan.end_year)
+    return today
+
+
+def year_choices(office: Office, year: int | None = None) -> list[int]:
+    """Years to offer in a year selector: years with data and the plan's years, newest first."""
+    years = set(office_years(office))
+    plan = current_plan(office)
+    if plan is not None:
+        years |= set(range(plan.start_year, plan.end_year + 1))
+    if year is not None:
+        years.add(year)
+    return sorted(years, reverse=True)
+
+
+def valid_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+# ----------------------------------------------------------------------------- scorecard
+
+
+@dataclass(frozen=True)
+class Computed:
+    scorecard: Scorecard | None
+    problems: list[str]
+
+
+def compute(office: Office, year: int | None) -> Computed:
+    """The scorecard of a stored office-year; problems (never a crash) if the data cannot be computed."""
+    if year is None or current_plan(office) is None:
+        return Computed(None, [])
+    try:
+        return Computed(build_scorecard(domain_office(office), year), [])
+    except DatasetError as exc:
+        return Computed(None, [str(i) for i in exc.issues])
+    except DomainError as exc:
+        return Computed(None, [str(exc)])
+
+
+class Rollback(Exception):
+    """Raised inside `atomic_checked` to undo everything and report issues."""
+
+    def __init__(self, issues: list[str]) -> None:
+        super().__init__("; ".join(issues))
+        self.issues = issues
+
+
+def stored_issues(office: Office) -> list[str]:
+    """Problems the domain finds in the office as stored (empty when it loads)."""
+    if current_plan(office) is None:
+        return []
+    try:
+        domain_office(office)
+    except DatasetError as exc:
+        return [_issue_text(i) for i in exc.issues]
+    except DomainError as exc:
+        return [str(exc)]
+    return []
+
+
+def _issue_text(issue: Issue) -> str:
+    return str(issue)
+
+
+@contextmanager
+def atomic_checked(office: Office) -> Iterator[None]:
+    """A transaction that is rolled back (raising `Rollback`) if the stored office no longer loads."""
+    with transaction.atomic():
+        yield
+        issues = stored_issues(office)
+        if issues:
+            raise Rollback(issues)
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_INTERNATIONAL_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
+
+
+def number_error(text: str) -> str:
+    t = text.strip()
+    if _INTERNATIONAL_DECIMAL.match(t) or ("." in t and "," not in t and not re.match(r"^[-+]?\d{1,3}(\.\d{3})+$", t)):
+        return _("«%(text)s» bukan angka yang sah: gunakan koma sebagai pemisah desimal (misalnya %(example)s)") % {
+            "text": t,
+            "example": t.replace(".", ",") if _INTERNATIONAL_DECIMAL.match(t) else "12,5",
+        }
+    return _("«%(text)s» bukan angka yang sah (format Indonesia, misalnya 1.234,56)") % {"text": t}
+
+
+def parse_amount(text: str | None, field: str) -> Decimal | None:
+    """Indonesian number text → Decimal; empty → None (not measured, never 0). Raises ValidationError."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = parse_number(text, NumberFormat.INDONESIAN, field=field)
+    except NumberParseError:
+        raise ValidationError(number_error(text)) from None
+    check_exact(value)
+    return value
+
+
+def input_text(value: Decimal | None) -> str:
+    """A Decimal as the text of an input field, in the Indonesian format without grouping (``79,95``)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def target_text(target: Target | None) -> str:
+    if target is None:
+        return ""
+    if isinstance(target, Range):
+        return f"{input_text(target.low)} – {input_text(target.high)}"
+    if isinstance(target, str):
+        return target
+    return input_text(target)
+
+
+def stored_target_text(obj: Any) -> str:
+    """A TargetValue row (value / grade / low–high) as input text."""
+    if obj is None:
+        return ""
+    if obj.grade:
+        return str(obj.grade)
+    if obj.low is not None or obj.high is not None:
+        return f"{input_text(obj.low)} – {input_text(obj.high)}"
+    return input_text(obj.value)
+
+
+_RANGE_SPLIT = re.compile(r"\s*(?:–|—|s\.?\s?d\.?|\s-\s)\s*", re.IGNORECASE)
+
+
+def parse_target(text: str, polarity: str, ordinal_scale: str, field: str) -> dict[str, Any] | None:
+    """Target text → the fields of a TargetValue (value, grade, low, high); ``None`` when empty."""
+    t = text.strip()
+    if not t:
+        return None
+    if polarity == Polarity.QUALITATIVE.value:
+        try:
+            scale = get_ordinal_scale(ordinal_scale or "akip")
+            scale.rank(t)
+        except DomainError:
+            grades = ", ".join(get_ordinal_scale(ordinal_scale).grades) if ordinal_scale else "AA … D"
+            raise ValidationError(
+                _("«%(text)s» bukan predikat yang sah (pilihan: %(grades)s)") % {"text": t, "grades": grades}
+            ) from None
+        grade = next(g for g in scale.grades if g.upper() == t.upper())
+        return {"value": None, "grade": grade, "low": None, "high": None}
+    if polarity == Polarity.IN_RANGE.value:
+        parts = _RANGE_SPLIT.split(t)
+        if len(parts) != 2:
+            raise ValidationError(_("Tulis rentang target sebagai «batas bawah – batas atas», misalnya 2 – 4"))
+        low = parse_amount(parts[0], field)
+        high = parse_amount(parts[1], field)
+        if low is None or high is None:
+            raise ValidationError(_("Kedua batas rentang harus diisi"))
+        if low > high:
+            raise ValidationError(_("Batas bawah lebih besar dari batas atas"))
+        return {"value": None, "grade": "", "low": low, "high": high}
+    value = parse_amount(t, field)
+    return {"value": value, "grade": "", "low": None, "high": None}
+
+
+class NumberField(forms.CharField):
+    """A form field for an Indonesian number (``1.234,56``); the cleaned value is a Decimal or None."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 14}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return input_text(value)
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        return parse_amount(text, (self.label and str(self.label)) or "angka")
+
+
+class LinesField(forms.CharField):
+    """A textarea whose non-empty lines are a list of strings."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
+# ----------------------------------------------------------------------------- evidence
+
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".docx": (b"PK\x03\x04",),
+}
+
+
+def evidence_errors(upload: UploadedFile[bytes]) -> list[str]:
+    """Why an evidence file is refused: type (extension and leading bytes) and size (SPEC §9)."""
+    name = upload.name or ""
+    suffix = Path(name).suffix.lower()
+    allowed: dict[str, str] = settings.SAKIP_EVIDENCE_TYPES
+    max_bytes: int = settings.SAKIP_EVIDENCE_MAX_BYTES
+    kinds = ", ".join(sorted(k.lstrip(".").upper() for k in allowed))
+    if suffix not in allowed:
+        return [_("Jenis berkas «%(name)s» tidak diizinkan; gunakan %(kinds)s") % {"name": name, "kinds": kinds}]
+    errors: list[str] = []
+    size = upload.size or 0
+    if size > max_bytes:
+        errors.append(
+            _("Berkas «%(name)s» terlalu besar (%(size)s MB); maksimum %(max)s MB")
+            % {"name": name, "size": _mb(size), "max": _mb(max_bytes)}
+        )
+        return errors
+    if size == 0:
+        return [_("Berkas «%(name)s» kosong") % {"name": name}]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    magic = _MAGIC.get(suffix, ())
+    if magic and not any(head.startswith(m) for m in magic):
+        errors.append(
+            _("Isi berkas «%(name)s» tidak sesuai dengan jenisnya (%(kind)s)")
+            % {"name": name, "kind": suffix[1:].upper()}
+        )
+    return errors
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def evidence_content_type(name: str) -> str:
+    types: dict[str, str] = settings.SAKIP_EVIDENCE_TYPES
+    return types.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+FIELD_MESSAGES = {"required": gettext_lazy("Wajib diisi.")}
+
+
+def year_switch(request: Any, year: int) -> int | None:
+    """The year chosen in a page's year selector (``?tahun=``) when it differs from the URL's."""
+    requested = request.GET.get("tahun", "")
+    if requested.isdigit() and valid_year(int(requested)) and int(requested) != year:
+        return int(requested)
+    return None

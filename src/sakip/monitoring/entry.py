@@ -1,0 +1,348 @@
+"""Quarterly entry: read the operator's rows, compute them with the domain, store them all or nothing.
+
+The computed value of a formula indicator, the achievement and the predicate of
+a quarter come from the scorecard of the office with the typed values put in
+(`simulate`): the same rules as every report, no second implementation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+
+from sakip.accounts.models import Office
+from sakip.agreements.models import PkVersion
+from sakip.core.interchange import domain_office
+from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
+from sakip.domain import office as dom
+from sakip.domain.errors import DomainError, FormulaError
+from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, assess
+from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
+from sakip.planning.models import Indicator
+
+from .models import Evidence, IndicatorYear, InputValue, Quarter
+
+MAX_EXPLANATION = 5000
+
+
+@dataclass
+class Row:
+    """One indicator's line on the entry page: what is stored, what was typed, what is wrong."""
+
+    indicator: Indicator
+    definition: dom.Indicator
+    stored: IndicatorYear | None
+    quarter_row: Quarter | None
+    value_text: str = ""
+    input_texts: dict[str, str] = field(default_factory=dict)
+    grade_text: str = ""
+    explanation: str = ""
+    upload: UploadedFile[bytes] | None = None
+    value: Decimal | None = None
+    inputs: dict[str, Decimal | None] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    score: IndicatorScore | None = None
+    quarter_score: QuarterScore | None = None
+    computed: Decimal | None = None
+
+    @property
+    def key(self) -> str:
+        return str(self.indicator.pk)
+
+    @property
+    def has_formula(self) -> bool:
+        return self.definition.formula is not None
+
+    @property
+    def qualitative(self) -> bool:
+        return self.definition.polarity is Polarity.QUALITATIVE
+
+    @property
+    def has_errors(self) -> bool:
+        return any(self.errors.values())
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    @property
+    def all_errors(self) -> list[str]:
+        return [m for messages in self.errors.values() for m in messages]
+
+    def field_name(self, kind: str, input_name: str | None = None) -> str:
+        return f"{kind}-{self.key}" + (f"-{input_name}" if input_name else "")
+
+
+def entry_indicators(office: Office, year: int) -> list[Indicator]:
+    """The indicators of the year's PK in force, or every plan indicator when there is no PK."""
+    version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
+    if version is not None:
+        targets = list(version.targets.select_related("indicator").order_by("order", "id"))
+        if targets:
+            return [t.indicator for t in targets]
+    plan = office.plans.order_by("-start_year").first()
+    if plan is None:
+        return []
+    return list(Indicator.objects.filter(plan=plan).order_by("order", "id"))
+
+
+def build_rows(office: Office, year: int, quarter: int, domain: dom.Office) -> list[Row]:
+    rows: list[Row] = []
+    indicators = entry_indicators(office, year)
+    stored = {
+        iy.indicator_id: iy
+        for iy in IndicatorYear.objects.filter(indicator__in=indicators, year=year).prefetch_related(
+            "quarters__inputs__input", "evidence"
+        )
+    }
+    for ind in indicators:
+        definition = domain.plan.indicator(ind.code)
+        if definition is None:
+            continue
+        iy = stored.get(ind.pk)
+        q_row = next((q for q in iy.quarters.all() if q.quarter == quarter), None) if iy else None
+        row = Row(ind, definition, iy, q_row)
+        row.explanation = iy.explanation if iy else ""
+        if q_row is not None:
+            row.value_text = input_text(q_row.value)
+            values = {iv.input.name: iv.value for iv in q_row.inputs.all()}
+            row.input_texts = {name: input_text(values.get(name)) for name in ind_inputs(definition)}
+        else:
+            row.input_texts = {name: "" for name in ind_inputs(definition)}
+        row.grade_text = iy.annual_grade if iy else ""
+        rows.append(row)
+    return rows
+
+
+def ind_inputs(definition: dom.Indicator) -> list[str]:
+    if definition.formula is None:
+        return []
+    labels = list(definition.input_labels)
+    return labels + sorted(definition.formula.inputs - set(labels))
+
+
+def read_row(row: Row, data: QueryDict, files: MultiValueDict[str, UploadedFile[bytes]] | None) -> None:
+    """Take the typed values of ``row`` from the request and check each (Indonesian numbers, files)."""
+    label = f"{row.indicator.code}"
+    if row.qualitative:
+        if row.field_name("g") in data:  # a field absent from the request is left as stored
+            row.grade_text = (data.get(row.field_name("g")) or "").strip()
+        ordinal = row.definition.ordinal
+        if row.grade_text and ordinal is not None:
+            try:
+                ordinal.rank(row.grade_text)
+            except DomainError:
+                row.error("g", _("«%(text)s» bukan predikat yang sah (pilihan: %(grades)s)")
+                          % {"text": row.grade_text, "grades": ", ".join(ordinal.grades)})
+    elif row.has_formula:
+        for name in ind_inputs(row.definition):
+            field_name = row.field_name("i", name)
+            text = (data.get(field_name) or "") if field_name in data else row.input_texts.get(name, "")
+            row.input_texts[name] = text
+            try:
+                row.inputs[name] = parse_amount(text, f"{label} {name}")
+            except ValidationError as exc:
+                row.error(f"i-{name}", " ".join(exc.messages))
+                row.inputs[name] = None
+        typed = [v for v in row.inputs.values() if v is not None]
+        if typed and len(typed) != len(row.inputs) and not row.errors:
+            for name, v in row.inputs.items():
+                if v is None:
+                    row.error(f"i-{name}", _("Isi semua komponen rumus, atau kosongkan semuanya (belum diukur)."))
+        elif len(typed) == len(row.inputs) and row.definition.formula is not None:
+            try:
+                row.computed = row.definition.formula.evaluate(dict(row.inputs))
+            except FormulaError as exc:
+                target = f"i-{exc.input_name}" if exc.input_name else "i"
+                message = _("pembagian dengan nol") if "division by zero" in exc.message else exc.message
+                row.error(target, _("Rumus tidak dapat dihitung: %(message)s") % {"message": message})
+    else:
+        if row.field_name("v") in data:
+            row.value_text = data.get(row.field_name("v")) or ""
+        try:
+            row.value = parse_amount(row.value_text, label)
+        except ValidationError as exc:
+            row.error("v", " ".join(exc.messages))
+    if data.get(row.field_name("e")) is not None:
+        row.explanation = (data.get(row.field_name("e")) or "").strip()
+        if len(row.explanation) > MAX_EXPLANATION:
+            row.error("e", _("Penjelasan terlalu panjang (maksimum %(n)d karakter).") % {"n": MAX_EXPLANATION})
+    if files is not None:
+        upload = files.get(row.field_name("f"))
+        if upload is not None:
+            row.upload = upload
+            for message in evidence_errors(upload):
+                row.error("f", message)
+
+
+def _put(domain: dom.Office, year: int, quarter: int, row: Row) -> None:
+    yd = domain.years.get(year)
+    if yd is None:
+        yd = domain.years[year] = dom.YearData(year)
+    m = yd.measurements.get(row.indicator.code)
+    if m is None:
+        m = yd.measurements[row.indicator.code] = dom.Measurement()
+    if row.qualitative:
+        m.annual = row.grade_text or None
+    elif row.has_formula:
+        if all(v is None for v in row.inputs.values()):
+            m.inputs.pop(quarter, None)
+        else:
+            m.inputs[quarter] = dict(row.inputs)
+    else:
+        m.quarters[quarter] = row.value
+
+
+def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, typed: bool = True) -> Scorecard:
+    """The scorecard with the typed values of ``rows`` in place of the stored ones (``typed``)."""
+    if typed:
+        for row in rows:
+            if not row.has_errors:
+                _put(domain, year, quarter, row)
+    sc = build_scorecard(domain, year)
+    by_id = {s.indicator.id: s for s in sc.indicators}
+    for row in rows:
+        row.score = by_id.get(row.indicator.code)
+        if row.score is not None:
+            row.quarter_score = next((q for q in row.score.quarters if q.quarter == quarter), None)
+    return sc
+
+
+def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
+    """The achievement that decides whether the row is below target this quarter.
+
+    The quarter's (to-date) target when the action plan gives one; for
+    qualitative indicators and in TW IV without quarterly targets, the year's.
+    """
+    qs = row.quarter_score
+    if qs is not None and qs.target_to_date is not None:
+        return qs.achievement
+    if row.score is not None and (row.qualitative or quarter == 4):
+        return row.score.achievement
+    return qs.achievement if qs is not None else None
+
+
+def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
+    """What the preview shows: the value, the achievement and the predicate (all from the domain)."""
+    from sakip.reports.scorecard import show_achievement, show_number
+
+    a = quarter_achievement(row, quarter)
+    assessment: Assessment | None = assess(a, sc.scale) if a is not None else None
+    qs = row.quarter_score
+    if row.qualitative:
+        value: Decimal | str | None = row.grade_text or None
+    elif qs is not None:
+        value = qs.value
+    else:
+        value = row.computed if row.has_formula else row.value
+    return {
+        "value": show_number(value) if value is not None else None,
+        "to_date": show_number(qs.to_date) if qs is not None and qs.to_date is not None else None,
+        "achievement": show_achievement(a) if a is not None else None,
+        "undefined": a is not None and a.status is Status.UNDEFINED,
+        "reason": a.reason if a is not None else None,
+        "met": a.met if a is not None else None,
+        "category": assessment.category if assessment else None,
+        "color": assessment.color if assessment else None,
+        "below": a is not None and a.met is False,
+        "needs_explanation": a is not None and a.measured and a.met is False and not row.explanation,
+        "year_value": show_number(row.score.realisation) if row.score and row.score.realisation is not None else None,
+        "year_achievement": show_achievement(row.score.achievement)
+        if row.score and row.score.realisation is not None else None,
+    }
+
+
+def check_explanations(rows: list[Row], quarter: int) -> None:
+    for row in rows:
+        if row.has_errors:
+            continue
+        a = quarter_achievement(row, quarter)
+        if a is not None and a.measured and a.met is False and not row.explanation:
+            row.error(
+                "e",
+                _("Realisasi di bawah target: jelaskan penyebab dan solusinya (wajib)."),
+            )
+
+
+def _has_data(row: Row) -> bool:
+    if row.qualitative:
+        return bool(row.grade_text)
+    if row.has_formula:
+        return any(v is not None for v in row.inputs.values())
+    return row.value is not None
+
+
+def _quarter_changed(row: Row) -> bool:
+    """Whether the typed quarter differs from what is stored (unchanged rows keep who entered them)."""
+    q_row = row.quarter_row
+    if q_row is None:
+        return _has_data(row)
+    if row.has_formula:
+        stored = {iv.input.name: iv.value for iv in q_row.inputs.all()}
+        return any(stored.get(name) != value for name, value in row.inputs.items())
+    return bool(q_row.value != row.value)
+
+
+def save_rows(office: Office, year: int, quarter: int, rows: list[Row], user: Any) -> list[Evidence]:
+    """Store every row (the caller holds the transaction); returns the evidence created."""
+    now = timezone.now()
+    created: list[Evidence] = []
+    for row in rows:
+        iy = row.stored
+        if iy is None:
+            if not (_has_data(row) or row.explanation or row.upload is not None):
+                continue
+            iy = IndicatorYear.objects.create(indicator=row.indicator, year=year)
+        changed_year = False
+        if iy.explanation != row.explanation:
+            iy.explanation = row.explanation
+            changed_year = True
+        if row.qualitative:
+            if iy.annual_grade != row.grade_text:
+                iy.annual_grade = row.grade_text
+                changed_year = True
+        elif _quarter_changed(row):
+            q_row = row.quarter_row or Quarter.objects.get_or_create(indicator_year=iy, quarter=quarter)[0]
+            if row.has_formula:
+                q_row.value = None
+                existing = {iv.input.name: iv for iv in q_row.inputs.select_related("input")}
+                for fi in row.indicator.inputs.all():
+                    v = row.inputs.get(fi.name)
+                    iv = existing.get(fi.name)
+                    if v is None:
+                        if iv is not None:
+                            iv.delete()
+                    elif iv is None:
+                        InputValue.objects.create(quarter=q_row, input=fi, value=v)
+                    elif iv.value != v:
+                        iv.value = v
+                        iv.save(update_fields=["value"])
+            else:
+                q_row.value = row.value
+            q_row.entered_by = user
+            q_row.entered_at = now
+            q_row.save()
+        if changed_year:
+            iy.save()
+        if row.upload is not None:
+            created.append(Evidence.objects.create(
+                indicator_year=iy,
+                quarter=quarter,
+                name=(row.upload.name or "bukti")[:255],
+                file=row.upload,
+                content_type=evidence_content_type(row.upload.name or ""),
+                size=row.upload.size or 0,
+                uploaded_by=user,
+            ))
+    return created
+
+
+def load_domain(office: Office) -> dom.Office:
+    return domain_office(office)

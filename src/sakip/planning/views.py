@@ -1,0 +1,454 @@
+"""The performance tree (pohon kinerja) and the plan editor (SPEC §2, §3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Max, Q
+from django.db.models.deletion import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from sakip.accounts.access import can, office_view
+from sakip.accounts.models import Membership, Office
+from sakip.core.web import (
+    Rollback,
+    atomic_checked,
+    compute,
+    current_plan,
+    default_year,
+    page_context,
+    require,
+    year_choices,
+)
+from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
+from sakip.reports.scorecard import show_achievement, show_number, show_target
+
+from .forms import GoalForm, IndicatorForm, ObjectiveForm, PlanForm, ProgramForm
+from .models import FormulaInput, Goal, Indicator, Objective, PlanPeriod, ProgramNode, Target
+
+# ----------------------------------------------------------------------------- the tree
+
+
+def _requested_year(request: HttpRequest, office: Office) -> int:
+    requested = request.GET.get("tahun", "")
+    if requested.isdigit() and int(requested) in year_choices(office):
+        return int(requested)
+    return default_year(office)
+
+
+def _json_value(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        try:
+            return show_number(Decimal(v))
+        except ArithmeticError:
+            return v
+    if isinstance(v, int | Decimal):
+        return show_number(Decimal(v))
+    return str(v)
+
+
+@require_safe
+@office_view("view")
+def plan_tree(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
+    """Vision → missions → goals → objectives → programs → activities → sub-activities, as one tree."""
+    plan = current_plan(office)
+    year = _requested_year(request, office)
+    computed = compute(office, year)
+    sc = computed.scorecard
+    scores = {s.indicator.id: s for s in sc.indicators} if sc else {}
+    objective_scores = {o.id: o for o in sc.objectives} if sc else {}
+    goal_scores = {g.id: g for g in sc.goals} if sc else {}
+
+    def indicator_view(ind: Indicator) -> dict[str, Any]:
+        s = scores.get(ind.code)
+        return {
+            "ind": ind,
+            "target": show_target(s.target) if s else "-",
+            "realisation": show_number(s.realisation) if s and s.realisation is not None else None,
+            "achievement": show_achievement(s.achievement) if s else None,
+            "category": s.category if s else None,
+            "color": s.color if s else None,
+            "in_pk": s.in_pk if s else False,
+        }
+
+    goals: list[dict[str, Any]] = []
+    programs: list[dict[str, Any]] = []
+    if plan is not None:
+        objectives = list(plan.objectives.prefetch_related("indicators"))
+        nodes = list(plan.programs.prefetch_related("output_indicators", "objectives"))
+        children: dict[int | None, list[ProgramNode]] = {}
+        for n in nodes:
+            children.setdefault(n.parent_id, []).append(n)
+        key = str(year)
+
+        def program_view(n: ProgramNode) -> dict[str, Any]:
+            return {
+                "node": n,
+                "objectives": [o.code for o in n.objectives.all()],
+                "outputs": [
+                    {"oi": oi, "target": _json_value(oi.targets.get(key)),
+                     "realisation": _json_value(oi.realisations.get(key))}
+                    for oi in n.output_indicators.all()
+                ],
+                "children": [program_view(c) for c in children.get(n.pk, [])],
+            }
+
+        by_objective: dict[int, list[dict[str, Any]]] = {}
+        for top in children.get(None, []):
+            linked = list(top.objectives.all())
+            for o in linked:
+                by_objective.setdefault(o.pk, []).append(program_view(top))
+            if not linked:
+                programs.append(program_view(top))
+        for g in plan.goals.prefetch_related("indicators"):
+            gs = goal_scores.get(g.code)
+            goals.append({
+                "goal": g,
+                "score": gs,
+                "indicators": [indicator_view(i) for i in g.indicators.all()],
+                "objectives": [
+                    {"objective": o, "score": objective_scores.get(o.code),
+                     "indicators": [indicator_view(i) for i in o.indicators.all()],
+                     "programs": by_objective.get(o.pk, [])}
+                    for o in objectives if o.goal_id == g.pk
+                ],
+            })
+    context = page_context(
+        office, membership, "tree", year,
+        plan=plan, goals=goals, unlinked_programs=programs, years=year_choices(office, year),
+        problems=computed.problems,
+    )
+    return render(request, "planning/tree.html", context)
+
+
+# ----------------------------------------------------------------------------- the plan editor
+
+
+def has_measurements(ind: Indicator) -> bool:
+    """Any realisation stored for the indicator (then its rollup and formula are fixed, SPEC §3)."""
+    if Quarter.objects.filter(indicator_year__indicator=ind, value__isnull=False).exists():
+        return True
+    if InputValue.objects.filter(quarter__indicator_year__indicator=ind, value__isnull=False).exists():
+        return True
+    return IndicatorYear.objects.filter(indicator=ind).filter(
+        Q(annual_value__isnull=False) | ~Q(annual_grade="")
+    ).exists()
+
+
+def _plan_url(anchor: str = "") -> str:
+    return f"#{anchor}" if anchor else ""
+
+
+@office_view("view")
+def plan_edit(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
+    """Plan period, vision and missions, goals and objectives; links to each indicator's editor."""
+    plan = current_plan(office)
+    editable = can(membership, office, "plan")
+    bound: dict[str, Any] = {}
+    problems: list[str] = []
+    if request.method == "POST":
+        require(membership, office, "plan")
+        op = request.POST.get("op", "")
+        result = _plan_post(request, office, plan, op, bound, problems)
+        if result is not None:
+            return result
+    plan = current_plan(office)
+    context = page_context(
+        office, membership, "plan", default_year(office),
+        plan=plan, editable=editable, problems=problems,
+        plan_form=bound.get("plan") or PlanForm(instance=plan, prefix="plan"),
+    )
+    if plan is not None:
+        goals = list(plan.goals.prefetch_related("indicators"))
+        objectives = list(plan.objectives.select_related("goal").prefetch_related("indicators"))
+        context["goals"] = [
+            {"goal": g, "form": bound.get(f"g{g.pk}") or GoalForm(instance=g, plan=plan, prefix=f"g{g.pk}"),
+             "indicators": list(g.indicators.all())}
+            for g in goals
+        ]
+        context["new_goal"] = bound.get("g-new") or GoalForm(plan=plan, prefix="g-new")
+        context["objectives"] = [
+            {"objective": o,
+             "form": bound.get(f"o{o.pk}") or ObjectiveForm(instance=o, plan=plan, prefix=f"o{o.pk}"),
+             "indicators": list(o.indicators.all())}
+            for o in objectives
+        ]
+        context["new_objective"] = bound.get("o-new") or ObjectiveForm(plan=plan, prefix="o-new")
+    return render(request, "planning/plan_edit.html", context)
+
+
+def _plan_post(
+    request: HttpRequest, office: Office, plan: PlanPeriod | None, op: str, bound: dict[str, Any], problems: list[str]
+) -> HttpResponse | None:
+    here = reverse("plan-edit", args=[office.code])
+    if op == "plan":
+        form = PlanForm(request.POST, instance=plan, prefix="plan")
+        if form.is_valid():
+            try:
+                with atomic_checked(office):
+                    p = form.save(commit=False)
+                    p.office = office
+                    p.save()
+            except Rollback as exc:
+                problems.extend(exc.issues)
+            else:
+                messages.success(request, _("Periode, visi dan misi tersimpan."))
+                return redirect(here)
+        bound["plan"] = form
+        return None
+    if plan is None:
+        problems.append(_("Buat periode rencana terlebih dahulu."))
+        return None
+    if op in ("goal", "objective"):
+        model: type[Goal] | type[Objective] = Goal if op == "goal" else Objective
+        form_class: type[GoalForm] | type[ObjectiveForm] = GoalForm if op == "goal" else ObjectiveForm
+        pk = request.POST.get("id", "")
+        instance = get_object_or_404(model, pk=pk, plan=plan) if pk else None
+        prefix = f"{op[0]}{instance.pk}" if instance else f"{op[0]}-new"
+        part_form = form_class(request.POST, instance=instance, plan=plan, prefix=prefix)
+        if part_form.is_valid():
+            try:
+                with atomic_checked(office):
+                    obj = part_form.save(commit=False)
+                    obj.plan = plan
+                    if instance is None:
+                        obj.order = (model.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+                    obj.save()
+                    part_form.save_m2m()
+            except Rollback as exc:
+                problems.extend(exc.issues)
+            else:
+                messages.success(request, _("%(code)s tersimpan.") % {"code": obj.code})
+                return redirect(here + _plan_url(f"{op}-{obj.pk}"))
+        bound[prefix] = part_form
+        return None
+    if op in ("goal-delete", "objective-delete"):
+        if op == "goal-delete":
+            goal = get_object_or_404(Goal, pk=request.POST.get("id", ""), plan=plan)
+            if goal.objectives.exists() or goal.indicators.exists():
+                messages.error(request, _("Tujuan %(code)s masih memiliki sasaran atau indikator; hapus itu dulu.")
+                               % {"code": goal.code})
+                return redirect(here)
+            target: Goal | Objective = goal
+        else:
+            objective = get_object_or_404(Objective, pk=request.POST.get("id", ""), plan=plan)
+            if objective.indicators.exists():
+                messages.error(request, _("Sasaran %(code)s masih memiliki indikator; hapus indikatornya dulu.")
+                               % {"code": objective.code})
+                return redirect(here)
+            target = objective
+        code = target.code
+        try:
+            with atomic_checked(office):
+                target.delete()
+        except (Rollback, ProtectedError) as exc:
+            issues = exc.issues if isinstance(exc, Rollback) else [str(exc)]
+            messages.error(request, _("%(code)s tidak dapat dihapus: %(why)s")
+                           % {"code": code, "why": "; ".join(issues)})
+        else:
+            messages.success(request, _("%(code)s dihapus.") % {"code": code})
+        return redirect(here)
+    problems.append(_("Permintaan tidak dikenal; tidak ada yang diubah."))
+    return None
+
+
+@office_view("view")
+def indicator_edit(
+    request: HttpRequest, office: Office, membership: Membership | None, pk: int | None = None
+) -> HttpResponse:
+    """Add or edit one indicator: definition, formula, targets per year; delete it when it has no data."""
+    plan = current_plan(office)
+    if plan is None:
+        raise Http404(_("Belum ada rencana"))
+    indicator = get_object_or_404(Indicator, pk=pk, plan=plan) if pk is not None else None
+    goal = objective = None
+    owner_key = ""
+    problems: list[str] = []
+    if indicator is None:
+        owner_key = request.POST.get("owner", "") if request.method == "POST" else ""
+        if not owner_key and request.GET.get("tujuan", "").isdigit():
+            owner_key = f"goal-{request.GET['tujuan']}"
+        elif not owner_key and request.GET.get("sasaran", "").isdigit():
+            owner_key = f"objective-{request.GET['sasaran']}"
+        kind, _sep, owner_pk = owner_key.partition("-")
+        if owner_pk.isdigit() and kind == "goal":
+            goal = Goal.objects.filter(pk=owner_pk, plan=plan).first()
+        elif owner_pk.isdigit() and kind == "objective":
+            objective = Objective.objects.filter(pk=owner_pk, plan=plan).first()
+    editable = can(membership, office, "plan")
+    locked = indicator is not None and has_measurements(indicator)
+    here = reverse("plan-edit", args=[office.code])
+    if request.method == "POST":
+        require(membership, office, "plan")
+        if request.POST.get("op") == "delete" and indicator is not None:
+            return _delete_indicator(request, office, indicator, locked)
+        form = IndicatorForm(request.POST, instance=indicator, plan=plan, locked=locked)
+        if indicator is None and goal is None and objective is None:
+            form.is_valid()
+            form.add_error(None, _("Pilih tujuan atau sasaran tempat indikator ini."))
+        elif form.is_valid():
+            try:
+                with atomic_checked(office):
+                    saved = _save_indicator(form, plan, goal, objective, locked)
+            except Rollback as exc:
+                problems.extend(exc.issues)
+            else:
+                messages.success(request, _("Indikator %(code)s tersimpan.") % {"code": saved.code})
+                return redirect(reverse("indicator-edit", args=[office.code, saved.pk]))
+    else:
+        form = IndicatorForm(instance=indicator, plan=plan, locked=locked)
+    context = page_context(
+        office, membership, "plan", default_year(office),
+        plan=plan, form=form, indicator=indicator, owner=(indicator.goal or indicator.objective) if indicator else
+        (goal or objective), editable=editable, locked=locked, problems=problems, back=here,
+        targets=list(indicator.targets.all()) if indicator else [],
+        inputs=list(indicator.inputs.all()) if indicator else [],
+        owner_key=owner_key,
+        owners=[(f"goal-{g.pk}", _("Tujuan"), g.code, g.text) for g in plan.goals.all()]
+        + [(f"objective-{o.pk}", _("Sasaran"), o.code, o.text) for o in plan.objectives.all()],
+    )
+    return render(request, "planning/indicator_form.html", context)
+
+
+def _save_indicator(
+    form: IndicatorForm, plan: PlanPeriod, goal: Goal | None, objective: Objective | None, locked: bool
+) -> Indicator:
+    ind: Indicator = form.save(commit=False)
+    ind.plan = plan
+    if ind.pk is None:
+        ind.goal, ind.objective = goal, objective
+        ind.order = (Indicator.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+    end = form.cleaned_data.get("end") or {"value": None, "grade": "", "low": None, "high": None}
+    ind.end_value, ind.end_grade, ind.end_low, ind.end_high = end["value"], end["grade"], end["low"], end["high"]
+    ind.save()
+    inputs: list[tuple[str, str, str]] = form.cleaned_data.get("formula_inputs") or []
+    if not ind.formula:
+        inputs = []
+    if locked:
+        for fi in ind.inputs.all():
+            label = next((lbl for n, lbl, _r in inputs if n == fi.name), fi.label)
+            if label != fi.label:
+                fi.label = label
+                fi.save(update_fields=["label"])
+    else:
+        ind.inputs.all().delete()
+        for i, (name, label, rollup) in enumerate(inputs):
+            FormulaInput.objects.create(indicator=ind, name=name, label=label, rollup=rollup or ind.rollup, order=i)
+    stored = {t.year: t for t in ind.targets.all()}
+    for year, fields in (form.cleaned_data.get("targets") or {}).items():
+        existing = stored.get(year)
+        if fields is None:
+            if existing is not None:
+                existing.delete()
+            continue
+        if existing is None:
+            Target.objects.create(indicator=ind, year=year, **fields)
+        else:
+            for k, v in fields.items():
+                setattr(existing, k, v)
+            existing.save()
+    return ind
+
+
+def _delete_indicator(request: HttpRequest, office: Office, indicator: Indicator, locked: bool) -> HttpResponse:
+    code = indicator.code
+    back = reverse("indicator-edit", args=[office.code, indicator.pk])
+    if locked:
+        messages.error(request, _("Indikator %(code)s sudah memiliki data pengukuran dan tidak dapat dihapus.")
+                       % {"code": code})
+        return redirect(back)
+    if indicator.pk_targets.exists():
+        messages.error(request, _("Indikator %(code)s tercantum dalam Perjanjian Kinerja dan tidak dapat dihapus.")
+                       % {"code": code})
+        return redirect(back)
+    try:
+        with atomic_checked(office):
+            indicator.delete()
+    except Rollback as exc:
+        messages.error(request, _("%(code)s tidak dapat dihapus: %(why)s")
+                       % {"code": code, "why": "; ".join(exc.issues)})
+        return redirect(back)
+    messages.success(request, _("Indikator %(code)s dihapus.") % {"code": code})
+    return redirect(reverse("plan-edit", args=[office.code]))
+
+
+# ----------------------------------------------------------------------------- programs
+
+
+@office_view("view")
+def program_edit(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
+    """Programs, activities and sub-activities of the plan (Permendagri 90/2019 codes) and their objectives."""
+    plan = current_plan(office)
+    if plan is None:
+        raise Http404(_("Belum ada rencana"))
+    editable = can(membership, office, "plan")
+    problems: list[str] = []
+    here = reverse("program-edit", args=[office.code])
+    bound: dict[str, ProgramForm] = {}
+    if request.method == "POST":
+        require(membership, office, "plan")
+        pk = request.POST.get("id", "")
+        node = get_object_or_404(ProgramNode, pk=pk, plan=plan) if pk else None
+        if request.POST.get("op") == "delete" and node is not None:
+            if node.children.exists():
+                messages.error(request, _("%(code)s masih memiliki rincian; hapus rinciannya dulu.")
+                               % {"code": node.code})
+                return redirect(here)
+            code = node.code
+            try:
+                with atomic_checked(office):
+                    node.delete()
+            except Rollback as exc:
+                messages.error(request, "; ".join(exc.issues))
+            else:
+                messages.success(request, _("%(code)s dihapus.") % {"code": code})
+            return redirect(here)
+        prefix = f"p{node.pk}" if node else "p-new"
+        form = ProgramForm(request.POST, instance=node, plan=plan, prefix=prefix)
+        if form.is_valid():
+            try:
+                with atomic_checked(office):
+                    obj = form.save(commit=False)
+                    obj.plan = plan
+                    if node is None:
+                        obj.order = (ProgramNode.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+                    obj.save()
+                    form.save_m2m()
+            except Rollback as exc:
+                problems.extend(exc.issues)
+            else:
+                messages.success(request, _("%(code)s tersimpan.") % {"code": obj.code})
+                return redirect(here)
+        bound[prefix] = form
+    nodes = list(plan.programs.prefetch_related("objectives"))
+    depth: dict[int, int] = {}
+    ordered: list[ProgramNode] = []
+    children: dict[int | None, list[ProgramNode]] = {}
+    for n in nodes:
+        children.setdefault(n.parent_id, []).append(n)
+
+    def walk(parent: int | None, d: int) -> None:
+        for n in children.get(parent, []):
+            depth[n.pk] = d
+            ordered.append(n)
+            walk(n.pk, d + 1)
+
+    walk(None, 0)
+    rows = [
+        {"node": n, "depth": depth[n.pk], "indent": depth[n.pk] * 1.2,
+         "form": bound.get(f"p{n.pk}") or ProgramForm(instance=n, plan=plan, prefix=f"p{n.pk}")}
+        for n in ordered
+    ]
+    context = page_context(
+        office, membership, "plan", default_year(office), plan=plan, rows=rows, editable=editable,
+        new_form=bound.get("p-new") or ProgramForm(plan=plan, prefix="p-new"), problems=problems,
+    )
+    return render(request, "planning/program_edit.html", context)

@@ -1,0 +1,167 @@
+"""The satisfaction survey of an office-year: the IKM result and the questionnaire upload (SPEC §5)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from sakip.accounts.access import can, office_view
+from sakip.accounts.models import Membership, Office
+from sakip.core.web import (
+    Rollback,
+    atomic_checked,
+    compute,
+    current_plan,
+    default_year,
+    page_context,
+    require,
+    valid_year,
+    year_choices,
+    year_switch,
+)
+from sakip.dataset.loader import DatasetError
+from sakip.dataset.survey_file import MAX_FILE_BYTES, read_survey_file
+from sakip.domain.errors import SurveyError
+from sakip.domain.numbers import format_number
+from sakip.domain.survey import INSTRUMENTS, GradeTable, answer_columns, custom_instrument, from_responses
+from sakip.planning.models import Indicator
+from sakip.reports import charts
+
+from .models import Survey
+
+CUSTOM = "custom"
+GRADE_TABLE_LABELS = {
+    GradeTable.PERMENPAN_14_2017.value: "PermenPAN-RB 14/2017",
+    GradeTable.KEPMENPAN_25_2004.value: "KepmenPAN 25/2004 / PermenPAN-RB 16/2014",
+}
+
+
+@office_view("view")
+def survey_detail(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """The year's IKM, grades, per-element scores and warnings; an upload of raw questionnaires."""
+    if request.method == "GET" and (year == 0 or year_switch(request, year)):
+        chosen = year_switch(request, year) or default_year(office)
+        return redirect(reverse("survey-detail", args=[office.code, chosen]))
+    if not valid_year(year):
+        raise Http404(_("Tahun tidak dikenal"))
+    plan = current_plan(office)
+    editable = can(membership, office, "enter") and plan is not None
+    errors: list[dict[str, str]] = []
+    typed: dict[str, str] = {}
+    problems: list[str] = []
+    if request.method == "POST":
+        require(membership, office, "enter")
+        if plan is None:
+            raise Http404(_("Buat rencana strategis terlebih dahulu"))
+        if _upload(request, office, year, errors, typed, problems):
+            messages.success(request, _("Survei %(year)s tersimpan.") % {"year": year})
+            return redirect(reverse("survey-detail", args=[office.code, year]))
+        messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
+    survey = Survey.objects.filter(office=office, year=year).select_related("indicator").first()
+    computed = compute(office, year) if survey else None
+    result = computed.scorecard.survey.result if computed and computed.scorecard and computed.scorecard.survey else None
+    context: dict[str, Any] = page_context(
+        office, membership, "survey", year,
+        survey=survey, result=result, editable=editable, years=year_choices(office, year),
+        problems=(computed.problems if computed else []) + problems, errors=errors, typed=typed,
+        instruments=[(code, i.name) for code, i in INSTRUMENTS.items()],
+        grade_tables=list(GRADE_TABLE_LABELS.items()),
+        indicators=list(Indicator.objects.filter(plan=plan).values_list("pk", "code", "name")) if plan else [],
+    )
+    if result is not None:
+        context["index"] = format_number(result.index)
+        context["ikm"] = format_number(result.ikm, 3)
+        context["elements"] = [
+            {"e": e, "nrr": format_number(e.nrr, 3), "score": format_number(e.score), "weak": e in result.weakest}
+            for e in result.elements
+        ]
+        context["weakest"] = [{"name": e.name, "score": format_number(e.score)} for e in result.weakest]
+        if survey is not None and survey.input == Survey.Input.RESPONSES and survey.responses:
+            context["distribution"] = list(zip(result.instrument.elements, answer_columns(survey.responses),
+                                               strict=False))
+        context["chart"] = mark_safe(charts.element_scores(
+            [e.name for e in result.elements], [e.score for e in result.elements], result.index))
+    return render(request, "surveys/survey.html", context)
+
+
+def _upload(
+    request: HttpRequest, office: Office, year: int, errors: list[dict[str, str]], typed: dict[str, str],
+    problems: list[str],
+) -> bool:
+    post = request.POST
+    for k in ("instrument", "grade_table", "population", "indicator", "period"):
+        typed[k] = post.get(k, "").strip()
+    upload = request.FILES.get("file")
+    code = typed["instrument"]
+    if code != CUSTOM and code not in INSTRUMENTS:
+        errors.append({"where": _("instrumen"), "message": _("Pilih instrumen survei.")})
+    population = None
+    if typed["population"]:
+        if typed["population"].isdigit() and int(typed["population"]) > 0:
+            population = int(typed["population"])
+        else:
+            errors.append({"where": _("populasi"), "message": _("Populasi adalah bilangan bulat positif.")})
+    plan = current_plan(office)
+    indicator = None
+    if typed["indicator"]:
+        if typed["indicator"].isdigit():
+            indicator = Indicator.objects.filter(plan=plan, pk=typed["indicator"]).first()
+        if indicator is None:
+            errors.append({"where": _("indikator"), "message": _("Indikator tidak dikenal.")})
+    grade_table = typed["grade_table"] or GradeTable.PERMENPAN_14_2017.value
+    if grade_table not in GRADE_TABLE_LABELS:
+        errors.append({"where": _("tabel mutu"), "message": _("Tabel mutu tidak dikenal.")})
+    suffix = Path(upload.name or "").suffix.lower() if upload else ""
+    if upload is None:
+        errors.append({"where": _("berkas"), "message": _("Pilih berkas CSV atau XLSX kuesioner.")})
+    elif suffix not in (".csv", ".xlsx"):
+        errors.append({"where": _("berkas"), "message": _("Berkas harus .csv atau .xlsx.")})
+    elif (upload.size or 0) > MAX_FILE_BYTES:
+        errors.append({"where": _("berkas"), "message": _("Berkas lebih besar dari %(n)d MB.")
+                       % {"n": MAX_FILE_BYTES // (1024 * 1024)}})
+    if errors or upload is None:
+        return False
+    instrument = INSTRUMENTS.get(code)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"kuesioner{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            sf = read_survey_file(path, instrument)
+        except DatasetError as exc:
+            errors.extend({"where": i.path, "message": i.message} for i in exc.issues)
+            return False
+    inst = sf.instrument
+    if instrument is None:
+        inst = custom_instrument(sf.columns, GradeTable(grade_table), _("Kustom"))
+    try:
+        from_responses(inst, sf.responses, population)
+    except SurveyError as exc:
+        errors.append({"where": _("kuesioner"), "message": str(exc)})
+        return False
+    upload.seek(0)
+    try:
+        with atomic_checked(office):
+            Survey.objects.filter(office=office, year=year).delete()
+            Survey.objects.create(
+                office=office, year=year, instrument=code,
+                instrument_name=inst.name if code == CUSTOM else "",
+                elements=list(inst.elements) if code == CUSTOM else [],
+                grade_table=grade_table if code == CUSTOM else "",
+                indicator=indicator, period=typed["period"][:100], population=population,
+                input=Survey.Input.RESPONSES, responses=sf.responses, source_file=upload,
+                uploaded_by=request.user if request.user.is_authenticated else None,
+            )
+    except Rollback as exc:
+        problems.extend(exc.issues)
+        return False
+    return True
