@@ -38,6 +38,7 @@ from .measurement import (
     achievement,
     progress_to_end_target,
 )
+from .numbers import format_number
 from .office import Indicator, Measurement, Office, PrintedAmounts, SurveyData, YearData
 from .periods import QUARTERS, roll_up, roll_up_inputs, target_to_date
 from .review import Finding, Severity, agrees, compare_category, compare_number
@@ -565,7 +566,8 @@ def _indicator_findings(
             expected = scale.classify(printed.achievement)
             f3 = compare_category(
                 where, printed.category, expected,
-                f"capaian tercetak {printed.achievement} termasuk kategori {expected} pada skala {scale.code}; "
+                f"capaian tercetak {format_number(printed.achievement)} termasuk kategori {expected} "
+                f"pada skala {scale.code}; "
                 "realisasi tidak tercetak sehingga capaian tidak dapat dihitung ulang",
             )
             if f3:
@@ -636,7 +638,7 @@ def _objective_findings(
         basis = printed.achievement if printed.achievement is not None else value
         if basis is not None:
             f2 = compare_category(where, printed.category, scale.classify(basis),
-                                  f"{basis} pada skala {scale.code}")
+                                  f"{format_number(basis)} pada skala {scale.code}")
             if f2:
                 findings.append(f2)
 
