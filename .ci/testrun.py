@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""The test passes behind ``python3 dev.py test`` (dev.py runs this with the project's Python).
+
+    python .ci/testrun.py [PYTEST ARGS]
+
+1. The Debian packages some tests need — ``postgresql`` (a throwaway server) and
+   ``chromium`` (the browser tests) — are installed with apt-get when they are
+   missing (``apt-get update`` once, then ``apt-get install -y --no-install-recommends``).
+   When that cannot be done (not root, no apt-get) the reason is printed and only
+   what needs them is skipped: the PostgreSQL pass, and the tests marked
+   ``browser`` (tests/web/conftest.py skips them when Chromium is absent). Under CI
+   (``CI`` set) nothing is skipped: a missing package is an error.
+2. ``django check --deploy --fail-level WARNING`` with production settings.
+3. The whole pytest suite on SQLite.
+4. The whole pytest suite on PostgreSQL: a cluster made with initdb in a temporary
+   directory (as the ``postgres`` user when we are root), listening on 127.0.0.1 on a
+   free port, stopped and deleted at the end whatever happens.
+
+``SAKIP_TEST_DATABASES=sqlite`` (or ``postgres``) runs only that pass. pytest's exit
+code 5 (no test collected for the selection) counts as success, with a message.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+PG_USER = "sakip"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def say(message: str) -> None:
+    print(f"[testrun] {message}", flush=True)
+
+
+def run(args: list[str], env: dict[str, str] | None = None, check: bool = True, **kw: object) -> int:
+    print("+", " ".join(args), flush=True)
+    rc = subprocess.call(args, env=env, **kw)  # type: ignore[arg-type]
+    if check and rc != 0:
+        raise SystemExit(rc)
+    return rc
+
+
+# ----------------------------------------------------------------------------- system packages
+
+
+def pg_bindir() -> Path | None:
+    if os.environ.get("SAKIP_PG_BINDIR"):
+        return Path(os.environ["SAKIP_PG_BINDIR"])
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).resolve().parent if initdb else None
+
+
+def chromium() -> str | None:
+    if os.environ.get("SAKIP_CHROMIUM"):
+        return os.environ["SAKIP_CHROMIUM"] if Path(os.environ["SAKIP_CHROMIUM"]).exists() else None
+    return next((c for c in CHROMIUM_CANDIDATES if Path(c).exists()), None) or shutil.which("chromium")
+
+
+def ensure_system_packages() -> dict[str, str]:
+    """Install what is missing; return {package: why it is still missing}."""
+    present = {"postgresql": pg_bindir() is not None, "chromium": chromium() is not None}
+    missing = [name for name, ok in present.items() if not ok]
+    if not missing:
+        return {}
+    why = ""
+    if not shutil.which("apt-get"):
+        why = "apt-get is not available on this machine"
+    elif hasattr(os, "geteuid") and os.geteuid() != 0:
+        why = f"not running as root, so cannot apt-get install {' '.join(missing)} (install them yourself)"
+    if not why:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        say(f"installing Debian packages: {' '.join(missing)}")
+        if run(["apt-get", "update", "-q"], env=env, check=False) != 0:
+            why = "apt-get update failed"
+        elif (
+            run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing], env=env, check=False) != 0
+        ):
+            why = "apt-get install failed"
+    present = {"postgresql": pg_bindir() is not None, "chromium": chromium() is not None}
+    return {name: why or "not found after installing" for name, ok in present.items() if not ok}
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL server; yields its DATABASE_URL. Stopped and deleted on exit."""
+    bindir = pg_bindir()
+    assert bindir is not None
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    prefix: list[str] = []
+    if as_root:  # initdb and postgres refuse to run as root
+        try:
+            import pwd
+
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            raise SystemExit("running as root and there is no 'postgres' user to run the test server") from None
+        prefix = ["runuser", "-u", "postgres", "--"]
+    base = Path(tempfile.mkdtemp(prefix="sakip-pg-"))
+    data, log = base / "data", base / "server.log"
+    if as_root:
+        os.chown(base, owner.pw_uid, owner.pw_gid)
+    started = False
+    try:
+        run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "--auth=trust", "-E", "UTF8",
+             "--locale=C", "--no-sync"], stdout=subprocess.DEVNULL, cwd=base)
+        for attempt in range(5):
+            port = free_port()
+            options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off"
+                       " -c full_page_writes=off -c max_connections=50")
+            rc = run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
+                      "-t", "60", "start"], check=False, stdout=subprocess.DEVNULL, cwd=base)
+            if rc == 0:
+                started = True
+                break
+            say(f"PostgreSQL did not start on port {port} (attempt {attempt + 1}):\n{log.read_text(errors='replace')}")
+        if not started:
+            raise SystemExit("could not start the throwaway PostgreSQL server")
+        say(f"throwaway PostgreSQL in {base} on 127.0.0.1:{port}")
+        yield f"postgres://{PG_USER}@127.0.0.1:{port}/sakip"
+    finally:
+        if started:
+            run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], check=False,
+                stdout=subprocess.DEVNULL, cwd=base)
+        shutil.rmtree(base, ignore_errors=True)
+        say(f"PostgreSQL stopped, {base} deleted")
+
+
+# ----------------------------------------------------------------------------- passes
+
+
+def deploy_check() -> None:
+    env = dict(os.environ, SAKIP_ENV="production", SAKIP_SECRET_KEY=secrets.token_urlsafe(60),
+               SAKIP_ALLOWED_HOSTS="example.org", DJANGO_SETTINGS_MODULE="sakip.web.settings")
+    env.pop("DATABASE_URL", None)
+    say("django check --deploy with production settings")
+    run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"], env=env, cwd=ROOT)
+
+
+COUNTS = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+def count_results(junit: Path) -> None:
+    """Add a pass's results (from pytest's JUnit XML) to COUNTS, for the closing line."""
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError):
+        return
+    for suite in root.iter("testsuite"):
+        tests, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        COUNTS["passed"] += tests - skipped - failed
+        COUNTS["failed"] += failed
+        COUNTS["skipped"] += skipped
+
+
+def pytest_pass(name: str, args: list[str], env: dict[str, str]) -> int:
+    say(f"pytest on {name}")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="sakip-junit-") as tmp:
+        junit = Path(tmp) / "junit.xml"
+        rc = run([sys.executable, "-m", "pytest", f"--junitxml={junit}", *args], env=env, check=False, cwd=ROOT)
+        count_results(junit)
+    say(f"pytest on {name}: exit code {rc} after {time.monotonic() - started:.0f} s")
+    if rc == 5:
+        say(f"pytest collected no tests for this selection on {name} (exit code 5); nothing failed.")
+        return 0
+    return rc
+
+
+def main(args: list[str]) -> int:
+    wanted = {d.strip() for d in os.environ.get("SAKIP_TEST_DATABASES", "sqlite,postgres").split(",") if d.strip()}
+    unknown = wanted - {"sqlite", "postgres"}
+    if unknown or not wanted:
+        raise SystemExit(f"SAKIP_TEST_DATABASES: use sqlite, postgres or both, not {sorted(unknown)}")
+    missing = ensure_system_packages()
+    for package, why in missing.items():
+        needs = "the PostgreSQL pass" if package == "postgresql" else "the browser tests (marker 'browser')"
+        say(f"{package} is missing ({why}): skipping {needs}")
+    if missing and IN_CI:
+        say("under CI every test must run: failing")
+        return 1
+    browser = chromium()
+
+    # SIGTERM (a cancelled CI job) runs the finally blocks too, so the cluster is always removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    deploy_check()
+    base_env = dict(os.environ)
+    base_env.pop("DATABASE_URL", None)
+    if browser:
+        base_env["SAKIP_CHROMIUM"] = browser
+    failures: list[str] = []
+    if "sqlite" in wanted:
+        env = dict(base_env, SAKIP_EXPECT_DB_VENDOR="sqlite")
+        if pytest_pass("SQLite", args, env) != 0:
+            failures.append("SQLite")
+    if "postgres" in wanted and "postgresql" not in missing:
+        with postgres_cluster() as url:
+            env = dict(base_env, DATABASE_URL=url, SAKIP_EXPECT_DB_VENDOR="postgresql")
+            if pytest_pass("PostgreSQL", args, env) != 0:
+                failures.append("PostgreSQL")
+    closing = f"total: {COUNTS['passed']} passed, {COUNTS['failed']} failed"
+    if COUNTS["skipped"]:
+        closing += f", {COUNTS['skipped']} skipped"
+    if failures:
+        say(f"tests failed on: {', '.join(failures)}")
+    print(closing, flush=True)  # both passes together, alone on the last line
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

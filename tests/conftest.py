@@ -1,0 +1,53 @@
+"""Settings for the whole test run, and the ``browser`` marker's skip rule.
+
+* Passwords are hashed with a fast hasher (the demo creates ten users per load).
+* Uploaded files go to a temporary MEDIA_ROOT, never to ``./var``.
+* Tests marked ``browser`` need Debian's Chromium (``/usr/bin/chromium`` or
+  ``SAKIP_CHROMIUM``). Without it they are skipped with the reason — except under
+  CI (``CI`` set), where every test must run and they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("SAKIP_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if chromium_path() is not None or IN_CI:
+        return
+    skip = pytest.mark.skip(
+        reason="Chromium not found (apt-get install chromium, or set SAKIP_CHROMIUM); `python3 dev.py test` "
+        "installs it when run as root"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
