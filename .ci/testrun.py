@@ -4,7 +4,8 @@
     python .ci/testrun.py [PYTEST ARGS]
 
 1. The Debian packages some tests need — ``postgresql`` (a throwaway server) and
-   ``chromium`` (the browser tests) — are installed with apt-get when they are
+   ``chromium`` (the browser tests), ``libreoffice-writer-nogui`` and ``poppler-utils``
+   (PDF documents and their page images) — are installed with apt-get when they are
    missing (``apt-get update`` once, then ``apt-get install -y --no-install-recommends``).
    When that cannot be done (not root, no apt-get) the reason is printed and only
    what needs them is skipped: the PostgreSQL pass, and the tests marked
@@ -75,9 +76,23 @@ def chromium() -> str | None:
     return next((c for c in CHROMIUM_CANDIDATES if Path(c).exists()), None) or shutil.which("chromium")
 
 
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _present() -> dict[str, bool]:
+    # Debian package name -> whether what the tests need from it is on the machine.
+    return {
+        "postgresql": pg_bindir() is not None,
+        "chromium": chromium() is not None,
+        "libreoffice-writer-nogui": soffice() is not None,  # .docx -> PDF
+        "poppler-utils": shutil.which("pdftoppm") is not None,  # PDF pages -> PNG
+    }
+
+
 def ensure_system_packages() -> dict[str, str]:
     """Install what is missing; return {package: why it is still missing}."""
-    present = {"postgresql": pg_bindir() is not None, "chromium": chromium() is not None}
+    present = _present()
     missing = [name for name, ok in present.items() if not ok]
     if not missing:
         return {}
@@ -95,7 +110,7 @@ def ensure_system_packages() -> dict[str, str]:
             run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing], env=env, check=False) != 0
         ):
             why = "apt-get install failed"
-    present = {"postgresql": pg_bindir() is not None, "chromium": chromium() is not None}
+    present = _present()
     return {name: why or "not found after installing" for name, ok in present.items() if not ok}
 
 
@@ -202,7 +217,10 @@ def main(args: list[str]) -> int:
         raise SystemExit(f"SAKIP_TEST_DATABASES: use sqlite, postgres or both, not {sorted(unknown)}")
     missing = ensure_system_packages()
     for package, why in missing.items():
-        needs = "the PostgreSQL pass" if package == "postgresql" else "the browser tests (marker 'browser')"
+        needs = {
+            "postgresql": "the PostgreSQL pass",
+            "chromium": "the browser tests (marker 'browser')",
+        }.get(package, "the PDF tests (marker 'pdf')")
         say(f"{package} is missing ({why}): skipping {needs}")
     if missing and IN_CI:
         say("under CI every test must run: failing")

@@ -3,8 +3,9 @@
 * Passwords are hashed with a fast hasher (the demo creates ten users per load).
 * Uploaded files go to a temporary MEDIA_ROOT, never to ``./var``.
 * Tests marked ``browser`` need Debian's Chromium (``/usr/bin/chromium`` or
-  ``SAKIP_CHROMIUM``). Without it they are skipped with the reason — except under
-  CI (``CI`` set), where every test must run and they fail instead.
+  ``SAKIP_CHROMIUM``); tests marked ``pdf`` need LibreOffice and pdftoppm. Without
+  them they are skipped with the reason — except under CI (``CI`` set), where every
+  test must run and they fail instead.
 """
 
 from __future__ import annotations
@@ -29,16 +30,28 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+def pdf_tools_present() -> bool:
+    return bool((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftoppm"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if chromium_path() is not None or IN_CI:
+    if IN_CI:
         return
-    skip = pytest.mark.skip(
-        reason="Chromium not found (apt-get install chromium, or set SAKIP_CHROMIUM); `python3 dev.py test` "
-        "installs it when run as root"
-    )
+    skips: dict[str, pytest.MarkDecorator] = {}
+    if chromium_path() is None:
+        skips["browser"] = pytest.mark.skip(
+            reason="Chromium not found (apt-get install chromium, or set SAKIP_CHROMIUM); `python3 dev.py test` "
+            "installs it when run as root"
+        )
+    if not pdf_tools_present():
+        skips["pdf"] = pytest.mark.skip(
+            reason="LibreOffice or pdftoppm not found (apt-get install libreoffice-writer-nogui poppler-utils); "
+            "`python3 dev.py test` installs them when run as root"
+        )
     for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+        for marker, skip in skips.items():
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)
