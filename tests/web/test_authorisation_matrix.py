@@ -59,9 +59,9 @@ ROLES = ["anonymous", "admin", "planner", "verifier", "public", "operator_a", "h
 #: What each role may do on office A, as sakip/accounts/access.py documents it.
 RIGHTS_ON_OFFICE_A: dict[str, set[str]] = {
     "anonymous": set(),
-    "admin": {"view", "enter", "plan", "approve"},  # everything in the regency's offices
-    "planner": {"view", "plan"},  # reads every office, edits plans
-    "verifier": {"view"},  # reads every office
+    "admin": {"view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate"},  # everything
+    "planner": {"view", "plan", "verify"},  # reads every office, edits plans, verifies (Bappeda)
+    "verifier": {"view", "verify", "evaluate"},  # reads every office, verifies, evaluates (Inspektorat)
     "public": set(),  # the public portal only
     "operator_a": {"view", "enter", "plan"},  # the own office
     "head_a": {"view", "enter", "plan", "approve"},  # the own office, and approves

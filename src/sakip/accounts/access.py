@@ -5,7 +5,11 @@ Actions:
 * ``view`` — read an office's data;
 * ``enter`` — enter quarterly realisations, budget realisations, surveys, evidence;
 * ``plan`` — edit the plan, targets and the performance agreement;
-* ``approve`` — sign off as the office head (used by the workflow).
+* ``approve`` — sign off as the office head: submit to the regency (workflow);
+* ``verify`` — verify or return what an office submitted (Inspektorat/Bappeda);
+* ``lock`` — give the final approval, which locks the period;
+* ``unlock`` — reopen a locked period, with a reason;
+* ``evaluate`` — score the office's SAKIP evaluation (LKE) as the evaluator.
 
 Roles: the regency's admin may do everything in the regency's offices; a planner
 reads every office and edits plans; a verifier (Inspektorat) reads every office;
@@ -26,14 +30,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import Membership, Office, Role
 
-Action = Literal["view", "enter", "plan", "approve"]
-ACTIONS: tuple[Action, ...] = ("view", "enter", "plan", "approve")
+Action = Literal["view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate"]
+ACTIONS: tuple[Action, ...] = ("view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate")
 
 RULES: dict[str, dict[str, set[str]]] = {
     # role: {"own": actions on the own office, "regency": actions on every office of the regency}
-    Role.ADMIN: {"own": set(), "regency": {"view", "enter", "plan", "approve"}},
-    Role.PLANNER: {"own": set(), "regency": {"view", "plan"}},
-    Role.VERIFIER: {"own": set(), "regency": {"view"}},
+    Role.ADMIN: {"own": set(), "regency": {"view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate"}},
+    Role.PLANNER: {"own": set(), "regency": {"view", "plan", "verify"}},
+    Role.VERIFIER: {"own": set(), "regency": {"view", "verify", "evaluate"}},
     Role.OPERATOR: {"own": {"view", "enter", "plan"}, "regency": set()},
     Role.HEAD: {"own": {"view", "enter", "plan", "approve"}, "regency": set()},
     Role.PUBLIC: {"own": set(), "regency": set()},

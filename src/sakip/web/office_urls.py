@@ -9,4 +9,12 @@ urlpatterns = [
     path("", include("sakip.budgeting.urls")),
     path("", include("sakip.surveys.urls")),
     path("", include("sakip.core.urls")),
+    path("", include("sakip.workflow.office_urls")),
+    path("", include("sakip.audit.office_urls")),
+    path("", include("sakip.regency.office_urls")),
+    path("", include("sakip.portal.office_urls")),
+    path("", include("sakip.documents.office_urls")),
+    path("", include("sakip.imports.office_urls")),
+    path("", include("sakip.reviews.office_urls")),
+    path("", include("sakip.evaluation.office_urls")),
 ]

@@ -47,6 +47,14 @@ INSTALLED_APPS = [
     "sakip.budgeting",
     "sakip.surveys",
     "sakip.core",
+    "sakip.workflow",
+    "sakip.audit",
+    "sakip.regency",
+    "sakip.portal",
+    "sakip.documents",
+    "sakip.imports",
+    "sakip.reviews",
+    "sakip.evaluation",
 ]
 
 MIDDLEWARE = [

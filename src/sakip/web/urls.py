@@ -8,5 +8,13 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("opd/<slug:office_code>/", include("sakip.web.office_urls")),
+    path("", include("sakip.workflow.urls")),
+    path("", include("sakip.audit.urls")),
+    path("", include("sakip.regency.urls")),
+    path("", include("sakip.portal.urls")),
+    path("", include("sakip.documents.urls")),
+    path("", include("sakip.imports.urls")),
+    path("", include("sakip.reviews.urls")),
+    path("", include("sakip.evaluation.urls")),
     path("", include("sakip.accounts.urls")),
 ]

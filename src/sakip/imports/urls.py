@@ -1,0 +1,5 @@
+"""Regency-level URLs."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

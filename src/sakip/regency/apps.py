@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegencyConfig(AppConfig):
+    name = "sakip.regency"
+    label = "regency"
+    verbose_name = _("Dasbor pemda")
