@@ -13,7 +13,8 @@
    (``CI`` set) nothing is skipped: a missing package is an error.
 2. ``django check --deploy --fail-level WARNING`` with production settings.
 3. The whole pytest suite on SQLite.
-4. The whole pytest suite on PostgreSQL: a cluster made with initdb in a temporary
+4. The pytest suite on PostgreSQL, but for the pure layers and the PDF conversions (see
+   ``POSTGRES_DEFAULT_SELECTION``): a cluster made with initdb in a temporary
    directory (as the ``postgres`` user when we are root), listening on 127.0.0.1 on a
    free port, stopped and deleted at the end whatever happens.
 
@@ -210,6 +211,12 @@ def pytest_pass(name: str, args: list[str], env: dict[str, str]) -> int:
     return rc
 
 
+#: The PostgreSQL pass repeats what can differ between databases. The pure layers (the domain engine and
+#: the dataset loader: no database at all) and the LibreOffice conversions (which never read the database)
+#: already ran in the SQLite pass. Explicit pytest arguments replace this selection.
+POSTGRES_DEFAULT_SELECTION = ["--ignore=tests/domain", "--ignore=tests/dataset", "-m", "not pdf"]
+
+
 def main(args: list[str]) -> int:
     wanted = {d.strip() for d in os.environ.get("SAKIP_TEST_DATABASES", "sqlite,postgres").split(",") if d.strip()}
     unknown = wanted - {"sqlite", "postgres"}
@@ -243,7 +250,7 @@ def main(args: list[str]) -> int:
     if "postgres" in wanted and "postgresql" not in missing:
         with postgres_cluster() as url:
             env = dict(base_env, DATABASE_URL=url, SAKIP_EXPECT_DB_VENDOR="postgresql")
-            if pytest_pass("PostgreSQL", args, env) != 0:
+            if pytest_pass("PostgreSQL", args or POSTGRES_DEFAULT_SELECTION, env) != 0:
                 failures.append("PostgreSQL")
     closing = f"total: {COUNTS['passed']} passed, {COUNTS['failed']} failed"
     if COUNTS["skipped"]:
