@@ -1,12 +1,24 @@
-"""Charts rendered server-side with matplotlib as SVG, so pages and documents show the same charts.
+"""Charts rendered server-side with matplotlib: SVG for the web pages, PNG bytes for the documents.
 
-Labels are Indonesian and numbers use the Indonesian format (``96,47``).
+Each chart is built once (``_*_figure``) and written either as SVG text (``achievement_bars`` …,
+marked safe by the views: our own output, text escaped by matplotlib) or as PNG bytes
+(``achievement_bars_png`` …) for python-docx, so pages and documents show the same charts.
+
+Labels are Indonesian and numbers use the Indonesian format (``96,47``). A value that was not
+measured is never drawn as 0: it is written "belum diukur" (a gap in a trend line).
+User text (indicator and program names) is drawn literally: mathtext parsing is switched off so a
+``$`` in a name can neither fail the rendering nor be interpreted.
+
+`scorecard_charts_png` makes the four charts of an office-year for the LKjIP (SPEC §7.1):
+achievement per indicator against the predicate bands, trend across years per indicator,
+budget absorption per program, and survey element scores against their mean.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import matplotlib
@@ -18,14 +30,35 @@ from matplotlib.ticker import FuncFormatter
 
 from sakip.domain.numbers import format_number
 from sakip.domain.scales import PredicateScale
+from sakip.domain.scorecard import IndicatorScore, Scorecard
 
-COLORS = {"green": "#2f9e44", "lime": "#94d82d", "yellow": "#fab005", "orange": "#fd7e14", "red": "#e03131",
-          "grey": "#adb5bd"}
-plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+COLORS = {
+    "green": "#2f9e44",
+    "lime": "#94d82d",
+    "yellow": "#fab005",
+    "orange": "#fd7e14",
+    "red": "#e03131",
+    "grey": "#adb5bd",
+}
+NOT_MEASURED = "belum diukur"
+PNG_DPI = 110
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "text.parse_math": False,  # names are user text: never mathtext
+    }
+)
 
 
 def _id_fmt(places: int = 0) -> FuncFormatter:
     return FuncFormatter(lambda x, _pos: format_number(Decimal(str(x)), places))
+
+
+def _short(label: str, limit: int = 48) -> str:
+    return label if len(label) <= limit else label[: limit - 2] + "…"
 
 
 def _svg(fig: Figure) -> str:
@@ -33,12 +66,26 @@ def _svg(fig: Figure) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
-def achievement_bars(labels: Sequence[str], values: Sequence[Decimal | None], colors: Sequence[str | None],
-                     scale: PredicateScale, title: str = "Capaian indikator (%)") -> str:
-    """Horizontal bars per indicator against the predicate bands; unmeasured shown as 'belum diukur'."""
+def _png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- achievement per indicator
+
+
+def _achievement_figure(
+    labels: Sequence[str],
+    values: Sequence[Decimal | None],
+    colors: Sequence[str | None],
+    scale: PredicateScale,
+    title: str,
+) -> Figure:
     n = max(len(labels), 1)
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
     top = max([float(v) for v in values if v is not None] + [110.0]) * 1.08
@@ -49,43 +96,106 @@ def achievement_bars(labels: Sequence[str], values: Sequence[Decimal | None], co
     ys = list(range(len(labels)))[::-1]
     for y, v, c in zip(ys, values, colors, strict=True):
         if v is None:
-            ax.text(1, y, "belum diukur", va="center", fontsize=8, color="#616e7c", style="italic")
+            ax.text(1, y, NOT_MEASURED, va="center", fontsize=8, color="#616e7c", style="italic")
             continue
         ax.barh(y, float(v), color=COLORS.get(c or "grey", "#adb5bd"), height=0.6)
         ax.text(float(v) + top * 0.01, y, format_number(v), va="center", fontsize=8)
-    ax.set_yticks(ys, [label if len(label) <= 48 else label[:46] + "…" for label in labels])
+    ax.set_yticks(ys, [_short(label) for label in labels])
     ax.set_xlim(0, top)
     ax.xaxis.set_major_formatter(_id_fmt())
     ax.axvline(100, color="#1f2933", lw=0.8, ls="--")
     ax.set_title(title, loc="left")
-    return _svg(fig)
+    return fig
 
 
-def trend(points: Sequence[tuple[str, Decimal | None]], target: Decimal | None = None,
-          title: str = "Tren realisasi", unit: str = "") -> str:
-    """A line across quarters or years; unmeasured points are gaps, never zeros."""
+def achievement_bars(
+    labels: Sequence[str],
+    values: Sequence[Decimal | None],
+    colors: Sequence[str | None],
+    scale: PredicateScale,
+    title: str = "Capaian indikator (%)",
+) -> str:
+    """Horizontal bars per indicator against the predicate bands; unmeasured shown as 'belum diukur' (SVG)."""
+    return _svg(_achievement_figure(labels, values, colors, scale, title))
+
+
+def achievement_bars_png(
+    labels: Sequence[str],
+    values: Sequence[Decimal | None],
+    colors: Sequence[str | None],
+    scale: PredicateScale,
+    title: str = "Capaian indikator (%)",
+) -> bytes:
+    return _png(_achievement_figure(labels, values, colors, scale, title))
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def _trend_figure(
+    points: Sequence[tuple[str, Decimal | None]], target: Decimal | None, title: str, unit: str
+) -> Figure:
     fig, ax = plt.subplots(figsize=(6, 2.6))
     xs = list(range(len(points)))
     ys = [float(v) if v is not None else float("nan") for _, v in points]
     ax.plot(xs, ys, marker="o", color="#0b6e4f")
     for x, (_, v) in zip(xs, points, strict=True):
-        ax.annotate(format_number(v, 2) if v is not None else "belum diukur", (x, 0 if v is None else float(v)),
-                    textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8,
-                    color="#1f2933" if v is not None else "#616e7c")
+        if v is None:  # written at the bottom of the axes: there is no value to place it at
+            ax.annotate(
+                NOT_MEASURED,
+                (x, 0.02),
+                xycoords=ax.get_xaxis_transform(),
+                ha="center",
+                fontsize=8,
+                color="#616e7c",
+                style="italic",
+            )
+            continue
+        ax.annotate(
+            format_number(v, 2),
+            (x, float(v)),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=8,
+            color="#1f2933",
+        )
     if target is not None:
         ax.axhline(float(target), color="#e03131", lw=0.8, ls="--", label=f"target {format_number(target)}")
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_xticks(xs, [label for label, _ in points])
     ax.yaxis.set_major_formatter(_id_fmt(1))
     ax.set_title(title + (f" ({unit})" if unit else ""), loc="left")
-    return _svg(fig)
+    return fig
 
 
-def absorption_bars(labels: Sequence[str], values: Sequence[Decimal | None],
-                    title: str = "Penyerapan anggaran per program (%)") -> str:
+def trend(
+    points: Sequence[tuple[str, Decimal | None]],
+    target: Decimal | None = None,
+    title: str = "Tren realisasi",
+    unit: str = "",
+) -> str:
+    """A line across quarters or years; unmeasured points are gaps, never zeros (SVG)."""
+    return _svg(_trend_figure(points, target, title, unit))
+
+
+def trend_png(
+    points: Sequence[tuple[str, Decimal | None]],
+    target: Decimal | None = None,
+    title: str = "Tren realisasi",
+    unit: str = "",
+) -> bytes:
+    return _png(_trend_figure(points, target, title, unit))
+
+
+# --------------------------------------------------------------------------- budget absorption
+
+
+def _absorption_figure(labels: Sequence[str], values: Sequence[Decimal | None], title: str) -> Figure:
     n = max(len(labels), 1)
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
     ys = list(range(len(labels)))[::-1]
+    top = max([float(v) for v in values if v is not None] + [100.0]) * 1.15
     for y, v in zip(ys, values, strict=True):
         if v is None:
             ax.text(1, y, "tanpa realisasi", va="center", fontsize=8, color="#616e7c", style="italic")
@@ -93,15 +203,29 @@ def absorption_bars(labels: Sequence[str], values: Sequence[Decimal | None],
         color = COLORS["green"] if v >= 90 else COLORS["yellow"] if v >= 75 else COLORS["red"]
         ax.barh(y, float(v), color=color, height=0.6)
         ax.text(float(v) + 1, y, format_number(v), va="center", fontsize=8)
-    ax.set_yticks(ys, [label if len(label) <= 48 else label[:46] + "…" for label in labels])
-    ax.set_xlim(0, 115)
+    ax.set_yticks(ys, [_short(label) for label in labels])
+    ax.set_xlim(0, top)
     ax.xaxis.set_major_formatter(_id_fmt())
     ax.set_title(title, loc="left")
-    return _svg(fig)
+    return fig
 
 
-def element_scores(names: Sequence[str], scores: Sequence[Decimal], mean: Decimal,
-                   title: str = "Nilai unsur SKM terhadap rata-rata") -> str:
+def absorption_bars(
+    labels: Sequence[str], values: Sequence[Decimal | None], title: str = "Penyerapan anggaran per program (%)"
+) -> str:
+    return _svg(_absorption_figure(labels, values, title))
+
+
+def absorption_bars_png(
+    labels: Sequence[str], values: Sequence[Decimal | None], title: str = "Penyerapan anggaran per program (%)"
+) -> bytes:
+    return _png(_absorption_figure(labels, values, title))
+
+
+# --------------------------------------------------------------------------- survey elements
+
+
+def _elements_figure(names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str) -> Figure:
     n = max(len(names), 1)
     fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.2))
     ys = list(range(len(names)))[::-1]
@@ -109,8 +233,78 @@ def element_scores(names: Sequence[str], scores: Sequence[Decimal], mean: Decima
         ax.barh(y, float(s), color=COLORS["orange"] if s < mean else COLORS["green"], height=0.6)
         ax.text(float(s) + 0.8, y, format_number(s), va="center", fontsize=8)
     ax.axvline(float(mean), color="#1f2933", lw=0.8, ls="--")
-    ax.set_yticks(ys, [x if len(x) <= 48 else x[:46] + "…" for x in names])
+    ax.set_yticks(ys, [_short(x) for x in names])
     ax.set_xlim(25, 105)
     ax.xaxis.set_major_formatter(_id_fmt())
     ax.set_title(f"{title} ({format_number(mean)})", loc="left")
-    return _svg(fig)
+    return fig
+
+
+def element_scores(
+    names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str = "Nilai unsur SKM terhadap rata-rata"
+) -> str:
+    return _svg(_elements_figure(names, scores, mean, title))
+
+
+def element_scores_png(
+    names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str = "Nilai unsur SKM terhadap rata-rata"
+) -> bytes:
+    return _png(_elements_figure(names, scores, mean, title))
+
+
+# --------------------------------------------------------------------------- an office-year's charts
+
+
+def year_points(s: IndicatorScore, year: int) -> list[tuple[str, Decimal | None]]:
+    """An indicator's realisations across years: earlier years, then this year (``None`` = belum diukur)."""
+    points: list[tuple[str, Decimal | None]] = [(str(p.year), p.realisation) for p in s.history]
+    if s.realisation is None or isinstance(s.realisation, Decimal):
+        points.append((str(year), s.realisation))
+    return points
+
+
+@dataclass(frozen=True)
+class ScorecardCharts:
+    """PNG bytes of an office-year's charts; a chart without data is ``None`` (or absent from ``trends``)."""
+
+    achievement: bytes | None
+    absorption: bytes | None
+    survey: bytes | None
+    trends: dict[str, bytes] = field(default_factory=dict)  # by indicator id, indicators with ≥ 2 years
+
+
+def scorecard_charts_png(sc: Scorecard, *, trends: bool = True) -> ScorecardCharts:
+    """The LKjIP's figures for one office-year, as PNG bytes (figures from the scorecard only)."""
+    achievement = (
+        achievement_bars_png(
+            [f"{s.indicator.id} {s.indicator.name}" for s in sc.indicators],
+            [s.achievement.value for s in sc.indicators],
+            [s.color for s in sc.indicators],
+            sc.scale,
+        )
+        if sc.indicators
+        else None
+    )
+    absorption = None
+    if sc.budget is not None:
+        programs = [ls for ls in sc.budget.lines if ls.depth == 0]
+        if programs:
+            absorption = absorption_bars_png(
+                [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs]
+            )
+    survey = None
+    if sc.survey is not None and sc.survey.result.elements:
+        r = sc.survey.result
+        survey = element_scores_png([e.name for e in r.elements], [e.score for e in r.elements], r.index)
+    by_indicator: dict[str, bytes] = {}
+    if trends:
+        for s in sc.indicators:
+            points = year_points(s, sc.year)
+            if len(points) > 1:
+                by_indicator[s.indicator.id] = trend_png(
+                    points,
+                    s.target if isinstance(s.target, Decimal) else None,
+                    f"{s.indicator.id} {_short(s.indicator.name, 50)}",
+                    s.indicator.unit,
+                )
+    return ScorecardCharts(achievement, absorption, survey, by_indicator)
