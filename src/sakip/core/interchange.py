@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from sakip.accounts.models import Office, Regency, Unit, YearSetting
 from sakip.agreements.models import PkProgram, PkTarget, PkVersion
@@ -471,13 +472,19 @@ def _export_programs(nodes: Iterable[ProgramNode]) -> list[dict[str, Any]]:
     return out
 
 
+# The program tree is three levels deep (program → activity → sub-activity): fetched in a fixed number of queries.
+_PROGRAM_PREFETCH = [
+    f"{'children__' * depth}{rel}" for depth in range(3) for rel in ("objectives", "output_indicators", "children")
+]
+
+
 def _export_plan(plan: PlanPeriod) -> dict[str, Any]:
     goals = []
-    for g in plan.goals.all():
+    for g in plan.goals.prefetch_related("indicators__inputs", "indicators__targets"):
         goals.append(_drop_empty({"id": g.code, "text": g.text, "weight": g.weight,
                                   "indicators": [_export_indicator(i) for i in g.indicators.all()]}))
     objectives = []
-    for o in plan.objectives.select_related("goal"):
+    for o in plan.objectives.select_related("goal").prefetch_related("indicators__inputs", "indicators__targets"):
         objectives.append(_drop_empty({
             "id": o.code, "goal": o.goal.code, "text": o.text, "weight": o.weight, "strategies": o.strategies,
             "policies": o.policies, "indicators": [_export_indicator(i) for i in o.indicators.all()],
@@ -485,7 +492,7 @@ def _export_plan(plan: PlanPeriod) -> dict[str, Any]:
     return _drop_empty({
         "kind": plan.kind, "period": {"start": plan.start_year, "end": plan.end_year}, "vision": plan.vision,
         "missions": plan.missions, "goals": goals, "objectives": objectives,
-        "programs": _export_programs(plan.programs.filter(parent__isnull=True)),
+        "programs": _export_programs(plan.programs.filter(parent__isnull=True).prefetch_related(*_PROGRAM_PREFETCH)),
     }) | {"goals": goals, "objectives": objectives}
 
 
@@ -495,27 +502,32 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
     def year(y: int) -> dict[str, Any]:
         return years.setdefault(y, {"year": y})
 
-    for v in PkVersion.objects.filter(office=office).order_by("year", "number"):
+    versions = PkVersion.objects.filter(office=office).order_by("year", "number").prefetch_related(
+        Prefetch("targets", queryset=PkTarget.objects.select_related("indicator")), "programs"
+    )
+    for v in versions:
         entry = _drop_empty({
             "kind": v.kind, "date": v.date.isoformat() if v.date else None, "reason": v.reason, "title": v.title,
             "first_party": _person_out(v, "first_party"), "second_party": _person_out(v, "second_party"),
-            "targets": {t.indicator.code: _target_out(t) for t in v.targets.select_related("indicator")},
+            "targets": {t.indicator.code: _target_out(t) for t in v.targets.all()},
             "programs": [_drop_empty({"program": p.program_code, "name": p.name, "allocation": p.allocation,
                                       "source": p.source}) for p in v.programs.all()],
             "printed_total": v.printed_total,
         })
         entry.setdefault("targets", {})
         year(v.year).setdefault("performance_agreement", []).append(entry)
-    measurements = IndicatorYear.objects.filter(indicator__plan=plan).select_related("indicator")
+    measurements = IndicatorYear.objects.filter(indicator__plan=plan).select_related("indicator").prefetch_related(
+        "quarters__inputs__input", "evidence"
+    )
     for iy in measurements.order_by("year", "indicator__order"):
-        quarters = list(iy.quarters.prefetch_related("inputs__input"))
+        quarters = list(iy.quarters.all())
         m: dict[str, Any] = {
             "target": _target_out(iy) if _has_target(iy) else None,
             "quarterly_targets": {str(q.quarter): q.target for q in quarters if q.target is not None},
             "cumulative_targets": iy.cumulative_targets,
             "quarters": {str(q.quarter): q.value for q in quarters if q.value is not None},
             "inputs": {str(q.quarter): {iv.input.name: iv.value for iv in q.inputs.all()}
-                       for q in quarters if q.inputs.exists()},
+                       for q in quarters if q.inputs.all()},
             "annual": iy.annual_grade or iy.annual_value,
             "explanation": iy.explanation,
             "evidence": [e.name for e in iy.evidence.all()],
@@ -524,7 +536,7 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
         year(iy.year).setdefault("indicators", {})[iy.indicator.code] = _drop_empty(m)
     for op in ObjectivePrinted.objects.filter(objective__plan=plan).select_related("objective"):
         year(op.year).setdefault("objectives_printed", {})[op.objective.code] = _printed_from_json(op.printed)
-    for by in BudgetYear.objects.filter(office=office):
+    for by in BudgetYear.objects.filter(office=office).prefetch_related("classes", "lines__quarters"):
         year(by.year)["budget"] = _export_budget(by)
     for s in Survey.objects.filter(office=office).select_related("indicator"):
         inst: Any = s.instrument
@@ -566,8 +578,13 @@ def _export_budget(by: BudgetYear) -> dict[str, Any]:
             "allocation_original": line.allocation_original, "realisation": line.realisation,
             "quarters": {str(q.quarter): q.realisation for q in line.quarters.all()},
             "explanation": line.explanation, "printed": _printed_from_json(line.printed),
-            "children": [line_out(c) for c in line.children.all()],
+            "children": [line_out(c) for c in children.get(line.pk, [])],
         })
+
+    lines = list(by.lines.all())
+    children: dict[int | None, list[BudgetLine]] = {}
+    for line in lines:
+        children.setdefault(line.parent_id, []).append(line)
 
     out: dict[str, Any] = {
         "classes": {
@@ -575,7 +592,7 @@ def _export_budget(by: BudgetYear) -> dict[str, Any]:
                                          "printed": _printed_from_json(c.printed)}) | {"allocation": c.allocation}
             for c in by.classes.all()
         },
-        "lines": [line_out(line) for line in by.lines.filter(parent__isnull=True)],
+        "lines": [line_out(line) for line in children.get(None, [])],
         "printed_lines_total": _printed_from_json(by.lines_total_printed),
     }
     if by.total_allocation is not None:
