@@ -31,7 +31,7 @@ class Size:
 
 def _dec(rng: random.Random, low: int, high: int, places: int = 2) -> Decimal:
     scale = 10**places
-    return Decimal(rng.randint(low * scale, high * scale)) / scale
+    return Decimal(rng.randint(low * scale, high * scale)) / Decimal(scale)
 
 
 def office_document(index: int, size: Size, seed: int = 2026) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def office_document(index: int, size: Size, seed: int = 2026) -> dict[str, Any]:
         measurements: dict[str, Any] = {}
         for iid, _polarity in indicators:
             measurements[iid] = {"quarters": {str(q): _dec(rng, 40, 110) for q in (1, 2, 3, 4)}}
-        lines = []
+        lines: list[dict[str, Any]] = []
         for p in (1, 2, 3):
             alloc = Decimal(rng.randint(50, 500)) * 1_000_000
             spent = [alloc * Decimal(rng.randint(10, 26)) / 100 for _ in range(4)]
