@@ -1,0 +1,256 @@
+"""Approval workflow and due dates of the cycle's steps (SPEC §1, §9) — pure rules.
+
+Three kinds of period (*step*) go through the workflow: the performance agreement of a
+year (``pk``), a quarter's data of a year (``quarter``, 1–4) and the annual report
+(``annual``, LKjIP). Each moves
+
+    draft → submitted → verified → approved (locked)
+                    ↘ returned (with a comment) → submitted …
+    approved → reopened (unlock, with a reason) → submitted …
+
+Who may press which button is named by an *action* of ``sakip.accounts.access``:
+``approve`` (the office head submits), ``verify`` (verifier/planner verifies or
+returns), ``lock`` (the admin's final approval, which locks) and ``unlock``.
+
+A lock freezes more than its own period: an approved annual report freezes the
+whole year (the quarters and the PK it reports on); :func:`covering_periods` says
+which periods' locks forbid an edit.
+
+Due dates: each step has a rule set by the regency, either a number of days after the
+period's anchor (a quarter's last day; 1 January for the PK; 31 December for the annual
+report) or a fixed calendar date (month, day, years after the period's year; a day past
+the month's end is its last day, so 31 February is the last day of February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    PK = "pk"
+    QUARTER = "quarter"
+    ANNUAL = "annual"
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    VERIFIED = "verified"
+    APPROVED = "approved"
+    REOPENED = "reopened"
+
+
+class Transition(StrEnum):
+    SUBMIT = "submit"
+    VERIFY = "verify"
+    RETURN = "return"
+    APPROVE = "approve"
+    UNLOCK = "unlock"
+
+
+class WorkflowError(ValueError):
+    """A transition that is not allowed from the current state, or lacks its comment."""
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    transition: Transition
+    sources: frozenset[State]
+    target: State
+    action: str  # the sakip.accounts.access action the user needs
+    needs_comment: bool
+
+
+TRANSITIONS: dict[Transition, TransitionRule] = {
+    rule.transition: rule
+    for rule in (
+        TransitionRule(
+            Transition.SUBMIT,
+            frozenset({State.DRAFT, State.RETURNED, State.REOPENED}),
+            State.SUBMITTED,
+            "approve",
+            False,
+        ),
+        TransitionRule(Transition.VERIFY, frozenset({State.SUBMITTED}), State.VERIFIED, "verify", False),
+        TransitionRule(Transition.RETURN, frozenset({State.SUBMITTED, State.VERIFIED}), State.RETURNED, "verify", True),
+        TransitionRule(Transition.APPROVE, frozenset({State.VERIFIED}), State.APPROVED, "lock", False),
+        TransitionRule(Transition.UNLOCK, frozenset({State.APPROVED}), State.REOPENED, "unlock", True),
+    )
+}
+
+LOCKED_STATES = frozenset({State.APPROVED})
+# who is waiting on a period in a state: the action that moves it on
+WAITING_ACTION: dict[State, str] = {
+    State.DRAFT: "approve",
+    State.RETURNED: "approve",
+    State.REOPENED: "approve",
+    State.SUBMITTED: "verify",
+    State.VERIFIED: "lock",
+}
+
+
+def is_locked(state: State) -> bool:
+    return state in LOCKED_STATES
+
+
+def is_approved(state: State) -> bool:
+    return state in LOCKED_STATES
+
+
+def available(state: State, actions: set[str] | frozenset[str]) -> list[Transition]:
+    """The transitions from ``state`` that a user holding ``actions`` may make, in a stable order."""
+    return [t for t, rule in TRANSITIONS.items() if state in rule.sources and rule.action in actions]
+
+
+def apply(state: State, transition: Transition, comment: str = "") -> State:
+    """The state after ``transition``; :class:`WorkflowError` if not allowed or its comment is missing."""
+    rule = TRANSITIONS[transition]
+    if state not in rule.sources:
+        raise WorkflowError(f"transition {transition.value!r} is not allowed from state {state.value!r}")
+    if rule.needs_comment and not comment.strip():
+        raise WorkflowError(f"transition {transition.value!r} needs a comment")
+    return rule.target
+
+
+def check_period(step: Step, quarter: int | None) -> None:
+    if step is Step.QUARTER:
+        if quarter not in (1, 2, 3, 4):
+            raise WorkflowError("a quarter step needs a quarter 1–4")
+    elif quarter is not None:
+        raise WorkflowError(f"step {step.value!r} has no quarter")
+
+
+Period = tuple[Step, int | None]
+
+
+def covering_periods(step: Step, quarter: int | None = None) -> list[Period]:
+    """The periods (of the same office and year) whose lock forbids an edit of this period.
+
+    A quarter's data is frozen by its own lock and by the annual report's; the PK by its
+    own and by the annual report's; the annual report by its own.
+    """
+    check_period(step, quarter)
+    if step is Step.QUARTER:
+        return [(Step.QUARTER, quarter), (Step.ANNUAL, None)]
+    if step is Step.PK:
+        return [(Step.PK, None), (Step.ANNUAL, None)]
+    return [(Step.ANNUAL, None)]
+
+
+# every period an edit of a whole year's data touches (plan targets of the year, a dataset import)
+YEAR_PERIODS: list[Period] = [(Step.PK, None), *((Step.QUARTER, q) for q in (1, 2, 3, 4)), (Step.ANNUAL, None)]
+
+
+def periods_of_year() -> list[Period]:
+    """The periods of one office-year, in the cycle's order."""
+    return list(YEAR_PERIODS)
+
+
+# ---------------------------------------------------------------------------------------------
+# due dates
+
+
+@dataclass(frozen=True)
+class DueRule:
+    """Either ``days`` after the anchor, or a fixed ``month``/``day`` ``year_offset`` years after the year."""
+
+    step: Step
+    days: int | None = None
+    month: int | None = None
+    day: int | None = None
+    year_offset: int = 0
+
+    def __post_init__(self) -> None:
+        fixed = self.month is not None or self.day is not None
+        if (self.days is None) == (not fixed):
+            raise WorkflowError("a due rule is either a number of days or a fixed date, not both or neither")
+        if self.days is not None and self.days < 0:
+            raise WorkflowError("a due rule's days cannot be negative")
+        if fixed:
+            if self.month is None or self.day is None:
+                raise WorkflowError("a fixed due date needs a month and a day")
+            if not 1 <= self.month <= 12 or not 1 <= self.day <= 31:
+                raise WorkflowError("a fixed due date needs a month 1–12 and a day 1–31")
+        if not 0 <= self.year_offset <= 2:
+            raise WorkflowError("a due rule's year offset is 0, 1 or 2")
+
+
+DEFAULT_RULES: dict[Step, DueRule] = {
+    # the PK within a month of the budget (DPA) — by the end of February
+    Step.PK: DueRule(Step.PK, month=2, day=31),
+    # quarterly data within 10 days after the quarter (SPEC §1)
+    Step.QUARTER: DueRule(Step.QUARTER, days=10),
+    # the LKjIP by the end of January of the next year (SPEC §1)
+    Step.ANNUAL: DueRule(Step.ANNUAL, month=1, day=31, year_offset=1),
+}
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    month = quarter * 3
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def anchor(step: Step, year: int, quarter: int | None = None) -> dt.date:
+    """The day a step's 'days after' rule counts from."""
+    check_period(step, quarter)
+    if step is Step.QUARTER:
+        assert quarter is not None
+        return quarter_end(year, quarter)
+    if step is Step.PK:
+        return dt.date(year, 1, 1)
+    return dt.date(year, 12, 31)
+
+
+def due_date(rule: DueRule, year: int, quarter: int | None = None) -> dt.date:
+    if rule.days is not None:
+        return anchor(rule.step, year, quarter) + dt.timedelta(days=rule.days)
+    assert rule.month is not None and rule.day is not None
+    check_period(rule.step, quarter)
+    if rule.step is Step.QUARTER:  # a fixed day for quarters: that day of the month after the quarter
+        assert quarter is not None
+        nxt = quarter_end(year, quarter) + dt.timedelta(days=1)
+        return _clamped(nxt.year, nxt.month, rule.day)
+    return _clamped(year + rule.year_offset, rule.month, rule.day)
+
+
+def _clamped(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DueItem:
+    step: Step
+    year: int
+    quarter: int | None
+    due: dt.date
+    state: State
+    overdue: bool
+    days_left: int  # negative when overdue
+
+
+def due_items(
+    year: int, rules: dict[Step, DueRule], states: dict[Period, State], today: dt.date, horizon_days: int = 45
+) -> list[DueItem]:
+    """The periods of ``year`` not yet submitted that are overdue or due within ``horizon_days``.
+
+    A period counts as done once submitted (the office's part is over); a returned or
+    reopened period is due again.
+    """
+    done = {State.SUBMITTED, State.VERIFIED, State.APPROVED}
+    items: list[DueItem] = []
+    for step, quarter in YEAR_PERIODS:
+        rule = rules.get(step, DEFAULT_RULES[step])
+        state = states.get((step, quarter), State.DRAFT)
+        if state in done:
+            continue
+        due = due_date(rule, year, quarter)
+        left = (due - today).days
+        if left > horizon_days:
+            continue
+        items.append(DueItem(step, year, quarter, due, state, left < 0, left))
+    return items

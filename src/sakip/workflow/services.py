@@ -1,0 +1,241 @@
+"""The workflow's public API: state of a period, locks, transitions, due dates.
+
+Other apps call :func:`ensure_editable` (or :func:`ensure_year_editable`) before they
+store anything for an office's period; it raises :class:`PeriodLocked`, a
+``ValidationError`` with an Indonesian message naming the office, the period and how
+to unlock it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sakip.accounts.models import Office, Regency
+from sakip.domain import workflow as wf
+
+from .models import DueRuleSetting, PeriodState, TransitionLog, period_label
+
+Step = wf.Step
+State = wf.State
+Transition = wf.Transition
+
+
+class PeriodLocked(ValidationError):
+    """An edit of a period that is approved and locked."""
+
+    def __init__(self, office: Office, step: wf.Step, year: int, quarter: int | None) -> None:
+        self.office = office
+        self.step = step
+        self.year = year
+        self.quarter = quarter
+        label = period_label(step.value, year, quarter)
+        super().__init__(
+            _(
+                "%(period)s %(office)s sudah disetujui dan dikunci; perubahan ditolak dan tidak ada yang disimpan. "
+                "Untuk mengubahnya, administrator pemda harus membuka kunci periode ini dengan alasan "
+                "(panel alur persetujuan)."
+            )
+            % {"period": label, "office": office.name},
+            code="period_locked",
+        )
+
+
+def _step(step: str | wf.Step) -> wf.Step:
+    return step if isinstance(step, wf.Step) else wf.Step(step)
+
+
+def states_of_year(office: Office, year: int) -> dict[wf.Period, wf.State]:
+    """Every stored period state of an office-year (one query); missing periods are drafts."""
+    return {
+        (wf.Step(p.step), p.quarter): wf.State(p.state)
+        for p in PeriodState.objects.filter(office=office, year=year).only("step", "quarter", "state")
+    }
+
+
+def state_of(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> wf.State:
+    s = _step(step)
+    wf.check_period(s, quarter)
+    row = PeriodState.objects.filter(office=office, year=year, step=s.value, quarter=quarter).only("state").first()
+    return wf.State(row.state) if row else wf.State.DRAFT
+
+
+def is_locked(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> bool:
+    """Whether an edit of this period is refused: its own lock or a covering one (the annual report's)."""
+    return _locking_period(office, year, _step(step), quarter) is not None
+
+
+def is_approved(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> bool:
+    """Whether this period itself has its final approval (approved and locked)."""
+    return wf.is_approved(state_of(office, year, step, quarter))
+
+
+def _locking_period(
+    office: Office, year: int, step: wf.Step, quarter: int | None, periods: Iterable[wf.Period] | None = None
+) -> wf.Period | None:
+    covering = list(periods) if periods is not None else wf.covering_periods(step, quarter)
+    states = states_of_year(office, year)
+    for period in covering:
+        if wf.is_locked(states.get(period, wf.State.DRAFT)):
+            return period
+    return None
+
+
+def ensure_editable(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> None:
+    """Raise :class:`PeriodLocked` when the period (or the annual report covering it) is locked."""
+    locked = _locking_period(office, year, _step(step), quarter)
+    if locked is not None:
+        raise PeriodLocked(office, locked[0], year, locked[1])
+
+
+def ensure_year_editable(office: Office, year: int) -> None:
+    """For edits of a whole year's data (plan targets, a dataset import): refused if any period is locked."""
+    locked = _locking_period(office, year, wf.Step.ANNUAL, None, wf.YEAR_PERIODS)
+    if locked is not None:
+        raise PeriodLocked(office, locked[0], year, locked[1])
+
+
+def locked_years(office: Office, years: Iterable[int]) -> dict[int, wf.Period]:
+    """For each of ``years`` with a locked period: the first such period (one query)."""
+    wanted = set(years)
+    found: dict[int, wf.Period] = {}
+    rows = PeriodState.objects.filter(
+        office=office, year__in=wanted, state__in=[s.value for s in wf.LOCKED_STATES]
+    ).order_by("year", "step", "quarter")
+    for p in rows:
+        found.setdefault(p.year, (wf.Step(p.step), p.quarter))
+    return found
+
+
+def ensure_years_editable(office: Office, years: Iterable[int]) -> None:
+    locked = locked_years(office, years)
+    if locked:
+        year = min(locked)
+        step, quarter = locked[year]
+        raise PeriodLocked(office, step, year, quarter)
+
+
+class TransitionRefused(ValidationError):
+    pass
+
+
+@transaction.atomic
+def transition(
+    office: Office,
+    year: int,
+    step: str | wf.Step,
+    quarter: int | None,
+    action: str | wf.Transition,
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    allowed_actions: set[str] | frozenset[str],
+    comment: str = "",
+) -> PeriodState:
+    """Move a period on. ``allowed_actions`` are the user's actions on the office (``access.allowed_actions``)."""
+    s = _step(step)
+    wf.check_period(s, quarter)
+    t = action if isinstance(action, wf.Transition) else wf.Transition(action)
+    period, _created = PeriodState.objects.select_for_update().get_or_create(
+        office=office, year=year, step=s.value, quarter=quarter
+    )
+    current = wf.State(period.state)
+    rule = wf.TRANSITIONS[t]
+    if rule.action not in allowed_actions:
+        raise TransitionRefused(
+            _("Anda tidak berwenang untuk tindakan “%(t)s” pada %(period)s.")
+            % {"t": _label(t), "period": period_label(s.value, year, quarter)},
+            code="not_allowed",
+        )
+    try:
+        new = wf.apply(current, t, comment)
+    except wf.WorkflowError:
+        if rule.needs_comment and current in rule.sources:
+            msg = _("Tindakan “%(t)s” memerlukan catatan/alasan.") % {"t": _label(t)}
+        else:
+            msg = _("Tindakan “%(t)s” tidak dapat dilakukan dari status “%(s)s”.") % {
+                "t": _label(t),
+                "s": _state_label(current),
+            }
+        raise TransitionRefused(msg, code="bad_transition") from None
+    period.state = new.value
+    period.comment = comment.strip()
+    period.save()
+    user_obj = user if isinstance(user, User) else None
+    TransitionLog.objects.create(
+        period=period,
+        transition=t.value,
+        from_state=current.value,
+        to_state=new.value,
+        comment=comment.strip(),
+        user=user_obj,
+        user_name=user_obj.get_username() if user_obj is not None else _("sistem"),
+    )
+    return period
+
+
+def _label(t: wf.Transition) -> str:
+    from .models import TRANSITION_CHOICES
+
+    return str(dict(TRANSITION_CHOICES)[t.value])
+
+
+def _state_label(s: wf.State) -> str:
+    from .models import STATE_CHOICES
+
+    return str(dict(STATE_CHOICES)[s.value])
+
+
+# ---------------------------------------------------------------------------------------------
+# due dates
+
+
+def rules_for(regency: Regency) -> dict[wf.Step, wf.DueRule]:
+    rules = dict(wf.DEFAULT_RULES)
+    for row in DueRuleSetting.objects.filter(regency=regency):
+        rules[wf.Step(row.step)] = row.rule()
+    return rules
+
+
+@dataclass(frozen=True)
+class OfficeDue:
+    office: Office
+    item: wf.DueItem
+
+    @property
+    def label(self) -> str:
+        return period_label(self.item.step.value, self.item.year, self.item.quarter)
+
+
+def due_for_offices(
+    offices: Iterable[Office], years: Iterable[int], today: dt.date | None = None, *, horizon_days: int = 45
+) -> list[OfficeDue]:
+    """Due and overdue periods of the offices in the years (two queries), overdue first."""
+    offices = list(offices)
+    if not offices:
+        return []
+    years = sorted(set(years))
+    today = today or timezone.localdate()
+    regency_rules: dict[int, dict[wf.Step, wf.DueRule]] = {}
+    for r in DueRuleSetting.objects.filter(regency_id__in={o.regency_id for o in offices}):
+        regency_rules.setdefault(r.regency_id, dict(wf.DEFAULT_RULES))[wf.Step(r.step)] = r.rule()
+    states: dict[tuple[int, int], dict[wf.Period, wf.State]] = {}
+    for p in PeriodState.objects.filter(office__in=offices, year__in=years).only(
+        "office_id", "year", "step", "quarter", "state"
+    ):
+        states.setdefault((p.office_id, p.year), {})[(wf.Step(p.step), p.quarter)] = wf.State(p.state)
+    out: list[OfficeDue] = []
+    for office in offices:
+        rules = regency_rules.get(office.regency_id, wf.DEFAULT_RULES)
+        for year in years:
+            for item in wf.due_items(year, rules, states.get((office.pk, year), {}), today, horizon_days):
+                out.append(OfficeDue(office, item))
+    out.sort(key=lambda d: (not d.item.overdue, d.item.due, d.office.name))
+    return out
