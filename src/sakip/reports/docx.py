@@ -1,0 +1,503 @@
+"""Render a report `Document` to Word (.docx) onto the styles of a template.
+
+``render_docx(document, template=None) -> bytes``
+
+* ``template`` — a path to a regency's own .docx template; ``None`` uses the
+  default template shipped in ``sakip/reports/templates/default.docx`` (rebuilt by
+  ``python -m sakip.reports.templates.build_default``). A template changes fonts,
+  styles, page setup, footer, the cover (``[[sampul]]`` block), the letterhead
+  (``[[kop]]``) and fixed texts (``[[kata_pengantar]]`` ...) without code; see
+  `sakip.reports.templates.build_default` for the names.
+* Tables of contents, tables and figures are written as entries whose page numbers
+  are ``PAGEREF`` fields to bookmarks on the headings and captions, so LibreOffice
+  (PDF) computes them at layout and Word on opening (the file asks Word to update
+  its fields).
+* ``document.draft`` puts "DRAFT — belum disahkan" in the header of every page.
+
+All text goes into Word runs as text (never interpreted), so user input cannot
+inject fields or markup.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from .model import (
+    Align,
+    Cover,
+    Document,
+    Figure,
+    FixedText,
+    Heading,
+    Letterhead,
+    Orientation,
+    PageBreak,
+    Paragraph,
+    ParagraphStyle,
+    Run,
+    Signatory,
+    SignatureBlock,
+    Table,
+    TableOfContents,
+)
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "default.docx"
+DRAFT_TEXT = "DRAFT — belum disahkan"
+
+PARAGRAPH_STYLES = {
+    ParagraphStyle.BODY: "Sakip Body",
+    ParagraphStyle.LIST: "Sakip List",
+    ParagraphStyle.CENTER: "Sakip Center",
+    ParagraphStyle.NOTE: "Sakip Note",
+    ParagraphStyle.OPERATOR: "Sakip Operator",
+    ParagraphStyle.PLACEHOLDER: "Sakip Placeholder",
+    ParagraphStyle.TITLE: "Sakip Title",
+}
+_ALIGN = {Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT, Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
+          Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT}
+_MARKER = re.compile(r"^\[\[([a-z_]+)\]\]$")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+class TemplateError(ValueError):
+    """The template cannot be used (not a .docx, missing styles)."""
+
+
+@dataclass
+class _Template:
+    blocks: dict[str, list[Any]]  # name -> body elements (lxml)
+
+
+def _split_blocks(doc: DocxDocument) -> _Template:
+    body = doc.element.body
+    blocks: dict[str, list[Any]] = {}
+    current: list[Any] | None = None
+    for el in list(body.iterchildren()):
+        if el.tag == qn("w:sectPr"):
+            continue
+        if el.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
+            m = _MARKER.match(text)
+            if m:
+                name = m.group(1)
+                current = None if name == "akhir" else blocks.setdefault(name, [])
+                body.remove(el)
+                continue
+        if current is not None:
+            current.append(el)
+        body.remove(el)
+    return _Template(blocks)
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(path: str, mtime: float) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _open_template(template: str | Path | None) -> DocxDocument:
+    path = Path(template) if template is not None else DEFAULT_TEMPLATE
+    try:
+        data = _template_bytes(str(path), path.stat().st_mtime)
+    except OSError as exc:
+        raise TemplateError(f"Templat dokumen {path} tidak dapat dibaca: {exc}") from exc
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds for a broken package
+        raise TemplateError(f"Templat dokumen {path} bukan berkas .docx yang sah: {exc}") from exc
+
+
+def _fill(elements: Iterable[Any], values: Mapping[str, str]) -> list[Any]:
+    """Deep copies of template elements with ``{name}`` placeholders filled in."""
+    out = []
+    for el in elements:
+        el = copy.deepcopy(el)
+        for p in el.iter(qn("w:p")):
+            texts = list(p.iter(qn("w:t")))
+            joined = "".join(t.text or "" for t in texts)
+            if "{" not in joined:
+                continue
+            filled = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), joined)
+            texts[0].text = filled
+            texts[0].set(qn("xml:space"), "preserve")
+            for t in texts[1:]:
+                t.text = ""
+        out.append(el)
+    return out
+
+
+def _field(paragraph: DocxParagraph, instruction: str, cached: str = "") -> None:
+    run = paragraph.add_run()
+    r = run._r
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    r.append(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    r.append(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    r.append(sep)
+    t = OxmlElement("w:t")
+    t.text = cached
+    r.append(t)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    r.append(end)
+
+
+class _Renderer:
+    def __init__(self, document: Document, template: str | Path | None) -> None:
+        self.model = document
+        self.doc = _open_template(template)
+        self.tpl = _split_blocks(self.doc)
+        self.body = self.doc.element.body
+        self.bookmark_id = 0
+        self.anchors: dict[int, str] = {}  # id(block) -> bookmark name
+        self.page_started = True  # nothing on the current page yet
+        name_upper = document.office.upper()
+        office = self._office_values()
+        self.values = {
+            "judul": document.title,
+            "instansi": document.office,
+            "INSTANSI": name_upper,
+            "tahun": str(document.year or ""),
+            **office,
+        }
+        styles = {s.name for s in self.doc.styles}
+        missing = [s for s in (*PARAGRAPH_STYLES.values(), "Heading 1", "Heading 2", "Heading 3")
+                   if s not in styles]
+        if missing:
+            raise TemplateError(f"Templat dokumen tidak memiliki gaya: {', '.join(missing)}")
+
+    def _office_values(self) -> dict[str, str]:
+        pemda = self.model.regency or ""
+        return {"pemda": pemda, "PEMDA": pemda.upper()}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _append(self, el: Any) -> None:
+        sect = self.body.find(qn("w:sectPr"))
+        if sect is not None:
+            sect.addprevious(el)
+        else:
+            self.body.append(el)
+        self.page_started = False
+
+    def _paragraph(self, style: str) -> DocxParagraph:
+        p = self.doc.add_paragraph(style=style)
+        self.page_started = False
+        return p
+
+    def _bookmark(self, p: DocxParagraph, name: str) -> None:
+        self.bookmark_id += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self.bookmark_id))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self.bookmark_id))
+        p._p.insert(1 if p._p.pPr is not None else 0, start)
+        p._p.append(end)
+
+    def _runs(self, p: DocxParagraph, runs: Iterable[Run]) -> None:
+        for r in runs:
+            run = p.add_run(r.text)
+            if r.bold:
+                run.bold = True
+            if r.italic:
+                run.italic = True
+
+    # ------------------------------------------------------------------ blocks
+
+    def render(self) -> bytes:
+        self._setup()
+        self._assign_anchors()
+        for block in self.model.blocks:
+            self._block(block)
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+    def _setup(self) -> None:
+        section = self.doc.sections[0]
+        if self.model.landscape:
+            self._orient(section, landscape=True)
+        settings = self.doc.settings.element
+        upd = settings.find(qn("w:updateFields"))
+        if upd is None:
+            upd = OxmlElement("w:updateFields")
+            settings.append(upd)
+        upd.set(qn("w:val"), "true")
+        props = self.doc.core_properties
+        props.title = self.model.title
+        props.subject = self.model.office
+        props.author = "Sakip"
+        if self.model.draft:
+            for hdr in (section.header, section.first_page_header):
+                hdr.is_linked_to_previous = False
+                p = hdr.paragraphs[0] if hdr.paragraphs else hdr.add_paragraph()
+                p.style = self.doc.styles["Sakip Draft"]
+                p.add_run(DRAFT_TEXT)
+
+    @staticmethod
+    def _orient(section: Any, *, landscape: bool) -> None:
+        w, h = section.page_width, section.page_height
+        if landscape != (w > h):
+            section.page_width, section.page_height = h, w
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+
+    def _assign_anchors(self) -> None:
+        n = 0
+        for b in self.model.blocks:
+            if isinstance(b, (Heading, Table, Figure)):
+                n += 1
+                self.anchors[id(b)] = f"_Sakip{n}"
+
+    def _block(self, b: object) -> None:
+        if isinstance(b, Paragraph):
+            p = self._paragraph(PARAGRAPH_STYLES[b.style])
+            self._runs(p, b.runs)
+        elif isinstance(b, Heading):
+            self._heading(b)
+        elif isinstance(b, Table):
+            self._table(b)
+        elif isinstance(b, Figure):
+            self._figure(b)
+        elif isinstance(b, SignatureBlock):
+            self._signature(b)
+        elif isinstance(b, TableOfContents):
+            self._toc(b)
+        elif isinstance(b, FixedText):
+            self._fixed(b)
+        elif isinstance(b, Cover):
+            self._cover(b)
+        elif isinstance(b, PageBreak):
+            self._page_break()
+        elif isinstance(b, Orientation):
+            self._orientation(b)
+        elif isinstance(b, Letterhead):
+            self._letterhead()
+        else:  # pragma: no cover - the Block union is closed
+            raise TypeError(f"unknown block {type(b).__name__}")
+
+    def _page_break(self) -> None:
+        if self.page_started:
+            return
+        p = self.doc.add_paragraph()
+        p.add_run().add_break(WD_BREAK.PAGE)
+        self.page_started = True
+
+    def _orientation(self, b: Orientation) -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._orient(section, landscape=b.landscape)
+        self.page_started = True
+
+    def _heading(self, h: Heading) -> None:
+        if h.level == 1 and h.new_page:
+            self._page_break()
+        p = self._paragraph(f"Heading {min(max(h.level, 1), 3)}")
+        p.add_run(h.text)
+        if not h.in_toc:
+            p.paragraph_format.outline_level = 9  # body text: Word's own TOC update skips it
+        self._bookmark(p, self.anchors[id(h)])
+
+    def _caption(self, style: str, label: str, caption: str, anchor: str) -> None:
+        p = self._paragraph(style)
+        p.add_run(label).add_break()
+        p.add_run(caption)
+        self._bookmark(p, anchor)
+
+    def _cell_paragraph(self, cell: Any, c: Any, style: str) -> None:
+        p = cell.paragraphs[0]
+        p.style = self.doc.styles[style]
+        if c.align is not Align.LEFT:
+            p.alignment = _ALIGN[c.align]
+        run = p.add_run(c.text)
+        if c.bold:
+            run.bold = True
+        if c.shade:
+            tcpr = cell._tc.get_or_add_tcPr()
+            shd = OxmlElement("w:shd")
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:color"), "auto")
+            shd.set(qn("w:fill"), c.shade)
+            tcpr.append(shd)
+
+    def _usable_width_cm(self) -> float:
+        s = self.doc.sections[-1]
+        return float(((s.page_width or 0) - (s.left_margin or 0) - (s.right_margin or 0)) / 360000)
+
+    def _table(self, t: Table) -> None:
+        self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
+        ncols = t.columns
+        table = self.doc.add_table(rows=0, cols=ncols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        width = self._usable_width_cm()
+        rel = t.widths or tuple(1.0 for _ in range(ncols))
+        total = sum(rel)
+        widths = [Cm(width * w / total) for w in rel]
+        grid = table._tbl.tblGrid
+        for gc, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+            gc.set(qn("w:w"), str(int(w.twips)))
+        text_style = "Sakip Table Small" if t.small else "Sakip Table Text"
+        header_style = "Sakip Table Header"
+        for is_header, rows in ((True, t.header), (False, t.rows)):
+            for cells in rows:
+                row = table.add_row()
+                if is_header:
+                    trpr = row._tr.get_or_add_trPr()
+                    hdr = OxmlElement("w:tblHeader")
+                    trpr.append(hdr)
+                else:
+                    trpr = row._tr.get_or_add_trPr()
+                    cant = OxmlElement("w:cantSplit")
+                    trpr.append(cant)
+                docx_cells = row.cells
+                col = 0
+                for c in cells:
+                    cell = docx_cells[col]
+                    if c.span > 1:
+                        cell = cell.merge(docx_cells[col + c.span - 1])
+                    cell.width = sum(widths[col:col + c.span], Cm(0))
+                    self._cell_paragraph(cell, c, header_style if is_header else text_style)
+                    col += c.span
+        self.page_started = False
+        if t.source:
+            p = self._paragraph("Sakip Note")
+            p.add_run(t.source)
+        else:
+            p = self._paragraph("Sakip Note")
+
+    def _figure(self, f: Figure) -> None:
+        p = self._paragraph("Sakip Center")
+        p.paragraph_format.keep_with_next = True
+        width = min(f.width_cm, self._usable_width_cm())
+        p.add_run().add_picture(io.BytesIO(f.png), width=Cm(width))
+        self._caption("Sakip Figure Caption", f.label, f.caption, self.anchors[id(f)])
+
+    def _signatory_lines(self, s: Signatory, place_date: str | None) -> list[tuple[str, bool]]:
+        lines: list[tuple[str, bool]] = []
+        if place_date:
+            lines.append((place_date, False))
+        if s.role:
+            lines.append((s.role, True))
+        lines.append((s.position, True))
+        lines += [("", False)] * 4
+        lines.append((s.name or "(nama belum diisi)", True))
+        if s.rank:
+            lines.append((s.rank, False))
+        if s.nip:
+            lines.append((f"NIP. {s.nip}", False))
+        return lines
+
+    def _signature(self, b: SignatureBlock) -> None:
+        self._paragraph("Sakip Body")  # space above
+        table = self.doc.add_table(rows=1, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        width = self._usable_width_cm()
+        tr = table.rows[0]._tr
+        trpr = tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        for cell, s, pd in ((table.rows[0].cells[0], b.left, None), (table.rows[0].cells[1], b.right, b.place_date)):
+            cell.width = Cm(width / 2)
+            if s is None:
+                continue
+            first = True
+            for text, bold in self._signatory_lines(s, pd if b.left is None else None):
+                p = cell.paragraphs[0] if first else cell.add_paragraph()
+                first = False
+                p.style = self.doc.styles["Sakip Signature"]
+                run = p.add_run(text)
+                if bold:
+                    run.bold = True
+                if s.name and text == s.name:
+                    run.underline = True
+        if b.left is not None and b.place_date:
+            # two parties: the place and date once, centred above both
+            p = self.doc.add_paragraph(b.place_date, style="Sakip Center")
+            table._tbl.addprevious(p._p)
+        self.page_started = False
+
+    def _toc(self, b: TableOfContents) -> None:
+        self._page_break()
+        p = self._paragraph("Sakip Title")
+        p.add_run(b.title)
+        entries: list[tuple[str, str, str]] = []  # style, text, anchor
+        for blk in self.model.blocks:
+            anchor = self.anchors.get(id(blk))
+            if b.kind == "contents" and isinstance(blk, Heading) and blk.in_toc:
+                entries.append((f"TOC {min(blk.level, 3)}", blk.text, anchor or ""))
+            elif (b.kind == "tables" and isinstance(blk, Table)) or (b.kind == "figures" and isinstance(blk, Figure)):
+                entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or ""))
+        if not entries:
+            q = self._paragraph("Sakip Placeholder")
+            q.add_run({"tables": "Tidak ada tabel.", "figures": "Tidak ada gambar."}.get(b.kind, "Tidak ada isi."))
+        for style, text, anchor in entries:
+            q = self._paragraph(style)
+            q.add_run(text)
+            q.add_run("\t")
+            _field(q, f"PAGEREF {anchor} \\h", "")
+        self._page_break()
+
+    def _fixed(self, b: FixedText) -> None:
+        custom = self.tpl.blocks.get(b.key)
+        if custom:
+            for el in _fill(custom, {**self.values, **b.values}):
+                self._append(el)
+            return
+        for para_ in b.paragraphs:
+            p = self._paragraph(PARAGRAPH_STYLES[para_.style])
+            self._runs(p, para_.runs)
+
+    def _cover(self, b: Cover) -> None:
+        custom = self.tpl.blocks.get("sampul")
+        if custom:
+            values = {**self.values, "judul": " ".join(b.title), "subjudul": " ".join(b.subtitle)}
+            els = _fill(custom, values)
+            for el in els:
+                self._append(el)
+        else:
+            for line in b.title:
+                p = self._paragraph("Sakip Cover Title")
+                p.add_run(line)
+            for line in (*b.subtitle, b.office.upper(), (b.regency or "").upper(), f"TAHUN {b.year}"):
+                if line:
+                    p = self._paragraph("Sakip Cover Text")
+                    p.add_run(line)
+        self._page_break()
+
+    def _letterhead(self) -> None:
+        custom = self.tpl.blocks.get("kop")
+        if custom:
+            for el in _fill(custom, self.values):
+                self._append(el)
+            return
+        for line in (f"PEMERINTAH {self.values['PEMDA']}", self.values["INSTANSI"]):
+            p = self._paragraph("Sakip Title")
+            p.add_run(line)
+
+
+def render_docx(document: Document, template: str | Path | None = None) -> bytes:
+    """The document as .docx bytes, on the template's styles (the default template when ``None``)."""
+    r = _Renderer(document, template)
+    return r.render()

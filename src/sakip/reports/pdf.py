@@ -1,0 +1,116 @@
+"""PDF from the .docx with LibreOffice headless, so Word and PDF never differ in content.
+
+``render_pdf(docx_bytes, *, timeout=120) -> bytes``
+
+Each call runs ``soffice --headless --convert-to pdf`` in its own temporary
+directory with its own LibreOffice profile (``-env:UserInstallation``), so calls
+never share state and may run in parallel. The profile is created once per process
+(LibreOffice's first start is slow) and copied for each call. Errors raise
+`PdfError` with an Indonesian message: LibreOffice missing, timed out, or failed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+_profile_lock = threading.Lock()
+_profile_dir: Path | None = None
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be produced."""
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable (``SAKIP_SOFFICE`` overrides), or ``None`` when not installed."""
+    env = os.environ.get("SAKIP_SOFFICE")
+    if env:
+        return env if Path(env).exists() else None
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _command(soffice: str, profile: Path, outdir: Path, source: Path) -> list[str]:
+    return [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(outdir),
+        str(source),
+    ]
+
+
+def _base_profile(soffice: str, timeout: float) -> Path:
+    """A LibreOffice profile initialised once per process, copied for every conversion."""
+    global _profile_dir
+    with _profile_lock:
+        if _profile_dir is not None and _profile_dir.exists():
+            return _profile_dir
+        base = Path(tempfile.mkdtemp(prefix="sakip-lo-profile-"))
+        profile = base / "profile"
+        # an empty conversion initialises the profile
+        src = base / "init.txt"
+        src.write_text("", encoding="utf-8")
+        try:
+            subprocess.run(
+                _command(soffice, profile, base, src), capture_output=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            shutil.rmtree(base, ignore_errors=True)
+            raise PdfError(f"LibreOffice tidak selesai dalam {timeout:.0f} detik saat menyiapkan profil") from exc
+        _profile_dir = profile
+        return profile
+
+
+def convert(source: Path, outdir: Path, *, timeout: float = 120, fresh_profile: bool = False) -> Path:
+    """Convert one file with LibreOffice into ``outdir``; returns the PDF path."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise PdfError(
+            "LibreOffice (soffice) tidak terpasang di server; PDF tidak dapat dibuat. "
+            "Unduh versi Word (.docx) atau minta administrator memasang LibreOffice."
+        )
+    work = Path(tempfile.mkdtemp(prefix="sakip-pdf-"))
+    try:
+        profile = work / "profile"
+        if not fresh_profile:
+            shutil.copytree(_base_profile(soffice, timeout), profile, symlinks=True)
+        try:
+            proc = subprocess.run(
+                _command(soffice, profile, outdir, source), capture_output=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfError(f"LibreOffice tidak selesai mengubah dokumen ke PDF dalam {timeout:.0f} detik") from exc
+        pdf = outdir / (source.stem + ".pdf")
+        if proc.returncode != 0 or not pdf.exists():
+            detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()[-500:]
+            raise PdfError(f"LibreOffice gagal mengubah dokumen ke PDF (kode {proc.returncode}): {detail}")
+        return pdf
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render_pdf(docx_bytes: bytes, *, timeout: float = 120) -> bytes:
+    """The PDF of a .docx (bytes in, bytes out)."""
+    with tempfile.TemporaryDirectory(prefix="sakip-doc-") as tmp:
+        d = Path(tmp)
+        source = d / "dokumen.docx"
+        source.write_bytes(docx_bytes)
+        out = d / "out"
+        out.mkdir()
+        return convert(source, out, timeout=timeout).read_bytes()
