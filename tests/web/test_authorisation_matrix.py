@@ -142,6 +142,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "login": {"GET": {"*": 200}, "POST": {"*": 200}},  # an empty login form comes back with its errors
     "logout": {"GET": {"*": 405}, "POST": {"*": (302, "/login/")}},
     "set_language": {"POST": {"*": (302, "/")}},
+    # the regency dashboard: the regency roles only
+    "regency-dashboard": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
 }
 # Django admin's own views that are open (login, logout, i18n) or need query parameters (autocomplete).
 ADMIN_NOT_CHECKED = {
