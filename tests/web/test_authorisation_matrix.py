@@ -87,6 +87,9 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "survey-detail": ("view", "enter"),
     "office-data": ("view", "plan"),
     "office-export": ("view", None),
+    "import-excel": ("view", "plan"),
+    "import-excel-confirm": (None, "plan"),
+    "import-excel-template": ("view", None),
 }
 
 YEAR, QUARTER = 2020, 4  # Kaloran's data: the PK and the measurements of 2020

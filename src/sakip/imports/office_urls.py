@@ -1,5 +1,11 @@
 """URLs under /opd/<office_code>/ (every view wrapped by accounts.access.office_view)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("impor-excel/<int:year>/", views.import_page, name="import-excel"),
+    path("impor-excel/<int:year>/konfirmasi/", views.import_confirm, name="import-excel-confirm"),
+    path("impor-excel/<int:year>/templat/", views.import_template, name="import-excel-template"),
+]
