@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
-from sakip.core.services import office_nav, office_years, reporting_year, scorecard_for
+from sakip.core.services import office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -31,6 +31,8 @@ from sakip.core.web import (
 from sakip.dataset.loader import DatasetError
 from sakip.domain.errors import DomainError
 from sakip.domain.periods import QUARTER_LABELS
+from sakip.domain.scorecard import Scorecard
+from sakip.regency import figures
 from sakip.reports import charts
 from sakip.reports.scorecard import show_achievement, show_number, show_percent, show_target
 
@@ -41,7 +43,8 @@ from .models import Evidence
 @office_view("view")
 def dashboard(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
     year = reporting_year(office, request.GET.get("tahun"))
-    sc = scorecard_for(office, year)
+    gen = figures.generation()  # the scorecard and its charts are computed once per data generation
+    sc = figures.scorecard(office, year, gen)
     context: dict[str, object] = {
         "office": office,
         "office_nav": office_nav(office, membership, "dashboard", year),
@@ -66,22 +69,9 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
                 "history": [(p.year, show_number(p.realisation)) for p in s.history],
             })
         context["rows"] = rows
-        context["chart_achievement"] = mark_safe(charts.achievement_bars(
-            [f"{s.indicator.id} {s.indicator.name}" for s in sc.indicators],
-            [s.achievement.value for s in sc.indicators],
-            [s.color for s in sc.indicators],
-            sc.scale,
-        ))
-        trends = []
-        for s in sc.indicators:
-            points = [(str(p.year), p.realisation) for p in s.history]
-            if isinstance(s.realisation, Decimal) or s.realisation is None:
-                points.append((str(sc.year), s.realisation if isinstance(s.realisation, Decimal) else None))
-            if len(points) > 1:
-                trends.append(mark_safe(charts.trend(
-                    points, s.target if isinstance(s.target, Decimal) else None,
-                    f"{s.indicator.id} {s.indicator.name[:50]}", s.indicator.unit)))
-        context["trends"] = trends
+        chart_achievement, trends = figures.memo(gen, ("dashboard-charts", office.pk, year), lambda: _charts(sc))
+        context["chart_achievement"] = mark_safe(chart_achievement)
+        context["trends"] = [mark_safe(t) for t in trends]
         if sc.budget is not None:
             programs = [ls for ls in sc.budget.lines if ls.depth == 0]
             context["budget_programs"] = [
@@ -90,14 +80,35 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
                 for ls in programs
             ]
             if programs:
-                context["chart_budget"] = mark_safe(charts.absorption_bars(
-                    [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs]))
+                context["chart_budget"] = mark_safe(figures.memo(gen, ("dashboard-budget", office.pk, year),
+                    lambda: charts.absorption_bars(
+                        [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs])))
             context["budget_total"] = sc.budget.total
             context["budget_total_absorption"] = show_percent(sc.budget.total.absorption) if sc.budget.total else None
         context["office_achievement"] = (
             show_percent(sc.office_score.aggregate.value) if sc.office_score.aggregate.value is not None else None
         )
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _charts(sc: Scorecard) -> tuple[str, list[str]]:
+    """The dashboard's achievement bars and trend lines (SVG text)."""
+    bars = charts.achievement_bars(
+        [f"{s.indicator.id} {s.indicator.name}" for s in sc.indicators],
+        [s.achievement.value for s in sc.indicators],
+        [s.color for s in sc.indicators],
+        sc.scale,
+    )
+    trends = []
+    for s in sc.indicators:
+        points = [(str(p.year), p.realisation) for p in s.history]
+        if isinstance(s.realisation, Decimal) or s.realisation is None:
+            points.append((str(sc.year), s.realisation if isinstance(s.realisation, Decimal) else None))
+        if len(points) > 1:
+            trends.append(charts.trend(
+                points, s.target if isinstance(s.target, Decimal) else None,
+                f"{s.indicator.id} {s.indicator.name[:50]}", s.indicator.unit))
+    return bars, trends
 
 
 def _color(sc: object, value: Decimal | None) -> str | None:

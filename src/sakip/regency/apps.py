@@ -6,3 +6,8 @@ class RegencyConfig(AppConfig):
     name = "sakip.regency"
     label = "regency"
     verbose_name = _("Dasbor pemda")
+
+    def ready(self) -> None:
+        from .figures import connect_signals
+
+        connect_signals()

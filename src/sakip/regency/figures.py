@@ -1,0 +1,197 @@
+"""Office figures for the regency pages, the API and the portal: one scorecard, cached by data generation.
+
+Every figure comes from `sakip.core.services.scorecard_for` — the office pages' own
+scorecard — so the regency dashboard, the API and the portal show the same numbers
+as the office dashboard. Building a scorecard takes tens of milliseconds, so the
+results are kept in a per-process memory keyed by the *data generation*: a token in
+the database (`DataGeneration`) that every save or delete of an office's data changes
+(signals connected in `RegencyConfig.ready`). A page reads the token once (one query)
+and reuses what was computed for that token; after any write, every process computes
+afresh. Nothing is ever served from a generation older than the database's.
+
+Writes that bypass model signals (``QuerySet.update``, ``bulk_create``, raw SQL) on
+the watched models must call `bump()` themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from sakip.accounts.models import Office
+from sakip.core.interchange import domain_office
+from sakip.core.services import scorecard_for, settings_for
+from sakip.domain import budget as budget_rules
+from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+
+from .models import DataGeneration
+
+T = TypeVar("T")
+
+#: Apps whose every model is office data; plus the office-level rows of accounts.
+WATCHED_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys")
+WATCHED_ACCOUNTS = ("Regency", "Office", "Unit", "YearSetting")
+MAX_ENTRIES = 4096
+
+_lock = threading.Lock()
+_memory: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+def bump(**_kwargs: Any) -> None:
+    """A new data generation: what any process computed before is not used again."""
+    if _kwargs.get("raw"):  # loaddata: the fixture's rows are bumped once by the caller if needed
+        return
+    token = secrets.token_hex(16)
+    if not DataGeneration.objects.filter(pk=1).update(token=token):
+        DataGeneration.objects.create(pk=1, token=token)
+
+
+def watched_models() -> list[type[Model]]:
+    models: list[type[Model]] = []
+    for label in WATCHED_APPS:
+        models.extend(apps.get_app_config(label).get_models())
+    models.extend(apps.get_model("accounts", name) for name in WATCHED_ACCOUNTS)
+    return models
+
+
+def connect_signals() -> None:
+    for model in watched_models():
+        uid = f"sakip-regency-generation-{model._meta.label_lower}"
+        post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(bump, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
+
+
+def generation() -> str:
+    """The current data generation (one query)."""
+    return DataGeneration.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per data generation and key, in this process."""
+    full = (gen, *key)
+    with _lock:
+        if full in _memory:
+            _memory.move_to_end(full)
+            return _memory[full]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _memory[full] = value
+        while len(_memory) > MAX_ENTRIES:
+            _memory.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _memory.clear()
+
+
+# ----------------------------------------------------------------------------- scorecards
+
+
+def scorecard(office: Office, year: int | None, gen: str | None = None) -> Scorecard | None:
+    """`scorecard_for(office, year)`, cached for the data generation. Do not mutate the result."""
+    if year is None:
+        return None
+    return memo(
+        gen if gen is not None else generation(), ("scorecard", office.pk, year), lambda: scorecard_for(office, year)
+    )
+
+
+def scorecard_to_quarter(office: Office, year: int, quarter: int) -> Scorecard:
+    """The office's scorecard as it stood at the end of ``quarter``: later quarters and year-end values left out.
+
+    The same construction and the same `build_scorecard` as `scorecard_for`; only
+    the data is cut at the quarter. TW IV is the year's scorecard.
+    """
+    if quarter >= 4:
+        sc = scorecard_for(office, year)
+        assert sc is not None
+        return sc
+    dom = domain_office(office)
+    dom.settings = settings_for(office, year)
+    yd = dom.years.get(year)
+    if yd is not None:
+        yd = dom.years[year] = copy.copy(yd)
+        yd.measurements = {k: copy.copy(m) for k, m in yd.measurements.items()}
+        for m in yd.measurements.values():
+            m.quarters = {q: v for q, v in m.quarters.items() if q <= quarter}
+            m.inputs = {q: v for q, v in m.inputs.items() if q <= quarter}
+            m.annual = None
+    return build_scorecard(dom, year)
+
+
+@dataclass(frozen=True)
+class OfficeFigures:
+    """What the regency dashboard shows of one office in one year (and quarter)."""
+
+    office_id: int
+    year: int
+    quarter: int | None
+    achievement: Decimal | None
+    category: str | None
+    color: str | None
+    measured: int
+    not_measured: int
+    absorption: Decimal | None
+    allocation: Decimal | None
+    realisation: Decimal | None
+    weakest: tuple[str, str, Decimal | None, str | None] | None  # (id, name, achievement, color)
+
+
+def _weakest(scores: tuple[IndicatorScore, ...]) -> tuple[str, str, Decimal | None, str | None] | None:
+    measured = [s for s in scores if s.in_pk and s.achievement.value is not None]
+    if not measured:
+        return None
+    s = min(measured, key=lambda s: (s.achievement.value, s.indicator.id))
+    return (s.indicator.id, s.indicator.name, s.achievement.value, s.color)
+
+
+def _figures(office: Office, year: int, quarter: int | None) -> OfficeFigures | None:
+    if quarter is None:
+        sc = scorecard_for(office, year)
+    else:
+        sc = scorecard_to_quarter(office, year, quarter)
+    if sc is None:
+        return None
+    agg = sc.office_score.aggregate
+    allocation = realisation = absorption = None
+    yd = sc.office.years.get(year)
+    if quarter is None or quarter == 4:
+        if sc.budget is not None and sc.budget.total is not None:
+            total = sc.budget.total
+            allocation, realisation, absorption = total.allocation, total.realisation, total.absorption
+    elif yd is not None and yd.budget is not None and yd.budget.lines:
+        amounts = budget_rules.total(yd.budget.lines, through=quarter)
+        allocation, realisation, absorption = amounts.allocation, amounts.realisation, amounts.absorption
+    return OfficeFigures(
+        office.pk,
+        year,
+        quarter,
+        agg.value,
+        sc.office_score.category,
+        sc.office_score.color,
+        agg.measured,
+        agg.not_measured,
+        absorption,
+        allocation,
+        realisation,
+        _weakest(sc.indicators),
+    )
+
+
+def office_figures(office: Office, year: int, quarter: int | None, gen: str) -> OfficeFigures | None:
+    """The office's figures, computed once per data generation."""
+    return memo(gen, ("figures", office.pk, year, quarter), lambda: _figures(office, year, quarter))

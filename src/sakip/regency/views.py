@@ -1,0 +1,130 @@
+"""The regency dashboard (/pemda/): offices ranked by achievement and by budget absorption.
+
+Every figure is an office's own scorecard (`sakip.regency.figures`, the office
+pages' `scorecard_for`), cached per data generation: the page runs the same number
+of queries whatever the number of offices, once the figures are computed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from sakip.accounts.access import regency_view
+from sakip.accounts.models import Membership, Office, Role
+from sakip.agreements.models import PkVersion
+from sakip.domain.periods import QUARTER_LABELS
+from sakip.reports import charts
+from sakip.reports.scorecard import show_number, show_percent
+
+from .figures import OfficeFigures, memo, office_figures, scorecard
+from .figures import generation as data_generation
+
+REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+
+
+def regency_years(regency_id: int) -> list[tuple[int, int]]:
+    """(year, number of offices with a PK that year), newest first."""
+    rows = (
+        PkVersion.objects.filter(office__regency_id=regency_id)
+        .values("year")
+        .annotate(n=Count("office", distinct=True))
+        .order_by("-year")
+    )
+    return [(r["year"], r["n"]) for r in rows]
+
+
+def choose_year(years: list[tuple[int, int]], requested: str | None) -> int | None:
+    """The requested year if it has data, else the year most offices report (the latest of equals)."""
+    known = [y for y, _n in years]
+    if requested and requested.isdigit() and int(requested) in known:
+        return int(requested)
+    if not years:
+        return None
+    return max(years, key=lambda yn: (yn[1], yn[0]))[0]
+
+
+def choose_quarter(requested: str | None) -> int | None:
+    if requested and requested.isdigit() and int(requested) in QUARTER_LABELS:
+        return int(requested)
+    return None
+
+
+def _sort_key(value: Decimal | None, name: str) -> tuple[int, Decimal, str]:
+    return (0, -value, name) if value is not None else (1, Decimal(0), name)
+
+
+@require_safe
+@regency_view(*REGENCY_ROLES)
+def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
+    years = regency_years(membership.regency_id)
+    year = choose_year(years, request.GET.get("tahun"))
+    quarter = choose_quarter(request.GET.get("triwulan"))
+    offices = list(Office.objects.filter(regency_id=membership.regency_id).order_by("name"))
+    gen = data_generation()
+    rows: list[dict[str, Any]] = []
+    for office in offices:
+        f: OfficeFigures | None = office_figures(office, year, quarter, gen) if year is not None else None
+        url = reverse("office-dashboard", args=[office.code]) + (f"?tahun={year}" if year else "")
+        rows.append(
+            {
+                "office": office,
+                "f": f,
+                "url": url,
+                "achievement": show_percent(f.achievement) if f and f.achievement is not None else None,
+                "absorption": show_percent(f.absorption) if f and f.absorption is not None else None,
+                "allocation": show_number(f.allocation, 2) if f and f.allocation is not None else None,
+                "realisation": show_number(f.realisation, 2) if f and f.realisation is not None else None,
+                "weakest": (
+                    {
+                        "id": f.weakest[0],
+                        "name": f.weakest[1],
+                        "color": f.weakest[3],
+                        "achievement": show_percent(f.weakest[2]) if f.weakest[2] is not None else None,
+                        "url": f"{url}#ind-{f.weakest[0]}",
+                    }
+                    if f and f.weakest
+                    else None
+                ),
+            }
+        )
+    by_achievement = sorted(rows, key=lambda r: _sort_key(r["f"].achievement if r["f"] else None, r["office"].name))
+    by_absorption = sorted(rows, key=lambda r: _sort_key(r["f"].absorption if r["f"] else None, r["office"].name))
+    chart = None
+    ranked = [r for r in by_achievement if r["f"] is not None]
+    if year is not None and ranked:
+        first_sc = scorecard(ranked[0]["office"], year, gen)
+        if first_sc is not None:
+            scale = first_sc.scale
+            chart = mark_safe(
+                memo(
+                    gen,
+                    ("regency-chart", membership.regency_id, year, quarter),
+                    lambda: charts.achievement_bars(
+                        [r["office"].name for r in ranked],
+                        [r["f"].achievement for r in ranked],
+                        [r["f"].color for r in ranked],
+                        scale,
+                        title="Capaian rata-rata perangkat daerah (%)",
+                    ),
+                )
+            )
+    context = {
+        "membership": membership,
+        "years": [y for y, _n in years],
+        "year": year,
+        "quarter": quarter,
+        "quarters": list(QUARTER_LABELS.items()),
+        "quarter_label": QUARTER_LABELS.get(quarter) if quarter else None,
+        "by_achievement": by_achievement,
+        "by_absorption": by_absorption,
+        "chart": chart,
+    }
+    return render(request, "regency/dashboard.html", context)
