@@ -6,8 +6,9 @@ against 67.678… is wrong (67,68 rounded to one decimal is 67,7). Categories ar
 compared without regard to case. Each difference becomes a `Finding` naming the
 place, the printed value and the correct one.
 
-The full rule engine of the review (completeness, PK against Renstra, evidence
-...) builds on this module.
+The rule engine of the review (`review_rules`: completeness, PK against Renstra,
+evidence, and every printed figure of a report written elsewhere) builds on this
+module.
 """
 
 from __future__ import annotations
@@ -35,6 +36,24 @@ class Finding:
     correct: Decimal | str | None
     severity: Severity
     explanation: str = ""
+    rule: str = ""  # the id of the review rule that found it (``review_rules``); "" for scorecard checks
+
+    # the names the review report uses: place, value found, value expected, message
+    @property
+    def place(self) -> str:
+        return self.where
+
+    @property
+    def found(self) -> Decimal | str | None:
+        return self.printed
+
+    @property
+    def expected(self) -> Decimal | str | None:
+        return self.correct
+
+    @property
+    def message(self) -> str:
+        return self.explanation
 
 
 def printed_places(printed: Decimal) -> int:
