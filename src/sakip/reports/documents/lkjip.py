@@ -1,0 +1,454 @@
+"""LKjIP (Laporan Kinerja Instansi Pemerintah), outline of PermenPAN-RB 53/2014.
+
+``build_lkjip(office, year=None, *, narrative=None, charts=True, draft=False,
+scorecard=None, place_date=None) -> Document``
+
+* ``office`` — a `sakip.domain.office.Office` (from `sakip.dataset.load` or
+  `sakip.core.interchange.domain_office`); ``year`` defaults to the office's latest year.
+* ``narrative`` — the operator's qualitative texts, all optional: ``latar_belakang``,
+  ``isu_strategis``, ``sumber_daya``, ``kesimpulan``, ``langkah`` (next steps),
+  ``anggaran`` (budget remarks), and ``indikator:<id>`` (causes and solutions of one
+  indicator; overrides the measurement's explanation). Missing texts get a neutral
+  Indonesian placeholder; numbers are never invented.
+* ``charts`` — include figures (achievement per indicator, budget absorption per program).
+* ``scorecard`` — a prebuilt `sakip.domain.scorecard.Scorecard` (e.g. from
+  `sakip.core.services.scorecard_for`, which applies the year's settings); built here otherwise.
+
+Outline: cover; Kata Pengantar; Ikhtisar Eksekutif; Daftar Isi / Tabel / Gambar;
+Bab I Pendahuluan; Bab II Perencanaan Kinerja (Renstra, IKU, PK, budget);
+Bab III Akuntabilitas Kinerja (A. achievement with the seven analyses per indicator,
+B. budget realisation per program/activity/sub-activity and efficiency);
+Bab IV Penutup; Lampiran (PK, IKU, RKT, Matriks Capaian Kinerja).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from sakip.domain.office import Office
+from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+
+from .. import narrative as nv
+from ..model import (
+    Block,
+    Cover,
+    Document,
+    Figure,
+    FixedText,
+    Heading,
+    Orientation,
+    Paragraph,
+    ParagraphStyle,
+    Run,
+    SignatureBlock,
+    Table,
+    TableOfContents,
+    para,
+)
+from . import common as cm
+from .figures import absorption_png, achievement_png
+
+PLACEHOLDER = ParagraphStyle.PLACEHOLDER
+
+
+def _ph(text: str) -> Paragraph:
+    return para(text, style=PLACEHOLDER)
+
+
+def _operator_or(narrative: Mapping[str, str], key: str, placeholder: str) -> list[Paragraph]:
+    text = (narrative.get(key) or "").strip()
+    if not text:
+        return [_ph(placeholder)]
+    return [para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in text.split("\n\n") if chunk.strip()]
+
+
+def _letters(i: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[i % 26]
+
+
+def build_lkjip(
+    office: Office,
+    year: int | None = None,
+    *,
+    narrative: Mapping[str, str] | None = None,
+    charts: bool = True,
+    draft: bool = False,
+    scorecard: Scorecard | None = None,
+    place_date: str | None = None,
+) -> Document:
+    sc = scorecard if scorecard is not None else build_scorecard(office, year)
+    y = sc.year
+    texts = dict(narrative or {})
+    yd = office.years.get(y)
+    plan = office.plan
+    place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1)}"
+    doc = Document("lkjip", f"Laporan Kinerja Instansi Pemerintah {office.name} Tahun {y}", office.name, y,
+                   regency=office.regency, draft=draft)
+    head = cm.signatory(office.head, cm.head_position(office))
+    values = {"instansi": office.name, "tahun": str(y), "pemda": office.regency or ""}
+
+    # ---------------------------------------------------------------- front matter
+    doc.add(Cover(["LAPORAN KINERJA INSTANSI PEMERINTAH", "(LKjIP)"], office.name, office.regency, str(y)))
+    doc.add(Heading("KATA PENGANTAR", 1, new_page=False))
+    doc.add(FixedText("kata_pengantar", [
+        para(f"Puji syukur ke hadirat Tuhan Yang Maha Esa, Laporan Kinerja Instansi Pemerintah (LKjIP) "
+             f"{office.name} Tahun {y} telah selesai disusun. LKjIP ini merupakan wujud pertanggungjawaban "
+             f"atas pelaksanaan tugas dan fungsi {office.name} dalam mencapai tujuan dan sasaran yang telah "
+             "ditetapkan dalam Rencana Strategis dan Perjanjian Kinerja, sebagaimana diamanatkan Peraturan "
+             "Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi Pemerintah dan "
+             "Peraturan Menteri PAN-RB Nomor 53 Tahun 2014."),
+        para("Laporan ini menyajikan capaian kinerja, analisis keberhasilan dan hambatan, serta akuntabilitas "
+             "keuangan, sebagai bahan evaluasi dan perbaikan kinerja pada tahun berikutnya."),
+    ], values))
+    doc.add(SignatureBlock(head, place_date=place))
+
+    doc.add(Heading("IKHTISAR EKSEKUTIF", 1))
+    doc.add(para(f"{office.name} menetapkan ", *nv.count_words(len(plan.objectives)), " sasaran dengan ",
+                 *nv.count_words(len(sc.indicators)), f" indikator kinerja yang diukur pada tahun {y}."))
+    doc.add(nv.office_sentence(office.name, y, sc.office_score))
+    for o in sc.objectives:
+        doc.add(nv.objective_sentence(o))
+    if sc.budget is not None:
+        doc.add(nv.budget_sentence(y, sc.budget.total or sc.budget.lines_total))
+    doc.add(TableOfContents("contents"), TableOfContents("tables"), TableOfContents("figures"))
+
+    # ---------------------------------------------------------------- BAB I
+    doc.add(Heading("BAB I  PENDAHULUAN", 1, chapter="1"))
+    doc.add(Heading("A. Latar Belakang", 2))
+    doc.add(FixedText("pendahuluan", [para(
+        f"Sistem Akuntabilitas Kinerja Instansi Pemerintah (SAKIP) mewajibkan setiap perangkat daerah "
+        f"melaporkan kinerjanya setiap tahun. LKjIP {office.name} Tahun {y} disusun sebagai sarana "
+        "pertanggungjawaban kinerja kepada pimpinan dan masyarakat, sekaligus bahan evaluasi untuk "
+        "peningkatan kinerja.")], values))
+    doc.add(*_operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
+    doc.add(Heading("B. Tugas dan Fungsi", 2))
+    doc.add(para(office.mandate) if office.mandate else _ph("Uraian tugas dan fungsi belum diisi."))
+    doc.add(Heading("C. Struktur Organisasi", 2))
+    if office.units:
+        doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
+        doc.add(*[para(f"{_letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
+    else:
+        doc.add(_ph("Susunan organisasi belum diisi."))
+    doc.add(Heading("D. Sumber Daya", 2))
+    doc.add(*_operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
+    doc.add(Heading("E. Isu Strategis", 2))
+    doc.add(*_operator_or(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
+    doc.add(Heading("F. Sistematika Penyajian", 2))
+    doc.add(FixedText("sistematika", [para(
+        "LKjIP ini terdiri atas Ikhtisar Eksekutif; Bab I Pendahuluan; Bab II Perencanaan Kinerja; "
+        "Bab III Akuntabilitas Kinerja, yang memuat capaian kinerja organisasi dan akuntabilitas keuangan; "
+        "Bab IV Penutup; dan Lampiran.")], values))
+
+    # ---------------------------------------------------------------- BAB II
+    doc.add(Heading("BAB II  PERENCANAAN KINERJA", 1, chapter="2"))
+    doc.add(Heading("A. Rencana Strategis", 2))
+    doc.add(para(f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat visi, misi, tujuan, "
+                 "sasaran, strategi dan arah kebijakan berikut."))
+    if plan.vision:
+        doc.add(para("Visi: ", Run(plan.vision, bold=True)))
+    if plan.missions:
+        doc.add(para("Misi:"))
+        doc.add(*[para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)])
+    doc.add(_renstra_table(office))
+    doc.add(Heading("B. Indikator Kinerja Utama", 2))
+    doc.add(para(f"Indikator Kinerja Utama (IKU) {office.name} sebagai berikut."))
+    doc.add(cm.iku_table(office))
+    doc.add(Heading(f"C. Perjanjian Kinerja Tahun {y}", 2))
+    pk = yd.agreement if yd else None
+    if pk is not None and yd is not None:
+        if pk.kind == "amendment":
+            doc.add(para(f"Perjanjian Kinerja tahun {y} telah diubah (PK Perubahan). Alasan perubahan: "
+                         f"{pk.reason or 'tidak disebutkan'}."))
+        doc.add(*cm.pk_tables(office, yd, pk, y))
+    else:
+        doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
+    doc.add(Heading(f"D. Rencana Anggaran Tahun {y}", 2))
+    if sc.budget is not None and sc.budget.lines:
+        rows = []
+        for ls in sc.budget.lines:
+            if ls.depth == 0:
+                rows.append([cm.t(ls.line.code), cm.t(ls.line.name), cm.m(ls.amounts.allocation)])
+        tot = sc.budget.lines_total
+        if tot is not None:
+            rows.append([cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
+                         cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE)])
+        doc.add(Table(f"Rencana Anggaran Program Tahun {y}", [[cm.h("Kode"), cm.h("Program"), cm.h("Pagu (Rp)")]],
+                      rows, widths=(1.5, 9, 3.5)))
+    elif sc.budget is not None:
+        doc.add(para("Rincian anggaran per program belum dicatat; ringkasan per kelompok belanja disajikan pada "
+                     "Bab III bagian B."))
+    else:
+        doc.add(_ph(f"Data anggaran tahun {y} belum tersedia."))
+
+    # ---------------------------------------------------------------- BAB III
+    doc.add(Heading("BAB III  AKUNTABILITAS KINERJA", 1, chapter="3"))
+    doc.add(Heading("A. Capaian Kinerja Organisasi", 2))
+    lower = ("(2 × target − realisasi) / target × 100" if office.settings.lower_formula.value == "mirror"
+             else "target / realisasi × 100")
+    cap_text = {"none": "tanpa batas atas", "100": "dibatasi paling tinggi 100 %",
+                "120": "dibatasi paling tinggi 120 %"}.get(office.settings.cap.value, office.settings.cap.value)
+    doc.add(para("Capaian indikator dihitung sebagai realisasi / target × 100 untuk indikator yang makin tinggi "
+                 f"makin baik, dan {lower} untuk indikator yang makin rendah makin baik; capaian {cap_text}. "
+                 "Kategori capaian mengikuti skala berikut."))
+    doc.add(cm.scale_table(sc.scale))
+    doc.add(cm.achievement_table(sc, sc.indicators, f"Capaian Indikator Kinerja {office.name} Tahun {y}"))
+    doc.add(cm.predicate_table(sc))
+    doc.add(cm.objective_table(sc))
+    doc.add(nv.office_sentence(office.name, y, sc.office_score))
+    if charts and sc.indicators:
+        doc.add(Figure(f"Capaian Indikator Kinerja Tahun {y}", achievement_png(
+            [s.indicator.name for s in sc.indicators], [s.achievement.value for s in sc.indicators],
+            [s.color for s in sc.indicators], sc.scale)))
+    doc.add(_history_table(sc), _end_standard_table(sc))
+    if sc.budget is not None and sc.budget.efficiency:
+        doc.add(_efficiency_table(sc))
+    if sc.survey is not None:
+        doc.add(*_survey_blocks(sc))
+
+    doc.add(Heading("Analisis Capaian per Indikator", 3))
+    for o_i, (group, scores) in enumerate(_groups(sc)):
+        doc.add(Heading(f"{o_i + 1}. {group}", 3))
+        for s in scores:
+            doc.add(*_indicator_analysis(sc, s, texts))
+
+    doc.add(Heading("B. Akuntabilitas Keuangan", 2))
+    b = sc.budget
+    if b is None:
+        doc.add(_ph(f"Data realisasi anggaran tahun {y} belum tersedia."))
+    else:
+        doc.add(nv.budget_sentence(y, b.total or b.lines_total))
+        ct = cm.class_table(sc)
+        if ct is not None:
+            doc.add(ct)
+        if b.lines:
+            doc.add(para("Realisasi anggaran per program, kegiatan dan sub kegiatan sebagai berikut."))
+            doc.add(cm.budget_lines_table(sc, b))
+            if b.lines_total is not None and b.total is not None and b.lines_total.allocation != b.total.allocation:
+                doc.add(para("Rincian program di atas tidak mencakup seluruh pagu perangkat daerah (antara lain "
+                             "belanja pegawai yang tidak dirinci per program)."))
+            if charts:
+                progs = [ls for ls in b.lines if ls.depth == 0]
+                doc.add(Figure(f"Penyerapan Anggaran per Program Tahun {y}", absorption_png(
+                    [ls.line.name for ls in progs], [ls.amounts.absorption for ls in progs])))
+        doc.add(*_operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+
+    # ---------------------------------------------------------------- BAB IV
+    doc.add(Heading("BAB IV  PENUTUP", 1, chapter="4"))
+    doc.add(Heading("A. Kesimpulan", 2))
+    doc.add(nv.office_sentence(office.name, y, sc.office_score))
+    missed = [s.indicator.name for s in sc.indicators if s.achievement.met is False]
+    unmeasured = [s.indicator.name for s in sc.indicators if s.realisation is None]
+    if missed:
+        doc.add(para("Indikator yang belum mencapai target: " + "; ".join(missed) + "."))
+    if unmeasured:
+        doc.add(para(f"Indikator yang {nv.NOT_MEASURED}: " + "; ".join(unmeasured) + "."))
+    doc.add(*_operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
+    doc.add(Heading("B. Langkah Peningkatan Kinerja", 2))
+    doc.add(*_operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi."))
+    doc.add(FixedText("penutup", [para(
+        f"Demikian LKjIP {office.name} Tahun {y} ini disusun sebagai bahan evaluasi dan perbaikan kinerja "
+        "pada tahun-tahun berikutnya.")], values))
+    doc.add(SignatureBlock(head, place_date=place))
+
+    # ---------------------------------------------------------------- Lampiran
+    doc.add(Orientation(landscape=True))
+    doc.add(Heading("LAMPIRAN", 1, chapter="L", new_page=False))
+    doc.add(Heading(f"Lampiran 1. Perjanjian Kinerja Tahun {y}", 2))
+    if pk is not None and yd is not None:
+        doc.add(*cm.pk_tables(office, yd, pk, y))
+    else:
+        doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
+    doc.add(Heading("Lampiran 2. Indikator Kinerja Utama", 2))
+    doc.add(cm.iku_table(office))
+    doc.add(Heading(f"Lampiran 3. Rencana Kinerja Tahunan {y}", 2))
+    doc.add(_rkt_table(sc))
+    doc.add(Heading(f"Lampiran 4. Matriks Capaian Kinerja Tahun {y}", 2))
+    doc.add(_matrix_table(sc))
+    doc.number_items()
+    return doc
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _groups(sc: Scorecard) -> list[tuple[str, list[IndicatorScore]]]:
+    out: list[tuple[str, list[IndicatorScore]]] = []
+    for s in sc.indicators:
+        g = cm.objective_of(sc.office, s)
+        if not out or out[-1][0] != g:
+            out.append((g, []))
+        out[-1][1].append(s)
+    return out
+
+
+def _indicator_analysis(sc: Scorecard, s: IndicatorScore, texts: Mapping[str, str]) -> list[Block]:
+    office = sc.office
+    blocks: list[Block] = [Heading(f"Indikator: {s.indicator.name}", 3, in_toc=False)]
+    li = ParagraphStyle.LIST
+    blocks.append(para("a. Perbandingan target dan realisasi", style=li))
+    blocks.append(nv.target_sentence(s, sc.year))
+    blocks.append(para("b. Perbandingan dengan tahun-tahun sebelumnya", style=li))
+    blocks.append(nv.history_sentence(s, sc.year))
+    blocks.append(para("c. Perbandingan dengan target akhir Renstra", style=li))
+    blocks.append(nv.end_target_sentence(s, office.plan.end))
+    blocks.append(para("d. Perbandingan dengan standar nasional", style=li))
+    blocks.append(nv.standard_sentence(s))
+    blocks.append(para("e. Penyebab keberhasilan/kegagalan dan alternatif solusi", style=li))
+    override = (texts.get(f"indikator:{s.indicator.id}") or "").strip()
+    if override:
+        blocks += [para(x.strip(), style=ParagraphStyle.OPERATOR) for x in override.split("\n\n") if x.strip()]
+    else:
+        blocks += nv.explanation_paragraphs(s)
+    blocks.append(para("f. Efisiensi penggunaan sumber daya", style=li))
+    objective_ids = _objective_ids(sc, s)
+    b = sc.budget
+    if s.level == "objective" and b is not None and s.parent_id in b.efficiency:
+        o_text = next((o.text for o in office.plan.objectives if o.id == s.parent_id), s.parent_id)
+        blocks.append(nv.efficiency_sentence(o_text, b.efficiency[s.parent_id], b.by_objective.get(s.parent_id)))
+    elif s.level == "goal":
+        blocks.append(para("Efisiensi dianalisis pada tingkat sasaran yang mendukung tujuan ini (lihat tabel "
+                           "efisiensi per sasaran)."))
+    else:
+        blocks.append(nv.efficiency_sentence("", None, None))
+    blocks.append(para("g. Program dan kegiatan pendukung", style=li))
+    progs = cm.programs_for(office, objective_ids)
+    blocks.append(nv.programs_sentence([(pr.code, pr.name, cm.program_amounts(b, pr.code)) for pr in progs]))
+    return blocks
+
+
+def _objective_ids(sc: Scorecard, s: IndicatorScore) -> set[str]:
+    if s.level == "objective":
+        return {s.parent_id}
+    return {o.id for o in sc.office.plan.objectives if o.goal_id == s.parent_id}
+
+
+def _renstra_table(office: Office) -> Table:
+    rows = []
+    plan = office.plan
+    for g in plan.goals:
+        rows.append([cm.t(f"Tujuan: {g.text}", bold=True, span=4, shade=cm.TOTAL_SHADE)])
+        for i in g.indicators:
+            rows.append([cm.t("Indikator tujuan"), cm.t(i.name), cm.v(i.end_target), cm.t("-")])
+        for o in plan.objectives:
+            if o.goal_id != g.id:
+                continue
+            rows.append([cm.t("Sasaran", bold=True), cm.t(o.text, bold=True), cm.t(""),
+                         cm.t("; ".join(o.strategies + o.policies) or "-")])
+            for i in o.indicators:
+                rows.append([cm.t("Indikator sasaran"), cm.t(i.name), cm.v(i.end_target), cm.t("")])
+    return Table(f"Tujuan, Sasaran, Strategi dan Arah Kebijakan {plan.start}–{plan.end}",
+                 [[cm.h("Uraian"), cm.h("Tujuan / Sasaran / Indikator"), cm.h(f"Target akhir {plan.end}"),
+                   cm.h("Strategi dan arah kebijakan")]], rows, widths=(2.2, 6, 2, 5), small=True)
+
+
+def _history_table(sc: Scorecard) -> Table:
+    years = sorted({p.year for s in sc.indicators for p in s.history})[-2:]
+    header = [[cm.h("No"), cm.h("Indikator")] + [cm.h(f"Realisasi {yy}") for yy in years]
+              + [cm.h(f"Realisasi {sc.year}"), cm.h("Perubahan realisasi"), cm.h("Perubahan capaian (poin)")]]
+    rows = []
+    for i, s in enumerate(sc.indicators, 1):
+        by_year = {p.year: p for p in s.history}
+        ch = s.change
+        rows.append([cm.c(str(i)), cm.t(s.indicator.name)]
+                    + [cm.v(by_year[yy].realisation if yy in by_year else None) for yy in years]
+                    + [cm.v(s.realisation),
+                       cm.n(ch.realisation_change) if ch and ch.realisation_change is not None else cm.c("-"),
+                       cm.p(ch.achievement_change) if ch and ch.achievement_change is not None else cm.c("-")])
+        # absolute values shown in sentences
+        if ch and ch.realisation_change is not None and ch.realisation_change < 0:
+            rows[-1][-2] = cm.n(ch.realisation_change, text="−" + nv.num_text(abs(ch.realisation_change)))
+    widths = (0.7, 6) + (1.8,) * len(years) + (1.8, 1.9, 1.9)
+    return Table("Perbandingan Realisasi dengan Tahun-tahun Sebelumnya", header, rows, widths=widths,
+                 source="Tanda − berarti turun; \"belum diukur\" berarti belum ada data (bukan 0).")
+
+
+def _end_standard_table(sc: Scorecard) -> Table:
+    plan = sc.office.plan
+    rows = []
+    for i, s in enumerate(sc.indicators, 1):
+        prog = s.end_target_progress
+        std = s.standard
+        rows.append([
+            cm.c(str(i)), cm.t(s.indicator.name), cm.v(s.realisation),
+            cm.v(s.indicator.end_target) if s.indicator.end_target is not None else cm.c("-"),
+            cm.p(prog.value) if prog is not None and prog.value is not None else cm.c("-"),
+            cm.n(std.standard) if std else (cm.n(s.indicator.national_standard)
+                                             if s.indicator.national_standard is not None else cm.c("-")),
+            (cm.n(std.difference, text=("−" if std.difference < 0 else "") + nv.num_text(abs(std.difference)))
+             if std else cm.c("-")),
+        ])
+    return Table(f"Realisasi terhadap Target Akhir Renstra {plan.end} dan Standar Nasional",
+                 [[cm.h("No"), cm.h("Indikator"), cm.h(f"Realisasi {sc.year}"), cm.h(f"Target akhir {plan.end}"),
+                   cm.h("Kemajuan thd target akhir (%)"), cm.h("Standar nasional"), cm.h("Selisih thd standar")]],
+                 rows, widths=(0.7, 6, 1.7, 1.7, 2, 1.7, 1.7), source="\"-\": tidak ditetapkan / tidak tersedia.")
+
+
+def _efficiency_table(sc: Scorecard) -> Table:
+    b = sc.budget
+    assert b is not None
+    rows = []
+    texts = {o.id: o.text for o in sc.office.plan.objectives}
+    for i, (oid, e) in enumerate(b.efficiency.items(), 1):
+        a = b.by_objective.get(oid)
+        rows.append([cm.c(str(i)), cm.t(texts.get(oid, oid)), cm.m(a.allocation if a else None),
+                     cm.m(a.realisation if a else None, missing=nv.NOT_MEASURED),
+                     cm.p(e.absorption, missing="-"), cm.p(e.achievement),
+                     cm.n(e.ratio, text=nv.num_text(e.ratio, 2)) if e.ratio is not None else cm.c("-")])
+    return Table("Efisiensi Penggunaan Anggaran per Sasaran",
+                 [[cm.h("No"), cm.h("Sasaran"), cm.h("Pagu (Rp)"), cm.h("Realisasi (Rp)"), cm.h("Penyerapan (%)"),
+                   cm.h("Capaian (%)"), cm.h("Rasio capaian / penyerapan")]], rows,
+                 widths=(0.7, 5, 2.4, 2.4, 1.6, 1.6, 1.8), small=True)
+
+
+def _survey_blocks(sc: Scorecard) -> list[Block]:
+    assert sc.survey is not None
+    r = sc.survey.result
+    rows = [[cm.c(str(i)), cm.t(e.name), cm.n(e.nrr, text=nv.num_text(e.nrr, 2)), cm.p(e.score)]
+            for i, e in enumerate(r.elements, 1)]
+    rows.append([cm.t("Indeks Kepuasan Masyarakat (konversi)", bold=True, span=3, shade=cm.TOTAL_SHADE),
+                 cm.p(r.index, bold=True, shade=cm.TOTAL_SHADE)])
+    table = Table(f"Hasil Survei Kepuasan Masyarakat Tahun {sc.year}",
+                  [[cm.h("No"), cm.h("Unsur pelayanan"), cm.h("NRR"), cm.h("Nilai unsur (25–100)")]], rows,
+                  widths=(0.7, 8, 2, 2.5), source=f"Instrumen: {r.instrument.name}")
+    parts: list[str | Run] = ["Hasil survei kepuasan masyarakat menghasilkan indeks sebesar ", nv.pct(r.index),
+                                 f" dengan mutu pelayanan {r.grade}"]
+    if r.respondents is not None:
+        parts += [" dari ", nv.count(r.respondents), " responden"]
+    parts.append(".")
+    out: list[Block] = [table, para(*parts)]
+    if r.weakest:
+        out.append(para("Unsur dengan nilai di bawah rata-rata: " + "; ".join(e.name for e in r.weakest) + "."))
+    if r.respondents is not None:
+        table.rows.insert(len(table.rows) - 1, [cm.t("Jumlah responden", span=3), cm.n(Decimal(r.respondents))])
+    return out
+
+
+def _rkt_table(sc: Scorecard) -> Table:
+    rows = []
+    for group, scores in _groups(sc):
+        progs = cm.programs_for(sc.office, _objective_ids(sc, scores[0]))
+        rows.append([cm.t(group, bold=True, span=4, shade=cm.TOTAL_SHADE)])
+        for s in scores:
+            rows.append([cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target), cm.t("")])
+        for pr in progs:
+            a = cm.program_amounts(sc.budget, pr.code)
+            rows.append([cm.t(f"Program: {pr.name}"), cm.c("Rp"), cm.m(a.allocation if a else None), cm.t("")])
+    return Table(f"Rencana Kinerja Tahunan {sc.year}",
+                 [[cm.h("Sasaran / indikator / program"), cm.h("Satuan"), cm.h("Target / pagu"), cm.h("Keterangan")]],
+                 rows, widths=(12, 2, 3, 5))
+
+
+def _matrix_table(sc: Scorecard) -> Table:
+    header = [[cm.h("No"), cm.h("Indikator"), cm.h("Satuan"), cm.h("Target")]
+              + [cm.h(f"Real. TW {q}") for q in (1, 2, 3, 4)]
+              + [cm.h("Realisasi tahun"), cm.h("Capaian (%)"), cm.h("Kategori")]]
+    rows = []
+    for i, s in enumerate(sc.indicators, 1):
+        qv = {q.quarter: q.value for q in s.quarters}
+        rows.append([cm.c(str(i)), cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target)]
+                    + [cm.v(qv.get(q)) for q in (1, 2, 3, 4)]
+                    + [cm.v(s.realisation), cm.p(s.achievement.value, missing=nv.achievement_text(s.achievement)),
+                       cm.c(s.category or "-")])
+    return Table(f"Matriks Capaian Kinerja Tahun {sc.year}", header, rows,
+                 widths=(0.7, 7, 1.5, 1.6, 1.6, 1.6, 1.6, 1.6, 1.8, 1.8, 2), small=True)

@@ -1,0 +1,94 @@
+"""Perjanjian Kinerja (statement page + annex) and its amendment (*PK Perubahan*).
+
+``build_pk(office, year=None, *, amendment=False, draft=False, place_date=None) -> Document``
+
+* ``amendment=False`` uses the original PK of the year, ``True`` the latest amendment
+  (`DocumentError` when the year has none).
+* A year without any recorded PK gets a draft PK whose targets are the Renstra
+  targets of that year (the statement says so); a target missing in the plan is shown
+  as "belum ditetapkan", never 0.
+* First party: the office head; second party: the superior (Bupati / Wali Kota).
+"""
+
+from __future__ import annotations
+
+from sakip.domain.office import Office, PkVersion, YearData
+
+from ..model import Document, Letterhead, PageBreak, ParagraphStyle, Run, SignatureBlock, para
+from . import common as cm
+
+
+class DocumentError(ValueError):
+    """The requested document cannot be built from the data (message in Indonesian)."""
+
+
+def _pk_version(office: Office, year: int, amendment: bool) -> tuple[PkVersion, bool]:
+    yd = office.years.get(year)
+    versions = yd.agreements if yd else []
+    if amendment:
+        amended = [v for v in versions if v.kind == "amendment"]
+        if not amended:
+            raise DocumentError(f"{office.name}: tidak ada Perjanjian Kinerja Perubahan untuk tahun {year}.")
+        return amended[-1], True
+    originals = [v for v in versions if v.kind != "amendment"]
+    if originals:
+        return originals[0], True
+    if versions:  # only an amendment was recorded
+        return versions[-1], True
+    targets = {i.id: i.targets[year] for i in office.plan.indicators() if year in i.targets}
+    return PkVersion("original", targets, title=None), False
+
+
+def build_pk(
+    office: Office,
+    year: int | None = None,
+    *,
+    amendment: bool = False,
+    draft: bool = False,
+    place_date: str | None = None,
+) -> Document:
+    y = year if year is not None else office.latest_year
+    if y is None:
+        raise DocumentError(f"{office.name}: belum ada tahun dengan data.")
+    pk, recorded = _pk_version(office, y, amendment)
+    is_amendment = pk.kind == "amendment"
+    title = f"PERJANJIAN KINERJA{' PERUBAHAN' if is_amendment else ''} TAHUN {y}"
+    doc = Document("pk-perubahan" if is_amendment else "pk", f"{title.title()} {office.name}", office.name, y,
+                   regency=office.regency, draft=draft)
+    first = cm.signatory(pk.first_party or office.head, cm.head_position(office), "PIHAK PERTAMA")
+    second = cm.signatory(pk.second_party or office.superior, cm.superior_position(office), "PIHAK KEDUA")
+    place = place_date or (f"{cm.place_of(office)}, {pk.date}" if pk.date else
+                           f"{cm.place_of(office)}, {cm.month_year(y)}")
+
+    doc.add(Letterhead())
+    doc.add(para(title, style=ParagraphStyle.TITLE))
+    doc.add(para(office.name.upper(), style=ParagraphStyle.TITLE))
+    if not recorded:
+        doc.add(para("Rancangan: Perjanjian Kinerja tahun ini belum dicatat; target diambil dari Rencana Strategis.",
+                     style=ParagraphStyle.PLACEHOLDER))
+    doc.add(para("Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan, dan akuntabel serta "
+                 "berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"))
+    for label, s in (("Pihak pertama", first), ("Pihak kedua", second)):
+        doc.add(para("Nama", "\t: ", Run(s.name or "(nama belum diisi)", bold=True), style=ParagraphStyle.LIST))
+        doc.add(para("Jabatan", "\t: ", s.position, style=ParagraphStyle.LIST))
+        doc.add(para(f"selanjutnya disebut {label.lower()}."))
+    doc.add(para("Pihak pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran perjanjian "
+                 "ini, dalam rangka mencapai target kinerja jangka menengah seperti yang telah ditetapkan dalam "
+                 "dokumen perencanaan. Keberhasilan dan kegagalan pencapaian target kinerja tersebut menjadi "
+                 "tanggung jawab pihak pertama."))
+    doc.add(para("Pihak kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap "
+                 "capaian kinerja dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka "
+                 "pemberian penghargaan dan sanksi."))
+    if is_amendment:
+        doc.add(para("Perjanjian ini mengubah Perjanjian Kinerja tahun ", str(y), " dengan alasan: ",
+                     pk.reason or "tidak disebutkan", "."))
+    doc.add(SignatureBlock(first, left=second, place_date=place))
+
+    doc.add(PageBreak())
+    doc.add(para(f"LAMPIRAN {title}", style=ParagraphStyle.TITLE))
+    doc.add(para(office.name.upper(), style=ParagraphStyle.TITLE))
+    yd = office.years.get(y)
+    doc.add(*cm.pk_tables(office, yd or YearData(y), pk, y))
+    doc.add(SignatureBlock(first, left=second, place_date=place))
+    doc.number_items()
+    return doc
