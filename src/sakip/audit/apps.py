@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "sakip.audit"
     label = "audit"
     verbose_name = _("Jejak audit")
+
+    def ready(self) -> None:
+        from .recorder import connect
+
+        connect()

@@ -25,6 +25,7 @@ from django.db.models import Prefetch
 
 from sakip.accounts.models import Office, Regency, Unit, YearSetting
 from sakip.agreements.models import PkProgram, PkTarget, PkVersion
+from sakip.audit.recorder import batch as audit_batch
 from sakip.budgeting.models import BudgetLine, BudgetYear, ClassAmount, LineQuarter
 from sakip.core.fields import check_exact, normalize
 from sakip.dataset.loader import FORMAT, DatasetError, Issue, format_path, load_document
@@ -42,6 +43,7 @@ from sakip.planning.models import (
     Target,
 )
 from sakip.surveys.models import Survey
+from sakip.workflow.services import PeriodLocked, ensure_office_unlocked
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -157,6 +159,7 @@ def _person_out(obj: Any, prefix: str) -> dict[str, str] | None:
 
 
 @transaction.atomic
+@audit_batch()
 def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | None = None) -> Office:
     """Store a whole office dataset; all-or-nothing. Raises `DatasetError` with every problem."""
     load_document(doc, source)  # schema + meaning; raises with every issue
@@ -165,6 +168,10 @@ def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | Non
         raise DatasetError(exact, source)
     o = doc["office"]
     office, _ = Office.objects.get_or_create(regency=regency, code=o["code"], defaults={"name": o["name"]})
+    try:  # the import replaces all the office's data: refused while any period is locked
+        ensure_office_unlocked(office)
+    except PeriodLocked as exc:
+        raise DatasetError([Issue("office", exc.messages[0])], source) from None
     _clear(office)
     head = o.get("head") or {}
     superior = o.get("superior") or {}

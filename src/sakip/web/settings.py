@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sakip.audit.context.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -145,6 +146,18 @@ SAKIP_EVIDENCE_TYPES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Reminder e-mails (sakip remind): SMTP when SAKIP_EMAIL_HOST is set, else printed to the console
+EMAIL_HOST = os.environ.get("SAKIP_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("SAKIP_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("SAKIP_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SAKIP_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("SAKIP_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("SAKIP_EMAIL_FROM", "sakip@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office, Regency
+from sakip.audit.recorder import record
 from sakip.domain import workflow as wf
 
 from .models import DueRuleSetting, PeriodState, TransitionLog, period_label
@@ -123,6 +124,17 @@ def ensure_years_editable(office: Office, years: Iterable[int]) -> None:
         raise PeriodLocked(office, step, year, quarter)
 
 
+def ensure_office_unlocked(office: Office) -> None:
+    """For a replacement of all the office's data (a dataset import): refused if any period of any year is locked."""
+    row = (
+        PeriodState.objects.filter(office=office, state__in=[s.value for s in wf.LOCKED_STATES])
+        .order_by("year", "step", "quarter")
+        .first()
+    )
+    if row is not None:
+        raise PeriodLocked(office, wf.Step(row.step), row.year, row.quarter)
+
+
 class TransitionRefused(ValidationError):
     pass
 
@@ -177,6 +189,17 @@ def transition(
         comment=comment.strip(),
         user=user_obj,
         user_name=user_obj.get_username() if user_obj is not None else _("sistem"),
+    )
+    record(
+        action="unlock" if t is wf.Transition.UNLOCK else "transition",
+        model=PeriodState._meta.label,
+        object_id=period.pk,
+        object_repr=f"{office.name} — {period_label(s.value, year, quarter)}",
+        office_id=office.pk,
+        office_name=office.name,
+        changes={"state": [current.value, new.value], "transition": [None, t.value]},
+        comment=comment.strip(),
+        user=user_obj,
     )
     return period
 

@@ -1,0 +1,108 @@
+"""Who is acting: the request's user, address and browser, or the command line (a contextvar).
+
+:class:`AuditMiddleware` sets the context for each request; outside a request (the
+``sakip`` command, ``manage.py``, tests) the actor is “sistem” with the command line as
+its agent. :func:`actor` names another actor for a block of code.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+SYSTEM = "sistem"
+CACHE_LIMIT = 20_000
+
+
+@dataclass
+class AuditContext:
+    request: HttpRequest | None = None
+    name: str = SYSTEM
+    ip: str | None = None
+    user_agent: str = ""
+    # (model label, pk) -> office id, so a batch of child rows finds its office without a query each
+    office_cache: dict[tuple[str, Any], Any] = field(default_factory=dict)
+    # entries waiting to be written together (inside :func:`sakip.audit.recorder.batch`)
+    buffer: list[Any] | None = None
+
+    def user(self) -> tuple[int | None, str]:
+        """The acting user's id and name."""
+        if self.request is not None:
+            u = getattr(self.request, "user", None)
+            if u is not None and u.is_authenticated:
+                return u.pk, u.get_username()
+            return None, "anonim"
+        return None, self.name
+
+
+def _command_line() -> str:
+    prog = os.path.basename(sys.argv[0]) if sys.argv else ""
+    return " ".join([prog, *sys.argv[1:3]]).strip()[:250]
+
+
+_default = AuditContext(user_agent=_command_line())
+_current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("sakip_audit", default=None)
+
+
+def current() -> AuditContext:
+    ctx = _current.get()
+    if ctx is None:
+        ctx = _default
+    if len(ctx.office_cache) > CACHE_LIMIT:
+        ctx.office_cache.clear()
+    return ctx
+
+
+@contextmanager
+def actor(name: str, agent: str = "") -> Iterator[AuditContext]:
+    """Record changes made in this block as done by ``name`` (e.g. a command)."""
+    ctx = AuditContext(name=name, user_agent=agent or _command_line())
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def own_context() -> Iterator[AuditContext]:
+    """The current context, or outside any (a command, a test) a private copy of the default for this block."""
+    ctx = _current.get()
+    if ctx is not None:
+        yield ctx
+        return
+    ctx = AuditContext(name=_default.name, user_agent=_default.user_agent)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    addr = request.META.get("REMOTE_ADDR") or None
+    return str(addr) if addr else None
+
+
+class AuditMiddleware:
+    """Puts the request's user, address and browser into the audit context (after authentication)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ctx = AuditContext(
+            request=request, ip=client_ip(request), user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:250]
+        )
+        token = _current.set(ctx)
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)
