@@ -468,5 +468,10 @@ def schema() -> None:
     _emit_json(get_schema())
 
 
+from sakip.imports.cli import import_app  # noqa: E402 — the Excel import sub-commands (Django set up on use)
+
+app.add_typer(import_app, name="import")
+
+
 def main() -> None:  # pragma: no cover
     app()
