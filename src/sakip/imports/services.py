@@ -385,9 +385,7 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             comp_at[pair],
             "code",
         )
-    if ctx.problems:
-        return None
-    # the page's own reading and checks, quarter by quarter
+    # the page's own reading and checks, quarter by quarter (the rows matched above; every error is collected)
     for q in QUARTERS:
         rows = [by_q[q][code] for code in in_file]
         for row in by_q[q].values():
@@ -517,6 +515,14 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
                     if not leaf:
                         ctx.problem("Realisasi hanya diisi pada baris terbawah (sub kegiatan).", rec, f"tw{q}")
                     quarters[q] = v
+            if quarters and leaf and line.realisation is not None:
+                ctx.problem(
+                    f"Baris {code} sudah punya realisasi tahunan ({input_text(line.realisation)}); realisasi "
+                    "triwulan tidak dapat disimpan bersamaan. Kosongkan realisasi tahunan di halaman Anggaran, "
+                    "atau impor realisasi tahunan (ekspor SIPD).",
+                    rec,
+                    next(f"tw{q}" for q in sorted(quarters)),
+                )
         else:
             realisation = ctx.amount(rec, "realisation", f"{code} realisasi")
             if realisation is not None and not leaf:
@@ -530,6 +536,7 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
                     rec,
                     "realisation",
                 )
+        known = len(ctx.problems)
         for key, v in (
             ("allocation", allocation),
             ("realisation", realisation),
@@ -537,15 +544,16 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         ):
             if v is not None and v < 0:
                 ctx.problem("Nilai tidak boleh negatif.", rec, key)
-        try:  # the domain's own checks of a budget line
-            budget_rules.BudgetLine(
-                code,
-                line.name,
-                budget_rules.Level(line.level or "sub_activity"),
-                allocation=allocation if allocation is not None else line.allocation,
-                realisation=realisation,
-                quarterly_realisation={**stored_q, **quarters},
-            )
+        try:  # the domain's own checks of a budget line (when the row has no error yet)
+            if len(ctx.problems) == known and rec.row not in {p.row for p in ctx.problems if p.sheet == rec.sheet}:
+                budget_rules.BudgetLine(
+                    code,
+                    line.name,
+                    budget_rules.Level(line.level or "sub_activity"),
+                    allocation=allocation if allocation is not None else line.allocation,
+                    realisation=realisation if realisation is not None else line.realisation,
+                    quarterly_realisation={**stored_q, **quarters},
+                )
         except BudgetError as exc:
             ctx.problem(f"Tidak sah: {exc}", rec, "code")
         fields: list[FieldChange] = []

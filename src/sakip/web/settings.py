@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "sakip.imports",
     "sakip.reviews",
     "sakip.evaluation",
+    "sakip.api",
+    "ninja",  # the API documentation's static files, served locally
 ]
 
 MIDDLEWARE = [
