@@ -472,6 +472,10 @@ from sakip.imports.cli import import_app  # noqa: E402 — the Excel import sub-
 
 app.add_typer(import_app, name="import")
 
+from sakip.reviews.cli import review as review_cmd  # noqa: E402 — `sakip review FILE [--json]`
+
+app.command("review")(review_cmd)
+
 
 def main() -> None:  # pragma: no cover
     app()

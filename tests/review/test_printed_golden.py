@@ -154,22 +154,34 @@ SKM_ROWS = {
 EXPECTED: dict[str, dict[tuple[str, str], tuple[str, Check]]] = {
     "000": {
         ("Tabel 3.1 Skala Pengukuran Kinerja", "skala predikat"): (
-            "Tabel 3.1 Skala Pengukuran Kinerja", mentions("99,99", "55,00")),
+            "Tabel 3.1 Skala Pengukuran Kinerja",
+            mentions("99,99", "55,00"),
+        ),
         ("Tabel 3.4 row 3 (RTLH)", "kategori"): ("Tabel 3.4 row 3 (RTLH) category", scalars),
         ("Tabel 3.2 Pencapaian Kinerja Tujuan › Indeks Kepuasan Masyarakat (IKM)", "target"): (
-            "Tabel 2.3 Perjanjian Kinerja (IKM target) vs Tabel 3.2", printed_pair("measurement_target", "pk_target")),
+            "Tabel 2.3 Perjanjian Kinerja (IKM target) vs Tabel 3.2",
+            printed_pair("measurement_target", "pk_target"),
+        ),
         ("Tabel 3.4 row 1 (pelanggaran disiplin)", "realisasi"): (
-            "Negative-polarity indicators", mentions("pelanggaran disiplin", "100")),
+            "Negative-polarity indicators",
+            mentions("pelanggaran disiplin", "100"),
+        ),
         ("Tabel 3.4 row 3 (RTLH)", "realisasi"): ("Negative-polarity indicators", mentions("RTLH", "79,24")),
         ("Tabel 3.3 Predikat Kinerja Sasaran", "kategori"): ("Tabel 3.3 Predikat Kinerja Sasaran", texts),
         ("BAB III A.1.b (narasi setelah Tabel 3.4)", "kategori"): ("BAB III A.1.b narrative after Tabel 3.4", texts),
         ("BAB IV A (Tinjauan Umum)", "kategori"): ("BAB IV A (Tinjauan Umum)", texts),
         ("Tabel 3.2 Kinerja Anggaran › JUMLAH SASARAN 1", "pagu"): (
-            'Tabel 3.2 Kinerja Anggaran, row "JUMLAH SASARAN 1" (Anggaran', keyed("allocation", "allocation")),
+            'Tabel 3.2 Kinerja Anggaran, row "JUMLAH SASARAN 1" (Anggaran',
+            keyed("allocation", "allocation"),
+        ),
         ("Tabel 3.2 Kinerja Anggaran › JUMLAH SASARAN 1", "realisasi"): (
-            'Tabel 3.2 Kinerja Anggaran, row "JUMLAH SASARAN 1" (Anggaran', keyed("realization", "realization")),
+            'Tabel 3.2 Kinerja Anggaran, row "JUMLAH SASARAN 1" (Anggaran',
+            keyed("realization", "realization"),
+        ),
         ("Tabel 3.2 Kinerja Anggaran › JUMLAH SASARAN 1", "deviasi %"): (
-            'Tabel 3.2 Kinerja Anggaran, row "JUMLAH SASARAN 1" (%)', deviation_total),
+            'Tabel 3.2 Kinerja Anggaran, row "JUMLAH SASARAN 1" (%)',
+            deviation_total,
+        ),
         ("Tabel 3.3 (2019-2020) › BTL 2019", "penyerapan %"): ("Tabel 3.3 (2019-2020), BTL 2019 %", scalars),
         ("Tabel 3.3 (2019-2020) › BL 2019", "penyerapan %"): ("Tabel 3.3 (2019-2020), BL 2019 %", scalars),
         ("Tabel 3.3 (2019-2020) › TOTAL 2019", "penyerapan %"): ("Tabel 3.3 (2019-2020), TOTAL 2019 %", scalars),
@@ -181,7 +193,9 @@ EXPECTED: dict[str, dict[tuple[str, str], tuple[str, Check]]] = {
         ("Skala pengukuran kinerja (BAB III A)", "skala predikat"): ("Measurement scale", mentions("75", "76")),
         ("Tabel 3.1 / BAB III B.1 › Nilai SKM", "capaian %"): ("Tabel 3.1 / BAB III B.1 (Nilai SKM capaian)", scalars),
         ("BAB III B.2 / BAB IV › Persentase rekomendasi", "kategori"): (
-            "BAB III B.2 / BAB IV (rekomendasi koordinasi category)", scalars),
+            "BAB III B.2 / BAB IV (rekomendasi koordinasi category)",
+            scalars,
+        ),
         ("BAB IV › total belanja", "penyerapan %"): ("BAB IV total realization %", scalars),
         ("BAB IV › BTL", "penyerapan %"): ("BAB IV BTL realization %", scalars),
         ("Tabel anggaran › II", "penyerapan %"): ("Budget table % column", keyed(0, 0)),
@@ -194,11 +208,17 @@ EXPECTED: dict[str, dict[tuple[str, str], tuple[str, Check]]] = {
         ("BAB III C.1 › porsi BTL", "porsi %"): ("BAB III C.1 proportion of BL/BTL", keyed("BTL", "BTL")),
         ("BAB IV › BL", "realisasi"): ("BL realization (three different figures)", printed_pair("bab_iv", "ikhtisar")),
         ("Tabel anggaran › III.2", "pagu"): (
-            "Budget table row III.2 vs activity narrative and PK", keyed("table", None)),
+            "Budget table row III.2 vs activity narrative and PK",
+            keyed("table", None),
+        ),
         ("BAB III B.1.a (Input/Masukan) › Koordinasi Pelayanan Umum", "realisasi"): (
-            "Koordinasi Pelayanan Umum realization", printed_pair("narrative", "table")),
+            "Koordinasi Pelayanan Umum realization",
+            printed_pair("narrative", "table"),
+        ),
         ("Tabel anggaran › III", "pagu"): (
-            "PK program 3 budget vs budget table program III", keyed("budget_table", None)),
+            "PK program 3 budget vs budget table program III",
+            keyed("budget_table", None),
+        ),
         (f"{SKOR} › Persyaratan", "jumlah distribusi %"): ("Tabel 3.5 SKM distributions rows 1-2", zero_rows),
         (f"{SKOR} › Kemudahan prosedur", "jumlah distribusi %"): ("Tabel 3.5 SKM distributions rows 1-2", zero_rows),
         (f"{SKOR} › Kenyamanan", "jumlah distribusi %"): ("Tabel 3.5 SKM distribution row 12", row_12),
@@ -212,30 +232,53 @@ EXPECTED: dict[str, dict[tuple[str, str], tuple[str, Check]]] = {
     "003": {
         ("Skala pengukuran capaian kinerja (BAB III)", "skala predikat"): ("measurement.scale_note", scale_note("003")),
         ("Matrik Capaian Kinerja OPD 2021 › IKM", "target"): (
-            "IKM 2021 target", printed_pair("matrik", "pk_perubahan")),
+            "IKM 2021 target",
+            printed_pair("matrik", "pk_perubahan"),
+        ),
         ('BAB III C / 1.a ("Dari target IKM 79,95 tercapai 79,95")', "target"): (
-            'BAB III C ("realisasi ... mencapai target")', survey_vs_pk),
+            'BAB III C ("realisasi ... mencapai target")',
+            survey_vs_pk,
+        ),
         ("BAB III C tabel capaian › IKM 2021", "realisasi"): (
-            "BAB III C capaian table vs survey narrative", ikm_realisation),
+            "BAB III C capaian table vs survey narrative",
+            ikm_realisation,
+        ),
         ("Matrik Capaian Kinerja OPD 2021 › IKM", "realisasi"): (
-            "BAB III C capaian table vs survey narrative", ikm_realisation),
+            "BAB III C capaian table vs survey narrative",
+            ikm_realisation,
+        ),
         ('BAB III C / 1.a ("Dari target IKM 79,95 tercapai 79,95")', "realisasi"): (
-            "BAB III C capaian table vs survey narrative", ikm_realisation),
+            "BAB III C capaian table vs survey narrative",
+            ikm_realisation,
+        ),
         ("BAB III C Survei Kepuasan Masyarakat 2021", "indeks (IKM)"): (
-            "BAB III C capaian table vs survey narrative", ikm_realisation),
+            "BAB III C capaian table vs survey narrative",
+            ikm_realisation,
+        ),
         ("Matrik Capaian › PROGRAM PELAYANAN MASYARAKAT TINGKAT KECAMATAN", "pagu"): (
-            "Matrik Capaian PROGRAM PELAYANAN MASYARAKAT", scalars),
+            "Matrik Capaian PROGRAM PELAYANAN MASYARAKAT",
+            scalars,
+        ),
         ("Matrik Capaian › TOTAL PAGU ANGGARAN TA 2021", "pagu"): (
-            "Matrik Capaian TOTAL PAGU vs BL allocation", printed_pair("matrix_total", "bl_allocation")),
+            "Matrik Capaian TOTAL PAGU vs BL allocation",
+            printed_pair("matrix_total", "bl_allocation"),
+        ),
         ("Matrik Capaian › TOTAL PAGU ANGGARAN TA 2021", "realisasi"): (
-            "Matrik Capaian TOTAL PAGU vs BL allocation", matrix_realisation),
+            "Matrik Capaian TOTAL PAGU vs BL allocation",
+            matrix_realisation,
+        ),
         **{
             (f"BAB III 3 › {row}", "penyerapan %"): ("BAB III section 3 serapan percentages", keyed(i, i))
-            for i, row in enumerate((
-                "I.1 Jasa Komunikasi", "I.3 Peralatan Rumah Tangga", "I.5 Jasa Kebersihan",
-                "I.6 Perbaikan Peralatan Kantor", "III.2 Pembinaan dan Pengawasan Desa",
-                "III.3 Peran Perempuan dan Anak",
-            ))
+            for i, row in enumerate(
+                (
+                    "I.1 Jasa Komunikasi",
+                    "I.3 Peralatan Rumah Tangga",
+                    "I.5 Jasa Kebersihan",
+                    "I.6 Perbaikan Peralatan Kantor",
+                    "III.2 Pembinaan dan Pengawasan Desa",
+                    "III.3 Peran Perempuan dan Anak",
+                )
+            )
         },
     },
 }
@@ -337,8 +380,7 @@ def test_every_golden_discrepancy_is_found_or_outside_the_format(seed: str) -> N
     for d in GOLDEN[seed]["discrepancies"]:
         in_scope = [p for p in covered if d["where"].startswith(p)]
         outside = [
-            p for p in OUT_OF_SCOPE[seed]
-            if (d["where"] == p[:-1] if p.endswith("$") else d["where"].startswith(p))
+            p for p in OUT_OF_SCOPE[seed] if (d["where"] == p[:-1] if p.endswith("$") else d["where"].startswith(p))
         ]
         assert len(in_scope) + len(outside) == 1, f"{seed}: {d['where']!r} is neither found nor listed as outside"
 

@@ -28,7 +28,7 @@ from jsonschema import Draft202012Validator
 
 from sakip.domain.errors import DomainError
 from sakip.domain.measurement import CapPolicy, LowerFormula, Polarity
-from sakip.domain.numbers import NumberFormat, parse_number
+from sakip.domain.numbers import NumberFormat, format_number, parse_number
 from sakip.domain.printed import (
     PrintedBudgetLine,
     PrintedGroupRow,
@@ -103,8 +103,11 @@ class _Builder:
             for j, ref in enumerate(g["indicators"]):
                 if ref not in names:
                     self.error(f"groups[{i}].indicators[{j}]", f"no indicator row with where or name {ref!r}")
-            groups.append(PrintedGroupRow(g["where"], g["name"], tuple(g["indicators"]), _d(g.get("achievement")),
-                                          g.get("category")))
+            groups.append(
+                PrintedGroupRow(
+                    g["where"], g["name"], tuple(g["indicators"]), _d(g.get("achievement")), g.get("category")
+                )
+            )
         lines = [self.line(r) for r in doc.get("budget", [])]
         keys = [ln.key for ln in lines]
         self._unique("budget", keys, "key")
@@ -164,16 +167,31 @@ class _Builder:
 
     def indicator(self, path: str, r: dict[str, Any]) -> PrintedIndicatorRow:
         return PrintedIndicatorRow(
-            r["where"], r["name"], Polarity(r.get("polarity", "higher_is_better")),
-            _d(r.get("target")), _d(r.get("realisation")), _d(r.get("achievement")), r.get("category"),
-            _d(r.get("pk_target")), bool(r.get("survey", False)),
+            r["where"],
+            r["name"],
+            Polarity(r.get("polarity", "higher_is_better")),
+            _d(r.get("target")),
+            _d(r.get("realisation")),
+            _d(r.get("achievement")),
+            r.get("category"),
+            _d(r.get("pk_target")),
+            bool(r.get("survey", False)),
         )
 
     def line(self, r: dict[str, Any]) -> PrintedBudgetLine:
         return PrintedBudgetLine(
-            r["key"], r["where"], r["name"], _d(r.get("allocation")), _d(r.get("realisation")),
-            _d(r.get("absorption")), _d(r.get("deviation")), _d(r.get("share")), r.get("share_of"),
-            tuple(r.get("parts", [])), r.get("same_as"), _d(r.get("pk_allocation")),
+            r["key"],
+            r["where"],
+            r["name"],
+            _d(r.get("allocation")),
+            _d(r.get("realisation")),
+            _d(r.get("absorption")),
+            _d(r.get("deviation")),
+            _d(r.get("share")),
+            r.get("share_of"),
+            tuple(r.get("parts", [])),
+            r.get("same_as"),
+            _d(r.get("pk_allocation")),
         )
 
     def survey(self, path: str, s: dict[str, Any]) -> PrintedSurvey:
@@ -187,12 +205,19 @@ class _Builder:
             dist = e.get("distribution")
             if dist is not None and any(_d(x) is not None and Decimal(str(x)) < 0 for x in dist):
                 self.error(f"{path}.elements[{i}].distribution", "a share is negative")
-            elements.append(PrintedSurveyElement(
-                e["name"], score, nrr, tuple(Decimal(str(x)) for x in dist) if dist is not None else None
-            ))
+            elements.append(
+                PrintedSurveyElement(
+                    e["name"], score, nrr, tuple(Decimal(str(x)) for x in dist) if dist is not None else None
+                )
+            )
         self._unique(f"{path}.elements", [e.name for e in elements], "name")
-        return PrintedSurvey(s["where"], tuple(elements), _d(s.get("index")), s.get("grade"),
-                             GradeTable(s.get("grade_table", GradeTable.PERMENPAN_14_2017.value)))
+        return PrintedSurvey(
+            s["where"],
+            tuple(elements),
+            _d(s.get("index")),
+            s.get("grade"),
+            GradeTable(s.get("grade_table", GradeTable.PERMENPAN_14_2017.value)),
+        )
 
 
 def load_document(doc: Any, source: str | None = None, cells: dict[str, str] | None = None) -> PrintedReport:
@@ -246,15 +271,54 @@ def printed_seed_path(name: str) -> Path:
 META_FIELDS = ("office", "year", "title", "source", "cap", "lower_is_better_formula", "scale_where", "scale_preset")
 SHEETS: dict[str, tuple[str, ...]] = {
     "Skala": ("label", "min", "max", "min_inclusive", "max_inclusive"),
-    "Indikator": ("where", "name", "polarity", "target", "realisation", "achievement", "category", "pk_target",
-                  "survey"),
+    "Indikator": (
+        "where",
+        "name",
+        "polarity",
+        "target",
+        "realisation",
+        "achievement",
+        "category",
+        "pk_target",
+        "survey",
+    ),
     "Sasaran": ("where", "name", "indicators", "achievement", "category"),
-    "Anggaran": ("key", "where", "name", "allocation", "realisation", "absorption", "deviation", "share",
-                 "share_of", "parts", "same_as", "pk_allocation"),
-    "Survei": ("survey", "grade_table", "index", "grade", "element", "score", "nrr", "d1", "d2", "d3", "d4"),
+    "Anggaran": (
+        "key",
+        "where",
+        "name",
+        "allocation",
+        "realisation",
+        "absorption",
+        "deviation",
+        "share",
+        "share_of",
+        "parts",
+        "same_as",
+        "pk_allocation",
+    ),
+    "Survei": ("where", "grade_table", "index", "grade", "element", "score", "nrr", "d1", "d2", "d3", "d4"),
 }
-NUMERIC = {"min", "max", "target", "realisation", "achievement", "pk_target", "allocation", "absorption",
-           "deviation", "share", "pk_allocation", "index", "score", "nrr", "d1", "d2", "d3", "d4"}
+NUMERIC = {
+    "min",
+    "max",
+    "target",
+    "realisation",
+    "achievement",
+    "pk_target",
+    "allocation",
+    "absorption",
+    "deviation",
+    "share",
+    "pk_allocation",
+    "index",
+    "score",
+    "nrr",
+    "d1",
+    "d2",
+    "d3",
+    "d4",
+}
 BOOLEAN = {"min_inclusive", "max_inclusive", "survey"}
 LISTS = {"indicators", "parts"}  # separated by ";"
 _DOC_KEY = {"Skala": "scale.bands", "Indikator": "indicators", "Sasaran": "groups", "Anggaran": "budget"}
@@ -392,7 +456,9 @@ def _meta_path(key: str) -> str:
 
 
 def _assemble(
-    doc: dict[str, Any], meta: dict[str, Any], sheets: dict[str, list[tuple[int, dict[str, Any]]]],
+    doc: dict[str, Any],
+    meta: dict[str, Any],
+    sheets: dict[str, list[tuple[int, dict[str, Any]]]],
     cells: dict[str, str],
 ) -> None:
     def plain(i: int, path: str, sheet: str, r: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -416,7 +482,7 @@ def _assemble(
     surveys: dict[str, dict[str, Any]] = {}
     for r, values in sheets.get("Survei", []):
         v = {k: x for k, (x, _) in values.items()}
-        name = str(v.get("survey", "Survei"))
+        name = str(v.get("where", "Survei"))
         i = list(surveys).index(name) if name in surveys else len(surveys)
         s = surveys.setdefault(name, {"where": name, "elements": []})
         cells[f"surveys[{i}]"] = f"Survei!{r}:{r}"
@@ -475,10 +541,18 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
         "Sasaran": (doc or {}).get("groups", []),
         "Anggaran": (doc or {}).get("budget", []),
         "Survei": [
-            {"survey": s["where"], "grade_table": s.get("grade_table"), "index": s.get("index"),
-             "grade": s.get("grade"), "element": e["name"], "score": e.get("score"), "nrr": e.get("nrr"),
-             **({f"d{k + 1}": x for k, x in enumerate(e["distribution"])} if e.get("distribution") else {})}
-            for s in (doc or {}).get("surveys", []) for e in s["elements"]
+            {
+                "where": s["where"],
+                "grade_table": s.get("grade_table"),
+                "index": s.get("index"),
+                "grade": s.get("grade"),
+                "element": e["name"],
+                "score": e.get("score"),
+                "nrr": e.get("nrr"),
+                **({f"d{k + 1}": x for k, x in enumerate(e["distribution"])} if e.get("distribution") else {}),
+            }
+            for s in (doc or {}).get("surveys", [])
+            for e in s["elements"]
         ],
     }
     for sheet, columns in SHEETS.items():
@@ -498,7 +572,7 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
 
 
 def _cell_value(value: Any) -> Any:
-    """Numbers stay numbers (integers exact, decimals as a cell number); text stays text."""
+    """Whole numbers stay numbers; decimals become Indonesian text with their printed places; text stays text."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -506,6 +580,9 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, Decimal):
-        # at most 15 significant digits (the format's limit): a float cell keeps them exactly
-        return int(value) if value == value.to_integral_value() else float(value)
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= 0:
+            return int(value)
+        # a printed figure keeps its printed places (96,50 is not 96,5): Indonesian number text
+        return format_number(value, -exponent if isinstance(exponent, int) else 2)
     return value

@@ -136,8 +136,11 @@ class PrintedContext:
             if row.target is not None and row.realisation is not None:
                 try:
                     a = achievement(
-                        row.target, row.realisation, row.polarity,
-                        cap=self.report.cap, lower_formula=self.report.lower_formula,
+                        row.target,
+                        row.realisation,
+                        row.polarity,
+                        cap=self.report.cap,
+                        lower_formula=self.report.lower_formula,
                     )
                 except DomainError:
                     a = None
@@ -219,8 +222,12 @@ def printed_scale_is_gap_free(ctx: PrintedContext) -> Iterator[Finding]:
     problems = scale_problems(scale.bands)
     if problems:
         yield Finding(
-            scale.where, "skala predikat", _scale_text(scale), "skala tanpa celah dan tanpa tumpang tindih",
-            Severity.MINOR, "skala tercetak tidak lengkap: " + "; ".join(problems),
+            scale.where,
+            "skala predikat",
+            _scale_text(scale),
+            "skala tanpa celah dan tanpa tumpang tindih",
+            Severity.MINOR,
+            "skala tercetak tidak lengkap: " + "; ".join(problems),
         )
 
 
@@ -231,11 +238,15 @@ def printed_achievement(ctx: PrintedContext) -> Iterator[Finding]:
         if a is None or a.status is not Status.MEASURED or row.achievement is None:
             continue
         formula = (
-            "(2 × target − realisasi) / target × 100" if row.polarity is Polarity.LOWER_IS_BETTER
+            "(2 × target − realisasi) / target × 100"
+            if row.polarity is Polarity.LOWER_IS_BETTER
             else "realisasi / target × 100"
         )
         f = ctx.compare(
-            row.where, "capaian %", row.achievement, a.value,
+            row.where,
+            "capaian %",
+            row.achievement,
+            a.value,
             f"{row.name}: capaian = {formula} = {_show(a.value)} "
             f"(target {_show(row.target)}, realisasi {_show(row.realisation)})",
         )
@@ -249,8 +260,14 @@ def _category_finding(ctx: PrintedContext, where: str, printed: str | None, valu
     labels = ctx.classify(value)
     if not labels:
         ctx.checked += 1
-        return Finding(where, "kategori", printed, "tidak ada kategori", Severity.WARNING,
-                       f"nilai {_show(value)} tidak masuk rentang mana pun pada skala tercetak")
+        return Finding(
+            where,
+            "kategori",
+            printed,
+            "tidak ada kategori",
+            Severity.WARNING,
+            f"nilai {_show(value)} tidak masuk rentang mana pun pada skala tercetak",
+        )
     return ctx.compare_category(where, printed, labels[0], f"nilai {_show(value)} pada skala tercetak")
 
 
@@ -273,13 +290,24 @@ def printed_target_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
         note = ""
         if row.realisation is not None:
             try:
-                a = achievement(row.pk_target, row.realisation, row.polarity,
-                                cap=ctx.report.cap, lower_formula=ctx.report.lower_formula)
+                a = achievement(
+                    row.pk_target,
+                    row.realisation,
+                    row.polarity,
+                    cap=ctx.report.cap,
+                    lower_formula=ctx.report.lower_formula,
+                )
                 note = f"; terhadap target PK capaiannya {_show(a.value)} %"
             except DomainError:
                 note = ""
-        yield Finding(row.where, "target", row.target, row.pk_target, Severity.MAJOR,
-                      f"{row.name}: target yang diukur berbeda dari target Perjanjian Kinerja{note}")
+        yield Finding(
+            row.where,
+            "target",
+            row.target,
+            row.pk_target,
+            Severity.MAJOR,
+            f"{row.name}: target yang diukur berbeda dari target Perjanjian Kinerja{note}",
+        )
 
 
 @rule("PR-IND-04", Severity.WARNING, "Capaian indikator negatif dapat diverifikasi", "printed")
@@ -287,7 +315,11 @@ def printed_lower_without_realisation(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         if row.polarity is Polarity.LOWER_IS_BETTER and row.achievement is not None and row.realisation is None:
             yield Finding(
-                row.where, "realisasi", None, "realisasi dan rumus indikator negatif", Severity.WARNING,
+                row.where,
+                "realisasi",
+                None,
+                "realisasi dan rumus indikator negatif",
+                Severity.WARNING,
                 f"{row.name}: capaian {_show(row.achievement)} dicetak tanpa realisasi; untuk indikator yang "
                 "makin kecil makin baik cara menghitungnya tidak dapat diverifikasi",
             )
@@ -315,8 +347,14 @@ def printed_realisation_vs_survey(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         ctx.checked += 1
         if not agrees(row.realisation, index):
-            yield Finding(row.where, "realisasi", row.realisation, index.quantize(Decimal("0.01")), Severity.MAJOR,
-                          f"{row.name}: realisasi berbeda dari indeks yang dihitung dari nilai per unsur survei")
+            yield Finding(
+                row.where,
+                "realisasi",
+                row.realisation,
+                index.quantize(Decimal("0.01")),
+                Severity.MAJOR,
+                f"{row.name}: realisasi berbeda dari indeks yang dihitung dari nilai per unsur survei",
+            )
 
 
 def _members(ctx: PrintedContext, names: tuple[str, ...]) -> list[PrintedIndicatorRow]:
@@ -329,8 +367,13 @@ def printed_group_mean(ctx: PrintedContext) -> Iterator[Finding]:
         values = [ctx.value_of(r) for r in _members(ctx, g.indicators)]
         if not values or any(v is None for v in values):
             continue
-        f = ctx.compare(g.where, "capaian %", g.achievement, mean([v for v in values if v is not None]),
-                        f"{g.name}: rata-rata capaian {len(values)} indikator")
+        f = ctx.compare(
+            g.where,
+            "capaian %",
+            g.achievement,
+            mean([v for v in values if v is not None]),
+            f"{g.name}: rata-rata capaian {len(values)} indikator",
+        )
         if f:
             yield f
 
@@ -340,7 +383,8 @@ def printed_group_category(ctx: PrintedContext) -> Iterator[Finding]:
     for g in ctx.report.groups:
         values = [ctx.value_of(r) for r in _members(ctx, g.indicators)]
         basis = (
-            mean([v for v in values if v is not None]) if values and all(v is not None for v in values)
+            mean([v for v in values if v is not None])
+            if values and all(v is not None for v in values)
             else g.achievement
         )
         f = _category_finding(ctx, g.where, g.category, basis)
@@ -372,8 +416,13 @@ def printed_absorption(ctx: PrintedContext) -> Iterator[Finding]:
         a = ctx.amounts(line)
         if a is None or line.absorption is None:
             continue
-        f = ctx.compare(line.where, "penyerapan %", line.absorption, a.absorption,
-                        f"{line.name}: {_show(a.realisation, 0)} / {_show(a.allocation, 0)} × 100")
+        f = ctx.compare(
+            line.where,
+            "penyerapan %",
+            line.absorption,
+            a.absorption,
+            f"{line.name}: {_show(a.realisation, 0)} / {_show(a.allocation, 0)} × 100",
+        )
         if f:
             yield f
 
@@ -384,9 +433,14 @@ def printed_deviation(ctx: PrintedContext) -> Iterator[Finding]:
         a = ctx.amounts(line)
         if a is None or line.deviation is None:
             continue
-        f = ctx.compare(line.where, "deviasi %", line.deviation, a.deviation,
-                        f"{line.name}: ({_show(a.realisation, 0)} − {_show(a.allocation, 0)}) / "
-                        f"{_show(a.allocation, 0)} × 100; persentase tidak dapat dijumlahkan")
+        f = ctx.compare(
+            line.where,
+            "deviasi %",
+            line.deviation,
+            a.deviation,
+            f"{line.name}: ({_show(a.realisation, 0)} − {_show(a.allocation, 0)}) / "
+            f"{_show(a.allocation, 0)} × 100; persentase tidak dapat dijumlahkan",
+        )
         if f:
             yield f
 
@@ -401,8 +455,13 @@ def printed_share(ctx: PrintedContext) -> Iterator[Finding]:
         whole = ctx.amounts(whole_line) if whole_line else None
         if a is None or whole is None:
             continue
-        f = ctx.compare(line.where, "porsi %", line.share, budget_rules.share(a.allocation, whole.allocation),
-                        f"{line.name}: {_show(a.allocation, 0)} / {_show(whole.allocation, 0)} × 100")
+        f = ctx.compare(
+            line.where,
+            "porsi %",
+            line.share,
+            budget_rules.share(a.allocation, whole.allocation),
+            f"{line.name}: {_show(a.allocation, 0)} / {_show(whole.allocation, 0)} × 100",
+        )
         if f:
             yield f
 
@@ -421,8 +480,14 @@ def printed_same_amounts(ctx: PrintedContext) -> Iterator[Finding]:
                 continue
             ctx.checked += 1
             if mine != theirs:
-                yield Finding(line.where, what, mine, theirs, Severity.MAJOR,
-                              f"{line.name}: {what} berbeda dari yang tercetak di {other.where}")
+                yield Finding(
+                    line.where,
+                    what,
+                    mine,
+                    theirs,
+                    Severity.MAJOR,
+                    f"{line.name}: {what} berbeda dari yang tercetak di {other.where}",
+                )
 
 
 @rule("PR-ANG-06", Severity.MAJOR, "Pagu program sama dengan anggaran pada Perjanjian Kinerja", "printed")
@@ -432,8 +497,14 @@ def printed_allocation_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         ctx.checked += 1
         if line.allocation != line.pk_allocation:
-            yield Finding(line.where, "pagu", line.allocation, line.pk_allocation, Severity.MAJOR,
-                          f"{line.name}: pagu berbeda dari anggaran program pada Perjanjian Kinerja")
+            yield Finding(
+                line.where,
+                "pagu",
+                line.allocation,
+                line.pk_allocation,
+                Severity.MAJOR,
+                f"{line.name}: pagu berbeda dari anggaran program pada Perjanjian Kinerja",
+            )
 
 
 def _distributions(s: PrintedSurvey) -> dict[str, Decimal]:
@@ -456,7 +527,10 @@ def printed_distribution_sums(ctx: PrintedContext) -> Iterator[Finding]:
             total = sum(e.distribution, Decimal(0))
             if total != 100:
                 yield Finding(
-                    f"{s.where} › {e.name}", "jumlah distribusi %", total, Decimal(100),
+                    f"{s.where} › {e.name}",
+                    "jumlah distribusi %",
+                    total,
+                    Decimal(100),
                     Severity.MAJOR if total == 0 else Severity.MINOR,
                     f"unsur {e.name}: proporsi jawaban berjumlah {_show(total)} %"
                     + (" — skor tercetak tidak mungkin berasal dari distribusi ini" if total == 0 else ""),
@@ -469,8 +543,13 @@ def printed_element_scores(ctx: PrintedContext) -> Iterator[Finding]:
         scored = _distributions(s)
         for e in s.elements:
             printed = _element_score(e.score, e.nrr)
-            f = ctx.compare(f"{s.where} › {e.name}", "skor", printed, scored.get(e.name),
-                            f"unsur {e.name}: Σ(bobot × proporsi) / Σ proporsi × 25")
+            f = ctx.compare(
+                f"{s.where} › {e.name}",
+                "skor",
+                printed,
+                scored.get(e.name),
+                f"unsur {e.name}: Σ(bobot × proporsi) / Σ proporsi × 25",
+            )
             if f:
                 yield f
 
@@ -491,8 +570,12 @@ def printed_survey_grade(ctx: PrintedContext) -> Iterator[Finding]:
         index = _survey_index(s) or s.index
         if index is None:
             continue
-        f = ctx.compare_category(s.where, s.grade, s.grade_table.scale.classify(index),
-                                 f"indeks {_show(index)} pada tabel mutu {s.grade_table.value}")
+        f = ctx.compare_category(
+            s.where,
+            s.grade,
+            s.grade_table.scale.classify(index),
+            f"indeks {_show(index)} pada tabel mutu {s.grade_table.value}",
+        )
         if f:
             yield f
 
@@ -546,8 +629,14 @@ def office_pk_complete(ctx: OfficeContext) -> Iterator[Finding]:
     pk = yd.agreement if yd else None
     ctx.checked += 1
     if pk is None:
-        yield Finding(f"Perjanjian Kinerja {ctx.year}", "dokumen", None, "Perjanjian Kinerja", Severity.MAJOR,
-                      f"belum ada Perjanjian Kinerja tahun {ctx.year}")
+        yield Finding(
+            f"Perjanjian Kinerja {ctx.year}",
+            "dokumen",
+            None,
+            "Perjanjian Kinerja",
+            Severity.MAJOR,
+            f"belum ada Perjanjian Kinerja tahun {ctx.year}",
+        )
         return
     for s in ctx.scores():
         ind = s.indicator
@@ -555,9 +644,14 @@ def office_pk_complete(ctx: OfficeContext) -> Iterator[Finding]:
             continue
         ctx.checked += 1
         if ind.id not in pk.targets:
-            yield Finding(f"{_place(ind, s.level, s.parent_id)} › Target PK {ctx.year}", "target PK", None,
-                          _plan_target(ind, ctx.year), Severity.MAJOR,
-                          f"IKU {ind.id} tidak tercantum dalam Perjanjian Kinerja {ctx.year}")
+            yield Finding(
+                f"{_place(ind, s.level, s.parent_id)} › Target PK {ctx.year}",
+                "target PK",
+                None,
+                _plan_target(ind, ctx.year),
+                Severity.MAJOR,
+                f"IKU {ind.id} tidak tercantum dalam Perjanjian Kinerja {ctx.year}",
+            )
 
 
 def _plan_target(ind: Indicator, year: int) -> Decimal | str | None:
@@ -578,9 +672,14 @@ def office_pk_vs_plan(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         pk_t, plan_t = pk.targets[ind.id], ind.targets[ctx.year]
         if pk_t != plan_t:
-            yield Finding(f"{_place(ind, s.level, s.parent_id)} › Target {ctx.year}", "target PK",
-                          _as_value(pk_t), _as_value(plan_t), Severity.WARNING,
-                          "target Perjanjian Kinerja berbeda dari target Renstra; pastikan perubahan ini disengaja")
+            yield Finding(
+                f"{_place(ind, s.level, s.parent_id)} › Target {ctx.year}",
+                "target PK",
+                _as_value(pk_t),
+                _as_value(plan_t),
+                Severity.WARNING,
+                "target Perjanjian Kinerja berbeda dari target Renstra; pastikan perubahan ini disengaja",
+            )
 
 
 def _as_value(t: object) -> Decimal | str | None:
@@ -597,12 +696,24 @@ def office_realisations_complete(ctx: OfficeContext) -> Iterator[Finding]:
         place = _place(s.indicator, s.level, s.parent_id)
         ctx.checked += 1
         if s.target is None:
-            yield Finding(f"{place} › Target {ctx.year}", "target", None, "target tahun ini", Severity.MAJOR,
-                          "indikator tidak mempunyai target tahun ini")
+            yield Finding(
+                f"{place} › Target {ctx.year}",
+                "target",
+                None,
+                "target tahun ini",
+                Severity.MAJOR,
+                "indikator tidak mempunyai target tahun ini",
+            )
         ctx.checked += 1
         if s.realisation is None:
-            yield Finding(f"{place} › Realisasi {ctx.year}", "realisasi", None, "realisasi tahun ini", Severity.MAJOR,
-                          "realisasi belum diisi; capaian tidak dapat dihitung (tidak diukur, bukan 0)")
+            yield Finding(
+                f"{place} › Realisasi {ctx.year}",
+                "realisasi",
+                None,
+                "realisasi tahun ini",
+                Severity.MAJOR,
+                "realisasi belum diisi; capaian tidak dapat dihitung (tidak diukur, bukan 0)",
+            )
 
 
 @rule("OPD-CETAK", Severity.MAJOR, "Angka tercetak (capaian, kategori, anggaran, survei) sesuai hitungan", "office")
@@ -619,8 +730,14 @@ def office_polarity(ctx: OfficeContext) -> Iterator[Finding]:
             continue
         ctx.checked += 1
         if s.achievement.status is Status.UNDEFINED:
-            yield Finding(f"{place} › Capaian {ctx.year}", "capaian", None, "capaian terhitung", Severity.MAJOR,
-                          f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}")
+            yield Finding(
+                f"{place} › Capaian {ctx.year}",
+                "capaian",
+                None,
+                "capaian terhitung",
+                Severity.MAJOR,
+                f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
+            )
         for e in s.errors:
             yield Finding(f"{place} › Capaian {ctx.year}", "perhitungan", None, None, Severity.MAJOR, e)
 
@@ -635,8 +752,14 @@ def office_realisation_within_allocation(ctx: OfficeContext) -> Iterator[Finding
             continue
         ctx.checked += 1
         if a.realisation > a.allocation:
-            yield Finding(f"Anggaran {ctx.year} › {ls.line.code} {ls.line.name}", "realisasi", a.realisation,
-                          a.allocation, Severity.MAJOR, "realisasi melebihi pagu")
+            yield Finding(
+                f"Anggaran {ctx.year} › {ls.line.code} {ls.line.name}",
+                "realisasi",
+                a.realisation,
+                a.allocation,
+                Severity.MAJOR,
+                "realisasi melebihi pagu",
+            )
 
 
 def _program_allocations(ctx: OfficeContext) -> dict[str, Decimal]:
@@ -658,11 +781,23 @@ def office_pk_programs_vs_budget(ctx: OfficeContext) -> Iterator[Finding]:
         alloc = allocations.get(p.program_code or "") if p.program_code else by_name.get(p.name.casefold())
         place = f"Perjanjian Kinerja {ctx.year} › Program {p.program_code or ''} {p.name}".replace("  ", " ")
         if alloc is None:
-            yield Finding(place, "program", p.name, None, Severity.WARNING,
-                          "program dalam Perjanjian Kinerja tidak ditemukan dalam anggaran")
+            yield Finding(
+                place,
+                "program",
+                p.name,
+                None,
+                Severity.WARNING,
+                "program dalam Perjanjian Kinerja tidak ditemukan dalam anggaran",
+            )
         elif alloc != p.allocation:
-            yield Finding(place, "pagu", p.allocation, alloc, Severity.MAJOR,
-                          "anggaran program dalam Perjanjian Kinerja berbeda dari pagu dalam anggaran")
+            yield Finding(
+                place,
+                "pagu",
+                p.allocation,
+                alloc,
+                Severity.MAJOR,
+                "anggaran program dalam Perjanjian Kinerja berbeda dari pagu dalam anggaran",
+            )
 
 
 @rule("OPD-BUKTI-01", Severity.WARNING, "Realisasi yang diisi mempunyai bukti dukung", "office")
@@ -677,17 +812,29 @@ def office_evidence(ctx: OfficeContext) -> Iterator[Finding]:
         place = _place(s.indicator, s.level, s.parent_id)
         if ctx.facts.evidence is not None:
             have = ctx.facts.evidence.get(s.indicator.id, frozenset())
-            measured = [q for q, v in sorted(m.quarters.items()) if v is not None] or sorted(m.inputs)
+            measured = [q for q, v in sorted(m.quarters.items()) if v is not None] or sorted(m.inputs) or [4]
             for q in measured:
                 ctx.checked += 1
                 if q not in have:
-                    yield Finding(f"{place} › Bukti TW {q}", "bukti dukung", None, "berkas bukti", Severity.WARNING,
-                                  f"realisasi triwulan {q} belum dilengkapi bukti dukung")
+                    yield Finding(
+                        f"{place} › Bukti TW {q}",
+                        "bukti dukung",
+                        None,
+                        "berkas bukti",
+                        Severity.WARNING,
+                        f"realisasi triwulan {q} belum dilengkapi bukti dukung",
+                    )
         else:
             ctx.checked += 1
             if not m.evidence:
-                yield Finding(f"{place} › Bukti {ctx.year}", "bukti dukung", None, "berkas bukti", Severity.WARNING,
-                              "realisasi belum dilengkapi bukti dukung")
+                yield Finding(
+                    f"{place} › Bukti {ctx.year}",
+                    "bukti dukung",
+                    None,
+                    "berkas bukti",
+                    Severity.WARNING,
+                    "realisasi belum dilengkapi bukti dukung",
+                )
 
 
 @rule("OPD-PENJ-01", Severity.MAJOR, "Capaian di bawah target disertai penjelasan", "office")
@@ -697,9 +844,14 @@ def office_explanation_below_target(ctx: OfficeContext) -> Iterator[Finding]:
             continue
         ctx.checked += 1
         if not (s.explanation or "").strip():
-            yield Finding(f"{_place(s.indicator, s.level, s.parent_id)} › Penjelasan {ctx.year}", "penjelasan",
-                          s.achievement.value, "penjelasan penyebab dan upaya", Severity.MAJOR,
-                          f"capaian {_show(s.achievement.value)} % di bawah target tanpa penjelasan")
+            yield Finding(
+                f"{_place(s.indicator, s.level, s.parent_id)} › Penjelasan {ctx.year}",
+                "penjelasan",
+                s.achievement.value,
+                "penjelasan penyebab dan upaya",
+                Severity.MAJOR,
+                f"capaian {_show(s.achievement.value)} % di bawah target tanpa penjelasan",
+            )
 
 
 @rule("OPD-LAP-01", Severity.WARNING, "Laporan kinerja tahun ini dibuat dan disetujui", "office")
@@ -708,10 +860,22 @@ def office_report_complete(ctx: OfficeContext) -> Iterator[Finding]:
     if f.report_generated is not None:
         ctx.checked += 1
         if not f.report_generated:
-            yield Finding(f"Laporan Kinerja {ctx.year}", "laporan", None, "laporan dibuat", Severity.WARNING,
-                          "laporan kinerja tahun ini belum dibuat")
+            yield Finding(
+                f"Laporan Kinerja {ctx.year}",
+                "laporan",
+                None,
+                "laporan dibuat",
+                Severity.WARNING,
+                "laporan kinerja tahun ini belum dibuat",
+            )
     if f.report_approved is not None:
         ctx.checked += 1
         if not f.report_approved:
-            yield Finding(f"Laporan Kinerja {ctx.year}", "persetujuan", None, "laporan disetujui", Severity.WARNING,
-                          "laporan kinerja tahun ini belum disetujui")
+            yield Finding(
+                f"Laporan Kinerja {ctx.year}",
+                "persetujuan",
+                None,
+                "laporan disetujui",
+                Severity.WARNING,
+                "laporan kinerja tahun ini belum disetujui",
+            )
