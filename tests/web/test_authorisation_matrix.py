@@ -49,6 +49,7 @@ from sakip.agreements.models import PkTarget
 from sakip.core.services import reporting_year
 from sakip.monitoring.models import Evidence, IndicatorYear
 from sakip.planning.models import Indicator
+from tests.evaluation.support import answer_with_evidence, make_evaluation, recommendation_with_file
 
 from .demo_support import ROLE_USERS, Demo
 
@@ -90,6 +91,19 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "import-excel": ("view", "plan"),
     "import-excel-confirm": (None, "plan"),
     "import-excel-template": ("view", None),
+    # LKE evaluation (tests/evaluation/support.make_evaluation gives office A and B one for the year)
+    "evaluation-office": ("view", "enter"),
+    "evaluation-submit": (None, "enter"),
+    "evaluation-score": ("evaluate", "evaluate"),
+    "evaluation-finish": (None, "evaluate"),
+    "evaluation-reopen": (None, "unlock"),
+    "evaluation-summary": ("view", None),
+    "evaluation-akip": (None, "enter"),
+    "evaluation-recommendations": ("view", "enter"),
+    "evaluation-recommendation-add": (None, "evaluate"),
+    "evaluation-report": ("view", None),
+    "evaluation-evidence": ("view", None),
+    "evaluation-followup-evidence": ("view", None),
 }
 
 YEAR, QUARTER = 2020, 4  # Kaloran's data: the PK and the measurements of 2020
@@ -117,11 +131,15 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
 KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_a.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_a.pk,
+    ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_a).pk,
+    ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_a).pk,
 }
 #: (URL name, keyword) -> the same kind of object, of office B (must answer 404 under office A's URL).
 OTHER_OFFICE_OBJECTS: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_b.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_b.pk,
+    ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_b).pk,
+    ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_b).pk,
 }
 #: URL name -> query string parameters the view needs to do its work.
 QUERY: dict[str, Callable[[Objects], dict[str, str]]] = {
@@ -145,6 +163,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "login": {"GET": {"*": 200}, "POST": {"*": 200}},  # an empty login form comes back with its errors
     "logout": {"GET": {"*": 405}, "POST": {"*": (302, "/login/")}},
     "set_language": {"POST": {"*": (302, "/")}},
+    # the regency's list of LKE evaluations: administrator and Inspektorat
+    "evaluation-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "verifier": 200, "*": 403}},
     # the regency dashboard: the regency roles only
     "regency-dashboard": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the user's own API tokens: every signed-in user (an empty POST comes back with its error)
@@ -224,6 +244,8 @@ def objects(demo_once: Demo, django_db_blocker: Any) -> Objects:
             ev.save()
             return ev
 
+        make_evaluation(a, year)
+        make_evaluation(b, year)
         return Objects(
             demo=demo_once,
             year=year,

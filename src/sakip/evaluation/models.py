@@ -1,0 +1,281 @@
+"""SAKIP evaluation (LKE): the criteria as editable data, evaluations, answers, recommendations (SPEC §8).
+
+The structure — template → component → sub-component → criterion, with answer sets — is
+data a regency edits in the admin, loaded from a preset (`presets.install_preset`) and
+copied per year (`presets.copy_template`). `Template.framework()` turns the rows into the
+domain's `Framework` through `domain.evaluation.framework_from_dict`, the one construction
+path, which refuses weights that do not add up.
+
+An `Evaluation` of an office and year moves self-assessment → evaluation → finished; each
+`Answer` keeps the office's value, evidence and note beside the evaluator's value and note;
+`Recommendation`s carry their follow-up into the next year's evaluation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sakip.accounts.models import Office, Regency
+from sakip.core.fields import ExactDecimalField
+from sakip.domain.evaluation import Framework, SubKind, framework_from_dict
+
+KIND_CHOICES = [
+    (SubKind.KEBERADAAN.value, _("Keberadaan")),
+    (SubKind.KUALITAS.value, _("Kualitas")),
+    (SubKind.PEMANFAATAN.value, _("Pemanfaatan")),
+    (SubKind.OTHER.value, _("Lainnya")),
+]
+
+
+class Template(models.Model):
+    """An LKE of a regency for one year (a version); copied to the next year and edited there."""
+
+    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="lke_templates")
+    code = models.SlugField(_("kode"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    name = models.CharField(_("nama"), max_length=200)
+    regulation = models.TextField(_("dasar hukum"), blank=True)
+    scale = models.CharField(_("skala predikat"), max_length=40, default="lke-akip")
+    total = ExactDecimalField(_("nilai maksimum"), default=100)
+    preset = models.CharField(_("preset asal"), max_length=60, blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("disalin dari")
+    )
+
+    class Meta:
+        verbose_name = _("LKE (templat evaluasi)")
+        verbose_name_plural = _("LKE (templat evaluasi)")
+        ordering = ["regency", "-year", "code"]
+        constraints = [models.UniqueConstraint(fields=["regency", "code", "year"], name="lke_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    def as_data(self) -> dict[str, Any]:
+        """The template as plain data, in the preset file's shape."""
+        sets = {s.code: {"name": s.name, "options": s.options} for s in self.answer_sets.all()}
+        components = []
+        for c in self.components.prefetch_related("subcomponents__criteria__answer_set"):
+            subs = []
+            for s in c.subcomponents.all():
+                subs.append(
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "kind": s.kind,
+                        "weight": str(s.weight),
+                        "criteria": [
+                            {
+                                "code": k.code,
+                                "text": k.text,
+                                "guidance": k.guidance,
+                                "answers": k.answer_set.code,
+                                "weight": str(k.weight),
+                            }
+                            for k in s.criteria.all()
+                        ],
+                    }
+                )
+            components.append({"code": c.code, "name": c.name, "weight": str(c.weight), "subcomponents": subs})
+        return {
+            "code": self.code,
+            "name": self.name,
+            "regulation": self.regulation,
+            "scale": self.scale,
+            "total": str(self.total),
+            "answer_sets": sets,
+            "components": components,
+        }
+
+    def framework(self) -> Framework:
+        """The domain framework; `EvaluationError` (with the path of each problem) when it is not valid."""
+        return framework_from_dict(self.as_data(), source=f"{self.code} {self.year}")
+
+
+class AnswerSet(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="answer_sets")
+    code = models.SlugField(_("kode"), max_length=20)
+    name = models.CharField(_("nama"), max_length=100)
+    options = models.JSONField(
+        _("pilihan jawaban"),
+        default=list,
+        help_text=_('Daftar pilihan: [{"code": "Y", "label": "Ya", "value": "1"}, …]; nilai 0 sampai 1.'),
+    )
+
+    class Meta:
+        verbose_name = _("jenis jawaban")
+        verbose_name_plural = _("jenis jawaban")
+        ordering = ["template", "code"]
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="lke_answer_set_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Component(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="components")
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("komponen"), max_length=200)
+    weight = ExactDecimalField(_("bobot"))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("komponen LKE")
+        verbose_name_plural = _("komponen LKE")
+        ordering = ["template", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="lke_component_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SubComponent(models.Model):
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="subcomponents")
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("subkomponen"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=KIND_CHOICES)
+    weight = ExactDecimalField(_("bobot"))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("subkomponen LKE")
+        verbose_name_plural = _("subkomponen LKE")
+        ordering = ["component", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["component", "code"], name="lke_subcomponent_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Criterion(models.Model):
+    subcomponent = models.ForeignKey(SubComponent, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("kode"), max_length=20)
+    text = models.TextField(_("kriteria"))
+    guidance = models.TextField(_("petunjuk"), blank=True)
+    answer_set = models.ForeignKey(AnswerSet, on_delete=models.PROTECT, related_name="criteria")
+    weight = ExactDecimalField(_("bobot relatif"), default=1)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kriteria LKE")
+        verbose_name_plural = _("kriteria LKE")
+        ordering = ["subcomponent", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["subcomponent", "code"], name="lke_criterion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:80]}"
+
+
+class Evaluation(models.Model):
+    class Status(models.TextChoices):
+        SELF = "self", _("Penilaian mandiri")
+        EVALUATION = "evaluation", _("Evaluasi oleh evaluator")
+        FINISHED = "finished", _("Selesai")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="evaluations")
+    year = models.PositiveSmallIntegerField(_("tahun yang dievaluasi"))
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="evaluations")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SELF)
+    summary = models.TextField(_("simpulan evaluator"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # the result when finished (kept so that a later edit of the template cannot change a finished score)
+    final_score = ExactDecimalField(_("nilai akhir"), null=True, blank=True)
+    final_predicate = models.CharField(_("predikat"), max_length=5, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluasi SAKIP")
+        verbose_name_plural = _("evaluasi SAKIP")
+        ordering = ["office", "-year"]
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="one_evaluation_per_office_year")]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.year}"
+
+
+def evidence_path(instance: Answer, filename: str) -> str:
+    ev = instance.evaluation
+    return f"lke/{ev.office_id}/{ev.year}/{instance.criterion_id}/{filename}"
+
+
+class Answer(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    self_value = models.CharField(_("jawaban mandiri"), max_length=10, blank=True)
+    self_note = models.TextField(_("catatan perangkat daerah"), blank=True)
+    evidence_link = models.URLField(_("tautan bukti"), max_length=500, blank=True)
+    evidence_file = models.FileField(_("berkas bukti"), upload_to=evidence_path, blank=True, max_length=300)
+    evidence_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    evaluator_value = models.CharField(_("nilai evaluator"), max_length=10, blank=True)
+    evaluator_note = models.TextField(_("catatan evaluator"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("jawaban LKE")
+        verbose_name_plural = _("jawaban LKE")
+        ordering = [
+            "evaluation",
+            "criterion__subcomponent__component__order",
+            "criterion__subcomponent__order",
+            "criterion__order",
+            "criterion_id",
+        ]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_answer_per_criterion")]
+
+
+def follow_up_path(instance: Recommendation, filename: str) -> str:
+    ev = instance.evaluation
+    return f"lke/{ev.office_id}/{ev.year}/rekomendasi/{instance.pk or 'baru'}/{filename}"
+
+
+class Recommendation(models.Model):
+    class FollowUp(models.TextChoices):
+        OPEN = "open", _("Belum ditindaklanjuti")
+        IN_PROGRESS = "in_progress", _("Dalam proses")
+        DONE = "done", _("Selesai ditindaklanjuti")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="recommendations")
+    component_code = models.CharField(_("komponen"), max_length=20, blank=True)
+    text = models.TextField(_("rekomendasi"))
+    follow_up_status = models.CharField(
+        _("status tindak lanjut"), max_length=20, choices=FollowUp.choices, default=FollowUp.OPEN
+    )
+    follow_up_note = models.TextField(_("uraian tindak lanjut"), blank=True)
+    follow_up_link = models.URLField(_("tautan bukti tindak lanjut"), max_length=500, blank=True)
+    follow_up_file = models.FileField(
+        _("berkas bukti tindak lanjut"), upload_to=follow_up_path, blank=True, max_length=300
+    )
+    follow_up_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("dari rekomendasi tahun sebelumnya"),
+    )
+    order = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rekomendasi evaluasi")
+        verbose_name_plural = _("rekomendasi evaluasi")
+        ordering = ["evaluation", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

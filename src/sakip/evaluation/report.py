@@ -1,0 +1,223 @@
+"""The evaluation report (Laporan Hasil Evaluasi SAKIP) as a report `Document`, rendered to .docx.
+
+Sections: a summary of the result; per component its sub-components and a numbered
+table of the criteria scored by the office (self) and the evaluator, with the
+evaluator's notes; the side-by-side totals; the recommendations with their follow-up;
+a signature block for the evaluator (Inspektorat). Numbers are displayed from the
+domain's exact values by `sakip.reports.narrative`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import formats, timezone
+
+from sakip.domain.evaluation import NodeScore
+from sakip.reports.docx import render_docx
+from sakip.reports.model import (
+    Align,
+    Cell,
+    Cover,
+    Document,
+    Heading,
+    ParagraphStyle,
+    Run,
+    Signatory,
+    SignatureBlock,
+    Table,
+    para,
+)
+from sakip.reports.narrative import num_text
+
+from . import services
+from .models import Evaluation
+
+HEADER_SHADE = "D9E2F3"
+
+
+def _points(node: NodeScore) -> tuple[str, Decimal | None]:
+    if node.value is not None:
+        return num_text(node.value, 2), node.value
+    return "—", None
+
+
+def _cell(value: Decimal | None, places: int = 2) -> Cell:
+    if value is None:
+        return Cell("—", align=Align.CENTER)
+    return Cell(num_text(value, places), value=value, align=Align.RIGHT)
+
+
+def _head(*labels: str) -> list[list[Cell]]:
+    return [[Cell(label, bold=True, align=Align.CENTER, shade=HEADER_SHADE) for label in labels]]
+
+
+def build_report(ev: Evaluation) -> Document:
+    s = services.scores(ev)
+    fw = s.framework
+    own, evaluator = s.own, s.evaluator
+    office = ev.office
+    regency = office.regency_label or office.regency.name
+    doc = Document(
+        kind="lhe-sakip",
+        title="Laporan Hasil Evaluasi SAKIP",
+        office=office.name,
+        year=ev.year,
+        regency=regency,
+        draft=ev.status != Evaluation.Status.FINISHED,
+    )
+    doc.add(
+        Cover(
+            ["LAPORAN HASIL EVALUASI", "AKUNTABILITAS KINERJA INSTANSI PEMERINTAH"],
+            office.name,
+            regency,
+            str(ev.year),
+            subtitle=[fw.name],
+        )
+    )
+
+    doc.add(Heading("RINGKASAN HASIL EVALUASI", 1, chapter="1"))
+    total_text, total_value = _points(evaluator.total)
+    if total_value is not None:
+        doc.add(
+            para(
+                f"Berdasarkan evaluasi atas implementasi SAKIP {office.name} tahun {ev.year} menggunakan {fw.name}, "
+                "diperoleh nilai ",
+                Run(total_text, bold=True, value=total_value),
+                " dari 100 dengan predikat ",
+                Run(evaluator.predicate or "—", bold=True),
+                ".",
+            )
+        )
+    else:
+        doc.add(
+            para(
+                f"Evaluasi atas implementasi SAKIP {office.name} tahun {ev.year} belum selesai: "
+                f"{evaluator.total.answered} dari {evaluator.total.criteria_count} kriteria telah dinilai evaluator.",
+                style=ParagraphStyle.PLACEHOLDER,
+            )
+        )
+    own_text, own_value = _points(own.total)
+    if own_value is not None:
+        doc.add(
+            para(
+                "Nilai penilaian mandiri perangkat daerah adalah ",
+                Run(own_text, value=own_value),
+                f" (predikat {own.predicate}).",
+            )
+        )
+    if fw.regulation:
+        doc.add(para(f"Dasar evaluasi: {fw.regulation}.", style=ParagraphStyle.NOTE))
+    rows = []
+    for i, (co, ce) in enumerate(zip(own.components, evaluator.components, strict=True), start=1):
+        rows.append(
+            [Cell(str(i), align=Align.CENTER), Cell(co.name), _cell(co.weight), _cell(co.value), _cell(ce.value)]
+        )
+    rows.append(
+        [
+            Cell(""),
+            Cell("Nilai akhir", bold=True),
+            _cell(fw.total),
+            _cell(own.total.value),
+            _cell(evaluator.total.value),
+        ]
+    )
+    rows.append(
+        [
+            Cell(""),
+            Cell("Predikat", bold=True),
+            Cell(""),
+            Cell(own.predicate or "—", align=Align.CENTER),
+            Cell(evaluator.predicate or "—", align=Align.CENTER),
+        ]
+    )
+    doc.add(
+        Table(
+            "Nilai per komponen: penilaian mandiri dan evaluator",
+            _head("No", "Komponen", "Bobot", "Mandiri", "Evaluator"),
+            rows,
+            widths=(1, 8, 2, 2.5, 2.5),
+        )
+    )
+    if ev.summary:
+        doc.add(para(ev.summary, style=ParagraphStyle.OPERATOR))
+
+    doc.add(Heading("HASIL EVALUASI PER KOMPONEN", 1, chapter="2"))
+    answers = {a.criterion.code: a for a in ev.answers.select_related("criterion")}
+    for co, ce, comp in zip(own.components, evaluator.components, fw.components, strict=True):
+        doc.add(Heading(f"{comp.code}. {comp.name} (bobot {num_text(comp.weight)})", 2))
+        sub_rows = []
+        crit_rows = []
+        n = 0
+        for so, se, sub in zip(co.children, ce.children, comp.subcomponents, strict=True):
+            sub_rows.append([Cell(sub.code), Cell(sub.name), _cell(sub.weight), _cell(so.value), _cell(se.value)])
+            for xo, xe in zip(so.criteria, se.criteria, strict=True):
+                n += 1
+                note = answers[xo.criterion.code].evaluator_note if xo.criterion.code in answers else ""
+                crit_rows.append(
+                    [
+                        Cell(str(n), align=Align.CENTER),
+                        Cell(f"{xo.criterion.code} {xo.criterion.text}"),
+                        Cell(xo.answer or "—", align=Align.CENTER),
+                        Cell(xe.answer or "—", align=Align.CENTER),
+                        Cell(note),
+                    ]
+                )
+        sub_rows.append([Cell(""), Cell("Jumlah", bold=True), _cell(comp.weight), _cell(co.value), _cell(ce.value)])
+        doc.add(
+            Table(
+                f"Nilai subkomponen {comp.name}",
+                _head("Kode", "Subkomponen", "Bobot", "Mandiri", "Evaluator"),
+                sub_rows,
+                widths=(1.5, 7.5, 2, 2.5, 2.5),
+            )
+        )
+        doc.add(
+            Table(
+                f"Jawaban kriteria {comp.name}",
+                _head("No", "Kriteria", "Mandiri", "Evaluator", "Catatan"),
+                crit_rows,
+                widths=(1, 8, 1.8, 1.8, 5),
+                small=True,
+            )
+        )
+
+    doc.add(Heading("REKOMENDASI", 1, chapter="3"))
+    recs = list(ev.recommendations.select_related("carried_from__evaluation"))
+    if not recs:
+        doc.add(para("Tidak ada rekomendasi.", style=ParagraphStyle.PLACEHOLDER))
+    else:
+        rec_rows = []
+        for i, r in enumerate(recs, start=1):
+            origin = f" (rekomendasi {r.carried_from.evaluation.year})" if r.carried_from else ""
+            rec_rows.append(
+                [
+                    Cell(str(i), align=Align.CENTER),
+                    Cell(r.text + origin),
+                    Cell(r.component_code or "—"),
+                    Cell(r.get_follow_up_status_display()),
+                    Cell(r.follow_up_note),
+                ]
+            )
+        doc.add(
+            Table(
+                "Rekomendasi dan tindak lanjut",
+                _head("No", "Rekomendasi", "Komponen", "Status", "Tindak lanjut"),
+                rec_rows,
+                widths=(1, 7, 2, 3, 5),
+            )
+        )
+    when = ev.finished_at or timezone.now()
+    place = office.regency_label or office.regency.name
+    doc.add(
+        SignatureBlock(
+            right=Signatory(position=f"Inspektur {place}", name=None, role="Evaluator"),
+            place_date=f"{place}, {formats.date_format(timezone.localtime(when), 'j F Y')}",
+        )
+    )
+    doc.number_items()
+    return doc
+
+
+def evaluation_report_docx(ev: Evaluation) -> bytes:
+    return render_docx(build_report(ev))
