@@ -91,6 +91,12 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "import-excel": ("view", "plan"),
     "import-excel-confirm": (None, "plan"),
     "import-excel-template": ("view", None),
+    # automatic review: a stored year (page, .docx, .xlsx) and an uploaded printed report (POST: form errors)
+    "review-office": ("view", None),
+    "review-office-docx": ("view", None),
+    "review-office-xlsx": ("view", None),
+    "review-printed": ("view", "view"),
+    "review-printed-template": ("view", None),
     # LKE evaluation (tests/evaluation/support.make_evaluation gives office A and B one for the year)
     "evaluation-office": ("view", "enter"),
     "evaluation-submit": (None, "enter"),
