@@ -73,6 +73,14 @@ RIGHTS_ON_OFFICE_A: dict[str, set[str]] = {
 #: GET None: the view takes no GET (405). POST None: the page has no form; POST is not tested.
 OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "office-dashboard": ("view", None),
+    # workflow buttons (POST only: step, quarter, comment in the form) and the office's audit trail
+    "workflow-submit": (None, "approve"),
+    "workflow-verify": (None, "verify"),
+    "workflow-return": (None, "verify"),
+    "workflow-approve": (None, "lock"),
+    "workflow-unlock": (None, "unlock"),
+    "audit-office": ("view", None),
+    "audit-office-export": ("view", None),
     "plan-tree": ("view", None),
     "plan-edit": ("view", "plan"),
     "indicator-add": ("view", "plan"),
@@ -168,6 +176,18 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     },
     "login": {"GET": {"*": 200}, "POST": {"*": 200}},  # an empty login form comes back with its errors
     "logout": {"GET": {"*": 405}, "POST": {"*": (302, "/login/")}},
+    # the inbox: every signed-in user (the public role's is empty)
+    "inbox": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}},
+    # the overdue list and the audit trail of every office: the regency roles; the due-date rules: the admin
+    "workflow-overdue": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    "workflow-due-rules": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403},
+        "POST": {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403},  # an empty form comes back with its errors
+    },
+    "audit-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    "audit-regency-export": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}
+    },
     "set_language": {"POST": {"*": (302, "/")}},
     # the regency's list of LKE evaluations: administrator and Inspektorat
     "evaluation-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "verifier": 200, "*": 403}},

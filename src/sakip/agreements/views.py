@@ -35,6 +35,7 @@ from sakip.core.web import (
 )
 from sakip.planning.models import Indicator, ProgramNode, Target
 from sakip.reports.scorecard import show_number
+from sakip.workflow.web import lock_message, refuse_if_locked
 
 from .models import PkProgram, PkTarget, PkVersion
 
@@ -241,9 +242,12 @@ def _pk_form(
         blocked = _("Belum ada Perjanjian Kinerja tahun ini; buat PK awal terlebih dahulu.")
     if not amendment and len(versions) > 1:
         blocked = _("PK tahun ini sudah diubah; PK awal tidak dapat diedit lagi. Buat PK Perubahan baru.")
-    editable = can(membership, office, "plan") and blocked is None
+    editable = can(membership, office, "plan") and blocked is None and not lock_message(office, year, "pk")
     if request.method == "POST":
         require(membership, office, "plan")
+        refused = refuse_if_locked(request, office, year, "pk")
+        if refused is not None:
+            return refused
         if blocked is not None:
             messages.error(request, blocked)
             return redirect(detail)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import URLPattern
 
 from .models import AuditEntry
 
@@ -17,6 +18,10 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("object_repr", "user_name", "office_name", "comment")
     date_hierarchy = "at"
     actions = None
+
+    def get_urls(self) -> list[URLPattern]:
+        """No add form at all (rows are written only by the application)."""
+        return [u for u in super().get_urls() if not (isinstance(u, URLPattern) and (u.name or "").endswith("_add"))]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in AuditEntry._meta.fields]

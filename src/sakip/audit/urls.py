@@ -1,5 +1,10 @@
 """Regency-level URLs."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("pemda/audit/", views.regency_log, name="audit-regency"),
+    path("pemda/audit/unduh/", views.regency_export, name="audit-regency-export"),
+]

@@ -33,6 +33,7 @@ from sakip.domain import budget as budget_rules
 from sakip.domain.errors import BudgetError
 from sakip.domain.periods import QUARTER_LABELS, QUARTERS
 from sakip.reports.scorecard import show_number, show_percent
+from sakip.workflow.web import lock_message, locked_response, refuse_if_locked
 
 from .models import CLASS_CHOICES, BudgetLine, BudgetYear, LineQuarter
 
@@ -66,7 +67,10 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         return redirect(reverse("budget-entry", args=[office.code, year_switch(request, year) or default_year(office)]))
     if not valid_year(year):
         raise Http404(_("Tahun tidak dikenal"))
-    editable = can(membership, office, "enter") and current_plan(office) is not None
+    editable = (
+        can(membership, office, "enter") and current_plan(office) is not None
+        and not lock_message(office, year, "annual")
+    )
     here = reverse("budget-entry", args=[office.code, year])
     budget = BudgetYear.objects.filter(office=office, year=year).first()
     lines = list(budget.lines.prefetch_related("quarters")) if budget else []
@@ -80,6 +84,11 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         require(membership, office, "enter")
         if current_plan(office) is None:
             raise Http404(_("Buat rencana strategis terlebih dahulu"))
+        refused = refuse_if_locked(request, office, year, "annual") or _refuse_locked_quarters(
+            request, office, year, ordered
+        )
+        if refused is not None:
+            return refused
         op = request.POST.get("op", "")
         if op == "save" and budget is not None:
             result = _save_lines(request, office, ordered, errors, typed, problems)
@@ -151,6 +160,24 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
 def _objectives(office: Office) -> list[tuple[str, str]]:
     plan = current_plan(office)
     return list(plan.objectives.values_list("code", "text")) if plan is not None else []
+
+
+def _refuse_locked_quarters(
+    request: HttpRequest, office: Office, year: int, ordered: list[tuple[BudgetLine, int, bool]]
+) -> HttpResponse | None:
+    """A budget save that changes a quarter's realisation of a locked quarter is refused (workflow lock)."""
+    for q in QUARTERS:
+        message = lock_message(office, year, "quarter", q)
+        if message is None:
+            continue
+        for line, _depth, _leaf in ordered:
+            name = f"q-{line.pk}-{q}"
+            if name not in request.POST:
+                continue
+            stored = next((lq.realisation for lq in line.quarters.all() if lq.quarter == q), None)
+            if request.POST[name].strip() != input_text(stored):
+                return locked_response(request, message)
+    return None
 
 
 def _save_lines(

@@ -35,6 +35,7 @@ from sakip.domain.scorecard import Scorecard
 from sakip.regency import figures
 from sakip.reports import charts
 from sakip.reports.scorecard import show_achievement, show_number, show_percent, show_target
+from sakip.workflow.web import lock_message, refuse_if_locked
 
 from . import entry
 from .models import Evidence
@@ -135,7 +136,10 @@ def quarter_entry(
         raise Http404(_("Triwulan atau tahun tidak dikenal"))
     if request.method == "POST":
         require(membership, office, "enter")
-    editable = can(membership, office, "enter")
+        refused = refuse_if_locked(request, office, year, "quarter", quarter)
+        if refused is not None:
+            return refused
+    editable = can(membership, office, "enter") and not lock_message(office, year, "quarter", quarter)
     problems: list[str] = []
     rows: list[entry.Row] = []
     sc = None
@@ -227,6 +231,9 @@ def quarter_preview(
     """The htmx fragment for one row: the computed value, achievement and predicate of what was typed."""
     if quarter not in QUARTER_LABELS or not valid_year(year) or current_plan(office) is None:
         raise Http404
+    refused = refuse_if_locked(request, office, year, "quarter", quarter)
+    if refused is not None:
+        return refused
     key = request.GET.get("row", "")
     domain = entry.load_domain(office)
     rows = [r for r in entry.build_rows(office, year, quarter, domain) if r.key == key]

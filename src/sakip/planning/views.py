@@ -28,6 +28,7 @@ from sakip.core.web import (
 )
 from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
 from sakip.reports.scorecard import show_achievement, show_number, show_target
+from sakip.workflow.web import refuse_year_if_locked
 
 from .forms import GoalForm, IndicatorForm, ObjectiveForm, PlanForm, ProgramForm
 from .models import FormulaInput, Goal, Indicator, Objective, PlanPeriod, ProgramNode, Target
@@ -289,12 +290,16 @@ def indicator_edit(
     if request.method == "POST":
         require(membership, office, "plan")
         if request.POST.get("op") == "delete" and indicator is not None:
-            return _delete_indicator(request, office, indicator, locked)
+            refused = refuse_year_if_locked(request, office, [t.year for t in indicator.targets.all()])
+            return refused or _delete_indicator(request, office, indicator, locked)
         form = IndicatorForm(request.POST, instance=indicator, plan=plan, locked=locked)
         if indicator is None and goal is None and objective is None:
             form.is_valid()
             form.add_error(None, _("Pilih tujuan atau sasaran tempat indikator ini."))
         elif form.is_valid():
+            refused = refuse_year_if_locked(request, office, _changed_target_years(indicator, form))
+            if refused is not None:
+                return refused
             try:
                 with atomic_checked(office):
                     saved = _save_indicator(form, plan, goal, objective, locked)
@@ -316,6 +321,20 @@ def indicator_edit(
         + [(f"objective-{o.pk}", _("Sasaran"), o.code, o.text) for o in plan.objectives.all()],
     )
     return render(request, "planning/indicator_form.html", context)
+
+
+def _changed_target_years(indicator: Indicator | None, form: IndicatorForm) -> list[int]:
+    """The years whose target the form adds, changes or removes (a locked year's target is frozen)."""
+    stored = {t.year: t for t in indicator.targets.all()} if indicator is not None else {}
+    changed = []
+    for year, fields in (form.cleaned_data.get("targets") or {}).items():
+        existing = stored.get(year)
+        if fields is None:
+            if existing is not None:
+                changed.append(year)
+        elif existing is None or any(getattr(existing, k) != v for k, v in fields.items()):
+            changed.append(year)
+    return changed
 
 
 def _save_indicator(

@@ -34,6 +34,7 @@ from sakip.domain.numbers import format_number
 from sakip.domain.survey import INSTRUMENTS, GradeTable, answer_columns, custom_instrument, from_responses
 from sakip.planning.models import Indicator
 from sakip.reports import charts
+from sakip.workflow.web import lock_message, refuse_if_locked
 
 from .models import Survey
 
@@ -53,7 +54,7 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
     if not valid_year(year):
         raise Http404(_("Tahun tidak dikenal"))
     plan = current_plan(office)
-    editable = can(membership, office, "enter") and plan is not None
+    editable = can(membership, office, "enter") and plan is not None and not lock_message(office, year, "annual")
     errors: list[dict[str, str]] = []
     typed: dict[str, str] = {}
     problems: list[str] = []
@@ -61,6 +62,9 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
         require(membership, office, "enter")
         if plan is None:
             raise Http404(_("Buat rencana strategis terlebih dahulu"))
+        refused = refuse_if_locked(request, office, year, "annual")
+        if refused is not None:
+            return refused
         if _upload(request, office, year, errors, typed, problems):
             messages.success(request, _("Survei %(year)s tersimpan.") % {"year": year})
             return redirect(reverse("survey-detail", args=[office.code, year]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,14 @@ class DueRuleSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.regency} — {self.get_step_display()}"
+
+    def clean(self) -> None:
+        try:
+            self.rule()
+        except wf.WorkflowError:
+            raise ValidationError(
+                _("Isi jumlah hari saja, atau tanggal dan bulan saja (tahun berikutnya 0–2).")
+            ) from None
 
     def rule(self) -> wf.DueRule:
         return wf.DueRule(

@@ -1,5 +1,17 @@
-"""URLs under /opd/<office_code>/ (every view wrapped by accounts.access.office_view)."""
+"""URLs under /opd/<office_code>/ (every view wrapped by accounts.access.office_view).
 
-from django.urls import URLPattern, URLResolver
+The workflow buttons: POST with ``step`` (pk, quarter, annual), ``quarter`` (1–4 for a
+quarter), ``comment`` and ``next`` (the page to return to).
+"""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("alur/<int:year>/ajukan/", views.submit, name="workflow-submit"),
+    path("alur/<int:year>/verifikasi/", views.verify, name="workflow-verify"),
+    path("alur/<int:year>/kembalikan/", views.send_back, name="workflow-return"),
+    path("alur/<int:year>/setujui/", views.approve, name="workflow-approve"),
+    path("alur/<int:year>/buka-kunci/", views.unlock, name="workflow-unlock"),
+]

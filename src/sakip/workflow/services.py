@@ -227,14 +227,25 @@ def rules_for(regency: Regency) -> dict[wf.Step, wf.DueRule]:
     return rules
 
 
-@dataclass(frozen=True)
+@dataclass
 class OfficeDue:
     office: Office
     item: wf.DueItem
+    url: str = ""  # the page of the period, set by the views
 
     @property
     def label(self) -> str:
         return period_label(self.item.step.value, self.item.year, self.item.quarter)
+
+    @property
+    def state_label(self) -> str:
+        from .models import STATE_CHOICES
+
+        return str(dict(STATE_CHOICES)[self.item.state.value])
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.item.days_left)
 
 
 def due_for_offices(
@@ -262,3 +273,36 @@ def due_for_offices(
                 out.append(OfficeDue(office, item))
     out.sort(key=lambda d: (not d.item.overdue, d.item.due, d.office.name))
     return out
+
+
+def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> dict[int, set[int]]:
+    """The years whose periods are followed for each office: years with data or a workflow row, and this year."""
+    from sakip.agreements.models import PkVersion
+    from sakip.monitoring.models import IndicatorYear
+
+    ids = list(office_ids)
+    this_year = (today or timezone.localdate()).year
+    years: dict[int, set[int]] = {i: {this_year} for i in ids}
+    for oid, year in PkVersion.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
+        years[oid].add(year)
+    for oid, year in (
+        IndicatorYear.objects.filter(indicator__plan__office_id__in=ids)
+        .values_list("indicator__plan__office_id", "year")
+        .distinct()
+    ):
+        years[oid].add(year)
+    for oid, year in PeriodState.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
+        years[oid].add(year)
+    return years
+
+
+def due_report(offices: Iterable[Office], today: dt.date | None = None, *, horizon_days: int = 45) -> list[OfficeDue]:
+    """Due and overdue periods of the offices over their tracked years (a constant number of queries)."""
+    offices = list(offices)
+    if not offices:
+        return []
+    today = today or timezone.localdate()
+    years = tracked_years([o.pk for o in offices], today)
+    all_years = set().union(*years.values())
+    report = due_for_offices(offices, all_years, today, horizon_days=horizon_days)
+    return [d for d in report if d.item.year in years[d.office.pk]]

@@ -1,5 +1,11 @@
 """Regency-level URLs."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("kotak-masuk/", views.inbox, name="inbox"),
+    path("pemda/terlambat/", views.overdue_list, name="workflow-overdue"),
+    path("pemda/tenggat/", views.due_rules, name="workflow-due-rules"),
+]

@@ -1,0 +1,206 @@
+"""The audit trail in the application: per office (and per object), regency-wide, and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from sakip.accounts.access import office_view, regency_view
+from sakip.accounts.models import Membership, Office, Role
+
+from .models import Action, AuditEntry
+
+PAGE_SIZE = 50
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def model_name(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+def filtered(request: HttpRequest, qs: QuerySet[AuditEntry]) -> tuple[QuerySet[AuditEntry], dict[str, str]]:
+    """Apply the filters of the query string: jenis (model), id, tindakan, pengguna, dari, sampai, opd."""
+    f = {k: request.GET.get(k, "").strip() for k in ("jenis", "id", "tindakan", "pengguna", "dari", "sampai", "opd")}
+    if f["jenis"]:
+        qs = qs.filter(model=f["jenis"])
+    if f["id"]:
+        qs = qs.filter(object_id=f["id"])
+    if f["tindakan"] in Action.values:
+        qs = qs.filter(action=f["tindakan"])
+    if f["pengguna"]:
+        qs = qs.filter(user_name__icontains=f["pengguna"])
+    if f["opd"].isdigit():
+        qs = qs.filter(office_id=int(f["opd"]))
+    for key, lookup in (("dari", "at__date__gte"), ("sampai", "at__date__lte")):
+        if f[key]:
+            try:
+                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
+            except ValueError:
+                f[key] = ""
+    return qs, f
+
+
+def _rows(entries: Iterable[AuditEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "e": e,
+            "model_name": model_name(e.model),
+            "changes": [
+                (k, v[0] if isinstance(v, list) and v else None, v[1] if isinstance(v, list) and len(v) > 1 else None)
+                for k, v in (e.changes or {}).items()
+            ],
+        }
+        for e in entries
+    ]
+
+
+def _page(request: HttpRequest, qs: QuerySet[AuditEntry], **context: Any) -> HttpResponse:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("hal"))
+    query = request.GET.copy()
+    query.pop("hal", None)
+    context.update(
+        page=page,
+        rows=_rows(page.object_list),
+        actions=Action.choices,
+        models=sorted(
+            {(m, model_name(m)) for m in qs.model.objects.values_list("model", flat=True).distinct()},
+            key=lambda x: x[1],
+        ),
+        query=query.urlencode(),
+    )
+    return render(request, "audit/log.html", context)
+
+
+@require_safe
+@office_view("view")
+def office_log(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
+    """The office's audit trail; ``?jenis=<model>&id=<object id>`` is one object's history."""
+    from sakip.core.services import office_nav
+
+    qs, f = filtered(request, AuditEntry.objects.filter(office_id=office.pk))
+    return _page(
+        request,
+        qs,
+        office=office,
+        membership=membership,
+        office_nav=office_nav(office, membership, "audit", None),
+        filters=f,
+        scope=office.name,
+        export_url_name="audit-office-export",
+    )
+
+
+@require_safe
+@regency_view(Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+def regency_log(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Every office's audit trail (and the regency's own rows), for the regency roles."""
+    qs, f = filtered(request, _regency_entries(membership))
+    return _page(
+        request,
+        qs,
+        membership=membership,
+        filters=f,
+        scope=membership.regency.name,
+        offices=list(Office.objects.filter(regency_id=membership.regency_id).order_by("name")),
+        export_url_name="audit-regency-export",
+    )
+
+
+def _regency_entries(membership: Membership) -> QuerySet[AuditEntry]:
+    office_ids = list(Office.objects.filter(regency_id=membership.regency_id).values_list("pk", flat=True))
+    from django.db.models import Q
+
+    # rows of the regency's offices, and rows with no office (regency settings, users' roles)
+    return AuditEntry.objects.filter(Q(office_id__in=office_ids) | Q(office__isnull=True))
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+HEADER = [
+    "waktu",
+    "pengguna",
+    "alamat_ip",
+    "peramban_perintah",
+    "tindakan",
+    "jenis_data",
+    "id_objek",
+    "objek",
+    "perangkat_daerah",
+    "perubahan",
+    "catatan",
+]
+
+
+def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(HEADER)
+    for e in entries:
+        yield writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    timezone.localtime(e.at).isoformat(timespec="seconds"),
+                    e.user_name,
+                    e.ip or "",
+                    e.user_agent,
+                    e.action,
+                    e.model,
+                    e.object_id,
+                    e.object_repr,
+                    e.office_name,
+                    json.dumps(e.changes, ensure_ascii=False, sort_keys=True),
+                    e.comment,
+                )
+            ]
+        )
+
+
+def _csv(qs: QuerySet[AuditEntry], name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(qs.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe  # type: ignore[type-var]  # a streamed response
+@office_view("view")
+def office_export(request: HttpRequest, office: Office, membership: Membership | None) -> StreamingHttpResponse:
+    qs, _f = filtered(request, AuditEntry.objects.filter(office_id=office.pk))
+    return _csv(qs, f"jejak-audit-{office.code}.csv")
+
+
+@require_safe  # type: ignore[type-var]  # a streamed response
+@regency_view(Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+def regency_export(request: HttpRequest, membership: Membership) -> StreamingHttpResponse:
+    qs, _f = filtered(request, _regency_entries(membership))
+    return _csv(qs, f"jejak-audit-{membership.regency.code}.csv")
+
+
+__all__ = ["_", "office_export", "office_log", "regency_export", "regency_log", "safe_cell"]

@@ -1,0 +1,260 @@
+"""Workflow buttons, the inbox, the regency's overdue list and its due-date rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sakip.accounts.access import allowed_actions, membership_of, office_view, regency_view
+from sakip.accounts.models import Membership, Office, Role
+from sakip.domain import workflow as wf
+
+from . import services
+from .models import STEP_CHOICES, DueRuleSetting, PeriodState, period_label
+
+REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+
+
+def _back(request: HttpRequest, office: Office) -> str:
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
+        return nxt
+    return reverse("office-dashboard", args=[office.code])
+
+
+def _move(
+    request: HttpRequest, year: int, office: Office, membership: Membership | None, t: wf.Transition
+) -> HttpResponse:
+    back = _back(request, office)
+    step = request.POST.get("step", "")
+    quarter_text = request.POST.get("quarter", "")
+    if step not in {s.value for s in wf.Step} or (quarter_text and not quarter_text.isdigit()):
+        messages.error(request, _("Tahap atau triwulan tidak dikenal; tidak ada yang diubah."))
+        return redirect(back)
+    quarter = int(quarter_text) if quarter_text else None
+    try:
+        wf.check_period(wf.Step(step), quarter)
+    except wf.WorkflowError:
+        messages.error(request, _("Tahap atau triwulan tidak dikenal; tidak ada yang diubah."))
+        return redirect(back)
+    try:
+        period = services.transition(
+            office,
+            year,
+            step,
+            quarter,
+            t,
+            user=request.user,
+            allowed_actions=allowed_actions(membership, office),
+            comment=request.POST.get("comment", ""),
+        )
+    except services.TransitionRefused as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("%(period)s: %(state)s.")
+            % {"period": period_label(step, year, quarter), "state": period.get_state_display()},
+        )
+    return redirect(back)
+
+
+@require_POST
+@office_view("approve")
+def submit(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """The office head submits the period to the regency."""
+    return _move(request, year, office, membership, wf.Transition.SUBMIT)
+
+
+@require_POST
+@office_view("verify")
+def verify(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    return _move(request, year, office, membership, wf.Transition.VERIFY)
+
+
+@require_POST
+@office_view("verify")
+def send_back(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """Return to the office with a required comment."""
+    return _move(request, year, office, membership, wf.Transition.RETURN)
+
+
+@require_POST
+@office_view("lock")
+def approve(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """Final approval: the period is locked."""
+    return _move(request, year, office, membership, wf.Transition.APPROVE)
+
+
+@require_POST
+@office_view("unlock")
+def unlock(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """Reopen a locked period, with a required reason (audited)."""
+    return _move(request, year, office, membership, wf.Transition.UNLOCK)
+
+
+# ----------------------------------------------------------------------------- inbox
+
+
+def _entry(p: PeriodState, office: Office, why: str) -> dict[str, Any]:
+    return {
+        "office": office,
+        "label": period_label(p.step, p.year, p.quarter),
+        "state": p.get_state_display(),
+        "comment": p.comment,
+        "why": why,
+        "url": _period_url(office, p.step, p.year, p.quarter),
+        "updated_at": p.updated_at,
+    }
+
+
+def _period_url(office: Office, step: str, year: int, quarter: int | None) -> str:
+    if step == wf.Step.PK:
+        return reverse("pk-detail", args=[office.code, year])
+    if step == wf.Step.QUARTER and quarter:
+        return reverse("quarter-entry", args=[office.code, year, quarter])
+    return reverse("office-dashboard", args=[office.code]) + f"?tahun={year}"
+
+
+def inbox_items(membership: Membership | None) -> dict[str, Any]:
+    """What waits for the user: periods to submit, to verify, to approve, and overdue periods (constant queries)."""
+    waiting: list[dict[str, Any]] = []
+    overdue: list[services.OfficeDue] = []
+    due_soon: list[services.OfficeDue] = []
+    if membership is None or membership.role == Role.PUBLIC:
+        return {"waiting": waiting, "overdue": overdue, "due_soon": due_soon}
+    if membership.office_id is not None:
+        offices = [membership.office] if membership.office is not None else []
+    else:
+        offices = list(Office.objects.filter(regency_id=membership.regency_id).order_by("name"))
+    by_id = {o.pk: o for o in offices}
+    acts = allowed_actions(membership, offices[0]) if offices else set()
+    wanted: dict[str, str] = {}
+    if "approve" in acts:
+        wanted[wf.State.RETURNED.value] = _("Dikembalikan: perbaiki lalu ajukan lagi")
+        wanted[wf.State.REOPENED.value] = _("Dibuka kembali: perbaiki lalu ajukan lagi")
+    if "verify" in acts:
+        wanted[wf.State.SUBMITTED.value] = _("Menunggu verifikasi")
+    if "lock" in acts:
+        wanted[wf.State.VERIFIED.value] = _("Menunggu persetujuan akhir")
+    if wanted and by_id:
+        rows = PeriodState.objects.filter(office_id__in=list(by_id), state__in=list(wanted)).order_by(
+            "updated_at", "id"
+        )
+        waiting = [_entry(p, by_id[p.office_id], wanted[p.state]) for p in rows]
+    report = services.due_report(offices)
+    overdue = [d for d in report if d.item.overdue]
+    if "approve" in acts:  # the office's own work still to do
+        due_soon = [d for d in report if not d.item.overdue]
+    return {"waiting": waiting, "overdue": overdue, "due_soon": due_soon}
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request)
+    context = inbox_items(membership)
+    for d in context["overdue"] + context["due_soon"]:
+        d.url = _period_url(d.office, d.item.step.value, d.item.year, d.item.quarter)
+    context.update(membership=membership, today=timezone.localdate())
+    return render(request, "workflow/inbox.html", context)
+
+
+# ----------------------------------------------------------------------------- regency pages
+
+
+@regency_view(*REGENCY_ROLES)
+def overdue_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Every office's overdue periods (and what falls due in the next 45 days)."""
+    offices = list(Office.objects.filter(regency_id=membership.regency_id).order_by("name"))
+    report = services.due_report(offices)
+    for d in report:
+        d.url = _period_url(d.office, d.item.step.value, d.item.year, d.item.quarter)
+    return render(
+        request,
+        "workflow/overdue.html",
+        {
+            "membership": membership,
+            "overdue": [d for d in report if d.item.overdue],
+            "due_soon": [d for d in report if not d.item.overdue],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@regency_view(Role.ADMIN)
+def due_rules(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The regency's due-date rule per step: N days after the period, or a fixed date."""
+    regency = membership.regency
+    rules = services.rules_for(regency)
+    errors: dict[str, str] = {}
+    typed: dict[str, dict[str, str]] = {}
+    if request.method == "POST":
+        parsed: dict[str, wf.DueRule] = {}
+        for step, _label in STEP_CHOICES:
+            kind = request.POST.get(f"{step}-kind", "")
+            fields = {k: request.POST.get(f"{step}-{k}", "").strip() for k in ("days", "month", "day", "year_offset")}
+            typed[step] = {"kind": kind, **fields}
+            try:
+                numbers = {k: int(v) if v else None for k, v in fields.items()}
+            except ValueError:
+                errors[step] = _("Isian harus berupa bilangan bulat.")
+                continue
+            try:
+                if kind == "days":
+                    parsed[step] = wf.DueRule(wf.Step(step), days=numbers["days"])
+                elif kind == "date":
+                    parsed[step] = wf.DueRule(
+                        wf.Step(step),
+                        month=numbers["month"],
+                        day=numbers["day"],
+                        year_offset=numbers["year_offset"] or 0,
+                    )
+                else:
+                    errors[step] = _("Pilih jenis tenggat.")
+            except wf.WorkflowError:
+                errors[step] = _(
+                    "Tenggat tidak sah: jumlah hari 0 atau lebih, atau tanggal (1–31) dan bulan (1–12) dengan "
+                    "tahun berikutnya 0–2."
+                )
+        if not errors:
+            for step, rule in parsed.items():
+                row = DueRuleSetting.objects.filter(regency=regency, step=step).first() or DueRuleSetting(
+                    regency=regency, step=step
+                )
+                row.days, row.month, row.day, row.year_offset = rule.days, rule.month, rule.day, rule.year_offset
+                row.save()
+            messages.success(request, _("Tenggat tersimpan."))
+            return redirect(reverse("workflow-due-rules"))
+        messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
+    today = timezone.localdate()
+    rows = []
+    for step, label in STEP_CHOICES:
+        rule = rules[wf.Step(step)]
+        example_quarter = 1 if step == wf.Step.QUARTER else None
+        rows.append(
+            {
+                "step": step,
+                "label": label,
+                "typed": typed.get(step)
+                or {
+                    "kind": "days" if rule.days is not None else "date",
+                    "days": "" if rule.days is None else str(rule.days),
+                    "month": "" if rule.month is None else str(rule.month),
+                    "day": "" if rule.day is None else str(rule.day),
+                    "year_offset": str(rule.year_offset),
+                },
+                "error": errors.get(step, ""),
+                "example": wf.due_date(rule, today.year, example_quarter),
+                "example_label": period_label(step, today.year, example_quarter),
+            }
+        )
+    return render(request, "workflow/due_rules.html", {"membership": membership, "rows": rows})

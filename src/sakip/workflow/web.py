@@ -1,0 +1,117 @@
+"""The workflow in the pages: refusing edits of locked periods, and the data of the workflow panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html
+
+from sakip.accounts.access import allowed_actions
+from sakip.accounts.models import Membership, Office
+from sakip.domain import workflow as wf
+
+from . import services
+from .models import STATE_CHOICES, TRANSITION_CHOICES, PeriodState, TransitionLog, period_label
+
+
+def lock_message(office: Office, year: int, step: str, quarter: int | None = None) -> str | None:
+    """The refusal's text when the period (or one covering it) is locked, else None."""
+    try:
+        services.ensure_editable(office, year, step, quarter)
+    except services.PeriodLocked as exc:
+        return str(exc.messages[0])
+    return None
+
+
+def locked_response(request: HttpRequest, message: str, back: str | None = None) -> HttpResponse:
+    """The refusal of an edit: 409 with the message (for htmx, a fragment to swap in); nothing is stored."""
+    if getattr(request, "htmx", False):
+        return HttpResponse(format_html('<div class="locked-notice" role="alert">{}</div>', message))
+    return render(
+        request, "workflow/locked.html", {"message": message, "back": back or request.get_full_path()}, status=409
+    )
+
+
+def refuse_if_locked(
+    request: HttpRequest, office: Office, year: int, step: str, quarter: int | None = None
+) -> HttpResponse | None:
+    """For a POST that stores data of the period: the refusal response when it is locked, else None."""
+    if request.method != "POST":
+        return None
+    message = lock_message(office, year, step, quarter)
+    return locked_response(request, message) if message else None
+
+
+def refuse_year_if_locked(request: HttpRequest, office: Office, years: list[int]) -> HttpResponse | None:
+    """For a POST that changes targets of ``years`` (plan edits): refused when the PK or annual report is locked."""
+    if request.method != "POST":
+        return None
+    for year in sorted(set(years)):
+        message = lock_message(office, year, "pk")
+        if message:
+            return locked_response(request, message)
+    return None
+
+
+TRANSITION_URLS = {
+    wf.Transition.SUBMIT: "workflow-submit",
+    wf.Transition.VERIFY: "workflow-verify",
+    wf.Transition.RETURN: "workflow-return",
+    wf.Transition.APPROVE: "workflow-approve",
+    wf.Transition.UNLOCK: "workflow-unlock",
+}
+
+
+def panel(
+    office: Office, membership: Membership | None, year: int, step: str, quarter: int | None = None
+) -> dict[str, Any]:
+    """What the workflow panel shows: state, covering lock, history with comments, the buttons (3 queries)."""
+    s = wf.Step(step)
+    states = services.states_of_year(office, year)
+    state = states.get((s, quarter), wf.State.DRAFT)
+    covering = next(
+        (
+            p
+            for p in wf.covering_periods(s, quarter)
+            if p != (s, quarter) and wf.is_locked(states.get(p, wf.State.DRAFT))
+        ),
+        None,
+    )
+    history = list(
+        TransitionLog.objects.filter(
+            period__office=office, period__year=year, period__step=s.value, period__quarter=quarter
+        ).order_by("at", "id")
+    )
+    acts = allowed_actions(membership, office)
+    labels = dict(TRANSITION_CHOICES)
+    buttons = [
+        {
+            "transition": t.value,
+            "label": labels[t.value],
+            "url": TRANSITION_URLS[t],
+            "needs_comment": wf.TRANSITIONS[t].needs_comment,
+        }
+        for t in wf.available(state, acts)
+    ]
+    last_comment = ""
+    if state in (wf.State.RETURNED, wf.State.REOPENED) and history:
+        last_comment = history[-1].comment
+    return {
+        "office": office,
+        "year": year,
+        "step": s.value,
+        "quarter": quarter or "",
+        "label": period_label(s.value, year, quarter),
+        "state": state.value,
+        "state_label": dict(STATE_CHOICES)[state.value],
+        "locked": wf.is_locked(state) or covering is not None,
+        "covering_label": period_label(covering[0].value, year, covering[1]) if covering else "",
+        "history": history,
+        "buttons": buttons,
+        "last_comment": last_comment,
+    }
+
+
+__all__ = ["PeriodState", "lock_message", "locked_response", "panel", "refuse_if_locked", "refuse_year_if_locked"]
