@@ -92,6 +92,7 @@ def office_nav(office: Office, membership: Membership | None, active: str, year:
         ("budget", str(_("Anggaran")), reverse("budget-entry", args=[office.code, y])),
         ("survey", str(_("Survei kepuasan")), reverse("survey-detail", args=[office.code, y])),
         ("data", str(_("Impor/ekspor")), reverse("office-data", args=[office.code])),
+        ("review", str(_("Reviu")), reverse("review-office", args=[office.code, y])),
         ("lke", str(_("Evaluasi SAKIP")), reverse("evaluation-office", args=[office.code, y])),
     ]
     return [NavItem(label, url, key == active) for key, label, url in items]

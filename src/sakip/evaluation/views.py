@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view, offices_for, regency_view
 from sakip.accounts.models import Membership, Office, Role
-from sakip.core.web import evidence_content_type, evidence_errors, page_context, require, valid_year
+from sakip.core.web import (
+    evidence_content_type,
+    evidence_errors,
+    page_context,
+    require,
+    valid_year,
+    year_choices,
+    year_switch,
+)
 from sakip.domain.evaluation import EvaluationError, Framework, Score
 from sakip.domain.numbers import format_number
 from sakip.planning.models import Indicator
@@ -170,6 +178,23 @@ def _problem(ev: Evaluation) -> str:
     return ""
 
 
+def _framework(request: HttpRequest, ev: Evaluation) -> Framework | None:
+    """The evaluation's framework, or None with the reason as a message (a template broken in the admin)."""
+    try:
+        return ev.template.framework()
+    except EvaluationError as exc:
+        messages.error(
+            request, _("LKE ini tidak dapat dipakai, tidak ada yang disimpan: %(e)s") % {"e": "; ".join(exc.errors)}
+        )
+        return None
+
+
+def _switched(request: HttpRequest, name: str, office: Office, year: int) -> HttpResponse | None:
+    """A redirect to the year chosen in the page's year selector, if one was chosen."""
+    chosen = year_switch(request, year) if request.method == "GET" else None
+    return _page(request, name, office, chosen) if chosen else None
+
+
 def _context(
     request: HttpRequest, office: Office, membership: Membership | None, year: int, ev: Evaluation | None, **extra: Any
 ) -> dict[str, Any]:
@@ -185,6 +210,11 @@ def _context(
         can_evaluate=can(membership, office, "evaluate"),
         can_unlock=can(membership, office, "unlock"),
         previous=prev,
+        years=sorted(
+            set(year_choices(office, year))
+            | set(Evaluation.objects.filter(office=office).values_list("year", flat=True)),
+            reverse=True,
+        ),
         **extra,
     )
 
@@ -262,6 +292,8 @@ def _store_answers(ev: Evaluation, changes: dict[int, dict[str, Any]]) -> int:
 @office_view("view")
 def evaluation_office(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """The office's self-assessment (enter), or the start of the year's evaluation."""
+    if (switched := _switched(request, "evaluation-office", office, year)) is not None:
+        return switched
     ev = _evaluation(office, year)
     errors: dict[int, str] = {}
     typed: dict[int, dict[str, str]] = {}
@@ -277,7 +309,9 @@ def evaluation_office(request: HttpRequest, year: int, office: Office, membershi
             messages.error(request, _("Penilaian mandiri sudah dikirim ke evaluator; tidak ada yang diubah."))
             return _page(request, "evaluation-office", office, year)
         else:
-            fw = ev.template.framework()
+            fw = _framework(request, ev)
+            if fw is None:
+                return _page(request, "evaluation-office", office, year)
             _ensure_answers(ev)
             changes, errors, typed = _read_answers(request, ev, fw, "self")
             if not errors:
@@ -377,6 +411,8 @@ def evaluation_submit(request: HttpRequest, year: int, office: Office, membershi
 @office_view("evaluate")
 def evaluation_score(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """The evaluator's scores and notes beside the office's answers and evidence."""
+    if (switched := _switched(request, "evaluation-score", office, year)) is not None:
+        return switched
     ev = _evaluation(office, year)
     if ev is None:
         return render(request, "evaluation/score.html", _context(request, office, membership, year, None))
@@ -392,7 +428,9 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
                 ),
             )
             return _page(request, "evaluation-score", office, year)
-        fw = ev.template.framework()
+        fw = _framework(request, ev)
+        if fw is None:
+            return _page(request, "evaluation-score", office, year)
         _ensure_answers(ev)
         changes, errors, typed = _read_answers(request, ev, fw, "evaluator")
         summary = request.POST.get("summary")
@@ -473,6 +511,8 @@ def evaluation_reopen(request: HttpRequest, year: int, office: Office, membershi
 @office_view("view")
 def evaluation_summary(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """Self-assessment and evaluator's score side by side, per component and sub-component, and the total."""
+    if (switched := _switched(request, "evaluation-summary", office, year)) is not None:
+        return switched
     ev = _evaluation(office, year)
     context = _context(request, office, membership, year, ev)
     if ev is not None:
@@ -546,6 +586,8 @@ def evaluation_recommendations(
     request: HttpRequest, year: int, office: Office, membership: Membership | None
 ) -> HttpResponse:
     """The evaluator's recommendations; the office records the follow-up (status, note, evidence)."""
+    if (switched := _switched(request, "evaluation-recommendations", office, year)) is not None:
+        return switched
     ev = _evaluation(office, year)
     errors: list[str] = []
     if request.method == "POST":

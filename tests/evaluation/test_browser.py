@@ -1,0 +1,71 @@
+"""The LKE in a real browser: Kaloran's operator fills the self-assessment, the Inspektorat scores it.
+
+Debian's Chromium driven by Playwright on the live server with the demo regency. Screenshots
+go to ``var/screenshots/`` (or ``SAKIP_SCREENSHOTS``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.web.demo_support import OFFICE_A, LiveDemo
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("SAKIP_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
+YEAR = 2020
+
+
+def log_in(page: Any, live: LiveDemo, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(live.at(reverse("login")))
+    page.fill("#id_username", username)
+    page.fill("#id_password", live.password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    log_in(page, live_demo, f"operator-{OFFICE_A}")
+    page.goto(live_demo.at(reverse("office-dashboard", args=[OFFICE_A])))
+    page.click("nav.tabs >> text=Evaluasi SAKIP")
+    page.select_option("#lke-template", "preset:permenpanrb-88-2021")
+    page.click("[data-testid=lke-start] button")
+    page.wait_for_load_state("networkidle")
+    selects = page.locator("[data-testid=lke-self-form] select")
+    assert selects.count() == 75
+    # every keberadaan/kualitas/pemanfaatan criterion at its best option ("Y" or "A") except the first (T)
+    for i in range(selects.count()):
+        sel = selects.nth(i)
+        options = sel.locator("option").all_inner_texts()
+        sel.select_option(index=2 if i == 0 else 1)
+        assert options[0] == "—"
+    page.fill("[data-testid=lke-self-form] textarea >> nth=0", "Pedoman <script>alert(1)</script> belum ada")
+    page.click("[data-testid=lke-self-form] button")
+    page.wait_for_load_state("networkidle")
+    # 100 − 6/6 (one of six keberadaan criteria of Perencanaan Kinerja answered "Tidak")
+    assert page.inner_text("[data-testid=lke-own-total]") == "99,00"
+    note = "Pedoman <script>alert(1)</script> belum ada"
+    assert page.input_value("[data-testid=lke-self-form] textarea >> nth=0") == note
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "lke-self.png"), full_page=True)
+    page.click("[data-testid=lke-submit] button")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-testid=lke-status]") == "Evaluasi oleh evaluator"
+
+    log_in(page, live_demo, "inspektorat")
+    page.goto(live_demo.at(reverse("evaluation-score", args=[OFFICE_A, YEAR])))
+    row = page.locator("[data-criterion='1.a.1']")
+    assert row.locator("td").nth(1).inner_text() == "Tidak"
+    assert row.locator("td").nth(2).inner_text().strip() == note  # shown as text, never run
+    assert page.inner_text("[data-testid=lke-own-total]") == "99,00"
+    page.screenshot(path=str(SHOTS / "lke-evaluator.png"), full_page=True)
+    assert not errors, errors
