@@ -1,0 +1,78 @@
+"""Run the review for a stored office-year or an uploaded printed report (adapters around the domain)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db.models import Q
+
+from sakip.accounts.models import Office
+from sakip.core.interchange import domain_office
+from sakip.core.services import settings_for
+from sakip.dataset.loader import DatasetError, Issue
+from sakip.dataset.printed_report import load as load_printed
+from sakip.domain.errors import DomainError
+from sakip.domain.review_rules import OfficeFacts, ReviewResult, review_office, review_printed
+from sakip.domain.scorecard import build_scorecard
+from sakip.monitoring.models import Evidence
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: ReviewResult | None
+    title: str
+    problems: list[str]
+
+
+def evidence_facts(office: Office, year: int) -> dict[str, frozenset[int]]:
+    """Indicator code → quarters with at least one evidence file (a file without a quarter covers the year)."""
+    quarters: dict[str, set[int]] = {}
+    rows = Evidence.objects.filter(
+        Q(indicator_year__indicator__plan__office=office), indicator_year__year=year
+    ).values_list("indicator_year__indicator__code", "quarter")
+    for code, quarter in rows:
+        quarters.setdefault(code, set()).update({quarter} if quarter else {1, 2, 3, 4})
+    return {code: frozenset(qs) for code, qs in quarters.items()}
+
+
+def office_review(office: Office, year: int) -> Outcome:
+    """Every office rule over the stored office-year; problems (never a crash) when it cannot be computed."""
+    title = f"Reviu data kinerja {office.name} tahun {year}"
+    try:
+        dom = domain_office(office)
+        dom.settings = settings_for(office, year)
+        card = build_scorecard(dom, year)
+        result = review_office(dom, year, OfficeFacts(evidence=evidence_facts(office, year)), card)
+    except DatasetError as exc:
+        return Outcome(None, title, [str(i) for i in exc.issues])
+    except DomainError as exc:
+        return Outcome(None, title, [str(exc)])
+    return Outcome(result, title, [])
+
+
+def printed_review(name: str, data: bytes) -> Outcome:
+    """The review of an uploaded printed-report file (YAML, JSON or the .xlsx template)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        return Outcome(None, "", [f"berkas harus .yaml, .yml, .json atau .xlsx (bukan {suffix or 'tanpa akhiran'})"])
+    if len(data) > MAX_UPLOAD_BYTES:
+        return Outcome(None, "", [f"berkas lebih dari {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"laporan{suffix}"
+        path.write_bytes(data)
+        try:
+            report = load_printed(path)
+        except DatasetError as exc:
+            return Outcome(None, "", [_issue(i) for i in exc.issues])
+        except (DomainError, UnicodeDecodeError) as exc:
+            return Outcome(None, "", [str(exc)])
+    return Outcome(review_printed(report), f"Reviu angka tercetak: {report.title or report.office}", [])
+
+
+def _issue(issue: Issue) -> str:
+    return str(issue)

@@ -1,0 +1,94 @@
+"""The «Reviu» pages: the review of a stored year, the upload of a printed report, the downloads."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from docx import Document as read_docx
+from openpyxl import load_workbook
+
+from sakip.dataset.printed_report import load as load_printed
+from sakip.dataset.printed_report import printed_seed_path
+from sakip.domain.review_rules import review_printed
+from sakip.reviews.output import rows
+
+pytestmark = pytest.mark.django_db
+
+Login = Callable[[str], Client]
+
+
+def test_office_review_page_lists_findings_and_is_in_the_tabs(login_as: Login) -> None:
+    client = login_as("operator_a")
+    response = client.get("/opd/kaloran/reviu/2020/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="review-findings"' in html
+    # golden 000: Tabel 3.4 row 3 (RTLH) printed "Kurang", correct "Baik" (through the scorecard)
+    assert '<td class="num" data-testid="found">Kurang</td>' in html
+    assert '<td class="num" data-testid="expected">Baik</td>' in html
+    assert "OPD-REAL-01" in html  # Tabel 3.4 prints no realisations
+    assert 'href="/opd/kaloran/reviu/2020/"' in client.get("/opd/kaloran/").content.decode()
+    assert client.get("/opd/kaloran/reviu/0/").status_code == 302
+
+
+def test_office_review_downloads(login_as: Login) -> None:
+    client = login_as("verifier")
+    page = client.get("/opd/kaloran/reviu/2020/").content.decode()
+    numbered = page.count('data-testid="found"')  # one per finding
+    docx = client.get("/opd/kaloran/reviu/2020/reviu.docx")
+    assert docx.status_code == 200 and "attachment" in docx["Content-Disposition"]
+    document = read_docx(io.BytesIO(docx.content))
+    body_rows = sum(len(t.rows) - 1 for t in document.tables)
+    assert body_rows == numbered > 0
+    xlsx = client.get("/opd/kaloran/reviu/2020/reviu.xlsx")
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    assert ws is not None
+    assert [c.value for c in ws[5]][:3] == ["No", "Tingkat", "Aturan"]
+    assert ws.max_row - 5 == numbered
+
+
+def test_printed_report_upload_shows_every_wrong_figure(login_as: Login) -> None:
+    client = login_as("operator_a")
+    assert client.get("/opd/kaloran/reviu-laporan/").status_code == 200
+    path = printed_seed_path("kaliwates-2020")
+    with path.open("rb") as fh:
+        response = client.post("/opd/kaloran/reviu-laporan/", {"file": fh})
+    html = response.content.decode()
+    assert response.status_code == 200
+    expected = rows(review_printed(load_printed(path)))
+    assert html.count('data-testid="found"') == len(expected)
+    # golden 002: Nilai SKM capaian printed 83,5, correct 84,50
+    assert '<td class="num" data-testid="found">83,5</td><td class="num" data-testid="expected">84,50</td>' in html
+    with path.open("rb") as fh:
+        xlsx = client.post("/opd/kaloran/reviu-laporan/", {"file": fh, "format": "xlsx"})
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    assert ws is not None and ws.max_row - 5 == len(expected)
+    with path.open("rb") as fh:
+        docx = client.post("/opd/kaloran/reviu-laporan/", {"file": fh, "format": "docx"})
+    assert sum(len(t.rows) - 1 for t in read_docx(io.BytesIO(docx.content)).tables) == len(expected)
+
+
+def test_printed_report_errors_are_listed_and_nothing_is_reviewed(login_as: Login) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login_as("operator_a")
+    bad = SimpleUploadedFile(
+        "r.yaml",
+        b"format: sakip-printed-report/1\nreport: {office: X, year: 2020}\n"
+        b"indicators: [{where: A, name: <b>A</b>, target: delapan}]\n",
+    )
+    html = client.post("/opd/kaloran/reviu-laporan/", {"file": bad}).content.decode()
+    assert 'data-testid="printed-problems"' in html and "indicators[0].target" in html
+    assert 'data-testid="printed-result"' not in html
+    other = SimpleUploadedFile("r.txt", b"x")
+    assert "bukan .txt" in client.post("/opd/kaloran/reviu-laporan/", {"file": other}).content.decode()
+    template = client.get("/opd/kaloran/reviu-laporan/templat.xlsx")
+    assert load_workbook(io.BytesIO(template.content)).sheetnames[0] == "Laporan"
+
+
+def test_other_office_and_public_are_refused(login_as: Login) -> None:
+    assert login_as("operator_b").get("/opd/kaloran/reviu/2020/").status_code == 403
+    assert login_as("public").get("/opd/kaloran/reviu-laporan/").status_code == 403
