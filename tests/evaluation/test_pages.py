@@ -406,3 +406,24 @@ def test_copy_template_to_next_year_keeps_the_structure(demo_once: Demo, db: Non
 def test_recommendation_model_default_is_open(demo_once: Demo, db: None) -> None:
     ev = make_evaluation(demo_once.office_a, YEAR)
     assert ev.recommendations.get().follow_up_status == Recommendation.FollowUp.OPEN
+
+
+def test_recommendations_added_after_next_year_started_are_carried_on_submit(
+    demo_once: Demo, client_as: Callable[[str], Client]
+) -> None:
+    office = demo_once.office_a
+    op, insp = client_as("operator_a"), client_as("verifier")
+    this = start(op, office)
+    nxt = start(op, office, YEAR + 1)
+    assert not nxt.recommendations.exists()
+    fill_self(op, this, office)
+    op.post(url("evaluation-submit", office))
+    insp.post(url("evaluation-recommendation-add", office), {"text": "Susun pedoman evaluasi internal."})
+    fill_self(op, nxt, office)
+    op.post(url("evaluation-submit", office, YEAR + 1))
+    nxt.refresh_from_db()
+    assert nxt.status == Evaluation.Status.EVALUATION
+    assert [r.text for r in nxt.recommendations.all()] == ["Susun pedoman evaluasi internal."]
+    # carried once only
+    services.carry_recommendations(nxt)
+    assert nxt.recommendations.count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
@@ -90,6 +91,7 @@ class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class RecommendationInline(admin.StackedInline):  # type: ignore[type-arg]
     model = Recommendation
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     fk_name = "evaluation"
     raw_id_fields = ["carried_from"]

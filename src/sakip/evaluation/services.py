@@ -221,10 +221,13 @@ def submit(ev: Evaluation, user: Any) -> None:
     if not s.own.total.complete:
         missing = s.own.total.criteria_count - s.own.total.answered
         raise ValidationError(_("Penilaian mandiri belum lengkap: %(n)d kriteria belum dijawab.") % {"n": missing})
-    ev.status = Evaluation.Status.EVALUATION
-    ev.submitted_by = user
-    ev.submitted_at = timezone.now()
-    ev.save(update_fields=["status", "submitted_by", "submitted_at"])
+    with transaction.atomic():
+        ev.status = Evaluation.Status.EVALUATION
+        ev.submitted_by = user
+        ev.submitted_at = timezone.now()
+        ev.save(update_fields=["status", "submitted_by", "submitted_at"])
+        # recommendations added to the previous year's evaluation after this one was started
+        carry_recommendations(ev)
 
 
 def finish(ev: Evaluation, user: Any) -> None:
