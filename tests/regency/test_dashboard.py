@@ -139,3 +139,8 @@ def test_office_roles_are_refused(demo: Demo, login_as: Any) -> None:
     assert login_as("operator_a").get("/pemda/").status_code == 403
     assert login_as("public").get("/pemda/").status_code == 403
     assert login_as("verifier").get("/pemda/").status_code == 200
+
+
+def test_home_links_the_dashboard_for_regency_roles_only(demo: Demo, login_as: Any) -> None:
+    assert 'data-testid="regency-dashboard-link"' in login_as("planner").get("/").content.decode()
+    assert 'data-testid="regency-dashboard-link"' not in login_as("public").get("/").content.decode()

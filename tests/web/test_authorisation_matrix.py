@@ -145,6 +145,11 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
 KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_a.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_a.pk,
+    # the public portal: office A by its regency's code and its own (not office_code: no login there)
+    ("portal-office", "pemda"): lambda o: o.demo.office_a.regency.code,
+    ("portal-office", "opd"): lambda o: o.demo.office_a.code,
+    ("portal-data-json", "dataset"): lambda o: "kinerja",
+    ("portal-data-csv", "dataset"): lambda o: "kinerja",
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_a).pk,
     ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_a).pk,
 }
@@ -195,6 +200,12 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "regency-dashboard": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the user's own API tokens: every signed-in user (an empty POST comes back with its error)
     "api-tokens": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}, "POST": {"anonymous": LOGIN_REDIRECT, "*": 200}},
+    # the public portal and its open data: everyone, signed in or not (tests/portal: only what is approved)
+    "portal-index": {"GET": {"*": 200}},
+    "portal-office": {"GET": {"*": 200}},
+    "portal-schema": {"GET": {"*": 200}},
+    "portal-data-json": {"GET": {"*": 200}},
+    "portal-data-csv": {"GET": {"*": 200}},
 }
 # Django admin's own views that are open (login, logout, i18n) or need query parameters (autocomplete).
 ADMIN_NOT_CHECKED = {

@@ -1,0 +1,179 @@
+"""What the public may see: only what the workflow has approved (SPEC §1, issue #4 item 6).
+
+* a year's **PK** (targets) once the PK period is approved: `is_approved(office, year, "pk")`;
+* a year's **report figures** (realisations, achievements, predicates, budget
+  absorption) once the annual report is approved: `is_approved(office, year, "annual")`;
+* the **plan** (Renstra: vision, missions, goals, objectives, indicators, IKU and their
+  plan targets) once the office has any approved PK.
+
+Approval is read live from the workflow on every request; the figures themselves
+are the office pages' scorecard (`sakip.regency.figures`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sakip.accounts.models import Office
+from sakip.core.services import office_years
+from sakip.domain.scorecard import Scorecard
+from sakip.regency import figures
+from sakip.reports.scorecard import dec
+from sakip.workflow.services import is_approved
+
+#: Columns of the open datasets, in order (docs/open-data.md, portal/open-data.schema.json).
+PERFORMANCE_FIELDS = (
+    "regency",
+    "office_code",
+    "office_name",
+    "year",
+    "indicator_id",
+    "indicator_name",
+    "unit",
+    "level",
+    "iku",
+    "pk_target",
+    "realisation",
+    "achievement",
+    "category",
+)
+BUDGET_FIELDS = ("regency", "office_code", "office_name", "year", "allocation", "realisation", "absorption")
+TEXT_FIELDS = {
+    "regency",
+    "office_code",
+    "office_name",
+    "indicator_id",
+    "indicator_name",
+    "unit",
+    "level",
+    "category",
+    "pk_target",
+}
+
+
+@dataclass
+class Published:
+    office: Office
+    pk_years: list[int] = field(default_factory=list)
+    annual_years: list[int] = field(default_factory=list)
+
+    @property
+    def plan(self) -> bool:
+        return bool(self.pk_years)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(set(self.pk_years) | set(self.annual_years))
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.pk_years or self.annual_years)
+
+
+def published(office: Office) -> Published:
+    years = office_years(office)
+    return Published(
+        office,
+        pk_years=sorted(y for y in years if is_approved(office, y, "pk")),
+        annual_years=sorted(y for y in years if is_approved(office, y, "annual")),
+    )
+
+
+def _target_text(t: Any) -> str | None:
+    from sakip.reports.scorecard import _target_json
+
+    j = _target_json(t)
+    if j is None:
+        return None
+    if isinstance(j, dict):
+        return f"{j['low']}–{j['high']}"
+    return str(j)
+
+
+def performance_rows(pub: Published, gen: str) -> list[dict[str, Any]]:
+    """One row per indicator of each published year: PK target if the PK is published, figures if the report is."""
+    rows: list[dict[str, Any]] = []
+    office = pub.office
+    for year in pub.years:
+        sc: Scorecard | None = figures.scorecard(office, year, gen)
+        if sc is None:
+            continue
+        pk_public = year in pub.pk_years
+        report_public = year in pub.annual_years
+        yd = sc.office.years.get(year)
+        agreement = yd.agreement if yd is not None and pk_public else None
+        seen: set[str] = set()
+        for s in sc.indicators:
+            in_pk = agreement is not None and s.indicator.id in agreement.targets
+            if s.indicator.id in seen or not (in_pk or (report_public and s.in_pk)):
+                continue
+            seen.add(s.indicator.id)
+            rows.append(
+                {
+                    "regency": office.regency.name,
+                    "office_code": office.code,
+                    "office_name": office.name,
+                    "year": year,
+                    "indicator_id": s.indicator.id,
+                    "indicator_name": s.indicator.name,
+                    "unit": s.indicator.unit,
+                    "level": s.level,
+                    "iku": s.indicator.iku,
+                    "pk_target": _target_text(agreement.targets[s.indicator.id]) if in_pk and agreement else None,
+                    "realisation": _value(s.realisation) if report_public else None,
+                    "achievement": dec(s.achievement.value) if report_public else None,
+                    "category": s.category if report_public else None,
+                }
+            )
+    return rows
+
+
+def _value(v: Decimal | str | None) -> str | None:
+    if isinstance(v, Decimal):
+        return dec(v)
+    return v
+
+
+def budget_rows(pub: Published, gen: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    office = pub.office
+    for year in pub.annual_years:
+        sc = figures.scorecard(office, year, gen)
+        if sc is None or sc.budget is None or sc.budget.total is None:
+            continue
+        t = sc.budget.total
+        rows.append(
+            {
+                "regency": office.regency.name,
+                "office_code": office.code,
+                "office_name": office.name,
+                "year": year,
+                "allocation": dec(t.allocation),
+                "realisation": dec(t.realisation),
+                "absorption": dec(t.absorption),
+            }
+        )
+    return rows
+
+
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def csv_safe(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula.
+
+    Exact decimal numbers (``-2.5``) and integers are written as they are; any other
+    text starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading apostrophe.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if _DECIMAL.match(text):
+        return text
+    return "'" + text if _FORMULA_START.match(text) else text

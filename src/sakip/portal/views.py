@@ -1,0 +1,162 @@
+"""The public portal (/publik/): published plans, IKU, PK and report figures per office, and open data.
+
+No login. Every page and download shows only what `published.published` allows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from sakip.accounts.models import Office, Regency
+from sakip.regency import figures
+from sakip.reports.scorecard import show_number, show_percent, show_target
+
+from .published import BUDGET_FIELDS, PERFORMANCE_FIELDS, Published, budget_rows, csv_safe, performance_rows, published
+
+SCHEMA_PATH = Path(__file__).with_name("open-data.schema.json")
+DATASETS = {"kinerja": PERFORMANCE_FIELDS, "anggaran": BUDGET_FIELDS}
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    regencies = []
+    for regency in Regency.objects.order_by("name"):
+        offices = []
+        for office in Office.objects.filter(regency=regency).order_by("name"):
+            pub = published(office)
+            offices.append({"office": office, "pub": pub})
+        regencies.append({"regency": regency, "offices": offices})
+    return render(request, "portal/index.html", {"regencies": regencies, "portal": True})
+
+
+@require_safe
+def office_page(request: HttpRequest, pemda: str, opd: str) -> HttpResponse:
+    office = get_object_or_404(Office.objects.select_related("regency"), regency__code=pemda, code=opd)
+    pub = published(office)
+    gen = figures.generation()
+    context: dict[str, Any] = {"office": office, "pub": pub, "portal": True, "plan": None, "years": []}
+    latest = max(pub.pk_years or pub.annual_years or [0])
+    if pub.plan:
+        sc = figures.scorecard(office, latest, gen)
+        if sc is not None:
+            p = sc.office.plan
+            context["plan"] = {
+                "kind": p.kind,
+                "start": p.start,
+                "end": p.end,
+                "vision": p.vision,
+                "missions": p.missions,
+                "goals": p.goals,
+                "objectives": p.objectives,
+                "iku": [
+                    {"i": i, "targets": [(y, show_target(t)) for y, t in sorted(i.targets.items())]}
+                    for i in {
+                        i.id: i
+                        for i in [
+                            *(i for g in p.goals for i in g.indicators),
+                            *(i for o in p.objectives for i in o.indicators),
+                        ]
+                        if i.iku
+                    }.values()
+                ],
+            }
+    rows = performance_rows(pub, gen)
+    budgets = {r["year"]: r for r in budget_rows(pub, gen)}
+    for year in sorted(pub.years, reverse=True):
+        sc = figures.scorecard(office, year, gen) if year in pub.annual_years else None
+        context["years"].append(
+            {
+                "year": year,
+                "pk": year in pub.pk_years,
+                "report": year in pub.annual_years,
+                "rows": [_display(r) for r in rows if r["year"] == year],
+                "office_achievement": show_percent(sc.office_score.aggregate.value)
+                if sc is not None and sc.office_score.aggregate.value is not None
+                else None,
+                "office_category": sc.office_score.category if sc is not None else None,
+                "office_color": sc.office_score.color if sc is not None else None,
+                "budget": _display(budgets[year]) if year in budgets else None,
+            }
+        )
+    return render(request, "portal/office.html", context)
+
+
+_NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _display(row: dict[str, Any]) -> dict[str, Any]:
+    """The open-data row as the page shows it: numbers in the Indonesian format."""
+    out = dict(row)
+    for key in ("pk_target", "realisation", "allocation"):
+        v = row.get(key)
+        if isinstance(v, str) and _NUMERIC.match(v):
+            out[key] = show_number(Decimal(v), 2 if key == "allocation" else None)
+    for key in ("achievement", "absorption"):
+        v = row.get(key)
+        out[f"{key}_text"] = show_percent(Decimal(v)) if isinstance(v, str) else "-"
+    return out
+
+
+def _selected(request: HttpRequest) -> list[Published]:
+    """The offices asked for (``pemda``, ``opd``), each with what it has published."""
+    offices = Office.objects.select_related("regency").order_by("regency__name", "name")
+    if request.GET.get("pemda"):
+        offices = offices.filter(regency__code=request.GET["pemda"])
+    if request.GET.get("opd"):
+        offices = offices.filter(code=request.GET["opd"])
+    return [published(o) for o in offices]
+
+
+def _rows(request: HttpRequest, dataset: str) -> list[dict[str, Any]]:
+    if dataset not in DATASETS:
+        raise Http404("Dataset tidak dikenal")
+    gen = figures.generation()
+    year = request.GET.get("tahun", "")
+    rows: list[dict[str, Any]] = []
+    for pub in _selected(request):
+        rows.extend(performance_rows(pub, gen) if dataset == "kinerja" else budget_rows(pub, gen))
+    if year:
+        rows = [r for r in rows if str(r["year"]) == year]
+    return rows
+
+
+@require_safe
+def data_json(request: HttpRequest, dataset: str) -> HttpResponse:
+    rows = _rows(request, dataset)
+    body = {"dataset": dataset, "schema": "/publik/data/skema.json", "fields": list(DATASETS[dataset]), "rows": rows}
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="sakip-{dataset}.json"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def data_csv(request: HttpRequest, dataset: str) -> HttpResponse:
+    rows = _rows(request, dataset)
+    fields = DATASETS[dataset]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(fields)
+    for r in rows:
+        writer.writerow([csv_safe(r[f]) for f in fields])
+    response = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sakip-{dataset}.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(json.loads(SCHEMA_PATH.read_text("utf-8")), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
