@@ -427,3 +427,20 @@ def test_recommendations_added_after_next_year_started_are_carried_on_submit(
     # carried once only
     services.carry_recommendations(nxt)
     assert nxt.recommendations.count() == 1
+
+
+def test_a_template_broken_after_the_start_is_reported_and_nothing_is_stored(
+    demo_once: Demo, client_as: Callable[[str], Client]
+) -> None:
+    office = demo_once.office_a
+    op = client_as("operator_a")
+    ev = start(op, office)
+    op.get(url("evaluation-office", office))
+    first = answers(ev)[0]
+    ev.template.components.filter(code="3").update(weight=Decimal(20))
+    page = op.get(url("evaluation-office", office)).content.decode()
+    assert "LKE ini tidak dapat dihitung" in page and "component weights add up to 105, not 100" in page
+    r = op.post(url("evaluation-office", office), {f"c{first.pk}-value": "Y"}, follow=True)
+    assert "tidak ada yang disimpan" in r.content.decode()
+    first.refresh_from_db()
+    assert first.self_value == ""

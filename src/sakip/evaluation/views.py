@@ -163,19 +163,16 @@ def _tree(
     return rows
 
 
-def _scores(ev: Evaluation) -> services.Scores | None:
+def _scored(ev: Evaluation) -> tuple[services.Scores | None, str]:
+    """Both scores, or None and why they cannot be computed (a template or answer broken in the admin)."""
     try:
-        return services.scores(ev)
-    except EvaluationError:
-        return None
-
-
-def _problem(ev: Evaluation) -> str:
-    try:
-        services.scores(ev)
+        return services.scores(ev), ""
     except EvaluationError as exc:
-        return _("LKE ini tidak dapat dihitung: %(e)s") % {"e": "; ".join(exc.errors)}
-    return ""
+        return None, _("LKE ini tidak dapat dihitung: %(e)s") % {"e": "; ".join(exc.errors)}
+
+
+def _scores(ev: Evaluation) -> services.Scores | None:
+    return _scored(ev)[0]
 
 
 def _framework(request: HttpRequest, ev: Evaluation) -> Framework | None:
@@ -336,8 +333,7 @@ def evaluation_office(request: HttpRequest, year: int, office: Office, membershi
                 start_error=start_error,
             ),
         )
-    problem = _problem(ev)
-    s = _scores(ev)
+    s, problem = _scored(ev)
     rows = (
         _tree(ev, s.framework, s.own, s.evaluator if ev.status == Evaluation.Status.FINISHED else None, errors, typed)
         if s
@@ -445,7 +441,7 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
             messages.success(request, _("%(n)d nilai tersimpan.") % {"n": n})
             return _page(request, "evaluation-score", office, year)
         messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
-    s = _scores(ev)
+    s, problem = _scored(ev)
     rows = _tree(ev, s.framework, s.own, s.evaluator, errors, typed) if s else []
     return render(
         request,
@@ -458,7 +454,7 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
             ev,
             rows=rows,
             scores=s,
-            problem=_problem(ev),
+            problem=problem,
             editable=ev.status == Evaluation.Status.EVALUATION,
             own_total=_node_text(s.own.total) if s else "—",
             evaluator_total=_node_text(s.evaluator.total) if s else "—",
@@ -516,8 +512,8 @@ def evaluation_summary(request: HttpRequest, year: int, office: Office, membersh
     ev = _evaluation(office, year)
     context = _context(request, office, membership, year, ev)
     if ev is not None:
-        s = _scores(ev)
-        context.update(problem=_problem(ev), scores=s)
+        s, problem = _scored(ev)
+        context.update(problem=problem, scores=s)
         if s is not None:
             context["rows"] = [
                 {
