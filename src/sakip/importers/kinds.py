@@ -213,7 +213,9 @@ def write_template(
             for i, col in enumerate(spec.columns, start=1):
                 v = row.get(col.key)
                 if v is not None and v != "":
-                    ws.cell(n, i, v)
+                    cell = ws.cell(n, i, v)
+                    if isinstance(v, str) and v.startswith("="):
+                        cell.data_type = "s"  # stored text is never written as a formula
         last = max(n, 1) + spare_rows
         unlocked = Protection(locked=False)
         for r in range(2, last + 1):

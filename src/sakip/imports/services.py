@@ -28,11 +28,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.http import QueryDict
+from django.utils import timezone
 
 from sakip.accounts.models import Office
 from sakip.agreements.models import PkTarget, PkVersion
+from sakip.audit.recorder import batch as audit_batch
+from sakip.audit.recorder import record as audit_record
 from sakip.budgeting.models import BudgetLine, BudgetYear, LineQuarter
 from sakip.core.fields import check_exact
 from sakip.core.interchange import domain_office
@@ -64,16 +68,17 @@ from sakip.importers.kinds import (
 from sakip.importers.workbook import Limits, Problem, Record, WorkbookRefused, open_workbook, read_sheet
 from sakip.monitoring.entry import (
     Row,
+    _quarter_changed,
     build_rows,
     check_explanations,
     entry_indicators,
     ind_inputs,
     read_row,
-    save_rows,
     simulate,
 )
-from sakip.monitoring.models import IndicatorYear
+from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
 from sakip.planning.models import Goal, Indicator, Objective, Target
+from sakip.regency.figures import bump as bump_figures
 
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
@@ -271,7 +276,9 @@ def apply(office: Office, outcome: Outcome) -> Outcome:
     from sakip.workflow.services import PeriodLocked
 
     try:
-        with atomic_checked(office):
+        # the quarterly rows were put into the domain by `simulate` before: the stored office loads with them
+        guard = transaction.atomic() if outcome.kind == "realisasi" else atomic_checked(office)
+        with guard, audit_batch():
             outcome.apply()
     except Rollback as exc:
         outcome.problems = [Problem("Tidak ada yang disimpan: " + issue) for issue in exc.issues]
@@ -436,20 +443,124 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     def write() -> None:
         for q in sorted(touched):
             ensure_editable(office, year, "quarter", q)
-        created: dict[str, IndicatorYear] = {}
-        for q in QUARTERS:
-            rows = [by_q[q][code] for code in changed_codes]
-            for row in rows:
-                if row.stored is None and row.indicator.code in created:
-                    row.stored = created[row.indicator.code]
-            save_rows(office, year, q, rows, ctx.user)
-            for row in rows:
-                if row.stored is None:
-                    iy = IndicatorYear.objects.filter(indicator=row.indicator, year=year).first()
-                    if iy is not None:
-                        created[row.indicator.code] = iy
+        _write_realisations(office, year, ctx.user, by_q, changed_codes)
 
     return write
+
+
+def _write_realisations(
+    office: Office, year: int, user: Any, by_q: dict[int, dict[str, Row]], codes: list[str]
+) -> None:
+    """Store the changed rows as `monitoring.entry.save_rows` does, in bulk (10,000 rows in one go).
+
+    Same semantics: a quarter is written only when its value changed (an unchanged
+    quarter keeps who entered it and when); formula quarters store their inputs, not a
+    value; the explanation and a qualitative grade live on the indicator's year. Bulk
+    writes send no model signals, so the audit entries are recorded here, one per
+    object created or changed, and the regency's cached figures are invalidated once.
+    """
+    now = timezone.now()
+    who = user if getattr(user, "is_authenticated", False) else None
+    years: dict[str, IndicatorYear] = {}
+    new_years: list[IndicatorYear] = []
+    changed_years: list[tuple[IndicatorYear, dict[str, Any]]] = []
+    for code in codes:
+        first, last = by_q[1][code], by_q[4][code]
+        grade = last.grade_text if last.qualitative else None
+        iy = first.stored
+        if iy is None:
+            iy = IndicatorYear(
+                indicator=first.indicator, year=year, explanation=first.explanation, annual_grade=grade or ""
+            )
+            new_years.append(iy)
+        else:
+            diff: dict[str, Any] = {}
+            if iy.explanation != first.explanation:
+                diff["explanation"] = [iy.explanation, first.explanation]
+                iy.explanation = first.explanation
+            if grade is not None and iy.annual_grade != grade:
+                diff["annual_grade"] = [iy.annual_grade, grade]
+                iy.annual_grade = grade
+            if diff:
+                iy.updated_at = now
+                changed_years.append((iy, diff))
+        years[code] = iy
+    IndicatorYear.objects.bulk_create(new_years, batch_size=500)
+    IndicatorYear.objects.bulk_update(
+        [iy for iy, _d in changed_years], ["explanation", "annual_grade", "updated_at"], batch_size=500
+    )
+    new_quarters: list[Quarter] = []
+    changed_quarters: list[tuple[Quarter, dict[str, Any]]] = []
+    pending_inputs: list[tuple[Quarter, Row, bool]] = []
+    for q in QUARTERS:
+        for code in codes:
+            row = by_q[q][code]
+            if row.qualitative or not _quarter_changed(row):
+                continue
+            value = None if row.has_formula else row.value
+            q_row = row.quarter_row
+            is_new = q_row is None
+            if q_row is None:
+                q_row = Quarter(indicator_year=years[code], quarter=q, value=value, entered_by=who, entered_at=now)
+                new_quarters.append(q_row)
+            else:
+                changed_quarters.append((q_row, {"value": [q_row.value, value]}))
+                q_row.value, q_row.entered_by, q_row.entered_at = value, who, now
+            if row.has_formula:
+                pending_inputs.append((q_row, row, is_new))
+    Quarter.objects.bulk_create(new_quarters, batch_size=500)
+    Quarter.objects.bulk_update(
+        [qr for qr, _d in changed_quarters], ["value", "entered_by", "entered_at"], batch_size=500
+    )
+    new_inputs: list[InputValue] = []
+    changed_inputs: list[InputValue] = []
+    old_inputs: dict[int, Decimal | None] = {}
+    gone: list[InputValue] = []
+    for q_row, row, is_new in pending_inputs:
+        existing = {} if is_new else {iv.input.name: iv for iv in q_row.inputs.all()}
+        for fi in row.indicator.inputs.all():
+            v = row.inputs.get(fi.name)
+            iv = existing.get(fi.name)
+            if v is None:
+                if iv is not None:
+                    gone.append(iv)
+            elif iv is None:
+                new_inputs.append(InputValue(quarter=q_row, input=fi, value=v))
+            elif iv.value != v:
+                old_inputs[iv.pk] = iv.value
+                iv.value = v
+                changed_inputs.append(iv)
+    for iv in gone:
+        _audit(office, "delete", iv, {"value": [iv.value, None]})
+    InputValue.objects.filter(pk__in=[iv.pk for iv in gone]).delete()
+    InputValue.objects.bulk_create(new_inputs, batch_size=500)
+    InputValue.objects.bulk_update(changed_inputs, ["value"], batch_size=500)
+    for iy in new_years:
+        _audit(office, "create", iy, {"explanation": [None, iy.explanation]} if iy.explanation else {})
+    for iy, diff in changed_years:
+        _audit(office, "update", iy, diff)
+    for qr in new_quarters:
+        _audit(office, "create", qr, {"quarter": [None, qr.quarter], "value": [None, qr.value]})
+    for qr, diff in changed_quarters:
+        _audit(office, "update", qr, diff)
+    for iv in new_inputs:
+        _audit(office, "create", iv, {"value": [None, iv.value]})
+    for iv in changed_inputs:
+        _audit(office, "update", iv, {"value": [old_inputs[iv.pk], iv.value]})
+    if new_years or changed_years or new_quarters or changed_quarters or new_inputs or changed_inputs or gone:
+        bump_figures()
+
+
+def _audit(office: Office, action: str, instance: Any, changes: dict[str, Any]) -> None:
+    audit_record(
+        action=action,
+        model=instance._meta.label,
+        object_id=instance.pk,
+        object_repr=str(instance),
+        office_id=office.pk,
+        office_name=office.name,
+        changes=changes,
+    )
 
 
 def _norm_num(text: str) -> str:
@@ -658,8 +769,11 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             if change.action == CREATED:
                 PkTarget.objects.create(version=version, indicator=ind, order=order, **parsed)
                 order += 1
-            elif change.action == UPDATED:
-                PkTarget.objects.filter(version=version, indicator=ind).update(**parsed)
+            elif change.action == UPDATED:  # saved one by one: the audit trail records each change
+                target = PkTarget.objects.get(version=version, indicator=ind)
+                for attr, v in parsed.items():
+                    setattr(target, attr, v)
+                target.save()
 
     return write
 
