@@ -444,3 +444,42 @@ def test_a_template_broken_after_the_start_is_reported_and_nothing_is_stored(
     assert "tidak ada yang disimpan" in r.content.decode()
     first.refresh_from_db()
     assert first.self_value == ""
+
+
+def test_only_the_administrator_reopens_a_finished_evaluation(
+    demo_once: Demo, client_as: Callable[[str], Client]
+) -> None:
+    ev = _finished(demo_once, client_as)
+    office = demo_once.office_a
+    assert client_as("verifier").post(url("evaluation-reopen", office)).status_code == 403
+    # the finished evaluation shows the evaluator's answers to the office
+    page = client_as("operator_a").get(url("evaluation-office", office)).content.decode()
+    assert "<th>Evaluator</th>" in page
+    assert client_as("admin").post(url("evaluation-reopen", office)).status_code == 302
+    ev.refresh_from_db()
+    assert ev.status == Evaluation.Status.EVALUATION and ev.final_score is None and ev.final_predicate == ""
+
+
+def test_admin_copies_a_template_to_the_next_year_and_checks_criteria(
+    demo_once: Demo, client_as: Callable[[str], Client]
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    t88 = services.install_preset(demo_once.office_a.regency, YEAR, "permenpanrb-88-2021")
+    t12 = services.install_preset(demo_once.office_a.regency, YEAR, "permenpanrb-12-2015")
+    admin = client_as("admin")
+    r = admin.post(
+        reverse("admin:evaluation_template_changelist"),
+        {"action": "copy_to_next_year", "_selected_action": [t88.pk]},
+        follow=True,
+    )
+    assert r.status_code == 200
+    copy = Template.objects.get(regency=t88.regency, code=t88.code, year=YEAR + 1)
+    assert copy.framework().components == t88.framework().components
+    page = admin.get(reverse("admin:evaluation_template_change", args=[copy.pk])).content.decode()
+    assert "Struktur valid" in page
+    # a criterion may not take the answer set of another template
+    crit = t88.components.get(code="1").subcomponents.get(code="1.a").criteria.get(code="1.a.1")
+    crit.answer_set = t12.answer_sets.get(code="yt")
+    with pytest.raises(ValidationError, match="LKE yang sama"):
+        crit.full_clean()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,14 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:80]}"
+
+    def clean(self) -> None:
+        if (
+            self.answer_set_id is not None
+            and self.subcomponent_id is not None
+            and self.answer_set.template_id != self.subcomponent.component.template_id
+        ):
+            raise ValidationError({"answer_set": _("Jenis jawaban harus dari LKE yang sama dengan kriteria ini.")})
 
 
 class Evaluation(models.Model):

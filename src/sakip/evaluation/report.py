@@ -211,7 +211,11 @@ def build_report(ev: Evaluation) -> Document:
     place = office.regency_label or office.regency.name
     doc.add(
         SignatureBlock(
-            right=Signatory(position=f"Inspektur {place}", name=None, role="Evaluator"),
+            right=Signatory(
+                position=f"Inspektur {place}",
+                name=(ev.finished_by.get_full_name() or ev.finished_by.get_username()) if ev.finished_by else None,
+                role="Evaluator",
+            ),
             place_date=f"{place}, {formats.date_format(timezone.localtime(when), 'j F Y')}",
         )
     )
