@@ -38,6 +38,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree  # type: ignore[import-untyped]
 
 from .model import (
     Align,
@@ -70,8 +71,11 @@ PARAGRAPH_STYLES = {
     ParagraphStyle.PLACEHOLDER: "Sakip Placeholder",
     ParagraphStyle.TITLE: "Sakip Title",
 }
-_ALIGN = {Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT, Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
-          Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT}
+_ALIGN = {
+    Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
+    Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
+    Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
+}
 _MARKER = re.compile(r"^\[\[([a-z_]+)\]\]$")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
@@ -142,6 +146,50 @@ def _fill(elements: Iterable[Any], values: Mapping[str, str]) -> list[Any]:
     return out
 
 
+def _el(tag: str, **attrs: str) -> Any:
+    el = OxmlElement(tag)
+    for k, val in attrs.items():
+        el.set(qn(f"w:{k}"), val)
+    return el
+
+
+def _sub(parent: Any, tag: str, **attrs: str) -> Any:
+    el = etree.SubElement(parent, qn(tag))
+    for k, val in attrs.items():
+        el.set(qn(f"w:{k}"), val)
+    return el
+
+
+def _paragraph_el(style_id: str, jc: str | None = None) -> Any:
+    p = _el("w:p")
+    ppr = _sub(p, "w:pPr")
+    _sub(ppr, "w:pStyle", val=style_id)
+    if jc is not None:
+        _sub(ppr, "w:jc", val={"start": "left", "center": "center", "right": "right"}.get(jc, jc))
+    return p
+
+
+def _run_el(p: Any, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    """A run with its text; tabs and line breaks become Word's tab and break elements."""
+    r = _sub(p, "w:r")
+    if bold or italic:
+        rpr = _sub(r, "w:rPr")
+        if bold:
+            _sub(rpr, "w:b")
+        if italic:
+            _sub(rpr, "w:i")
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            _sub(r, "w:br")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                _sub(r, "w:tab")
+            if piece:
+                tt = _sub(r, "w:t")
+                tt.text = piece
+                tt.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
 def _field(paragraph: DocxParagraph, instruction: str, cached: str = "") -> None:
     run = paragraph.add_run()
     r = run._r
@@ -173,6 +221,7 @@ class _Renderer:
         self.bookmark_id = 0
         self.anchors: dict[int, str] = {}  # id(block) -> bookmark name
         self.page_started = True  # nothing on the current page yet
+        self.style_ids: dict[str, str] = {}
         name_upper = document.office.upper()
         office = self._office_values()
         self.values = {
@@ -183,8 +232,7 @@ class _Renderer:
             **office,
         }
         styles = {s.name for s in self.doc.styles}
-        missing = [s for s in (*PARAGRAPH_STYLES.values(), "Heading 1", "Heading 2", "Heading 3")
-                   if s not in styles]
+        missing = [s for s in (*PARAGRAPH_STYLES.values(), "Heading 1", "Heading 2", "Heading 3") if s not in styles]
         if missing:
             raise TemplateError(f"Templat dokumen tidak memiliki gaya: {', '.join(missing)}")
 
@@ -202,8 +250,16 @@ class _Renderer:
             self.body.append(el)
         self.page_started = False
 
+    def _sid(self, name: str) -> str:
+        """The style id of a style name, looked up once (python-docx's lookup is slow)."""
+        sid = self.style_ids.get(name)
+        if sid is None:
+            sid = self.style_ids[name] = self.doc.styles[name].style_id
+        return sid
+
     def _paragraph(self, style: str) -> DocxParagraph:
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph()
+        p._p.style = self._sid(style)
         self.page_started = False
         return p
 
@@ -216,6 +272,12 @@ class _Renderer:
         end.set(qn("w:id"), str(self.bookmark_id))
         p._p.insert(1 if p._p.pPr is not None else 0, start)
         p._p.append(end)
+
+    def _paragraph_xml(self, b: Paragraph) -> Any:
+        p = _paragraph_el(self._sid(PARAGRAPH_STYLES[b.style]))
+        for r in b.runs:
+            _run_el(p, r.text, bold=r.bold, italic=r.italic)
+        return p
 
     def _runs(self, p: DocxParagraph, runs: Iterable[Run]) -> None:
         for r in runs:
@@ -254,7 +316,7 @@ class _Renderer:
             for hdr in (section.header, section.first_page_header):
                 hdr.is_linked_to_previous = False
                 p = hdr.paragraphs[0] if hdr.paragraphs else hdr.add_paragraph()
-                p.style = self.doc.styles["Sakip Draft"]
+                p._p.style = self._sid("Sakip Draft")
                 p.add_run(DRAFT_TEXT)
 
     @staticmethod
@@ -273,8 +335,7 @@ class _Renderer:
 
     def _block(self, b: object) -> None:
         if isinstance(b, Paragraph):
-            p = self._paragraph(PARAGRAPH_STYLES[b.style])
-            self._runs(p, b.runs)
+            self._append(self._paragraph_xml(b))
         elif isinstance(b, Heading):
             self._heading(b)
         elif isinstance(b, Table):
@@ -325,22 +386,6 @@ class _Renderer:
         p.add_run(caption)
         self._bookmark(p, anchor)
 
-    def _cell_paragraph(self, cell: Any, c: Any, style: str) -> None:
-        p = cell.paragraphs[0]
-        p.style = self.doc.styles[style]
-        if c.align is not Align.LEFT:
-            p.alignment = _ALIGN[c.align]
-        run = p.add_run(c.text)
-        if c.bold:
-            run.bold = True
-        if c.shade:
-            tcpr = cell._tc.get_or_add_tcPr()
-            shd = OxmlElement("w:shd")
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), c.shade)
-            tcpr.append(shd)
-
     def _usable_width_cm(self) -> float:
         s = self.doc.sections[-1]
         return float(((s.page_width or 0) - (s.left_margin or 0) - (s.right_margin or 0)) / 360000)
@@ -348,45 +393,66 @@ class _Renderer:
     def _table(self, t: Table) -> None:
         self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
         ncols = t.columns
-        table = self.doc.add_table(rows=0, cols=ncols)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
         width = self._usable_width_cm()
         rel = t.widths or tuple(1.0 for _ in range(ncols))
+        if len(rel) != ncols:
+            raise ValueError(f"{t.label} {t.caption}: {len(rel)} column widths for {ncols} columns")
         total = sum(rel)
-        widths = [Cm(width * w / total) for w in rel]
-        grid = table._tbl.tblGrid
-        for gc, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-            gc.set(qn("w:w"), str(int(w.twips)))
-        text_style = "Sakip Table Small" if t.small else "Sakip Table Text"
-        header_style = "Sakip Table Header"
+        widths = [int(Cm(width * w / total).twips) for w in rel]
+        tbl = _el("w:tbl")
+        tblpr = _sub(tbl, "w:tblPr")
+        _sub(tblpr, "w:tblStyle", val=self._sid("Table Grid"))
+        _sub(tblpr, "w:tblW", w=str(sum(widths)), type="dxa")
+        _sub(tblpr, "w:jc", val="center")
+        _sub(tblpr, "w:tblLayout", type="fixed")
+        _sub(
+            tblpr,
+            "w:tblLook",
+            val="04A0",
+            firstRow="1",
+            lastRow="0",
+            firstColumn="1",
+            lastColumn="0",
+            noHBand="0",
+            noVBand="1",
+        )
+        grid = _sub(tbl, "w:tblGrid")
+        for w in widths:
+            _sub(grid, "w:gridCol", w=str(w))
+        text_sid = self._sid("Sakip Table Small" if t.small else "Sakip Table Text")
+        header_sid = self._sid("Sakip Table Header")
         for is_header, rows in ((True, t.header), (False, t.rows)):
             for cells in rows:
-                row = table.add_row()
+                if sum(c.span for c in cells) != ncols:
+                    raise ValueError(
+                        f"{t.label} {t.caption}: a row covers {sum(c.span for c in cells)} of {ncols} columns"
+                    )
+                tr = _sub(tbl, "w:tr")
+                trpr = _sub(tr, "w:trPr")
+                _sub(trpr, "w:cantSplit")
                 if is_header:
-                    trpr = row._tr.get_or_add_trPr()
-                    hdr = OxmlElement("w:tblHeader")
-                    trpr.append(hdr)
-                else:
-                    trpr = row._tr.get_or_add_trPr()
-                    cant = OxmlElement("w:cantSplit")
-                    trpr.append(cant)
-                docx_cells = row.cells
+                    _sub(trpr, "w:tblHeader")
                 col = 0
                 for c in cells:
-                    cell = docx_cells[col]
+                    tc = _sub(tr, "w:tc")
+                    tcpr = _sub(tc, "w:tcPr")
+                    _sub(tcpr, "w:tcW", w=str(sum(widths[col : col + c.span])), type="dxa")
                     if c.span > 1:
-                        cell = cell.merge(docx_cells[col + c.span - 1])
-                    cell.width = sum(widths[col:col + c.span], Cm(0))
-                    self._cell_paragraph(cell, c, header_style if is_header else text_style)
+                        _sub(tcpr, "w:gridSpan", val=str(c.span))
+                    if c.shade:
+                        _sub(tcpr, "w:shd", val="clear", color="auto", fill=c.shade)
+                    p = _paragraph_el(
+                        header_sid if is_header else text_sid,
+                        None if c.align is Align.LEFT else c.align.value.replace("left", "start"),
+                    )
+                    if c.text:
+                        _run_el(p, c.text, bold=c.bold)
+                    tc.append(p)
                     col += c.span
-        self.page_started = False
+        self._append(tbl)
+        p = self._paragraph("Sakip Note")
         if t.source:
-            p = self._paragraph("Sakip Note")
             p.add_run(t.source)
-        else:
-            p = self._paragraph("Sakip Note")
 
     def _figure(self, f: Figure) -> None:
         p = self._paragraph("Sakip Center")
@@ -426,7 +492,7 @@ class _Renderer:
             for text, bold in self._signatory_lines(s, pd if b.left is None else None):
                 p = cell.paragraphs[0] if first else cell.add_paragraph()
                 first = False
-                p.style = self.doc.styles["Sakip Signature"]
+                p._p.style = self._sid("Sakip Signature")
                 run = p.add_run(text)
                 if bold:
                     run.bold = True
@@ -434,7 +500,8 @@ class _Renderer:
                     run.underline = True
         if b.left is not None and b.place_date:
             # two parties: the place and date once, centred above both
-            p = self.doc.add_paragraph(b.place_date, style="Sakip Center")
+            p = self._paragraph("Sakip Center")
+            p.add_run(b.place_date)
             table._tbl.addprevious(p._p)
         self.page_started = False
 
@@ -466,8 +533,7 @@ class _Renderer:
                 self._append(el)
             return
         for para_ in b.paragraphs:
-            p = self._paragraph(PARAGRAPH_STYLES[para_.style])
-            self._runs(p, para_.runs)
+            self._append(self._paragraph_xml(para_))
 
     def _cover(self, b: Cover) -> None:
         custom = self.tpl.blocks.get("sampul")

@@ -200,8 +200,17 @@ class Orientation:
 
 
 Block = (
-    Cover | Heading | Paragraph | Table | Figure | SignatureBlock | TableOfContents | FixedText | PageBreak
-    | Orientation | Letterhead
+    Cover
+    | Heading
+    | Paragraph
+    | Table
+    | Figure
+    | SignatureBlock
+    | TableOfContents
+    | FixedText
+    | PageBreak
+    | Orientation
+    | Letterhead
 )
 
 

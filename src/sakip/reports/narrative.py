@@ -35,8 +35,21 @@ NO_EXPLANATION = (
     "Analisis penyebab keberhasilan atau kegagalan serta alternatif solusinya belum diisi oleh "
     "operator perangkat daerah."
 )
-NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh",
-                "sebelas", "dua belas")
+NUMBER_WORDS = (
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+    "dua belas",
+)
 
 
 # --------------------------------------------------------------------------- display texts (cells and runs)
@@ -109,10 +122,15 @@ def value_run(value: Target | Decimal | str | None) -> Run:
     return Run(value_text(value))
 
 
+UNITLESS = {"", "nilai", "indeks", "index", "predikat", "skor"}
+
+
 def _unit(unit: str) -> str:
-    if unit.strip() == "%":
+    """The unit after a number in a sentence; index-like units are left out (``sebesar 80``)."""
+    u = unit.strip()
+    if u == "%":
         return " %"
-    return f" {unit}" if unit else ""
+    return "" if u.lower() in UNITLESS else f" {u}"
 
 
 # --------------------------------------------------------------------------- the seven analyses
@@ -122,20 +140,37 @@ def target_sentence(s: IndicatorScore, year: int) -> Paragraph:
     ind = s.indicator
     u = _unit(ind.unit)
     if s.target is None:
-        return para(f"Indikator {ind.name} belum memiliki target untuk tahun {year}, sehingga capaiannya "
-                    "belum dapat dihitung.")
+        return para(
+            f"Indikator {ind.name} belum memiliki target untuk tahun {year}, sehingga capaiannya belum dapat dihitung."
+        )
     if s.realisation is None:
-        return para(f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ", value_run(s.target), u,
-                    f"; realisasinya {NOT_MEASURED}, sehingga capaiannya belum dapat dihitung.")
+        return para(
+            f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ",
+            value_run(s.target),
+            u,
+            f"; realisasinya {NOT_MEASURED}, sehingga capaiannya belum dapat dihitung.",
+        )
     a = s.achievement
     if a.value is None:
-        return para(f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ", value_run(s.target), u,
-                    " dan terealisasi sebesar ", value_run(s.realisation), u,
-                    f"; capaiannya tidak terdefinisi ({a.reason or 'target tidak memungkinkan perhitungan'}).")
+        return para(
+            f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ",
+            value_run(s.target),
+            u,
+            " dan terealisasi sebesar ",
+            value_run(s.realisation),
+            u,
+            f"; capaiannya tidak terdefinisi ({a.reason or 'target tidak memungkinkan perhitungan'}).",
+        )
     parts: list[str | Run] = [
-        f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ", value_run(s.target), u,
-        " dan terealisasi sebesar ", value_run(s.realisation), u, ", sehingga capaian kinerjanya sebesar ",
-        pct(a.value), " %",
+        f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ",
+        value_run(s.target),
+        u,
+        " dan terealisasi sebesar ",
+        value_run(s.realisation),
+        u,
+        ", sehingga capaian kinerjanya sebesar ",
+        pct(a.value),
+        " %",
     ]
     if s.category:
         parts += [" (", Run(s.category, bold=True), ")"]
@@ -149,8 +184,10 @@ def history_sentence(s: IndicatorScore, year: int) -> Paragraph:
     ind = s.indicator
     u = _unit(ind.unit)
     if not s.history:
-        return para("Data realisasi tahun-tahun sebelumnya untuk indikator ini belum tersedia, sehingga "
-                    "perbandingan antartahun belum dapat dilakukan.")
+        return para(
+            "Data realisasi tahun-tahun sebelumnya untuk indikator ini belum tersedia, sehingga "
+            "perbandingan antartahun belum dapat dilakukan."
+        )
     parts: list[str | Run] = ["Realisasi tahun-tahun sebelumnya: "]
     for i, p in enumerate(s.history):
         if i:
@@ -166,8 +203,11 @@ def history_sentence(s: IndicatorScore, year: int) -> Paragraph:
             parts.append(f" Realisasi tahun {year} sama dengan tahun {c.from_year}.")
         else:
             word = "naik" if delta > 0 else "turun"
-            parts += [f" Dibandingkan tahun {c.from_year}, realisasi tahun {year} {word} ", num(abs(delta)),
-                      " poin" if ind.unit.strip() == "%" else u]
+            parts += [
+                f" Dibandingkan tahun {c.from_year}, realisasi tahun {year} {word} ",
+                num(abs(delta)),
+                " poin" if ind.unit.strip() == "%" else u,
+            ]
             if c.achievement_change is not None:
                 aw = "naik" if c.achievement_change > 0 else "turun" if c.achievement_change < 0 else "tetap"
                 if c.achievement_change != 0:
@@ -186,22 +226,37 @@ def end_target_sentence(s: IndicatorScore, plan_end: int) -> Paragraph:
     if ind.end_target is None:
         return para(f"Target akhir periode Renstra ({plan_end}) untuk indikator ini belum ditetapkan.")
     if s.end_target_progress is None or s.end_target_progress.value is None:
-        return para(f"Target akhir periode Renstra tahun {plan_end} sebesar ", value_run(ind.end_target), u,
-                    "; kemajuan terhadap target akhir belum dapat dihitung karena realisasi "
-                    f"{NOT_MEASURED}.")
-    return para(f"Terhadap target akhir periode Renstra tahun {plan_end} sebesar ", value_run(ind.end_target), u,
-                ", realisasi tahun ini telah mencapai ", pct(s.end_target_progress.value), " %.")
+        return para(
+            f"Target akhir periode Renstra tahun {plan_end} sebesar ",
+            value_run(ind.end_target),
+            u,
+            f"; kemajuan terhadap target akhir belum dapat dihitung karena realisasi {NOT_MEASURED}.",
+        )
+    return para(
+        f"Terhadap target akhir periode Renstra tahun {plan_end} sebesar ",
+        value_run(ind.end_target),
+        u,
+        ", realisasi tahun ini telah mencapai ",
+        pct(s.end_target_progress.value),
+        " %.",
+    )
 
 
 def standard_sentence(s: IndicatorScore) -> Paragraph:
     ind = s.indicator
     u = _unit(ind.unit)
     if ind.national_standard is None:
-        return para("Standar nasional untuk indikator ini tidak tersedia, sehingga perbandingan dengan "
-                    "standar nasional tidak dilakukan.")
+        return para(
+            "Standar nasional untuk indikator ini tidak tersedia, sehingga perbandingan dengan "
+            "standar nasional tidak dilakukan."
+        )
     if s.standard is None:
-        return para("Standar nasional indikator ini sebesar ", num(ind.national_standard), u,
-                    f"; realisasi {NOT_MEASURED}, sehingga belum dapat dibandingkan.")
+        return para(
+            "Standar nasional indikator ini sebesar ",
+            num(ind.national_standard),
+            u,
+            f"; realisasi {NOT_MEASURED}, sehingga belum dapat dibandingkan.",
+        )
     diff = s.standard.difference
     rel = "sama dengan" if diff == 0 else ("lebih tinggi " if diff > 0 else "lebih rendah ")
     parts: list[str | Run] = ["Dibandingkan standar nasional sebesar ", num(s.standard.standard), u, ", realisasi "]
@@ -209,22 +264,26 @@ def standard_sentence(s: IndicatorScore) -> Paragraph:
         parts.append("sama dengan standar")
     else:
         parts += [rel, num(abs(diff)), u, " dari standar"]
-    parts.append(" dan " + ("telah memenuhi standar nasional." if s.standard.meets else
-                            "belum memenuhi standar nasional."))
+    parts.append(
+        " dan " + ("telah memenuhi standar nasional." if s.standard.meets else "belum memenuhi standar nasional.")
+    )
     return para(*parts)
 
 
 def explanation_paragraphs(s: IndicatorScore) -> list[Paragraph]:
     if s.explanation and s.explanation.strip():
-        return [para(chunk.strip(), style=ParagraphStyle.OPERATOR)
-                for chunk in s.explanation.split("\n\n") if chunk.strip()]
+        return [
+            para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in s.explanation.split("\n\n") if chunk.strip()
+        ]
     return [para(NO_EXPLANATION, style=ParagraphStyle.PLACEHOLDER)]
 
 
 def efficiency_sentence(objective_text: str, eff: Efficiency | None, amounts: Amounts | None) -> Paragraph:
     if eff is None or amounts is None:
-        return para("Efisiensi penggunaan sumber daya belum dapat dihitung karena anggaran program yang mendukung "
-                    "sasaran ini belum tercatat.")
+        return para(
+            "Efisiensi penggunaan sumber daya belum dapat dihitung karena anggaran program yang mendukung "
+            "sasaran ini belum tercatat."
+        )
     parts: list[str | Run] = [f"Sasaran {objective_text} didukung anggaran sebesar Rp ", money(amounts.allocation)]
     if amounts.realisation is not None:
         parts += [" dengan realisasi Rp ", money(amounts.realisation)]
@@ -281,8 +340,13 @@ def office_sentence(office_name: str, year: int, o: AggregateScore) -> Paragraph
     agg = o.aggregate
     if agg.value is None:
         return para(f"Capaian kinerja {office_name} tahun {year} {NOT_MEASURED}.")
-    parts: list[str | Run] = [f"Secara keseluruhan, rata-rata capaian kinerja {office_name} tahun {year} atas ",
-                              *count_words(agg.measured), " indikator yang diukur sebesar ", pct(agg.value), " %"]
+    parts: list[str | Run] = [
+        f"Secara keseluruhan, rata-rata capaian kinerja {office_name} tahun {year} atas ",
+        *count_words(agg.measured),
+        " indikator yang diukur sebesar ",
+        pct(agg.value),
+        " %",
+    ]
     if o.category:
         parts += [" dengan kategori ", Run(o.category, bold=True)]
     if agg.not_measured:

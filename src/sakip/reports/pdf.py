@@ -67,9 +67,7 @@ def _base_profile(soffice: str, timeout: float) -> Path:
         src = base / "init.txt"
         src.write_text("", encoding="utf-8")
         try:
-            subprocess.run(
-                _command(soffice, profile, base, src), capture_output=True, timeout=timeout, check=False
-            )
+            subprocess.run(_command(soffice, profile, base, src), capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             shutil.rmtree(base, ignore_errors=True)
             raise PdfError(f"LibreOffice tidak selesai dalam {timeout:.0f} detik saat menyiapkan profil") from exc

@@ -16,8 +16,20 @@ from ..narrative import NOT_MEASURED, achievement_text, money_text, num_text, pc
 
 HEAD_SHADE = "D9E2F3"
 TOTAL_SHADE = "F2F2F2"
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 LEVEL_LABEL = {Level.PROGRAM: "Program", Level.ACTIVITY: "Kegiatan", Level.SUB_ACTIVITY: "Sub Kegiatan"}
 
 
@@ -37,13 +49,19 @@ def n(value: Decimal | None, *, text: str | None = None, bold: bool = False, sha
     """A numeric cell: exact value kept, display text beside it; ``None`` → "belum diukur"."""
     if value is None:
         return Cell(NOT_MEASURED, align=Align.CENTER, bold=bold, shade=shade)
-    return Cell(text if text is not None else num_text(value), value=value, align=Align.RIGHT, bold=bold, shade=shade)
+    shown = text if text is not None else signed(num_text(abs(value)), value)
+    return Cell(shown, value=value, align=Align.RIGHT, bold=bold, shade=shade)
 
 
 def p(value: Decimal | None, *, bold: bool = False, shade: str | None = None, missing: str = NOT_MEASURED) -> Cell:
     if value is None:
         return Cell(missing, align=Align.CENTER, bold=bold, shade=shade)
-    return Cell(pct_text(value), value=value, align=Align.RIGHT, bold=bold, shade=shade)
+    return Cell(signed(pct_text(abs(value)), value), value=value, align=Align.RIGHT, bold=bold, shade=shade)
+
+
+def signed(text: str, value: Decimal) -> str:
+    """A negative number with a true minus sign (``−10,60``)."""
+    return ("\u2212" + text) if value < 0 else text
 
 
 def m(value: Decimal | None, *, bold: bool = False, shade: str | None = None, missing: str = "-") -> Cell:
@@ -67,7 +85,7 @@ def place_of(office: Office) -> str:
     name = office.name
     for prefix in ("Kecamatan ", "Kelurahan ", "Dinas ", "Badan "):
         if name.startswith(prefix) and prefix in ("Kecamatan ", "Kelurahan "):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return (office.regency or name).replace("Kabupaten ", "").replace("Kota ", "")
 
 
@@ -99,7 +117,7 @@ def objective_of(office: Office, score: IndicatorScore) -> str:
                 return f"Tujuan: {g.text}"
     for o in office.plan.objectives:
         if o.id == score.parent_id:
-            return o.text
+            return f"Sasaran: {o.text}"
     return score.parent_id
 
 
@@ -109,8 +127,13 @@ def scale_table(scale: PredicateScale) -> Table:
         lo = "" if band.min is None else f"{num_text(band.min)} {'≤' if band.min_inclusive else '<'} "
         hi = "" if band.max is None else f" {'≤' if band.max_inclusive else '<'} {num_text(band.max)}"
         rows.append([c(str(i)), t(f"{lo}capaian{hi}"), t(band.label)])
-    return Table("Skala Pengukuran Capaian Kinerja", [[h("No"), h("Rentang capaian (%)"), h("Kategori")]], rows,
-                 widths=(1, 6, 3), source=f"Sumber: skala {scale.code}")
+    return Table(
+        "Skala Pengukuran Capaian Kinerja",
+        [[h("No"), h("Rentang capaian (%)"), h("Kategori")]],
+        rows,
+        widths=(1, 6, 3),
+        source=f"Sumber: skala {scale.code}",
+    )
 
 
 def indicator_rows(sc: Scorecard, scores: Iterable[IndicatorScore]) -> list[list[Cell]]:
@@ -124,33 +147,62 @@ def indicator_rows(sc: Scorecard, scores: Iterable[IndicatorScore]) -> list[list
             rows.append([t(group, bold=True, span=7, shade=TOTAL_SHADE)])
         no += 1  # noqa: SIM113 - group rows are not numbered
         a = s.achievement
-        rows.append([
-            c(str(no)), t(s.indicator.name), c(s.indicator.unit), v(s.target), v(s.realisation),
-            p(a.value, missing=achievement_text(a)), c(s.category or "-"),
-        ])
+        rows.append(
+            [
+                c(str(no)),
+                t(s.indicator.name),
+                c(s.indicator.unit),
+                v(s.target),
+                v(s.realisation),
+                p(a.value, missing=achievement_text(a)),
+                c(s.category or "-"),
+            ]
+        )
     return rows
 
 
 def achievement_table(sc: Scorecard, scores: Sequence[IndicatorScore], caption: str) -> Table:
-    header = [[h("No"), h("Indikator Kinerja"), h("Satuan"), h("Target"), h("Realisasi"), h("Capaian (%)"),
-               h("Kategori")]]
-    return Table(caption, header, indicator_rows(sc, scores), widths=(0.7, 6, 1.5, 1.6, 1.6, 1.7, 1.9),
-                 source=f"Sumber: data kinerja {sc.office.name} tahun {sc.year}")
+    header = [
+        [h("No"), h("Indikator Kinerja"), h("Satuan"), h("Target"), h("Realisasi"), h("Capaian (%)"), h("Kategori")]
+    ]
+    return Table(
+        caption,
+        header,
+        indicator_rows(sc, scores),
+        widths=(0.9, 5.6, 1.7, 1.6, 1.8, 1.8, 2.2),
+        source=f"Sumber: data kinerja {sc.office.name} tahun {sc.year}",
+    )
 
 
 def objective_table(sc: Scorecard) -> Table:
     rows: list[list[Cell]] = []
     for i, o in enumerate(sc.objectives, 1):
-        rows.append([c(str(i)), t(o.text), n(Decimal(o.aggregate.measured)), n(Decimal(o.aggregate.not_measured)),
-                     p(o.aggregate.value), c(o.category or "-")])
+        rows.append(
+            [
+                c(str(i)),
+                t(o.text),
+                n(Decimal(o.aggregate.measured)),
+                n(Decimal(o.aggregate.not_measured)),
+                p(o.aggregate.value),
+                c(o.category or "-"),
+            ]
+        )
     office = sc.office_score
-    rows.append([t("Rata-rata capaian kinerja perangkat daerah", bold=True, span=2, shade=TOTAL_SHADE),
-                 n(Decimal(office.aggregate.measured), shade=TOTAL_SHADE),
-                 n(Decimal(office.aggregate.not_measured), shade=TOTAL_SHADE),
-                 p(office.aggregate.value, bold=True, shade=TOTAL_SHADE), c(office.category or "-", bold=True)])
-    return Table(f"Capaian Sasaran {sc.office.name} Tahun {sc.year}",
-                 [[h("No"), h("Sasaran"), h("Indikator diukur"), h("Belum diukur"), h("Rata-rata capaian (%)"),
-                   h("Kategori")]], rows, widths=(0.7, 7, 1.6, 1.6, 1.9, 2))
+    rows.append(
+        [
+            t("Rata-rata capaian kinerja perangkat daerah", bold=True, span=2, shade=TOTAL_SHADE),
+            n(Decimal(office.aggregate.measured), shade=TOTAL_SHADE),
+            n(Decimal(office.aggregate.not_measured), shade=TOTAL_SHADE),
+            p(office.aggregate.value, bold=True, shade=TOTAL_SHADE),
+            c(office.category or "-", bold=True),
+        ]
+    )
+    return Table(
+        f"Capaian Sasaran {sc.office.name} Tahun {sc.year}",
+        [[h("No"), h("Sasaran"), h("Indikator diukur"), h("Belum diukur"), h("Rata-rata capaian (%)"), h("Kategori")]],
+        rows,
+        widths=(0.9, 6.4, 1.9, 1.7, 1.9, 2),
+    )
 
 
 def predicate_table(sc: Scorecard) -> Table:
@@ -162,10 +214,15 @@ def predicate_table(sc: Scorecard) -> Table:
         rows.append([c(str(i)), t(band.label), n(Decimal(k))])
     missing = sum(1 for s in sc.indicators if s.category is None)
     rows.append([c(str(len(rows) + 1)), t(NOT_MEASURED + " / tidak terdefinisi"), n(Decimal(missing))])
-    rows.append([t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE), n(Decimal(total + missing), bold=True,
-                                                                     shade=TOTAL_SHADE)])
-    return Table("Jumlah Indikator per Kategori Capaian", [[h("No"), h("Kategori"), h("Jumlah indikator")]], rows,
-                 widths=(1, 6, 3))
+    rows.append(
+        [t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE), n(Decimal(total + missing), bold=True, shade=TOTAL_SHADE)]
+    )
+    return Table(
+        "Jumlah Indikator per Kategori Capaian",
+        [[h("No"), h("Kategori"), h("Jumlah indikator")]],
+        rows,
+        widths=(1, 6, 3),
+    )
 
 
 def _line_label(ls: LineScore) -> str:
@@ -177,19 +234,44 @@ def budget_lines_table(sc: Scorecard, b: BudgetScore) -> Table:
     for ls in b.lines:
         a = ls.amounts
         bold = ls.depth == 0
-        rows.append([t(ls.line.code, bold=bold), t(_line_label(ls), bold=bold), m(a.allocation, bold=bold),
-                     m(a.realisation, bold=bold, missing=NOT_MEASURED), p(a.absorption, bold=bold, missing="-"),
-                     m(a.remaining, bold=bold)])
+        rows.append(
+            [
+                t(ls.line.code, bold=bold),
+                t(_line_label(ls), bold=bold),
+                m(a.allocation, bold=bold),
+                m(a.realisation, bold=bold, missing=NOT_MEASURED),
+                p(a.absorption, bold=bold, missing="-"),
+                m(a.remaining, bold=bold),
+            ]
+        )
     if b.lines_total is not None:
         tot = b.lines_total
-        rows.append([t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE), m(tot.allocation, bold=True, shade=TOTAL_SHADE),
-                     m(tot.realisation, bold=True, shade=TOTAL_SHADE, missing=NOT_MEASURED),
-                     p(tot.absorption, bold=True, shade=TOTAL_SHADE, missing="-"),
-                     m(tot.remaining, bold=True, shade=TOTAL_SHADE)])
-    return Table(f"Realisasi Anggaran per Program, Kegiatan dan Sub Kegiatan Tahun {sc.year}",
-                 [[h("Kode"), h("Program / Kegiatan / Sub Kegiatan"), h("Pagu (Rp)"), h("Realisasi (Rp)"),
-                   h("Penyerapan (%)"), h("Sisa (Rp)")]], rows, widths=(1.3, 5.6, 2.3, 2.3, 1.5, 2.1), small=True,
-                 source="Jumlah = jumlah seluruh program; program = jumlah kegiatannya.")
+        rows.append(
+            [
+                t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE),
+                m(tot.allocation, bold=True, shade=TOTAL_SHADE),
+                m(tot.realisation, bold=True, shade=TOTAL_SHADE, missing=NOT_MEASURED),
+                p(tot.absorption, bold=True, shade=TOTAL_SHADE, missing="-"),
+                m(tot.remaining, bold=True, shade=TOTAL_SHADE),
+            ]
+        )
+    return Table(
+        f"Realisasi Anggaran per Program, Kegiatan dan Sub Kegiatan Tahun {sc.year}",
+        [
+            [
+                h("Kode"),
+                h("Program / Kegiatan / Sub Kegiatan"),
+                h("Pagu (Rp)"),
+                h("Realisasi (Rp)"),
+                h("Penyerapan (%)"),
+                h("Sisa (Rp)"),
+            ]
+        ],
+        rows,
+        widths=(1.3, 5.6, 2.3, 2.3, 1.5, 2.1),
+        small=True,
+        source="Jumlah = jumlah seluruh program; program = jumlah kegiatannya.",
+    )
 
 
 def class_table(sc: Scorecard) -> Table | None:
@@ -197,8 +279,10 @@ def class_table(sc: Scorecard) -> Table | None:
     years = [(y, b) for y, b in years if b is not None and (b.classes or b.total is not None)]
     if not years:
         return None
-    header = [[h("Uraian")] + [h(f"Tahun {y}", span=3) for y, _ in years],
-              [h("")] + [x for _ in years for x in (h("Pagu (Rp)"), h("Realisasi (Rp)"), h("%"))]]
+    header = [
+        [h("Uraian")] + [h(f"Tahun {y}", span=4) for y, _ in years],
+        [h("")] + [x for _ in years for x in (h("Pagu (Rp)"), h("Realisasi (Rp)"), h("%"), h("Sisa (Rp)"))],
+    ]
     classes = []
     for _, b in years:
         assert b is not None
@@ -209,15 +293,24 @@ def class_table(sc: Scorecard) -> Table | None:
 
     def amounts_cells(a: Amounts | None, bold: bool = False) -> list[Cell]:
         if a is None:
-            return [c("-"), c("-"), c("-")]
-        return [m(a.allocation, bold=bold), m(a.realisation, bold=bold, missing=NOT_MEASURED),
-                p(a.absorption, bold=bold, missing="-")]
+            return [c("-"), c("-"), c("-"), c("-")]
+        return [
+            m(a.allocation, bold=bold),
+            m(a.realisation, bold=bold, missing=NOT_MEASURED),
+            p(a.absorption, bold=bold, missing="-"),
+            m(a.remaining, bold=bold),
+        ]
 
     for k in classes:
         rows.append([t(k.label)] + [x for _, b in years for x in amounts_cells(b.classes.get(k) if b else None)])
     rows.append([t("Total", bold=True)] + [x for _, b in years for x in amounts_cells(b.total if b else None, True)])
-    return Table("Realisasi Anggaran per Kelompok Belanja", header, rows,
-                 widths=(2.5, *([2.4, 2.4, 1.3] * len(years))), small=True)
+    return Table(
+        "Realisasi Anggaran per Kelompok Belanja",
+        header,
+        rows,
+        widths=(2.3, *([2.4, 2.4, 1.2, 2.2] * len(years))),
+        small=True,
+    )
 
 
 def program_amounts(b: BudgetScore | None, code: str) -> Amounts | None:
@@ -245,20 +338,35 @@ def pk_tables(office: Office, yd: YearData, pk: PkVersion, year: int) -> list[Ta
     if not rows:
         rows.append([t("Belum ada indikator dalam Perjanjian Kinerja.", span=4)])
     title = "Perjanjian Kinerja Perubahan" if pk.kind == "amendment" else "Perjanjian Kinerja"
-    tables = [Table(f"{title} Tahun {year}: Sasaran, Indikator dan Target",
-                    [[h("No"), h("Indikator Kinerja"), h("Satuan"), h(f"Target {year}")]], rows,
-                    widths=(0.8, 9, 2, 2.5))]
+    tables = [
+        Table(
+            f"{title} Tahun {year}: Sasaran, Indikator dan Target",
+            [[h("No"), h("Indikator Kinerja"), h("Satuan"), h(f"Target {year}")]],
+            rows,
+            widths=(0.8, 9, 2, 2.5),
+        )
+    ]
     if pk.programs:
         prow: list[list[Cell]] = []
         total = Decimal(0)
         for i, pr in enumerate(pk.programs, 1):
             total += pr.allocation
             prow.append([c(str(i)), t(pr.name), m(pr.allocation), c(pr.source or "-")])
-        prow.append([t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE), m(total, bold=True, shade=TOTAL_SHADE),
-                     t("", shade=TOTAL_SHADE)])
-        tables.append(Table(f"{title} Tahun {year}: Program dan Anggaran",
-                            [[h("No"), h("Program"), h("Anggaran (Rp)"), h("Sumber")]], prow,
-                            widths=(0.8, 8.5, 3.2, 1.8)))
+        prow.append(
+            [
+                t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE),
+                m(total, bold=True, shade=TOTAL_SHADE),
+                t("", shade=TOTAL_SHADE),
+            ]
+        )
+        tables.append(
+            Table(
+                f"{title} Tahun {year}: Program dan Anggaran",
+                [[h("No"), h("Program"), h("Anggaran (Rp)"), h("Sumber")]],
+                prow,
+                widths=(0.8, 8.5, 3.2, 1.8),
+            )
+        )
     return tables
 
 
@@ -286,14 +394,25 @@ def iku_table(office: Office) -> Table:
     for group, inds in groups:
         if not inds:
             continue
+        rows.append([t(group, bold=True, span=5, shade=TOTAL_SHADE)])
         for ind in inds:
             no += 1
             formula = ind.definition or (ind.formula.expression if ind.formula else None) or "-"
-            rows.append([c(str(no)), t(group), t(f"{ind.name} ({ind.unit})"), t(formula),
-                         t(ind.responsible_unit or office.name), t(ind.data_source or "-")])
+            rows.append(
+                [
+                    c(str(no)),
+                    t(f"{ind.name} ({ind.unit})"),
+                    t(formula),
+                    t(ind.responsible_unit or office.name),
+                    t(ind.data_source or "-"),
+                ]
+            )
     if not rows:
-        rows.append([t("Belum ada indikator yang ditetapkan sebagai IKU.", span=6)])
-    return Table(f"Indikator Kinerja Utama {office.name}",
-                 [[h("No"), h("Tujuan / Sasaran"), h("Indikator Kinerja Utama"), h("Formulasi / Definisi"),
-                   h("Penanggung jawab"), h("Sumber data")]], rows, widths=(0.7, 3.5, 3.2, 4.2, 2.2, 2.2),
-                 small=True)
+        rows.append([t("Belum ada indikator yang ditetapkan sebagai IKU.", span=5)])
+    return Table(
+        f"Indikator Kinerja Utama {office.name}",
+        [[h("No"), h("Indikator Kinerja Utama"), h("Formulasi / Definisi"), h("Penanggung jawab"), h("Sumber data")]],
+        rows,
+        widths=(0.8, 4.6, 6.2, 2.4, 2.4),
+        small=True,
+    )

@@ -10,7 +10,10 @@ scorecard=None, place_date=None) -> Document``
   ``anggaran`` (budget remarks), and ``indikator:<id>`` (causes and solutions of one
   indicator; overrides the measurement's explanation). Missing texts get a neutral
   Indonesian placeholder; numbers are never invented.
-* ``charts`` — include figures (achievement per indicator, budget absorption per program).
+* ``charts`` — include the figures (`sakip.reports.charts.scorecard_charts_png`: achievement per
+  indicator, trend across years per indicator, survey elements, budget absorption per program);
+  ``False`` leaves them out; a prebuilt `ScorecardCharts` is used as given (cache it to save the
+  plotting time, which is most of the build time).
 * ``scorecard`` — a prebuilt `sakip.domain.scorecard.Scorecard` (e.g. from
   `sakip.core.services.scorecard_for`, which applies the year's settings); built here otherwise.
 
@@ -28,6 +31,7 @@ from decimal import Decimal
 
 from sakip.domain.office import Office
 from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+from sakip.reports.charts import ScorecardCharts, scorecard_charts_png
 
 from .. import narrative as nv
 from ..model import (
@@ -47,7 +51,6 @@ from ..model import (
     para,
 )
 from . import common as cm
-from .figures import absorption_png, achievement_png
 
 PLACEHOLDER = ParagraphStyle.PLACEHOLDER
 
@@ -72,40 +75,64 @@ def build_lkjip(
     year: int | None = None,
     *,
     narrative: Mapping[str, str] | None = None,
-    charts: bool = True,
+    charts: bool | ScorecardCharts = True,
     draft: bool = False,
     scorecard: Scorecard | None = None,
     place_date: str | None = None,
 ) -> Document:
     sc = scorecard if scorecard is not None else build_scorecard(office, year)
+    figs: ScorecardCharts | None = (
+        charts if isinstance(charts, ScorecardCharts) else scorecard_charts_png(sc) if charts else None
+    )
     y = sc.year
     texts = dict(narrative or {})
     yd = office.years.get(y)
     plan = office.plan
     place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1)}"
-    doc = Document("lkjip", f"Laporan Kinerja Instansi Pemerintah {office.name} Tahun {y}", office.name, y,
-                   regency=office.regency, draft=draft)
+    doc = Document(
+        "lkjip",
+        f"Laporan Kinerja Instansi Pemerintah {office.name} Tahun {y}",
+        office.name,
+        y,
+        regency=office.regency,
+        draft=draft,
+    )
     head = cm.signatory(office.head, cm.head_position(office))
     values = {"instansi": office.name, "tahun": str(y), "pemda": office.regency or ""}
 
     # ---------------------------------------------------------------- front matter
     doc.add(Cover(["LAPORAN KINERJA INSTANSI PEMERINTAH", "(LKjIP)"], office.name, office.regency, str(y)))
     doc.add(Heading("KATA PENGANTAR", 1, new_page=False))
-    doc.add(FixedText("kata_pengantar", [
-        para(f"Puji syukur ke hadirat Tuhan Yang Maha Esa, Laporan Kinerja Instansi Pemerintah (LKjIP) "
-             f"{office.name} Tahun {y} telah selesai disusun. LKjIP ini merupakan wujud pertanggungjawaban "
-             f"atas pelaksanaan tugas dan fungsi {office.name} dalam mencapai tujuan dan sasaran yang telah "
-             "ditetapkan dalam Rencana Strategis dan Perjanjian Kinerja, sebagaimana diamanatkan Peraturan "
-             "Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi Pemerintah dan "
-             "Peraturan Menteri PAN-RB Nomor 53 Tahun 2014."),
-        para("Laporan ini menyajikan capaian kinerja, analisis keberhasilan dan hambatan, serta akuntabilitas "
-             "keuangan, sebagai bahan evaluasi dan perbaikan kinerja pada tahun berikutnya."),
-    ], values))
+    doc.add(
+        FixedText(
+            "kata_pengantar",
+            [
+                para(
+                    f"Puji syukur ke hadirat Tuhan Yang Maha Esa, Laporan Kinerja Instansi Pemerintah (LKjIP) "
+                    f"{office.name} Tahun {y} telah selesai disusun. LKjIP ini merupakan wujud pertanggungjawaban "
+                    f"atas pelaksanaan tugas dan fungsi {office.name} dalam mencapai tujuan dan sasaran yang telah "
+                    "ditetapkan dalam Rencana Strategis dan Perjanjian Kinerja, sebagaimana diamanatkan Peraturan "
+                    "Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi Pemerintah dan "
+                    "Peraturan Menteri PAN-RB Nomor 53 Tahun 2014."
+                ),
+                para(
+                    "Laporan ini menyajikan capaian kinerja, analisis keberhasilan dan hambatan, serta akuntabilitas "
+                    "keuangan, sebagai bahan evaluasi dan perbaikan kinerja pada tahun berikutnya."
+                ),
+            ],
+            values,
+        )
+    )
     doc.add(SignatureBlock(head, place_date=place))
 
     doc.add(Heading("IKHTISAR EKSEKUTIF", 1))
-    doc.add(para(f"{office.name} menetapkan ", *nv.count_words(len(plan.objectives)), " sasaran dengan ",
-                 *nv.count_words(len(sc.indicators)), f" indikator kinerja yang diukur pada tahun {y}."))
+    doc.add(
+        para(
+            "Laporan ini menyajikan capaian ",
+            *nv.count_words(len(sc.indicators)),
+            f" indikator kinerja {office.name} tahun {y} beserta akuntabilitas keuangannya.",
+        )
+    )
     doc.add(nv.office_sentence(office.name, y, sc.office_score))
     for o in sc.objectives:
         doc.add(nv.objective_sentence(o))
@@ -116,11 +143,20 @@ def build_lkjip(
     # ---------------------------------------------------------------- BAB I
     doc.add(Heading("BAB I  PENDAHULUAN", 1, chapter="1"))
     doc.add(Heading("A. Latar Belakang", 2))
-    doc.add(FixedText("pendahuluan", [para(
-        f"Sistem Akuntabilitas Kinerja Instansi Pemerintah (SAKIP) mewajibkan setiap perangkat daerah "
-        f"melaporkan kinerjanya setiap tahun. LKjIP {office.name} Tahun {y} disusun sebagai sarana "
-        "pertanggungjawaban kinerja kepada pimpinan dan masyarakat, sekaligus bahan evaluasi untuk "
-        "peningkatan kinerja.")], values))
+    doc.add(
+        FixedText(
+            "pendahuluan",
+            [
+                para(
+                    f"Sistem Akuntabilitas Kinerja Instansi Pemerintah (SAKIP) mewajibkan setiap perangkat daerah "
+                    f"melaporkan kinerjanya setiap tahun. LKjIP {office.name} Tahun {y} disusun sebagai sarana "
+                    "pertanggungjawaban kinerja kepada pimpinan dan masyarakat, sekaligus bahan evaluasi untuk "
+                    "peningkatan kinerja."
+                )
+            ],
+            values,
+        )
+    )
     doc.add(*_operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
     doc.add(Heading("B. Tugas dan Fungsi", 2))
     doc.add(para(office.mandate) if office.mandate else _ph("Uraian tugas dan fungsi belum diisi."))
@@ -135,16 +171,29 @@ def build_lkjip(
     doc.add(Heading("E. Isu Strategis", 2))
     doc.add(*_operator_or(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
     doc.add(Heading("F. Sistematika Penyajian", 2))
-    doc.add(FixedText("sistematika", [para(
-        "LKjIP ini terdiri atas Ikhtisar Eksekutif; Bab I Pendahuluan; Bab II Perencanaan Kinerja; "
-        "Bab III Akuntabilitas Kinerja, yang memuat capaian kinerja organisasi dan akuntabilitas keuangan; "
-        "Bab IV Penutup; dan Lampiran.")], values))
+    doc.add(
+        FixedText(
+            "sistematika",
+            [
+                para(
+                    "LKjIP ini terdiri atas Ikhtisar Eksekutif; Bab I Pendahuluan; Bab II Perencanaan Kinerja; "
+                    "Bab III Akuntabilitas Kinerja, yang memuat capaian kinerja organisasi dan akuntabilitas keuangan; "
+                    "Bab IV Penutup; dan Lampiran."
+                )
+            ],
+            values,
+        )
+    )
 
     # ---------------------------------------------------------------- BAB II
     doc.add(Heading("BAB II  PERENCANAAN KINERJA", 1, chapter="2"))
     doc.add(Heading("A. Rencana Strategis", 2))
-    doc.add(para(f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat visi, misi, tujuan, "
-                 "sasaran, strategi dan arah kebijakan berikut."))
+    doc.add(
+        para(
+            f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat visi, misi, tujuan, "
+            "sasaran, strategi dan arah kebijakan berikut."
+        )
+    )
     if plan.vision:
         doc.add(para("Visi: ", Run(plan.vision, bold=True)))
     if plan.missions:
@@ -158,8 +207,12 @@ def build_lkjip(
     pk = yd.agreement if yd else None
     if pk is not None and yd is not None:
         if pk.kind == "amendment":
-            doc.add(para(f"Perjanjian Kinerja tahun {y} telah diubah (PK Perubahan). Alasan perubahan: "
-                         f"{pk.reason or 'tidak disebutkan'}."))
+            doc.add(
+                para(
+                    f"Perjanjian Kinerja tahun {y} telah diubah (PK Perubahan). Alasan perubahan: "
+                    f"{pk.reason or 'tidak disebutkan'}."
+                )
+            )
         doc.add(*cm.pk_tables(office, yd, pk, y))
     else:
         doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
@@ -171,46 +224,70 @@ def build_lkjip(
                 rows.append([cm.t(ls.line.code), cm.t(ls.line.name), cm.m(ls.amounts.allocation)])
         tot = sc.budget.lines_total
         if tot is not None:
-            rows.append([cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
-                         cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE)])
-        doc.add(Table(f"Rencana Anggaran Program Tahun {y}", [[cm.h("Kode"), cm.h("Program"), cm.h("Pagu (Rp)")]],
-                      rows, widths=(1.5, 9, 3.5)))
+            rows.append(
+                [
+                    cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
+                    cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
+                ]
+            )
+        doc.add(
+            Table(
+                f"Rencana Anggaran Program Tahun {y}",
+                [[cm.h("Kode"), cm.h("Program"), cm.h("Pagu (Rp)")]],
+                rows,
+                widths=(1.5, 9, 3.5),
+            )
+        )
     elif sc.budget is not None:
-        doc.add(para("Rincian anggaran per program belum dicatat; ringkasan per kelompok belanja disajikan pada "
-                     "Bab III bagian B."))
+        doc.add(
+            para(
+                "Rincian anggaran per program belum dicatat; ringkasan per kelompok belanja disajikan pada "
+                "Bab III bagian B."
+            )
+        )
     else:
         doc.add(_ph(f"Data anggaran tahun {y} belum tersedia."))
 
     # ---------------------------------------------------------------- BAB III
     doc.add(Heading("BAB III  AKUNTABILITAS KINERJA", 1, chapter="3"))
     doc.add(Heading("A. Capaian Kinerja Organisasi", 2))
-    lower = ("(2 × target − realisasi) / target × 100" if office.settings.lower_formula.value == "mirror"
-             else "target / realisasi × 100")
-    cap_text = {"none": "tanpa batas atas", "100": "dibatasi paling tinggi 100 %",
-                "120": "dibatasi paling tinggi 120 %"}.get(office.settings.cap.value, office.settings.cap.value)
-    doc.add(para("Capaian indikator dihitung sebagai realisasi / target × 100 untuk indikator yang makin tinggi "
-                 f"makin baik, dan {lower} untuk indikator yang makin rendah makin baik; capaian {cap_text}. "
-                 "Kategori capaian mengikuti skala berikut."))
+    lower = (
+        "(2 × target − realisasi) / target × 100"
+        if office.settings.lower_formula.value == "mirror"
+        else "target / realisasi × 100"
+    )
+    cap_text = {
+        "none": "tanpa batas atas",
+        "100": "dibatasi paling tinggi 100 %",
+        "120": "dibatasi paling tinggi 120 %",
+    }.get(office.settings.cap.value, office.settings.cap.value)
+    doc.add(
+        para(
+            "Capaian indikator dihitung sebagai realisasi / target × 100 untuk indikator yang makin tinggi "
+            f"makin baik, dan {lower} untuk indikator yang makin rendah makin baik; capaian {cap_text}. "
+            "Kategori capaian mengikuti skala berikut."
+        )
+    )
     doc.add(cm.scale_table(sc.scale))
     doc.add(cm.achievement_table(sc, sc.indicators, f"Capaian Indikator Kinerja {office.name} Tahun {y}"))
     doc.add(cm.predicate_table(sc))
     doc.add(cm.objective_table(sc))
     doc.add(nv.office_sentence(office.name, y, sc.office_score))
-    if charts and sc.indicators:
-        doc.add(Figure(f"Capaian Indikator Kinerja Tahun {y}", achievement_png(
-            [s.indicator.name for s in sc.indicators], [s.achievement.value for s in sc.indicators],
-            [s.color for s in sc.indicators], sc.scale)))
+    if figs is not None and figs.achievement is not None:
+        doc.add(Figure(f"Capaian Indikator Kinerja Tahun {y}", figs.achievement))
     doc.add(_history_table(sc), _end_standard_table(sc))
     if sc.budget is not None and sc.budget.efficiency:
         doc.add(_efficiency_table(sc))
     if sc.survey is not None:
         doc.add(*_survey_blocks(sc))
+        if figs is not None and figs.survey is not None:
+            doc.add(Figure(f"Nilai Unsur Survei Kepuasan Masyarakat Tahun {y}", figs.survey))
 
     doc.add(Heading("Analisis Capaian per Indikator", 3))
     for o_i, (group, scores) in enumerate(_groups(sc)):
         doc.add(Heading(f"{o_i + 1}. {group}", 3))
         for s in scores:
-            doc.add(*_indicator_analysis(sc, s, texts))
+            doc.add(*_indicator_analysis(sc, s, texts, figs))
 
     doc.add(Heading("B. Akuntabilitas Keuangan", 2))
     b = sc.budget
@@ -225,12 +302,14 @@ def build_lkjip(
             doc.add(para("Realisasi anggaran per program, kegiatan dan sub kegiatan sebagai berikut."))
             doc.add(cm.budget_lines_table(sc, b))
             if b.lines_total is not None and b.total is not None and b.lines_total.allocation != b.total.allocation:
-                doc.add(para("Rincian program di atas tidak mencakup seluruh pagu perangkat daerah (antara lain "
-                             "belanja pegawai yang tidak dirinci per program)."))
-            if charts:
-                progs = [ls for ls in b.lines if ls.depth == 0]
-                doc.add(Figure(f"Penyerapan Anggaran per Program Tahun {y}", absorption_png(
-                    [ls.line.name for ls in progs], [ls.amounts.absorption for ls in progs])))
+                doc.add(
+                    para(
+                        "Rincian program di atas tidak mencakup seluruh pagu perangkat daerah (antara lain "
+                        "belanja pegawai yang tidak dirinci per program)."
+                    )
+                )
+            if figs is not None and figs.absorption is not None:
+                doc.add(Figure(f"Penyerapan Anggaran per Program Tahun {y}", figs.absorption))
         doc.add(*_operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
 
     # ---------------------------------------------------------------- BAB IV
@@ -246,9 +325,18 @@ def build_lkjip(
     doc.add(*_operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
     doc.add(Heading("B. Langkah Peningkatan Kinerja", 2))
     doc.add(*_operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi."))
-    doc.add(FixedText("penutup", [para(
-        f"Demikian LKjIP {office.name} Tahun {y} ini disusun sebagai bahan evaluasi dan perbaikan kinerja "
-        "pada tahun-tahun berikutnya.")], values))
+    doc.add(
+        FixedText(
+            "penutup",
+            [
+                para(
+                    f"Demikian LKjIP {office.name} Tahun {y} ini disusun sebagai bahan evaluasi dan perbaikan kinerja "
+                    "pada tahun-tahun berikutnya."
+                )
+            ],
+            values,
+        )
+    )
     doc.add(SignatureBlock(head, place_date=place))
 
     # ---------------------------------------------------------------- Lampiran
@@ -282,7 +370,9 @@ def _groups(sc: Scorecard) -> list[tuple[str, list[IndicatorScore]]]:
     return out
 
 
-def _indicator_analysis(sc: Scorecard, s: IndicatorScore, texts: Mapping[str, str]) -> list[Block]:
+def _indicator_analysis(
+    sc: Scorecard, s: IndicatorScore, texts: Mapping[str, str], figs: ScorecardCharts | None
+) -> list[Block]:
     office = sc.office
     blocks: list[Block] = [Heading(f"Indikator: {s.indicator.name}", 3, in_toc=False)]
     li = ParagraphStyle.LIST
@@ -290,6 +380,9 @@ def _indicator_analysis(sc: Scorecard, s: IndicatorScore, texts: Mapping[str, st
     blocks.append(nv.target_sentence(s, sc.year))
     blocks.append(para("b. Perbandingan dengan tahun-tahun sebelumnya", style=li))
     blocks.append(nv.history_sentence(s, sc.year))
+    trend = figs.trends.get(s.indicator.id) if figs is not None else None
+    if trend is not None:
+        blocks.append(Figure(f"Realisasi {s.indicator.name} per Tahun", trend, width_cm=12))
     blocks.append(para("c. Perbandingan dengan target akhir Renstra", style=li))
     blocks.append(nv.end_target_sentence(s, office.plan.end))
     blocks.append(para("d. Perbandingan dengan standar nasional", style=li))
@@ -307,8 +400,12 @@ def _indicator_analysis(sc: Scorecard, s: IndicatorScore, texts: Mapping[str, st
         o_text = next((o.text for o in office.plan.objectives if o.id == s.parent_id), s.parent_id)
         blocks.append(nv.efficiency_sentence(o_text, b.efficiency[s.parent_id], b.by_objective.get(s.parent_id)))
     elif s.level == "goal":
-        blocks.append(para("Efisiensi dianalisis pada tingkat sasaran yang mendukung tujuan ini (lihat tabel "
-                           "efisiensi per sasaran)."))
+        blocks.append(
+            para(
+                "Efisiensi dianalisis pada tingkat sasaran yang mendukung tujuan ini (lihat tabel "
+                "efisiensi per sasaran)."
+            )
+        )
     else:
         blocks.append(nv.efficiency_sentence("", None, None))
     blocks.append(para("g. Program dan kegiatan pendukung", style=li))
@@ -333,34 +430,65 @@ def _renstra_table(office: Office) -> Table:
         for o in plan.objectives:
             if o.goal_id != g.id:
                 continue
-            rows.append([cm.t("Sasaran", bold=True), cm.t(o.text, bold=True), cm.t(""),
-                         cm.t("; ".join(o.strategies + o.policies) or "-")])
+            rows.append(
+                [
+                    cm.t("Sasaran", bold=True),
+                    cm.t(o.text, bold=True),
+                    cm.t(""),
+                    cm.t("; ".join(o.strategies + o.policies) or "-"),
+                ]
+            )
             for i in o.indicators:
                 rows.append([cm.t("Indikator sasaran"), cm.t(i.name), cm.v(i.end_target), cm.t("")])
-    return Table(f"Tujuan, Sasaran, Strategi dan Arah Kebijakan {plan.start}–{plan.end}",
-                 [[cm.h("Uraian"), cm.h("Tujuan / Sasaran / Indikator"), cm.h(f"Target akhir {plan.end}"),
-                   cm.h("Strategi dan arah kebijakan")]], rows, widths=(2.2, 6, 2, 5), small=True)
+    return Table(
+        f"Tujuan, Sasaran, Strategi dan Arah Kebijakan {plan.start}–{plan.end}",
+        [
+            [
+                cm.h("Uraian"),
+                cm.h("Tujuan / Sasaran / Indikator"),
+                cm.h(f"Target akhir {plan.end}"),
+                cm.h("Strategi dan arah kebijakan"),
+            ]
+        ],
+        rows,
+        widths=(2.2, 6, 2, 5),
+        small=True,
+    )
 
 
 def _history_table(sc: Scorecard) -> Table:
     years = sorted({p.year for s in sc.indicators for p in s.history})[-2:]
-    header = [[cm.h("No"), cm.h("Indikator")] + [cm.h(f"Realisasi {yy}") for yy in years]
-              + [cm.h(f"Realisasi {sc.year}"), cm.h("Perubahan realisasi"), cm.h("Perubahan capaian (poin)")]]
+    header = [
+        [cm.h("No"), cm.h("Indikator")]
+        + [cm.h(str(yy), span=2) for yy in (*years, sc.year)]
+        + [cm.h(f"Perubahan {years[-1]}–{sc.year}" if years else "Perubahan", span=2)],
+        [cm.h(""), cm.h("")]
+        + [x for _ in (*years, sc.year) for x in (cm.h("Realisasi"), cm.h("Capaian (%)"))]
+        + [cm.h("Realisasi"), cm.h("Capaian (poin)")],
+    ]
     rows = []
     for i, s in enumerate(sc.indicators, 1):
         by_year = {p.year: p for p in s.history}
         ch = s.change
-        rows.append([cm.c(str(i)), cm.t(s.indicator.name)]
-                    + [cm.v(by_year[yy].realisation if yy in by_year else None) for yy in years]
-                    + [cm.v(s.realisation),
-                       cm.n(ch.realisation_change) if ch and ch.realisation_change is not None else cm.c("-"),
-                       cm.p(ch.achievement_change) if ch and ch.achievement_change is not None else cm.c("-")])
-        # absolute values shown in sentences
-        if ch and ch.realisation_change is not None and ch.realisation_change < 0:
-            rows[-1][-2] = cm.n(ch.realisation_change, text="−" + nv.num_text(abs(ch.realisation_change)))
-    widths = (0.7, 6) + (1.8,) * len(years) + (1.8, 1.9, 1.9)
-    return Table("Perbandingan Realisasi dengan Tahun-tahun Sebelumnya", header, rows, widths=widths,
-                 source="Tanda − berarti turun; \"belum diukur\" berarti belum ada data (bukan 0).")
+        row = [cm.c(str(i)), cm.t(s.indicator.name)]
+        for yy in years:
+            point = by_year.get(yy)
+            row += [cm.v(point.realisation if point else None), cm.p(point.achievement if point else None, missing="-")]
+        row += [cm.v(s.realisation), cm.p(s.achievement.value, missing=nv.achievement_text(s.achievement))]
+        row += [
+            cm.n(ch.realisation_change) if ch and ch.realisation_change is not None else cm.c("-"),
+            cm.p(ch.achievement_change) if ch and ch.achievement_change is not None else cm.c("-"),
+        ]
+        rows.append(row)
+    widths = (0.9, 5.2) + (1.6, 1.6) * (len(years) + 1) + (1.6, 1.6)
+    return Table(
+        "Perbandingan Realisasi dan Capaian dengan Tahun-tahun Sebelumnya",
+        header,
+        rows,
+        widths=widths,
+        small=True,
+        source='Tanda − berarti turun; "belum diukur" berarti belum ada data (bukan 0).',
+    )
 
 
 def _end_standard_table(sc: Scorecard) -> Table:
@@ -369,19 +497,36 @@ def _end_standard_table(sc: Scorecard) -> Table:
     for i, s in enumerate(sc.indicators, 1):
         prog = s.end_target_progress
         std = s.standard
-        rows.append([
-            cm.c(str(i)), cm.t(s.indicator.name), cm.v(s.realisation),
-            cm.v(s.indicator.end_target) if s.indicator.end_target is not None else cm.c("-"),
-            cm.p(prog.value) if prog is not None and prog.value is not None else cm.c("-"),
-            cm.n(std.standard) if std else (cm.n(s.indicator.national_standard)
-                                             if s.indicator.national_standard is not None else cm.c("-")),
-            (cm.n(std.difference, text=("−" if std.difference < 0 else "") + nv.num_text(abs(std.difference)))
-             if std else cm.c("-")),
-        ])
-    return Table(f"Realisasi terhadap Target Akhir Renstra {plan.end} dan Standar Nasional",
-                 [[cm.h("No"), cm.h("Indikator"), cm.h(f"Realisasi {sc.year}"), cm.h(f"Target akhir {plan.end}"),
-                   cm.h("Kemajuan thd target akhir (%)"), cm.h("Standar nasional"), cm.h("Selisih thd standar")]],
-                 rows, widths=(0.7, 6, 1.7, 1.7, 2, 1.7, 1.7), source="\"-\": tidak ditetapkan / tidak tersedia.")
+        rows.append(
+            [
+                cm.c(str(i)),
+                cm.t(s.indicator.name),
+                cm.v(s.realisation),
+                cm.v(s.indicator.end_target) if s.indicator.end_target is not None else cm.c("-"),
+                cm.p(prog.value) if prog is not None and prog.value is not None else cm.c("-"),
+                cm.n(std.standard)
+                if std
+                else (cm.n(s.indicator.national_standard) if s.indicator.national_standard is not None else cm.c("-")),
+                cm.n(std.difference) if std else cm.c("-"),
+            ]
+        )
+    return Table(
+        f"Realisasi terhadap Target Akhir Renstra {plan.end} dan Standar Nasional",
+        [
+            [
+                cm.h("No"),
+                cm.h("Indikator"),
+                cm.h(f"Realisasi {sc.year}"),
+                cm.h(f"Target akhir {plan.end}"),
+                cm.h("Kemajuan thd target akhir (%)"),
+                cm.h("Standar nasional"),
+                cm.h("Selisih thd standar"),
+            ]
+        ],
+        rows,
+        widths=(0.9, 5.8, 1.7, 1.7, 2, 1.7, 1.7),
+        source='"-": tidak ditetapkan / tidak tersedia.',
+    )
 
 
 def _efficiency_table(sc: Scorecard) -> Table:
@@ -391,28 +536,61 @@ def _efficiency_table(sc: Scorecard) -> Table:
     texts = {o.id: o.text for o in sc.office.plan.objectives}
     for i, (oid, e) in enumerate(b.efficiency.items(), 1):
         a = b.by_objective.get(oid)
-        rows.append([cm.c(str(i)), cm.t(texts.get(oid, oid)), cm.m(a.allocation if a else None),
-                     cm.m(a.realisation if a else None, missing=nv.NOT_MEASURED),
-                     cm.p(e.absorption, missing="-"), cm.p(e.achievement),
-                     cm.n(e.ratio, text=nv.num_text(e.ratio, 2)) if e.ratio is not None else cm.c("-")])
-    return Table("Efisiensi Penggunaan Anggaran per Sasaran",
-                 [[cm.h("No"), cm.h("Sasaran"), cm.h("Pagu (Rp)"), cm.h("Realisasi (Rp)"), cm.h("Penyerapan (%)"),
-                   cm.h("Capaian (%)"), cm.h("Rasio capaian / penyerapan")]], rows,
-                 widths=(0.7, 5, 2.4, 2.4, 1.6, 1.6, 1.8), small=True)
+        rows.append(
+            [
+                cm.c(str(i)),
+                cm.t(texts.get(oid, oid)),
+                cm.m(a.allocation if a else None),
+                cm.m(a.realisation if a else None, missing=nv.NOT_MEASURED),
+                cm.p(e.absorption, missing="-"),
+                cm.p(e.achievement),
+                cm.n(e.ratio, text=nv.num_text(e.ratio, 2)) if e.ratio is not None else cm.c("-"),
+            ]
+        )
+    return Table(
+        "Efisiensi Penggunaan Anggaran per Sasaran",
+        [
+            [
+                cm.h("No"),
+                cm.h("Sasaran"),
+                cm.h("Pagu (Rp)"),
+                cm.h("Realisasi (Rp)"),
+                cm.h("Penyerapan (%)"),
+                cm.h("Capaian (%)"),
+                cm.h("Rasio capaian / penyerapan"),
+            ]
+        ],
+        rows,
+        widths=(0.9, 4.8, 2.4, 2.4, 1.6, 1.6, 1.8),
+        small=True,
+    )
 
 
 def _survey_blocks(sc: Scorecard) -> list[Block]:
     assert sc.survey is not None
     r = sc.survey.result
-    rows = [[cm.c(str(i)), cm.t(e.name), cm.n(e.nrr, text=nv.num_text(e.nrr, 2)), cm.p(e.score)]
-            for i, e in enumerate(r.elements, 1)]
-    rows.append([cm.t("Indeks Kepuasan Masyarakat (konversi)", bold=True, span=3, shade=cm.TOTAL_SHADE),
-                 cm.p(r.index, bold=True, shade=cm.TOTAL_SHADE)])
-    table = Table(f"Hasil Survei Kepuasan Masyarakat Tahun {sc.year}",
-                  [[cm.h("No"), cm.h("Unsur pelayanan"), cm.h("NRR"), cm.h("Nilai unsur (25–100)")]], rows,
-                  widths=(0.7, 8, 2, 2.5), source=f"Instrumen: {r.instrument.name}")
-    parts: list[str | Run] = ["Hasil survei kepuasan masyarakat menghasilkan indeks sebesar ", nv.pct(r.index),
-                                 f" dengan mutu pelayanan {r.grade}"]
+    rows = [
+        [cm.c(str(i)), cm.t(e.name), cm.n(e.nrr, text=nv.num_text(e.nrr, 2)), cm.p(e.score)]
+        for i, e in enumerate(r.elements, 1)
+    ]
+    rows.append(
+        [
+            cm.t("Indeks Kepuasan Masyarakat (konversi)", bold=True, span=3, shade=cm.TOTAL_SHADE),
+            cm.p(r.index, bold=True, shade=cm.TOTAL_SHADE),
+        ]
+    )
+    table = Table(
+        f"Hasil Survei Kepuasan Masyarakat Tahun {sc.year}",
+        [[cm.h("No"), cm.h("Unsur pelayanan"), cm.h("NRR"), cm.h("Nilai unsur (25–100)")]],
+        rows,
+        widths=(0.7, 8, 2, 2.5),
+        source=f"Instrumen: {r.instrument.name}",
+    )
+    parts: list[str | Run] = [
+        "Hasil survei kepuasan masyarakat menghasilkan indeks sebesar ",
+        nv.pct(r.index),
+        f" dengan mutu pelayanan {r.grade}",
+    ]
     if r.respondents is not None:
         parts += [" dari ", nv.count(r.respondents), " responden"]
     parts.append(".")
@@ -434,21 +612,40 @@ def _rkt_table(sc: Scorecard) -> Table:
         for pr in progs:
             a = cm.program_amounts(sc.budget, pr.code)
             rows.append([cm.t(f"Program: {pr.name}"), cm.c("Rp"), cm.m(a.allocation if a else None), cm.t("")])
-    return Table(f"Rencana Kinerja Tahunan {sc.year}",
-                 [[cm.h("Sasaran / indikator / program"), cm.h("Satuan"), cm.h("Target / pagu"), cm.h("Keterangan")]],
-                 rows, widths=(12, 2, 3, 5))
+    return Table(
+        f"Rencana Kinerja Tahunan {sc.year}",
+        [[cm.h("Sasaran / indikator / program"), cm.h("Satuan"), cm.h("Target / pagu"), cm.h("Keterangan")]],
+        rows,
+        widths=(12, 1.8, 3.6, 4.6),
+    )
 
 
 def _matrix_table(sc: Scorecard) -> Table:
-    header = [[cm.h("No"), cm.h("Indikator"), cm.h("Satuan"), cm.h("Target")]
-              + [cm.h(f"Real. TW {q}") for q in (1, 2, 3, 4)]
-              + [cm.h("Realisasi tahun"), cm.h("Capaian (%)"), cm.h("Kategori")]]
+    capped = sc.office.settings.cap.value != "none"
+    header = [
+        [cm.h("No"), cm.h("Indikator"), cm.h("Satuan"), cm.h("Target")]
+        + [cm.h(f"Real. TW {q}") for q in (1, 2, 3, 4)]
+        + [cm.h("Realisasi tahun"), cm.h("Capaian (%)")]
+        + ([cm.h("Capaian sebelum dibatasi (%)")] if capped else [])
+        + [cm.h("Kategori")]
+    ]
     rows = []
     for i, s in enumerate(sc.indicators, 1):
         qv = {q.quarter: q.value for q in s.quarters}
-        rows.append([cm.c(str(i)), cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target)]
-                    + [cm.v(qv.get(q)) for q in (1, 2, 3, 4)]
-                    + [cm.v(s.realisation), cm.p(s.achievement.value, missing=nv.achievement_text(s.achievement)),
-                       cm.c(s.category or "-")])
-    return Table(f"Matriks Capaian Kinerja Tahun {sc.year}", header, rows,
-                 widths=(0.7, 7, 1.5, 1.6, 1.6, 1.6, 1.6, 1.6, 1.8, 1.8, 2), small=True)
+        a = s.achievement
+        rows.append(
+            [cm.c(str(i)), cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target)]
+            + [cm.v(qv.get(q)) for q in (1, 2, 3, 4)]
+            + [cm.v(s.realisation), cm.p(a.value, missing=nv.achievement_text(a))]
+            + ([cm.p(a.raw, missing=nv.achievement_text(a))] if capped else [])
+            + [cm.c(s.category or "-")]
+        )
+    widths = (0.7, 7, 1.5, 1.6, 1.6, 1.6, 1.6, 1.6, 1.8, 1.8) + ((1.9,) if capped else ()) + (2,)
+    return Table(
+        f"Matriks Capaian Kinerja Tahun {sc.year}",
+        header,
+        rows,
+        widths=widths,
+        small=True,
+        source='"belum diukur": belum ada realisasi (bukan 0).',
+    )

@@ -53,35 +53,65 @@ def build_pk(
     pk, recorded = _pk_version(office, y, amendment)
     is_amendment = pk.kind == "amendment"
     title = f"PERJANJIAN KINERJA{' PERUBAHAN' if is_amendment else ''} TAHUN {y}"
-    doc = Document("pk-perubahan" if is_amendment else "pk", f"{title.title()} {office.name}", office.name, y,
-                   regency=office.regency, draft=draft)
+    doc = Document(
+        "pk-perubahan" if is_amendment else "pk",
+        f"{title.title()} {office.name}",
+        office.name,
+        y,
+        regency=office.regency,
+        draft=draft,
+    )
     first = cm.signatory(pk.first_party or office.head, cm.head_position(office), "PIHAK PERTAMA")
     second = cm.signatory(pk.second_party or office.superior, cm.superior_position(office), "PIHAK KEDUA")
-    place = place_date or (f"{cm.place_of(office)}, {pk.date}" if pk.date else
-                           f"{cm.place_of(office)}, {cm.month_year(y)}")
+    place = place_date or (
+        f"{cm.place_of(office)}, {pk.date}" if pk.date else f"{cm.place_of(office)}, {cm.month_year(y)}"
+    )
 
     doc.add(Letterhead())
     doc.add(para(title, style=ParagraphStyle.TITLE))
     doc.add(para(office.name.upper(), style=ParagraphStyle.TITLE))
     if not recorded:
-        doc.add(para("Rancangan: Perjanjian Kinerja tahun ini belum dicatat; target diambil dari Rencana Strategis.",
-                     style=ParagraphStyle.PLACEHOLDER))
-    doc.add(para("Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan, dan akuntabel serta "
-                 "berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"))
+        doc.add(
+            para(
+                "Rancangan: Perjanjian Kinerja tahun ini belum dicatat; target diambil dari Rencana Strategis.",
+                style=ParagraphStyle.PLACEHOLDER,
+            )
+        )
+    doc.add(
+        para(
+            "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan, dan akuntabel serta "
+            "berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"
+        )
+    )
     for label, s in (("Pihak pertama", first), ("Pihak kedua", second)):
         doc.add(para("Nama", "\t: ", Run(s.name or "(nama belum diisi)", bold=True), style=ParagraphStyle.LIST))
         doc.add(para("Jabatan", "\t: ", s.position, style=ParagraphStyle.LIST))
         doc.add(para(f"selanjutnya disebut {label.lower()}."))
-    doc.add(para("Pihak pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran perjanjian "
-                 "ini, dalam rangka mencapai target kinerja jangka menengah seperti yang telah ditetapkan dalam "
-                 "dokumen perencanaan. Keberhasilan dan kegagalan pencapaian target kinerja tersebut menjadi "
-                 "tanggung jawab pihak pertama."))
-    doc.add(para("Pihak kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap "
-                 "capaian kinerja dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka "
-                 "pemberian penghargaan dan sanksi."))
+    doc.add(
+        para(
+            "Pihak pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran perjanjian "
+            "ini, dalam rangka mencapai target kinerja jangka menengah seperti yang telah ditetapkan dalam "
+            "dokumen perencanaan. Keberhasilan dan kegagalan pencapaian target kinerja tersebut menjadi "
+            "tanggung jawab pihak pertama."
+        )
+    )
+    doc.add(
+        para(
+            "Pihak kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap "
+            "capaian kinerja dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka "
+            "pemberian penghargaan dan sanksi."
+        )
+    )
     if is_amendment:
-        doc.add(para("Perjanjian ini mengubah Perjanjian Kinerja tahun ", str(y), " dengan alasan: ",
-                     pk.reason or "tidak disebutkan", "."))
+        doc.add(
+            para(
+                "Perjanjian ini mengubah Perjanjian Kinerja tahun ",
+                str(y),
+                " dengan alasan: ",
+                pk.reason or "tidak disebutkan",
+                ".",
+            )
+        )
     doc.add(SignatureBlock(first, left=second, place_date=place))
 
     doc.add(PageBreak())

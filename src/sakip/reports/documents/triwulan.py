@@ -10,6 +10,8 @@ realisation through the quarter per program / activity / sub-activity with a tot
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sakip.domain import budget as budget_rules
 from sakip.domain.office import Office
 from sakip.domain.scorecard import Scorecard, build_scorecard
@@ -36,8 +38,15 @@ def build_triwulan(
     sc = scorecard if scorecard is not None else build_scorecard(office, year)
     y = sc.year
     tw = ROMAN[quarter]
-    doc = Document("triwulan", f"Laporan Kinerja Triwulan {tw} Tahun {y} {office.name}", office.name, y,
-                   regency=office.regency, draft=draft, landscape=True)
+    doc = Document(
+        "triwulan",
+        f"Laporan Kinerja Triwulan {tw} Tahun {y} {office.name}",
+        office.name,
+        y,
+        regency=office.regency,
+        draft=draft,
+        landscape=True,
+    )
     doc.add(para(f"LAPORAN KINERJA TRIWULAN {tw} TAHUN {y}", style=ParagraphStyle.TITLE))
     doc.add(para(office.name.upper(), style=ParagraphStyle.TITLE))
     if office.regency:
@@ -69,11 +78,17 @@ def build_triwulan(
         for q in qs:
             qsc = by_q.get(q)
             if qsc is None or qsc.value is None:
-                row += [cm.v(qsc.target_to_date if qsc else None) if qsc and qsc.target_to_date is not None
-                        else cm.c("-"), cm.c(nv.NOT_MEASURED), cm.c("-")]
+                row += [
+                    cm.v(qsc.target_to_date if qsc else None) if qsc and qsc.target_to_date is not None else cm.c("-"),
+                    cm.c(nv.NOT_MEASURED),
+                    cm.c("-"),
+                ]
             else:
-                row += [cm.v(qsc.target_to_date) if qsc.target_to_date is not None else cm.c("-"),
-                        cm.v(qsc.to_date), cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement))]
+                row += [
+                    cm.v(qsc.target_to_date) if qsc.target_to_date is not None else cm.c("-"),
+                    cm.v(qsc.to_date),
+                    cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement)),
+                ]
         last = by_q.get(quarter)
         if last is not None and last.value is not None:
             measured += 1
@@ -82,12 +97,30 @@ def build_triwulan(
         rows.append(row)
     small_w = (1.5, 1.6, 1.5)
     widths = (0.6, 5, 1.2, 1.4) + small_w * len(qs) + ((1.5, 1.4) if quarter == 4 else ())
-    doc.add(Table(f"Capaian Indikator Kinerja s.d. Triwulan {tw} Tahun {y}", header, rows, widths=widths,
-                  small=True, source="\"belum diukur\": realisasi triwulan belum diisi (bukan 0)."))
-    doc.add(para(f"Sampai dengan triwulan {tw}, ", *nv.count_words(measured), " dari ",
-                 *nv.count_words(len(sc.indicators)), f" indikator telah memiliki realisasi triwulan {tw}."))
-    if quarter == 4:
-        doc.add(nv.office_sentence(office.name, y, sc.office_score))
+    rows.append(
+        [
+            cm.t(f"Jumlah indikator dengan realisasi TW {tw}", bold=True, span=4, shade=cm.TOTAL_SHADE),
+            cm.n(Decimal(measured), bold=True, shade=cm.TOTAL_SHADE),
+            cm.t(f"dari {len(sc.indicators)} indikator", span=width - 5, shade=cm.TOTAL_SHADE),
+        ]
+    )
+    doc.add(
+        Table(
+            f"Capaian Indikator Kinerja s.d. Triwulan {tw} Tahun {y}",
+            header,
+            rows,
+            widths=widths,
+            small=True,
+            source='"belum diukur": realisasi triwulan belum diisi (bukan 0).',
+        )
+    )
+    doc.add(
+        para(
+            f"Sampai dengan triwulan {tw}, ",
+            *nv.count_words(measured),
+            f" dari {len(sc.indicators)} indikator telah memiliki realisasi triwulan {tw}.",
+        )
+    )
 
     doc.add(Heading(f"B. Realisasi Anggaran s.d. Triwulan {tw}", 2))
     yd = office.years.get(y)
@@ -99,19 +132,44 @@ def build_triwulan(
         for line, depth in _walk(b.lines):
             a = budget_rules.amounts(line, through=quarter)
             bold = depth == 0
-            brows.append([cm.t(line.code, bold=bold), cm.t("    " * depth + line.name, bold=bold),
-                          cm.m(a.allocation, bold=bold), cm.m(a.realisation, bold=bold, missing=nv.NOT_MEASURED),
-                          cm.p(a.absorption, bold=bold, missing="-"), cm.m(a.remaining, bold=bold)])
+            brows.append(
+                [
+                    cm.t(line.code, bold=bold),
+                    cm.t("    " * depth + line.name, bold=bold),
+                    cm.m(a.allocation, bold=bold),
+                    cm.m(a.realisation, bold=bold, missing=nv.NOT_MEASURED),
+                    cm.p(a.absorption, bold=bold, missing="-"),
+                    cm.m(a.remaining, bold=bold),
+                ]
+            )
         tot = budget_rules.total(b.lines, through=quarter)
-        brows.append([cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
-                      cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
-                      cm.m(tot.realisation, bold=True, shade=cm.TOTAL_SHADE, missing=nv.NOT_MEASURED),
-                      cm.p(tot.absorption, bold=True, shade=cm.TOTAL_SHADE, missing="-"),
-                      cm.m(tot.remaining, bold=True, shade=cm.TOTAL_SHADE)])
-        doc.add(Table(f"Realisasi Anggaran s.d. Triwulan {tw} Tahun {y}",
-                      [[cm.h("Kode"), cm.h("Program / Kegiatan / Sub Kegiatan"), cm.h("Pagu (Rp)"),
-                        cm.h(f"Realisasi s.d. TW {tw} (Rp)"), cm.h("Penyerapan (%)"), cm.h("Sisa (Rp)")]],
-                      brows, widths=(1.6, 9, 3, 3, 1.8, 3), small=True))
+        brows.append(
+            [
+                cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
+                cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
+                cm.m(tot.realisation, bold=True, shade=cm.TOTAL_SHADE, missing=nv.NOT_MEASURED),
+                cm.p(tot.absorption, bold=True, shade=cm.TOTAL_SHADE, missing="-"),
+                cm.m(tot.remaining, bold=True, shade=cm.TOTAL_SHADE),
+            ]
+        )
+        doc.add(
+            Table(
+                f"Realisasi Anggaran s.d. Triwulan {tw} Tahun {y}",
+                [
+                    [
+                        cm.h("Kode"),
+                        cm.h("Program / Kegiatan / Sub Kegiatan"),
+                        cm.h("Pagu (Rp)"),
+                        cm.h(f"Realisasi s.d. TW {tw} (Rp)"),
+                        cm.h("Penyerapan (%)"),
+                        cm.h("Sisa (Rp)"),
+                    ]
+                ],
+                brows,
+                widths=(1.6, 9, 3, 3, 1.8, 3),
+                small=True,
+            )
+        )
         doc.add(para(f"Keadaan sampai dengan triwulan {tw}:"), nv.budget_sentence(y, tot))
     head = cm.signatory(office.head, cm.head_position(office))
     end_month = {1: 4, 2: 7, 3: 10, 4: 1}[quarter]
@@ -127,4 +185,3 @@ def _walk(lines: list[budget_rules.BudgetLine], depth: int = 0) -> list[tuple[bu
         out.append((line, depth))
         out += _walk(line.children, depth + 1)
     return out
-

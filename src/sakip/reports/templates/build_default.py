@@ -38,8 +38,9 @@ HERE = Path(__file__).resolve().parent
 FONT = "Arial"
 
 
-def _font(style: DocxParagraphStyle, size: float, *, bold: bool = False, italic: bool = False,
-          color: RGBColor | None = None) -> None:
+def _font(
+    style: DocxParagraphStyle, size: float, *, bold: bool = False, italic: bool = False, color: RGBColor | None = None
+) -> None:
     f = style.font
     f.name = FONT
     f.size = Pt(size)
@@ -67,8 +68,13 @@ def _para_style(doc: DocxDocument, name: str, base: str = "Normal") -> DocxParag
     return style  # type: ignore[no-any-return]
 
 
-def _spacing(style: DocxParagraphStyle, before: float = 0, after: float = 6, line: float | None = None,
-             align: WD_ALIGN_PARAGRAPH | None = None) -> None:
+def _spacing(
+    style: DocxParagraphStyle,
+    before: float = 0,
+    after: float = 6,
+    line: float | None = None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+) -> None:
     pf = style.paragraph_format
     pf.space_before = Pt(before)
     pf.space_after = Pt(after)
@@ -158,7 +164,7 @@ def build(path: Path = HERE / "default.docx") -> Path:
     _font(small, 8)
     _spacing(small, before=0, after=0, line=1.0)
     head = _para_style(doc, "Sakip Table Header", "Sakip Table Text")
-    _font(head, 9.5, bold=True)
+    _font(head, 8.5, bold=True)
     _spacing(head, before=1, after=1, line=1.0, align=WD_ALIGN_PARAGRAPH.CENTER)
     sig = _para_style(doc, "Sakip Signature")
     _spacing(sig, before=0, after=0, line=1.0, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -1,0 +1,99 @@
+"""PDF output: LibreOffice converts the same .docx; text extracted with pypdf, pages rendered with pdftoppm."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from sakip.dataset.loader import load_seeds
+from sakip.reports.documents import build_lkjip
+from sakip.reports.docx import render_docx
+from sakip.reports.pdf import PdfError, render_pdf
+
+from .doc_support import id_text
+from .test_documents import _large_office
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _png(pdf: bytes, tmp_path: Path, page: int) -> Path:
+    src = tmp_path / "doc.pdf"
+    src.write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(src),
+            str(tmp_path / f"p{page}"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    out = tmp_path / f"p{page}.png"
+    assert out.read_bytes().startswith(b"\x89PNG")
+    return out
+
+
+@pytest.mark.pdf
+def test_lkjip_pdf_has_the_figures_and_a_working_table_of_contents(tmp_path: Path) -> None:
+    office = next(o for o in load_seeds() if o.code == "kaloran")
+    pdf = render_pdf(render_docx(build_lkjip(office)))
+    pages = _pages(pdf)
+    assert len(pages) >= 12
+    text = "\n".join(pages)
+    for expected in (
+        "IKHTISAR EKSEKUTIF",
+        "Tabel 3.2",
+        "Gambar 3.1",
+        id_text("96.47"),
+        "143.637.250,00",
+        "belum diukur",
+        "Lampiran 4. Matriks Capaian Kinerja",
+    ):
+        assert expected in text, expected
+    toc = next(p for p in pages if "DAFTAR ISI" in p)
+    m = re.search(r"BAB III\s+AKUNTABILITAS KINERJA\s*\.+\s*(\d+)", toc)
+    assert m, toc
+    page_no = int(m.group(1))  # footer numbering starts at the cover (page 1)
+    assert "BAB III" in pages[page_no - 1] and "AKUNTABILITAS KINERJA" in pages[page_no - 1]
+    tables = next(p for p in pages if "DAFTAR TABEL" in p)
+    m2 = re.search(r"Tabel 3\.2 [^\n]*?\.{3,}\s*(\d+)", tables)
+    assert m2, tables
+    assert "Tabel 3.2" in pages[int(m2.group(1)) - 1]
+    first = _png(pdf, tmp_path, 1)
+    assert first.stat().st_size > 1000
+
+
+@pytest.mark.pdf
+def test_sixty_indicators_do_not_break_the_pdf_layout(tmp_path: Path) -> None:
+    office = _large_office(next(o for o in load_seeds() if o.code == "kaloran"))
+    pdf = render_pdf(render_docx(build_lkjip(office, narrative={"kesimpulan": "Kesimpulan panjang. " * 400})))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert 30 <= len(reader.pages) <= 220  # about two pages of analysis per indicator
+    text = "\n".join(p.extract_text() or "" for p in reader.pages)
+    assert "(60)" in text and "Kesimpulan panjang." in text
+    last = reader.pages[-1]
+    assert float(last.mediabox.width) > float(last.mediabox.height)  # annexes in landscape
+    first = reader.pages[0]
+    assert float(first.mediabox.width) < float(first.mediabox.height)
+    _png(pdf, tmp_path, len(reader.pages))
+
+
+def test_missing_libreoffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SAKIP_SOFFICE", str(tmp_path / "tidak-ada" / "soffice"))
+    with pytest.raises(PdfError, match="LibreOffice \\(soffice\\) tidak terpasang"):
+        render_pdf(b"PK")
