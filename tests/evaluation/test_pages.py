@@ -483,3 +483,13 @@ def test_admin_copies_a_template_to_the_next_year_and_checks_criteria(
     crit.answer_set = t12.answer_sets.get(code="yt")
     with pytest.raises(ValidationError, match="LKE yang sama"):
         crit.full_clean()
+
+
+def test_year_selector_and_year_zero(demo_once: Demo, client_as: Callable[[str], Client]) -> None:
+    office = demo_once.office_a
+    op = client_as("operator_a")
+    r = op.get(url("evaluation-office", office, 0))
+    assert r.status_code == 302 and r["Location"] == url("evaluation-office", office, YEAR)
+    r = op.get(url("evaluation-summary", office) + "?tahun=2021")
+    assert r.status_code == 302 and r["Location"] == url("evaluation-summary", office, 2021)
+    assert op.get(url("evaluation-summary", office, 1850)).status_code == 404

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from sakip.accounts.access import can, office_view, offices_for, regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.core.web import (
+    default_year,
     evidence_content_type,
     evidence_errors,
     page_context,
@@ -187,8 +188,10 @@ def _framework(request: HttpRequest, ev: Evaluation) -> Framework | None:
 
 
 def _switched(request: HttpRequest, name: str, office: Office, year: int) -> HttpResponse | None:
-    """A redirect to the year chosen in the page's year selector, if one was chosen."""
-    chosen = year_switch(request, year) if request.method == "GET" else None
+    """A redirect to the year chosen in the page's year selector (or the office's year for year 0)."""
+    if request.method != "GET":
+        return None
+    chosen = year_switch(request, year) or (default_year(office) if year == 0 else None)
     return _page(request, name, office, chosen) if chosen else None
 
 
