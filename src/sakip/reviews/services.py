@@ -9,14 +9,12 @@ from pathlib import Path
 from django.db.models import Q
 
 from sakip.accounts.models import Office
-from sakip.core.interchange import domain_office
-from sakip.core.services import settings_for
 from sakip.dataset.loader import DatasetError, Issue
 from sakip.dataset.printed_report import load as load_printed
 from sakip.domain.errors import DomainError
 from sakip.domain.review_rules import OfficeFacts, ReviewResult, review_office, review_printed
-from sakip.domain.scorecard import build_scorecard
 from sakip.monitoring.models import Evidence
+from sakip.regency import figures
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
@@ -44,10 +42,10 @@ def office_review(office: Office, year: int) -> Outcome:
     """Every office rule over the stored office-year; problems (never a crash) when it cannot be computed."""
     title = f"Reviu data kinerja {office.name} tahun {year}"
     try:
-        dom = domain_office(office)
-        dom.settings = settings_for(office, year)
-        card = build_scorecard(dom, year)
-        result = review_office(dom, year, OfficeFacts(evidence=evidence_facts(office, year)), card)
+        # the office pages' scorecard (`scorecard_for`), cached per data generation for the regency pages
+        card = figures.scorecard(office, year)
+        assert card is not None
+        result = review_office(card.office, year, OfficeFacts(evidence=evidence_facts(office, year)), card)
     except DatasetError as exc:
         return Outcome(None, title, [str(i) for i in exc.issues])
     except DomainError as exc:
