@@ -29,6 +29,9 @@ from sakip.importers.workbook import Problem
 from . import services
 from .models import ImportBatch
 
+UNCHANGED_SHOWN = 500  # unchanged rows listed in the preview (all are counted)
+STALE_PREVIEW = datetime.timedelta(days=1)
+
 
 def _kind_action(kind: str) -> Action:
     return "plan" if KINDS[kind].action == "plan" else "enter"
@@ -64,7 +67,8 @@ def _render(
         editable=can(membership, office, "plan"),
         outcome=outcome,
         problems=problems if problems is not None else (outcome.problems if outcome else []),
-        changes=outcome.changes if outcome else [],
+        changes=[c for c in outcome.changes if c.action != services.UNCHANGED] if outcome else [],
+        unchanged=[c for c in outcome.changes if c.action == services.UNCHANGED][:UNCHANGED_SHOWN] if outcome else [],
         counts=outcome.counts if outcome else None,
         batch=batch,
         action_labels=services.ACTION_LABELS,
@@ -113,6 +117,9 @@ def import_page(request: HttpRequest, year: int, office: Office, membership: Mem
     if not outcome.ok:
         messages.error(request, _("Tidak ada yang diimpor: %(n)d kesalahan.") % {"n": len(outcome.problems)})
         return _render(request, office, membership, year, kind=kind, outcome=outcome)
+    ImportBatch.objects.filter(  # previews never confirmed: their files are not kept for long
+        office=office, status=ImportBatch.Status.PREVIEWED, created_at__lt=timezone.now() - STALE_PREVIEW
+    ).delete()
     batch = ImportBatch.objects.create(
         office=office,
         kind=kind,
@@ -162,7 +169,8 @@ def import_confirm(request: HttpRequest, year: int, office: Office, membership: 
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = timezone.now()
     batch.summary = {"counts": outcome.counts}
-    batch.save(update_fields=["status", "applied_at", "summary"])
+    batch.content = b""  # applied: the hash stays, the file is not kept
+    batch.save(update_fields=["status", "applied_at", "summary", "content"])
     counts = outcome.counts
     messages.success(
         request,
