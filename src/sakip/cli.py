@@ -476,6 +476,10 @@ from sakip.reviews.cli import review as review_cmd  # noqa: E402 — `sakip revi
 
 app.command("review")(review_cmd)
 
+from sakip.workflow.cli import remind as remind_cmd  # noqa: E402 — `sakip remind` (Django set up on use)
+
+app.command("remind")(remind_cmd)
+
 
 def main() -> None:  # pragma: no cover
     app()

@@ -52,4 +52,7 @@ def setup_demo(regency_code: str = "demo", password: str = DEMO_PASSWORD) -> lis
     for office in offices:
         user(f"operator-{office.code}", Role.OPERATOR, office, f"Operator {office.name}")
         user(f"kepala-{office.code}", Role.HEAD, office, f"Kepala {office.name}")
+    from sakip.workflow.demo import seed as seed_workflow  # PK and TW I–III verified, nothing locked
+
+    seed_workflow(regency, offices)
     return logins

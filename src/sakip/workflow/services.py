@@ -276,20 +276,16 @@ def due_for_offices(
 
 
 def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> dict[int, set[int]]:
-    """The years whose periods are followed for each office: years with data or a workflow row, and this year."""
+    """The years whose periods are followed for each office: years with a PK or a workflow row, and this year.
+
+    Years that only carry earlier realisations (the history a report compares with) are not followed.
+    """
     from sakip.agreements.models import PkVersion
-    from sakip.monitoring.models import IndicatorYear
 
     ids = list(office_ids)
     this_year = (today or timezone.localdate()).year
     years: dict[int, set[int]] = {i: {this_year} for i in ids}
     for oid, year in PkVersion.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
-        years[oid].add(year)
-    for oid, year in (
-        IndicatorYear.objects.filter(indicator__plan__office_id__in=ids)
-        .values_list("indicator__plan__office_id", "year")
-        .distinct()
-    ):
         years[oid].add(year)
     for oid, year in PeriodState.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
         years[oid].add(year)

@@ -1,0 +1,46 @@
+"""A realistic workflow state for the demo's seed offices (nothing locked, so every page stays editable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+
+from sakip.accounts.models import Office, Regency
+from sakip.domain import workflow as wf
+
+from .models import PeriodState, TransitionLog
+
+
+def seed(regency: Regency, offices: Iterable[Office]) -> None:
+    """For each office's reporting year: the PK and TW I–III verified, TW IV and the LKjIP in draft.
+
+    The administrator's inbox then holds PKs and quarters to approve; each office sees its
+    current-year periods due and overdue. Demo users get an e-mail address for ``sakip remind``.
+    Idempotent.
+    """
+    from sakip.core.services import reporting_year
+
+    for office in offices:
+        year = reporting_year(office)
+        if year is None:
+            continue
+        periods: list[tuple[str, int | None]] = [(wf.Step.PK.value, None)] + [
+            (wf.Step.QUARTER.value, q) for q in (1, 2, 3)
+        ]
+        for step, quarter in periods:
+            period, created = PeriodState.objects.get_or_create(
+                office=office, year=year, step=step, quarter=quarter, defaults={"state": wf.State.VERIFIED.value}
+            )
+            if created:
+                for t, a, b, who in (
+                    (wf.Transition.SUBMIT, wf.State.DRAFT, wf.State.SUBMITTED, f"kepala-{office.code}"),
+                    (wf.Transition.VERIFY, wf.State.SUBMITTED, wf.State.VERIFIED, "inspektorat"),
+                ):
+                    TransitionLog.objects.create(
+                        period=period, transition=t.value, from_state=a.value, to_state=b.value, user_name=who
+                    )
+    user_model = get_user_model()
+    for user in user_model.objects.filter(membership__regency=regency, email=""):
+        user.email = f"{user.get_username()}@demo.sakip.invalid"
+        user.save(update_fields=["email"])

@@ -1,0 +1,166 @@
+"""The workflow's pure rules: transitions and who needs which action, lock coverage, due dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sakip.domain import workflow as wf
+from sakip.domain.workflow import DueRule, State, Step, Transition
+
+ALL = {"view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate"}
+HEAD = {"view", "enter", "plan", "approve"}
+VERIFIER = {"view", "verify", "evaluate"}
+OPERATOR = {"view", "enter", "plan"}
+
+
+def test_the_happy_path_and_the_return_loop() -> None:
+    s = State.DRAFT
+    s = wf.apply(s, Transition.SUBMIT)
+    assert s is State.SUBMITTED
+    s = wf.apply(s, Transition.RETURN, "lengkapi bukti dukung TW II")
+    assert s is State.RETURNED
+    s = wf.apply(s, Transition.SUBMIT)
+    s = wf.apply(s, Transition.VERIFY)
+    s = wf.apply(s, Transition.APPROVE)
+    assert s is State.APPROVED and wf.is_locked(s) and wf.is_approved(s)
+    s = wf.apply(s, Transition.UNLOCK, "koreksi data BPS")
+    assert s is State.REOPENED and not wf.is_locked(s)
+    assert wf.apply(s, Transition.SUBMIT) is State.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("state", "transition"),
+    [
+        (State.DRAFT, Transition.VERIFY),
+        (State.DRAFT, Transition.APPROVE),
+        (State.DRAFT, Transition.UNLOCK),
+        (State.SUBMITTED, Transition.SUBMIT),
+        (State.SUBMITTED, Transition.APPROVE),
+        (State.VERIFIED, Transition.VERIFY),
+        (State.APPROVED, Transition.SUBMIT),
+        (State.APPROVED, Transition.RETURN),
+        (State.RETURNED, Transition.VERIFY),
+        (State.REOPENED, Transition.APPROVE),
+    ],
+)
+def test_transitions_not_allowed_from_a_state(state: State, transition: Transition) -> None:
+    with pytest.raises(wf.WorkflowError, match="not allowed"):
+        wf.apply(state, transition, "catatan")
+
+
+@pytest.mark.parametrize("transition", [Transition.RETURN, Transition.UNLOCK])
+@pytest.mark.parametrize("comment", ["", "   ", "\n"])
+def test_return_and_unlock_need_a_comment(transition: Transition, comment: str) -> None:
+    state = State.SUBMITTED if transition is Transition.RETURN else State.APPROVED
+    with pytest.raises(wf.WorkflowError, match="needs a comment"):
+        wf.apply(state, transition, comment)
+
+
+def test_the_action_each_transition_needs() -> None:
+    assert {t: r.action for t, r in wf.TRANSITIONS.items()} == {
+        Transition.SUBMIT: "approve",
+        Transition.VERIFY: "verify",
+        Transition.RETURN: "verify",
+        Transition.APPROVE: "lock",
+        Transition.UNLOCK: "unlock",
+    }
+
+
+@pytest.mark.parametrize(
+    ("state", "actions", "expected"),
+    [
+        (State.DRAFT, HEAD, [Transition.SUBMIT]),
+        (State.DRAFT, OPERATOR, []),
+        (State.DRAFT, VERIFIER, []),
+        (State.SUBMITTED, VERIFIER, [Transition.VERIFY, Transition.RETURN]),
+        (State.SUBMITTED, HEAD, []),
+        (State.VERIFIED, VERIFIER, [Transition.RETURN]),
+        (State.VERIFIED, ALL, [Transition.RETURN, Transition.APPROVE]),
+        (State.APPROVED, ALL, [Transition.UNLOCK]),
+        (State.APPROVED, VERIFIER, []),
+        (State.RETURNED, HEAD, [Transition.SUBMIT]),
+        (State.REOPENED, HEAD, [Transition.SUBMIT]),
+    ],
+)
+def test_available_buttons(state: State, actions: set[str], expected: list[Transition]) -> None:
+    assert wf.available(state, actions) == expected
+
+
+def test_lock_coverage() -> None:
+    assert wf.covering_periods(Step.QUARTER, 2) == [(Step.QUARTER, 2), (Step.ANNUAL, None)]
+    assert wf.covering_periods(Step.PK) == [(Step.PK, None), (Step.ANNUAL, None)]
+    assert wf.covering_periods(Step.ANNUAL) == [(Step.ANNUAL, None)]
+    assert len(wf.periods_of_year()) == 6
+    for bad in (0, 5, None):
+        with pytest.raises(wf.WorkflowError):
+            wf.covering_periods(Step.QUARTER, bad)
+    with pytest.raises(wf.WorkflowError):
+        wf.covering_periods(Step.PK, 1)
+
+
+@pytest.mark.parametrize(
+    ("rule", "year", "quarter", "expected"),
+    [
+        (DueRule(Step.QUARTER, days=10), 2020, 1, dt.date(2020, 4, 10)),  # 31 March + 10 days
+        (DueRule(Step.QUARTER, days=10), 2020, 2, dt.date(2020, 7, 10)),  # 30 June + 10
+        (DueRule(Step.QUARTER, days=10), 2020, 4, dt.date(2021, 1, 10)),  # over the year's end
+        (DueRule(Step.QUARTER, days=0), 2021, 3, dt.date(2021, 9, 30)),
+        (DueRule(Step.QUARTER, month=1, day=31), 2021, 1, dt.date(2021, 4, 30)),  # day 31 of April: its last day
+        (DueRule(Step.PK, month=2, day=31), 2020, None, dt.date(2020, 2, 29)),  # leap year
+        (DueRule(Step.PK, month=2, day=31), 2021, None, dt.date(2021, 2, 28)),
+        (DueRule(Step.PK, days=45), 2021, None, dt.date(2021, 2, 15)),  # 1 January + 45 days
+        (DueRule(Step.ANNUAL, month=1, day=31, year_offset=1), 2020, None, dt.date(2021, 1, 31)),
+        (DueRule(Step.ANNUAL, days=31), 2020, None, dt.date(2021, 1, 31)),  # 31 December + 31 days
+    ],
+)
+def test_due_dates(rule: DueRule, year: int, quarter: int | None, expected: dt.date) -> None:
+    assert wf.due_date(rule, year, quarter) == expected
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"days": 3, "month": 1, "day": 1},
+        {"days": -1},
+        {"month": 13, "day": 1},
+        {"month": 1},
+        {"month": 2, "day": 0},
+        {"month": 1, "day": 1, "year_offset": 3},
+    ],
+)
+def test_bad_due_rules_are_refused(kwargs: dict[str, int]) -> None:
+    with pytest.raises(wf.WorkflowError):
+        DueRule(Step.PK, **kwargs)
+
+
+@given(year=st.integers(2000, 2100), quarter=st.integers(1, 4), days=st.integers(0, 120))
+def test_a_days_rule_falls_that_many_days_after_the_quarter(year: int, quarter: int, days: int) -> None:
+    due = wf.due_date(DueRule(Step.QUARTER, days=days), year, quarter)
+    end = wf.quarter_end(year, quarter)
+    assert (due - end).days == days
+    assert (end + dt.timedelta(days=1)).month == (quarter * 3) % 12 + 1  # the quarter's last day
+
+
+def test_due_items_count_a_period_done_once_submitted() -> None:
+    today = dt.date(2021, 1, 20)
+    states = {(Step.QUARTER, 1): State.APPROVED, (Step.QUARTER, 2): State.SUBMITTED, (Step.QUARTER, 3): State.RETURNED}
+    items = wf.due_items(2020, dict(wf.DEFAULT_RULES), states, today)
+    got = {(i.step, i.quarter): (i.due, i.overdue, i.days_left, i.state) for i in items}
+    assert got == {
+        (Step.PK, None): (dt.date(2020, 2, 29), True, -326, State.DRAFT),
+        (Step.QUARTER, 3): (dt.date(2020, 10, 10), True, -102, State.RETURNED),
+        (Step.QUARTER, 4): (dt.date(2021, 1, 10), True, -10, State.DRAFT),
+        (Step.ANNUAL, None): (dt.date(2021, 1, 31), False, 11, State.DRAFT),
+    }
+
+
+def test_due_items_leave_out_what_is_far_ahead() -> None:
+    # on 5 January 2021 the PK (28 February) is 54 days ahead, TW I (10 April) 95 days
+    assert wf.due_items(2021, dict(wf.DEFAULT_RULES), {}, dt.date(2021, 1, 5), horizon_days=45) == []
+    items = wf.due_items(2021, dict(wf.DEFAULT_RULES), {}, dt.date(2021, 1, 5), horizon_days=60)
+    assert [(i.step, i.quarter, i.days_left) for i in items] == [(Step.PK, None, 54)]
