@@ -33,11 +33,10 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree  # type: ignore[import-untyped]
 
 from .model import (
@@ -52,7 +51,6 @@ from .model import (
     PageBreak,
     Paragraph,
     ParagraphStyle,
-    Run,
     Signatory,
     SignatureBlock,
     Table,
@@ -146,17 +144,25 @@ def _fill(elements: Iterable[Any], values: Mapping[str, str]) -> list[Any]:
     return out
 
 
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+@lru_cache(maxsize=256)
+def _qn(name: str) -> str:
+    return str(qn(name))
+
+
 def _el(tag: str, **attrs: str) -> Any:
     el = OxmlElement(tag)
     for k, val in attrs.items():
-        el.set(qn(f"w:{k}"), val)
+        el.set(_qn(f"w:{k}"), val)
     return el
 
 
 def _sub(parent: Any, tag: str, **attrs: str) -> Any:
-    el = etree.SubElement(parent, qn(tag))
+    el = etree.SubElement(parent, _qn(tag))
     for k, val in attrs.items():
-        el.set(qn(f"w:{k}"), val)
+        el.set(_qn(f"w:{k}"), val)
     return el
 
 
@@ -187,29 +193,20 @@ def _run_el(p: Any, text: str, *, bold: bool = False, italic: bool = False) -> N
             if piece:
                 tt = _sub(r, "w:t")
                 tt.text = piece
-                tt.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                tt.set(_XML_SPACE, "preserve")
 
 
-def _field(paragraph: DocxParagraph, instruction: str, cached: str = "") -> None:
-    run = paragraph.add_run()
-    r = run._r
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    r.append(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
+def _field(p: Any, instruction: str, cached: str = "") -> None:
+    """A complex field (``PAGEREF``) at the end of paragraph ``p``; Word and LibreOffice compute it."""
+    r = _sub(p, "w:r")
+    _sub(r, "w:fldChar", fldCharType="begin", dirty="true")
+    instr = _sub(r, "w:instrText")
+    instr.set(_XML_SPACE, "preserve")
     instr.text = f" {instruction} "
-    r.append(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    r.append(sep)
-    t = OxmlElement("w:t")
+    _sub(r, "w:fldChar", fldCharType="separate")
+    t = _sub(r, "w:t")
     t.text = cached
-    r.append(t)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    r.append(end)
+    _sub(r, "w:fldChar", fldCharType="end")
 
 
 class _Renderer:
@@ -257,35 +254,26 @@ class _Renderer:
             sid = self.style_ids[name] = self.doc.styles[name].style_id
         return sid
 
-    def _paragraph(self, style: str) -> DocxParagraph:
-        p = self.doc.add_paragraph()
-        p._p.style = self._sid(style)
-        self.page_started = False
+    def _paragraph(self, style: str, *runs: str | tuple[str, bool]) -> Any:
+        """Append a paragraph (raw WordprocessingML) with text runs; ``(text, True)`` is bold."""
+        p = _paragraph_el(self._sid(style))
+        for r in runs:
+            text, bold = (r, False) if isinstance(r, str) else r
+            _run_el(p, text, bold=bold)
+        self._append(p)
         return p
 
-    def _bookmark(self, p: DocxParagraph, name: str) -> None:
+    def _bookmark(self, p: Any, name: str) -> None:
         self.bookmark_id += 1
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), str(self.bookmark_id))
-        start.set(qn("w:name"), name)
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), str(self.bookmark_id))
-        p._p.insert(1 if p._p.pPr is not None else 0, start)
-        p._p.append(end)
+        start = _el("w:bookmarkStart", id=str(self.bookmark_id), name=name)
+        p.insert(1, start)  # after pPr
+        _sub(p, "w:bookmarkEnd", id=str(self.bookmark_id))
 
     def _paragraph_xml(self, b: Paragraph) -> Any:
         p = _paragraph_el(self._sid(PARAGRAPH_STYLES[b.style]))
         for r in b.runs:
             _run_el(p, r.text, bold=r.bold, italic=r.italic)
         return p
-
-    def _runs(self, p: DocxParagraph, runs: Iterable[Run]) -> None:
-        for r in runs:
-            run = p.add_run(r.text)
-            if r.bold:
-                run.bold = True
-            if r.italic:
-                run.italic = True
 
     # ------------------------------------------------------------------ blocks
 
@@ -362,8 +350,8 @@ class _Renderer:
     def _page_break(self) -> None:
         if self.page_started:
             return
-        p = self.doc.add_paragraph()
-        p.add_run().add_break(WD_BREAK.PAGE)
+        p = self._paragraph("Sakip Body")
+        _sub(_sub(p, "w:r"), "w:br", type="page")
         self.page_started = True
 
     def _orientation(self, b: Orientation) -> None:
@@ -374,16 +362,13 @@ class _Renderer:
     def _heading(self, h: Heading) -> None:
         if h.level == 1 and h.new_page:
             self._page_break()
-        p = self._paragraph(f"Heading {min(max(h.level, 1), 3)}")
-        p.add_run(h.text)
+        p = self._paragraph(f"Heading {min(max(h.level, 1), 3)}", h.text)
         if not h.in_toc:
-            p.paragraph_format.outline_level = 9  # body text: Word's own TOC update skips it
+            _sub(p[0], "w:outlineLvl", val="9")  # body text: Word's own TOC update skips it
         self._bookmark(p, self.anchors[id(h)])
 
     def _caption(self, style: str, label: str, caption: str, anchor: str) -> None:
-        p = self._paragraph(style)
-        p.add_run(label).add_break()
-        p.add_run(caption)
+        p = self._paragraph(style, f"{label}\n{caption}")
         self._bookmark(p, anchor)
 
     def _usable_width_cm(self) -> float:
@@ -450,12 +435,11 @@ class _Renderer:
                     tc.append(p)
                     col += c.span
         self._append(tbl)
-        p = self._paragraph("Sakip Note")
-        if t.source:
-            p.add_run(t.source)
+        self._paragraph("Sakip Note", t.source or "")
 
     def _figure(self, f: Figure) -> None:
-        p = self._paragraph("Sakip Center")
+        p = self.doc.add_paragraph()
+        p._p.style = self._sid("Sakip Center")
         p.paragraph_format.keep_with_next = True
         width = min(f.width_cm, self._usable_width_cm())
         p.add_run().add_picture(io.BytesIO(f.png), width=Cm(width))
@@ -500,15 +484,13 @@ class _Renderer:
                     run.underline = True
         if b.left is not None and b.place_date:
             # two parties: the place and date once, centred above both
-            p = self._paragraph("Sakip Center")
-            p.add_run(b.place_date)
-            table._tbl.addprevious(p._p)
+            p = self._paragraph("Sakip Center", b.place_date)
+            table._tbl.addprevious(p)
         self.page_started = False
 
     def _toc(self, b: TableOfContents) -> None:
         self._page_break()
-        p = self._paragraph("Sakip Title")
-        p.add_run(b.title)
+        self._paragraph("Sakip Title", b.title)
         entries: list[tuple[str, str, str]] = []  # style, text, anchor
         for blk in self.model.blocks:
             anchor = self.anchors.get(id(blk))
@@ -517,12 +499,12 @@ class _Renderer:
             elif (b.kind == "tables" and isinstance(blk, Table)) or (b.kind == "figures" and isinstance(blk, Figure)):
                 entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or ""))
         if not entries:
-            q = self._paragraph("Sakip Placeholder")
-            q.add_run({"tables": "Tidak ada tabel.", "figures": "Tidak ada gambar."}.get(b.kind, "Tidak ada isi."))
+            self._paragraph(
+                "Sakip Placeholder",
+                {"tables": "Tidak ada tabel.", "figures": "Tidak ada gambar."}.get(b.kind, "Tidak ada isi."),
+            )
         for style, text, anchor in entries:
-            q = self._paragraph(style)
-            q.add_run(text)
-            q.add_run("\t")
+            q = self._paragraph(style, text + "\t")
             _field(q, f"PAGEREF {anchor} \\h", "")
         self._page_break()
 
@@ -544,12 +526,10 @@ class _Renderer:
                 self._append(el)
         else:
             for line in b.title:
-                p = self._paragraph("Sakip Cover Title")
-                p.add_run(line)
+                self._paragraph("Sakip Cover Title", line)
             for line in (*b.subtitle, b.office.upper(), (b.regency or "").upper(), f"TAHUN {b.year}"):
                 if line:
-                    p = self._paragraph("Sakip Cover Text")
-                    p.add_run(line)
+                    self._paragraph("Sakip Cover Text", line)
         self._page_break()
 
     def _letterhead(self) -> None:
@@ -559,8 +539,7 @@ class _Renderer:
                 self._append(el)
             return
         for line in (f"PEMERINTAH {self.values['PEMDA']}", self.values["INSTANSI"]):
-            p = self._paragraph("Sakip Title")
-            p.add_run(line)
+            self._paragraph("Sakip Title", line)
 
 
 def render_docx(document: Document, template: str | Path | None = None) -> bytes:

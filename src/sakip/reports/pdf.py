@@ -5,12 +5,14 @@
 Each call runs ``soffice --headless --convert-to pdf`` in its own temporary
 directory with its own LibreOffice profile (``-env:UserInstallation``), so calls
 never share state and may run in parallel. The profile is created once per process
-(LibreOffice's first start is slow) and copied for each call. Errors raise
+(LibreOffice's first start is slow; ``<tmp>/sakip-lo-profile-<uid>``) and
+copied for each call. Errors raise
 `PdfError` with an Indonesian message: LibreOffice missing, timed out, or failed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -56,23 +58,40 @@ def _command(soffice: str, profile: Path, outdir: Path, source: Path) -> list[st
 
 
 def _base_profile(soffice: str, timeout: float) -> Path:
-    """A LibreOffice profile initialised once per process, copied for every conversion."""
+    """A LibreOffice profile initialised once and shared read-only, copied for every conversion.
+
+    It lives in the temporary directory under a name per user, and is created in a
+    private directory then renamed into place, so concurrent processes never see a
+    half-made profile and at most one is kept.
+    """
     global _profile_dir
     with _profile_lock:
-        if _profile_dir is not None and _profile_dir.exists():
+        if _profile_dir is not None and (_profile_dir / "user").exists():
             return _profile_dir
-        base = Path(tempfile.mkdtemp(prefix="sakip-lo-profile-"))
-        profile = base / "profile"
-        # an empty conversion initialises the profile
-        src = base / "init.txt"
-        src.write_text("", encoding="utf-8")
-        try:
-            subprocess.run(_command(soffice, profile, base, src), capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            shutil.rmtree(base, ignore_errors=True)
-            raise PdfError(f"LibreOffice tidak selesai dalam {timeout:.0f} detik saat menyiapkan profil") from exc
-        _profile_dir = profile
-        return profile
+        shared = Path(tempfile.gettempdir()) / f"sakip-lo-profile-{os.getuid() if hasattr(os, 'getuid') else 0}"
+        if not (shared / "user").exists():
+            base = Path(tempfile.mkdtemp(prefix="sakip-lo-init-"))
+            try:
+                profile = base / "profile"
+                src = base / "init.txt"
+                src.write_text("", encoding="utf-8")
+                try:
+                    subprocess.run(
+                        _command(soffice, profile, base, src), capture_output=True, timeout=timeout, check=False
+                    )
+                except subprocess.TimeoutExpired as exc:
+                    raise PdfError(
+                        f"LibreOffice tidak selesai dalam {timeout:.0f} detik saat menyiapkan profil"
+                    ) from exc
+                if (profile / "user").exists():
+                    with contextlib.suppress(OSError):  # another process was first: use its profile
+                        profile.rename(shared)
+            finally:
+                shutil.rmtree(base, ignore_errors=True)
+        if not (shared / "user").exists():
+            raise PdfError("LibreOffice tidak dapat menyiapkan profil pengguna di direktori sementara")
+        _profile_dir = shared
+        return shared
 
 
 def convert(source: Path, outdir: Path, *, timeout: float = 120, fresh_profile: bool = False) -> Path:

@@ -1,0 +1,148 @@
+"""Document benchmark (issue #5 targets): run with `.venv/bin/python benchmarks/documents.py`.
+
+* LKjIP .docx for one seed office, in process (report model built from the scorecard, then
+  rendered onto the default template) — target ≤ 0.5 s. Measured with the figures (matplotlib,
+  `sakip.reports.charts`) and without them, and the rendering alone.
+* PDF — target ≤ 1.3 × the time LibreOffice itself takes to convert the same .docx, measured
+  side by side in one run: ``soffice --convert-to pdf`` on the file with an already initialised
+  profile, against `sakip.reports.pdf.render_pdf` (bytes in, bytes out, fresh copy of the
+  profile per call). Runs alternate between the two so machine load hits both alike.
+
+Each figure is the best of several runs (the usual way to take out scheduler noise); the
+median is printed too. ``--json`` prints the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sakip.dataset.loader import load_seeds
+from sakip.domain.office import Office
+from sakip.domain.scorecard import build_scorecard
+from sakip.reports.documents import build_lkjip
+from sakip.reports.docx import render_docx
+from sakip.reports.model import Document
+from sakip.reports.pdf import _base_profile, _command, render_pdf, soffice_path
+
+
+def _times(fn: Callable[[], Any], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    return {"best": round(min(times), 4), "median": round(statistics.median(times), 4)}
+
+
+def bench_docx(runs: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for office in load_seeds():
+        sc = build_scorecard(office)
+        model = build_lkjip(office, scorecard=sc, charts=False)
+
+        def with_charts(o: Office = office) -> bytes:
+            return render_docx(build_lkjip(o))
+
+        def without_charts(o: Office = office) -> bytes:
+            return render_docx(build_lkjip(o, charts=False))
+
+        def render_only(m: Document = model) -> bytes:
+            return render_docx(m)
+
+        results[office.code] = {
+            "docx_with_charts": _summary(_times(with_charts, runs)),
+            "docx_without_charts": _summary(_times(without_charts, runs)),
+            "render_only": _summary(_times(render_only, runs)),
+        }
+    return results
+
+
+def bench_pdf(runs: int, code: str) -> dict[str, Any]:
+    soffice = soffice_path()
+    if soffice is None:
+        return {"skipped": "LibreOffice not installed"}
+    office = next(o for o in load_seeds() if o.code == code)
+    data = render_docx(build_lkjip(office))
+    profile = _base_profile(soffice, 120)
+    work = Path(tempfile.mkdtemp(prefix="sakip-bench-pdf-"))
+    try:
+        source = work / "lkjip.docx"
+        source.write_bytes(data)
+        own_profile = work / "profile"
+        shutil.copytree(profile, own_profile)
+
+        def libreoffice_alone() -> None:
+            out = work / "out"
+            out.mkdir(exist_ok=True)
+            subprocess.run(_command(soffice, own_profile, out, source), check=True, capture_output=True, timeout=300)
+
+        libreoffice_alone()  # warm the file cache
+        render_pdf(data)
+        alone: list[float] = []
+        ours: list[float] = []
+        for _ in range(runs):
+            alone += _times(libreoffice_alone, 1)
+            ours += _times(lambda: render_pdf(data), 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    a, o = _summary(alone), _summary(ours)
+    return {
+        "office": code,
+        "libreoffice_alone": a,
+        "render_pdf": o,
+        "ratio_best": round(o["best"] / a["best"], 3),
+        "ratio_median": round(o["median"] / a["median"], 3),
+        "runs": {"libreoffice_alone": [round(t, 3) for t in alone], "render_pdf": [round(t, 3) for t in ours]},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5, help="runs per .docx figure (default 5)")
+    parser.add_argument("--pdf-runs", type=int, default=3, help="alternating PDF runs (default 3)")
+    parser.add_argument("--pdf-office", default="kaloran", help="seed office for the PDF comparison")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice comparison")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args()
+    docx_results = bench_docx(args.runs)
+    pdf_results = None if args.no_pdf else bench_pdf(args.pdf_runs, args.pdf_office)
+    if args.json:
+        print(json.dumps({"docx": docx_results, "pdf": pdf_results}, indent=2))
+        return
+    print("LKjIP .docx in process (seconds, best / median of", args.runs, "runs; target ≤ 0,5 s)")
+    for code, r in docx_results.items():
+        print(
+            f"  {code:14} with charts {r['docx_with_charts']['best']:.3f} / {r['docx_with_charts']['median']:.3f}"
+            f"   without charts {r['docx_without_charts']['best']:.3f} / {r['docx_without_charts']['median']:.3f}"
+            f"   rendering only {r['render_only']['best']:.3f} / {r['render_only']['median']:.3f}"
+        )
+    if pdf_results is not None:
+        if "skipped" in pdf_results:
+            print("PDF:", pdf_results["skipped"])
+        else:
+            p = pdf_results
+            print(
+                f"PDF of the {p['office']} LKjIP (seconds, best / median of {args.pdf_runs} alternating runs; "
+                "target ≤ 1,3 × LibreOffice alone)"
+            )
+            print(f"  LibreOffice alone  {p['libreoffice_alone']['best']:.3f} / {p['libreoffice_alone']['median']:.3f}")
+            print(f"  render_pdf         {p['render_pdf']['best']:.3f} / {p['render_pdf']['median']:.3f}")
+            print(f"  ratio              {p['ratio_best']:.3f} (best) / {p['ratio_median']:.3f} (median)")
+            print(f"  all runs           {p['runs']}")
+
+
+if __name__ == "__main__":
+    main()
