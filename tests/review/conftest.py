@@ -1,6 +1,9 @@
-"""The web fixtures (demo regency, users by role) for the review page tests."""
+"""The web fixtures (demo regency, users by role, live server, browser) for the review page tests."""
 
 from tests.web.demo_support import (  # noqa: F401
+    chromium_browser,
     demo,
+    live_demo,
     login_as,
+    page,
 )

@@ -59,3 +59,15 @@ def test_bad_files_exit_2_with_the_place(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "tidak dikenal" in result.stderr
     result = runner.invoke(app, ["review", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "file not found" in result.stderr
+
+
+def test_xlsx_printed_report_gives_the_same_findings(tmp_path: Path) -> None:
+    from sakip.dataset.loader import parse_text
+    from sakip.dataset.printed_report import write_xlsx
+
+    source = printed_seed_path("kandangserang-2021")
+    book = write_xlsx(parse_text(source.read_text("utf-8")), tmp_path / "laporan.xlsx")
+    from_xlsx = runner.invoke(app, ["review", str(book), "--json"])
+    from_yaml = runner.invoke(app, ["review", str(source), "--json"])
+    assert from_xlsx.exit_code == from_yaml.exit_code == 0
+    assert json.loads(from_xlsx.stdout)["findings"] == json.loads(from_yaml.stdout)["findings"]

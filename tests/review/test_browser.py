@@ -1,0 +1,43 @@
+"""The review pages in Debian's Chromium: the Reviu tab, and a printed report uploaded through the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from sakip.dataset.printed_report import printed_seed_path
+from tests.web.demo_support import LiveDemo
+
+pytestmark = pytest.mark.browser
+
+
+def test_reviu_tab_and_printed_report_upload(live_demo: LiveDemo, page: Any) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_demo.at(reverse("login")))
+    page.fill("#id_username", "inspektorat")
+    page.fill("#id_password", live_demo.password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(live_demo.at(reverse("office-dashboard", args=["kaloran"])))
+    page.get_by_role("link", name="Reviu", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "/opd/kaloran/reviu/" in page.url
+    findings = page.locator("[data-testid=review-findings] tbody tr")
+    assert findings.count() > 0
+    rtlh = page.locator("[data-testid=review-findings] tbody tr", has_text="RTLH").filter(has_text="kategori")
+    assert rtlh.locator("[data-testid=found]").inner_text() == "Kurang"
+    assert rtlh.locator("[data-testid=expected]").inner_text() == "Baik"
+
+    page.get_by_role("link", name="Reviu laporan tercetak →").click()
+    page.set_input_files("#r-file", str(printed_seed_path("kandangserang-2021")))
+    page.click("[data-testid=printed-form] button")
+    page.wait_for_load_state("networkidle")
+    result = page.locator("[data-testid=printed-result]")
+    assert "Kecamatan Kandangserang" in result.locator("h2").inner_text()
+    row = result.locator("tbody tr", has_text="TOTAL PAGU ANGGARAN").filter(has_text="pagu").first
+    assert row.locator("[data-testid=found]").inner_text() == "390.801.300"
+    assert row.locator("[data-testid=expected]").inner_text() == "401.307.340"
+    assert errors == []
