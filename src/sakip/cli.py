@@ -480,6 +480,10 @@ from sakip.workflow.cli import remind as remind_cmd  # noqa: E402 — `sakip rem
 
 app.command("remind")(remind_cmd)
 
+from sakip.reports.commands import report_app  # noqa: E402 — `sakip report lkjip|…|matrik|batch`
+
+app.add_typer(report_app, name="report")
+
 
 def main() -> None:  # pragma: no cover
     app()
