@@ -376,7 +376,8 @@ class _Renderer:
         return float(((s.page_width or 0) - (s.left_margin or 0) - (s.right_margin or 0)) / 360000)
 
     def _table(self, t: Table) -> None:
-        self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
+        if not t.plain:
+            self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
         ncols = t.columns
         width = self._usable_width_cm()
         rel = t.widths or tuple(1.0 for _ in range(ncols))
@@ -386,9 +387,14 @@ class _Renderer:
         widths = [int(Cm(width * w / total).twips) for w in rel]
         tbl = _el("w:tbl")
         tblpr = _sub(tbl, "w:tblPr")
-        _sub(tblpr, "w:tblStyle", val=self._sid("Table Grid"))
+        if not t.plain:
+            _sub(tblpr, "w:tblStyle", val=self._sid("Table Grid"))
         _sub(tblpr, "w:tblW", w=str(sum(widths)), type="dxa")
         _sub(tblpr, "w:jc", val="center")
+        if t.plain:
+            borders = _sub(tblpr, "w:tblBorders")
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+                _sub(borders, f"w:{side}", val="nil")
         _sub(tblpr, "w:tblLayout", type="fixed")
         _sub(
             tblpr,
@@ -404,7 +410,7 @@ class _Renderer:
         grid = _sub(tbl, "w:tblGrid")
         for w in widths:
             _sub(grid, "w:gridCol", w=str(w))
-        text_sid = self._sid("Sakip Table Small" if t.small else "Sakip Table Text")
+        text_sid = self._sid("Sakip Body" if t.plain else "Sakip Table Small" if t.small else "Sakip Table Text")
         header_sid = self._sid("Sakip Table Header")
         for is_header, rows in ((True, t.header), (False, t.rows)):
             for cells in rows:
@@ -435,7 +441,8 @@ class _Renderer:
                     tc.append(p)
                     col += c.span
         self._append(tbl)
-        self._paragraph("Sakip Note", t.source or "")
+        if not t.plain:
+            self._paragraph("Sakip Note", t.source or "")
 
     def _figure(self, f: Figure) -> None:
         p = self.doc.add_paragraph()
@@ -496,7 +503,9 @@ class _Renderer:
             anchor = self.anchors.get(id(blk))
             if b.kind == "contents" and isinstance(blk, Heading) and blk.in_toc:
                 entries.append((f"TOC {min(blk.level, 3)}", blk.text, anchor or ""))
-            elif (b.kind == "tables" and isinstance(blk, Table)) or (b.kind == "figures" and isinstance(blk, Figure)):
+            elif (b.kind == "tables" and isinstance(blk, Table) and not blk.plain) or (
+                b.kind == "figures" and isinstance(blk, Figure)
+            ):
                 entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or ""))
         if not entries:
             self._paragraph(

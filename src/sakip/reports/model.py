@@ -17,7 +17,8 @@ A `Document` is a flat list of blocks:
   its text is the display of that exact `Decimal` (``96,47``), produced by
   `sakip.reports.narrative`. ``style`` is one of `ParagraphStyle`.
 * `Table` — numbered (``Tabel 3.2``) with a caption, header rows and body rows of
-  `Cell`s; a numeric cell keeps its exact ``value`` beside its display ``text``.
+  `Cell`s; a numeric cell keeps its exact ``value`` beside its display ``text``. A
+  ``plain`` table is layout only (no borders, caption or number).
 * `Figure` — numbered (``Gambar 3.1``), PNG bytes and a caption.
 * `SignatureBlock` — place and date, one or two `Signatory` (first party right,
   second party left, as in a Perjanjian Kinerja).
@@ -110,6 +111,7 @@ class Table:
     source: str | None = None  # "Sumber: ..." under the table
     number: str | None = None  # assigned by Document.number_items ("3.2")
     small: bool = False  # smaller type for wide tables
+    plain: bool = False  # layout only: no borders, no caption, not numbered (e.g. "Nama : ..." lines)
 
     @property
     def label(self) -> str:
@@ -236,7 +238,7 @@ class Document:
         for b in self.blocks:
             if isinstance(b, Heading) and b.level == 1 and b.chapter is not None:
                 chapter, tables, figures = b.chapter, 0, 0
-            elif isinstance(b, Table):
+            elif isinstance(b, Table) and not b.plain:
                 tables += 1
                 b.number = f"{chapter}.{tables}" if chapter else str(tables)
             elif isinstance(b, Figure):

@@ -169,7 +169,7 @@ def achievement_table(sc: Scorecard, scores: Sequence[IndicatorScore], caption: 
         caption,
         header,
         indicator_rows(sc, scores),
-        widths=(0.9, 5.6, 1.7, 1.6, 1.8, 1.8, 2.2),
+        widths=(1.1, 5.6, 1.7, 1.6, 1.8, 1.8, 2.2),
         source=f"Sumber: data kinerja {sc.office.name} tahun {sc.year}",
     )
 
@@ -201,7 +201,7 @@ def objective_table(sc: Scorecard) -> Table:
         f"Capaian Sasaran {sc.office.name} Tahun {sc.year}",
         [[h("No"), h("Sasaran"), h("Indikator diukur"), h("Belum diukur"), h("Rata-rata capaian (%)"), h("Kategori")]],
         rows,
-        widths=(0.9, 6.4, 1.9, 1.7, 1.9, 2),
+        widths=(1.1, 6.4, 1.9, 1.7, 1.9, 2),
     )
 
 
@@ -343,7 +343,7 @@ def pk_tables(office: Office, yd: YearData, pk: PkVersion, year: int) -> list[Ta
             f"{title} Tahun {year}: Sasaran, Indikator dan Target",
             [[h("No"), h("Indikator Kinerja"), h("Satuan"), h(f"Target {year}")]],
             rows,
-            widths=(0.8, 9, 2, 2.5),
+            widths=(1.1, 9, 2, 2.5),
         )
     ]
     if pk.programs:
@@ -364,7 +364,7 @@ def pk_tables(office: Office, yd: YearData, pk: PkVersion, year: int) -> list[Ta
                 f"{title} Tahun {year}: Program dan Anggaran",
                 [[h("No"), h("Program"), h("Anggaran (Rp)"), h("Sumber")]],
                 prow,
-                widths=(0.8, 8.5, 3.2, 1.8),
+                widths=(1.1, 8.2, 3.8, 1.6),
             )
         )
     return tables
@@ -413,6 +413,6 @@ def iku_table(office: Office) -> Table:
         f"Indikator Kinerja Utama {office.name}",
         [[h("No"), h("Indikator Kinerja Utama"), h("Formulasi / Definisi"), h("Penanggung jawab"), h("Sumber data")]],
         rows,
-        widths=(0.8, 4.6, 6.2, 2.4, 2.4),
+        widths=(1.1, 4.6, 6.2, 2.4, 2.4),
         small=True,
     )

@@ -480,7 +480,7 @@ def _history_table(sc: Scorecard) -> Table:
             cm.p(ch.achievement_change) if ch and ch.achievement_change is not None else cm.c("-"),
         ]
         rows.append(row)
-    widths = (0.9, 5.2) + (1.6, 1.6) * (len(years) + 1) + (1.6, 1.6)
+    widths = (1.1, 5.2) + (1.6, 1.6) * (len(years) + 1) + (1.6, 1.6)
     return Table(
         "Perbandingan Realisasi dan Capaian dengan Tahun-tahun Sebelumnya",
         header,
@@ -524,7 +524,7 @@ def _end_standard_table(sc: Scorecard) -> Table:
             ]
         ],
         rows,
-        widths=(0.9, 5.8, 1.7, 1.7, 2, 1.7, 1.7),
+        widths=(1.1, 5.8, 1.7, 1.7, 2, 1.7, 1.7),
         source='"-": tidak ditetapkan / tidak tersedia.',
     )
 
@@ -561,7 +561,7 @@ def _efficiency_table(sc: Scorecard) -> Table:
             ]
         ],
         rows,
-        widths=(0.9, 4.8, 2.4, 2.4, 1.6, 1.6, 1.8),
+        widths=(1.1, 4.8, 2.4, 2.4, 1.6, 1.6, 1.8),
         small=True,
     )
 
@@ -583,7 +583,7 @@ def _survey_blocks(sc: Scorecard) -> list[Block]:
         f"Hasil Survei Kepuasan Masyarakat Tahun {sc.year}",
         [[cm.h("No"), cm.h("Unsur pelayanan"), cm.h("NRR"), cm.h("Nilai unsur (25–100)")]],
         rows,
-        widths=(0.7, 8, 2, 2.5),
+        widths=(1.1, 8, 2, 2.5),
         source=f"Instrumen: {r.instrument.name}",
     )
     parts: list[str | Run] = [
@@ -640,7 +640,7 @@ def _matrix_table(sc: Scorecard) -> Table:
             + ([cm.p(a.raw, missing=nv.achievement_text(a))] if capped else [])
             + [cm.c(s.category or "-")]
         )
-    widths = (0.7, 7, 1.5, 1.6, 1.6, 1.6, 1.6, 1.6, 1.8, 1.8) + ((1.9,) if capped else ()) + (2,)
+    widths = (1.1, 7, 1.5, 1.6, 1.6, 1.6, 1.6, 1.6, 1.8, 1.8) + ((1.9,) if capped else ()) + (2,)
     return Table(
         f"Matriks Capaian Kinerja Tahun {sc.year}",
         header,

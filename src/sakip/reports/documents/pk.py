@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sakip.domain.office import Office, PkVersion, YearData
 
-from ..model import Document, Letterhead, PageBreak, ParagraphStyle, Run, SignatureBlock, para
+from ..model import Cell, Document, Letterhead, PageBreak, ParagraphStyle, SignatureBlock, Table, para
 from . import common as cm
 
 
@@ -83,10 +83,13 @@ def build_pk(
             "berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"
         )
     )
-    for label, s in (("Pihak pertama", first), ("Pihak kedua", second)):
-        doc.add(para("Nama", "\t: ", Run(s.name or "(nama belum diisi)", bold=True), style=ParagraphStyle.LIST))
-        doc.add(para("Jabatan", "\t: ", s.position, style=ParagraphStyle.LIST))
-        doc.add(para(f"selanjutnya disebut {label.lower()}."))
+    for label, s in (("pihak pertama", first), ("pihak kedua", second)):
+        rows = [
+            [Cell("Nama"), Cell(":"), Cell(s.name or "(nama belum diisi)", bold=True)],
+            [Cell("Jabatan"), Cell(":"), Cell(s.position)],
+        ]
+        doc.add(Table(f"Identitas {label}", [], rows, widths=(2.2, 0.5, 12), plain=True))
+        doc.add(para(f"selanjutnya disebut {label}."))
     doc.add(
         para(
             "Pihak pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran perjanjian "

@@ -96,7 +96,7 @@ def build_triwulan(
             row += [cm.v(s.realisation), cm.p(s.achievement.value, missing=nv.achievement_text(s.achievement))]
         rows.append(row)
     small_w = (1.5, 1.6, 1.5)
-    widths = (0.6, 5, 1.2, 1.4) + small_w * len(qs) + ((1.5, 1.4) if quarter == 4 else ())
+    widths = (1.1, 5, 1.2, 1.4) + small_w * len(qs) + ((1.5, 1.4) if quarter == 4 else ())
     rows.append(
         [
             cm.t(f"Jumlah indikator dengan realisasi TW {tw}", bold=True, span=4, shade=cm.TOTAL_SHADE),
