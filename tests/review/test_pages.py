@@ -92,3 +92,14 @@ def test_printed_report_errors_are_listed_and_nothing_is_reviewed(login_as: Logi
 def test_other_office_and_public_are_refused(login_as: Login) -> None:
     assert login_as("operator_b").get("/opd/kaloran/reviu/2020/").status_code == 403
     assert login_as("public").get("/opd/kaloran/reviu-laporan/").status_code == 403
+
+
+def test_regency_review_lists_every_office_for_the_regency_roles(login_as: Login) -> None:
+    client = login_as("verifier")
+    html = client.get("/reviu/?tahun=2020").content.decode()
+    assert 'data-testid="review-regency"' in html
+    for name in ("Kecamatan Kaloran", "Kecamatan Kaliwates"):
+        assert name in html
+    assert 'href="/opd/kaloran/reviu/2020/"' in html
+    assert 'data-testid="review-regency-link"' in html
+    assert login_as("operator_a").get("/reviu/").status_code == 403

@@ -198,6 +198,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "evaluation-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "verifier": 200, "*": 403}},
     # the regency dashboard: the regency roles only
     "regency-dashboard": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    # the review of every office of the regency: the regency roles only
+    "review-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the user's own API tokens: every signed-in user (an empty POST comes back with its error)
     "api-tokens": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}, "POST": {"anonymous": LOGIN_REDIRECT, "*": 200}},
     # the public portal and its open data: everyone, signed in or not (tests/portal: only what is approved)

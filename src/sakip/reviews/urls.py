@@ -1,5 +1,9 @@
 """Regency-level URLs."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reviu/", views.regency_page, name="review-regency"),
+]

@@ -14,11 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from sakip.accounts.access import office_view
+from sakip.accounts.access import office_view, regency_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.web import default_year, page_context, valid_year, year_choices, year_switch
 from sakip.dataset.printed_report import write_xlsx
+from sakip.domain.review import Severity
+from sakip.regency.views import REGENCY_ROLES, choose_year, regency_years
 
 from . import output, services
 
@@ -120,3 +123,30 @@ def printed_template(request: HttpRequest, office: Office, membership: Membershi
     with tempfile.TemporaryDirectory() as tmp:
         data = write_xlsx(None, Path(tmp) / "templat.xlsx").read_bytes()
     return _download(data, XLSX, "templat-laporan-tercetak.xlsx")
+
+
+@require_safe
+@regency_view(*REGENCY_ROLES)
+def regency_page(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Every office of the regency reviewed for a year: counts by severity, a link to each office's review."""
+    years = regency_years(membership.regency_id)
+    year = choose_year(years, request.GET.get("tahun"))
+    rows: list[dict[str, object]] = []
+    if year is not None:
+        for office in Office.objects.filter(regency_id=membership.regency_id).order_by("name"):
+            outcome = services.office_review(office, year)
+            result = outcome.result
+            counts = result.by_severity() if result else None
+            rows.append(
+                {
+                    "office": office,
+                    "url": reverse("review-office", args=[office.code, year]),
+                    "problems": outcome.problems,
+                    "major": len(counts[Severity.MAJOR]) if counts else None,
+                    "minor": len(counts[Severity.MINOR]) if counts else None,
+                    "warning": len(counts[Severity.WARNING]) if counts else None,
+                    "summary": output.summary(result) if result else "",
+                }
+            )
+    context = {"membership": membership, "year": year, "years": [y for y, _n in years], "rows": rows}
+    return render(request, "reviews/regency.html", context)
