@@ -138,7 +138,7 @@ def test_duplicate_rows_are_errors(demo_once, db) -> None:
 
 def test_locked_quarter_refuses_the_whole_import(demo_once, db) -> None:
     o = office()
-    PeriodState.objects.create(office=o, year=2020, step="quarter", quarter=1, state="approved")
+    PeriodState.objects.update_or_create(office=o, year=2020, step="quarter", quarter=1, defaults={"state": "approved"})
     before = snapshot()
     outcome = services.run(o, "realisasi", 2020, realisasi(row("S1.2", {1: 90}, explanation="x")))
     (p,) = outcome.problems

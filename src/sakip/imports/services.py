@@ -68,6 +68,7 @@ from sakip.importers.kinds import (
 from sakip.importers.workbook import Limits, Problem, Record, WorkbookRefused, open_workbook, read_sheet
 from sakip.monitoring.entry import (
     Row,
+    _put,
     _quarter_changed,
     build_rows,
     check_explanations,
@@ -392,15 +393,29 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             comp_at[pair],
             "code",
         )
-    # the page's own reading and checks, quarter by quarter (the rows matched above; every error is collected)
+    # the page's own reading and checks (the rows matched above; every error is collected): each quarter's
+    # typed values go into the domain office, and one scorecard gives every quarter's achievement (a
+    # quarter's figures depend on the quarters up to it only), as `simulate` does for one quarter
     for q in QUARTERS:
-        rows = [by_q[q][code] for code in in_file]
-        for row in by_q[q].values():
-            read_row(row, data[q], None)
-        simulate(domain, year, q, rows)
+        for code in in_file:
+            read_row(by_q[q][code], data[q], None)
+    for q in (1, 2, 3):
+        for code in in_file:
+            if not by_q[q][code].has_errors:
+                _put(domain, year, q, by_q[q][code])
+    scorecard = simulate(domain, year, 4, [by_q[4][code] for code in in_file])
+    scores = {s.indicator.id: s for s in scorecard.indicators}
+    for q in (1, 2, 3):
+        for code in in_file:
+            row = by_q[q][code]
+            row.score = scores.get(code)
+            row.quarter_score = (
+                next((qs for qs in row.score.quarters if qs.quarter == q), None) if row.score is not None else None
+            )
+    for q in QUARTERS:
         check_explanations([by_q[q][code] for code in given[q]], q)
-        for row in rows:
-            rec = in_file[row.indicator.code]
+        for code, rec in in_file.items():
+            row = by_q[q][code]
             for name, messages in row.errors.items():
                 for m in messages:
                     _realisasi_problem(ctx, rec, comp_at, row, q, name, m)
