@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -131,3 +132,40 @@ def test_models_of_all_sakip_apps_are_audited() -> None:
     assert {"planning.Indicator", "monitoring.Quarter", "agreements.PkTarget", "budgeting.LineQuarter"} <= labels
     assert {"monitoring.Evidence", "surveys.Survey", "accounts.Office", "workflow.DueRuleSetting"} <= labels
     assert "audit.AuditEntry" not in labels and "workflow.PeriodState" not in labels
+
+
+def test_secrets_are_hidden_and_large_values_summarised(demo: Any) -> None:
+    from sakip.api.models import ApiToken
+    from sakip.imports.models import ImportBatch
+    from sakip.surveys.models import Survey
+
+    token, key = ApiToken.issue(demo.user("admin"), "uji")
+    (created,) = _entries(token)
+    assert created.changes["key_hash"] == [None, "[disembunyikan]"]
+    assert key not in json.dumps(created.changes) and token.key_hash not in json.dumps(created.changes)
+
+    batch = ImportBatch.objects.create(
+        office=demo.office_a,
+        kind="realisasi",
+        year=2020,
+        filename="r.xlsx",
+        sha256="0" * 64,
+        content=b"PK\x03\x04" * 10,
+    )
+    (row,) = _entries(batch)
+    assert row.changes["content"][1].startswith("[40 bita, sha256 ")
+    assert row.changes["filename"] == [None, "r.xlsx"] and row.office_id == demo.office_a.pk
+
+    survey = Survey.objects.filter(office=demo.office_a).first() or Survey.objects.create(
+        office=demo.office_a, year=2020
+    )
+    survey.responses = [[4] * 9 for _ in range(2000)]  # 2000 questionnaires: about 56,000 characters
+    survey.save()
+    update = [e for e in _entries(survey) if e.action == "update"][-1]
+    new = update.changes["responses"][1]
+    assert new.startswith("[") and "karakter, sha256" in new
+
+
+def test_technical_rows_are_not_recorded(demo: Any) -> None:
+    labels = {m._meta.label for m in audited_models()}
+    assert not {"regency.DataGeneration", "documents.BatchJob", "workflow.TransitionLog"} & labels

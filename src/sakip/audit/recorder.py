@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
+import json
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +31,18 @@ from sakip.accounts.models import Office
 from .context import current, own_context
 from .models import Action, AuditEntry
 
-EXCLUDED = {"audit.AuditEntry", "workflow.PeriodState", "workflow.TransitionLog"}
+EXCLUDED = {
+    "audit.AuditEntry",
+    "workflow.PeriodState",  # recorded as transitions, with the comment
+    "workflow.TransitionLog",
+    "regency.DataGeneration",  # a cache token bumped on every write
+    "documents.BatchJob",  # a background job's progress
+}
+# values never copied into the trail: only whether they changed
+SECRET_PARTS = ("hash", "password", "secret")
+SECRET_TEXT = "[disembunyikan]"
+# a value longer than this (as JSON) is recorded by its size and digest (raw questionnaires, uploaded files)
+MAX_VALUE_CHARS = 20_000
 
 _OLD = "_sakip_audit_old"
 _OFFICE = "_sakip_audit_office"
@@ -150,6 +163,22 @@ def _value(field: models.Field[Any, Any], instance: models.Model) -> Any:
     return getattr(instance, field.attname)
 
 
+def _shown(field: models.Field[Any, Any], value: Any) -> Any:
+    """The value as the trail keeps it: secrets hidden, bytes and very large values by size and digest."""
+    if value is None:
+        return None
+    if any(part in field.name.lower() for part in SECRET_PARTS):
+        return SECRET_TEXT
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        return f"[{len(data)} bita, sha256 {hashlib.sha256(data).hexdigest()[:16]}]"
+    shown = plain(value)
+    text = json.dumps(shown, ensure_ascii=False, sort_keys=True)
+    if len(text) > MAX_VALUE_CHARS:
+        return f"[{len(text)} karakter, sha256 {hashlib.sha256(text.encode()).hexdigest()[:16]}]"
+    return shown
+
+
 def record(
     *,
     action: str,
@@ -249,14 +278,14 @@ def _post_save(
     if old is None:
         for f in fields:
             new = _value(f, instance)
-            if new not in (None, "", [], {}):
-                changes[f.name] = [None, plain(new)]
+            if new not in (None, "", [], {}, b""):
+                changes[f.name] = [None, _shown(f, new)]
         action = Action.CREATE
     else:
         for f in fields:
             before, after = old.get(f.attname), _value(f, instance)
             if not _same(f, before, after):
-                changes[f.name] = [plain(before), plain(after)]
+                changes[f.name] = [_shown(f, before), _shown(f, after)]
         if not changes:
             return
         action = Action.UPDATE
@@ -283,8 +312,8 @@ def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: A
     changes = {}
     for f in _fields(sender):
         v = _value(f, instance)
-        if v not in (None, "", [], {}):
-            changes[f.name] = [plain(v), None]
+        if v not in (None, "", [], {}, b""):
+            changes[f.name] = [_shown(f, v), None]
     office_id = getattr(instance, _OFFICE, None)
     office_name = None
     if isinstance(instance, Office):
