@@ -214,3 +214,12 @@ def test_sipd_without_the_columns_is_refused() -> None:
     with pytest.raises(WorkbookRefused) as exc:
         read_sipd(wb, LIMITS, [])
     assert "Realisasi" in exc.value.problems[0].message
+
+
+def test_a_dimension_covering_formatted_empty_rows_is_not_a_row_count() -> None:
+    template = workbook({"Realisasi": [HEADER]})
+    xml = big_sheet_xml(HEADER, 3).replace(b'<dimension ref="A1:J4"/>', b'<dimension ref="A1:J1048576"/>')
+    assert b"1048576" in xml
+    data = replace_member(template, sheet_path(template, "Realisasi"), xml)
+    records, problems = read(data)
+    assert problems == [] and [r.values["code"] for r in records] == ["X2", "X3", "X4"]

@@ -246,6 +246,33 @@ def merged_ranges(ws: Any) -> list[str]:
     return sorted(set(found))
 
 
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>].*?</(?:\w+:)?row>|<(?:\w+:)?row\s[^>]*/>", re.DOTALL)
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>]")
+
+
+def value_rows(ws: Any) -> int | None:
+    """How many rows of a read-only sheet hold a value (streamed over its XML); None if unknown."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(ws.parent, "_archive", None)
+    if path is None or archive is None:
+        return None
+    count = 0
+    tail = b""
+    with archive.open(path) as src:
+        while True:
+            chunk = src.read(1 << 20)
+            if not chunk:
+                break
+            buf = tail + chunk
+            end = 0
+            for m in _ROW.finditer(buf):
+                if _VALUE.search(m.group()):
+                    count += 1
+                end = m.end()
+            tail = buf[end:]
+    return count
+
+
 def _header_text(v: Any) -> str:
     return " ".join(str(v).split()).casefold() if v is not None else ""
 
@@ -283,15 +310,18 @@ def read_rows(
     ncols = len(spec.columns)
     declared = ws.max_row if isinstance(ws.max_row, int) else None
     if declared is not None and declared - header_row > limits.max_rows:
-        raise WorkbookRefused(
-            [
-                Problem(
-                    f"Terlalu banyak baris ({_count(declared - header_row)}); "
-                    f"maksimum {_count(limits.max_rows)} baris data per impor.",
-                    sheet=sheet,
-                )
-            ]
-        )
+        # the <dimension> may cover formatted empty rows: count the rows holding values, from the raw XML
+        filled = value_rows(ws)
+        if filled is None or filled - header_row > limits.max_rows:
+            n = (filled if filled is not None else declared) - header_row
+            raise WorkbookRefused(
+                [
+                    Problem(
+                        f"Terlalu banyak baris ({_count(n)}); maksimum {_count(limits.max_rows)} baris data per impor.",
+                        sheet=sheet,
+                    )
+                ]
+            )
     positions = column_map or {c.key: i for i, c in enumerate(spec.columns, start=1)}
     width = max(positions.values())
     for rng in merged_ranges(ws):
