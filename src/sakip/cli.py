@@ -484,6 +484,10 @@ from sakip.reports.commands import report_app  # noqa: E402 — `sakip report lk
 
 app.add_typer(report_app, name="report")
 
+from sakip.evaluation.cli import lke_app  # noqa: E402 — `sakip lke check|score` (no database)
+
+app.add_typer(lke_app, name="lke")
+
 
 def main() -> None:  # pragma: no cover
     app()

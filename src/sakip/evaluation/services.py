@@ -15,10 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -31,23 +29,19 @@ from sakip.domain.numbers import round_half_up
 from sakip.monitoring.models import IndicatorYear
 from sakip.planning.models import Indicator
 
+from . import preset_files
 from .models import AnswerSet, Component, Criterion, Evaluation, Recommendation, SubComponent, Template
-
-PRESETS: dict[str, str] = {
-    "permenpanrb-88-2021": "permenpanrb-88-2021.yaml",
-    "permenpanrb-12-2015": "permenpanrb-12-2015.yaml",
-}
-DEFAULT_PRESET = "permenpanrb-88-2021"
 
 
 def preset_data(code: str) -> dict[str, Any]:
-    if code not in PRESETS:
-        raise ValidationError(_("Preset LKE %(code)s tidak dikenal.") % {"code": code})
-    text = resources.files("sakip.evaluation").joinpath("presets", PRESETS[code]).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise ValidationError(_("Berkas preset %(code)s rusak.") % {"code": code})
-    return data
+    try:
+        return preset_files.preset_data(code)
+    except EvaluationError as exc:
+        raise ValidationError(_("Preset LKE tidak dapat dibaca: %(e)s") % {"e": "; ".join(exc.errors)}) from None
+
+
+PRESETS = preset_files.PRESETS
+DEFAULT_PRESET = preset_files.DEFAULT_PRESET
 
 
 def preset_framework(code: str) -> Framework:

@@ -1,0 +1,139 @@
+"""``sakip lke check|score``: an LKE structure and its score from the command line (no database).
+
+* ``sakip lke check FILE|PRESET`` — validate an LKE file (YAML/JSON, the preset format):
+  weights that add up, codes, answer sets; prints the components and sub-components.
+* ``sakip lke score FILE|PRESET ANSWERS`` — ANSWERS is a YAML/JSON mapping of criterion
+  code → answer code (``1.a.1: Y``); prints the points per component, the total and the
+  predicate (``--json`` for exact decimals as strings).
+
+Exit code 0 when the file is valid (``check``) or scored (``score``), 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from sakip.domain.evaluation import EvaluationError, Framework, NodeScore, Score, score
+from sakip.domain.numbers import format_number
+
+from .preset_files import PRESETS, load_framework
+
+lke_app = typer.Typer(help="Evaluasi SAKIP (LKE): periksa struktur dan hitung nilai.", no_args_is_help=True)
+
+
+def _fail(message: str, details: list[str] | None = None) -> None:
+    lines = [f"sakip: error: {message}"] + [f"  {d}" for d in details or []]
+    sys.stderr.write("\n".join(lines) + "\n")
+    raise typer.Exit(2)
+
+
+def _load(name: str) -> Framework:
+    try:
+        return load_framework(name)
+    except EvaluationError as exc:
+        _fail(f"{name}: LKE tidak valid", exc.errors)
+        raise  # unreachable: _fail exits
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def _num(value: Any) -> str:
+    return "—" if value is None else format_number(value, 2)
+
+
+@lke_app.command("check")
+def check(
+    lke: Annotated[str, typer.Argument(help=f"An LKE file (YAML/JSON) or a preset: {', '.join(PRESETS)}.")],
+) -> None:
+    """Validate an LKE structure and show its components and weights."""
+    fw = _load(lke)
+    table = Table(title=f"{fw.name} — {sum(1 for _ in fw.criteria())} kriteria")
+    for col in ("Kode", "Komponen / subkomponen", "Jenis", "Bobot", "Kriteria"):
+        table.add_column(col, justify="right" if col in ("Bobot", "Kriteria") else "left")
+    for comp in fw.components:
+        n = sum(len(s.criteria) for s in comp.subcomponents)
+        table.add_row(comp.code, comp.name, "", _num(comp.weight), str(n), style="bold")
+        for sub in comp.subcomponents:
+            table.add_row(sub.code, f"  {sub.name}", sub.kind.value, _num(sub.weight), str(len(sub.criteria)))
+    table.add_row("", "Jumlah", "", _num(fw.total), "", style="bold")
+    _console().print(table)
+
+
+def _node_json(node: NodeScore) -> dict[str, Any]:
+    return {
+        "code": node.code,
+        "name": node.name,
+        "weight": str(node.weight),
+        "value": None if node.value is None else str(node.value),
+        "provisional": str(node.provisional),
+        "answered": node.answered,
+        "criteria": node.criteria_count,
+    }
+
+
+def _as_json(s: Score) -> dict[str, Any]:
+    return {
+        "framework": s.framework.code,
+        "total": _node_json(s.total),
+        "predicate": s.predicate,
+        "components": [
+            {**_node_json(c), "subcomponents": [_node_json(sub) for sub in c.children]} for c in s.components
+        ],
+    }
+
+
+@lke_app.command("score")
+def score_cmd(
+    lke: Annotated[str, typer.Argument(help=f"An LKE file (YAML/JSON) or a preset: {', '.join(PRESETS)}.")],
+    answers: Annotated[Path, typer.Argument(help="YAML/JSON mapping of criterion code → answer code.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+) -> None:
+    """Score answers against an LKE: points per component, the total 0–100 and the predicate."""
+    fw = _load(lke)
+    try:
+        data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        _fail(f"{answers}: cannot read the answers ({exc})")
+    if not isinstance(data, dict):
+        _fail(f"{answers}: expected a mapping of criterion code → answer code")
+    try:
+        s = score(fw, {str(k): None if v is None else str(v) for k, v in data.items()})
+    except EvaluationError as exc:
+        _fail(f"{answers}: answers refused", exc.errors)
+    if as_json:
+        sys.stdout.write(json.dumps(_as_json(s), ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=fw.name)
+    for col in ("Kode", "Komponen", "Bobot", "Nilai", "Terjawab"):
+        table.add_column(col, justify="right" if col in ("Bobot", "Nilai", "Terjawab") else "left")
+    for comp in s.components:
+        table.add_row(
+            comp.code, comp.name, _num(comp.weight), _num(comp.value), f"{comp.answered}/{comp.criteria_count}"
+        )
+    table.add_row(
+        "",
+        "Nilai akhir",
+        _num(fw.total),
+        _num(s.total.value),
+        f"{s.total.answered}/{s.total.criteria_count}",
+        style="bold",
+    )
+    console = _console()
+    console.print(table)
+    if s.total.value is None:
+        console.print(
+            f"Belum lengkap: {s.total.criteria_count - s.total.answered} kriteria belum dijawab "
+            f"(nilai sementara {_num(s.total.provisional)}, kriteria kosong dihitung 0)."
+        )
+    else:
+        console.print(f"Predikat: {s.predicate}")
