@@ -396,6 +396,9 @@ class _Renderer:
             for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
                 _sub(borders, f"w:{side}", val="nil")
         _sub(tblpr, "w:tblLayout", type="fixed")
+        margins = _sub(tblpr, "w:tblCellMar")  # narrow cell margins: more room for numbers
+        _sub(margins, "w:left", w="57", type="dxa")
+        _sub(margins, "w:right", w="57", type="dxa")
         _sub(
             tblpr,
             "w:tblLook",

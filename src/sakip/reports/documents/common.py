@@ -169,7 +169,7 @@ def achievement_table(sc: Scorecard, scores: Sequence[IndicatorScore], caption: 
         caption,
         header,
         indicator_rows(sc, scores),
-        widths=(1.1, 5.6, 1.7, 1.6, 1.8, 1.8, 2.2),
+        widths=(1.1, 4.8, 1.8, 1.6, 1.9, 1.9, 2.5),
         source=f"Sumber: data kinerja {sc.office.name} tahun {sc.year}",
     )
 
@@ -201,7 +201,7 @@ def objective_table(sc: Scorecard) -> Table:
         f"Capaian Sasaran {sc.office.name} Tahun {sc.year}",
         [[h("No"), h("Sasaran"), h("Indikator diukur"), h("Belum diukur"), h("Rata-rata capaian (%)"), h("Kategori")]],
         rows,
-        widths=(1.1, 6.4, 1.9, 1.7, 1.9, 2),
+        widths=(1.1, 5.6, 1.9, 1.8, 2.0, 2.5),
     )
 
 

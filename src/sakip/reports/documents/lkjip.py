@@ -480,7 +480,7 @@ def _history_table(sc: Scorecard) -> Table:
             cm.p(ch.achievement_change) if ch and ch.achievement_change is not None else cm.c("-"),
         ]
         rows.append(row)
-    widths = (1.1, 5.2) + (1.6, 1.6) * (len(years) + 1) + (1.6, 1.6)
+    widths = (1.1, 4.2) + (1.8, 1.8) * (len(years) + 1) + (1.8, 1.8)
     return Table(
         "Perbandingan Realisasi dan Capaian dengan Tahun-tahun Sebelumnya",
         header,
@@ -524,7 +524,8 @@ def _end_standard_table(sc: Scorecard) -> Table:
             ]
         ],
         rows,
-        widths=(1.1, 5.8, 1.7, 1.7, 2, 1.7, 1.7),
+        widths=(1.1, 4.8, 1.9, 1.9, 2.1, 1.9, 1.9),
+        small=True,
         source='"-": tidak ditetapkan / tidak tersedia.',
     )
 
