@@ -365,6 +365,11 @@ def test_user_text_is_written_literally(seeds: dict[str, Office]) -> None:
     office.years[2020].measurements["T1.1"].explanation = evil
     d = open_docx(render_docx(build_lkjip(office, charts=False)))
     assert evil in [p.text for p in d.paragraphs]
+    # characters XML cannot carry (pasted from elsewhere) do not break the file
+    office.years[2020].measurements["T1.1"].explanation = "Baris satu\x0bbaris dua\x00 selesai\x1f."
+    office.head = None
+    d = open_docx(render_docx(build_lkjip(office, charts=False)))
+    assert "Baris satu\nbaris dua selesai." in [p.text for p in d.paragraphs]
 
 
 # --------------------------------------------------------------------------- PK, IKU, quarterly

@@ -75,6 +75,18 @@ _ALIGN = {
     Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
 }
 _MARKER = re.compile(r"^\[\[([a-z_]+)\]\]$")
+# characters XML 1.0 cannot carry (pasted text may hold them): vertical tab / form feed become a
+# line break, the others are dropped
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe for WordprocessingML: no characters XML cannot represent."""
+    if not _XML_INVALID.search(text):
+        return text
+    return _XML_INVALID.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+
+
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 
@@ -135,7 +147,7 @@ def _fill(elements: Iterable[Any], values: Mapping[str, str]) -> list[Any]:
             joined = "".join(t.text or "" for t in texts)
             if "{" not in joined:
                 continue
-            filled = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), joined)
+            filled = clean_text(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), joined))
             texts[0].text = filled
             texts[0].set(qn("xml:space"), "preserve")
             for t in texts[1:]:
@@ -178,6 +190,7 @@ def _paragraph_el(style_id: str, jc: str | None = None) -> Any:
 def _run_el(p: Any, text: str, *, bold: bool = False, italic: bool = False) -> None:
     """A run with its text; tabs and line breaks become Word's tab and break elements."""
     r = _sub(p, "w:r")
+    text = clean_text(text)
     if bold or italic:
         rpr = _sub(r, "w:rPr")
         if bold:
@@ -487,7 +500,7 @@ class _Renderer:
                 p = cell.paragraphs[0] if first else cell.add_paragraph()
                 first = False
                 p._p.style = self._sid("Sakip Signature")
-                run = p.add_run(text)
+                run = p.add_run(clean_text(text))
                 if bold:
                     run.bold = True
                 if s.name and text == s.name:
