@@ -316,10 +316,9 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     if not by_q[1]:
         ctx.problem(f"Tidak ada indikator untuk tahun {year} (Perjanjian Kinerja atau Renstra).")
         return None
-    old: dict[tuple[str, int], tuple[str, dict[str, str], str, str]] = {
-        (code, q): (row.value_text, dict(row.input_texts), row.grade_text, row.explanation)
-        for q, rows in by_q.items()
-        for code, row in rows.items()
+    # the stored grade and explanation (the rows' texts change as the file is read)
+    old: dict[str, tuple[str, str]] = {
+        code: (by_q[4][code].grade_text, row.explanation) for code, row in by_q[1].items()
     }
     dup = _duplicates(ctx, recs, lambda r: r.text("code"), "Kode indikator")
     comp_at: dict[tuple[str, str], Record] = {}
@@ -426,24 +425,25 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
         fields: list[FieldChange] = []
         for q in QUARTERS:
             row = by_q[q][code]
-            value_text, input_texts, _grade_text, _explanation = old[code, q]
+            q_row = row.quarter_row  # what is stored (compared as numbers, shown as input text)
             if row.has_formula:
+                stored_inputs = {iv.input.name: iv.value for iv in q_row.inputs.all()} if q_row else {}
                 for name in ind_inputs(row.definition):
-                    new = _text(row.inputs.get(name))
-                    if _norm_num(input_texts.get(name, "")) != new:
-                        fields.append(FieldChange(f"{name} {QUARTER_NAMES[q]}", input_texts.get(name, ""), new))
+                    before, after = stored_inputs.get(name), row.inputs.get(name)
+                    if before != after:
+                        fields.append(FieldChange(f"{name} {QUARTER_NAMES[q]}", _text(before), _text(after)))
                         touched.add(q)
             elif not row.qualitative:
-                new = _text(row.value)
-                if _norm_num(value_text) != new:
-                    fields.append(FieldChange(f"Realisasi {QUARTER_NAMES[q]}", value_text, new))
+                before = q_row.value if q_row else None
+                if before != row.value:
+                    fields.append(FieldChange(f"Realisasi {QUARTER_NAMES[q]}", _text(before), _text(row.value)))
                     touched.add(q)
         last = by_q[4][code]
-        if last.qualitative and old[code, 4][2] != last.grade_text:
-            fields.append(FieldChange("Realisasi (predikat)", old[code, 4][2], last.grade_text))
+        if last.qualitative and old[code][0] != last.grade_text:
+            fields.append(FieldChange("Realisasi (predikat)", old[code][0], last.grade_text))
             touched.add(4)
-        if old[code, 1][3] != by_q[1][code].explanation:
-            fields.append(FieldChange("Penjelasan", old[code, 1][3], by_q[1][code].explanation))
+        if old[code][1] != by_q[1][code].explanation:
+            fields.append(FieldChange("Penjelasan", old[code][1], by_q[1][code].explanation))
             quarters_given = {q for q in QUARTERS if code in given[q]}
             touched.update(quarters_given or {4})
         stored = by_q[1][code].stored
@@ -576,16 +576,6 @@ def _audit(office: Office, action: str, instance: Any, changes: dict[str, Any]) 
         office_name=office.name,
         changes=changes,
     )
-
-
-def _norm_num(text: str) -> str:
-    """Stored input text, as `input_text` writes it (so that unchanged values compare equal)."""
-    if not text:
-        return ""
-    try:
-        return _text(parse_amount(text, "nilai"))
-    except ValidationError:
-        return text
 
 
 def _cell_text(v: Decimal | str) -> str:
