@@ -159,7 +159,11 @@ def build_lkjip(
     )
     doc.add(*_operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
     doc.add(Heading("B. Tugas dan Fungsi", 2))
-    doc.add(para(office.mandate) if office.mandate else _ph("Uraian tugas dan fungsi belum diisi."))
+    if office.mandate:
+        mandate = office.mandate.strip()
+        doc.add(para(mandate if mandate[:1].isupper() else f"Tugas {office.name} adalah {mandate.rstrip('.')}."))
+    else:
+        doc.add(_ph("Uraian tugas dan fungsi belum diisi."))
     doc.add(Heading("C. Struktur Organisasi", 2))
     if office.units:
         doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
