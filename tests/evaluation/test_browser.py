@@ -67,5 +67,20 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     assert row.locator("td").nth(1).inner_text() == "Tidak"
     assert row.locator("td").nth(2).inner_text().strip() == note  # shown as text, never run
     assert page.inner_text("[data-testid=lke-own-total]") == "99,00"
+    # the evaluator agrees everywhere but on 1.a.2 (Tidak): two of six keberadaan criteria lost → 98,00
+    selects = page.locator("[data-testid=lke-score-form] select")
+    assert selects.count() == 75
+    for i in range(selects.count()):
+        selects.nth(i).select_option(index=2 if i in (0, 1) else 1)
+    page.fill("#lke-summary", "Pedoman teknis perencanaan kinerja belum ada.")
+    page.click("[data-testid=lke-score-form] button")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-testid=lke-evaluator-total]") == "98,00"
     page.screenshot(path=str(SHOTS / "lke-evaluator.png"), full_page=True)
+    page.click("[data-testid=lke-finish] button")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-testid=lke-own-predicate]") == "AA"
+    assert page.inner_text("[data-testid=lke-evaluator-predicate]") == "AA"
+    assert page.inner_text("[data-testid=lke-final]") == "98,00 (AA)"
+    page.screenshot(path=str(SHOTS / "lke-summary.png"), full_page=True)
     assert not errors, errors
