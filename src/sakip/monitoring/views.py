@@ -43,17 +43,24 @@ from .models import Evidence
 
 @office_view("view")
 def dashboard(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
-    year = reporting_year(office, request.GET.get("tahun"))
-    gen = figures.generation()  # the scorecard and its charts are computed once per data generation
-    sc = figures.scorecard(office, year, gen)
+    # Everything below but the user's own rights is a function of the stored data: computed once per
+    # data generation (sakip.regency.figures), so a page view costs a few queries and the template.
+    gen = figures.generation()
+    requested = request.GET.get("tahun")
+    requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
+    year = figures.memo(gen, ("reporting-year", office.pk, requested), lambda: reporting_year(office, requested))
     context: dict[str, object] = {
         "office": office,
         "office_nav": office_nav(office, membership, "dashboard", year),
-        "year": year,
-        "years": office_years(office),
-        "sc": sc,
         "actions": allowed_actions(membership, office),
+        **figures.memo(gen, ("dashboard", office.pk, year), lambda: _dashboard_data(office, year, gen)),
     }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+def _dashboard_data(office: Office, year: int | None, gen: str) -> dict[str, object]:
+    sc = figures.scorecard(office, year, gen)
+    context: dict[str, object] = {"year": year, "years": office_years(office), "sc": sc}
     if sc is not None:
         rows = []
         for s in sc.indicators:
@@ -70,7 +77,7 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
                 "history": [(p.year, show_number(p.realisation)) for p in s.history],
             })
         context["rows"] = rows
-        chart_achievement, trends = figures.memo(gen, ("dashboard-charts", office.pk, year), lambda: _charts(sc))
+        chart_achievement, trends = _charts(sc)
         context["chart_achievement"] = mark_safe(chart_achievement)
         context["trends"] = [mark_safe(t) for t in trends]
         if sc.budget is not None:
@@ -81,15 +88,14 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
                 for ls in programs
             ]
             if programs:
-                context["chart_budget"] = mark_safe(figures.memo(gen, ("dashboard-budget", office.pk, year),
-                    lambda: charts.absorption_bars(
-                        [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs])))
+                context["chart_budget"] = mark_safe(charts.absorption_bars(
+                    [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs]))
             context["budget_total"] = sc.budget.total
             context["budget_total_absorption"] = show_percent(sc.budget.total.absorption) if sc.budget.total else None
         context["office_achievement"] = (
             show_percent(sc.office_score.aggregate.value) if sc.office_score.aggregate.value is not None else None
         )
-    return render(request, "monitoring/dashboard.html", context)
+    return context
 
 
 def _charts(sc: Scorecard) -> tuple[str, list[str]]:

@@ -64,11 +64,23 @@ def _sort_key(value: Decimal | None, name: str) -> tuple[int, Decimal, str]:
 @require_safe
 @regency_view(*REGENCY_ROLES)
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
-    years = regency_years(membership.regency_id)
-    year = choose_year(years, request.GET.get("tahun"))
-    quarter = choose_quarter(request.GET.get("triwulan"))
-    offices = list(Office.objects.filter(regency_id=membership.regency_id).order_by("name"))
     gen = data_generation()
+    quarter = choose_quarter(request.GET.get("triwulan"))
+    requested = request.GET.get("tahun")
+    requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
+    # the page is a function of the stored data: built once per data generation, year and quarter
+    context = memo(
+        gen,
+        ("regency-dashboard", membership.regency_id, requested, quarter),
+        lambda: _build(membership.regency_id, requested, quarter, gen),
+    )
+    return render(request, "regency/dashboard.html", {**context, "membership": membership})
+
+
+def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str) -> dict[str, Any]:
+    years = regency_years(regency_id)
+    year = choose_year(years, requested)
+    offices = list(Office.objects.filter(regency_id=regency_id).order_by("name"))
     rows: list[dict[str, Any]] = []
     for office in offices:
         f: OfficeFigures | None = office_figures(office, year, quarter, gen) if year is not None else None
@@ -106,7 +118,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
             chart = mark_safe(
                 memo(
                     gen,
-                    ("regency-chart", membership.regency_id, year, quarter),
+                    ("regency-chart", regency_id, year, quarter),
                     lambda: charts.achievement_bars(
                         [r["office"].name for r in ranked],
                         [r["f"].achievement for r in ranked],
@@ -116,8 +128,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
                     ),
                 )
             )
-    context = {
-        "membership": membership,
+    return {
         "years": [y for y, _n in years],
         "year": year,
         "quarter": quarter,
@@ -127,4 +138,3 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         "by_absorption": by_absorption,
         "chart": chart,
     }
-    return render(request, "regency/dashboard.html", context)
