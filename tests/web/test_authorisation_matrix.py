@@ -49,6 +49,7 @@ from sakip.agreements.models import PkTarget
 from sakip.core.services import reporting_year
 from sakip.monitoring.models import Evidence, IndicatorYear
 from sakip.planning.models import Indicator
+from tests.documents.support import finished_job
 from tests.evaluation.support import answer_with_evidence, make_evaluation, recommendation_with_file
 
 from .demo_support import ROLE_USERS, Demo
@@ -118,6 +119,8 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "evaluation-report": ("view", None),
     "evaluation-evidence": ("view", None),
     "evaluation-followup-evidence": ("view", None),
+    # generated documents (.docx/.pdf/.xlsx; DRAFT unless the period is approved): reading rights
+    "document-download": ("view", None),
 }
 
 YEAR, QUARTER = 2020, 4  # Kaloran's data: the PK and the measurements of 2020
@@ -140,6 +143,9 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
     "office_code": lambda o: o.demo.office_a.code,
     "year": lambda o: o.year,
     "quarter": lambda o: QUARTER,
+    # a generated document: the Matrik Capaian Kinerja as .xlsx (quick to generate for every role)
+    "kind": lambda o: "matrik",
+    "fmt": lambda o: "xlsx",
 }
 #: (URL name, keyword) -> its value for office A, where the keyword names an object.
 KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
@@ -152,6 +158,10 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("portal-data-csv", "dataset"): lambda o: "kinerja",
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_a).pk,
     ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_a).pk,
+    # a finished batch job of the demo regency, with its zip on disk
+    ("documents-batch-job", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
+    ("documents-batch-status", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
+    ("documents-batch-download", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
 }
 #: (URL name, keyword) -> the same kind of object, of office B (must answer 404 under office A's URL).
 OTHER_OFFICE_OBJECTS: dict[tuple[str, str], Callable[[Objects], Any]] = {
@@ -208,6 +218,14 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "portal-schema": {"GET": {"*": 200}},
     "portal-data-json": {"GET": {"*": 200}},
     "portal-data-csv": {"GET": {"*": 200}},
+    # documents of every office of the regency, generated in the background: administrator and planner
+    "documents-batch": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},
+        "POST": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},  # empty form: its errors
+    },
+    "documents-batch-job": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403}},
+    "documents-batch-status": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403}},
+    "documents-batch-download": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403}},
 }
 # Django admin's own views that are open (login, logout, i18n) or need query parameters (autocomplete).
 ADMIN_NOT_CHECKED = {

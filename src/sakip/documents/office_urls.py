@@ -1,5 +1,9 @@
 """URLs under /opd/<office_code>/ (every view wrapped by accounts.access.office_view)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dokumen/<int:year>/<slug:kind>.<slug:fmt>", views.download, name="document-download"),
+]

@@ -1,5 +1,12 @@
-"""Regency-level URLs."""
+"""Regency-level URLs: the batch generation of every office's documents."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dokumen/massal/", views.batch, name="documents-batch"),
+    path("dokumen/massal/<int:pk>/", views.batch_job, name="documents-batch-job"),
+    path("dokumen/massal/<int:pk>/status/", views.batch_status, name="documents-batch-status"),
+    path("dokumen/massal/<int:pk>/unduh/", views.batch_download, name="documents-batch-download"),
+]

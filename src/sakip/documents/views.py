@@ -1,0 +1,137 @@
+"""Downloads of an office's documents, and the regency's batch generation with its progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sakip.accounts.access import office_view, regency_view
+from sakip.accounts.models import Membership, Office, Role
+from sakip.core.services import office_years
+from sakip.reports.batch import FORMATS, KINDS, SUPPORTED, TITLES, RequestError
+from sakip.reports.pdf import PdfError
+
+from .models import BatchJob
+from .services import batch_dir, generate_for, start_job
+
+BATCH_ROLES = (Role.ADMIN, Role.PLANNER)
+
+
+@require_GET
+@office_view("view")
+def download(
+    request: HttpRequest, year: int, kind: str, fmt: str, office: Office, membership: Membership | None
+) -> HttpResponse:
+    """One document of the office as a file: DRAFT on every page unless the period is approved."""
+    if kind not in SUPPORTED or fmt not in SUPPORTED[kind] or year not in office_years(office):
+        raise Http404(_("Dokumen tidak tersedia"))
+    quarter = None
+    if kind == "triwulan":
+        tw = request.GET.get("tw", "4")
+        if tw not in ("1", "2", "3", "4"):
+            raise Http404(_("Triwulan harus 1 sampai 4"))
+        quarter = int(tw)
+    try:
+        files = generate_for(office, kind, year, (fmt,), quarter=quarter)
+    except RequestError as exc:
+        raise Http404(str(exc)) from None
+    except PdfError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    f = files[0]
+    response = HttpResponse(f.data, content_type=f.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{f.name}"'
+    return response
+
+
+class BatchForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, required=False, empty_value=None)
+    kinds = forms.MultipleChoiceField(
+        label=_("Dokumen"),
+        choices=[(k, TITLES[k]) for k in KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(KINDS),
+    )
+    formats = forms.MultipleChoiceField(
+        label=_("Format"),
+        choices=[(f, f.upper()) for f in FORMATS],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["docx", "xlsx"],
+    )
+
+    def __init__(self, *args: object, years: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("tahun terakhir tiap perangkat daerah"))] + [(y, str(y)) for y in years]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        kinds, formats = data.get("kinds") or [], data.get("formats") or []
+        if kinds and formats and not any(f in SUPPORTED[k] for k in kinds for f in formats):
+            raise forms.ValidationError(
+                _(
+                    "Tidak ada dokumen terpilih yang tersedia dalam format terpilih (LKjIP, Triwulan, PK, IKU: "
+                    "DOCX/PDF; RKT, Matrik: XLSX)."
+                )
+            )
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+@regency_view(*BATCH_ROLES)
+def batch(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Start a batch for every office of the regency; the jobs so far."""
+    offices = Office.objects.filter(regency=membership.regency)
+    years = sorted({y for o in offices for y in office_years(o)}, reverse=True)
+    form = BatchForm(request.POST or None, years=years)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        job = start_job(membership.regency, request.user, d["year"], tuple(d["kinds"]), tuple(d["formats"]))
+        return redirect("documents-batch-job", pk=job.pk)
+    jobs = BatchJob.objects.filter(regency=membership.regency)[:20]
+    return render(
+        request,
+        "documents/batch.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "membership": membership,
+            "offices": offices.count(),
+            "regency": membership.regency,
+        },
+    )
+
+
+def _job(membership: Membership, pk: int) -> BatchJob:
+    return get_object_or_404(BatchJob, pk=pk, regency=membership.regency)
+
+
+@require_GET
+@regency_view(*BATCH_ROLES)
+def batch_job(request: HttpRequest, pk: int, membership: Membership) -> HttpResponse:
+    return render(request, "documents/batch_job.html", {"job": _job(membership, pk), "membership": membership})
+
+
+@require_GET
+@regency_view(*BATCH_ROLES)
+def batch_status(request: HttpRequest, pk: int, membership: Membership) -> HttpResponse:
+    """The progress fragment htmx polls (every second until the job has finished)."""
+    return render(request, "documents/_batch_status.html", {"job": _job(membership, pk)})
+
+
+@require_GET
+@regency_view(*BATCH_ROLES)
+def batch_download(request: HttpRequest, pk: int, membership: Membership) -> HttpResponse:
+    job = _job(membership, pk)
+    if job.status != BatchJob.Status.DONE or not job.file_name:
+        raise Http404(_("Berkas belum tersedia"))
+    path = batch_dir() / Path(job.file_name).name
+    if not path.exists():
+        raise Http404(_("Berkas sudah tidak tersedia"))
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip")
+    return response  # type: ignore[return-value]  # a streaming response, as Django serves files
