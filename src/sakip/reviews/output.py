@@ -138,7 +138,7 @@ def review_document(result: ReviewResult, title: str, kind: str = "reviu") -> An
     """The reviu report in the renderer-independent model (`sakip.reports.model.Document`)."""
     from sakip.reports.model import Align, Cell, Document, Heading, ParagraphStyle, Table, para
 
-    doc = Document(kind=kind, title=title, office=result.subject, year=result.year)
+    doc = Document(kind=kind, title=title, office=result.subject, year=result.year, landscape=True)
     doc.add(
         Heading(title, level=1, chapter=None, new_page=False),
         para(f"Objek reviu: {result.subject}, tahun {result.year}."),
@@ -179,7 +179,7 @@ def review_document(result: ReviewResult, title: str, kind: str = "reviu") -> An
                     ]
                     for r in group
                 ],
-                widths=(0.5, 1.2, 3.0, 1.2, 1.5, 1.5, 4.0),
+                widths=(0.45, 1.1, 3.2, 1.1, 1.9, 1.9, 4.6),
                 small=True,
             )
         )
