@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import docx
 import pytest
+from PIL import Image
 
 from sakip.dataset.loader import load_seeds
 from sakip.domain.measurement import Polarity
@@ -319,6 +321,10 @@ def test_sixty_indicators_and_long_narrative(seeds: dict[str, Office]) -> None:
 def _custom_template(path: Path) -> Path:
     d = docx.Document(str(DEFAULT_TEMPLATE))
     d.styles["Normal"].font.name = "Times New Roman"
+    kop = next(p for p in d.paragraphs if p.text == "[[kop]]")
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 40), "#0b6e4f").save(logo, format="PNG")
+    kop.insert_paragraph_before().add_run().add_picture(logo)  # a logo on the cover
     end = next(p for p in d.paragraphs if p.text == "[[akhir]]")
     marker = end.insert_paragraph_before("[[kata_pengantar]]")
     _ = marker
@@ -336,6 +342,8 @@ def test_regency_template_changes_styles_and_fixed_texts(seeds: dict[str, Office
     assert "Puji syukur ke hadirat Tuhan" not in text  # the default wording replaced
     assert "[[" not in text and "{instansi}" not in text
     assert d.styles["Normal"].font.name == "Times New Roman"
+    assert len(d.inline_shapes) == 1  # the cover's logo (no charts in this document)
+    assert d.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed in d.part.rels
     default = body_text(open_docx(render_docx(build_lkjip(seeds["kaloran"], charts=False))))
     assert "Puji syukur ke hadirat Tuhan" in default
 
