@@ -23,7 +23,7 @@ def _move(demo: Any, role: str, action: str, step: str = "pk", quarter: int | No
     user = demo.user(role)
     return services.transition(
         demo.office_a,
-        2020,
+        2021,
         step,
         quarter,
         action,
@@ -34,29 +34,36 @@ def _move(demo: Any, role: str, action: str, step: str = "pk", quarter: int | No
 
 
 def test_a_period_without_a_row_is_draft_and_editable(demo: Any) -> None:
-    assert services.state_of(demo.office_a, 2020, "pk") == "draft"
-    assert not services.is_locked(demo.office_a, 2020, "quarter", 2)
-    assert not services.is_approved(demo.office_a, 2020, "annual")
-    services.ensure_editable(demo.office_a, 2020, "quarter", 2)  # no exception
+    assert services.state_of(demo.office_a, 2021, "pk") == "draft"
+    assert not services.is_locked(demo.office_a, 2021, "quarter", 2)
+    assert not services.is_approved(demo.office_a, 2021, "annual")
+    services.ensure_editable(demo.office_a, 2021, "quarter", 2)  # no exception
 
 
 def test_full_cycle_with_return_and_lock(demo: Any) -> None:
     _move(demo, "head_a", "submit")
     _move(demo, "verifier", "return", comment="Target IKU 2 belum sesuai Renstra")
-    assert services.state_of(demo.office_a, 2020, "pk") == "returned"
-    assert PeriodState.objects.get(office=demo.office_a, step="pk").comment == "Target IKU 2 belum sesuai Renstra"
+    assert services.state_of(demo.office_a, 2021, "pk") == "returned"
+    assert (
+        PeriodState.objects.get(office=demo.office_a, step="pk", year=2021).comment
+        == "Target IKU 2 belum sesuai Renstra"
+    )
     _move(demo, "head_a", "submit")
     _move(demo, "planner", "verify")
     _move(demo, "admin", "approve")
-    assert services.is_approved(demo.office_a, 2020, "pk")
-    assert services.is_locked(demo.office_a, 2020, "pk")
-    assert not services.is_locked(demo.office_a, 2020, "quarter", 1)  # the PK's lock covers only the PK
+    assert services.is_approved(demo.office_a, 2021, "pk")
+    assert services.is_locked(demo.office_a, 2021, "pk")
+    assert not services.is_locked(demo.office_a, 2021, "quarter", 1)  # the PK's lock covers only the PK
     with pytest.raises(PeriodLocked) as err:
-        services.ensure_editable(demo.office_a, 2020, "pk")
+        services.ensure_editable(demo.office_a, 2021, "pk")
     message = err.value.messages[0]
-    assert "Perjanjian Kinerja 2020" in message and "Kecamatan Kaloran" in message and "membuka kunci" in message
+    assert "Perjanjian Kinerja 2021" in message and "Kecamatan Kaloran" in message and "membuka kunci" in message
     assert isinstance(err.value, ValidationError)
-    history = list(TransitionLog.objects.filter(period__office=demo.office_a).values_list("transition", "user_name"))
+    history = list(
+        TransitionLog.objects.filter(period__office=demo.office_a, period__year=2021).values_list(
+            "transition", "user_name"
+        )
+    )
     assert history == [
         ("submit", "kepala-kaloran"),
         ("return", "inspektorat"),
@@ -69,18 +76,18 @@ def test_full_cycle_with_return_and_lock(demo: Any) -> None:
 def test_an_annual_lock_freezes_the_quarters_and_the_pk(demo: Any) -> None:
     for role, action in (("head_a", "submit"), ("verifier", "verify"), ("admin", "approve")):
         _move(demo, role, action, step="annual")
-    assert services.is_locked(demo.office_a, 2020, "quarter", 3)
-    assert services.is_locked(demo.office_a, 2020, "pk")
-    assert not services.is_approved(demo.office_a, 2020, "pk")
+    assert services.is_locked(demo.office_a, 2021, "quarter", 3)
+    assert services.is_locked(demo.office_a, 2021, "pk")
+    assert not services.is_approved(demo.office_a, 2021, "pk")
     with pytest.raises(PeriodLocked, match="LKjIP"):
-        services.ensure_editable(demo.office_a, 2020, "quarter", 3)
+        services.ensure_editable(demo.office_a, 2021, "quarter", 3)
     with pytest.raises(PeriodLocked):
-        services.ensure_year_editable(demo.office_a, 2020)
-    services.ensure_year_editable(demo.office_a, 2021)
-    services.ensure_editable(demo.office_b, 2020, "quarter", 3)  # another office is not affected
+        services.ensure_year_editable(demo.office_a, 2021)
+    services.ensure_year_editable(demo.office_a, 2022)
+    services.ensure_editable(demo.office_b, 2021, "quarter", 3)  # another office is not affected
     _move(demo, "admin", "unlock", step="annual", comment="Koreksi realisasi TW IV dari BPS")
-    assert services.state_of(demo.office_a, 2020, "annual") == "reopened"
-    services.ensure_editable(demo.office_a, 2020, "quarter", 3)
+    assert services.state_of(demo.office_a, 2021, "annual") == "reopened"
+    services.ensure_editable(demo.office_a, 2021, "quarter", 3)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +106,7 @@ def test_who_may_submit(demo: Any, role: str, action: str, allowed: bool) -> Non
     else:
         with pytest.raises(TransitionRefused, match="tidak berwenang"):
             _move(demo, role, action)
-        assert services.state_of(demo.office_a, 2020, "pk") == "draft"
+        assert services.state_of(demo.office_a, 2021, "pk") == "draft"
 
 
 @pytest.mark.parametrize(
@@ -120,14 +127,14 @@ def test_who_may_verify_and_approve(demo: Any, role: str, action: str, allowed: 
     _move(demo, "head_a", "submit")
     if action == "approve":
         _move(demo, "verifier", "verify")
-    before = services.state_of(demo.office_a, 2020, "pk")
+    before = services.state_of(demo.office_a, 2021, "pk")
     if allowed:
         _move(demo, role, action, comment="ok")
-        assert services.state_of(demo.office_a, 2020, "pk") != before
+        assert services.state_of(demo.office_a, 2021, "pk") != before
     else:
         with pytest.raises(TransitionRefused):
             _move(demo, role, action, comment="ok")
-        assert services.state_of(demo.office_a, 2020, "pk") == before
+        assert services.state_of(demo.office_a, 2021, "pk") == before
 
 
 def test_only_admin_unlocks_and_needs_a_reason(demo: Any) -> None:
@@ -138,7 +145,7 @@ def test_only_admin_unlocks_and_needs_a_reason(demo: Any) -> None:
             _move(demo, role, "unlock", step="quarter", quarter=1, comment="alasan")
     with pytest.raises(TransitionRefused, match="memerlukan catatan"):
         _move(demo, "admin", "unlock", step="quarter", quarter=1, comment="   ")
-    assert services.is_locked(demo.office_a, 2020, "quarter", 1)
+    assert services.is_locked(demo.office_a, 2021, "quarter", 1)
 
 
 def test_wrong_state_and_missing_comment_are_refused(demo: Any) -> None:
@@ -149,12 +156,12 @@ def test_wrong_state_and_missing_comment_are_refused(demo: Any) -> None:
         _move(demo, "head_a", "submit")
     with pytest.raises(TransitionRefused, match="memerlukan catatan"):
         _move(demo, "verifier", "return")
-    assert services.state_of(demo.office_a, 2020, "pk") == "submitted"
+    assert services.state_of(demo.office_a, 2021, "pk") == "submitted"
 
 
 def test_office_user_cannot_move_another_office(demo: Any) -> None:
     user = demo.user("head_a")
     with pytest.raises(TransitionRefused):
         services.transition(
-            demo.office_b, 2020, "pk", None, "submit", user=user, allowed_actions=_acts(user, demo.office_b)
+            demo.office_b, 2021, "pk", None, "submit", user=user, allowed_actions=_acts(user, demo.office_b)
         )

@@ -27,8 +27,10 @@ class AuditContext:
     name: str = SYSTEM
     ip: str | None = None
     user_agent: str = ""
-    # (model label, pk) -> office id, so a batch of child rows finds its office without a query each
+    # (model label, pk) -> office id, so a batch of child rows finds its office without a query each;
+    # only in a short-lived context (one request, one batch): a rolled-back id may come back for another row
     office_cache: dict[tuple[str, Any], Any] = field(default_factory=dict)
+    caching: bool = True
     # entries waiting to be written together (inside :func:`sakip.audit.recorder.batch`)
     buffer: list[Any] | None = None
 
@@ -47,7 +49,7 @@ def _command_line() -> str:
     return " ".join([prog, *sys.argv[1:3]]).strip()[:250]
 
 
-_default = AuditContext(user_agent=_command_line())
+_default = AuditContext(user_agent=_command_line(), caching=False)
 _current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("sakip_audit", default=None)
 
 
@@ -55,7 +57,7 @@ def current() -> AuditContext:
     ctx = _current.get()
     if ctx is None:
         ctx = _default
-    if len(ctx.office_cache) > CACHE_LIMIT:
+    if not ctx.caching or len(ctx.office_cache) > CACHE_LIMIT:
         ctx.office_cache.clear()
     return ctx
 
