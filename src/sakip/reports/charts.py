@@ -150,104 +150,95 @@ def achievement_bars_png(
 
 
 TREND_SIZE = (6.0, 2.6)  # inches, one trend chart
+_TREND_MARGINS = (0.3, 0.2, 0.45, 0.45)  # left, right, top, bottom (inches) around the plotting area
+
+Point = tuple[str, Decimal | None]
+TrendSpec = tuple[Sequence[Point], Decimal | None, str, str]  # points, target, title, unit
 
 
-def _draw_trend(
-    ax: Axes, points: Sequence[tuple[str, Decimal | None]], target: Decimal | None, title: str, unit: str
-) -> None:
-    xs = list(range(len(points)))
-    ys = [float(v) if v is not None else float("nan") for _, v in points]
+def _trend_panel(ax: Axes, y0: float, points: Sequence[Point], target: Decimal | None, title: str, unit: str) -> None:
+    """One trend chart drawn in inches on a canvas-wide axes (no ticks, no axis machinery: cheap).
+
+    The plotting area is the panel less `_TREND_MARGINS`; values are placed between its bottom
+    and top with a quarter of their range as margin, as ``ax.margins(y=0.25)`` would."""
+    width, height = TREND_SIZE
+    left, right, top, bottom = _TREND_MARGINS
+    x_lo, x_hi = left, width - right
+    y_lo, y_hi = y0 + bottom, y0 + height - top
+    n = len(points)
+    xs = [x_lo + (x_hi - x_lo) * (0.5 if n == 1 else 0.06 + 0.88 * i / (n - 1)) for i in range(n)]
+    known = [float(v) for _, v in points if v is not None] + ([float(target)] if target is not None else [])
+    lo, hi = (min(known), max(known)) if known else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - (abs(lo) * 0.1 or 1.0), hi + (abs(hi) * 0.1 or 1.0)
+    pad = (hi - lo) * 0.25
+    lo, hi = lo - pad, hi + pad
+
+    def y_of(value: float) -> float:
+        return y_lo + (y_hi - y_lo) * (value - lo) / (hi - lo)
+
+    ax.plot([x_lo - 0.1, x_hi + 0.1], [y_lo, y_lo], color="#1f2933", lw=0.8)  # the time axis
+    ys = [y_of(float(v)) if v is not None else float("nan") for _, v in points]
     ax.plot(xs, ys, marker="o", color="#0b6e4f")
-    for x, (_, v) in zip(xs, points, strict=True):
-        if v is None:  # written at the bottom of the axes: there is no value to place it at
-            ax.annotate(
-                NOT_MEASURED,
-                (x, 0.02),
-                xycoords=ax.get_xaxis_transform(),
-                ha="center",
-                fontsize=8,
-                color="#616e7c",
-                style="italic",
-            )
+    for x, (label, v) in zip(xs, points, strict=True):
+        ax.text(x, y_lo - 0.08, label, ha="center", va="top", fontsize=9)
+        if v is None:  # there is no value to place it at: written on the time axis
+            ax.text(x, y_lo + 0.05, NOT_MEASURED, ha="center", va="bottom", fontsize=8, color="#616e7c", style="italic")
             continue
-        ax.annotate(
-            format_number(v, 2),
-            (x, float(v)),
-            textcoords="offset points",
-            xytext=(0, 6),
-            ha="center",
-            fontsize=8,
-            color="#1f2933",
-        )
+        ax.text(x, y_of(float(v)) + 0.08, format_number(v, 2), ha="center", va="bottom", fontsize=8, color="#1f2933")
     if target is not None:
-        ax.axhline(float(target), color="#e03131", lw=0.8, ls="--")
-        ax.annotate(
+        ty = y_of(float(target))
+        ax.plot([x_lo - 0.1, x_hi + 0.1], [ty, ty], color="#e03131", lw=0.8, ls="--")
+        ax.text(
+            x_hi + 0.1,
+            ty + 0.04,
             f"target {format_number(target)}",
-            (1.0, float(target)),
-            xycoords=ax.get_yaxis_transform(),
-            xytext=(0, 3),
-            textcoords="offset points",
             ha="right",
+            va="bottom",
             fontsize=8,
             color="#e03131",
         )
-    ax.set_xticks(xs, [label for label, _ in points])
-    ax.set_yticks([])  # every point carries its value: no value axis (and no labels to lay out)
-    ax.spines["left"].set_visible(False)
-    ax.margins(x=0.08, y=0.25)
-    ax.set_title(_short(title + (f" ({unit})" if unit else ""), 64), loc="left")
+    ax.text(
+        0.1, y0 + height - 0.12, _short(title + (f" ({unit})" if unit else ""), 64), ha="left", va="top", fontsize=10
+    )
 
 
-def _trend_figure(
-    points: Sequence[tuple[str, Decimal | None]], target: Decimal | None, title: str, unit: str
-) -> Figure:
-    fig, ax = plt.subplots(figsize=TREND_SIZE)
-    _draw_trend(ax, points, target, title, unit)
-    _margins(fig, 0.3, bottom=0.35, right=0.2)
+def _trends_figure(charts: Sequence[TrendSpec]) -> Figure:
+    """The charts stacked on one figure, the first at the top; one axes in inches, axis off."""
+    width, height = TREND_SIZE
+    n = max(len(charts), 1)
+    fig = Figure(figsize=(width, height * n))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height * n)
+    for i, (points, target, title, unit) in enumerate(charts):
+        _trend_panel(ax, height * (n - 1 - i), points, target, title, unit)
     return fig
 
 
-def trend(
-    points: Sequence[tuple[str, Decimal | None]],
-    target: Decimal | None = None,
-    title: str = "Tren realisasi",
-    unit: str = "",
-) -> str:
+def trend(points: Sequence[Point], target: Decimal | None = None, title: str = "Tren realisasi", unit: str = "") -> str:
     """A line across quarters or years; unmeasured points are gaps, never zeros (SVG)."""
-    return _svg(_trend_figure(points, target, title, unit))
+    return _svg(_trends_figure([(points, target, title, unit)]))
 
 
 def trend_png(
-    points: Sequence[tuple[str, Decimal | None]],
-    target: Decimal | None = None,
-    title: str = "Tren realisasi",
-    unit: str = "",
+    points: Sequence[Point], target: Decimal | None = None, title: str = "Tren realisasi", unit: str = ""
 ) -> bytes:
-    return _png(_trend_figure(points, target, title, unit))
+    return trends_png([(points, target, title, unit)])[0]
 
 
-def trends_png(
-    charts: Sequence[tuple[Sequence[tuple[str, Decimal | None]], Decimal | None, str, str]], dpi: int = PNG_DPI
-) -> list[bytes]:
-    """Many trend charts as PNGs, drawn on one canvas and cut apart: the same look as `trend_png`,
-    at a fraction of the cost (one rendering pass instead of one per chart). Each item is
-    ``(points, target, title, unit)``; the margins are fixed, so every cut-out chart has the
-    same layout."""
+def trends_png(charts: Sequence[TrendSpec], dpi: int = PNG_DPI) -> list[bytes]:
+    """Many trend charts as PNGs, drawn on one canvas in one pass and cut apart (the same look as
+    `trend_png`, at a fraction of the cost of one figure per chart)."""
     n = len(charts)
     if n == 0:
         return []
-    width, height = TREND_SIZE
-    fig = Figure(figsize=(width, height * n))
-    canvas = FigureCanvasAgg(fig)
-    left = 0.3 / width
-    right, top, bottom = 0.97, 0.4, 0.35  # inches above / below each axes
-    for i, (points, target, title, unit) in enumerate(charts):
-        band_bottom = 1 - (i + 1) / n
-        ax = fig.add_axes(
-            (left, band_bottom + bottom / (height * n), right - left, (height - top - bottom) / (height * n))
-        )
-        _draw_trend(ax, points, target, title, unit)
+    fig = _trends_figure(charts)
     fig.set_dpi(dpi)
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
     canvas.draw()  # type: ignore[no-untyped-call]
     rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
     image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
