@@ -321,6 +321,42 @@ def test_inbox_and_panels_take_a_constant_number_of_queries(demo: Any, login_as:
     assert count(reverse("workflow-overdue")) == overdue
 
 
+def test_panels_take_a_constant_number_of_queries(demo: Any, login_as: Any) -> None:
+    client = login_as("admin")
+    pages = [
+        reverse("quarter-entry", args=[demo.office_a.code, YEAR, 4]),
+        reverse("pk-detail", args=[demo.office_a.code, YEAR]),
+        reverse("office-dashboard", args=[demo.office_a.code]),
+    ]
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def warm_counts() -> list[int]:  # the second visit: the dashboard's figures come from the regency's cache
+        [count(u) for u in pages]
+        return [count(u) for u in pages]
+
+    before = warm_counts()
+    for _ in range(3):  # a longer history on each panel
+        lock(demo, "quarter", 4)
+        unlock(demo, "quarter", 4)
+        lock(demo, "annual")
+        services.transition(
+            demo.office_a,
+            YEAR,
+            "annual",
+            None,
+            "unlock",
+            user=demo.user("admin"),
+            allowed_actions=allowed_actions(demo.user("admin").membership, demo.office_a),
+            comment="x",
+        )
+    lock(demo, "pk")
+    assert warm_counts() == before
+
+
 def test_overdue_list_and_due_rules(demo: Any, login_as: Any) -> None:
     today = dt.date.today()
     admin = login_as("admin")
