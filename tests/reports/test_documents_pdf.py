@@ -81,7 +81,8 @@ def test_lkjip_pdf_has_the_figures_and_a_working_table_of_contents(tmp_path: Pat
 @pytest.mark.pdf
 def test_sixty_indicators_do_not_break_the_pdf_layout(tmp_path: Path) -> None:
     office = _large_office(next(o for o in load_seeds() if o.code == "kaloran"))
-    pdf = render_pdf(render_docx(build_lkjip(office, narrative={"kesimpulan": "Kesimpulan panjang. " * 400})))
+    model = build_lkjip(office, charts=False, narrative={"kesimpulan": "Kesimpulan panjang. " * 400})
+    pdf = render_pdf(render_docx(model))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert 30 <= len(reader.pages) <= 220  # about two pages of analysis per indicator
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
@@ -97,3 +98,10 @@ def test_missing_libreoffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setenv("SAKIP_SOFFICE", str(tmp_path / "tidak-ada" / "soffice"))
     with pytest.raises(PdfError, match="LibreOffice \\(soffice\\) tidak terpasang"):
         render_pdf(b"PK")
+
+
+@pytest.mark.pdf
+def test_a_conversion_that_takes_too_long_is_stopped_with_a_clear_error() -> None:
+    office = next(o for o in load_seeds() if o.code == "kaloran")
+    with pytest.raises(PdfError, match=r"tidak selesai mengubah dokumen ke PDF dalam 0\.3 detik"):
+        render_pdf(render_docx(build_lkjip(office, charts=False)), timeout=0.3)

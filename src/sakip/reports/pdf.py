@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -57,6 +58,23 @@ def _command(soffice: str, profile: Path, outdir: Path, source: Path) -> list[st
     ]
 
 
+def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run LibreOffice in its own process group; on timeout the whole group is killed.
+
+    ``soffice`` is a launcher that starts ``soffice.bin``: killing only the launcher
+    would leave the converter running.
+    """
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+        return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
 def _base_profile(soffice: str, timeout: float) -> Path:
     """A LibreOffice profile initialised once and shared read-only, copied for every conversion.
 
@@ -76,13 +94,9 @@ def _base_profile(soffice: str, timeout: float) -> Path:
                 src = base / "init.txt"
                 src.write_text("", encoding="utf-8")
                 try:
-                    subprocess.run(
-                        _command(soffice, profile, base, src), capture_output=True, timeout=timeout, check=False
-                    )
+                    _run(_command(soffice, profile, base, src), timeout)
                 except subprocess.TimeoutExpired as exc:
-                    raise PdfError(
-                        f"LibreOffice tidak selesai dalam {timeout:.0f} detik saat menyiapkan profil"
-                    ) from exc
+                    raise PdfError(f"LibreOffice tidak selesai dalam {timeout:g} detik saat menyiapkan profil") from exc
                 if (profile / "user").exists():
                     with contextlib.suppress(OSError):  # another process was first: use its profile
                         profile.rename(shared)
@@ -106,13 +120,11 @@ def convert(source: Path, outdir: Path, *, timeout: float = 120, fresh_profile: 
     try:
         profile = work / "profile"
         if not fresh_profile:
-            shutil.copytree(_base_profile(soffice, timeout), profile, symlinks=True)
+            shutil.copytree(_base_profile(soffice, max(timeout, 120)), profile, symlinks=True)
         try:
-            proc = subprocess.run(
-                _command(soffice, profile, outdir, source), capture_output=True, timeout=timeout, check=False
-            )
+            proc = _run(_command(soffice, profile, outdir, source), timeout)
         except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"LibreOffice tidak selesai mengubah dokumen ke PDF dalam {timeout:.0f} detik") from exc
+            raise PdfError(f"LibreOffice tidak selesai mengubah dokumen ke PDF dalam {timeout:g} detik") from exc
         pdf = outdir / (source.stem + ".pdf")
         if proc.returncode != 0 or not pdf.exists():
             detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()[-500:]
