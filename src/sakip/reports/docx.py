@@ -87,6 +87,31 @@ def clean_text(text: str) -> str:
     return _XML_INVALID.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
 
 
+_AFTER_UPDATE_FIELDS = frozenset(
+    [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 
@@ -211,15 +236,14 @@ def _run_el(p: Any, text: str, *, bold: bool = False, italic: bool = False) -> N
 
 def _field(p: Any, instruction: str, cached: str = "") -> None:
     """A complex field (``PAGEREF``) at the end of paragraph ``p``; Word and LibreOffice compute it."""
-    r = _sub(p, "w:r")
-    _sub(r, "w:fldChar", fldCharType="begin", dirty="true")
-    instr = _sub(r, "w:instrText")
+    _sub(_sub(p, "w:r"), "w:fldChar", fldCharType="begin", dirty="true")
+    instr = _sub(_sub(p, "w:r"), "w:instrText")
     instr.set(_XML_SPACE, "preserve")
     instr.text = f" {instruction} "
-    _sub(r, "w:fldChar", fldCharType="separate")
-    t = _sub(r, "w:t")
+    _sub(_sub(p, "w:r"), "w:fldChar", fldCharType="separate")
+    t = _sub(_sub(p, "w:r"), "w:t")
     t.text = cached
-    _sub(r, "w:fldChar", fldCharType="end")
+    _sub(_sub(p, "w:r"), "w:fldChar", fldCharType="end")
 
 
 class _Renderer:
@@ -307,7 +331,12 @@ class _Renderer:
         upd = settings.find(qn("w:updateFields"))
         if upd is None:
             upd = OxmlElement("w:updateFields")
-            settings.append(upd)
+            # the schema fixes the order of settings: updateFields precedes these
+            following = next((el for el in settings if etree.QName(el).localname in _AFTER_UPDATE_FIELDS), None)
+            if following is not None:
+                following.addprevious(upd)
+            else:
+                settings.append(upd)
         upd.set(qn("w:val"), "true")
         props = self.doc.core_properties
         props.title = self.model.title
