@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sakip.domain.budget import Amounts
 from sakip.domain.measurement import Range, Status, Target
+from sakip.domain.numbers import format_number, format_percent
 from sakip.domain.office import Objective, OutputIndicator, PkProgram, ProgramNode
 from sakip.domain.scorecard import IndicatorScore, LineScore, Scorecard
 
@@ -121,8 +122,6 @@ def put_value(ws: Worksheet, row: int, col: int, value: Target | Decimal | str |
 
 
 def _plain(value: Decimal) -> str:
-    from sakip.domain.numbers import format_number
-
     return format_number(value, 0 if value == value.to_integral_value() else 2)
 
 
@@ -253,11 +252,7 @@ def _to_bytes(wb: Workbook) -> bytes:
 # --------------------------------------------------------------------------- RKT
 
 
-def _year_target(targets: dict[int, Target], year: int) -> Target | None:
-    return targets.get(year)
-
-
-def _program_rows(node: ProgramNode, year: int) -> list[tuple[str, ProgramNode, OutputIndicator | None]]:
+def _program_rows(node: ProgramNode) -> list[tuple[str, ProgramNode, OutputIndicator | None]]:
     """A program's rows: ("program", node, indicator) then each activity's ("activity", ...)."""
     rows: list[tuple[str, ProgramNode, OutputIndicator | None]] = []
     for ind in node.indicators or [None]:  # type: ignore[list-item]
@@ -333,7 +328,7 @@ def build_rkt(sc: Scorecard, *, draft: bool = False) -> Workbook:
         if ind is not None:
             put_text(ws, r, base + 1, ind.name)
             put_text(ws, r, base + 2, ind.unit)
-            put_value(ws, r, base + 3, _year_target(ind.targets, y))
+            put_value(ws, r, base + 3, ind.targets.get(y))
 
     for goal in plan.goals:
         goal_done = False
@@ -350,7 +345,7 @@ def build_rkt(sc: Scorecard, *, draft: bool = False) -> Workbook:
                     if obj.id in node.objectives:
                         linked.add(node.code)
                         seen: set[tuple[str, str]] = set()
-                        for item in _program_rows(node, y):
+                        for item in _program_rows(node):
                             key = (item[0], item[1].code)
                             right.append((item, key not in seen))
                             seen.add(key)
@@ -391,7 +386,7 @@ def build_rkt(sc: Scorecard, *, draft: bool = False) -> Workbook:
         sheet.row += 1
         for node in unlinked:
             seen2: set[tuple[str, str]] = set()
-            for item in _program_rows(node, y):
+            for item in _program_rows(node):
                 key = (item[0], item[1].code)
                 for c in range(1, len(RKT_COLUMNS) + 1):
                     ws.cell(row=sheet.row, column=c).border = _BORDER
@@ -559,8 +554,6 @@ def _indicator_cells(ws: Worksheet, r: int, s: IndicatorScore) -> None:
     put_number(ws, r, 10, end.value if end is not None else None, DECIMAL_FORMAT)
     notes = []
     if s.achievement.capped and s.achievement.raw is not None:
-        from sakip.domain.numbers import format_percent
-
         notes.append(f"Capaian mentah {format_percent(s.achievement.raw)}.")
     if s.explanation:
         notes.append(s.explanation)
