@@ -15,7 +15,9 @@ indicators, 5 years of quarterly data and budget each):
 * ``regency_domain`` — the rules alone over the 50 domain offices already loaded;
 * ``printed_seeds`` — the three seed printed reports, read from file and reviewed.
 
-Each figure is the best of ``--repeat`` runs (all runs are printed).
+Each figure is the best of ``--repeat`` runs (all runs are printed), in wall-clock time and
+in this process's CPU time (what the wall time would be on a core of its own: on a shared,
+busy machine the wall time is much longer).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def setup_django(tmp: Path) -> None:
@@ -88,12 +91,13 @@ def main() -> None:
         findings = sum(len(review_printed(load_printed(printed_seed_path(n))).findings) for n in PRINTED_SEEDS)
         return time.perf_counter() - start, findings
 
-    results: dict[str, object] = {
+    results: dict[str, Any] = {
         "offices": len(offices),
         "indicators_per_office": args.indicators,
         "setup_s": round(setup_s, 2),
         "target_s": 5.0,
     }
+
     def warm() -> tuple[float, int]:
         return stored(cold=False)
 
@@ -104,13 +108,19 @@ def main() -> None:
         ("printed_seeds", printed),
     )
     for name, fn in benches:
-        runs = [fn() for _ in range(args.repeat)]
+        runs = []
+        cpu = []
+        for _ in range(args.repeat):
+            c0 = time.process_time()
+            runs.append(fn())
+            cpu.append(time.process_time() - c0)
         results[name] = {
             "best_s": round(min(t for t, _ in runs), 3),
             "runs_s": [round(t, 3) for t, _ in runs],
+            "best_cpu_s": round(min(cpu), 3),  # this process's CPU time: the wall time on an idle core
             "findings": runs[0][1],
         }
-    best = results["regency_stored"]["best_s"]  # type: ignore[index]
+    best = results["regency_stored"]["best_s"]
     results["within_target"] = best <= 5.0
     if args.json:
         print(json.dumps(results, indent=2))
@@ -118,7 +128,10 @@ def main() -> None:
     print(f"regency of {len(offices)} offices × {args.indicators} indicators (set-up {setup_s:.1f} s)")
     for name, _ in benches:
         r = results[name]
-        print(f"  {name:15} best {r['best_s']:.3f} s  runs {r['runs_s']}  findings {r['findings']}")  # type: ignore[index]
+        print(
+            f"  {name:15} best {r['best_s']:.3f} s (CPU {r['best_cpu_s']:.3f} s)  runs {r['runs_s']}  "
+            f"findings {r['findings']}"
+        )
     print(f"target ≤ 5 s for the regency: {'met' if results['within_target'] else 'NOT met'}")
 
 
