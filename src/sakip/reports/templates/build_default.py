@@ -196,6 +196,8 @@ def build(path: Path = HERE / "default.docx") -> Path:
 
     # named blocks: the cover and the letterhead, with placeholders
     doc.add_paragraph("[[sampul]]")
+    for _ in range(6):  # the title a third of the way down the page
+        doc.add_paragraph("", style="Sakip Cover Text")
     for text, style in (
         ("{judul}", "Sakip Cover Title"),
         ("{subjudul}", "Sakip Cover Text"),
