@@ -186,3 +186,15 @@ def test_batch_job_in_a_background_thread(login_as: Callable[[str], Client]) -> 
     # 2020: Kaloran and Kaliwates have data; Kandangserang (2021) is reported, not silently skipped
     assert job.files == 2
     assert "kandangserang" in job.errors
+
+
+def test_quarterly_report_follows_its_own_quarter(demo: Any, login_as: Callable[[str], Client]) -> None:
+    """TW III approved: its report has no DRAFT; TW II's is still a draft."""
+    _approve(demo.office_a, 2020, "quarter", 3)
+    client = login_as("operator_a")
+    url = reverse("document-download", args=[demo.office_a.code, 2020, "triwulan", "docx"])
+    assert "DRAFT" not in _header(client.get(url + "?tw=3").content)
+    assert "DRAFT" in _header(client.get(url + "?tw=2").content)
+    html = client.get(reverse("quarter-entry", args=[demo.office_a.code, 2020, 3])).content.decode()
+    buttons = html[html.index('data-testid="document-downloads"') :]
+    assert ">DRAFT<" not in buttons[: buttons.index("</div>")]

@@ -142,6 +142,25 @@ def test_batch_of_dataset_files(tmp_path: Path) -> None:
             assert load_workbook(p).active is not None
 
 
+def test_batch_shows_a_progress_bar(tmp_path: Path) -> None:
+    code, out, err = run(
+        "batch",
+        "--dataset",
+        str(seed_path("kaloran-2020")),
+        "-d",
+        "matrik",
+        "-f",
+        "xlsx",
+        "-o",
+        str(tmp_path),
+        "--workers",
+        "1",
+    )
+    assert code == 0, err
+    assert "Membuat dokumen (kaloran)" in err and "1/1" in err  # Rich's bar, on standard error
+    assert "1 berkas untuk 1 perangkat daerah" in out
+
+
 # --------------------------------------------------------------------------- a stored office
 
 
