@@ -255,8 +255,13 @@ def document_format(path: str | Path) -> str | None:
     p = Path(path)
     if p.suffix.lower() == ".xlsx":
         return FORMAT
-    doc = parse_text(p.read_text("utf-8"), json_format=p.suffix.lower() == ".json", source=str(p))
-    return doc.get("format") if isinstance(doc, dict) else None
+    try:
+        text = p.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise DatasetError([Issue("", "the file is not UTF-8 text")], str(p)) from None
+    doc = parse_text(text, json_format=p.suffix.lower() == ".json", source=str(p))
+    fmt = doc.get("format") if isinstance(doc, dict) else None
+    return fmt if isinstance(fmt, str) else None
 
 
 PRINTED_SEEDS = ("kaloran-2020", "kaliwates-2020", "kandangserang-2021")

@@ -47,12 +47,11 @@ def run_review(path: Path, year: int | None = None) -> tuple[ReviewResult, str]:
     if fmt == OFFICE_FORMAT:
         office = load_office(path)
         y = year if year is not None else office.latest_year
-        if y is None:
-            raise DomainError(f"{office.name}: tidak ada tahun dengan data")
+        if y is None or y not in office.years:
+            raise DomainError(f"{office.name}: tidak ada data tahun {y}" if y else f"{office.name}: tidak ada data")
         return review_office(office, y), f"Reviu data kinerja {office.name} tahun {y}"
-    raise DomainError(
-        f"format {fmt!r} tidak dikenal: diharapkan {PRINTED_FORMAT} (laporan tercetak) atau {OFFICE_FORMAT} (data OPD)"
-    )
+    found = f"format {fmt!r} tidak dikenal" if fmt else "berkas tidak mempunyai kolom format"
+    raise DomainError(f"{found}: diharapkan {PRINTED_FORMAT} (laporan tercetak) atau {OFFICE_FORMAT} (data OPD)")
 
 
 def review(
@@ -69,7 +68,7 @@ def review(
         n = len(exc.issues)
         _fail(f"{file}: {n} error{'s' if n != 1 else ''}", [str(i) for i in exc.issues[:50]])
         return
-    except (DomainError, UnicodeDecodeError) as exc:
+    except DomainError as exc:
         _fail(f"{file}: {exc}")
         return
     if json_output:
