@@ -457,3 +457,16 @@ def test_model_numbering_restarts_per_chapter() -> None:
     doc.number_items()
     assert [t1.number, t2.number, t3.number] == ["1", "1.1", "2.1"]
     assert ParagraphStyle.OPERATOR.value == "operator"
+
+
+def test_undefined_achievement_is_explained_in_indonesian(seeds: dict[str, Office]) -> None:
+    office = copy.deepcopy(seeds["kaloran"])
+    office.years[2020].measurements["T1.1"].target = Decimal(0)  # R / T with T = 0
+    d = open_docx(render_docx(build_lkjip(office, charts=False)))
+    row = _achievement_row(table_texts(d), "Indeks Kepuasan Masyarakat (IKM) di Kecamatan")
+    assert row[3:6] == ["0", "82", "tidak terdefinisi"]
+    assert any(
+        "capaiannya tidak terdefinisi (target bernilai 0 sehingga rasio realisasi terhadap target tidak terdefinisi)"
+        in p.text
+        for p in d.paragraphs
+    )

@@ -83,6 +83,23 @@ def value_text(value: Target | Decimal | str | None) -> str:
     return num_text(value)
 
 
+REASONS = (  # the domain's reasons for an undefined achievement, in the documents' language
+    ("no target", "target belum ditetapkan"),
+    ("target is 0", "target bernilai 0 sehingga rasio realisasi terhadap target tidak terdefinisi"),
+    ("target is negative", "target bernilai negatif; gunakan metode nilai dasar (baseline)"),
+    ("realisation is 0", "realisasi bernilai 0 sehingga rumus target / realisasi tidak terdefinisi"),
+    ("target equals the baseline", "target sama dengan nilai dasar sehingga kemajuan tidak terdefinisi"),
+)
+
+
+def reason_text(reason: str | None) -> str:
+    """Why an achievement is undefined, in Indonesian."""
+    for prefix, text in REASONS:
+        if reason and reason.startswith(prefix):
+            return text
+    return "target tidak memungkinkan perhitungan capaian"
+
+
 def achievement_text(a: Achievement) -> str:
     if a.status is Status.NOT_MEASURED:
         return NOT_MEASURED
@@ -159,7 +176,7 @@ def target_sentence(s: IndicatorScore, year: int) -> Paragraph:
             " dan terealisasi sebesar ",
             value_run(s.realisation),
             u,
-            f"; capaiannya tidak terdefinisi ({a.reason or 'target tidak memungkinkan perhitungan'}).",
+            f"; capaiannya tidak terdefinisi ({reason_text(a.reason)}).",
         )
     parts: list[str | Run] = [
         f"Indikator {ind.name} pada tahun {year} ditargetkan sebesar ",

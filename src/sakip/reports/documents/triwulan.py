@@ -87,7 +87,9 @@ def build_triwulan(
                 row += [
                     cm.v(qsc.target_to_date) if qsc.target_to_date is not None else cm.c("-"),
                     cm.v(qsc.to_date),
-                    cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement)),
+                    cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement))
+                    if qsc.target_to_date is not None
+                    else cm.c("-"),  # no quarterly target: no achievement to show
                 ]
         last = by_q.get(quarter)
         if last is not None and last.value is not None:
