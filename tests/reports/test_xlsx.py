@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 import yaml
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sakip.dataset import load, load_document, seed_path
 from sakip.dataset.loader import parse_text
 from sakip.domain.numbers import round_half_up
 from sakip.domain.scorecard import build_scorecard
-from sakip.reports.xlsx import matrik_xlsx, rkt_xlsx
+from sakip.reports.xlsx import matrik_xlsx, put_text, rkt_xlsx
 
 GOLDEN = Path("tests/data/golden")
 
@@ -218,6 +218,21 @@ def test_user_text_is_never_a_formula() -> None:
         values = {c.value for c in texts}
         assert any(v.startswith("@SUM(A1:A2)") for v in values)
         assert any(v.upper().startswith(INJECTIONS[0].upper()) for v in values)  # the title row
+
+
+def test_control_characters_and_very_long_text_do_not_break_the_file() -> None:
+    """The dataset loader refuses such text; a cell writer must still never fail a whole file."""
+    wb = Workbook()
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    put_text(ws, 1, 1, "IKM\x01 kecamatan\x1b")
+    put_text(ws, 2, 1, "x" * 40_000)
+    buf = io.BytesIO()
+    wb.save(buf)
+    back = _sheet(buf.getvalue())
+    assert back["A1"].value == "IKM? kecamatan?"
+    long = str(back["A2"].value)
+    assert len(long) == 32767 and long.endswith("…")
 
 
 # --------------------------------------------------------------------------- a large office

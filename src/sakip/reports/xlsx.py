@@ -27,7 +27,7 @@ from decimal import Decimal
 from itertools import zip_longest
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -45,6 +45,7 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 MONEY_FORMAT = "#,##0.00"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_TEXT = 32767
 
 _THIN = Side(style="thin", color="9AA5B1")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -66,10 +67,15 @@ _NUMBER_ALIGN = Alignment(vertical="top", horizontal="right")
 
 
 def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, bold: bool = False) -> Cell:
-    """A text cell that is never a formula: risky text is a string with the quote prefix."""
+    """A text cell that is never a formula: risky text is a string with the quote prefix.
+
+    Control characters that a workbook cannot hold are shown as ``?`` and text beyond Excel's
+    32.767 characters per cell is cut with "…", rather than failing the whole file."""
     cell = ws.cell(row=row, column=col)
     assert isinstance(cell, Cell)  # never a covered cell of a merged range
-    value = "" if text is None else str(text)
+    value = ILLEGAL_CHARACTERS_RE.sub("?", "" if text is None else str(text))
+    if len(value) > MAX_CELL_TEXT:
+        value = value[: MAX_CELL_TEXT - 1] + "…"
     cell.value = value
     if value.startswith(FORMULA_TRIGGERS) or cell.data_type != "s":
         cell.data_type = "s"
