@@ -45,6 +45,7 @@ MAX_ENTRIES = 4096
 
 _lock = threading.Lock()
 _memory: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_computing: dict[tuple[Any, ...], threading.Lock] = {}
 
 
 def bump(**_kwargs: Any) -> None:
@@ -79,23 +80,34 @@ def generation() -> str:
 
 
 def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()`` once per data generation and key, in this process."""
+    """``compute()`` once per data generation and key, in this process.
+
+    Concurrent requests for the same key wait for the one computation (a lock per
+    key) instead of all computing it at once.
+    """
     full = (gen, *key)
     with _lock:
         if full in _memory:
             _memory.move_to_end(full)
             return _memory[full]  # type: ignore[no-any-return]
-    value = compute()
-    with _lock:
-        _memory[full] = value
-        while len(_memory) > MAX_ENTRIES:
-            _memory.popitem(last=False)
+        key_lock = _computing.setdefault(full, threading.Lock())
+    with key_lock:
+        with _lock:
+            if full in _memory:
+                return _memory[full]  # type: ignore[no-any-return]
+        value = compute()
+        with _lock:
+            _memory[full] = value
+            _computing.pop(full, None)
+            while len(_memory) > MAX_ENTRIES:
+                _memory.popitem(last=False)
     return value
 
 
 def clear() -> None:
     with _lock:
         _memory.clear()
+        _computing.clear()
 
 
 # ----------------------------------------------------------------------------- scorecards

@@ -1,0 +1,348 @@
+"""Web load benchmark (issue #4): the office dashboard, the regency dashboard and the main API lists.
+
+    .venv/bin/python benchmarks/web_load.py [--databases sqlite,postgres] [--offices 50] [--duration 10]
+
+For each database it:
+
+1. makes a fresh database (SQLite in a temporary directory; PostgreSQL as a throwaway
+   cluster, started with ``.ci/testrun.py``'s own ``postgres_cluster``), migrates it and
+   generates a regency of 50 offices × 10 indicators × 5 years × 4 quarters
+   (``sakip.core.generate``), a signed-in session of its admin and an API token;
+2. starts gunicorn with the production settings on 127.0.0.1 (``--workers`` ×
+   ``--threads``, default 2 × 4);
+3. warms every URL up (each worker computes and caches the figures once), then runs
+   ``wrk`` with 20 connections per URL for ``--duration`` seconds; a Lua ``done()``
+   prints p50/p95/p99 latency and requests per second;
+4. prints a table and checks p95 ≤ 100 ms (``--target-ms``); exit code 1 if a URL misses it.
+
+Needs Debian's ``wrk`` (/usr/bin/wrk) and, for PostgreSQL, the server binaries
+(``postgresql`` package). Standard library plus the project's own dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+YEAR = 2025  # the generated regency's last year (2021–2025)
+
+LUA = r"""
+local headers_line = os.getenv("BENCH_HEADER") or ""
+wrk.headers["Host"] = "127.0.0.1"
+for name, value in string.gmatch(headers_line, "([^:|]+):%s*([^|]+)") do wrk.headers[name] = value end
+local non200 = 0
+response = function(status, headers, body) if status ~= 200 then non200 = non200 + 1 end end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"p50": %.3f, "p95": %.3f, "p99": %.3f, "requests": %d, "seconds": %.3f, "errors": %d, "non200": %d}\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.requests, summary.duration / 1e6,
+    e.connect + e.read + e.write + e.timeout + e.status,
+    non200))
+end
+"""
+
+
+def say(message: str) -> None:
+    print(f"[web_load] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def testrun() -> object:
+    """.ci/testrun.py as a module (its throwaway PostgreSQL cluster)."""
+    spec = importlib.util.spec_from_file_location("sakip_testrun", ROOT / ".ci" / "testrun.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def base_env(database_url: str, data_dir: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="sakip.web.settings",
+        DATABASE_URL=database_url,
+        SAKIP_DATA_DIR=str(data_dir),
+        SAKIP_ENV="production",
+        SAKIP_SECRET_KEY=secrets.token_urlsafe(50),
+        SAKIP_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SAKIP_SSL_REDIRECT="0",  # plain HTTP on loopback
+        PYTHONPATH=str(ROOT / "src"),
+    )
+
+
+SETUP = """
+import json, sys, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)  # production settings: the manifest storage
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from sakip.api.models import ApiToken
+from sakip.core.generate import Size, generate_regency
+size = Size(offices=int(sys.argv[1]))
+generate_regency("uji", size, password=None)
+from sakip.accounts.models import Membership, Regency, Role
+user, _ = get_user_model().objects.get_or_create(username="bench-admin")
+Membership.objects.update_or_create(user=user, defaults={"regency": Regency.objects.get(code="uji"), "office": None,
+                                                         "role": Role.ADMIN})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(json.dumps({"session": session.session_key, "token": ApiToken.issue(user, "benchmark")[1]}))
+"""
+
+
+def setup_database(env: dict[str, str], offices: int) -> dict[str, str]:
+    started = time.perf_counter()
+    out = subprocess.run([PYTHON, "-c", SETUP, str(offices)], env=env, check=True, capture_output=True, text=True)
+    say(f"migrated and generated {offices} offices in {time.perf_counter() - started:.1f} s")
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+    port = free_port()
+    args = [
+        str(Path(PYTHON).with_name("gunicorn")),
+        "sakip.web.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+    ]
+    proc = subprocess.Popen(args, env=env, cwd=ROOT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/login/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, float]:
+    request = urllib.request.Request(url, headers=headers)
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+        return response.status, time.perf_counter() - started
+
+
+def wrk(url: str, headers: dict[str, str], connections: int, duration: int, threads: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(LUA)
+        script = f.name
+    try:
+        env = dict(os.environ, BENCH_HEADER="|".join(f"{k}: {v}" for k, v in headers.items()))
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script,
+                url,
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        os.unlink(script)
+    line = next(x for x in reversed(out.stdout.splitlines()) if x.startswith("{"))
+    result = json.loads(line)
+    result["rps"] = result["requests"] / result["seconds"]
+    return result  # type: ignore[no-any-return]
+
+
+def urls(session: str, token: str) -> list[tuple[str, str, dict[str, str]]]:
+    cookie = {"Cookie": f"sessionid={session}"}
+    bearer = {"Authorization": f"Bearer {token}"}
+    office = "/api/v1/offices/opd-001"
+    return [
+        ("office dashboard", f"/opd/opd-001/?tahun={YEAR}", cookie),
+        ("regency dashboard", f"/pemda/?tahun={YEAR}", cookie),
+        ("regency dashboard TW II", f"/pemda/?tahun={YEAR}&triwulan=2", cookie),
+        ("API offices", "/api/v1/offices?limit=100", bearer),
+        ("API achievements", f"{office}/years/{YEAR}/achievements", bearer),
+        ("API realisations", f"{office}/years/{YEAR}/realisations", bearer),
+        ("API targets", f"{office}/years/{YEAR}/targets", bearer),
+        ("API budget", f"{office}/years/{YEAR}/budget", bearer),
+    ]
+
+
+CPU = """
+import json, sys, time, django
+django.setup()
+from django.test import Client
+creds, paths, n = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
+client = Client(HTTP_HOST="127.0.0.1")
+client.cookies["sessionid"] = creds["session"]
+out = {}
+for path, bearer in paths:
+    headers = {"Authorization": "Bearer " + creds["token"]} if bearer else {}
+    assert client.get(path, headers=headers).status_code == 200, path
+    started = time.process_time()
+    for _ in range(n):
+        client.get(path, headers=headers)
+    out[path] = (time.process_time() - started) / n * 1000
+print(json.dumps(out))
+"""
+
+
+def cpu_per_request(env: dict[str, str], creds: dict[str, str], n: int) -> dict[str, float]:
+    """CPU milliseconds per request in one process (Django's test client, figures cached): the cost of a
+    request without the load of the machine or the network."""
+    paths = [(path, "Authorization" in headers) for _name, path, headers in urls("x", "x")]
+    out = subprocess.run(
+        [PYTHON, "-c", CPU, json.dumps(creds), json.dumps(paths), str(n)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def bench(database: str, database_url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    data_dir = Path(tempfile.mkdtemp(prefix="sakip-bench-data-"))
+    try:
+        env = base_env(database_url, data_dir)
+        creds = setup_database(env, args.offices)
+        results = []
+        with gunicorn(env, args.workers, args.threads) as base:
+            for name, path, headers in urls(creds["session"], creds["token"]):
+                cold_status, cold = fetch(base + path, headers)
+                assert cold_status == 200, (name, cold_status)
+                for _ in range(args.workers * args.threads * 2):  # every worker computes its cache once
+                    fetch(base + path, headers)
+                wrk(base + path, headers, args.connections, args.warmup, args.wrk_threads)  # warm-up
+                r = wrk(base + path, headers, args.connections, args.duration, args.wrk_threads)
+                r.update(
+                    {
+                        "database": database,
+                        "url": name,
+                        "path": path,
+                        "first_request_s": cold,
+                        "load_average": os.getloadavg()[0],
+                    }
+                )
+                results.append(r)
+                say(
+                    f"{database:8} {name:26} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms"
+                    f"  {r['rps']:7.1f} req/s  (first request {cold * 1000:.0f} ms, errors {r['errors']},"
+                    f" non-200 {r['non200']}, load average {r['load_average']:.1f})"
+                )
+        cpu = cpu_per_request(env, creds, args.cpu_requests)
+        for r in results:
+            r["cpu_ms"] = cpu[str(r["path"])]
+        return results
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    tr = testrun()
+    with tr.postgres_cluster() as url:  # type: ignore[attr-defined]
+        import psycopg
+
+        server = url.rsplit("/", 1)[0]
+        with psycopg.connect(server.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE sakip")
+        yield url
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--offices", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per URL")
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of wrk per URL before measuring")
+    parser.add_argument("--target-ms", type=float, default=100.0)
+    parser.add_argument("--cpu-requests", type=int, default=50, help="requests per URL for the CPU figure")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    results: list[dict[str, Any]] = []
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="sakip-bench-") as tmp:
+                results += bench("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args)
+        elif database == "postgres":
+            with postgres() as url:
+                results += bench("postgres", url, args)
+        else:
+            raise SystemExit(f"unknown database {database!r}")
+    print()
+    print(
+        f"{'database':9} {'URL':26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'CPU ms':>7} {'load':>5}"
+        f"  p95 ≤ {args.target_ms:g} ms"
+    )
+    missed = 0
+    for r in results:
+        ok = float(r["p95"]) <= args.target_ms and not r["non200"]
+        missed += not ok
+        print(
+            f"{r['database']:9} {r['url']:26} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['rps']:8.1f} "
+            f"{r['cpu_ms']:7.1f} {r['load_average']:5.1f}  {'yes' if ok else 'NO'}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
