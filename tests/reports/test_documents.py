@@ -365,6 +365,10 @@ def test_draft_marks_every_page(seeds: dict[str, Office]) -> None:
         for s in draft.sections
     )
     assert not any(DRAFT_TEXT in p.text for s in final.sections for p in s.header.paragraphs)
+    model = build_lkjip(seeds["kaloran"], charts=False)
+    model.header = "LKjIP Kecamatan Kaloran 2020"
+    headed = open_docx(render_docx(model))
+    assert headed.sections[0].header.paragraphs[0].text == "LKjIP Kecamatan Kaloran 2020"
 
 
 def test_user_text_is_written_literally(seeds: dict[str, Office]) -> None:

@@ -12,7 +12,8 @@
   are ``PAGEREF`` fields to bookmarks on the headings and captions, so LibreOffice
   (PDF) computes them at layout and Word on opening (the file asks Word to update
   its fields).
-* ``document.draft`` puts "DRAFT — belum disahkan" in the header of every page.
+* ``document.draft`` puts "DRAFT — belum disahkan" in the header of every page;
+  ``document.header`` is a running header text (not on the cover page).
 
 All text goes into Word runs as text (never interpreted), so user input cannot
 inject fields or markup.
@@ -342,12 +343,14 @@ class _Renderer:
         props.title = self.model.title
         props.subject = self.model.office
         props.author = "Sakip"
-        if self.model.draft:
-            for hdr in (section.header, section.first_page_header):
+        if self.model.draft or self.model.header:
+            text = " — ".join(t for t in (self.model.header, DRAFT_TEXT if self.model.draft else None) if t)
+            headers = [section.header] + ([section.first_page_header] if self.model.draft else [])
+            for hdr in headers:  # the running header skips the cover; DRAFT marks every page
                 hdr.is_linked_to_previous = False
                 p = hdr.paragraphs[0] if hdr.paragraphs else hdr.add_paragraph()
-                p._p.style = self._sid("Sakip Draft")
-                p.add_run(DRAFT_TEXT)
+                p._p.style = self._sid("Sakip Draft" if self.model.draft else "Sakip Note")
+                p.add_run(clean_text(text))
 
     @staticmethod
     def _orient(section: Any, *, landscape: bool) -> None:
