@@ -198,3 +198,22 @@ def test_quarterly_report_follows_its_own_quarter(demo: Any, login_as: Callable[
     html = client.get(reverse("quarter-entry", args=[demo.office_a.code, 2020, 3])).content.decode()
     buttons = html[html.index('data-testid="document-downloads"') :]
     assert ">DRAFT<" not in buttons[: buttons.index("</div>")]
+
+
+def test_a_job_that_stopped_without_finishing_is_marked_failed(demo: Any, login_as: Callable[[str], Client]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = BatchJob.objects.create(
+        regency=demo.office_a.regency,
+        kinds="matrik",
+        formats="xlsx",
+        status=BatchJob.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=3),
+        total=3,
+        done=1,
+    )
+    html = login_as("admin").get(reverse("documents-batch-status", args=[job.pk])).content.decode()
+    assert 'data-status="failed"' in html and "hx-get" not in html
+    assert "terhenti" in html

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -107,8 +109,21 @@ def batch(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
+STALE_AFTER = timedelta(hours=2)
+
+
 def _job(membership: Membership, pk: int) -> BatchJob:
-    return get_object_or_404(BatchJob, pk=pk, regency=membership.regency)
+    """The regency's job (404 for another regency's); one that stopped without finishing — the
+    server was restarted while its thread ran — is marked failed instead of being polled forever."""
+    job = get_object_or_404(BatchJob, pk=pk, regency=membership.regency)
+    if not job.finished and timezone.now() - (job.started_at or job.created_at) > STALE_AFTER:
+        job.status = BatchJob.Status.FAILED
+        job.errors = (job.errors + "\n" if job.errors else "") + str(
+            _("Pembuatan terhenti tanpa selesai (server dimulai ulang?). Silakan mulai lagi.")
+        )
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "errors", "finished_at"])
+    return job
 
 
 @require_GET
