@@ -59,10 +59,10 @@ def test_upload_preview_confirm(login_as) -> None:
     assert s12_quarters() == {1: Decimal("79.95")}
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
-    # the audit trail names the quarter written by the import
-    assert AuditEntry.objects.filter(
-        model="monitoring.Quarter", action="create", office_name__icontains="Kaloran"
-    ).exists()
+    # the audit trail has the imported row with its change, old → new
+    entry = AuditEntry.objects.get(model="monitoring.IndicatorYear", comment="Impor Excel")
+    assert entry.object_repr == "S1.2 2020" and "Kaloran" in entry.office_name
+    assert entry.changes["Realisasi TW I"] == [None, "79,95"]
     # a second confirmation of the same upload does nothing
     client.post(reverse("import-excel-confirm", args=["kaloran", 2020]), {"batch": batch.pk})
     assert Quarter.objects.filter(indicator_year__indicator__code="S1.2", indicator_year__year=2020).count() == 1

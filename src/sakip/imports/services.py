@@ -310,6 +310,10 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
         return None
     office, year = ctx.office, ctx.year
     domain = domain_office(office)
+    # `Plan.indicator` scans every indicator; `build_rows` asks once per indicator and quarter (quadratic
+    # for a large plan): this import's copy of the domain office answers from an index instead
+    index = {i.id: i for i in domain.plan.indicators()}
+    domain.plan.indicator = lambda indicator_id: index.get(indicator_id)  # type: ignore[method-assign]
     by_q: dict[int, dict[str, Row]] = {
         q: {row.indicator.code: row for row in build_rows(office, year, q, domain)} for q in QUARTERS
     }
@@ -453,18 +457,18 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
 
     for q in sorted(touched):
         _locked(ctx, lambda q=q: ensure_editable(office, year, "quarter", q))  # type: ignore[misc]
-    changed_codes = [c.code for c in ctx.changes if c.action != UNCHANGED]
+    changed = {c.code: c for c in ctx.changes if c.action != UNCHANGED}
 
     def write() -> None:
         for q in sorted(touched):
             ensure_editable(office, year, "quarter", q)
-        _write_realisations(office, year, ctx.user, by_q, changed_codes)
+        _write_realisations(office, year, ctx.user, by_q, changed)
 
     return write
 
 
 def _write_realisations(
-    office: Office, year: int, user: Any, by_q: dict[int, dict[str, Row]], codes: list[str]
+    office: Office, year: int, user: Any, by_q: dict[int, dict[str, Row]], changed: dict[str, Change]
 ) -> None:
     """Store the changed rows as `monitoring.entry.save_rows` does, in bulk (10,000 rows in one go).
 
@@ -472,8 +476,9 @@ def _write_realisations(
     quarter keeps who entered it and when); formula quarters store their inputs, not a
     value; the explanation and a qualitative grade live on the indicator's year. Bulk
     writes send no model signals, so the audit entries are recorded here, one per
-    object created or changed, and the regency's cached figures are invalidated once.
+    imported row, and the regency's cached figures are invalidated once.
     """
+    codes = list(changed)
     now = timezone.now()
     who = user if getattr(user, "is_authenticated", False) else None
     years: dict[str, IndicatorYear] = {}
@@ -529,7 +534,6 @@ def _write_realisations(
     )
     new_inputs: list[InputValue] = []
     changed_inputs: list[InputValue] = []
-    old_inputs: dict[int, Decimal | None] = {}
     gone: list[InputValue] = []
     for q_row, row, is_new in pending_inputs:
         existing = {} if is_new else {iv.input.name: iv for iv in q_row.inputs.all()}
@@ -542,40 +546,28 @@ def _write_realisations(
             elif iv is None:
                 new_inputs.append(InputValue(quarter=q_row, input=fi, value=v))
             elif iv.value != v:
-                old_inputs[iv.pk] = iv.value
                 iv.value = v
                 changed_inputs.append(iv)
-    for iv in gone:
-        _audit(office, "delete", iv, {"value": [iv.value, None]})
     InputValue.objects.filter(pk__in=[iv.pk for iv in gone]).delete()
     InputValue.objects.bulk_create(new_inputs, batch_size=500)
     InputValue.objects.bulk_update(changed_inputs, ["value"], batch_size=500)
-    for iy in new_years:
-        _audit(office, "create", iy, {"explanation": [None, iy.explanation]} if iy.explanation else {})
-    for iy, diff in changed_years:
-        _audit(office, "update", iy, diff)
-    for qr in new_quarters:
-        _audit(office, "create", qr, {"quarter": [None, qr.quarter], "value": [None, qr.value]})
-    for qr, diff in changed_quarters:
-        _audit(office, "update", qr, diff)
-    for iv in new_inputs:
-        _audit(office, "create", iv, {"value": [None, iv.value]})
-    for iv in changed_inputs:
-        _audit(office, "update", iv, {"value": [old_inputs[iv.pk], iv.value]})
+    # one audit entry per imported row (the indicator's year), with the row's changes as previewed
+    created_years = {id(iy) for iy in new_years}
+    for code in codes:
+        iy = years[code]
+        change = changed[code]
+        audit_record(
+            action="create" if id(iy) in created_years else "update",
+            model=IndicatorYear._meta.label,
+            object_id=iy.pk,
+            object_repr=f"{code} {year}",
+            office_id=office.pk,
+            office_name=office.name,
+            changes={f.label: [f.old or None, f.new or None] for f in change.fields},
+            comment="Impor Excel",
+        )
     if new_years or changed_years or new_quarters or changed_quarters or new_inputs or changed_inputs or gone:
         bump_figures()
-
-
-def _audit(office: Office, action: str, instance: Any, changes: dict[str, Any]) -> None:
-    audit_record(
-        action=action,
-        model=instance._meta.label,
-        object_id=instance.pk,
-        object_repr=str(instance),
-        office_id=office.pk,
-        office_name=office.name,
-        changes=changes,
-    )
 
 
 def _cell_text(v: Decimal | str) -> str:
