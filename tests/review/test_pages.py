@@ -103,3 +103,24 @@ def test_regency_review_lists_every_office_for_the_regency_roles(login_as: Login
     assert 'href="/opd/kaloran/reviu/2020/"' in html
     assert 'data-testid="review-regency-link"' in html
     assert login_as("operator_a").get("/reviu/").status_code == 403
+
+
+def test_annual_report_state_comes_from_the_workflow(login_as: Login) -> None:
+    from sakip.accounts.models import Office
+    from sakip.domain import workflow as wf
+    from sakip.workflow.models import PeriodState
+
+    client = login_as("operator_a")
+    html = client.get("/opd/kaloran/reviu/2020/").content.decode()
+    assert html.count('data-rule="OPD-LAP-01"') == 2  # neither submitted nor approved
+    office = Office.objects.get(code="kaloran")
+    PeriodState.objects.update_or_create(
+        office=office,
+        year=2020,
+        step=wf.Step.ANNUAL.value,
+        quarter=None,
+        defaults={"state": wf.State.SUBMITTED.value},
+    )
+    html = client.get("/opd/kaloran/reviu/2020/").content.decode()
+    assert html.count('data-rule="OPD-LAP-01"') == 1  # submitted, not yet approved
+    assert "belum disetujui" in html

@@ -588,8 +588,8 @@ class OfficeFacts:
     """What the domain cannot see, supplied by the adapter as plain data."""
 
     evidence: Mapping[str, frozenset[int]] | None = None  # indicator id → quarters with evidence
-    report_generated: bool | None = None
-    report_approved: bool | None = None
+    report_generated: bool | None = None  # the year's performance report (LKjIP) made and submitted
+    report_approved: bool | None = None  # ... and approved
 
 
 @dataclass
@@ -864,9 +864,9 @@ def office_report_complete(ctx: OfficeContext) -> Iterator[Finding]:
                 f"Laporan Kinerja {ctx.year}",
                 "laporan",
                 None,
-                "laporan dibuat",
+                "laporan dibuat dan diajukan",
                 Severity.WARNING,
-                "laporan kinerja tahun ini belum dibuat",
+                "laporan kinerja tahun ini belum dibuat dan diajukan",
             )
     if f.report_approved is not None:
         ctx.checked += 1

@@ -11,10 +11,12 @@ from django.db.models import Q
 from sakip.accounts.models import Office
 from sakip.dataset.loader import DatasetError, Issue
 from sakip.dataset.printed_report import load as load_printed
+from sakip.domain import workflow as wf
 from sakip.domain.errors import DomainError
 from sakip.domain.review_rules import OfficeFacts, ReviewResult, review_office, review_printed
 from sakip.monitoring.models import Evidence
 from sakip.regency import figures
+from sakip.workflow.models import PeriodState
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
@@ -38,6 +40,14 @@ def evidence_facts(office: Office, year: int) -> dict[str, frozenset[int]]:
     return {code: frozenset(qs) for code, qs in quarters.items()}
 
 
+def report_facts(office: Office, year: int) -> tuple[bool, bool]:
+    """(annual report submitted — or further, approved) from the workflow state of the year's LKjIP."""
+    row = PeriodState.objects.filter(office=office, year=year, step=wf.Step.ANNUAL.value).first()
+    state = row.state if row else wf.State.DRAFT.value
+    submitted = state in (wf.State.SUBMITTED.value, wf.State.VERIFIED.value, wf.State.APPROVED.value)
+    return submitted, state == wf.State.APPROVED.value
+
+
 def office_review(office: Office, year: int) -> Outcome:
     """Every office rule over the stored office-year; problems (never a crash) when it cannot be computed."""
     title = f"Reviu data kinerja {office.name} tahun {year}"
@@ -45,7 +55,9 @@ def office_review(office: Office, year: int) -> Outcome:
         # the office pages' scorecard (`scorecard_for`), cached per data generation for the regency pages
         card = figures.scorecard(office, year)
         assert card is not None
-        result = review_office(card.office, year, OfficeFacts(evidence=evidence_facts(office, year)), card)
+        submitted, approved = report_facts(office, year)
+        facts = OfficeFacts(evidence=evidence_facts(office, year), report_generated=submitted, report_approved=approved)
+        result = review_office(card.office, year, facts, card)
     except DatasetError as exc:
         return Outcome(None, title, [str(i) for i in exc.issues])
     except DomainError as exc:
