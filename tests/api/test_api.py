@@ -182,3 +182,15 @@ def test_api_queries_do_not_grow_with_the_data(url: str, db: None, django_assert
         assert api.get(url).status_code == 200
         with django_assert_num_queries(API_QUERIES[url]):
             assert api.get(url).status_code == 200
+
+
+def test_an_api_write_is_audited_under_the_tokens_user(uji: dict[str, Api]) -> None:
+    from sakip.audit.models import AuditEntry
+
+    response = uji["opd-001"].post(
+        f"{BASE}/quarters/1/realisations",
+        {"rows": [{"indicator": "S1.1", "value": "70.5", "explanation": "uji audit"}]},
+    )
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.filter(model="monitoring.Quarter").order_by("-id").first()
+    assert entry is not None and entry.user_name == "operator-opd-001"
