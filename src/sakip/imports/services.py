@@ -10,10 +10,13 @@ problem with its sheet, row and column. It returns an `Outcome`: the problems, o
 the changes (created / updated / unchanged per row, old → new) and the function
 that applies them.
 
-`apply` runs that function in `core.web.atomic_checked` (one transaction, rolled
-back if the stored office no longer loads in the domain) after the workflow's
-locks are checked. Re-importing the same file changes nothing: rows equal to what
-is stored are "unchanged" and nothing is written for them.
+`apply` runs that function in one transaction after the workflow's locks are
+checked: `core.web.atomic_checked` (rolled back if the stored office no longer loads
+in the domain), or, for quarterly realisations, a plain transaction — `prepare`
+already ran the domain's scorecard with every new value in place. Re-importing the
+same file changes nothing: rows equal to what is stored are "unchanged" and nothing
+is written for them. Audit entries come from the model signals, or (bulk writes of
+realisations) one entry per imported row.
 """
 
 from __future__ import annotations
