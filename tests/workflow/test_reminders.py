@@ -44,7 +44,7 @@ def test_nothing_due_nothing_sent(demo: Any) -> None:
     from sakip.workflow.models import PeriodState
 
     for office in Office.objects.all():
-        for year in (2020, 2021, dt.date.today().year):
+        for year in range(2020, dt.date.today().year + 1):
             for step, q in (
                 ("pk", None),
                 ("quarter", 1),

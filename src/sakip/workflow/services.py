@@ -276,17 +276,14 @@ def due_for_offices(
 
 
 def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> dict[int, set[int]]:
-    """The years whose periods are followed for each office: years with a PK or a workflow row, and this year.
+    """The years whose periods are followed for each office: this year, last year, and years with a workflow row.
 
-    Years that only carry earlier realisations (the history a report compares with) are not followed.
+    Earlier years that only carry imported data (the history a report compares with) are
+    not followed until someone starts their workflow.
     """
-    from sakip.agreements.models import PkVersion
-
     ids = list(office_ids)
     this_year = (today or timezone.localdate()).year
-    years: dict[int, set[int]] = {i: {this_year} for i in ids}
-    for oid, year in PkVersion.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
-        years[oid].add(year)
+    years: dict[int, set[int]] = {i: {this_year - 1, this_year} for i in ids}
     for oid, year in PeriodState.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
         years[oid].add(year)
     return years

@@ -22,6 +22,7 @@ from . import services
 from .models import STEP_CHOICES, DueRuleSetting, PeriodState, period_label
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+INBOX_ROWS = 50  # per list; the rest behind the overdue list's link
 
 
 def _back(request: HttpRequest, office: Office) -> str:
@@ -131,7 +132,7 @@ def inbox_items(membership: Membership | None) -> dict[str, Any]:
     overdue: list[services.OfficeDue] = []
     due_soon: list[services.OfficeDue] = []
     if membership is None or membership.role == Role.PUBLIC:
-        return {"waiting": waiting, "overdue": overdue, "due_soon": due_soon}
+        return {"waiting": waiting, "waiting_more": 0, "overdue": overdue, "overdue_more": 0, "due_soon": due_soon}
     if membership.office_id is not None:
         offices = [membership.office] if membership.office is not None else []
     else:
@@ -155,7 +156,13 @@ def inbox_items(membership: Membership | None) -> dict[str, Any]:
     overdue = [d for d in report if d.item.overdue]
     if "approve" in acts:  # the office's own work still to do
         due_soon = [d for d in report if not d.item.overdue]
-    return {"waiting": waiting, "overdue": overdue, "due_soon": due_soon}
+    return {
+        "waiting": waiting[:INBOX_ROWS],
+        "waiting_more": max(0, len(waiting) - INBOX_ROWS),
+        "overdue": overdue[:INBOX_ROWS],
+        "overdue_more": max(0, len(overdue) - INBOX_ROWS),
+        "due_soon": due_soon[:INBOX_ROWS],
+    }
 
 
 @login_required
