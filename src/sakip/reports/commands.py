@@ -27,6 +27,7 @@ from .batch import (
     TITLES,
     GeneratedFile,
     OfficeJob,
+    OfficeResult,
     RequestError,
     check_formats,
     generate,
@@ -278,6 +279,9 @@ def batch(
         list[Path] | None, typer.Option("--dataset", help="Dataset files instead of a regency (repeatable).")
     ] = None,
     year: YearOpt = None,
+    quarter: Annotated[
+        int | None, typer.Option("--quarter", help="Quarter of the triwulan report (default 4).")
+    ] = None,
     documents: Annotated[
         str, typer.Option("--documents", "-d", help=f"Comma-separated: {', '.join(KINDS)}.")
     ] = ",".join(KINDS),
@@ -288,7 +292,9 @@ def batch(
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Every office of a regency (or the given dataset files): each document in the formats it has."""
+    """Every office of a regency (or the given dataset files): each document in the formats it has.
+
+    Exit code 1 when some office's document could not be made (each one is listed), 2 on bad input."""
     try:
         kinds = parse_kinds(documents)
         fmts = parse_formats(formats)
@@ -298,22 +304,23 @@ def batch(
         _fail(f"none of {', '.join(kinds)} is produced as {', '.join(fmts)}")
     if workers is not None and workers < 1:
         _fail("--workers must be at least 1")
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        _fail(f"--quarter must be 1, 2, 3 or 4, got {quarter}")
     if (regency is None) == (not datasets):
         _fail("give --regency CODE or --dataset FILE (not both)")
     jobs: list[OfficeJob] = []
     if datasets:
         from sakip.cli import _load
 
-        jobs = [OfficeJob(_load(p), year, frozenset(kinds) if draft else frozenset()) for p in datasets]
+        jobs = [OfficeJob(_load(p), year, frozenset(kinds) if draft else frozenset(), quarter) for p in datasets]
     else:
         assert regency is not None
-        jobs = _regency_jobs(regency, year, kinds, draft, data_dir)
+        jobs = _regency_jobs(regency, year, kinds, draft, data_dir, quarter)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sakip.cli import _console
 
     console = _console()
-    done_offices: list[Any] = []
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -324,8 +331,7 @@ def batch(
     ) as progress:
         task = progress.add_task("Membuat dokumen", total=len(jobs))
 
-        def on_progress(done: int, total: int, result: Any) -> None:
-            done_offices.append(result)
+        def on_progress(done: int, total: int, result: OfficeResult) -> None:
             progress.update(task, completed=done, description=f"Membuat dokumen ({result.code})")
 
         try:
@@ -361,7 +367,12 @@ def _console_err() -> Any:
 
 
 def _regency_jobs(
-    regency: str, year: int | None, kinds: tuple[str, ...], draft: bool, data_dir: Path | None
+    regency: str,
+    year: int | None,
+    kinds: tuple[str, ...],
+    draft: bool,
+    data_dir: Path | None,
+    quarter: int | None = None,
 ) -> list[OfficeJob]:
     if not _django(data_dir):
         _fail("--regency needs the local database, and there is none (run `sakip demo` or give --data-dir)")
@@ -375,7 +386,7 @@ def _regency_jobs(
         _fail(f"regency {regency} is not in the local database (regencies: {codes})")
     jobs = []
     for office in StoredOffice.objects.filter(regency=reg).order_by("code"):
-        job = office_job(office, year, kinds)
+        job = office_job(office, year, kinds, quarter)
         if draft:
             job = OfficeJob(job.office, job.year, frozenset(kinds), job.quarter)
         jobs.append(job)
