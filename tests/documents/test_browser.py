@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.web.demo_support import OFFICE_A, LiveDemo
+from tests.web.test_browser import shot
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ def test_planner_runs_a_batch_and_downloads_the_zip(live_demo: LiveDemo, page: A
     status.wait_for()
     # htmx replaces the fragment every second until the job is done
     page.locator("[data-testid=batch-status][data-status=done]").wait_for(timeout=90_000)
+    shot(page, "documents-batch-done")
     assert "2 / 3" in status.inner_text() or "3 / 3" in status.inner_text()
     with page.expect_download() as info:
         page.click("[data-testid=batch-download]")
@@ -54,6 +56,7 @@ def test_operator_downloads_from_the_dashboard(live_demo: LiveDemo, page: Any) -
     page.click("form.stacked button[type=submit]")
     page.wait_for_load_state("networkidle")
     page.goto(live_demo.at(reverse("office-dashboard", args=[OFFICE_A]) + "?tahun=2020"))
+    shot(page, "documents-dashboard")
     with page.expect_download() as info:
         page.click("[data-testid=download-matrik-xlsx]")
     assert info.value.suggested_filename == f"matrik-{OFFICE_A}-2020.xlsx"
