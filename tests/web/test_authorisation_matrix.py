@@ -207,7 +207,9 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     # the regency's list of LKE evaluations: administrator and Inspektorat
     "evaluation-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "verifier": 200, "*": 403}},
     # the regency dashboard: the regency roles only
-    "regency-dashboard": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    "regency-dashboard": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}
+    },
     # the review of every office of the regency: the regency roles only
     "review-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the user's own API tokens: every signed-in user (an empty POST comes back with its error)
