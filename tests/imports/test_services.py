@@ -274,3 +274,32 @@ def test_renstra_targets_and_texts(demo_once, db) -> None:
     assert ind.name == "Persentase penanganan laporan (diubah)"
     assert Target.objects.get(indicator=ind, year=2020).value == Decimal(95)
     assert not services.run(o, "renstra", 2020, data).has_changes
+
+
+def test_sipd_annual_realisation_refused_beside_different_quarters(demo_once, db) -> None:
+    o = office()
+    line = BudgetLine.objects.get(budget__office=o, budget__year=2020, code="2.a")
+    line.realisation = None
+    line.save()
+    LineQuarter.objects.create(line=line, quarter=1, realisation=Decimal(1000))
+    outcome = services.run(o, "sipd", 2020, sipd(["2.a", "Koordinasi", 3470200, 2000]))
+    (p,) = outcome.problems
+    assert (p.row, p.column) == (5, "D") and "triwulan" in p.message
+    same = services.run(o, "sipd", 2020, sipd(["2.a", "Koordinasi", 3470200, 1000]))  # equal to the quarters: fine
+    assert same.applied, same.problems
+
+
+def test_renstra_unknown_codes_and_bad_targets(demo_once, db) -> None:
+    o = office()
+    before = snapshot()
+    data = services.template(o, "renstra", 2020)
+    r = find_row(data, "Indikator", "S1.2")
+    data = edit(data, "Indikator", {f"A{r + 10}": "S9.9", f"F{r}": "banyak"})
+    data = edit(data, "Tujuan", {"A5": "T7", "B5": "Tujuan baru"})
+    outcome = services.run(o, "renstra", 2020, data)
+    assert sorted((p.sheet, p.row, p.column) for p in outcome.problems) == [
+        ("Indikator", r, "F"),
+        ("Indikator", r + 10, "A"),
+        ("Tujuan", 5, "A"),
+    ]
+    assert snapshot() == before

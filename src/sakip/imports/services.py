@@ -640,7 +640,9 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
                 realisation = None if realisation == line.realisation else realisation
                 if realisation is not None:
                     ctx.problem("Realisasi hanya diisi pada baris terbawah (sub kegiatan).", rec, "realisation")
-            if realisation is not None and stored_q and sum(stored_q.values()) != realisation:
+            if realisation is not None and stored_q and sum(stored_q.values()) == realisation:
+                realisation = None  # the quarters already give this figure: nothing to store
+            if realisation is not None and stored_q:
                 ctx.problem(
                     f"Baris {code} sudah punya realisasi triwulan (jumlah {input_text(sum(stored_q.values()))}); "
                     "realisasi tahunan SIPD yang berbeda tidak dapat disimpan bersamaan.",
