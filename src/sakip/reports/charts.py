@@ -28,7 +28,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from sakip.domain.numbers import format_number
@@ -56,10 +57,6 @@ plt.rcParams.update(
 )
 
 
-def _id_fmt(places: int = 0) -> FuncFormatter:
-    return FuncFormatter(lambda x, _pos: format_number(Decimal(str(x)), places))
-
-
 def _short(label: str, limit: int = 48) -> str:
     return label if len(label) <= limit else label[: limit - 2] + "…"
 
@@ -73,23 +70,90 @@ def _svg(fig: Figure) -> str:
 
 
 def _png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
-    """PNG with the figure's own fixed margins (`_margins`): one drawing pass, fast compression."""
+    """PNG with the figure's own fixed layout (no "tight" measuring pass) and fast compression."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     plt.close(fig)
     return buf.getvalue()
 
 
-def _margins(fig: Figure, left: float, top: float = 0.4, bottom: float = 0.4, right: float = 0.3) -> None:
-    """Fixed margins in inches (the PNGs are drawn once, without a "tight" measuring pass)."""
-    width, height = fig.get_size_inches()
-    left = min(left, width * 0.6)
-    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
-
-
 def _label_inches(labels: Sequence[str]) -> float:
     """Room for category labels at 9 pt: about 0.07 in per character."""
     return 0.25 + 0.07 * max((len(label) for label in labels), default=0)
+
+
+# --------------------------------------------------------------------------- horizontal bars
+
+
+BAR_WIDTH, ROW = 7.5, 0.45  # inches: the figure's width, one bar's row
+
+
+def _hbars(
+    labels: Sequence[str],
+    values: Sequence[Decimal | None],
+    colors: Sequence[str],
+    *,
+    x_range: tuple[float, float],
+    title: str,
+    missing: str,
+    bands: Sequence[tuple[float, float, str]] = (),
+    reference: float | None = None,
+    row: float = ROW,
+) -> Figure:
+    """Labelled horizontal bars drawn in inches on one axes without ticks (one cheap drawing pass):
+    optional background bands ``(from, to, colour)``, a dashed reference line, each value written
+    after its bar, ``missing`` written where a value is ``None`` (never a zero bar)."""
+    shown = [_short(label) for label in labels]
+    n = max(len(labels), 1)
+    top_m, bottom_m = 0.45, 0.45
+    height = row * n + top_m + bottom_m
+    fig = Figure(figsize=(BAR_WIDTH, height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, BAR_WIDTH)
+    ax.set_ylim(0, height)
+    x0 = min(_label_inches(shown), BAR_WIDTH * 0.6)
+    x1 = BAR_WIDTH - 0.3
+    lo, hi = x_range
+    y_bottom, y_top = bottom_m, height - top_m
+
+    def x_of(value: float) -> float:
+        return x0 + (x1 - x0) * (min(max(value, lo), hi) - lo) / (hi - lo)
+
+    for b_lo, b_hi, color in bands:
+        if b_hi > lo and b_lo < hi:
+            ax.add_patch(
+                Rectangle(
+                    (x_of(b_lo), y_bottom), x_of(b_hi) - x_of(b_lo), y_top - y_bottom, color=color, alpha=0.12, lw=0
+                )
+            )
+    ys = [y_top - row * (i + 0.5) for i in range(len(labels))]
+    drawn = [(y, float(v), c) for y, v, c in zip(ys, values, colors, strict=True) if v is not None]
+    if drawn:
+        ax.barh(
+            [y for y, _, _ in drawn],
+            [x_of(v) - x_of(lo) for _, v, _ in drawn],
+            left=x_of(lo),
+            height=row * 0.6,
+            color=[c for _, _, c in drawn],
+        )
+    for y, label, v in zip(ys, shown, values, strict=True):
+        ax.text(x0 - 0.08, y, label, ha="right", va="center", fontsize=9)
+        if v is None:
+            ax.text(x_of(lo) + 0.05, y, missing, va="center", fontsize=8, color="#616e7c", style="italic")
+        else:
+            ax.text(x_of(float(v)) + 0.05, y, format_number(v), va="center", fontsize=8)
+    ticks = [t for t in MaxNLocator(7).tick_values(lo, hi) if lo <= t <= hi]
+    ax.plot([x0, x0], [y_bottom, y_top], color="#1f2933", lw=0.8)
+    ax.plot([x0, x1], [y_bottom, y_bottom], color="#1f2933", lw=0.8)
+    for t in ticks:
+        ax.plot([x_of(t), x_of(t)], [y_bottom, y_bottom - 0.05], color="#1f2933", lw=0.8)
+        ax.text(x_of(t), y_bottom - 0.09, format_number(Decimal(str(t)), 0), ha="center", va="top", fontsize=9)
+    if reference is not None:
+        ax.plot([x_of(reference)] * 2, [y_bottom, y_top], color="#1f2933", lw=0.8, ls="--")
+    ax.text(x0, height - 0.1, title, ha="left", va="top", fontsize=10)
+    return fig
 
 
 # --------------------------------------------------------------------------- achievement per indicator
@@ -102,27 +166,25 @@ def _achievement_figure(
     scale: PredicateScale,
     title: str,
 ) -> Figure:
-    n = max(len(labels), 1)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
     top = max([float(v) for v in values if v is not None] + [110.0]) * 1.08
-    for band in scale.bands:
-        lo = float(band.min) if band.min is not None else 0.0
-        hi = float(band.max) if band.max is not None else top
-        ax.axvspan(max(lo, 0), min(hi, top), color=COLORS.get(band.color, "#eee"), alpha=0.12, lw=0)
-    ys = list(range(len(labels)))[::-1]
-    for y, v, c in zip(ys, values, colors, strict=True):
-        if v is None:
-            ax.text(1, y, NOT_MEASURED, va="center", fontsize=8, color="#616e7c", style="italic")
-            continue
-        ax.barh(y, float(v), color=COLORS.get(c or "grey", "#adb5bd"), height=0.6)
-        ax.text(float(v) + top * 0.01, y, format_number(v), va="center", fontsize=8)
-    ax.set_yticks(ys, [_short(label) for label in labels])
-    ax.set_xlim(0, top)
-    ax.xaxis.set_major_formatter(_id_fmt())
-    ax.axvline(100, color="#1f2933", lw=0.8, ls="--")
-    ax.set_title(title, loc="left")
-    _margins(fig, _label_inches([_short(label) for label in labels]))
-    return fig
+    bands = [
+        (
+            float(b.min) if b.min is not None else 0.0,
+            float(b.max) if b.max is not None else top,
+            COLORS.get(b.color, "#eeeeee"),
+        )
+        for b in scale.bands
+    ]
+    return _hbars(
+        labels,
+        values,
+        [COLORS.get(c or "grey", COLORS["grey"]) for c in colors],
+        x_range=(0.0, top),
+        title=title,
+        missing=NOT_MEASURED,
+        bands=bands,
+        reference=100.0,
+    )
 
 
 def achievement_bars(
@@ -257,23 +319,16 @@ def trends_png(charts: Sequence[TrendSpec], dpi: int = PNG_DPI) -> list[bytes]:
 
 
 def _absorption_figure(labels: Sequence[str], values: Sequence[Decimal | None], title: str) -> Figure:
-    n = max(len(labels), 1)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
-    ys = list(range(len(labels)))[::-1]
     top = max([float(v) for v in values if v is not None] + [100.0]) * 1.15
-    for y, v in zip(ys, values, strict=True):
-        if v is None:
-            ax.text(1, y, "tanpa realisasi", va="center", fontsize=8, color="#616e7c", style="italic")
-            continue
-        color = COLORS["green"] if v >= 90 else COLORS["yellow"] if v >= 75 else COLORS["red"]
-        ax.barh(y, float(v), color=color, height=0.6)
-        ax.text(float(v) + 1, y, format_number(v), va="center", fontsize=8)
-    ax.set_yticks(ys, [_short(label) for label in labels])
-    ax.set_xlim(0, top)
-    ax.xaxis.set_major_formatter(_id_fmt())
-    ax.set_title(title, loc="left")
-    _margins(fig, _label_inches([_short(label) for label in labels]))
-    return fig
+    colors = [
+        COLORS["green"]
+        if v is not None and v >= 90
+        else COLORS["yellow"]
+        if v is not None and v >= 75
+        else COLORS["red"]
+        for v in values
+    ]
+    return _hbars(labels, values, colors, x_range=(0.0, top), title=title, missing="tanpa realisasi")
 
 
 def absorption_bars(
@@ -292,19 +347,17 @@ def absorption_bars_png(
 
 
 def _elements_figure(names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str) -> Figure:
-    n = max(len(names), 1)
-    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.2))
-    ys = list(range(len(names)))[::-1]
-    for y, s in zip(ys, scores, strict=True):
-        ax.barh(y, float(s), color=COLORS["orange"] if s < mean else COLORS["green"], height=0.6)
-        ax.text(float(s) + 0.8, y, format_number(s), va="center", fontsize=8)
-    ax.axvline(float(mean), color="#1f2933", lw=0.8, ls="--")
-    ax.set_yticks(ys, [_short(x) for x in names])
-    ax.set_xlim(25, 105)
-    ax.xaxis.set_major_formatter(_id_fmt())
-    ax.set_title(f"{title} ({format_number(mean)})", loc="left")
-    _margins(fig, _label_inches([_short(x) for x in names]))
-    return fig
+    colors = [COLORS["orange"] if v < mean else COLORS["green"] for v in scores]
+    return _hbars(
+        names,
+        scores,
+        colors,
+        x_range=(25.0, 105.0),
+        title=f"{title} ({format_number(mean)})",
+        missing=NOT_MEASURED,
+        reference=float(mean),
+        row=0.4,
+    )
 
 
 def element_scores(
