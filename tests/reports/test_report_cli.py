@@ -142,6 +142,17 @@ def test_batch_of_dataset_files(tmp_path: Path) -> None:
             assert load_workbook(p).active is not None
 
 
+def test_amended_pk(tmp_path: Path, no_db: None) -> None:
+    code, out, err = run("pk", "--office", "kandangserang", "--amendment", "-o", str(tmp_path), "--json")
+    assert code == 0, err
+    path = Path(json.loads(out)["files"][0]["path"])
+    assert path.name == "pk-perubahan-kandangserang-2021.docx"
+    body, _ = _docx_text(path)
+    assert "PERUBAHAN" in body.upper()
+    code, _out, err = run("pk", "--office", "kaloran", "--amendment", "-o", str(tmp_path))
+    assert code == 2 and "no amended Perjanjian Kinerja for 2020" in err
+
+
 def test_batch_shows_a_progress_bar(tmp_path: Path) -> None:
     code, out, err = run(
         "batch",
