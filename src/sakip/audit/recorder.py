@@ -173,6 +173,8 @@ def _shown(field: models.Field[Any, Any], value: Any) -> Any:
         data = bytes(value)
         return f"[{len(data)} bita, sha256 {hashlib.sha256(data).hexdigest()[:16]}]"
     shown = plain(value)
+    if not isinstance(shown, (str, list, dict)) or (isinstance(shown, str) and len(shown) <= MAX_VALUE_CHARS // 6):
+        return shown  # short enough without measuring it as JSON (one character is at most six there: \u00XX)
     text = json.dumps(shown, ensure_ascii=False, sort_keys=True)
     if len(text) > MAX_VALUE_CHARS:
         return f"[{len(text)} karakter, sha256 {hashlib.sha256(text.encode()).hexdigest()[:16]}]"
