@@ -164,3 +164,28 @@ def test_due_items_leave_out_what_is_far_ahead() -> None:
     assert wf.due_items(2021, dict(wf.DEFAULT_RULES), {}, dt.date(2021, 1, 5), horizon_days=45) == []
     items = wf.due_items(2021, dict(wf.DEFAULT_RULES), {}, dt.date(2021, 1, 5), horizon_days=60)
     assert [(i.step, i.quarter, i.days_left) for i in items] == [(Step.PK, None, 54)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(list(Transition)), st.sampled_from([HEAD, VERIFIER, OPERATOR, ALL]), st.booleans()),
+        max_size=30,
+    )
+)
+def test_only_the_lock_action_locks_and_only_unlock_reopens(steps: list[tuple[Transition, set[str], bool]]) -> None:
+    """Pressing any button the user has, in any order: a period is locked only by an approval with ``lock``,
+    leaves the lock only by an unlock with a reason, and a refused press changes nothing."""
+    state = State.DRAFT
+    for transition, actions, with_comment in steps:
+        if transition not in wf.available(state, actions):
+            continue  # the page shows no such button
+        try:
+            new = wf.apply(state, transition, "alasan" if with_comment else "")
+        except wf.WorkflowError:
+            assert wf.TRANSITIONS[transition].needs_comment and not with_comment
+            continue
+        if wf.is_locked(new) and not wf.is_locked(state):
+            assert transition is Transition.APPROVE and "lock" in actions
+        if wf.is_locked(state) and not wf.is_locked(new):
+            assert transition is Transition.UNLOCK and "unlock" in actions and with_comment
+        state = new
