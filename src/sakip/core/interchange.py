@@ -636,6 +636,19 @@ def canonical(doc: Any, key: str | None = None) -> Any:
     return doc
 
 
-def domain_office(office: Office) -> domain.Office:
-    """The domain model of a stored office (through the dataset loader: one construction path)."""
-    return load_document(export_office(office), source=office.code)
+def domain_office(office: Office, *, check_shape: bool = False) -> domain.Office:
+    """The domain model of a stored office (through the dataset loader: one construction path).
+
+    The document comes from our own exporter, so its JSON Schema pass is skipped
+    (it cost about half of building a large office); the builder's meaning checks
+    stay. Should the builder fail or find issues, the document is loaded again
+    with the schema pass, so the error raised is the same as with
+    ``check_shape=True`` (which `core.web.stored_issues`, the write guard, uses).
+    """
+    doc = export_office(office)
+    if check_shape:
+        return load_document(doc, source=office.code)
+    try:
+        return load_document(doc, source=office.code, check_shape=False)
+    except Exception:  # whatever the builder raised, the full load raises the reference error
+        return load_document(doc, source=office.code)

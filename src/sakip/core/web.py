@@ -132,7 +132,7 @@ def stored_issues(office: Office) -> list[str]:
     if current_plan(office) is None:
         return []
     try:
-        domain_office(office)
+        domain_office(office, check_shape=True)  # the guard of every write: the full check
     except DatasetError as exc:
         return [_issue_text(i) for i in exc.issues]
     except DomainError as exc:

@@ -119,6 +119,16 @@ class Plan:
                 return i
         return None
 
+    def indicator_index(self) -> dict[str, Indicator]:
+        """Every indicator by id, built now (the plan is mutable: build it again after changing the plan).
+
+        For looking up many indicators at once; the first of equal ids wins, as with `indicator`.
+        """
+        index: dict[str, Indicator] = {}
+        for i in self.indicators():
+            index.setdefault(i.id, i)
+        return index
+
 
 @dataclass(frozen=True)
 class PrintedMeasurement:

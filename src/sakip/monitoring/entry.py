@@ -7,6 +7,7 @@ a quarter come from the scorecard of the office with the typed values put in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -94,31 +95,43 @@ def entry_indicators(office: Office, year: int) -> list[Indicator]:
 
 
 def build_rows(office: Office, year: int, quarter: int, domain: dom.Office) -> list[Row]:
-    rows: list[Row] = []
+    return build_quarter_rows(office, year, (quarter,), domain)[quarter]
+
+
+def build_quarter_rows(
+    office: Office, year: int, quarters: Iterable[int], domain: dom.Office, *, evidence: bool = True
+) -> dict[int, list[Row]]:
+    """The rows of several quarters, the stored data read once (an import takes the four quarters at once).
+
+    ``evidence=False`` leaves the evidence files unread (the import does not show them).
+    """
     indicators = entry_indicators(office, year)
+    prefetch = ["quarters__inputs__input", "evidence"] if evidence else ["quarters__inputs__input"]
     stored = {
         iy.indicator_id: iy
-        for iy in IndicatorYear.objects.filter(indicator__in=indicators, year=year).prefetch_related(
-            "quarters__inputs__input", "evidence"
-        )
+        for iy in IndicatorYear.objects.filter(indicator__in=indicators, year=year).prefetch_related(*prefetch)
     }
-    for ind in indicators:
-        definition = domain.plan.indicator(ind.code)
-        if definition is None:
-            continue
-        iy = stored.get(ind.pk)
-        q_row = next((q for q in iy.quarters.all() if q.quarter == quarter), None) if iy else None
-        row = Row(ind, definition, iy, q_row)
-        row.explanation = iy.explanation if iy else ""
-        if q_row is not None:
-            row.value_text = input_text(q_row.value)
-            values = {iv.input.name: iv.value for iv in q_row.inputs.all()}
-            row.input_texts = {name: input_text(values.get(name)) for name in ind_inputs(definition)}
-        else:
-            row.input_texts = {name: "" for name in ind_inputs(definition)}
-        row.grade_text = iy.annual_grade if iy else ""
-        rows.append(row)
-    return rows
+    definitions = domain.plan.indicator_index()
+    out: dict[int, list[Row]] = {}
+    for quarter in quarters:
+        rows = out[quarter] = []
+        for ind in indicators:
+            definition = definitions.get(ind.code)
+            if definition is None:
+                continue
+            iy = stored.get(ind.pk)
+            q_row = next((q for q in iy.quarters.all() if q.quarter == quarter), None) if iy else None
+            row = Row(ind, definition, iy, q_row)
+            row.explanation = iy.explanation if iy else ""
+            if q_row is not None:
+                row.value_text = input_text(q_row.value)
+                values = {iv.input.name: iv.value for iv in q_row.inputs.all()}
+                row.input_texts = {name: input_text(values.get(name)) for name in ind_inputs(definition)}
+            else:
+                row.input_texts = {name: "" for name in ind_inputs(definition)}
+            row.grade_text = iy.annual_grade if iy else ""
+            rows.append(row)
+    return out
 
 
 def ind_inputs(definition: dom.Indicator) -> list[str]:
