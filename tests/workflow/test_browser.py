@@ -110,6 +110,18 @@ def test_submit_return_resubmit_approve_then_locked(live_demo: LiveDemo, page: A
     assert (
         list(Quarter.objects.filter(indicator_year__indicator=ind.indicator).values_list("quarter", "value")) == before
     )
+
+    # the regency's views of the same cycle: the overdue list and the office's audit trail
+    log_in(page, live_demo, "admin")
+    page.goto(live_demo.at(reverse("workflow-overdue")))
+    shot(page, "wf-03-overdue")
+    assert page.locator('[data-testid="overdue-row"]').count() > 0
+    page.goto(live_demo.at(reverse("office-dashboard", args=[OFFICE_A])))
+    shot(page, "wf-04-dashboard")
+    page.goto(live_demo.at(reverse("audit-office", args=[OFFICE_A]) + "?jenis=workflow.PeriodState"))
+    shot(page, "wf-05-audit")
+    log = page.locator('[data-testid="audit-log"]').inner_text()
+    assert COMMENT in log and log.count("kepala-kaloran") >= 2
     assert not errors, errors
 
 

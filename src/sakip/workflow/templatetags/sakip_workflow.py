@@ -13,6 +13,8 @@ from ..web import panel
 
 register = template.Library()
 
+DUE_ROWS = 6  # on the dashboard; the inbox lists more
+
 
 @register.inclusion_tag("workflow/_panel.html", takes_context=True)
 def workflow_panel(
@@ -42,4 +44,10 @@ def due_panel(office: Office) -> dict[str, Any]:
         from ..views import _period_url
 
         d.url = _period_url(d.office, d.item.step.value, d.item.year, d.item.quarter)
-    return {"overdue": [d for d in report if d.item.overdue], "due_soon": [d for d in report if not d.item.overdue]}
+    shown = report[:DUE_ROWS]  # overdue first, the oldest first
+    return {
+        "overdue": [d for d in shown if d.item.overdue],
+        "due_soon": [d for d in shown if not d.item.overdue],
+        "overdue_total": sum(1 for d in report if d.item.overdue),
+        "more": len(report) - len(shown),
+    }
