@@ -8,9 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -53,8 +55,13 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
         "office": office,
         "office_nav": office_nav(office, membership, "dashboard", year),
         "actions": allowed_actions(membership, office),
-        **figures.memo(gen, ("dashboard", office.pk, year), lambda: _dashboard_data(office, year, gen)),
     }
+    data = figures.memo(gen, ("dashboard", office.pk, year), lambda: _dashboard_data(office, year, gen))
+    context.update(data)
+    context["figures_html"] = figures.memo(
+        gen, ("dashboard-html", office.pk, year, get_language()),
+        lambda: render_to_string("monitoring/_dashboard_figures.html", data),
+    )
     return render(request, "monitoring/dashboard.html", context)
 
 

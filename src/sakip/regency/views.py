@@ -13,8 +13,10 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from sakip.accounts.access import regency_view
@@ -74,7 +76,12 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         ("regency-dashboard", membership.regency_id, requested, quarter),
         lambda: _build(membership.regency_id, requested, quarter, gen),
     )
-    return render(request, "regency/dashboard.html", {**context, "membership": membership})
+    html = memo(
+        gen,
+        ("regency-dashboard-html", membership.regency_id, requested, quarter, get_language()),
+        lambda: render_to_string("regency/_figures.html", context),
+    )
+    return render(request, "regency/dashboard.html", {**context, "membership": membership, "figures_html": html})
 
 
 def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str) -> dict[str, Any]:
