@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
