@@ -1,3 +1,3 @@
-"""The web tests' demo fixtures, for the regency dashboard tests."""
+"""The web tests' demo fixtures (demo, users, live server, browser), for the regency dashboard tests."""
 
-from tests.web.demo_support import demo, demo_once, login_as  # noqa: F401
+from tests.web.demo_support import chromium_browser, demo, demo_once, live_demo, login_as, page  # noqa: F401
