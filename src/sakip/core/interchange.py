@@ -523,21 +523,37 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
         })
         entry.setdefault("targets", {})
         year(v.year).setdefault("performance_agreement", []).append(entry)
-    measurements = IndicatorYear.objects.filter(indicator__plan=plan).select_related("indicator").prefetch_related(
-        "quarters__inputs__input", "evidence"
-    )
-    for iy in measurements.order_by("year", "indicator__order"):
-        quarters = list(iy.quarters.all())
+    measurements = IndicatorYear.objects.filter(indicator__plan=plan)
+    # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
+    # queryset per year and per quarter: most of the export's time for a large office)
+    quarters_of: dict[int, list[Quarter]] = {}
+    for q in Quarter.objects.filter(indicator_year__in=measurements).order_by("indicator_year", "quarter"):
+        quarters_of.setdefault(q.indicator_year_id, []).append(q)
+    inputs_of: dict[int, list[tuple[str, Any]]] = {}
+    for quarter_id, name, value in (
+        InputValue.objects.filter(quarter__indicator_year__in=measurements)
+        .order_by("quarter", "input__order", "input__id")
+        .values_list("quarter_id", "input__name", "value")
+    ):
+        inputs_of.setdefault(quarter_id, []).append((name, value))
+    evidence_of: dict[int, list[str]] = {}
+    for year_id, name in (
+        Evidence.objects.filter(indicator_year__in=measurements)
+        .order_by("indicator_year", "quarter", "id")
+        .values_list("indicator_year_id", "name")
+    ):
+        evidence_of.setdefault(year_id, []).append(name)
+    for iy in measurements.select_related("indicator").order_by("year", "indicator__order"):
+        quarters = quarters_of.get(iy.pk, [])
         m: dict[str, Any] = {
             "target": _target_out(iy) if _has_target(iy) else None,
             "quarterly_targets": {str(q.quarter): q.target for q in quarters if q.target is not None},
             "cumulative_targets": iy.cumulative_targets,
             "quarters": {str(q.quarter): q.value for q in quarters if q.value is not None},
-            "inputs": {str(q.quarter): {iv.input.name: iv.value for iv in q.inputs.all()}
-                       for q in quarters if q.inputs.all()},
+            "inputs": {str(q.quarter): dict(inputs_of[q.pk]) for q in quarters if q.pk in inputs_of},
             "annual": iy.annual_grade or iy.annual_value,
             "explanation": iy.explanation,
-            "evidence": [e.name for e in iy.evidence.all()],
+            "evidence": evidence_of.get(iy.pk, []),
             "printed": _printed_from_json(iy.printed),
         }
         year(iy.year).setdefault("indicators", {})[iy.indicator.code] = _drop_empty(m)

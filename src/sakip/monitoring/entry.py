@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -103,15 +104,24 @@ def build_quarter_rows(
 ) -> dict[int, list[Row]]:
     """The rows of several quarters, the stored data read once (an import takes the four quarters at once).
 
-    ``evidence=False`` leaves the evidence files unread (the import does not show them).
+    A fixed number of queries whatever the number of indicators: the stored years,
+    their quarters (read flat and grouped here, not prefetched per year), and the
+    formula inputs of formula indicators only (``quarter_row.inputs.all()`` and
+    ``indicator.inputs.all()`` are answered from memory for those rows; the other
+    rows never ask). ``evidence=False`` leaves the evidence files unread (the
+    import does not show them).
     """
     indicators = entry_indicators(office, year)
-    prefetch = ["quarters__inputs__input", "evidence"] if evidence else ["quarters__inputs__input"]
-    stored = {
-        iy.indicator_id: iy
-        for iy in IndicatorYear.objects.filter(indicator__in=indicators, year=year).prefetch_related(*prefetch)
-    }
     definitions = domain.plan.indicator_index()
+    years = IndicatorYear.objects.filter(indicator__in=indicators, year=year)
+    stored = {iy.indicator_id: iy for iy in (years.prefetch_related("evidence") if evidence else years)}
+    by_year: dict[int, dict[int, Quarter]] = {}
+    for q in Quarter.objects.filter(indicator_year__in=years).order_by():
+        by_year.setdefault(q.indicator_year_id, {}).setdefault(q.quarter, q)
+    with_formula = [ind for ind in indicators if (d := definitions.get(ind.code)) is not None and d.formula is not None]
+    prefetch_related_objects(with_formula, "inputs")
+    formula_years = {stored[ind.pk].pk for ind in with_formula if ind.pk in stored}
+    prefetch_related_objects([q for y in formula_years for q in by_year.get(y, {}).values()], "inputs__input")
     out: dict[int, list[Row]] = {}
     for quarter in quarters:
         rows = out[quarter] = []
@@ -120,15 +130,16 @@ def build_quarter_rows(
             if definition is None:
                 continue
             iy = stored.get(ind.pk)
-            q_row = next((q for q in iy.quarters.all() if q.quarter == quarter), None) if iy else None
+            q_row = by_year.get(iy.pk, {}).get(quarter) if iy else None
             row = Row(ind, definition, iy, q_row)
             row.explanation = iy.explanation if iy else ""
+            names = ind_inputs(definition)
             if q_row is not None:
                 row.value_text = input_text(q_row.value)
-                values = {iv.input.name: iv.value for iv in q_row.inputs.all()}
-                row.input_texts = {name: input_text(values.get(name)) for name in ind_inputs(definition)}
+                values = {iv.input.name: iv.value for iv in q_row.inputs.all()} if names else {}
+                row.input_texts = {name: input_text(values.get(name)) for name in names}
             else:
-                row.input_texts = {name: "" for name in ind_inputs(definition)}
+                row.input_texts = {name: "" for name in names}
             row.grade_text = iy.annual_grade if iy else ""
             rows.append(row)
     return out
