@@ -22,7 +22,8 @@ def test_reviu_tab_and_printed_report_upload(live_demo: LiveDemo, page: Any) -> 
     page.click("form.stacked button[type=submit]")
     page.wait_for_load_state("networkidle")
     page.goto(live_demo.at(reverse("office-dashboard", args=["kaloran"])))
-    page.get_by_role("link", name="Reviu", exact=True).click()
+    assert page.get_by_test_id("review-regency-link").inner_text() == "Reviu semua OPD"
+    page.get_by_role("link", name="Reviu", exact=True).click()  # the office tab
     page.wait_for_load_state("networkidle")
     assert "/opd/kaloran/reviu/" in page.url
     findings = page.locator("[data-testid=review-findings] tbody tr")

@@ -36,7 +36,7 @@ from .aggregation import mean
 from .budget import Amounts
 from .errors import DomainError
 from .measurement import Achievement, Polarity, Status, achievement
-from .numbers import format_number
+from .numbers import format_number, round_half_up
 from .office import Indicator, Office
 from .printed import PrintedBudgetLine, PrintedIndicatorRow, PrintedReport, PrintedScale, PrintedSurvey
 from .review import Finding, Severity, agrees, compare_category, compare_number
@@ -159,7 +159,7 @@ class PrintedContext:
 
     def classify(self, value: Decimal) -> list[str]:
         """Labels of the printed bands holding ``value`` as displayed (two decimals)."""
-        shown = value.quantize(Decimal("0.01"))
+        shown = round_half_up(value, 2)
         return [b.label for b in self.bands() if b.contains(shown)]
 
     def amounts(self, line: PrintedBudgetLine) -> Amounts | None:
@@ -351,7 +351,7 @@ def printed_realisation_vs_survey(ctx: PrintedContext) -> Iterator[Finding]:
                 row.where,
                 "realisasi",
                 row.realisation,
-                index.quantize(Decimal("0.01")),
+                round_half_up(index, 2),
                 Severity.MAJOR,
                 f"{row.name}: realisasi berbeda dari indeks yang dihitung dari nilai per unsur survei",
             )
