@@ -94,5 +94,6 @@ def office_nav(office: Office, membership: Membership | None, active: str, year:
         ("data", str(_("Impor/ekspor")), reverse("office-data", args=[office.code])),
         ("review", str(_("Reviu")), reverse("review-office", args=[office.code, y])),
         ("lke", str(_("Evaluasi SAKIP")), reverse("evaluation-office", args=[office.code, y])),
+        ("audit", str(_("Jejak audit")), reverse("audit-office", args=[office.code])),
     ]
     return [NavItem(label, url, key == active) for key, label, url in items]
