@@ -165,9 +165,9 @@ def _year(year: int) -> int:
     return year
 
 
-def _scorecard(office: Office, year: int) -> Scorecard:
+def _scorecard(office: Office, year: int, gen: str | None = None) -> Scorecard:
     try:
-        sc = figures.scorecard(office, _year(year))
+        sc = figures.scorecard(office, _year(year), gen)
     except (DatasetError, DomainError) as exc:
         raise HttpError(409, _("Data perangkat daerah tidak dapat dihitung: %(why)s") % {"why": exc}) from None
     if sc is None:
@@ -332,8 +332,10 @@ def achievements(
     request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
-    items, meta = _page([indicator_dict(s) for s in sc.indicators], limit, offset)
+    gen = figures.generation()
+    sc = _scorecard(office, year, gen)
+    rows = figures.memo(gen, ("api-achievements", office.pk, year), lambda: [indicator_dict(s) for s in sc.indicators])
+    items, meta = _page(rows, limit, offset)
     return {
         **meta,
         "office": office.code,
