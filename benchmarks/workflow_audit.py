@@ -108,9 +108,7 @@ def run(offices: int) -> None:
         client.get(url)  # warm up
         executed: list[str] = []
 
-        def count(
-            execute: Any, sql: str, params: Any, many: bool, context: Any, executed: list[str] = executed
-        ) -> Any:
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any, executed: list[str] = executed) -> Any:
             executed.append(sql)
             return execute(sql, params, many, context)
 
