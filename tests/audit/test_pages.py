@@ -123,3 +123,26 @@ def test_the_admin_cannot_change_or_delete_the_trail(demo: Any, login_as: Any) -
     r = admin.post(reverse("admin:audit_auditentry_change", args=[entry.pk]), {"user_name": "x"})
     assert r.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk, user_name=entry.user_name).exists()
+
+
+def test_changes_are_shown_with_field_names_and_choice_labels(demo: Any, login_as: Any) -> None:
+    from sakip.accounts.access import allowed_actions
+    from sakip.workflow import services
+
+    head = demo.user("head_a")
+    services.transition(
+        demo.office_a,
+        2021,
+        "pk",
+        None,
+        "submit",
+        user=head,
+        allowed_actions=allowed_actions(head.membership, demo.office_a),
+    )
+    page = (
+        login_as("head_a")
+        .get(reverse("audit-office", args=[demo.office_a.code]) + "?jenis=workflow.PeriodState")
+        .content.decode()
+    )
+    assert "<code>status</code>: Draf → Diajukan" in page
+    assert "<code>tindakan</code>: ∅ → Ajukan" in page

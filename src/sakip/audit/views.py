@@ -55,18 +55,36 @@ def filtered(request: HttpRequest, qs: QuerySet[AuditEntry]) -> tuple[QuerySet[A
     return qs, f
 
 
+def _labels(label: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """For a model: field name -> (its Indonesian name, its choices' labels)."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return {}
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for f in model._meta.concrete_fields:
+        choices = {str(k): str(v) for k, v in (f.flatchoices or [])}
+        out[f.name] = (str(f.verbose_name), choices)
+    if label == "workflow.PeriodState":  # the transition pressed is kept beside the state
+        from sakip.workflow.models import TRANSITION_CHOICES
+
+        out["transition"] = (str(_("tindakan")), {str(k): str(v) for k, v in TRANSITION_CHOICES})
+    return out
+
+
 def _rows(entries: Iterable[AuditEntry]) -> list[dict[str, Any]]:
-    return [
-        {
-            "e": e,
-            "model_name": model_name(e.model),
-            "changes": [
-                (k, v[0] if isinstance(v, list) and v else None, v[1] if isinstance(v, list) and len(v) > 1 else None)
-                for k, v in (e.changes or {}).items()
-            ],
-        }
-        for e in entries
-    ]
+    cache: dict[str, dict[str, tuple[str, dict[str, str]]]] = {}
+    rows = []
+    for e in entries:
+        labels = cache.setdefault(e.model, _labels(e.model))
+        changes = []
+        for k, v in (e.changes or {}).items():
+            old = v[0] if isinstance(v, list) and v else None
+            new = v[1] if isinstance(v, list) and len(v) > 1 else None
+            name, choices = labels.get(k, (k, {}))
+            changes.append((name, choices.get(str(old), old), choices.get(str(new), new)))
+        rows.append({"e": e, "model_name": model_name(e.model), "changes": changes})
+    return rows
 
 
 def _page(request: HttpRequest, qs: QuerySet[AuditEntry], **context: Any) -> HttpResponse:
