@@ -46,6 +46,7 @@ MAX_ENTRIES = 4096
 _lock = threading.Lock()
 _memory: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _computing: dict[tuple[Any, ...], threading.Lock] = {}
+_latest: list[str | None] = [None]  # the generation last asked for
 
 
 def bump(**_kwargs: Any) -> None:
@@ -87,6 +88,9 @@ def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """
     full = (gen, *key)
     with _lock:
+        if gen != _latest[0]:  # a new generation: what was kept for the old ones is never asked for again
+            _memory.clear()
+            _latest[0] = gen
         if full in _memory:
             _memory.move_to_end(full)
             return _memory[full]  # type: ignore[no-any-return]
