@@ -544,9 +544,14 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
     measurements = IndicatorYear.objects.filter(indicator__plan=plan)
     # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
     # queryset per year and per quarter: most of the export's time for a large office)
-    quarters_of: dict[int, list[Quarter]] = {}
-    for q in Quarter.objects.filter(indicator_year__in=measurements).order_by("indicator_year", "quarter"):
-        quarters_of.setdefault(q.indicator_year_id, []).append(q)
+    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands)
+    quarters_of: dict[int, list[tuple[int, int, Any, Any]]] = {}
+    for year_id, qid, q, target, value in (
+        Quarter.objects.filter(indicator_year__in=measurements)
+        .order_by("indicator_year", "quarter")
+        .values_list("indicator_year_id", "id", "quarter", "target", "value")
+    ):
+        quarters_of.setdefault(year_id, []).append((qid, q, target, value))
     inputs_of: dict[int, list[tuple[str, Any]]] = {}
     for quarter_id, name, value in (
         InputValue.objects.filter(quarter__indicator_year__in=measurements)
@@ -565,10 +570,10 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
         quarters = quarters_of.get(iy.pk, [])
         m: dict[str, Any] = {
             "target": _target_out(iy) if _has_target(iy) else None,
-            "quarterly_targets": {str(q.quarter): q.target for q in quarters if q.target is not None},
+            "quarterly_targets": {str(q): target for _id, q, target, _v in quarters if target is not None},
             "cumulative_targets": iy.cumulative_targets,
-            "quarters": {str(q.quarter): q.value for q in quarters if q.value is not None},
-            "inputs": {str(q.quarter): dict(inputs_of[q.pk]) for q in quarters if q.pk in inputs_of},
+            "quarters": {str(q): value for _id, q, _t, value in quarters if value is not None},
+            "inputs": {str(q): dict(inputs_of[qid]) for qid, q, _t, _v in quarters if qid in inputs_of},
             "annual": iy.annual_grade or iy.annual_value,
             "explanation": iy.explanation,
             "evidence": evidence_of.get(iy.pk, []),
