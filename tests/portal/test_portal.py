@@ -130,3 +130,21 @@ def test_unknown_office_or_dataset_is_not_found(demo: Demo) -> None:
     assert client.get("/publik/demo/tidak-ada/").status_code == 404
     assert client.get("/publik/data/rahasia.json").status_code == 404
     assert client.get("/publik/data/rahasia.csv").status_code == 404
+
+
+def test_the_bulk_check_agrees_with_is_approved_for_every_state(db: None) -> None:
+    from sakip.domain import workflow as wf
+    from sakip.portal.published import published_many
+    from sakip.regency.figures import generation
+    from sakip.workflow.services import is_approved
+
+    generate_regency("uji", Size(offices=1, indicators=2, years=2, start=2024))
+    office = Office.objects.get(regency__code="uji", code="opd-001")
+    for state in wf.State:
+        for step, year in (("pk", 2024), ("annual", 2025)):
+            PeriodState.objects.update_or_create(
+                office=office, year=year, step=step, quarter=None, defaults={"state": state.value}
+            )
+        (pub,) = published_many([office], generation())
+        assert (2024 in pub.pk_years) == is_approved(office, 2024, "pk"), state
+        assert (2025 in pub.annual_years) == is_approved(office, 2025, "annual"), state

@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sakip.accounts.models import Office
 from sakip.core.services import office_years
+from sakip.domain import workflow as wf
 from sakip.domain.scorecard import Scorecard
 from sakip.regency import figures
 from sakip.reports.scorecard import dec
+from sakip.workflow.models import PeriodState
 from sakip.workflow.services import is_approved
 
 #: Columns of the open datasets, in order (docs/open-data.md, portal/open-data.schema.json).
@@ -74,12 +77,37 @@ class Published:
 
 
 def published(office: Office) -> Published:
+    """What one office has published: `is_approved` for each of its years."""
     years = office_years(office)
     return Published(
         office,
         pk_years=sorted(y for y in years if is_approved(office, y, "pk")),
         annual_years=sorted(y for y in years if is_approved(office, y, "annual")),
     )
+
+
+def published_many(offices: list[Office], gen: str) -> list[Published]:
+    """`published` for many offices in one query of the workflow's states.
+
+    The same rule as `is_approved` (the period's own stored state, judged by
+    `sakip.domain.workflow.is_approved`; tests/portal checks both agree for every
+    state); the offices' years come from the figures cache.
+    """
+    rows = PeriodState.objects.filter(office__in=offices, step__in=("pk", "annual"), quarter__isnull=True).values_list(
+        "office_id", "year", "step", "state"
+    )
+    approved = {(o, y, step) for o, y, step, state in rows if wf.is_approved(wf.State(state))}
+    out = []
+    for office in offices:
+        years: list[int] = figures.memo(gen, ("office-years", office.pk), partial(office_years, office))
+        out.append(
+            Published(
+                office,
+                pk_years=sorted(y for y in years if (office.pk, y, "pk") in approved),
+                annual_years=sorted(y for y in years if (office.pk, y, "annual") in approved),
+            )
+        )
+    return out
 
 
 def _target_text(t: Any) -> str | None:

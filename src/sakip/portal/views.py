@@ -21,7 +21,15 @@ from sakip.accounts.models import Office, Regency
 from sakip.regency import figures
 from sakip.reports.scorecard import show_number, show_percent, show_target
 
-from .published import BUDGET_FIELDS, PERFORMANCE_FIELDS, Published, budget_rows, csv_safe, performance_rows, published
+from .published import (
+    BUDGET_FIELDS,
+    PERFORMANCE_FIELDS,
+    Published,
+    budget_rows,
+    csv_safe,
+    performance_rows,
+    published_many,
+)
 
 SCHEMA_PATH = Path(__file__).with_name("open-data.schema.json")
 DATASETS = {"kinerja": PERFORMANCE_FIELDS, "anggaran": BUDGET_FIELDS}
@@ -29,21 +37,20 @@ DATASETS = {"kinerja": PERFORMANCE_FIELDS, "anggaran": BUDGET_FIELDS}
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    regencies = []
-    for regency in Regency.objects.order_by("name"):
-        offices = []
-        for office in Office.objects.filter(regency=regency).order_by("name"):
-            pub = published(office)
-            offices.append({"office": office, "pub": pub})
-        regencies.append({"regency": regency, "offices": offices})
+    gen = figures.generation()
+    offices = list(Office.objects.select_related("regency").order_by("regency__name", "regency_id", "name"))
+    by_regency: dict[int, list[dict[str, Any]]] = {}
+    for pub in published_many(offices, gen):
+        by_regency.setdefault(pub.office.regency_id, []).append({"office": pub.office, "pub": pub})
+    regencies = [{"regency": r, "offices": by_regency.get(r.pk, [])} for r in Regency.objects.order_by("name")]
     return render(request, "portal/index.html", {"regencies": regencies, "portal": True})
 
 
 @require_safe
 def office_page(request: HttpRequest, pemda: str, opd: str) -> HttpResponse:
     office = get_object_or_404(Office.objects.select_related("regency"), regency__code=pemda, code=opd)
-    pub = published(office)
     gen = figures.generation()
+    (pub,) = published_many([office], gen)
     context: dict[str, Any] = {"office": office, "pub": pub, "portal": True, "plan": None, "years": []}
     latest = max(pub.pk_years or pub.annual_years or [0])
     if pub.plan:
@@ -114,7 +121,7 @@ def _selected(request: HttpRequest) -> list[Published]:
         offices = offices.filter(regency__code=request.GET["pemda"])
     if request.GET.get("opd"):
         offices = offices.filter(code=request.GET["opd"])
-    return [published(o) for o in offices]
+    return published_many(list(offices), figures.generation())
 
 
 def _rows(request: HttpRequest, dataset: str) -> list[dict[str, Any]]:
