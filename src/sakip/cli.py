@@ -270,6 +270,10 @@ def demo(
     console.print(f"Menyiapkan basis data SQLite di {settings.DATABASES['default']['NAME']} …", markup=False)
     call_command("migrate", interactive=False, verbosity=0)
     logins = setup_demo()
+    from sakip.accounts.models import Regency
+    from sakip.workflow.demo import publish_example
+
+    published = publish_example(Regency.objects.get(code="demo"))
     url = f"http://{host}:{port}/"
     console.print(f"\nSakip berjalan di {url}  (hentikan dengan Ctrl+C)\n", style="bold", markup=False)
     t = Table(title=f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD})")
@@ -279,6 +283,11 @@ def demo(
     for login in logins:
         t.add_row(login.username, login.role, login.office or "-")
     console.print(t)
+    if published:
+        console.print(
+            f"{published}: tahun pelaporan sudah disetujui dan dikunci — tampil di portal publik {url}publik/",
+            markup=False,
+        )
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
 

@@ -44,3 +44,37 @@ def seed(regency: Regency, offices: Iterable[Office]) -> None:
     for user in user_model.objects.filter(membership__regency=regency, email=""):
         user.email = f"{user.get_username()}@demo.sakip.invalid"
         user.save(update_fields=["email"])
+
+
+def publish_example(regency: Regency, office_code: str = "kandangserang") -> str | None:
+    """Take one office's reporting year through the whole workflow up to approval (locked, published).
+
+    Used by ``sakip demo`` only (the test demo keeps every period editable): the public portal
+    then has a published plan, PK and report, and the office shows what a locked year looks like.
+    Goes through ``services.transition`` like the buttons do, so the history and the audit trail
+    are the real ones. Idempotent. Returns the office's name, or None when it is not in the demo.
+    """
+    from sakip.accounts.models import Role
+    from sakip.core.services import reporting_year
+
+    from .services import state_of, transition
+
+    office = Office.objects.filter(regency=regency, code=office_code).first()
+    year = reporting_year(office) if office else None
+    if office is None or year is None:
+        return None
+    users = get_user_model().objects.filter(membership__regency=regency)
+    head = users.filter(membership__office=office, membership__role=Role.HEAD).first()
+    verifier = users.filter(membership__role=Role.VERIFIER).first()
+    admin = users.filter(membership__role=Role.ADMIN).first()
+    plan: list[tuple[str, int | None]] = [(wf.Step.PK.value, None)]
+    plan += [(wf.Step.QUARTER.value, q) for q in (1, 2, 3, 4)] + [(wf.Step.ANNUAL.value, None)]
+    for step, quarter in plan:
+        for t, who, action in (
+            (wf.Transition.SUBMIT, head, "approve"),
+            (wf.Transition.VERIFY, verifier, "verify"),
+            (wf.Transition.APPROVE, admin, "lock"),
+        ):
+            if t in wf.available(state_of(office, year, step, quarter), {action}):
+                transition(office, year, step, quarter, t, user=who, allowed_actions={action})
+    return office.name
