@@ -107,7 +107,7 @@ def _admin_client(regency: Regency) -> Client:
 
 #: Queries of the regency dashboard once its figures are computed (session, user, membership, data
 #: generation, …) — the same at every data size.
-REGENCY_QUERIES = 5
+REGENCY_QUERIES = 4
 
 
 def test_regency_dashboard_queries_do_not_grow_with_the_number_of_offices(

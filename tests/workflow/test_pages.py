@@ -338,8 +338,7 @@ def test_panels_take_a_constant_number_of_queries(demo: Any, login_as: Any) -> N
         [count(u) for u in pages]
         return [count(u) for u in pages]
 
-    before = warm_counts()
-    for _ in range(3):  # a longer history on each panel
+    def lengthen_history() -> None:
         lock(demo, "quarter", 4)
         unlock(demo, "quarter", 4)
         lock(demo, "annual")
@@ -353,6 +352,12 @@ def test_panels_take_a_constant_number_of_queries(demo: Any, login_as: Any) -> N
             allowed_actions=allowed_actions(demo.user("admin").membership, demo.office_a),
             comment="x",
         )
+
+    # every panel's period started (a period without a row has no history to read: one query fewer)
+    lengthen_history()
+    before = warm_counts()
+    for _ in range(3):  # a longer history on each panel
+        lengthen_history()
     lock(demo, "pk")
     assert warm_counts() == before
 

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
@@ -25,6 +26,9 @@ from sakip.reports.batch import KINDS, GeneratedFile, OfficeJob, OfficeResult, g
 
 from .models import BatchJob
 
+if TYPE_CHECKING:
+    from sakip.workflow.services import OfficeStates
+
 STEP_OF: dict[str, str] = {
     "lkjip": "annual",
     "matrik": "annual",
@@ -35,12 +39,19 @@ STEP_OF: dict[str, str] = {
 }
 
 
-def is_draft(office: Office, kind: str, year: int, quarter: int | None = None) -> bool:
+def is_draft(
+    office: Office, kind: str, year: int, quarter: int | None = None, states: OfficeStates | None = None
+) -> bool:
+    """Whether the document's period lacks its final approval (one query, none with the office's ``states``)."""
+    from sakip.domain import workflow as wf
     from sakip.workflow.services import is_approved
 
     step = STEP_OF[kind]
+    period_quarter = (quarter or 4) if step == "quarter" else None
+    if states is not None:
+        return not wf.is_approved(states.state(year, wf.Step(step), period_quarter))
     try:
-        return not is_approved(office, year, step, (quarter or 4) if step == "quarter" else None)
+        return not is_approved(office, year, step, period_quarter)
     except DatabaseError:  # a database migrated before the workflow existed: nothing is approved yet
         return True
 

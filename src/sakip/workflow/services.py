@@ -62,6 +62,54 @@ def states_of_year(office: Office, year: int) -> dict[wf.Period, wf.State]:
     }
 
 
+@dataclass(frozen=True)
+class OfficeStates:
+    """Every stored period state of one office, all years, as read at one moment (one query).
+
+    The office pages' panels (due dates, the workflow panel, the documents' draft mark)
+    share one read per request instead of a query each; it is never kept longer, so a
+    submitted or returned period shows on the next page.
+    """
+
+    office: Office
+    rows: dict[int, dict[wf.Period, tuple[int, wf.State]]]  # year -> period -> (PeriodState pk, state)
+
+    @classmethod
+    def read(cls, office: Office) -> OfficeStates:
+        rows: dict[int, dict[wf.Period, tuple[int, wf.State]]] = {}
+        for pk, year, step, quarter, state in (
+            PeriodState.objects.filter(office=office).order_by().values_list("pk", "year", "step", "quarter", "state")
+        ):
+            rows.setdefault(year, {})[(wf.Step(step), quarter)] = (pk, wf.State(state))
+        return cls(office, rows)
+
+    def of_year(self, year: int) -> dict[wf.Period, wf.State]:
+        """As :func:`states_of_year`: the stored states of the year; missing periods are drafts."""
+        return {period: state for period, (_pk, state) in self.rows.get(year, {}).items()}
+
+    def state(self, year: int, step: wf.Step, quarter: int | None = None) -> wf.State:
+        row = self.rows.get(year, {}).get((step, quarter))
+        return row[1] if row else wf.State.DRAFT
+
+    def period_id(self, year: int, step: wf.Step, quarter: int | None = None) -> int | None:
+        row = self.rows.get(year, {}).get((step, quarter))
+        return row[0] if row else None
+
+    def key(self) -> tuple[tuple[int, str, int, str], ...]:
+        """The states as a hashable value (for caching what is computed from them)."""
+        return tuple(
+            sorted(
+                (year, step.value, quarter or 0, state.value)
+                for year, periods in self.rows.items()
+                for (step, quarter), (_pk, state) in periods.items()
+            )
+        )
+
+    def tracked_years(self, today: dt.date) -> set[int]:
+        """As :func:`tracked_years` for this office."""
+        return {today.year - 1, today.year, *self.rows}
+
+
 def state_of(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> wf.State:
     s = _step(step)
     wf.check_period(s, quarter)
@@ -221,10 +269,7 @@ def _state_label(s: wf.State) -> str:
 
 
 def rules_for(regency: Regency) -> dict[wf.Step, wf.DueRule]:
-    rules = dict(wf.DEFAULT_RULES)
-    for row in DueRuleSetting.objects.filter(regency=regency):
-        rules[wf.Step(row.step)] = row.rule()
-    return rules
+    return rules_for_regency_id(regency.pk)
 
 
 @dataclass
@@ -287,6 +332,35 @@ def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> di
     for oid, year in PeriodState.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
         years[oid].add(year)
     return years
+
+
+def due_of_office(
+    states: OfficeStates,
+    today: dt.date | None = None,
+    *,
+    horizon_days: int = 45,
+    rules: dict[wf.Step, wf.DueRule] | None = None,
+) -> list[OfficeDue]:
+    """:func:`due_report` of one office from its states already read (one query: the regency's due rules,
+    unless given)."""
+    office = states.office
+    today = today or timezone.localdate()
+    rules = rules if rules is not None else rules_for_regency_id(office.regency_id)
+    out = [
+        OfficeDue(office, item)
+        for year in sorted(states.tracked_years(today))
+        for item in wf.due_items(year, rules, states.of_year(year), today, horizon_days)
+    ]
+    out.sort(key=lambda d: (not d.item.overdue, d.item.due, d.office.name))
+    return out
+
+
+def rules_for_regency_id(regency_id: int) -> dict[wf.Step, wf.DueRule]:
+    """The regency's due-date rules: the defaults, overridden by its settings (one query)."""
+    rules = dict(wf.DEFAULT_RULES)
+    for row in DueRuleSetting.objects.filter(regency_id=regency_id).order_by():
+        rules[wf.Step(row.step)] = row.rule()
+    return rules
 
 
 def due_report(offices: Iterable[Office], today: dt.date | None = None, *, horizon_days: int = 45) -> list[OfficeDue]:

@@ -64,12 +64,36 @@ TRANSITION_URLS = {
 }
 
 
+def request_states(request: HttpRequest | None, office: Office) -> services.OfficeStates:
+    """The office's workflow states read once for the request (shared by the panels of one page).
+
+    Read at the first panel, i.e. while the page is rendered, after anything the view
+    stored; kept on the request only, so the next page reads afresh.
+    """
+    if request is None:
+        return services.OfficeStates.read(office)
+    cache: dict[int, services.OfficeStates] = request.__dict__.setdefault("_sakip_workflow_states", {})
+    states = cache.get(office.pk)
+    if states is None:
+        states = cache[office.pk] = services.OfficeStates.read(office)
+    return states
+
+
 def panel(
-    office: Office, membership: Membership | None, year: int, step: str, quarter: int | None = None
+    office: Office,
+    membership: Membership | None,
+    year: int,
+    step: str,
+    quarter: int | None = None,
+    office_states: services.OfficeStates | None = None,
 ) -> dict[str, Any]:
-    """What the workflow panel shows: state, covering lock, history with comments, the buttons (3 queries)."""
+    """What the workflow panel shows: state, covering lock, history with comments, the buttons.
+
+    Two queries (the office's states, unless given, and the period's history when the period has a row).
+    """
     s = wf.Step(step)
-    states = services.states_of_year(office, year)
+    office_states = office_states or services.OfficeStates.read(office)
+    states = office_states.of_year(year)
     state = states.get((s, quarter), wf.State.DRAFT)
     covering = next(
         (
@@ -79,10 +103,9 @@ def panel(
         ),
         None,
     )
-    history = list(
-        TransitionLog.objects.filter(
-            period__office=office, period__year=year, period__step=s.value, period__quarter=quarter
-        ).order_by("at", "id")
+    period_id = office_states.period_id(year, s, quarter)
+    history = (  # a period without a row has no history
+        list(TransitionLog.objects.filter(period_id=period_id).order_by("at", "id")) if period_id is not None else []
     )
     acts = allowed_actions(membership, office)
     labels = dict(TRANSITION_CHOICES)
@@ -114,4 +137,12 @@ def panel(
     }
 
 
-__all__ = ["PeriodState", "lock_message", "locked_response", "panel", "refuse_if_locked", "refuse_year_if_locked"]
+__all__ = [
+    "PeriodState",
+    "lock_message",
+    "locked_response",
+    "panel",
+    "refuse_if_locked",
+    "refuse_year_if_locked",
+    "request_states",
+]
