@@ -101,9 +101,15 @@ def batch_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "documents" / "batch"
 
 
-def run_job(job_id: int, workers: int | None = None) -> None:
-    """Run a queued job to the end: progress after each office, a zip of the files, or the error."""
-    close_old_connections()
+def run_job(job_id: int, workers: int | None = None, *, own_thread: bool = False) -> None:
+    """Run a queued job to the end: progress after each office, a zip of the files, or the error.
+
+    ``own_thread``: the job runs in its background thread, whose database connection is its own
+    and is closed around the job. Run inside a request (inline), the request's connection — possibly
+    within a transaction — must be left alone.
+    """
+    if own_thread:
+        close_old_connections()
     job = BatchJob.objects.select_related("regency").get(pk=job_id)
     job.status = BatchJob.Status.RUNNING
     job.started_at = timezone.now()
@@ -135,7 +141,8 @@ def run_job(job_id: int, workers: int | None = None) -> None:
         )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        close_old_connections()
+        if own_thread:
+            close_old_connections()
 
 
 def start_job(
@@ -152,6 +159,8 @@ def start_job(
     if getattr(settings, "SAKIP_BATCH_INLINE", False):  # tests: run in the request, deterministic
         run_job(job.pk)
     else:
-        threading.Thread(target=run_job, args=(job.pk,), name=f"sakip-batch-{job.pk}", daemon=True).start()
+        threading.Thread(
+            target=run_job, args=(job.pk,), kwargs={"own_thread": True}, name=f"sakip-batch-{job.pk}", daemon=True
+        ).start()
     job.refresh_from_db()
     return job

@@ -116,7 +116,7 @@ def build_quarter_rows(
     years = IndicatorYear.objects.filter(indicator__in=indicators, year=year)
     stored = {iy.indicator_id: iy for iy in (years.prefetch_related("evidence") if evidence else years)}
     by_year: dict[int, dict[int, Quarter]] = {}
-    stored_quarters = Quarter.objects.filter(indicator_year__in=years).order_by("indicator_year", "quarter")
+    stored_quarters = Quarter.objects.filter(indicator_year__in=years).order_by("indicator_year_id", "quarter")
     # who entered a quarter and when: only the page shows it (an import sets both on the quarters it writes)
     for q in stored_quarters if evidence else stored_quarters.defer("entered_by", "entered_at"):
         by_year.setdefault(q.indicator_year_id, {}).setdefault(q.quarter, q)

@@ -329,7 +329,8 @@ def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> di
     ids = list(office_ids)
     this_year = (today or timezone.localdate()).year
     years: dict[int, set[int]] = {i: {this_year - 1, this_year} for i in ids}
-    for oid, year in PeriodState.objects.filter(office_id__in=ids).values_list("office_id", "year").distinct():
+    stored = PeriodState.objects.filter(office_id__in=ids).order_by().values_list("office_id", "year").distinct()
+    for oid, year in stored:
         years[oid].add(year)
     return years
 
