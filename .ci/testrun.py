@@ -13,7 +13,7 @@
    (``CI`` set) nothing is skipped: a missing package is an error.
 2. ``django check --deploy --fail-level WARNING`` with production settings.
 3. The whole pytest suite on SQLite.
-4. The pytest suite on PostgreSQL, but for the pure layers and the PDF conversions (see
+4. The pytest suite on PostgreSQL, but for the pure layers, the PDF conversions and the browser tests (see
    ``POSTGRES_DEFAULT_SELECTION``): a cluster made with initdb in a temporary
    directory (as the ``postgres`` user when we are root), listening on 127.0.0.1 on a
    free port, stopped and deleted at the end whatever happens.
@@ -212,9 +212,11 @@ def pytest_pass(name: str, args: list[str], env: dict[str, str]) -> int:
 
 
 #: The PostgreSQL pass repeats what can differ between databases. The pure layers (the domain engine and
-#: the dataset loader: no database at all) and the LibreOffice conversions (which never read the database)
-#: already ran in the SQLite pass. Explicit pytest arguments replace this selection.
-POSTGRES_DEFAULT_SELECTION = ["--ignore=tests/domain", "--ignore=tests/dataset", "-m", "not pdf"]
+#: the dataset loader: no database at all), the LibreOffice conversions (which never read the database)
+#: and the browser tests (what they add over the page tests is the browser, not the database) already ran
+#: in the SQLite pass. Explicit pytest arguments replace this selection (SAKIP_TEST_DATABASES=postgres
+#: python .ci/testrun.py -m browser runs the browser tests on PostgreSQL).
+POSTGRES_DEFAULT_SELECTION = ["--ignore=tests/domain", "--ignore=tests/dataset", "-m", "not pdf and not browser"]
 
 
 def main(args: list[str]) -> int:
