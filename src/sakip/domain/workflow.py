@@ -29,6 +29,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .errors import N_, DomainError
+
 
 class Step(StrEnum):
     PK = "pk"
@@ -53,7 +55,7 @@ class Transition(StrEnum):
     UNLOCK = "unlock"
 
 
-class WorkflowError(ValueError):
+class WorkflowError(DomainError):
     """A transition that is not allowed from the current state, or lacks its comment."""
 
 
@@ -111,18 +113,22 @@ def apply(state: State, transition: Transition, comment: str = "") -> State:
     """The state after ``transition``; :class:`WorkflowError` if not allowed or its comment is missing."""
     rule = TRANSITIONS[transition]
     if state not in rule.sources:
-        raise WorkflowError(f"transition {transition.value!r} is not allowed from state {state.value!r}")
+        raise WorkflowError(
+            N_("tindakan '%(transition)s' tidak diizinkan dari status '%(state)s'"),
+            transition=transition.value,
+            state=state.value,
+        )
     if rule.needs_comment and not comment.strip():
-        raise WorkflowError(f"transition {transition.value!r} needs a comment")
+        raise WorkflowError(N_("tindakan '%(transition)s' memerlukan catatan"), transition=transition.value)
     return rule.target
 
 
 def check_period(step: Step, quarter: int | None) -> None:
     if step is Step.QUARTER:
         if quarter not in (1, 2, 3, 4):
-            raise WorkflowError("a quarter step needs a quarter 1–4")
+            raise WorkflowError(N_("tahap triwulan memerlukan triwulan 1–4"))
     elif quarter is not None:
-        raise WorkflowError(f"step {step.value!r} has no quarter")
+        raise WorkflowError(N_("tahap '%(step)s' tidak memiliki triwulan"), step=step.value)
 
 
 Period = tuple[Step, int | None]
@@ -168,16 +174,18 @@ class DueRule:
     def __post_init__(self) -> None:
         fixed = self.month is not None or self.day is not None
         if (self.days is None) == (not fixed):
-            raise WorkflowError("a due rule is either a number of days or a fixed date, not both or neither")
+            raise WorkflowError(
+                N_("tenggat diisi jumlah hari atau tanggal tetap, tidak keduanya dan tidak kosong keduanya")
+            )
         if self.days is not None and self.days < 0:
-            raise WorkflowError("a due rule's days cannot be negative")
+            raise WorkflowError(N_("jumlah hari tenggat tidak boleh negatif"))
         if fixed:
             if self.month is None or self.day is None:
-                raise WorkflowError("a fixed due date needs a month and a day")
+                raise WorkflowError(N_("tanggal tenggat tetap memerlukan bulan dan tanggal"))
             if not 1 <= self.month <= 12 or not 1 <= self.day <= 31:
-                raise WorkflowError("a fixed due date needs a month 1–12 and a day 1–31")
+                raise WorkflowError(N_("tanggal tenggat tetap memerlukan bulan 1–12 dan tanggal 1–31"))
         if not 0 <= self.year_offset <= 2:
-            raise WorkflowError("a due rule's year offset is 0, 1 or 2")
+            raise WorkflowError(N_("tahun berikutnya untuk tenggat hanya 0, 1 atau 2"))
 
 
 DEFAULT_RULES: dict[Step, DueRule] = {
