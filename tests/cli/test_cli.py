@@ -61,10 +61,10 @@ def test_achievement_cap_keeps_raw() -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--target", "1.234", "--realization", "1"], "ambiguous"),
-        (["--target", "8O", "--realization", "1"], "cannot read '8O'"),
-        (["--target", "A", "--realization", "ZZ", "--polarity", "qualitative"], "not a grade"),
-        (["--target", "85", "--realization", "80", "--scale", "nope"], "unknown scale"),
+        (["--target", "1.234", "--realization", "1"], "bermakna ganda"),
+        (["--target", "8O", "--realization", "1"], "tidak dapat membaca '8O' sebagai angka"),
+        (["--target", "A", "--realization", "ZZ", "--polarity", "qualitative"], "bukan predikat"),
+        (["--target", "85", "--realization", "80", "--scale", "nope"], "tidak dikenal"),
     ],
 )
 def test_achievement_bad_input_exits_2_with_one_line(args: list[str], needle: str) -> None:

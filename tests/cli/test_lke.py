@@ -33,7 +33,7 @@ def test_check_refuses_weights_that_do_not_add_up(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     code, _, err = run("lke", "check", str(path))
     assert code == 2
-    assert "Pelaporan Kinerja: sub-component weights add up to 15.5, not the component's 15" in err
+    assert "Pelaporan Kinerja: jumlah bobot subkomponen 15.5, tidak sama dengan bobot komponen 15" in err
 
 
 def test_score_json_exact(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_score_refuses_a_wrong_answer(tmp_path: Path) -> None:
     path.write_text("1.a.1: B\n", encoding="utf-8")
     code, _, err = run("lke", "score", "permenpanrb-88-2021", str(path))
     assert code == 2
-    assert "criterion 1.a.1: 'B' is not an answer of Ya/Tidak (expected one of Y, T)" in err
+    assert "kriteria 1.a.1: 'B' bukan jawaban Ya/Tidak (pilihan: Y, T)" in err
 
 
 def test_score_incomplete_is_provisional(tmp_path: Path) -> None:

@@ -84,7 +84,8 @@ def test_every_error_is_collected_across_the_document(doc: dict[str, Any]) -> No
     msgs = errors_of(doc)
     assert "plan.objectives[0].goal: unknown goal 'T9'" in msgs
     assert any(
-        m.startswith("plan.objectives[0].indicators[0].formula.expression: indicator S1.1, input 'staf'") for m in msgs
+        m.startswith("plan.objectives[0].indicators[0].formula.expression: indikator S1.1, komponen 'staf'")
+        for m in msgs
     )
     assert "years[1].indicators.S9.9: unknown indicator" in msgs
     assert any(m.startswith("years[1].performance_agreement[1].reason") for m in msgs)
@@ -109,14 +110,14 @@ def test_scale_with_a_gap_is_refused(doc: dict[str, Any]) -> None:
         ],
     }
     msgs = errors_of(doc)
-    assert any(m.startswith("settings.scale: gap between 'Cukup'") and "'Baik'" in m for m in msgs), msgs
+    assert any(m.startswith("settings.scale: ada celah antara 'Cukup'") and "'Baik'" in m for m in msgs), msgs
 
 
 def test_qualitative_and_range_targets_are_checked(doc: dict[str, Any]) -> None:
     doc["plan"]["objectives"][0]["indicators"][2]["targets"]["2025"] = "XX"
     doc["plan"]["objectives"][0]["indicators"][3]["targets"]["2025"] = 3
     msgs = errors_of(doc)
-    assert any(m.startswith("plan.objectives[0].indicators[2].targets.2025: 'XX' is not a grade") for m in msgs)
+    assert any(m.startswith("plan.objectives[0].indicators[2].targets.2025: 'XX' bukan predikat") for m in msgs)
     assert "plan.objectives[0].indicators[3].targets.2025: expected a range {low, high}, got 3" in msgs
 
 

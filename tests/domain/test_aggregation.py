@@ -22,7 +22,7 @@ D = Decimal
 
 def test_mean() -> None:
     assert mean([D(100), D(100), D("79.24"), D(100)]) == D("94.81")
-    with pytest.raises(DomainError, match="no values"):
+    with pytest.raises(DomainError, match="tanpa nilai"):
         mean([])
 
 
@@ -57,7 +57,7 @@ def test_weighted_aggregate() -> None:
     agg = aggregate(items)
     assert agg.value == D(80)  # (270 + 50) / 4
     assert agg.total_weight == 4
-    with pytest.raises(DomainError, match="negative"):
+    with pytest.raises(DomainError, match="bobot tidak boleh negatif, bukan -1"):
         aggregate([(achievement(D(1), D(1)), D(-1))])
 
 

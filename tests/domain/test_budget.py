@@ -63,16 +63,16 @@ def test_amounts() -> None:
 
 
 def test_negative_amounts_refused() -> None:
-    with pytest.raises(BudgetError, match="allocation -1 is negative"):
+    with pytest.raises(BudgetError, match="pagu -1 bernilai negatif"):
         leaf("x", -1)
-    with pytest.raises(BudgetError, match="realisation -1 is negative"):
+    with pytest.raises(BudgetError, match="realisasi -1 bernilai negatif"):
         leaf("x", 1, -1)
-    with pytest.raises(BudgetError, match="quarter must be 1–4"):
+    with pytest.raises(BudgetError, match="triwulan harus 1–4"):
         leaf("x", 1, quarterly_realisation={5: D(1)})
 
 
 def test_leaf_without_allocation_refused() -> None:
-    with pytest.raises(BudgetError, match="no allocation"):
+    with pytest.raises(BudgetError, match="pagu belum diisi"):
         amounts(BudgetLine("x", "x", Level.ACTIVITY))
 
 
@@ -152,7 +152,7 @@ def test_by_class_refuses_mixing_systems() -> None:
     lines = [leaf("a", 100, 90, budget_class=BudgetClass.BL), leaf("b", 10, 10, budget_class=BudgetClass.OPERASI)]
     with pytest.raises(BudgetError, match="BTL/BL"):
         by_class(lines)
-    with pytest.raises(BudgetError, match="mixes"):
+    with pytest.raises(BudgetError, match="mencampur"):
         by_class([leaf("b", 10, 10, budget_class=BudgetClass.MODAL)], {BudgetClass.BTL: Amounts(D(1), D(1))})
 
 

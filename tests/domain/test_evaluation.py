@@ -215,7 +215,7 @@ def test_component_weights_must_add_up_to_100() -> None:
     data["components"][1]["subcomponents"][0]["weight"] = "30"
     with pytest.raises(EvaluationError) as info:
         framework_from_dict(data)
-    assert "component weights add up to 90, not 100" in str(info.value)
+    assert "jumlah bobot komponen 90, tidak sama dengan total 100" in str(info.value)
 
 
 def test_sub_component_weights_must_add_up_to_the_component_with_its_path() -> None:
@@ -223,7 +223,7 @@ def test_sub_component_weights_must_add_up_to_the_component_with_its_path() -> N
     data["components"][0]["subcomponents"][1]["weight"] = "17.5"
     with pytest.raises(EvaluationError) as info:
         framework_from_dict(data)
-    assert "mini › 1 Perencanaan: sub-component weights add up to 59.5, not the component's 60" in str(info.value)
+    assert "mini › 1 Perencanaan: jumlah bobot subkomponen 59.5, tidak sama dengan bobot komponen 60" in str(info.value)
 
 
 def test_other_structure_errors_name_their_path() -> None:
@@ -236,22 +236,23 @@ def test_other_structure_errors_name_their_path() -> None:
     with pytest.raises(EvaluationError) as info:
         framework_from_dict(data)
     errors = info.value.errors
-    assert any("components[0].subcomponents[2].criteria[0].answers: unknown answer set 'abc'" in e for e in errors)
-    assert any("components[0].subcomponents[1].kind: 'hasil' is not one of" in e for e in errors)
-    assert any("answer_sets.ae" in e and "1.5 is outside 0…1" in e for e in errors)
+    unknown_set = "components[0].subcomponents[2].criteria[0].answers: jenis jawaban 'abc' tidak dikenal"
+    assert any(unknown_set in e for e in errors)
+    assert any("components[0].subcomponents[1].kind: 'hasil' bukan salah satu dari" in e for e in errors)
+    assert any("answer_sets.ae" in e and "nilai 1.5 di luar 0…1" in e for e in errors)
     data["components"][0]["subcomponents"][2]["criteria"][0]["answers"] = "ae"
     data["components"][0]["subcomponents"][1]["kind"] = "kualitas"
     data["answer_sets"]["ae"]["options"][0]["value"] = "1"
     with pytest.raises(EvaluationError) as info:
         framework_from_dict(data)
-    assert any("code '1.a.1' is used twice" in e for e in info.value.errors)
-    assert any("2.a.1: criterion weight must be positive" in e for e in info.value.errors)
+    assert any("kode '1.a.1' dipakai dua kali" in e for e in info.value.errors)
+    assert any("2.a.1: bobot kriteria harus positif" in e for e in info.value.errors)
 
 
 def test_a_weight_that_is_not_a_number_is_refused() -> None:
     data = small()
     data["components"][0]["weight"] = "enam puluh"
-    with pytest.raises(EvaluationError, match=r"components\[0\]\.weight: 'enam puluh' is not a number"):
+    with pytest.raises(EvaluationError, match=r"components\[0\]\.weight: 'enam puluh' bukan angka"):
         framework_from_dict(data)
 
 

@@ -166,9 +166,9 @@ def test_in_range_above_is_lower_against_high() -> None:
 
 
 def test_in_range_needs_range() -> None:
-    with pytest.raises(DomainError, match="range"):
+    with pytest.raises(DomainError, match="rentang"):
         achievement(D(3), D(3), Polarity.IN_RANGE)
-    with pytest.raises(DomainError, match="above high"):
+    with pytest.raises(DomainError, match="lebih besar dari batas atas"):
         Range(D(4), D(2))
 
 
@@ -202,18 +202,18 @@ def test_qualitative_audit_opinion() -> None:
 
 
 def test_qualitative_errors() -> None:
-    with pytest.raises(DomainError, match="ordinal scale"):
+    with pytest.raises(DomainError, match="skala predikat"):
         achievement("BB", "A", Polarity.QUALITATIVE)
-    with pytest.raises(DomainError, match="grades"):
+    with pytest.raises(DomainError, match="predikat \\(teks\\)"):
         achievement(D(5), "A", Polarity.QUALITATIVE, ordinal=AKIP_GRADES)
     with pytest.raises(ScaleError, match="'Z'"):
         achievement("BB", "Z", Polarity.QUALITATIVE, ordinal=AKIP_GRADES)
 
 
 def test_text_realisation_on_numeric_indicator_refused() -> None:
-    with pytest.raises(DomainError, match="text"):
+    with pytest.raises(DomainError, match="berupa teks"):
         achievement(D(80), "A")
-    with pytest.raises(DomainError, match="not a number"):
+    with pytest.raises(DomainError, match="bukan angka"):
         achievement("80", D(80))
 
 
@@ -245,7 +245,7 @@ def test_baseline_backwards_floors_at_zero() -> None:
 
 
 def test_baseline_required() -> None:
-    with pytest.raises(DomainError, match="baseline"):
+    with pytest.raises(DomainError, match="kondisi awal"):
         achievement(D(80), D(75), method=Method.BASELINE)
 
 

@@ -65,9 +65,9 @@ def test_roll_up_through_a_quarter() -> None:
 
 
 def test_quarter_out_of_range_refused() -> None:
-    with pytest.raises(DomainError, match="quarter must be 1–4"):
+    with pytest.raises(DomainError, match="triwulan harus 1–4"):
         roll_up({5: D(1)}, Rollup.SUM)
-    with pytest.raises(DomainError, match="quarter must be 1–4"):
+    with pytest.raises(DomainError, match="triwulan harus 1–4"):
         roll_up(FULL, Rollup.SUM, through=0)
     with pytest.raises(DomainError):
         target_to_date(FULL, 5, cumulative=True, method=Rollup.SUM)
@@ -104,9 +104,9 @@ def test_cumulative_targets_from_shares() -> None:
 
 
 def test_cumulative_shares_refused() -> None:
-    with pytest.raises(DomainError, match="four quarters"):
+    with pytest.raises(DomainError, match="empat triwulan"):
         cumulative_targets_from_shares(D(100), [D(10), D(20), D(30)])
-    with pytest.raises(DomainError, match="must not decrease"):
+    with pytest.raises(DomainError, match="tidak boleh turun"):
         cumulative_targets_from_shares(D(100), [D(10), D(30), D(20), D(100)])
 
 

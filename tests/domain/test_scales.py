@@ -113,7 +113,7 @@ def test_lke_akip_each_band_excludes_its_lower_bound(value: str, label: str) -> 
 def test_presets_registry() -> None:
     assert set(SCALE_PRESETS) == {"kemenpan-5", "lkjip-4", "permendagri-86", "lke-akip"}
     assert get_scale("lkjip-4") is LKJIP_4
-    with pytest.raises(ScaleError, match="unknown scale 'nope'"):
+    with pytest.raises(ScaleError, match="skala 'nope' tidak dikenal"):
         get_scale("nope")
     assert KEMENPAN_5.labels == ("Kurang", "Cukup", "Baik", "Sangat Baik", "Memuaskan")
     assert KEMENPAN_5.band_for(D(100)).color == "green"
@@ -142,7 +142,7 @@ def test_seed_002_gap_refused_naming_both_bands() -> None:
     with pytest.raises(ScaleError) as info:
         PredicateScale("seed-002", "printed", SEED_002_PRINTED)
     message = str(info.value)
-    assert "gap" in message
+    assert "celah" in message
     assert "'CUKUP'" in message and "'BAIK'" in message
     assert "75" in message and "76" in message
 
@@ -156,14 +156,14 @@ def test_seed_000_printed_strict_bands_refused() -> None:
         Band("Sangat Baik", D(85), D("99.99"), False, False),
         Band("Memuaskan", D(100), None, True),
     )
-    with pytest.raises(ScaleError, match=r"gap between 'Kurang'.*'Cukup'"):
+    with pytest.raises(ScaleError, match=r"celah antara 'Kurang'.*'Cukup'"):
         PredicateScale("seed-000", "printed", bands)
     # even with the 55/56 gap closed, 70 itself belongs to no band
     fixed = (Band("Kurang", None, D(56), max_inclusive=True), *bands[1:])
     with pytest.raises(ScaleError) as info:
         PredicateScale("seed-000", "printed", fixed)
     assert "'Cukup'" in str(info.value) and "'Baik'" in str(info.value)
-    assert "the value 70" in str(info.value)
+    assert "nilai 70 tidak masuk" in str(info.value)
 
 
 def test_overlap_refused_naming_both_bands() -> None:
@@ -173,7 +173,7 @@ def test_overlap_refused_naming_both_bands() -> None:
         Band("BAIK", D(75), D(100), True, True),
         Band("SANGAT BAIK", D(100), None, False),
     )
-    with pytest.raises(ScaleError, match="'CUKUP' and 'BAIK' overlap"):
+    with pytest.raises(ScaleError, match="'CUKUP' dan 'BAIK' bertumpang tindih"):
         PredicateScale("x", "x", bands)
 
 
@@ -184,26 +184,26 @@ def test_shared_bound_inclusive_on_both_sides_is_an_overlap() -> None:
         Band("BAIK", D(75), D(100), True, True),
         Band("SANGAT BAIK", D(100), None, False),
     )
-    with pytest.raises(ScaleError, match="'CUKUP' and 'BAIK' overlap at 75"):
+    with pytest.raises(ScaleError, match="'CUKUP' dan 'BAIK' bertumpang tindih pada 75"):
         PredicateScale("x", "x", bands)
 
 
 @pytest.mark.parametrize(
     ("bands", "message"),
     [
-        ((), "at least one band"),
-        ((Band("a", D(0), None),), "lowest band 'a' starts at 0"),
-        ((Band("a", None, D(10)),), "highest band 'a' ends at 10"),
-        ((Band("a", None, D(0)), Band("a", D(0), None)), "duplicate band labels: a"),
+        ((), "paling sedikit satu rentang"),
+        ((Band("a", D(0), None),), "rentang terendah 'a' mulai dari 0"),
+        ((Band("a", None, D(10)),), "rentang tertinggi 'a' berakhir di 10"),
+        ((Band("a", None, D(0)), Band("a", D(0), None)), "label rentang ganda: a"),
         (
             (Band("a", None, D(5)), Band("b", D(5), D(1)), Band("c", D(6), None)),
-            "band 'b' is empty",
+            "rentang 'b' kosong",
         ),
         (
             (Band("a", None, D(0)), Band("b", D(0), D(0)), Band("c", D(0), None)),
-            "band 'b' is empty",
+            "rentang 'b' kosong",
         ),
-        ((Band("a", None, None), Band("b", None, None)), "overlap"),
+        ((Band("a", None, None), Band("b", None, None)), "bertumpang tindih"),
     ],
 )
 def test_invalid_scales_refused(bands: tuple[Band, ...], message: str) -> None:
@@ -228,7 +228,7 @@ def test_scale_from_cut_points() -> None:
     assert scale.classify(D(20)) == "mid"
     assert scale.classify(D("20.01")) == "high"
     assert [b.color for b in scale.bands] == ["red", "yellow", "green"]
-    with pytest.raises(ScaleError, match="empty"):
+    with pytest.raises(ScaleError, match="kosong"):
         scale_from_cut_points("x", "x", "a", [("b", "10", True), ("c", "10", True)])
 
 
@@ -254,14 +254,14 @@ def test_audit_opinion_ranks() -> None:
 
 
 def test_unknown_grade_refused() -> None:
-    with pytest.raises(ScaleError, match="'X' is not a grade of Predikat AKIP"):
+    with pytest.raises(ScaleError, match="'X' bukan predikat Predikat AKIP"):
         AKIP_GRADES.rank("X")
-    with pytest.raises(ScaleError, match="unknown ordinal scale"):
+    with pytest.raises(ScaleError, match="skala predikat 'nope' tidak dikenal"):
         get_ordinal_scale("nope")
 
 
 def test_invalid_ordinal_scales() -> None:
-    with pytest.raises(ScaleError, match="at least two grades"):
+    with pytest.raises(ScaleError, match="paling sedikit dua predikat"):
         OrdinalScale("x", "x", ("A",))
-    with pytest.raises(ScaleError, match="repeats"):
+    with pytest.raises(ScaleError, match="sama dua kali"):
         OrdinalScale("x", "x", ("A", "a"))

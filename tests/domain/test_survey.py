@@ -40,11 +40,11 @@ def test_instruments() -> None:
     assert len(KEPMENPAN_25_2004.elements) == 14
     assert set(INSTRUMENTS) == {"permenpan-14-2017", "permenpan-16-2014", "kepmenpan-25-2004"}
     assert get_instrument("kepmenpan-25-2004") is KEPMENPAN_25_2004
-    with pytest.raises(SurveyError, match="unknown instrument"):
+    with pytest.raises(SurveyError, match="instrumen 'x' tidak dikenal"):
         get_instrument("x")
-    with pytest.raises(SurveyError, match="no elements"):
+    with pytest.raises(SurveyError, match="tidak memiliki unsur"):
         Instrument("x", "x", (), GradeTable.PERMENPAN_14_2017)
-    with pytest.raises(SurveyError, match="repeats"):
+    with pytest.raises(SurveyError, match="sama dua kali"):
         custom_instrument(["a", "a"])
 
 
@@ -74,18 +74,18 @@ def test_out_of_range_answer_names_respondent_and_element(bad: int) -> None:
     with pytest.raises(SurveyError) as info:
         from_responses(THREE, responses)
     message = str(info.value)
-    assert "respondent 2" in message
+    assert "responden 2" in message
     assert "'Prosedur'" in message
     assert repr(bad) in message
 
 
 def test_row_of_wrong_length_refused() -> None:
-    with pytest.raises(SurveyError, match="respondent 1: 2 answers for 3 elements"):
+    with pytest.raises(SurveyError, match="responden 1: 2 jawaban untuk 3 unsur"):
         from_responses(THREE, [[4, 4]])
 
 
 def test_no_complete_questionnaire() -> None:
-    with pytest.raises(SurveyError, match="no complete questionnaire"):
+    with pytest.raises(SurveyError, match="tidak ada kuesioner yang lengkap"):
         from_responses(THREE, [[None, 1, 1]])
 
 
@@ -107,7 +107,7 @@ def test_minimum_sample(population: int, expected: int) -> None:
 
 
 def test_minimum_sample_refuses_empty_population() -> None:
-    with pytest.raises(SurveyError, match="at least 1"):
+    with pytest.raises(SurveyError, match="paling sedikit 1"):
         minimum_sample(0)
 
 
@@ -140,16 +140,16 @@ def test_zero_distribution_cannot_be_scored() -> None:
     )
     assert result.not_scored == ("Persyaratan", "Waktu")
     assert [e.name for e in result.elements] == ["Prosedur"]
-    with pytest.raises(SurveyError, match="no element could be scored"):
+    with pytest.raises(SurveyError, match="tidak ada unsur yang dapat dihitung"):
         from_distributions(THREE, {"Persyaratan": [D(0)] * 4})
 
 
 def test_bad_distributions() -> None:
-    with pytest.raises(SurveyError, match="expected 4 shares"):
+    with pytest.raises(SurveyError, match="diperlukan 4 proporsi"):
         from_distributions(THREE, {"Persyaratan": [D(50), D(50)]})
-    with pytest.raises(SurveyError, match="negative"):
+    with pytest.raises(SurveyError, match="negatif"):
         from_distributions(THREE, {"Persyaratan": [D(-10), D(50), D(60), D(0)]})
-    with pytest.raises(SurveyError, match="'Unknown' not an element"):
+    with pytest.raises(SurveyError, match="'Unknown' bukan unsur"):
         from_distributions(THREE, {"Unknown": [D(0), D(0), D(100), D(0)]})
 
 
@@ -160,9 +160,9 @@ def test_from_element_values_nrr_and_converted() -> None:
     )
     assert nrr.index == converted.index
     assert index_display(nrr) == D("80.83")
-    with pytest.raises(SurveyError, match="outside 1–4"):
+    with pytest.raises(SurveyError, match="di luar 1–4"):
         from_element_values(THREE, {"Persyaratan": D("4.5")})
-    with pytest.raises(SurveyError, match="outside 1–4"):
+    with pytest.raises(SurveyError, match="di luar 1–4"):
         from_element_values(THREE, {"Persyaratan": D(10)}, converted=True)
 
 

@@ -48,7 +48,7 @@ def test_the_happy_path_and_the_return_loop() -> None:
     ],
 )
 def test_transitions_not_allowed_from_a_state(state: State, transition: Transition) -> None:
-    with pytest.raises(wf.WorkflowError, match="not allowed"):
+    with pytest.raises(wf.WorkflowError, match="tidak diizinkan"):
         wf.apply(state, transition, "catatan")
 
 
@@ -56,7 +56,7 @@ def test_transitions_not_allowed_from_a_state(state: State, transition: Transiti
 @pytest.mark.parametrize("comment", ["", "   ", "\n"])
 def test_return_and_unlock_need_a_comment(transition: Transition, comment: str) -> None:
     state = State.SUBMITTED if transition is Transition.RETURN else State.APPROVED
-    with pytest.raises(wf.WorkflowError, match="needs a comment"):
+    with pytest.raises(wf.WorkflowError, match="memerlukan catatan"):
         wf.apply(state, transition, comment)
 
 

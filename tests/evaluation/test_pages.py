@@ -386,8 +386,8 @@ def test_a_template_with_broken_weights_cannot_start_an_evaluation(
     r = client_as("operator_a").post(url("evaluation-office", office), {"template": str(t.pk)})
     assert r.status_code == 200
     page = r.content.decode()
-    assert "Pengukuran Kinerja: sub-component weights add up to 25, not the component&#x27;s 30" in page
-    assert "component weights add up to 105, not 100" in page
+    assert "Pengukuran Kinerja: jumlah bobot subkomponen 25, tidak sama dengan bobot komponen 30" in page
+    assert "jumlah bobot komponen 105, tidak sama dengan total 100" in page
     assert not Evaluation.objects.filter(office=office, year=YEAR).exists()
 
 
@@ -439,7 +439,7 @@ def test_a_template_broken_after_the_start_is_reported_and_nothing_is_stored(
     first = answers(ev)[0]
     ev.template.components.filter(code="3").update(weight=Decimal(20))
     page = op.get(url("evaluation-office", office)).content.decode()
-    assert "LKE ini tidak dapat dihitung" in page and "component weights add up to 105, not 100" in page
+    assert "LKE ini tidak dapat dihitung" in page and "jumlah bobot komponen 105, tidak sama dengan total 100" in page
     r = op.post(url("evaluation-office", office), {f"c{first.pk}-value": "Y"}, follow=True)
     assert "tidak ada yang disimpan" in r.content.decode()
     first.refresh_from_db()

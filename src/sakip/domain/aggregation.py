@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .errors import DomainError
+from .errors import N_, DomainError
 from .measurement import Achievement, LowerFormula, Polarity, Status, achievement
 from .numbers import ENGINE_CONTEXT, ZERO
 
@@ -33,7 +33,7 @@ class Aggregate:
 
 def mean(values: Sequence[Decimal]) -> Decimal:
     if not values:
-        raise DomainError("the mean of no values is undefined")
+        raise DomainError(N_("rata-rata tidak dapat dihitung tanpa nilai"))
     return ENGINE_CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
 
 
@@ -48,7 +48,7 @@ def aggregate(items: Iterable[Achievement | tuple[Achievement, Decimal]]) -> Agg
         else:
             a, w = item
         if w < ZERO:
-            raise DomainError(f"weight must not be negative, got {w}")
+            raise DomainError(N_("bobot tidak boleh negatif, bukan %(weight)s"), weight=w)
         if a.status is Status.NOT_MEASURED:
             not_measured += 1
         elif a.status is Status.UNDEFINED or a.value is None:

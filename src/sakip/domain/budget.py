@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from .errors import BudgetError
+from .errors import N_, BudgetError, Message
 from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO
 from .periods import QUARTERS
 
@@ -97,12 +97,23 @@ class BudgetLine:
     children: list[BudgetLine] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for what, v in (("allocation", self.allocation), ("realisation", self.realisation)):
+        for what, v in ((N_("pagu"), self.allocation), (N_("realisasi"), self.realisation)):
             if v is not None and v < ZERO:
-                raise BudgetError(f"{self.code} {self.name}: {what} {v} is negative")
+                raise BudgetError(
+                    N_("%(code)s %(name)s: %(what)s %(value)s bernilai negatif"),
+                    code=self.code,
+                    name=self.name,
+                    what=Message(what),
+                    value=v,
+                )
         for q in self.quarterly_realisation:
             if q not in QUARTERS:
-                raise BudgetError(f"{self.code} {self.name}: quarter must be 1–4, got {q}")
+                raise BudgetError(
+                    N_("%(code)s %(name)s: triwulan harus 1–4, bukan %(quarter)s"),
+                    code=self.code,
+                    name=self.name,
+                    quarter=q,
+                )
 
     def walk(self) -> Iterator[BudgetLine]:
         yield self
@@ -155,7 +166,7 @@ def amounts(line: BudgetLine, through: int = 4) -> Amounts:
             total = total + amounts(c, through)
         return total
     if line.allocation is None:
-        raise BudgetError(f"{line.code} {line.name}: no allocation")
+        raise BudgetError(N_("%(code)s %(name)s: pagu belum diisi"), code=line.code, name=line.name)
     return Amounts(line.allocation, line_realisation(line, through))
 
 
@@ -225,7 +236,10 @@ def by_class(
     systems = {c.system for c in result}
     if len(systems) > 1:
         raise BudgetError(
-            "budget mixes the pre-2021 classes (BTL/BL) with the Permendagri 90/2019 classes"
+            N_(
+                "anggaran mencampur kelompok belanja sebelum 2021 (BTL/BL) dengan kelompok "
+                "Permendagri 90/2019"
+            )
         )
     return result
 

@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from .errors import DomainError
+from .errors import N_, DomainError, Message, msg
 from .scales import LKE_AKIP, PredicateScale, get_scale
 
 ZERO = Decimal(0)
@@ -41,11 +41,15 @@ HUNDRED = Decimal(100)
 
 
 class EvaluationError(DomainError):
-    """An LKE structure or answer that cannot be used; the message names the path."""
+    """An LKE structure or answer that cannot be used; each message names the path.
 
-    def __init__(self, errors: Sequence[str]) -> None:
-        self.errors = list(errors)
-        super().__init__("; ".join(self.errors))
+    ``messages`` are the translatable `Message` objects, ``errors`` their Indonesian texts.
+    """
+
+    def __init__(self, errors: Sequence[Message | str]) -> None:
+        self.messages = [e if isinstance(e, Message) else Message(e) for e in errors]
+        self.errors = [m.render() for m in self.messages]
+        super().__init__(Message("%(errors)s", {"errors": tuple(self.messages)}))
 
 
 class SubKind(StrEnum):
@@ -145,20 +149,29 @@ def _fmt(value: Decimal) -> str:
     return text
 
 
-def validation_errors(fw: Framework) -> list[str]:
+def validation_errors(fw: Framework) -> list[Message]:
     """Every problem of the structure, each with its path (empty when the framework is usable)."""
-    errors: list[str] = []
+    errors: list[Message] = []
     if fw.total <= 0:
-        errors.append(f"{fw.code}: the total must be positive, not {_fmt(fw.total)}")
+        errors.append(
+            msg(N_("%(path)s: nilai total harus positif, bukan %(value)s"), path=fw.code, value=_fmt(fw.total))
+        )
     if not fw.components:
-        errors.append(f"{fw.code}: no components")
+        errors.append(msg(N_("%(path)s: tidak ada komponen"), path=fw.code))
     codes: dict[str, str] = {}
 
     def unique(code: str, path: str) -> None:
         if not code.strip():
-            errors.append(f"{path}: empty code")
+            errors.append(msg(N_("%(path)s: kode kosong"), path=path))
         elif code in codes:
-            errors.append(f"{path}: code {code!r} is used twice (also {codes[code]})")
+            errors.append(
+                msg(
+                    N_("%(path)s: kode '%(code)s' dipakai dua kali (juga di %(other)s)"),
+                    path=path,
+                    code=code,
+                    other=codes[code],
+                )
+            )
         else:
             codes[code] = path
 
@@ -170,9 +183,11 @@ def validation_errors(fw: Framework) -> list[str]:
         unique(comp.code, cpath)
         comp_sum += comp.weight
         if comp.weight <= 0:
-            errors.append(f"{cpath}: weight must be positive, not {_fmt(comp.weight)}")
+            errors.append(
+                msg(N_("%(path)s: bobot harus positif, bukan %(value)s"), path=cpath, value=_fmt(comp.weight))
+            )
         if not comp.subcomponents:
-            errors.append(f"{cpath}: no sub-components")
+            errors.append(msg(N_("%(path)s: tidak ada subkomponen"), path=cpath))
             continue
         sub_sum = ZERO
         for j, sub in enumerate(comp.subcomponents, start=1):
@@ -180,41 +195,74 @@ def validation_errors(fw: Framework) -> list[str]:
             unique(sub.code, spath)
             sub_sum += sub.weight
             if sub.weight <= 0:
-                errors.append(f"{spath}: weight must be positive, not {_fmt(sub.weight)}")
+                errors.append(
+                    msg(N_("%(path)s: bobot harus positif, bukan %(value)s"), path=spath, value=_fmt(sub.weight))
+                )
             if not sub.criteria:
-                errors.append(f"{spath}: no criteria")
+                errors.append(msg(N_("%(path)s: tidak ada kriteria"), path=spath))
             for k, crit in enumerate(sub.criteria, start=1):
                 kpath = f"{spath} › {crit.code or k}"
                 unique(crit.code, kpath)
                 if crit.weight <= 0:
-                    errors.append(f"{kpath}: criterion weight must be positive, not {_fmt(crit.weight)}")
+                    errors.append(
+                        msg(
+                            N_("%(path)s: bobot kriteria harus positif, bukan %(value)s"),
+                            path=kpath,
+                            value=_fmt(crit.weight),
+                        )
+                    )
                 if not crit.text.strip():
-                    errors.append(f"{kpath}: criterion without text")
+                    errors.append(msg(N_("%(path)s: kriteria tanpa uraian"), path=kpath))
                 if not crit.answers.options:
-                    errors.append(f"{kpath}: answer set {crit.answers.code!r} has no options")
+                    errors.append(
+                        msg(
+                            N_("%(path)s: jenis jawaban '%(set)s' tidak memiliki pilihan"),
+                            path=kpath,
+                            set=crit.answers.code,
+                        )
+                    )
         if sub_sum != comp.weight:
             errors.append(
-                f"{cpath}: sub-component weights add up to {_fmt(sub_sum)}, not the component's {_fmt(comp.weight)}"
+                msg(
+                    N_("%(path)s: jumlah bobot subkomponen %(sum)s, tidak sama dengan bobot komponen %(weight)s"),
+                    path=cpath,
+                    sum=_fmt(sub_sum),
+                    weight=_fmt(comp.weight),
+                )
             )
     if fw.components and comp_sum != fw.total:
-        errors.append(f"{fw.code}: component weights add up to {_fmt(comp_sum)}, not {_fmt(fw.total)}")
+        errors.append(
+            msg(
+                N_("%(path)s: jumlah bobot komponen %(sum)s, tidak sama dengan total %(total)s"),
+                path=fw.code,
+                sum=_fmt(comp_sum),
+                total=_fmt(fw.total),
+            )
+        )
     return errors
 
 
-def _answer_set_errors(aset: AnswerSet, path: str) -> list[str]:
-    errors: list[str] = []
+def _answer_set_errors(aset: AnswerSet, path: str) -> list[Message]:
+    errors: list[Message] = []
     if not aset.options:
-        errors.append(f"{path}: no options")
+        errors.append(msg(N_("%(path)s: tidak ada pilihan jawaban"), path=path))
     seen: set[str] = set()
     for o in aset.options:
         c = o.code.strip().upper()
         if not c:
-            errors.append(f"{path}: an option without a code")
+            errors.append(msg(N_("%(path)s: ada pilihan jawaban tanpa kode"), path=path))
         elif c in seen:
-            errors.append(f"{path}: option {o.code!r} is listed twice")
+            errors.append(msg(N_("%(path)s: pilihan '%(option)s' tercantum dua kali"), path=path, option=o.code))
         seen.add(c)
         if not ZERO <= o.value <= ONE:
-            errors.append(f"{path}.{o.code}: value {_fmt(o.value)} is outside 0…1")
+            errors.append(
+                msg(
+                    N_("%(path)s.%(option)s: nilai %(value)s di luar 0…1"),
+                    path=path,
+                    option=o.code,
+                    value=_fmt(o.value),
+                )
+            )
     return errors
 
 
@@ -229,54 +277,56 @@ def build_framework(fw: Framework) -> Framework:
 # ----------------------------------------------------------------------------- from data
 
 
-def _decimal(value: Any, path: str, errors: list[str], default: Decimal | None = None) -> Decimal:
+def _decimal(value: Any, path: str, errors: list[Message], default: Decimal | None = None) -> Decimal:
     if value is None and default is not None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        errors.append(f"{path}: expected a number, got {value!r}")
+        errors.append(msg(N_("%(path)s: harus berupa angka, bukan %(value)s"), path=path, value=repr(value)))
         return ZERO
     try:
         # a float read from YAML/JSON is taken as its shortest text (0.75 → "0.75"), never its binary expansion
         d = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except InvalidOperation:
-        errors.append(f"{path}: {value!r} is not a number")
+        errors.append(msg(N_("%(path)s: %(value)s bukan angka"), path=path, value=repr(value)))
         return ZERO
     if not d.is_finite():
-        errors.append(f"{path}: {value!r} is not a number")
+        errors.append(msg(N_("%(path)s: %(value)s bukan angka"), path=path, value=repr(value)))
         return ZERO
     return d
 
 
-def _text(d: Mapping[str, Any], key: str, path: str, errors: list[str], required: bool = True) -> str:
+def _text(d: Mapping[str, Any], key: str, path: str, errors: list[Message], required: bool = True) -> str:
     value = d.get(key, "")
     if value is None:
         value = ""
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        errors.append(f"{path}.{key}: expected text, got {value!r}")
+        errors.append(
+            msg(N_("%(path)s.%(key)s: harus berupa teks, bukan %(value)s"), path=path, key=key, value=repr(value))
+        )
         return ""
     text = str(value).strip()
     if required and not text:
-        errors.append(f"{path}.{key}: missing")
+        errors.append(msg(N_("%(path)s.%(key)s: belum diisi"), path=path, key=key))
     return text
 
 
-def _list(d: Mapping[str, Any], key: str, path: str, errors: list[str]) -> list[Any]:
+def _list(d: Mapping[str, Any], key: str, path: str, errors: list[Message]) -> list[Any]:
     value = d.get(key)
     if not isinstance(value, list):
-        errors.append(f"{path}.{key}: expected a list")
+        errors.append(msg(N_("%(path)s.%(key)s: harus berupa daftar"), path=path, key=key))
         return []
     return value
 
 
-def answer_set_from_dict(code: str, d: Any, path: str, errors: list[str]) -> AnswerSet:
+def answer_set_from_dict(code: str, d: Any, path: str, errors: list[Message]) -> AnswerSet:
     if not isinstance(d, Mapping):
-        errors.append(f"{path}: expected a mapping with name and options")
+        errors.append(msg(N_("%(path)s: harus berupa pemetaan dengan name dan options"), path=path))
         return AnswerSet(code, code, ())
     options: list[AnswerOption] = []
     for i, o in enumerate(_list(d, "options", path, errors)):
         opath = f"{path}.options[{i}]"
         if not isinstance(o, Mapping):
-            errors.append(f"{opath}: expected a mapping with code, label and value")
+            errors.append(msg(N_("%(path)s: harus berupa pemetaan dengan code, label dan value"), path=opath))
             continue
         options.append(
             AnswerOption(
@@ -290,50 +340,64 @@ def answer_set_from_dict(code: str, d: Any, path: str, errors: list[str]) -> Ans
 
 def framework_from_dict(data: Any, source: str = "lke") -> Framework:
     """A framework from plain data (a preset file, the database), validated; errors carry their path."""
-    errors: list[str] = []
+    errors: list[Message] = []
     if not isinstance(data, Mapping):
-        raise EvaluationError([f"{source}: expected a mapping"])
+        raise EvaluationError([msg(N_("%(path)s: harus berupa pemetaan"), path=source)])
     code = _text(data, "code", source, errors)
     scale = LKE_AKIP
     if data.get("scale"):
         try:
             scale = get_scale(str(data["scale"]))
         except DomainError as exc:
-            errors.append(f"{source}.scale: {exc}")
+            errors.append(msg(N_("%(path)s.scale: %(error)s"), path=source, error=exc.msg))
     sets_data = data.get("answer_sets") or {}
     if not isinstance(sets_data, Mapping):
-        errors.append(f"{source}.answer_sets: expected a mapping of code → set")
+        errors.append(msg(N_("%(path)s.answer_sets: harus berupa pemetaan kode → jenis jawaban"), path=source))
         sets_data = {}
     sets = {str(k): answer_set_from_dict(str(k), v, f"{source}.answer_sets.{k}", errors) for k, v in sets_data.items()}
     components: list[Component] = []
     for i, c in enumerate(_list(data, "components", source, errors)):
         cpath = f"{source}.components[{i}]"
         if not isinstance(c, Mapping):
-            errors.append(f"{cpath}: expected a mapping")
+            errors.append(msg(N_("%(path)s: harus berupa pemetaan"), path=cpath))
             continue
         subs: list[SubComponent] = []
         for j, s in enumerate(_list(c, "subcomponents", cpath, errors)):
             spath = f"{cpath}.subcomponents[{j}]"
             if not isinstance(s, Mapping):
-                errors.append(f"{spath}: expected a mapping")
+                errors.append(msg(N_("%(path)s: harus berupa pemetaan"), path=spath))
                 continue
             kind_text = _text(s, "kind", spath, errors)
             try:
                 kind = SubKind(kind_text)
             except ValueError:
-                errors.append(f"{spath}.kind: {kind_text!r} is not one of {', '.join(k.value for k in SubKind)}")
+                errors.append(
+                    msg(
+                        N_("%(path)s.kind: '%(kind)s' bukan salah satu dari %(kinds)s"),
+                        path=spath,
+                        kind=kind_text,
+                        kinds=", ".join(k.value for k in SubKind),
+                    )
+                )
                 kind = SubKind.OTHER
             crits: list[Criterion] = []
             for k, cr in enumerate(_list(s, "criteria", spath, errors)):
                 kpath = f"{spath}.criteria[{k}]"
                 if not isinstance(cr, Mapping):
-                    errors.append(f"{kpath}: expected a mapping")
+                    errors.append(msg(N_("%(path)s: harus berupa pemetaan"), path=kpath))
                     continue
                 set_code = _text(cr, "answers", kpath, errors)
                 aset = sets.get(set_code)
                 if aset is None:
                     if set_code:
-                        errors.append(f"{kpath}.answers: unknown answer set {set_code!r} (known: {', '.join(sets)})")
+                        errors.append(
+                            msg(
+                                N_("%(path)s.answers: jenis jawaban '%(set)s' tidak dikenal (yang ada: %(known)s)"),
+                                path=kpath,
+                                set=set_code,
+                                known=", ".join(sets),
+                            )
+                        )
                     aset = AnswerSet(set_code, set_code, ())
                 crits.append(
                     Criterion(
@@ -434,8 +498,13 @@ def answer_value(criterion: Criterion, answer: str) -> Decimal:
     if option is None:
         raise EvaluationError(
             [
-                f"criterion {criterion.code}: {answer!r} is not an answer of {criterion.answers.name} "
-                f"(expected one of {', '.join(criterion.answers.codes)})"
+                msg(
+                    N_("kriteria %(criterion)s: '%(answer)s' bukan jawaban %(set)s (pilihan: %(codes)s)"),
+                    criterion=criterion.code,
+                    answer=answer,
+                    set=criterion.answers.name,
+                    codes=", ".join(criterion.answers.codes),
+                )
             ]
         )
     return option.value
@@ -461,11 +530,17 @@ def score(fw: Framework, answers: Mapping[str, str | None]) -> Score:
     An answer code that is not an option of its criterion is refused (every such error listed);
     answers for codes that are not criteria of the framework are refused too.
     """
-    errors: list[str] = []
+    errors: list[Message] = []
     known = {crit.code for _c, _s, crit in fw.criteria()}
     unknown = sorted(k for k, v in answers.items() if k not in known and v)
     if unknown:
-        errors.append(f"answers for criteria that are not in {fw.code}: {', '.join(unknown)}")
+        errors.append(
+            msg(
+                N_("jawaban untuk kriteria yang tidak ada di %(framework)s: %(codes)s"),
+                framework=fw.code,
+                codes=", ".join(unknown),
+            )
+        )
     components: list[NodeScore] = []
     for comp in fw.components:
         subs: list[NodeScore] = []
@@ -479,7 +554,7 @@ def score(fw: Framework, answers: Mapping[str, str | None]) -> Score:
                 try:
                     v = answer_value(crit, raw)
                 except EvaluationError as exc:
-                    errors.extend(exc.errors)
+                    errors.extend(exc.messages)
                     continue
                 option = crit.answers.option(raw)
                 crit_scores.append(CriterionScore(crit, option.code if option else raw, v))

@@ -21,7 +21,7 @@ from typing import Any
 
 from simpleeval import FeatureNotAvailable, InvalidExpression, NameNotDefined, SimpleEval
 
-from .errors import FormulaError
+from .errors import N_, FormulaError
 from .numbers import ENGINE_CONTEXT
 
 MAX_EXPRESSION_LENGTH = 500
@@ -53,7 +53,7 @@ class _DecimalEval(SimpleEval):  # type: ignore[misc]
     def _eval_constant(self, node: ast.Constant) -> Any:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise FeatureNotAvailable(f"only numbers are allowed, not {value!r}")
+            raise FeatureNotAvailable(f"hanya angka yang boleh dipakai, bukan {value!r}")
         return Decimal(str(value))
 
 
@@ -72,69 +72,92 @@ class Formula:
 
     def _compile(self) -> ast.Expression:
         if not self.expression.strip():
-            raise FormulaError(self.indicator, "the formula is empty")
+            raise FormulaError(self.indicator, N_("rumus kosong"))
         if len(self.expression) > MAX_EXPRESSION_LENGTH:
-            raise FormulaError(self.indicator, f"the formula is longer than {MAX_EXPRESSION_LENGTH} characters")
+            raise FormulaError(
+                self.indicator,
+                N_("rumus lebih panjang dari %(limit)s karakter"),
+                limit=MAX_EXPRESSION_LENGTH,
+            )
         try:
             tree = ast.parse(self.expression.strip(), mode="eval")
         except SyntaxError as exc:
-            raise FormulaError(self.indicator, f"syntax error in {self.expression!r}: {exc.msg}") from None
+            raise FormulaError(
+                self.indicator,
+                N_("penulisan rumus '%(expression)s' salah: %(reason)s"),
+                expression=self.expression,
+                reason=exc.msg,
+            ) from None
         used: set[str] = set()
         called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED_NODES):
                 raise FormulaError(
                     self.indicator,
-                    f"{type(node).__name__} is not allowed; use numbers, inputs, + - * / and min/max/abs",
+                    N_(
+                        "%(element)s tidak diperbolehkan; gunakan angka, nama komponen, + - * / "
+                        "dan min/max/abs"
+                    ),
+                    element=type(node).__name__,
                 )
             if isinstance(node, ast.Call):
                 if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
-                    raise FormulaError(self.indicator, "only min(), max() and abs() may be called")
+                    raise FormulaError(self.indicator, N_("hanya min(), max() dan abs() yang boleh dipanggil"))
                 name, n_args = node.func.id, len(node.args)
                 if (name == "abs" and n_args != 1) or (name != "abs" and n_args < 2):
                     raise FormulaError(
                         self.indicator,
-                        "abs() takes one value" if name == "abs" else f"{name}() takes two or more values",
+                        N_("abs() memerlukan tepat satu nilai")
+                        if name == "abs"
+                        else N_("%(function)s() memerlukan dua nilai atau lebih"),
+                        function=name,
                     )
             elif isinstance(node, ast.Name):
                 if node.id in _FUNCTIONS:
                     if id(node) not in called:
                         raise FormulaError(
-                            self.indicator, f"{node.id} is a function: call it, e.g. {node.id}(a, b)"
+                            self.indicator,
+                            N_("%(function)s adalah fungsi: panggil dengan nilai, mis. %(function)s(a, b)"),
+                            function=node.id,
                         )
                     continue
                 if node.id not in self.inputs:
                     raise FormulaError(
                         self.indicator,
-                        f"unknown name; declared inputs are {', '.join(sorted(self.inputs)) or 'none'}",
+                        N_("nama tidak dikenal; komponen yang dinyatakan: %(inputs)s"),
                         node.id,
+                        inputs=", ".join(sorted(self.inputs)) or "-",
                     )
                 used.add(node.id)
             elif isinstance(node, ast.Constant) and (
                 isinstance(node.value, bool) or not isinstance(node.value, int | float)
             ):
-                raise FormulaError(self.indicator, f"only numbers are allowed, not {node.value!r}")
+                raise FormulaError(
+                    self.indicator, N_("hanya angka yang boleh dipakai, bukan %(value)s"), value=repr(node.value)
+                )
             elif (
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, float)
                 and not math.isfinite(node.value)
             ):
-                raise FormulaError(self.indicator, "a number in the formula is too large")
+                raise FormulaError(self.indicator, N_("sebuah angka dalam rumus terlalu besar"))
         unused = self.inputs - used
         if unused:
-            raise FormulaError(self.indicator, "declared but not used in the formula", sorted(unused)[0])
+            raise FormulaError(self.indicator, N_("dinyatakan tetapi tidak dipakai dalam rumus"), sorted(unused)[0])
         return tree
 
     def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
         """The formula's value; ``None`` when an input is not measured yet."""
         for name in sorted(self.inputs):
             if name not in values:
-                raise FormulaError(self.indicator, "no value given", name)
+                raise FormulaError(self.indicator, N_("nilainya tidak diberikan"), name)
             v = values[name]
             if v is None:
                 return None
             if not isinstance(v, Decimal):
-                raise FormulaError(self.indicator, f"expected a Decimal, got {type(v).__name__}", name)
+                raise FormulaError(
+                    self.indicator, N_("nilai harus Decimal, bukan %(type)s"), name, type=type(v).__name__
+                )
         evaluator = _DecimalEval(operators=_OPERATORS, functions=_FUNCTIONS, names=dict(values))
         try:
             result = evaluator.eval(self.expression.strip(), previously_parsed=self._tree.body)
@@ -142,11 +165,13 @@ class Formula:
             zeros = sorted(n for n in self.inputs if values.get(n) == 0)
             raise FormulaError(
                 self.indicator,
-                "division by zero" + (" (the input is 0)" if zeros else ""),
+                N_("pembagian dengan nol (nilai komponen ini 0)") if zeros else N_("pembagian dengan nol"),
                 zeros[0] if zeros else None,
             ) from None
         except (NameNotDefined, InvalidExpression, FeatureNotAvailable) as exc:
-            raise FormulaError(self.indicator, str(exc)) from None
+            raise FormulaError(
+                self.indicator, N_("rumus tidak dapat dihitung: %(reason)s"), reason=str(exc)
+            ) from None
         if not isinstance(result, Decimal):
             result = Decimal(result)
         return result

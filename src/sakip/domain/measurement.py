@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from .errors import DomainError
+from .errors import N_, DomainError
 from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO
 from .scales import OrdinalScale, PredicateScale
 
@@ -78,7 +78,11 @@ class Range:
 
     def __post_init__(self) -> None:
         if self.low > self.high:
-            raise DomainError(f"target range low {self.low} is above high {self.high}")
+            raise DomainError(
+                N_("rentang target: batas bawah %(low)s lebih besar dari batas atas %(high)s"),
+                low=self.low,
+                high=self.high,
+            )
 
 
 Target = Decimal | Range | str
@@ -172,16 +176,18 @@ def achievement(
         return _undefined("no target")
     if polarity is Polarity.QUALITATIVE:
         if ordinal is None:
-            raise DomainError("a qualitative indicator needs an ordinal scale")
+            raise DomainError(N_("indikator kualitatif memerlukan skala predikat"))
         if not isinstance(target, str) or not isinstance(realisation, str):
-            raise DomainError("a qualitative indicator's target and realisation are grades (text)")
+            raise DomainError(N_("target dan realisasi indikator kualitatif berupa predikat (teks)"))
         rt, rr = ordinal.rank(target), ordinal.rank(realisation)
         return _finish(_ratio(Decimal(rr), Decimal(rt)), rr >= rt, cap)
     if isinstance(realisation, str):
-        raise DomainError(f"realisation {realisation!r} is text; this indicator is numeric")
+        raise DomainError(
+            N_("realisasi '%(value)s' berupa teks, padahal indikator ini berupa angka"), value=realisation
+        )
     if polarity is Polarity.IN_RANGE:
         if not isinstance(target, Range):
-            raise DomainError("an in-range indicator's target is a range (low, high)")
+            raise DomainError(N_("target indikator rentang harus berupa rentang (batas bawah, batas atas)"))
         if target.low <= realisation <= target.high:
             return _finish(HUNDRED, True, cap)
         if realisation < target.low:
@@ -190,10 +196,10 @@ def achievement(
             a = _lower(realisation, target.high, cap, lower_formula)
         return a if a.status is not Status.MEASURED else _replace_met(a, False)
     if not isinstance(target, Decimal):
-        raise DomainError(f"target {target!r} is not a number")
+        raise DomainError(N_("target '%(value)s' bukan angka"), value=target)
     if method is Method.BASELINE:
         if baseline is None:
-            raise DomainError("the baseline method needs a baseline value")
+            raise DomainError(N_("metode capaian terhadap kondisi awal memerlukan nilai kondisi awal (baseline)"))
         span = target - baseline
         if span == ZERO:
             return _undefined("target equals the baseline: (R − B) / (T − B) is undefined")

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
-from .errors import NumberParseError
+from .errors import N_, NumberParseError
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -66,7 +66,7 @@ def as_decimal(value: Decimal | int | str, field: str | None = None) -> Decimal:
         raise TypeError(f"{field or 'value'}: expected a number, got a boolean")
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise NumberParseError(str(value), "not a finite number", field)
+            raise NumberParseError(str(value), N_("bukan bilangan terhingga"), field)
         return value
     if isinstance(value, int):
         return Decimal(value)
@@ -118,15 +118,19 @@ def parse_number(text: str, fmt: NumberFormat | None = None, field: str | None =
             fmt = NumberFormat.INTERNATIONAL
     cleaned = _clean(text)
     if not cleaned:
-        raise NumberParseError(text, "empty", field)
+        raise NumberParseError(text, N_("isian kosong"), field)
     if " " in cleaned:
-        raise NumberParseError(text, "spaces inside a number are not allowed", field)
+        raise NumberParseError(text, N_("spasi di dalam angka tidak diperbolehkan"), field)
     if fmt is not None:
         try:
             return _parse_in(cleaned, fmt)
         except NumberFormatError:
             raise NumberParseError(
-                text, f"not a valid number in {fmt.name.lower()} format", field
+                text,
+                N_("bukan angka yang sah dalam format Indonesia (mis. 1.234,5)")
+                if fmt is NumberFormat.INDONESIAN
+                else N_("bukan angka yang sah dalam format internasional (mis. 1,234.5)"),
+                field,
             ) from None
     readings: dict[NumberFormat, Decimal] = {}
     for candidate in NumberFormat:
@@ -135,16 +139,22 @@ def parse_number(text: str, fmt: NumberFormat | None = None, field: str | None =
         except NumberFormatError:
             continue
     if not readings:
-        raise NumberParseError(text, "not a number in Indonesian or international format", field)
+        raise NumberParseError(
+            text, N_("bukan angka dalam format Indonesia (1.234,5) maupun internasional (1,234.5)"), field
+        )
     values = set(readings.values())
     if len(values) > 1:
         idv = readings[NumberFormat.INDONESIAN]
         env = readings[NumberFormat.INTERNATIONAL]
         raise NumberParseError(
             text,
-            f"ambiguous: {idv} in Indonesian format, {env} in international format; "
-            "name the format",
+            N_(
+                "bermakna ganda: %(id_value)s dalam format Indonesia, %(en_value)s dalam format "
+                "internasional; sebutkan formatnya"
+            ),
             field,
+            id_value=idv,
+            en_value=env,
         )
     return values.pop()
 

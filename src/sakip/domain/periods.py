@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .errors import DomainError
+from .errors import N_, DomainError
 from .numbers import ENGINE_CONTEXT, HUNDRED
 
 QUARTERS: tuple[int, ...] = (1, 2, 3, 4)
@@ -40,7 +40,7 @@ class Rollup(StrEnum):
 
 def _check_quarter(q: int) -> None:
     if q not in QUARTERS:
-        raise DomainError(f"quarter must be 1–4, got {q}")
+        raise DomainError(N_("triwulan harus 1–4, bukan %(quarter)s"), quarter=q)
 
 
 def measured(values: QuarterValues, through: int = 4) -> list[tuple[int, Decimal]]:
@@ -122,11 +122,13 @@ def cumulative_targets_from_shares(
     baseline it applies to the way from the baseline to the target (an index).
     """
     if len(shares_pct) != 4:
-        raise DomainError(f"cumulative shares need four quarters, got {len(shares_pct)}")
+        raise DomainError(
+            N_("persentase kumulatif memerlukan empat triwulan, bukan %(count)s"), count=len(shares_pct)
+        )
     previous = Decimal(0)
     for s in shares_pct:
         if s < previous:
-            raise DomainError("cumulative shares must not decrease from quarter to quarter")
+            raise DomainError(N_("persentase kumulatif tidak boleh turun dari triwulan ke triwulan berikutnya"))
         previous = s
     start = baseline if baseline is not None else Decimal(0)
     span = annual_target - start

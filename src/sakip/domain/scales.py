@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
-from .errors import ScaleError
+from .errors import N_, Message, ScaleError
 from .numbers import quantum
 
 
@@ -95,47 +95,72 @@ class PredicateScale:
 def validate_bands(bands: Sequence[Band]) -> None:
     """Refuse a scale with a gap, an overlap, an empty band or an unbounded middle."""
     if not bands:
-        raise ScaleError("a scale needs at least one band")
+        raise ScaleError(N_("skala memerlukan paling sedikit satu rentang"))
     labels = [b.label for b in bands]
     dupes = {x for x in labels if labels.count(x) > 1}
     if dupes:
-        raise ScaleError(f"duplicate band labels: {', '.join(sorted(dupes))}")
+        raise ScaleError(N_("label rentang ganda: %(labels)s"), labels=", ".join(sorted(dupes)))
     if bands[0].min is not None:
         raise ScaleError(
-            f"lowest band {bands[0].label!r} starts at {bands[0].min}: values below it fall in no band"
+            N_(
+                "rentang terendah '%(label)s' mulai dari %(value)s: nilai di bawahnya tidak masuk "
+                "rentang mana pun"
+            ),
+            label=bands[0].label,
+            value=bands[0].min,
         )
     if bands[-1].max is not None:
         raise ScaleError(
-            f"highest band {bands[-1].label!r} ends at {bands[-1].max}: values above it fall in no band"
+            N_(
+                "rentang tertinggi '%(label)s' berakhir di %(value)s: nilai di atasnya tidak masuk "
+                "rentang mana pun"
+            ),
+            label=bands[-1].label,
+            value=bands[-1].max,
         )
     for band in bands:
         if band.min is not None and band.max is not None and (
             band.min > band.max
             or (band.min == band.max and not (band.min_inclusive and band.max_inclusive))
         ):
-            raise ScaleError(f"band {band.label!r} is empty ({band.describe()})")
+            raise ScaleError(
+                N_("rentang '%(label)s' kosong (%(bounds)s)"), label=band.label, bounds=band.describe()
+            )
     for lower, upper in pairwise(bands):
         if lower.max is None or upper.min is None:
             raise ScaleError(
-                f"bands {lower.label!r} and {upper.label!r} overlap: only the lowest band may be "
-                "open below and only the highest open above"
+                N_(
+                    "rentang '%(lower)s' dan '%(upper)s' bertumpang tindih: hanya rentang terendah yang "
+                    "boleh terbuka ke bawah dan hanya rentang tertinggi yang boleh terbuka ke atas"
+                ),
+                lower=lower.label,
+                upper=upper.label,
             )
         if lower.max < upper.min or (
             lower.max == upper.min and not lower.max_inclusive and not upper.min_inclusive
         ):
             gap = (
-                f"the value {lower.max}"
+                Message(N_("nilai %(value)s"), {"value": lower.max})
                 if lower.max == upper.min
-                else f"values between {lower.max} and {upper.min}"
+                else Message(N_("nilai antara %(low)s dan %(high)s"), {"low": lower.max, "high": upper.min})
             )
             raise ScaleError(
-                f"gap between {lower.label!r} (up to {_format_bound(lower.max)}) and "
-                f"{upper.label!r} (from {_format_bound(upper.min)}): {gap} fall in no band"
+                N_(
+                    "ada celah antara '%(lower)s' (sampai %(lower_max)s) dan '%(upper)s' "
+                    "(mulai %(upper_min)s): %(gap)s tidak masuk rentang mana pun"
+                ),
+                lower=lower.label,
+                lower_max=_format_bound(lower.max),
+                upper=upper.label,
+                upper_min=_format_bound(upper.min),
+                gap=gap,
             )
         if lower.max > upper.min or (lower.max_inclusive and upper.min_inclusive):
             raise ScaleError(
-                f"bands {lower.label!r} and {upper.label!r} overlap at "
-                f"{upper.min if lower.max == upper.min else f'{upper.min}–{lower.max}'}"
+                N_("rentang '%(lower)s' dan '%(upper)s' bertumpang tindih pada %(where)s"),
+                lower=lower.label,
+                upper=upper.label,
+                where=upper.min if lower.max == upper.min else f"{upper.min}–{lower.max}",
             )
 
 
@@ -213,7 +238,9 @@ def get_scale(code: str) -> PredicateScale:
         return SCALE_PRESETS[code]
     except KeyError:
         raise ScaleError(
-            f"unknown scale {code!r}; presets are {', '.join(sorted(SCALE_PRESETS))}"
+            N_("skala '%(code)s' tidak dikenal; pilihan yang tersedia: %(presets)s"),
+            code=code,
+            presets=", ".join(sorted(SCALE_PRESETS)),
         ) from None
 
 
@@ -227,10 +254,10 @@ class OrdinalScale:
 
     def __post_init__(self) -> None:
         if len(self.grades) < 2:
-            raise ScaleError(f"ordinal scale {self.code!r} needs at least two grades")
+            raise ScaleError(N_("skala predikat '%(code)s' memerlukan paling sedikit dua predikat"), code=self.code)
         norm = [g.strip().upper() for g in self.grades]
         if len(set(norm)) != len(norm):
-            raise ScaleError(f"ordinal scale {self.code!r} repeats a grade")
+            raise ScaleError(N_("skala predikat '%(code)s' memuat predikat yang sama dua kali"), code=self.code)
 
     def rank(self, grade: str) -> int:
         g = grade.strip().upper()
@@ -238,7 +265,10 @@ class OrdinalScale:
             if candidate.upper() == g:
                 return i
         raise ScaleError(
-            f"{grade!r} is not a grade of {self.name} (expected one of {', '.join(self.grades)})"
+            N_("'%(grade)s' bukan predikat %(scale)s (pilihan: %(grades)s)"),
+            grade=grade,
+            scale=self.name,
+            grades=", ".join(self.grades),
         )
 
 
@@ -253,5 +283,7 @@ def get_ordinal_scale(code: str) -> OrdinalScale:
         return ORDINAL_PRESETS[code]
     except KeyError:
         raise ScaleError(
-            f"unknown ordinal scale {code!r}; presets are {', '.join(sorted(ORDINAL_PRESETS))}"
+            N_("skala predikat '%(code)s' tidak dikenal; pilihan yang tersedia: %(presets)s"),
+            code=code,
+            presets=", ".join(sorted(ORDINAL_PRESETS)),
         ) from None

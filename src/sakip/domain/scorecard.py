@@ -28,7 +28,7 @@ from .aggregation import (
     mean,
 )
 from .budget import Amounts, BudgetClass, BudgetLine, Efficiency, SumCheck
-from .errors import DomainError, FormulaError
+from .errors import N_, DomainError, FormulaError
 from .measurement import (
     NOT_MEASURED,
     Achievement,
@@ -461,7 +461,7 @@ def _survey_findings(s: SurveyScore, findings: list[Finding], year: int) -> None
 def build_scorecard(office: Office, year: int | None = None) -> Scorecard:
     y = year if year is not None else office.latest_year
     if y is None:
-        raise DomainError(f"{office.name}: no year has data")
+        raise DomainError(N_("%(office)s: belum ada tahun yang berisi data"), office=office.name)
     yd = office.years.get(y)
     scale = office.settings.scale
     messages: list[str] = []

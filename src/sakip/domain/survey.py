@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from .errors import SurveyError
+from .errors import N_, SurveyError
 from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO, round_half_up
 from .scales import PredicateScale, scale_from_cut_points
 
@@ -63,9 +63,9 @@ class Instrument:
 
     def __post_init__(self) -> None:
         if not self.elements:
-            raise SurveyError(f"instrument {self.code!r} has no elements")
+            raise SurveyError(N_("instrumen '%(code)s' tidak memiliki unsur"), code=self.code)
         if len(set(self.elements)) != len(self.elements):
-            raise SurveyError(f"instrument {self.code!r} repeats an element")
+            raise SurveyError(N_("instrumen '%(code)s' memuat unsur yang sama dua kali"), code=self.code)
 
 
 PERMENPAN_14_2017 = Instrument(
@@ -131,7 +131,9 @@ def get_instrument(code: str) -> Instrument:
         return INSTRUMENTS[code]
     except KeyError:
         raise SurveyError(
-            f"unknown instrument {code!r}; choose {', '.join(sorted(INSTRUMENTS))} or a custom element list"
+            N_("instrumen '%(code)s' tidak dikenal; pilih %(known)s atau daftar unsur sendiri"),
+            code=code,
+            known=", ".join(sorted(INSTRUMENTS)),
         ) from None
 
 
@@ -183,7 +185,7 @@ class SurveyResult:
 
 def _element(name: str, nrr: Decimal, respondents: int | None) -> ElementResult:
     if nrr < 1 or nrr > 4:
-        raise SurveyError(f"element {name!r}: NRR {nrr} is outside 1–4")
+        raise SurveyError(N_("unsur '%(element)s': NRR %(nrr)s di luar 1–4"), element=name, nrr=nrr)
     score = nrr * _25
     return ElementResult(name, nrr, score, respondents, GRADES_2017.classify(score), GRADES_2004.classify(score))
 
@@ -197,7 +199,7 @@ def _result(
     not_scored: Sequence[str] = (),
 ) -> SurveyResult:
     if not elements:
-        raise SurveyError("no element could be scored")
+        raise SurveyError(N_("tidak ada unsur yang dapat dihitung"))
     ikm = ENGINE_CONTEXT.divide(sum((e.nrr for e in elements), ZERO), Decimal(len(elements)))
     if excluded:
         warnings.append(f"{excluded} kuesioner tidak lengkap dikeluarkan dari perhitungan")
@@ -221,19 +223,29 @@ def from_responses(
     complete = excluded = 0
     for i, row in enumerate(responses, start=1):
         if len(row) != k:
-            raise SurveyError(f"respondent {i}: {len(row)} answers for {k} elements")
+            raise SurveyError(
+                N_("responden %(respondent)s: %(answers)s jawaban untuk %(elements)s unsur"),
+                respondent=i,
+                answers=len(row),
+                elements=k,
+            )
         if any(a is None for a in row):
             excluded += 1
             continue
         for j, answer in enumerate(row):
             if answer not in ANSWERS or isinstance(answer, bool):
                 raise SurveyError(
-                    f"respondent {i}, element {instrument.elements[j]!r}: answer {answer!r} is not 1–4"
+                    N_("responden %(respondent)s, unsur '%(element)s': jawaban %(answer)s bukan 1–4"),
+                    respondent=i,
+                    element=instrument.elements[j],
+                    answer=repr(answer),
                 )
             sums[j] += answer
         complete += 1
     if complete == 0:
-        raise SurveyError(f"no complete questionnaire ({excluded} incomplete)")
+        raise SurveyError(
+            N_("tidak ada kuesioner yang lengkap (%(excluded)s tidak lengkap)"), excluded=excluded
+        )
     n = Decimal(complete)
     elements = [
         _element(name, ENGINE_CONTEXT.divide(Decimal(s), n), complete)
@@ -285,9 +297,13 @@ def from_distributions(
             not_scored.append(name)
             continue
         if len(shares) != 4:
-            raise SurveyError(f"element {name!r}: expected 4 shares (answers 1–4), got {len(shares)}")
+            raise SurveyError(
+                N_("unsur '%(element)s': diperlukan 4 proporsi (jawaban 1–4), bukan %(count)s"),
+                element=name,
+                count=len(shares),
+            )
         if any(s < 0 for s in shares):
-            raise SurveyError(f"element {name!r}: a share is negative")
+            raise SurveyError(N_("unsur '%(element)s': ada proporsi yang negatif"), element=name)
         total = sum(shares, ZERO)
         if total == ZERO:
             not_scored.append(name)
@@ -325,7 +341,9 @@ def _check_names(instrument: Instrument, given: Mapping[str, object]) -> None:
     unknown = [n for n in given if n not in instrument.elements]
     if unknown:
         raise SurveyError(
-            f"{', '.join(repr(u) for u in unknown)} not an element of {instrument.name}"
+            N_("%(names)s bukan unsur %(instrument)s"),
+            names=", ".join(repr(u) for u in unknown),
+            instrument=instrument.name,
         )
 
 
@@ -337,7 +355,7 @@ D = Decimal("0.05")
 def minimum_sample(population: int) -> int:
     """Krejcie–Morgan: S = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), rounded up."""
     if population < 1:
-        raise SurveyError(f"population must be at least 1, got {population}")
+        raise SurveyError(N_("jumlah populasi paling sedikit 1, bukan %(population)s"), population=population)
     n = Decimal(population)
     pq = P * (1 - P)
     s = ENGINE_CONTEXT.divide(CHI_SQUARE * n * pq, D * D * (n - 1) + CHI_SQUARE * pq)
