@@ -55,9 +55,16 @@ KOMPONEN = SheetSpec(
 ANGGARAN = SheetSpec(
     "Anggaran",
     (
-        Column("code", "Kode", "code", required=True, width=22, help="kode Permendagri 90/2019"),
-        Column("name", "Uraian", width=50, help="hanya keterangan; tidak diimpor"),
-        Column("level", "Tingkat", width=14, help="hanya keterangan; tidak diimpor"),
+        Column(
+            "code",
+            "Kode",
+            "code",
+            required=True,
+            width=22,
+            help="kode Permendagri 90/2019; kode baru menambah program/kegiatan/sub kegiatan",
+        ),
+        Column("name", "Uraian", width=50, help="wajib untuk baris baru; untuk baris yang sudah ada hanya keterangan"),
+        Column("level", "Tingkat", width=14, help="hanya keterangan; tingkat baris baru mengikuti bentuk kodenya"),
         Column("allocation", "Pagu", "number", width=18),
         *QUARTER_COLUMNS,
     ),
@@ -70,7 +77,12 @@ PK = SheetSpec(
         Column("code", "Kode indikator", "code", required=True),
         Column("name", "Indikator", width=50, help="hanya keterangan; tidak diimpor"),
         Column("unit", "Satuan", width=12, help="hanya keterangan; tidak diimpor"),
-        Column("target", "Target", width=16, help="angka, rentang «2 – 4», atau predikat"),
+        Column(
+            "target",
+            "Target",
+            width=16,
+            help="angka, rentang «2 – 4», atau predikat; wajib untuk indikator yang baru masuk PK",
+        ),
     ),
     "target Perjanjian Kinerja",
 )
@@ -79,7 +91,7 @@ TUJUAN = SheetSpec(
     "Tujuan",
     (
         Column("code", "Kode tujuan", "code", required=True),
-        Column("text", "Tujuan", width=70),
+        Column("text", "Tujuan", width=70, help="wajib untuk tujuan baru"),
     ),
     "tujuan Renstra",
 )
@@ -88,24 +100,72 @@ SASARAN = SheetSpec(
     "Sasaran",
     (
         Column("code", "Kode sasaran", "code", required=True),
-        Column("goal", "Kode tujuan", "code", width=14, help="hanya keterangan; tidak diimpor"),
-        Column("text", "Sasaran", width=70),
+        Column("goal", "Kode tujuan", "code", width=14, help="tujuan induk; wajib untuk sasaran baru"),
+        Column("text", "Sasaran", width=70, help="wajib untuk sasaran baru"),
     ),
     "sasaran Renstra",
 )
 
 
-def renstra_indicators(years: Sequence[int]) -> SheetSpec:
-    """The «Indikator» sheet of the Renstra matrix: one target column per plan year."""
+# the definition of a new indicator, as written in the «Indikator» sheet (polarity and its grade scale in one column)
+POLARITY_TEXT: dict[tuple[str, str], str] = {
+    ("higher_is_better", ""): "semakin tinggi",
+    ("lower_is_better", ""): "semakin rendah",
+    ("in_range", ""): "rentang",
+    ("qualitative", "akip"): "predikat AKIP",
+    ("qualitative", "audit-opinion"): "opini BPK",
+}
+ROLLUP_TEXT: dict[str, str] = {
+    "sum": "jumlah",
+    "last": "nilai terakhir",
+    "average": "rata-rata",
+    "max": "tertinggi",
+    "min": "terendah",
+}
+YES_NO = ("ya", "tidak")
+
+# the «Indikator» columns after «Target akhir periode» (files written before they existed import without them)
+INDICATOR_DEFINITION = (
+    Column(
+        "polarity",
+        "Polaritas",
+        width=16,
+        choices=tuple(POLARITY_TEXT.values()),
+        help="indikator baru; kosong = semakin tinggi",
+    ),
+    Column(
+        "rollup",
+        "Rekap triwulan",
+        width=14,
+        choices=tuple(ROLLUP_TEXT.values()),
+        help="indikator baru; kosong = nilai terakhir",
+    ),
+    Column("iku", "IKU", width=8, choices=YES_NO, help="indikator baru; kosong = tidak"),
+    Column("formula", "Rumus", width=30, help="indikator baru; misalnya pelanggaran / perangkat_desa * 100"),
+    Column(
+        "inputs",
+        "Komponen rumus",
+        width=40,
+        help="satu komponen per baris atau dipisah «;»: nama | keterangan | rekap",
+    ),
+)
+
+
+INDIKATOR = "Indikator"
+
+
+def renstra_indicators(years: Sequence[int], *, definition: bool = True) -> SheetSpec:
+    """The «Indikator» sheet of the Renstra matrix: one target column per plan year, then the definition."""
     return SheetSpec(
-        "Indikator",
+        INDIKATOR,
         (
             Column("code", "Kode indikator", "code", required=True),
-            Column("owner", "Kode tujuan/sasaran", "code", width=14, help="hanya keterangan; tidak diimpor"),
-            Column("name", "Indikator", width=50),
-            Column("unit", "Satuan", width=12),
+            Column("owner", "Kode tujuan/sasaran", "code", width=14, help="induk; wajib untuk indikator baru"),
+            Column("name", "Indikator", width=50, help="wajib untuk indikator baru"),
+            Column("unit", "Satuan", width=12, help="wajib untuk indikator baru"),
             *(Column(f"y{y}", f"Target {y}", width=14) for y in years),
             Column("end", "Target akhir periode", width=14),
+            *(INDICATOR_DEFINITION if definition else ()),
         ),
         "indikator dan target tahunan Renstra",
     )
@@ -161,7 +221,35 @@ GENERAL_INSTRUCTIONS = [
     "Impor bersifat semua-atau-tidak-sama-sekali: jika ada satu kesalahan, tidak ada yang disimpan, "
     "dan daftar semua kesalahan ditampilkan (lembar, baris, kolom, alasan).",
     "Sebelum disimpan, pratinjau perubahan (baru/berubah/tetap, nilai lama → baru) ditampilkan untuk dikonfirmasi.",
+    "Data yang tersimpan tetapi tidak ada di berkas tidak diubah dan tidak dihapus; pratinjau menyebutnya "
+    "«tidak ada di berkas, tidak diubah». Menghapus dilakukan di halaman masing-masing.",
 ]
+
+# how to add new rows, per kind (the «Petunjuk» sheet)
+KIND_NOTES: dict[str, list[str]] = {
+    "anggaran": [
+        "Menambah baris: tulis kode baru berbentuk Permendagri 90/2019 — program U.BB.PP (misalnya 7.01.01), "
+        "kegiatan U.BB.PP.K.KK (7.01.01.2.01), sub kegiatan U.BB.PP.K.KK.SSSS (7.01.01.2.01.0001) — dengan "
+        "«Uraian» dan «Pagu». Tingkatnya mengikuti bentuk kode; induknya (kode tanpa bagian terakhir) harus ada "
+        "di berkas atau sudah tersimpan. Jika anggaran tahun itu belum ada, anggaran dibuat.",
+        "Laporan realisasi ekspor SIPD dapat diimpor langsung (jenis «sipd»): kolom «Kode», «Pagu», «Realisasi». "
+        "SIPD hanya mengisi baris yang sudah direncanakan: kode yang belum ada adalah kesalahan.",
+    ],
+    "pk": [
+        "Menambah indikator ke PK: tambahkan baris dengan kode indikator Renstra dan targetnya. Jika PK tahun itu "
+        "belum ada, templat berisi indikator Renstra dengan target tahun itu (hapus baris yang tidak masuk PK) "
+        "dan impor membuat PK versi 1; penandatangan diisi di halaman Perjanjian kinerja.",
+    ],
+    "renstra": [
+        "Menambah tujuan/sasaran/indikator: tulis baris dengan kode baru (huruf, angka dan titik, misalnya S1.2). "
+        "Sasaran baru memerlukan «Kode tujuan»; indikator baru memerlukan «Kode tujuan/sasaran» (induk yang ada "
+        "di berkas atau sudah tersimpan), nama, satuan, dan boleh diberi polaritas, rekap triwulan, IKU, rumus "
+        "dan komponennya.",
+        "Baris dengan kode yang sudah ada mengubah teks, nama, satuan dan target. Polaritas, rekap, rumus dan "
+        "induk indikator yang sudah ada diubah di halaman indikator (impor menolak nilai yang berbeda).",
+        "Periode rencana (tahun awal–akhir, visi, misi) dibuat di halaman Rencana strategis sebelum impor.",
+    ],
+}
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 
@@ -183,7 +271,7 @@ def write_template(
     info["A1"].font = Font(bold=True, size=14)
     info["A2"] = KINDS[kind].intro
     line = 4
-    for text in [*GENERAL_INSTRUCTIONS, *notes]:
+    for text in [*GENERAL_INSTRUCTIONS, *KIND_NOTES.get(kind, []), *notes]:
         info.cell(line, 1, f"• {text}")
         line += 1
     line += 1
@@ -232,6 +320,18 @@ def write_template(
                     errorStyle="warning",
                     errorTitle="Angka",
                     error="Isi dengan angka (format Indonesia, misalnya 79,95); tidak boleh negatif.",
+                )
+                dv.add(f"{letter}2:{letter}{last}")
+                ws.add_data_validation(dv)
+            elif col.choices:
+                letter = get_column_letter(i)
+                dv = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(col.choices) + '"',
+                    allow_blank=True,
+                    errorStyle="warning",
+                    errorTitle=col.header,
+                    error="Pilihan: " + ", ".join(col.choices),
                 )
                 dv.add(f"{letter}2:{letter}{last}")
                 ws.add_data_validation(dv)

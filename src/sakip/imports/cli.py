@@ -123,7 +123,9 @@ def _run(kind: str, file: Path, office: str, year: int, dry_run: bool, as_json: 
     verb = "would change" if dry_run else "stored"
     sys.stdout.write(
         f"{file}: {counts[services.CREATED]} created, {counts[services.UPDATED]} updated, "
-        f"{counts[services.UNCHANGED]} unchanged ({verb if outcome.has_changes else 'nothing to change'})\n"
+        f"{counts[services.UNCHANGED]} unchanged"
+        + (f", {counts[services.ABSENT]} stored but not in the file (left alone)" if counts[services.ABSENT] else "")
+        + f" ({verb if outcome.has_changes else 'nothing to change'})\n"
     )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -58,17 +59,28 @@ from sakip.domain.errors import BudgetError, DomainError
 from sakip.domain.periods import QUARTERS
 from sakip.importers.kinds import (
     ANGGARAN,
+    INDIKATOR,
     KINDS,
     KOMPONEN,
     PK,
+    POLARITY_TEXT,
     REALISASI,
+    ROLLUP_TEXT,
     SASARAN,
     TUJUAN,
     read_sipd,
     renstra_indicators,
     write_template,
 )
-from sakip.importers.workbook import Limits, Problem, Record, WorkbookRefused, open_workbook, read_sheet
+from sakip.importers.workbook import (
+    Limits,
+    Problem,
+    Record,
+    SheetSpec,
+    WorkbookRefused,
+    open_workbook,
+    read_sheet,
+)
 from sakip.monitoring.entry import (
     Row,
     _put,
@@ -81,6 +93,7 @@ from sakip.monitoring.entry import (
     simulate,
 )
 from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
+from sakip.planning.forms import check_code
 from sakip.planning.models import Goal, Indicator, Objective, Target
 from sakip.regency.figures import bump as bump_figures
 
@@ -89,7 +102,8 @@ QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
-ACTION_LABELS = {CREATED: "baru", UPDATED: "berubah", UNCHANGED: "tetap"}
+ABSENT = "absent"  # stored, not in the file: left as it is (an import never deletes)
+ACTION_LABELS = {CREATED: "baru", UPDATED: "berubah", UNCHANGED: "tetap", ABSENT: "tidak ada di berkas, tidak diubah"}
 
 
 def limits() -> Limits:
@@ -142,14 +156,14 @@ class Outcome:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+        out = dict.fromkeys(ACTION_LABELS, 0)
         for c in self.changes:
             out[c.action] += 1
         return out
 
     @property
     def has_changes(self) -> bool:
-        return any(c.action != UNCHANGED for c in self.changes)
+        return any(c.action in (CREATED, UPDATED) for c in self.changes)
 
     def digest(self) -> str:
         payload = json.dumps([c.as_dict() for c in self.changes], sort_keys=True, ensure_ascii=False)
@@ -593,30 +607,137 @@ def _realisasi_problem(
 
 # ----------------------------------------------------------------------------- budget
 
+# the code shapes of Permendagri 90/2019 (urusan and bidang may be X for the cross-affairs programs):
+# program U.BB.PP, activity U.BB.PP.K.KK, sub-activity U.BB.PP.K.KK.SSSS (older nomenclature: two digits)
+_PROGRAM_CODE = r"[0-9Xx]\.[0-9Xx]{2}\.[0-9]{2}"
+_ACTIVITY_CODE = _PROGRAM_CODE + r"\.[0-9]\.[0-9]{2}"
+_CODE_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(f"^{_PROGRAM_CODE}$"), BudgetLine.Level.PROGRAM),
+    (re.compile(f"^{_ACTIVITY_CODE}$"), BudgetLine.Level.ACTIVITY),
+    (re.compile(f"^{_ACTIVITY_CODE}\\.(?:[0-9]{{4}}|[0-9]{{2}})$"), BudgetLine.Level.SUB_ACTIVITY),
+)
+_PARENT_LEVEL: dict[str, str] = {
+    BudgetLine.Level.ACTIVITY: BudgetLine.Level.PROGRAM,
+    BudgetLine.Level.SUB_ACTIVITY: BudgetLine.Level.ACTIVITY,
+}
+_LEVEL_NAMES: dict[str, str] = {
+    BudgetLine.Level.PROGRAM: "program",
+    BudgetLine.Level.ACTIVITY: "kegiatan",
+    BudgetLine.Level.SUB_ACTIVITY: "sub kegiatan",
+}
+
+
+def budget_code_shape(code: str) -> tuple[str, str | None] | None:
+    """A new line's level and parent code from its Permendagri 90/2019 code; ``None`` when it has not that shape."""
+    for pattern, level in _CODE_SHAPES:
+        if pattern.match(code):
+            if level == BudgetLine.Level.PROGRAM:
+                return level, None
+            drop = 2 if level == BudgetLine.Level.ACTIVITY else 1
+            return level, code.rsplit(".", drop)[0]
+    return None
+
+
+@dataclass
+class _NewLine:
+    rec: Record
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
 
 def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], None] | None:
+    """Budget lines matched by code. The allocation template (``quarterly``) also creates lines with a new code;
+    a SIPD realisation report only fills lines already planned (an unknown code is an error)."""
     office, year = ctx.office, ctx.year
+    creating = quarterly
     budget = BudgetYear.objects.filter(office=office, year=year).first()
-    if budget is None:
-        ctx.problem(f"Belum ada anggaran tahun {year}; tambahkan baris anggaran di halaman Anggaran terlebih dahulu.")
+    if budget is None and not creating:
+        ctx.problem(
+            f"Belum ada anggaran tahun {year}; tambahkan baris anggaran dengan templat anggaran atau di halaman "
+            "Anggaran terlebih dahulu."
+        )
         return None
-    lines = {line.code: line for line in budget.lines.prefetch_related("quarters")}
+    lines = {line.code: line for line in budget.lines.prefetch_related("quarters")} if budget else {}
     parents = {line.parent_id for line in lines.values()}
     dup = _duplicates(ctx, recs, lambda r: r.text("code").replace(" ", ""), "Kode")
-    plans: list[tuple[BudgetLine, Decimal | None, dict[int, Decimal], Decimal | None, Change]] = []
+    # the new lines first: their shape, level and parent (in the file or stored)
+    new: dict[str, _NewLine] = {}
     for rec in recs:
         code = rec.text("code").replace(" ", "")
-        line = lines.get(code)
-        if line is None:
-            ctx.problem(f"Kode «{code}» tidak ada pada anggaran {year} perangkat daerah ini.", rec, "code")
+        if code in lines or code in dup:
             continue
+        if not creating:
+            ctx.problem(
+                f"Kode «{code}» tidak ada pada anggaran {year} perangkat daerah ini. Laporan SIPD hanya mengisi "
+                "baris yang sudah direncanakan; tambahkan baris baru dengan templat anggaran atau di halaman Anggaran.",
+                rec,
+                "code",
+            )
+            continue
+        shape = budget_code_shape(code)
+        if shape is None or len(code) > 40:
+            ctx.problem(
+                f"Kode baru «{code}» tidak berbentuk kode Permendagri 90/2019: program 7.01.01, kegiatan "
+                "7.01.01.2.01, sub kegiatan 7.01.01.2.01.0001.",
+                rec,
+                "code",
+            )
+            continue
+        name = rec.text("name")
+        if not name:
+            ctx.problem(f"«Uraian» wajib diisi untuk baris baru {code}.", rec, "name")
+        elif len(name) > 500:
+            ctx.problem("«Uraian» terlalu panjang (maksimum 500 karakter).", rec, "name")
+        if rec.values.get("allocation") is None:
+            ctx.problem(f"«Pagu» wajib diisi untuk baris baru {code}.", rec, "allocation")
+        new[code] = _NewLine(rec, code, name, shape[0], shape[1])
+    new_parents = {n.parent for n in new.values() if n.parent is not None}
+    in_file = {rec.text("code").replace(" ", "") for rec in recs}
+    for n in new.values():
+        if n.parent is None:
+            continue
+        want = _PARENT_LEVEL[n.level]
+        stored = lines.get(n.parent)
+        if n.parent in new or (n.parent in in_file and n.parent not in lines):
+            continue  # its shape gives the right level (a duplicated parent is reported once, on its rows)
+        if stored is None:
+            ctx.problem(
+                f"Induk «{n.parent}» dari {_LEVEL_NAMES[n.level]} {n.code} tidak ada di berkas maupun pada "
+                f"anggaran {year}.",
+                n.rec,
+                "code",
+            )
+        elif stored.level and stored.level != want:
+            ctx.problem(
+                f"Induk «{n.parent}» adalah {stored.get_level_display().lower()}, bukan {_LEVEL_NAMES[want]}.",
+                n.rec,
+                "code",
+            )
+        elif stored.pk not in parents and (stored.realisation is not None or list(stored.quarters.all())):
+            ctx.problem(
+                f"Baris induk {n.parent} sudah punya realisasi; baris di bawahnya tidak dapat ditambahkan "
+                "(realisasi hanya pada baris terbawah). Kosongkan realisasinya di halaman Anggaran terlebih dahulu.",
+                n.rec,
+                "code",
+            )
+    plans: list[tuple[BudgetLine, Decimal | None, dict[int, Decimal], Decimal | None, Change]] = []
+    created: list[tuple[_NewLine, Decimal | None, dict[int, Decimal]]] = []
+    for rec in recs:
+        code = rec.text("code").replace(" ", "")
         if code in dup:
             continue
+        line = lines.get(code)
+        fresh = new.get(code)
+        if line is None and fresh is None:
+            continue  # refused above
         allocation = ctx.amount(rec, "allocation", f"{code} pagu")
-        stored_q = {lq.quarter: lq.realisation for lq in line.quarters.all()}
+        stored_q = {lq.quarter: lq.realisation for lq in line.quarters.all()} if line is not None else {}
         quarters: dict[int, Decimal] = {}
         realisation: Decimal | None = None
-        leaf = line.pk not in parents
+        leaf = (line is None or line.pk not in parents) and code not in new_parents
+        stored_realisation = line.realisation if line is not None else None
         if quarterly:
             for q in QUARTERS:
                 v = ctx.amount(rec, f"tw{q}", f"{code} {QUARTER_NAMES[q]}")
@@ -624,9 +745,9 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
                     if not leaf:
                         ctx.problem("Realisasi hanya diisi pada baris terbawah (sub kegiatan).", rec, f"tw{q}")
                     quarters[q] = v
-            if quarters and leaf and line.realisation is not None:
+            if quarters and leaf and stored_realisation is not None:
                 ctx.problem(
-                    f"Baris {code} sudah punya realisasi tahunan ({input_text(line.realisation)}); realisasi "
+                    f"Baris {code} sudah punya realisasi tahunan ({input_text(stored_realisation)}); realisasi "
                     "triwulan tidak dapat disimpan bersamaan. Kosongkan realisasi tahunan di halaman Anggaran, "
                     "atau impor realisasi tahunan (ekspor SIPD).",
                     rec,
@@ -635,7 +756,7 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         else:
             realisation = ctx.amount(rec, "realisation", f"{code} realisasi")
             if realisation is not None and not leaf:
-                realisation = None if realisation == line.realisation else realisation
+                realisation = None if realisation == stored_realisation else realisation
                 if realisation is not None:
                     ctx.problem("Realisasi hanya diisi pada baris terbawah (sub kegiatan).", rec, "realisation")
             if realisation is not None and stored_q and sum(stored_q.values()) == realisation:
@@ -655,19 +776,35 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         ):
             if v is not None and v < 0:
                 ctx.problem("Nilai tidak boleh negatif.", rec, key)
+        level = (line.level if line is not None else fresh.level if fresh is not None else "") or "sub_activity"
+        name = line.name if line is not None else fresh.name if fresh is not None else ""
         try:  # the domain's own checks of a budget line (when the row has no error yet)
             if len(ctx.problems) == known and rec.row not in {p.row for p in ctx.problems if p.sheet == rec.sheet}:
                 budget_rules.BudgetLine(
                     code,
-                    line.name,
-                    budget_rules.Level(line.level or "sub_activity"),
-                    allocation=allocation if allocation is not None else line.allocation,
-                    realisation=realisation if realisation is not None else line.realisation,
+                    name,
+                    budget_rules.Level(level),
+                    allocation=allocation if allocation is not None else (line.allocation if line else None),
+                    realisation=realisation if realisation is not None else stored_realisation,
                     quarterly_realisation={**stored_q, **quarters},
                 )
         except BudgetError as exc:
             ctx.problem(f"Tidak sah: {exc}", rec, "code")
-        fields: list[FieldChange] = []
+        if fresh is not None:
+            fields = [
+                FieldChange("Uraian", "", fresh.name),
+                FieldChange("Tingkat", "", _LEVEL_NAMES[fresh.level]),
+            ]
+            if fresh.parent:
+                fields.append(FieldChange("Induk", "", fresh.parent))
+            fields.append(FieldChange("Pagu", "", _text(allocation)))
+            for q, v in quarters.items():
+                fields.append(FieldChange(f"Realisasi {QUARTER_NAMES[q]}", "", _text(v)))
+            ctx.changes.append(Change(rec.sheet, rec.row, code, fresh.name[:80], CREATED, fields))
+            created.append((fresh, allocation, quarters))
+            continue
+        assert line is not None
+        fields = []
         if allocation is not None and allocation != line.allocation:
             fields.append(FieldChange("Pagu", _text(line.allocation), _text(allocation)))
         for q, v in quarters.items():
@@ -680,13 +817,35 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         plans.append((line, allocation, quarters, realisation, change))
     if ctx.problems:
         return None
+    named = {rec.text("code").replace(" ", "") for rec in recs}
+    for line in sorted(lines.values(), key=lambda x: (x.order, x.pk)):
+        if line.code not in named:
+            ctx.changes.append(Change(recs[0].sheet if recs else "", None, line.code, line.name[:80], ABSENT))
     from sakip.workflow.services import ensure_year_editable
 
-    if any(c.action != UNCHANGED for c in ctx.changes):
+    if any(c.action in (CREATED, UPDATED) for c in ctx.changes):
         _locked(ctx, lambda: ensure_year_editable(office, year))
+    # parents before children (a child may come first in the file)
+    created.sort(key=lambda item: item[0].code.count("."))
 
     def write() -> None:
         ensure_year_editable(office, year)
+        by_year = budget or BudgetYear.objects.create(office=office, year=year)
+        order = (BudgetLine.objects.filter(budget=by_year).aggregate(m=Max("order"))["m"] or 0) + 1
+        made: dict[str, BudgetLine] = dict(lines)
+        for fresh, allocation, quarters in created:
+            made[fresh.code] = line = BudgetLine.objects.create(
+                budget=by_year,
+                parent=made[fresh.parent] if fresh.parent else None,
+                code=fresh.code,
+                name=fresh.name,
+                level=fresh.level,
+                allocation=allocation,
+                order=order,
+            )
+            order += 1
+            for q, v in sorted(quarters.items()):
+                LineQuarter.objects.create(line=line, quarter=q, realisation=v)
         for line, allocation, quarters, realisation, change in plans:
             if change.action == UNCHANGED:
                 continue
@@ -715,28 +874,39 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
 
 
 def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
+    """Targets of the year's latest PK version, by indicator code; a plan indicator not yet in the PK is added
+    (with its target), and a year without a PK gets one (version 1) holding the file's rows."""
     recs = read_sheet(wb, PK, lim, ctx.problems)
     if ctx.problems:
         return None
     office, year = ctx.office, ctx.year
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
-    if version is None:
-        ctx.problem(
-            f"Belum ada Perjanjian Kinerja tahun {year}; buat PK di halaman Perjanjian kinerja terlebih dahulu."
-        )
-        return None
     plan = current_plan(office)
     indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
-    existing = {t.indicator_id: t for t in version.targets.all()}
+    existing = {t.indicator_id: t for t in version.targets.select_related("indicator")} if version else {}
     dup = _duplicates(ctx, recs, lambda r: r.text("code"), "Kode indikator")
     plans: list[tuple[Indicator, dict[str, Any], Change]] = []
     for rec in recs:
         code = rec.text("code")
         ind = indicators.get(code)
         if ind is None:
-            ctx.problem(f"Kode indikator «{code}» tidak ada pada rencana strategis.", rec, "code")
+            ctx.problem(
+                f"Kode indikator «{code}» tidak ada pada rencana strategis; tambahkan indikatornya ke Renstra "
+                "(templat Matriks Renstra atau halaman Rencana strategis) sebelum memasukkannya ke PK.",
+                rec,
+                "code",
+            )
             continue
-        if code in dup or rec.values.get("target") is None:
+        if code in dup:
+            continue
+        current = existing.get(ind.pk)
+        if rec.values.get("target") is None:
+            if current is None:
+                ctx.problem(
+                    f"«Target» wajib diisi: indikator {code} belum ada pada Perjanjian Kinerja {year}.", rec, "target"
+                )
+            else:
+                ctx.changes.append(Change(rec.sheet, rec.row, code, ind.name, UNCHANGED))
             continue
         try:
             parsed = parse_target(_cell_text(rec.values["target"]), ind.polarity, ind.ordinal_scale, code)  # type: ignore[arg-type]
@@ -744,7 +914,6 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             ctx.problem(" ".join(exc.messages), rec, "target")
             continue
         assert parsed is not None
-        current = existing.get(ind.pk)
         old = stored_target_text(current)
         new = _target_display(parsed)
         if current is None:
@@ -757,20 +926,39 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
         plans.append((ind, parsed, change))
     if ctx.problems:
         return None
+    named = {rec.text("code") for rec in recs}
+    for target in existing.values():
+        if target.indicator.code not in named:
+            ctx.changes.append(Change(PK.name, None, target.indicator.code, target.indicator.name, ABSENT))
+    if version is None and plans:
+        ctx.changes.insert(
+            0,
+            Change(
+                PK.name,
+                None,
+                f"PK {year}",
+                f"Perjanjian Kinerja {year}",
+                CREATED,
+                [FieldChange("Versi", "", "1 (Perjanjian Kinerja)")],
+            ),
+        )
     from sakip.workflow.services import ensure_editable
 
-    if any(c.action != UNCHANGED for c in ctx.changes):
+    if any(c.action in (CREATED, UPDATED) for c in ctx.changes):
         _locked(ctx, lambda: ensure_editable(office, year, "pk"))
 
     def write() -> None:
         ensure_editable(office, year, "pk")
-        order = (version.targets.aggregate(m=Max("order"))["m"] or 0) + 1
+        target_version = version or PkVersion.objects.create(
+            office=office, year=year, number=1, kind=PkVersion.Kind.ORIGINAL
+        )
+        order = (target_version.targets.aggregate(m=Max("order"))["m"] or 0) + 1
         for ind, parsed, change in plans:
             if change.action == CREATED:
-                PkTarget.objects.create(version=version, indicator=ind, order=order, **parsed)
+                PkTarget.objects.create(version=target_version, indicator=ind, order=order, **parsed)
                 order += 1
             elif change.action == UPDATED:  # saved one by one: the audit trail records each change
-                target = PkTarget.objects.get(version=version, indicator=ind)
+                target = PkTarget.objects.get(version=target_version, indicator=ind)
                 for attr, v in parsed.items():
                     setattr(target, attr, v)
                 target.save()
@@ -792,64 +980,237 @@ def _target_display(t: Mapping[str, Any]) -> str:
 
 # ----------------------------------------------------------------------------- Renstra
 
+_INDICATOR_FORM_COLUMNS = {
+    "code": "code",
+    "name": "name",
+    "unit": "unit",
+    "polarity": "polarity",
+    "ordinal_scale": "polarity",
+    "rollup": "rollup",
+    "iku": "iku",
+    "formula": "formula",
+    "formula_inputs": "inputs",
+    "end_target": "end",
+}
+
+
+def _indicator_sheet(wb: Any, years: list[int]) -> SheetSpec:
+    """The «Indikator» layout of the file: with the definition columns, or as written before they existed."""
+    base = renstra_indicators(years, definition=False)
+    if INDIKATOR in wb.sheetnames:
+        head = next(wb[INDIKATOR].iter_rows(min_row=1, max_row=1, max_col=len(base.columns) + 1, values_only=True), ())
+        if len(head) <= len(base.columns) or head[len(base.columns)] in (None, ""):
+            return base
+    return renstra_indicators(years)
+
+
+def _new_code(ctx: _Ctx, rec: Record, code: str) -> bool:
+    """A new plan code has the plan editor's shape (letters, digits, dots) and fits the column."""
+    try:
+        check_code(code)
+    except ValidationError as exc:
+        ctx.problem(" ".join(exc.messages), rec, "code")
+        return False
+    if len(code) > 40:
+        ctx.problem("Kode terlalu panjang (maksimum 40 karakter).", rec, "code")
+        return False
+    return True
+
+
+def _choice(text: str, options: Mapping[Any, str]) -> Any:
+    """The key of a choice column's text (matched as the reader matched it: case ignored)."""
+    return next((k for k, v in options.items() if v.casefold() == text.casefold()), None)
+
+
+def _inputs_text(inputs: Iterable[tuple[str, str, str]]) -> str:
+    return "\n".join(" | ".join(p for p in (name, label, rollup)) for name, label, rollup in inputs)
+
+
+def _file_inputs(text: str) -> list[tuple[str, str, str]]:
+    """«nama | keterangan | rekap» per line or separated by «;» (rekap as a label or a key)."""
+    out: list[tuple[str, str, str]] = []
+    for line in text.replace(";", "\n").splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        name = parts[0]
+        label = parts[1] if len(parts) > 1 and parts[1] else name
+        rollup = parts[2] if len(parts) > 2 else ""
+        out.append((name, label, _choice(rollup, ROLLUP_TEXT) or rollup))
+    return out
+
+
+def _definition_text(ind: Indicator) -> dict[str, str]:
+    """The definition columns of a stored indicator, as the template writes them."""
+    scale = ind.ordinal_scale if ind.polarity == "qualitative" else ""
+    return {
+        "polarity": POLARITY_TEXT.get((ind.polarity, scale), ind.polarity),
+        "rollup": ROLLUP_TEXT.get(ind.rollup, ind.rollup),
+        "iku": "ya" if ind.iku else "tidak",
+        "formula": ind.formula,
+        "inputs": _inputs_text((fi.name, fi.label, fi.rollup) for fi in ind.inputs.all()),
+    }
+
 
 def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
+    """Goals, objectives and indicators matched by code: a known code updates, a new code creates.
+
+    Stored items missing from the file are left alone (listed as absent); nothing is deleted.
+    """
     plan = current_plan(ctx.office)
     assert plan is not None
     years = list(range(plan.start_year, plan.end_year + 1))
-    ind_spec = renstra_indicators(years)
     goals_r = read_sheet(wb, TUJUAN, lim, ctx.problems, required=False)
     objs_r = read_sheet(wb, SASARAN, lim, ctx.problems, required=False)
-    inds_r = read_sheet(wb, ind_spec, lim, ctx.problems)
+    inds_r = read_sheet(wb, _indicator_sheet(wb, years), lim, ctx.problems)
     if ctx.problems:
         return None
     goals = {g.code: g for g in Goal.objects.filter(plan=plan)}
-    objectives = {o.code: o for o in Objective.objects.filter(plan=plan)}
-    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan).prefetch_related("targets")}
+    objectives = {o.code: o for o in Objective.objects.filter(plan=plan).select_related("goal")}
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(plan=plan)
+        .select_related("goal", "objective")
+        .prefetch_related("targets", "inputs")
+    }
+    # at write time: code -> stored or just created goal / objective
+    made: dict[str, dict[str, Any]] = {"goal": dict(goals), "objective": dict(objectives)}
     writes: list[Callable[[], None]] = []
     changed_years: set[int] = set()
+    new_goals: set[str] = set()
+    new_objectives: set[str] = set()
 
-    def text_rows(recs: list[Record], objs: Mapping[str, Any], what: str, attr: str, label: str) -> None:
-        dup = _duplicates(ctx, recs, lambda r: r.text("code"), f"Kode {what}")
-        for rec in recs:
-            code = rec.text("code")
-            obj = objs.get(code)
-            if obj is None:
-                ctx.problem(
-                    f"Kode {what} «{code}» tidak ada pada rencana strategis {plan.start_year}–"
-                    f"{plan.end_year} (impor ini mengubah, tidak menambah).",
-                    rec,
-                    "code",
-                )
+    # --- goals
+    dup = _duplicates(ctx, goals_r, lambda r: r.text("code"), "Kode tujuan")
+    for rec in goals_r:
+        code, text = rec.text("code"), rec.text("text")
+        if code in dup:
+            continue
+        goal = goals.get(code)
+        if goal is None:
+            if not _new_code(ctx, rec, code):
                 continue
-            if code in dup:
+            if not text:
+                ctx.problem("«Tujuan» wajib diisi untuk tujuan baru.", rec, "text")
                 continue
-            new = rec.text("text")
-            if new and new != getattr(obj, attr):
-                ctx.changes.append(
-                    Change(rec.sheet, rec.row, code, label, UPDATED, [FieldChange(label, getattr(obj, attr), new)])
-                )
-                writes.append(functools.partial(_set, obj, attr, new))
-            else:
-                ctx.changes.append(Change(rec.sheet, rec.row, code, getattr(obj, attr)[:80], UNCHANGED))
+            new_goals.add(code)
+            ctx.changes.append(Change(rec.sheet, rec.row, code, text[:80], CREATED, [FieldChange("Tujuan", "", text)]))
+            writes.append(functools.partial(_create_goal, plan, code, text, made))
+        elif text and text != goal.text:
+            ctx.changes.append(
+                Change(rec.sheet, rec.row, code, "Tujuan", UPDATED, [FieldChange("Tujuan", goal.text, text)])
+            )
+            writes.append(functools.partial(_set, goal, "text", text))
+        else:
+            ctx.changes.append(Change(rec.sheet, rec.row, code, goal.text[:80], UNCHANGED))
 
-    text_rows(goals_r, goals, "tujuan", "text", "Tujuan")
-    text_rows(objs_r, objectives, "sasaran", "text", "Sasaran")
+    def goal_code(rec: Record, required: bool) -> str | None:
+        code = rec.text("goal")
+        if not code:
+            if required:
+                ctx.problem("«Kode tujuan» wajib diisi untuk sasaran baru.", rec, "goal")
+            return None
+        if code not in goals and code not in new_goals:
+            ctx.problem(
+                f"Kode tujuan «{code}» tidak ada di lembar «Tujuan» maupun pada rencana strategis "
+                f"{plan.start_year}–{plan.end_year}.",
+                rec,
+                "goal",
+            )
+            return None
+        return code
+
+    # --- objectives
+    dup = _duplicates(ctx, objs_r, lambda r: r.text("code"), "Kode sasaran")
+    for rec in objs_r:
+        code, text = rec.text("code"), rec.text("text")
+        if code in dup:
+            continue
+        objective = objectives.get(code)
+        if objective is None:
+            if not _new_code(ctx, rec, code):
+                continue
+            parent = goal_code(rec, required=True)
+            if not text:
+                ctx.problem("«Sasaran» wajib diisi untuk sasaran baru.", rec, "text")
+            if parent is None or not text:
+                continue
+            new_objectives.add(code)
+            ctx.changes.append(
+                Change(
+                    rec.sheet,
+                    rec.row,
+                    code,
+                    text[:80],
+                    CREATED,
+                    [FieldChange("Tujuan induk", "", parent), FieldChange("Sasaran", "", text)],
+                )
+            )
+            writes.append(functools.partial(_create_objective, plan, code, parent, text, made))
+            continue
+        ofields: list[FieldChange] = []
+        parent = goal_code(rec, required=False)
+        if parent is not None and parent != objective.goal.code:
+            ofields.append(FieldChange("Tujuan induk", objective.goal.code, parent))
+        if text and text != objective.text:
+            ofields.append(FieldChange("Sasaran", objective.text, text))
+        if ofields:
+            ctx.changes.append(Change(rec.sheet, rec.row, code, "Sasaran", UPDATED, ofields))
+            writes.append(
+                functools.partial(
+                    _update_objective, objective, parent if parent != objective.goal.code else None, text, made
+                )
+            )
+        else:
+            ctx.changes.append(Change(rec.sheet, rec.row, code, objective.text[:80], UNCHANGED))
+
+    # --- indicators
     dup = _duplicates(ctx, inds_r, lambda r: r.text("code"), "Kode indikator")
     for rec in inds_r:
         code = rec.text("code")
-        ind = indicators.get(code)
-        if ind is None:
-            ctx.problem(
-                f"Kode indikator «{code}» tidak ada pada rencana strategis (impor ini mengubah, tidak "
-                "menambah; tambahkan indikator baru di halaman Rencana strategis).",
-                rec,
-                "code",
-            )
-            continue
         if code in dup:
             continue
+        ind = indicators.get(code)
+        if ind is None:
+            if _new_code(ctx, rec, code):
+                _new_indicator(
+                    ctx, rec, plan, years, goals, objectives, new_goals, new_objectives, made, writes, changed_years
+                )
+            continue
         fields: list[FieldChange] = []
+        owner = ind.objective.code if ind.objective else (ind.goal.code if ind.goal else "")
+        if rec.text("owner") and rec.text("owner") != owner:
+            ctx.problem(
+                f"Indikator {code} terdaftar di bawah {owner}; induk indikator yang sudah ada diubah di halaman "
+                "indikator, bukan melalui impor.",
+                rec,
+                "owner",
+            )
+        stored_definition = _definition_text(ind)
+        for key, label in (
+            ("polarity", "Polaritas"),
+            ("rollup", "Rekap triwulan"),
+            ("iku", "IKU"),
+            ("formula", "Rumus"),
+            ("inputs", "Komponen rumus"),
+        ):
+            given = rec.text(key)
+            if not given:
+                continue
+            if key in ("polarity", "rollup", "iku"):
+                same = given.casefold() == stored_definition[key].casefold()
+            elif key == "inputs":
+                same = _inputs_text(_file_inputs(given)) == _inputs_text(_file_inputs(stored_definition[key]))
+            else:
+                same = given == stored_definition[key]
+            if not same:
+                ctx.problem(
+                    f"«{label}» indikator {code} yang sudah ada tertulis «{stored_definition[key]}»; definisi "
+                    "indikator yang sudah ada diubah di halaman indikator (impor hanya mengisinya untuk indikator "
+                    "baru).",
+                    rec,
+                    key,
+                )
         updates: dict[str, str] = {}
         for key, attr, label, limit in (("name", "name", "Indikator", 500), ("unit", "unit", "Satuan", 50)):
             new = rec.text(key)
@@ -897,6 +1258,20 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             writes.append(functools.partial(_write_indicator, ind, updates, target_writes, end_fields))
     if ctx.problems:
         return None
+    # stored items the file does not name: left alone, and said so
+    present = set(wb.sheetnames)
+    listed: list[tuple[str, Mapping[str, Any], list[Record], str]] = [
+        (TUJUAN.name, goals, goals_r, "text"),
+        (SASARAN.name, objectives, objs_r, "text"),
+        (INDIKATOR, indicators, inds_r, "name"),
+    ]
+    for sheet, stored_items, recs, attr in listed:
+        if sheet not in present:
+            continue
+        named = {r.text("code") for r in recs}
+        for code, item in stored_items.items():
+            if code not in named:
+                ctx.changes.append(Change(sheet, None, code, str(getattr(item, attr))[:80], ABSENT))
     from sakip.workflow.services import ensure_years_editable
 
     if changed_years:
@@ -909,6 +1284,125 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             w()
 
     return write
+
+
+def _new_indicator(
+    ctx: _Ctx,
+    rec: Record,
+    plan: Any,
+    years: list[int],
+    goals: Mapping[str, Goal],
+    objectives: Mapping[str, Objective],
+    new_goals: set[str],
+    new_objectives: set[str],
+    made: dict[str, dict[str, Any]],
+    writes: list[Callable[[], None]],
+    changed_years: set[int],
+) -> None:
+    """A row with a new indicator code: checked by the plan editor's own form, created under its goal/objective."""
+    from sakip.planning.forms import IndicatorForm
+
+    code = rec.text("code")
+    owner = rec.text("owner")
+    in_objectives = owner in objectives or owner in new_objectives
+    in_goals = owner in goals or owner in new_goals
+    if not owner:
+        ctx.problem("«Kode tujuan/sasaran» wajib diisi untuk indikator baru.", rec, "owner")
+        return
+    if in_objectives and in_goals:
+        ctx.problem(f"Kode «{owner}» dipakai tujuan dan sasaran sekaligus; induk tidak dapat ditentukan.", rec, "owner")
+        return
+    if not in_objectives and not in_goals:
+        ctx.problem(
+            f"Kode tujuan/sasaran «{owner}» tidak ada di lembar «Tujuan»/«Sasaran» maupun pada rencana strategis "
+            f"{plan.start_year}–{plan.end_year}.",
+            rec,
+            "owner",
+        )
+        return
+    polarity, scale = _choice(rec.text("polarity"), POLARITY_TEXT) or ("higher_is_better", "")
+    rollup = _choice(rec.text("rollup"), ROLLUP_TEXT) or "last"
+    inputs = _file_inputs(rec.text("inputs"))
+    data: dict[str, Any] = {
+        "code": code,
+        "name": rec.text("name"),
+        "unit": rec.text("unit"),
+        "polarity": polarity,
+        "ordinal_scale": scale,
+        "rollup": rollup,
+        "method": "ratio",
+        "formula": rec.text("formula"),
+        "formula_inputs": _inputs_text(inputs),
+        "end_target": "",
+    }
+    end_cell = rec.values.get("end")
+    if end_cell is not None:
+        data["end_target"] = _cell_text(end_cell)
+    if rec.text("iku").casefold() == "ya":
+        data["iku"] = "on"
+    for y in years:
+        v = rec.values.get(f"y{y}")
+        data[f"target_{y}"] = _cell_text(v) if v is not None else ""
+    form = IndicatorForm(data, plan=plan)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            key = f"y{name[7:]}" if name.startswith("target_") else _INDICATOR_FORM_COLUMNS.get(name, "code")
+            for message in errors:
+                ctx.problem(f"Indikator baru {code}: {message}", rec, key)
+        return
+    targets: dict[int, dict[str, Any] | None] = form.cleaned_data["targets"]
+    kind = "objective" if in_objectives else "goal"
+    fields = [
+        FieldChange("Induk", "", owner),
+        FieldChange("Indikator", "", data["name"]),
+        FieldChange("Satuan", "", data["unit"]),
+        FieldChange("Polaritas", "", POLARITY_TEXT[(polarity, scale)]),
+        FieldChange("Rekap triwulan", "", ROLLUP_TEXT[rollup]),
+    ]
+    if data.get("iku"):
+        fields.append(FieldChange("IKU", "", "ya"))
+    if data["formula"]:
+        fields.append(FieldChange("Rumus", "", data["formula"]))
+        fields.append(FieldChange("Komponen rumus", "", ", ".join(n for n, _l, _r in inputs)))
+    for y, t in sorted(targets.items()):
+        if t is not None:
+            fields.append(FieldChange(f"Target {y}", "", _target_display(t)))
+            changed_years.add(y)
+    end = form.cleaned_data.get("end")
+    if end is not None:
+        fields.append(FieldChange("Target akhir periode", "", _target_display(end)))
+    ctx.changes.append(Change(rec.sheet, rec.row, code, data["name"][:80], CREATED, fields))
+    writes.append(functools.partial(_create_indicator, form, plan, kind, owner, made))
+
+
+def _create_goal(plan: Any, code: str, text: str, made: dict[str, dict[str, Any]]) -> None:
+    order = (Goal.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+    made["goal"][code] = Goal.objects.create(plan=plan, code=code, text=text, order=order)
+
+
+def _create_objective(plan: Any, code: str, goal: str, text: str, made: dict[str, dict[str, Any]]) -> None:
+    order = (Objective.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+    made["objective"][code] = Objective.objects.create(
+        plan=plan, goal=made["goal"][goal], code=code, text=text, order=order
+    )
+
+
+def _update_objective(objective: Objective, goal: str | None, text: str, made: dict[str, dict[str, Any]]) -> None:
+    update: list[str] = []
+    if goal is not None:
+        objective.goal = made["goal"][goal]
+        update.append("goal")
+    if text and text != objective.text:
+        objective.text = text
+        update.append("text")
+    objective.save(update_fields=update)
+
+
+def _create_indicator(form: Any, plan: Any, kind: str, owner: str, made: dict[str, dict[str, Any]]) -> None:
+    from sakip.planning.views import _save_indicator
+
+    parent = made[kind][owner]
+    _save_indicator(form, plan, parent if kind == "goal" else None, parent if kind == "objective" else None, False)
 
 
 def _set(obj: Any, attr: str, value: str) -> None:
@@ -941,15 +1435,7 @@ def template(office: Office, kind: str, year: int) -> bytes:
         main, comp = _realisasi_rows(office, year)
         return write_template(kind, [(REALISASI, main), (KOMPONEN, comp)], title=title)
     if kind in ("anggaran", "sipd"):
-        return write_template(
-            "anggaran",
-            [(ANGGARAN, _budget_rows(office, year))],
-            title=title,
-            notes=[
-                "Laporan realisasi ekspor SIPD dapat diimpor langsung (jenis «sipd»): "
-                "kolom «Kode», «Pagu», «Realisasi»."
-            ],
-        )
+        return write_template("anggaran", [(ANGGARAN, _budget_rows(office, year))], title=title)
     if kind == "pk":
         return write_template(kind, [(PK, _pk_rows(office, year))], title=title)
     plan = current_plan(office)
@@ -959,10 +1445,6 @@ def template(office: Office, kind: str, year: int) -> bytes:
         kind,
         [(TUJUAN, goals), (SASARAN, objs), (renstra_indicators(years), inds)],
         title=f"Templat impor Matriks Renstra — {office.name}",
-        notes=[
-            "Impor Renstra mengubah tujuan, sasaran dan indikator yang sudah ada (menurut kode) "
-            "dan target tahunannya; indikator baru ditambahkan di halaman Rencana strategis."
-        ],
     )
 
 
@@ -1036,8 +1518,13 @@ def _budget_rows(office: Office, year: int) -> list[dict[str, Any]]:
 
 def _pk_rows(office: Office, year: int) -> list[dict[str, Any]]:
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
-    if version is None:
-        return []
+    if version is None:  # no PK yet: the plan's indicators with their Renstra target of the year, to start from
+        plan = current_plan(office)
+        targets = Target.objects.filter(indicator__plan=plan, year=year).select_related("indicator")
+        return [
+            {"code": t.indicator.code, "name": t.indicator.name, "unit": t.indicator.unit, "target": _target_cell(t)}
+            for t in targets.order_by("indicator__order", "indicator_id")
+        ]
     return [
         {"code": t.indicator.code, "name": t.indicator.name, "unit": t.indicator.unit, "target": _target_cell(t)}
         for t in version.targets.select_related("indicator")
@@ -1061,9 +1548,10 @@ def _renstra_rows(
     goals = [{"code": g.code, "text": g.text} for g in plan.goals.all()]
     objs = [{"code": o.code, "goal": o.goal.code, "text": o.text} for o in plan.objectives.select_related("goal")]
     inds: list[dict[str, Any]] = []
-    for ind in plan.indicators.select_related("goal", "objective").prefetch_related("targets"):
+    for ind in plan.indicators.select_related("goal", "objective").prefetch_related("targets", "inputs"):
         owner = ind.objective.code if ind.objective else (ind.goal.code if ind.goal else "")
         row: dict[str, Any] = {"code": ind.code, "owner": owner, "name": ind.name, "unit": ind.unit}
+        row.update(_definition_text(ind))
         for t in ind.targets.all():
             if t.year in years:
                 row[f"y{t.year}"] = _target_cell(t)
