@@ -534,3 +534,35 @@ def test_web_upload_preview_with_new_rows_then_confirm(fresh: Office, planner: A
     refused = other.post(url, {"kind": "renstra", "file": upload})
     assert refused.status_code == 403
     assert ImportBatch.objects.filter(office=fresh).count() == 1
+
+
+# ----------------------------------------------------------------------------- templates and CLI
+
+
+def test_templates_explain_how_to_add_rows(fresh: Office) -> None:
+    for kind, words in (
+        ("renstra", ["Menambah tujuan/sasaran/indikator", "tidak ada di berkas"]),
+        ("pk", ["Menambah indikator ke PK"]),
+        ("anggaran", ["7.01.01.2.01.0001", "SIPD hanya mengisi baris yang sudah direncanakan"]),
+    ):
+        wb = load_workbook(io.BytesIO(services.template(fresh, kind, 2021)), read_only=True)
+        text = "\n".join(str(r[0]) for r in wb["Petunjuk"].iter_rows(values_only=True) if r and r[0])
+        for w in words:
+            assert w in text, (kind, w)
+
+
+def test_cli_creates_the_renstra_of_a_new_office(fresh: Office, tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from sakip.cli import app
+
+    f = tmp_path / "renstra.xlsx"
+    f.write_bytes(renstra_file(fresh))
+    args = ["import", "renstra", str(f), "--office", fresh.code, "--year", "2021"]
+    dry = CliRunner().invoke(app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.stdout
+    assert "S1.2 baru" in dry.stdout and "7 created" in dry.stdout and "would change" in dry.stdout
+    assert not Goal.objects.filter(plan__office=fresh).exists()
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0 and "stored" in done.stdout
+    assert Indicator.objects.filter(plan__office=fresh).count() == 4

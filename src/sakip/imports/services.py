@@ -7,8 +7,12 @@ with `core.web.parse_amount` (Indonesian format), targets with
 `simulate` and `check_explanations` (an explanation is required below target),
 budget amounts with the domain's `budget.BudgetLine` — and collects *every*
 problem with its sheet, row and column. It returns an `Outcome`: the problems, or
-the changes (created / updated / unchanged per row, old → new) and the function
-that applies them.
+the changes (created / updated / unchanged per row, old → new; stored items the
+file does not name are listed as absent and left alone) and the function that
+applies them. A new code creates the item where the kind allows it (Renstra goals,
+objectives and indicators — new indicators checked by the plan editor's own
+`IndicatorForm`; PK rows and the year's first PK; budget lines from their
+Permendagri 90/2019 code); a SIPD report only fills planned lines.
 
 `apply` runs that function in one transaction after the workflow's locks are
 checked: `core.web.atomic_checked` (rolled back if the stored office no longer loads
@@ -820,7 +824,8 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
     named = {rec.text("code").replace(" ", "") for rec in recs}
     for line in sorted(lines.values(), key=lambda x: (x.order, x.pk)):
         if line.code not in named:
-            ctx.changes.append(Change(recs[0].sheet if recs else "", None, line.code, line.name[:80], ABSENT))
+            sheet = recs[0].sheet if recs else ANGGARAN.name
+            ctx.changes.append(Change(sheet, None, line.code, line.name[:80], ABSENT))
     from sakip.workflow.services import ensure_year_editable
 
     if any(c.action in (CREATED, UPDATED) for c in ctx.changes):
