@@ -52,10 +52,10 @@ def test_transitions_not_allowed_from_a_state(state: State, transition: Transiti
         wf.apply(state, transition, "catatan")
 
 
-@pytest.mark.parametrize("transition", [Transition.RETURN, Transition.UNLOCK])
+@pytest.mark.parametrize("transition", [Transition.RETURN, Transition.UNLOCK, Transition.WITHDRAW])
 @pytest.mark.parametrize("comment", ["", "   ", "\n"])
-def test_return_and_unlock_need_a_comment(transition: Transition, comment: str) -> None:
-    state = State.SUBMITTED if transition is Transition.RETURN else State.APPROVED
+def test_return_unlock_and_withdraw_need_a_comment(transition: Transition, comment: str) -> None:
+    state = State.APPROVED if transition is Transition.UNLOCK else State.SUBMITTED
     with pytest.raises(wf.WorkflowError, match="memerlukan catatan"):
         wf.apply(state, transition, comment)
 
@@ -67,6 +67,7 @@ def test_the_action_each_transition_needs() -> None:
         Transition.RETURN: "verify",
         Transition.APPROVE: "lock",
         Transition.UNLOCK: "unlock",
+        Transition.WITHDRAW: "approve",
     }
 
 
@@ -77,7 +78,8 @@ def test_the_action_each_transition_needs() -> None:
         (State.DRAFT, OPERATOR, []),
         (State.DRAFT, VERIFIER, []),
         (State.SUBMITTED, VERIFIER, [Transition.VERIFY, Transition.RETURN]),
-        (State.SUBMITTED, HEAD, []),
+        (State.SUBMITTED, HEAD, [Transition.WITHDRAW]),
+        (State.VERIFIED, HEAD, []),
         (State.VERIFIED, VERIFIER, [Transition.RETURN]),
         (State.VERIFIED, ALL, [Transition.RETURN, Transition.APPROVE]),
         (State.APPROVED, ALL, [Transition.UNLOCK]),

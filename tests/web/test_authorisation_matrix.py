@@ -80,6 +80,7 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "workflow-return": (None, "verify"),
     "workflow-approve": (None, "lock"),
     "workflow-unlock": (None, "unlock"),
+    "workflow-withdraw": (None, "approve"),
     "audit-office": ("view", None),
     "audit-office-export": ("view", None),
     "plan-tree": ("view", None),

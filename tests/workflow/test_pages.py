@@ -279,12 +279,17 @@ def test_inbox_per_role(demo: Any, login_as: Any) -> None:
     head = demo.user("head_a")
     acts = allowed_actions(head.membership, office)
     services.transition(office, YEAR, "quarter", 4, "submit", user=head, allowed_actions=acts)
+    # the demo leaves the PK and TW I–III of each office's year returned; the PK goes on to verification
+    verifier = demo.user("verifier")
+    services.transition(office, YEAR, "pk", None, "submit", user=head, allowed_actions=acts)
+    services.transition(
+        office, YEAR, "pk", None, "verify", user=verifier, allowed_actions=allowed_actions(verifier.membership, office)
+    )
     admin_page = login_as("admin").get(reverse("inbox")).content.decode()
     verifier_page = login_as("verifier").get(reverse("inbox")).content.decode()
     head_page = login_as("head_a").get(reverse("inbox")).content.decode()
     public_page = login_as("public").get(reverse("inbox")).content.decode()
     assert "Data triwulan TW IV 2020" in verifier_page and "Menunggu verifikasi" in verifier_page
-    # the demo leaves the PK and TW I–III of each office's year verified: the admin approves them
     assert "Menunggu persetujuan akhir" in admin_page and "Perjanjian Kinerja 2020" in admin_page
     assert "Menunggu persetujuan akhir" not in verifier_page
     assert "Tidak ada yang menunggu tindakan Anda" in public_page

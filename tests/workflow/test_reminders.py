@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_each_office_and_the_admin_get_one_message(demo: Any) -> None:
     # 15 April 2020: the PK (end of February) and TW I (10 April) of 2020 are overdue unless submitted;
-    # the demo leaves Kaloran's and Kaliwates's PK and TW I verified, Kandangserang's 2021 periods too
+    # the demo leaves each office's PK and TW I–III returned (due again), so every office is reminded
     items = reminders.build(today=dt.date(2020, 4, 15), days=7)
     by_office = {r.office: r for r in items}
     assert set(by_office) >= {None}
@@ -38,7 +38,7 @@ def test_each_office_and_the_admin_get_one_message(demo: Any) -> None:
 
 
 def test_nothing_due_nothing_sent(demo: Any) -> None:
-    # mid-May 2020 with a 0-day horizon: everything of 2020 still due is either done (verified) or overdue;
+    # mid-May 2020 with a 0-day horizon: everything of 2020 still due is either done (submitted) or overdue;
     # with all periods submitted there is nothing to send
     from sakip.accounts.models import Office
     from sakip.workflow.models import PeriodState

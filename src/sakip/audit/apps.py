@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Jejak audit")
 
     def ready(self) -> None:
-        from .recorder import connect
+        from . import recorder, users
 
-        connect()
+        recorder.connect()
+        users.connect()

@@ -8,6 +8,8 @@ its agent. :func:`actor` names another actor for a block of code.
 from __future__ import annotations
 
 import contextvars
+import functools
+import ipaddress
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 
 SYSTEM = "sistem"
@@ -88,9 +92,88 @@ def own_context() -> Iterator[AuditContext]:
         _current.reset(token)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    out = []
+    for entry in entries:
+        try:
+            out.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SAKIP_TRUSTED_PROXIES: {entry!r} is not an IP address or network (CIDR)"
+            ) from None
+    return tuple(out)
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    """The networks of ``settings.SAKIP_TRUSTED_PROXIES`` (the reverse proxies in front of the application)."""
+    entries = getattr(settings, "SAKIP_TRUSTED_PROXIES", ()) or ()
+    if isinstance(entries, str):
+        entries = entries.split(",")
+    return _networks(tuple(e for e in entries if e.strip()))
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: tuple[Network, ...]) -> bool:
+    return any(addr.version == net.version and addr in net for net in networks)
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    addr = request.META.get("REMOTE_ADDR") or None
-    return str(addr) if addr else None
+    """The address the request came from, as the audit trail records it.
+
+    ``REMOTE_ADDR``, unless it is one of ``SAKIP_TRUSTED_PROXIES``: then the right-most
+    address of ``X-Forwarded-For`` that is not a trusted proxy (each proxy appends the
+    address it received from; everything left of the first untrusted hop may be forged
+    by the client). ``X-Forwarded-For`` is never read from an untrusted address. A
+    malformed hop ends the walk at the last proxy trusted.
+    """
+    remote = _address(str(request.META.get("REMOTE_ADDR") or ""))
+    if remote is None:
+        return None
+    networks = trusted_proxies()
+    if not networks or not _trusted(remote, networks):
+        return str(remote)
+    client = remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
+    for hop in reversed([h for h in forwarded.split(",") if h.strip()]):
+        addr = _address(hop)
+        if addr is None:
+            break
+        client = addr
+        if not _trusted(addr, networks):
+            break
+    return str(client)
+
+
+@contextmanager
+def for_request(request: HttpRequest | None) -> Iterator[AuditContext]:
+    """The current context when it is this request's (the middleware's), else one made from ``request``
+    (a sign-in outside the middleware, e.g. the test client's ``login``); without a request, the current one."""
+    ctx = _current.get()
+    if request is None or (ctx is not None and ctx.request is request):
+        yield current()
+        return
+    ctx = _for(request)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def _for(request: HttpRequest) -> AuditContext:
+    return AuditContext(
+        request=request, ip=client_ip(request), user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:250]
+    )
 
 
 class AuditMiddleware:
@@ -100,10 +183,7 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        ctx = AuditContext(
-            request=request, ip=client_ip(request), user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:250]
-        )
-        token = _current.set(ctx)
+        token = _current.set(_for(request))
         try:
             return self.get_response(request)
         finally:

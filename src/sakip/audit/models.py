@@ -35,6 +35,9 @@ class Action(models.TextChoices):
     DELETE = "delete", _("dihapus")
     TRANSITION = "transition", _("alur persetujuan")
     UNLOCK = "unlock", _("buka kunci")
+    LOGIN = "login", _("masuk")
+    LOGOUT = "logout", _("keluar")
+    LOGIN_FAILED = "login_failed", _("gagal masuk")
 
 
 class AuditEntry(models.Model):

@@ -410,39 +410,44 @@ def printed_budget_sums(ctx: PrintedContext) -> Iterator[Finding]:
                 yield replace(f, severity=Severity.MAJOR)
 
 
-@rule("PR-ANG-02", Severity.MAJOR, "Persentase penyerapan = realisasi / pagu × 100", "printed")
-def printed_absorption(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        a = ctx.amounts(line)
-        if a is None or line.absorption is None:
-            continue
-        f = ctx.compare(
-            line.where,
-            "penyerapan %",
-            line.absorption,
-            a.absorption,
-            f"{line.name}: {_show(a.realisation, 0)} / {_show(a.allocation, 0)} × 100",
-        )
-        if f:
-            yield f
+def _absorption_text(line: PrintedBudgetLine, a: Amounts) -> str:
+    return f"{line.name}: {_show(a.realisation, 0)} / {_show(a.allocation, 0)} × 100"
 
 
-@rule("PR-ANG-03", Severity.MAJOR, "Persentase deviasi = (realisasi − pagu) / pagu × 100", "printed")
-def printed_deviation(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        a = ctx.amounts(line)
-        if a is None or line.deviation is None:
-            continue
-        f = ctx.compare(
-            line.where,
-            "deviasi %",
-            line.deviation,
-            a.deviation,
-            f"{line.name}: ({_show(a.realisation, 0)} − {_show(a.allocation, 0)}) / "
-            f"{_show(a.allocation, 0)} × 100; persentase tidak dapat dijumlahkan",
-        )
-        if f:
-            yield f
+def _deviation_text(line: PrintedBudgetLine, a: Amounts) -> str:
+    return (
+        f"{line.name}: ({_show(a.realisation, 0)} − {_show(a.allocation, 0)}) / "
+        f"{_show(a.allocation, 0)} × 100; persentase tidak dapat dijumlahkan"
+    )
+
+
+def budget_percentage_rule(
+    id: str, title: str, field: str, what: str, explanation: Callable[[PrintedBudgetLine, Amounts], str]
+) -> Callable[[PrintedContext], Iterator[Finding]]:
+    """Register the rule comparing a percentage printed on each budget line (``PrintedBudgetLine.<field>``)
+    with the one computed from the line's amounts (``Amounts.<field>``)."""
+
+    def check(ctx: PrintedContext) -> Iterator[Finding]:
+        for line in ctx.report.budget:
+            a = ctx.amounts(line)
+            printed: Decimal | None = getattr(line, field)
+            if a is None or printed is None:
+                continue
+            f = ctx.compare(line.where, what, printed, getattr(a, field), explanation(line, a))
+            if f:
+                yield f
+
+    check.__name__ = f"printed_{field}"
+    registered: Callable[[PrintedContext], Iterator[Finding]] = rule(id, Severity.MAJOR, title, "printed")(check)
+    return registered
+
+
+printed_absorption = budget_percentage_rule(
+    "PR-ANG-02", "Persentase penyerapan = realisasi / pagu × 100", "absorption", "penyerapan %", _absorption_text
+)
+printed_deviation = budget_percentage_rule(
+    "PR-ANG-03", "Persentase deviasi = (realisasi − pagu) / pagu × 100", "deviation", "deviasi %", _deviation_text
+)
 
 
 @rule("PR-ANG-04", Severity.MAJOR, "Porsi anggaran = pagu / pagu keseluruhan × 100", "printed")
@@ -466,6 +471,18 @@ def printed_share(ctx: PrintedContext) -> Iterator[Finding]:
             yield f
 
 
+def _printed_mismatch(
+    ctx: PrintedContext, line: PrintedBudgetLine, what: str, mine: Decimal | None, theirs: Decimal | None, text: str
+) -> Finding | None:
+    """Two printed amounts that must be the same: a major finding where both are printed and differ."""
+    if mine is None or theirs is None:
+        return None
+    ctx.checked += 1
+    if mine == theirs:
+        return None
+    return Finding(line.where, what, mine, theirs, Severity.MAJOR, text)
+
+
 @rule("PR-ANG-05", Severity.MAJOR, "Angka anggaran yang sama tercetak sama di setiap tempat", "printed")
 def printed_same_amounts(ctx: PrintedContext) -> Iterator[Finding]:
     for line in ctx.report.budget:
@@ -476,35 +493,17 @@ def printed_same_amounts(ctx: PrintedContext) -> Iterator[Finding]:
             ("pagu", line.allocation, other.allocation),
             ("realisasi", line.realisation, other.realisation),
         ):
-            if mine is None or theirs is None:
-                continue
-            ctx.checked += 1
-            if mine != theirs:
-                yield Finding(
-                    line.where,
-                    what,
-                    mine,
-                    theirs,
-                    Severity.MAJOR,
-                    f"{line.name}: {what} berbeda dari yang tercetak di {other.where}",
-                )
+            text = f"{line.name}: {what} berbeda dari yang tercetak di {other.where}"
+            if f := _printed_mismatch(ctx, line, what, mine, theirs, text):
+                yield f
 
 
 @rule("PR-ANG-06", Severity.MAJOR, "Pagu program sama dengan anggaran pada Perjanjian Kinerja", "printed")
 def printed_allocation_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
     for line in ctx.report.budget:
-        if line.pk_allocation is None or line.allocation is None:
-            continue
-        ctx.checked += 1
-        if line.allocation != line.pk_allocation:
-            yield Finding(
-                line.where,
-                "pagu",
-                line.allocation,
-                line.pk_allocation,
-                Severity.MAJOR,
-                f"{line.name}: pagu berbeda dari anggaran program pada Perjanjian Kinerja",
-            )
+        text = f"{line.name}: pagu berbeda dari anggaran program pada Perjanjian Kinerja"
+        if f := _printed_mismatch(ctx, line, "pagu", line.allocation, line.pk_allocation, text):
+            yield f
 
 
 def _distributions(s: PrintedSurvey) -> dict[str, Decimal]:

@@ -5,16 +5,23 @@ year (``pk``), a quarter's data of a year (``quarter``, 1–4) and the annual re
 (``annual``, LKjIP). Each moves
 
     draft → submitted → verified → approved (locked)
-                    ↘ returned (with a comment) → submitted …
+              │     ↘ returned (with a comment) → submitted …
+              ↘ draft (withdrawn by the office head before verification, with a reason)
     approved → reopened (unlock, with a reason) → submitted …
+
+Which states may be edited is decided here, in one place (:data:`EDITABLE_STATES`):
+draft, returned and reopened. A submitted period is frozen while the verifier looks at
+it, a verified one while it waits for the final approval, an approved one is locked;
+the office edits again only after a return, a withdrawal or an unlock.
 
 Who may press which button is named by an *action* of ``sakip.accounts.access``:
 ``approve`` (the office head submits), ``verify`` (verifier/planner verifies or
-returns), ``lock`` (the admin's final approval, which locks) and ``unlock``.
+returns), ``lock`` (the admin's final approval, which locks) and ``unlock``; the
+office head (``approve``) also withdraws a submission not yet verified.
 
-A lock freezes more than its own period: an approved annual report freezes the
-whole year (the quarters and the PK it reports on); :func:`covering_periods` says
-which periods' locks forbid an edit.
+A frozen period freezes more than itself: a submitted, verified or approved annual
+report freezes the whole year (the quarters and the PK it reports on);
+:func:`covering_periods` says which periods' states forbid an edit.
 
 Due dates: each step has a rule set by the regency, either a number of days after the
 period's anchor (a quarter's last day; 1 January for the PK; 31 December for the annual
@@ -53,6 +60,7 @@ class Transition(StrEnum):
     RETURN = "return"
     APPROVE = "approve"
     UNLOCK = "unlock"
+    WITHDRAW = "withdraw"
 
 
 class WorkflowError(DomainError):
@@ -82,9 +90,15 @@ TRANSITIONS: dict[Transition, TransitionRule] = {
         TransitionRule(Transition.RETURN, frozenset({State.SUBMITTED, State.VERIFIED}), State.RETURNED, "verify", True),
         TransitionRule(Transition.APPROVE, frozenset({State.VERIFIED}), State.APPROVED, "lock", False),
         TransitionRule(Transition.UNLOCK, frozenset({State.APPROVED}), State.REOPENED, "unlock", True),
+        # the office head takes a submission back before the verifier has verified it
+        TransitionRule(Transition.WITHDRAW, frozenset({State.SUBMITTED}), State.DRAFT, "approve", True),
     )
 }
 
+# the one rule of which states the office may edit; every other state freezes the period's data
+EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED, State.REOPENED})
+FROZEN_STATES = frozenset(State) - EDITABLE_STATES
+# approved: locked, reopened only by an unlock (a subset of the frozen states)
 LOCKED_STATES = frozenset({State.APPROVED})
 # who is waiting on a period in a state: the action that moves it on
 WAITING_ACTION: dict[State, str] = {
@@ -96,12 +110,34 @@ WAITING_ACTION: dict[State, str] = {
 }
 
 
+def is_editable(state: State) -> bool:
+    """Whether the data of a period in ``state`` may be changed (draft, returned, reopened)."""
+    return state in EDITABLE_STATES
+
+
+def is_frozen(state: State) -> bool:
+    """Whether a period in ``state`` refuses edits: submitted, verified or approved."""
+    return state not in EDITABLE_STATES
+
+
 def is_locked(state: State) -> bool:
+    """Whether ``state`` is the final lock (approved), reopened only by an unlock."""
     return state in LOCKED_STATES
 
 
 def is_approved(state: State) -> bool:
     return state in LOCKED_STATES
+
+
+def reopening(state: State) -> list[Transition]:
+    """The transitions that make a frozen period editable again (empty for an editable state).
+
+    Submitted: the verifier's return or the office head's withdrawal; verified: the
+    verifier's return; approved: the admin's unlock.
+    """
+    if is_editable(state):
+        return []
+    return [t for t, rule in TRANSITIONS.items() if state in rule.sources and is_editable(rule.target)]
 
 
 def available(state: State, actions: set[str] | frozenset[str]) -> list[Transition]:
@@ -135,9 +171,9 @@ Period = tuple[Step, int | None]
 
 
 def covering_periods(step: Step, quarter: int | None = None) -> list[Period]:
-    """The periods (of the same office and year) whose lock forbids an edit of this period.
+    """The periods (of the same office and year) whose state can forbid an edit of this period.
 
-    A quarter's data is frozen by its own lock and by the annual report's; the PK by its
+    A quarter's data is frozen by its own state and by the annual report's; the PK by its
     own and by the annual report's; the annual report by its own.
     """
     check_period(step, quarter)

@@ -3,6 +3,7 @@ recommendations with their follow-up, the .docx report, and the regency's list (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -387,21 +388,42 @@ def _start(request: HttpRequest, office: Office, year: int) -> str:
     return ""
 
 
-@office_view("enter")
-def evaluation_submit(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+def _lke_action(
+    request: HttpRequest,
+    office: Office,
+    year: int,
+    run: Callable[[Evaluation], str],
+    *,
+    missing: str,
+    failed: str,
+    done: str,
+) -> HttpResponse:
+    """A POST-only step of the LKE: ``run`` does it and returns the success message; a refusal is shown as an
+    error. ``missing``, ``failed`` and ``done`` name the page to go back to without an evaluation, after a
+    refusal, after success."""
     if request.method != "POST":
         return HttpResponse(status=405)
     ev = _evaluation(office, year)
     if ev is None:
         messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
-    else:
-        try:
-            services.submit(ev, request.user)
-        except (ValidationError, EvaluationError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", None) or getattr(exc, "errors", [])))
-        else:
-            messages.success(request, _("Penilaian mandiri dikirim ke evaluator."))
-    return _page(request, "evaluation-office", office, year)
+        return _page(request, missing, office, year)
+    try:
+        text = run(ev)
+    except (ValidationError, EvaluationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or getattr(exc, "errors", [])))
+        return _page(request, failed, office, year)
+    messages.success(request, text)
+    return _page(request, done, office, year)
+
+
+@office_view("enter")
+def evaluation_submit(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    def run(ev: Evaluation) -> str:
+        services.submit(ev, request.user)
+        return _("Penilaian mandiri dikirim ke evaluator.")
+
+    page = "evaluation-office"
+    return _lke_action(request, office, year, run, missing=page, failed=page, done=page)
 
 
 # ----------------------------------------------------------------------------- the evaluator
@@ -468,40 +490,26 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
 
 @office_view("evaluate")
 def evaluation_finish(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    ev = _evaluation(office, year)
-    if ev is None:
-        messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
-        return _page(request, "evaluation-office", office, year)
-    try:
+    def run(ev: Evaluation) -> str:
         services.finish(ev, request.user)
-    except (ValidationError, EvaluationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or getattr(exc, "errors", [])))
-        return _page(request, "evaluation-score", office, year)
-    messages.success(
-        request,
-        _("Evaluasi selesai: nilai %(score)s, predikat %(p)s.")
-        % {"score": _num(ev.final_score), "p": ev.final_predicate},
+        return _("Evaluasi selesai: nilai %(score)s, predikat %(p)s.") % {
+            "score": _num(ev.final_score),
+            "p": ev.final_predicate,
+        }
+
+    return _lke_action(
+        request, office, year, run, missing="evaluation-office", failed="evaluation-score", done="evaluation-summary"
     )
-    return _page(request, "evaluation-summary", office, year)
 
 
 @office_view("unlock")
 def evaluation_reopen(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    ev = _evaluation(office, year)
-    if ev is None:
-        messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
-    else:
-        try:
-            services.reopen(ev)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Evaluasi dibuka kembali untuk evaluator."))
-    return _page(request, "evaluation-summary", office, year)
+    def run(ev: Evaluation) -> str:
+        services.reopen(ev)
+        return _("Evaluasi dibuka kembali untuk evaluator.")
+
+    page = "evaluation-summary"
+    return _lke_action(request, office, year, run, missing=page, failed=page, done=page)
 
 
 # ----------------------------------------------------------------------------- summary and the AKIP link

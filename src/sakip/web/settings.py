@@ -6,6 +6,8 @@
 * ``SAKIP_DATA_DIR`` — where the SQLite file and uploaded evidence go (default ``./var``).
 * ``SAKIP_SECRET_KEY`` — required in production.
 * ``SAKIP_ALLOWED_HOSTS`` — comma-separated, required in production.
+* ``SAKIP_TRUSTED_PROXIES`` — comma-separated IPs/CIDRs of the reverse proxies; only a request
+  from one of them has its client address (audit trail) taken from ``X-Forwarded-For``.
 
 Production keeps Django's security defaults on and passes ``manage.py check --deploy``.
 """
@@ -160,6 +162,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("SAKIP_EMAIL_FROM", "sakip@localhost")
+
+# the reverse proxies whose X-Forwarded-For the audit trail believes (sakip.audit.context.client_ip)
+SAKIP_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SAKIP_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

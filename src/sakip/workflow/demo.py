@@ -1,4 +1,4 @@
-"""A realistic workflow state for the demo's seed offices (nothing locked, so every page stays editable)."""
+"""A realistic workflow state for the demo's seed offices (nothing frozen, so every page stays editable)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,21 @@ from sakip.domain import workflow as wf
 
 from .models import PeriodState, TransitionLog
 
+RETURN_COMMENTS = {
+    (wf.Step.PK.value, None): "Target indikator sasaran belum sama dengan Renstra; mohon disesuaikan lalu ajukan lagi.",
+    (wf.Step.QUARTER.value, 1): "Bukti dukung realisasi TW I belum lengkap; mohon dilengkapi.",
+    (wf.Step.QUARTER.value, 2): "Realisasi anggaran TW II belum sesuai laporan keuangan; mohon diperiksa.",
+    (wf.Step.QUARTER.value, 3): "Penjelasan capaian di bawah target TW III belum diisi.",
+}
+
 
 def seed(regency: Regency, offices: Iterable[Office]) -> None:
-    """For each office's reporting year: the PK and TW I–III verified, TW IV and the LKjIP in draft.
+    """For each office's reporting year: the PK and TW I–III submitted by the head and returned by the
+    verifier with a comment (to correct and submit again), TW IV and the LKjIP in draft.
 
-    The administrator's inbox then holds PKs and quarters to approve; each office sees its
-    current-year periods due and overdue. Demo users get an e-mail address for ``sakip remind``.
-    Idempotent.
+    Nothing is frozen (a submitted or verified period refuses edits), so every page of the demo
+    stays editable; each head's inbox holds the returned periods, and each office sees its
+    periods due and overdue. Demo users get an e-mail address for ``sakip remind``. Idempotent.
     """
     from sakip.core.services import reporting_year
 
@@ -25,20 +33,26 @@ def seed(regency: Regency, offices: Iterable[Office]) -> None:
         year = reporting_year(office)
         if year is None:
             continue
-        periods: list[tuple[str, int | None]] = [(wf.Step.PK.value, None)] + [
-            (wf.Step.QUARTER.value, q) for q in (1, 2, 3)
-        ]
-        for step, quarter in periods:
+        for (step, quarter), comment in RETURN_COMMENTS.items():
             period, created = PeriodState.objects.get_or_create(
-                office=office, year=year, step=step, quarter=quarter, defaults={"state": wf.State.VERIFIED.value}
+                office=office,
+                year=year,
+                step=step,
+                quarter=quarter,
+                defaults={"state": wf.State.RETURNED.value, "comment": comment},
             )
             if created:
-                for t, a, b, who in (
-                    (wf.Transition.SUBMIT, wf.State.DRAFT, wf.State.SUBMITTED, f"kepala-{office.code}"),
-                    (wf.Transition.VERIFY, wf.State.SUBMITTED, wf.State.VERIFIED, "inspektorat"),
+                for t, a, b, who, note in (
+                    (wf.Transition.SUBMIT, wf.State.DRAFT, wf.State.SUBMITTED, f"kepala-{office.code}", ""),
+                    (wf.Transition.RETURN, wf.State.SUBMITTED, wf.State.RETURNED, "inspektorat", comment),
                 ):
                     TransitionLog.objects.create(
-                        period=period, transition=t.value, from_state=a.value, to_state=b.value, user_name=who
+                        period=period,
+                        transition=t.value,
+                        from_state=a.value,
+                        to_state=b.value,
+                        user_name=who,
+                        comment=note,
                     )
     user_model = get_user_model()
     for user in user_model.objects.filter(membership__regency=regency, email=""):

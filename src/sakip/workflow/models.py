@@ -29,6 +29,7 @@ TRANSITION_CHOICES = [
     (wf.Transition.RETURN.value, _("Kembalikan")),
     (wf.Transition.APPROVE.value, _("Setujui dan kunci")),
     (wf.Transition.UNLOCK.value, _("Buka kunci")),
+    (wf.Transition.WITHDRAW.value, _("Tarik kembali")),
 ]
 
 

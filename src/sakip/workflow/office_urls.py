@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("alur/<int:year>/kembalikan/", views.send_back, name="workflow-return"),
     path("alur/<int:year>/setujui/", views.approve, name="workflow-approve"),
     path("alur/<int:year>/buka-kunci/", views.unlock, name="workflow-unlock"),
+    path("alur/<int:year>/tarik-kembali/", views.withdraw, name="workflow-withdraw"),
 ]

@@ -31,23 +31,40 @@ Transition = wf.Transition
 
 
 class PeriodLocked(ValidationError):
-    """An edit of a period that is approved and locked."""
+    """An edit of a period that is frozen: submitted, verified, or approved and locked.
 
-    def __init__(self, office: Office, step: wf.Step, year: int, quarter: int | None) -> None:
+    The message names the period, the office, its state and who can make it editable again.
+    """
+
+    def __init__(
+        self, office: Office, step: wf.Step, year: int, quarter: int | None, state: wf.State = wf.State.APPROVED
+    ) -> None:
         self.office = office
         self.step = step
         self.year = year
         self.quarter = quarter
-        label = period_label(step.value, year, quarter)
-        super().__init__(
-            _(
+        self.state = state
+        params = {"period": period_label(step.value, year, quarter), "office": office.name}
+        if state is wf.State.SUBMITTED:
+            text = _(
+                "%(period)s %(office)s sedang diajukan dan menunggu verifikasi (status “Diajukan”); perubahan "
+                "ditolak dan tidak ada yang disimpan. Data dapat diubah lagi setelah verifikator "
+                "mengembalikannya dengan catatan, atau setelah kepala perangkat daerah menarik kembali "
+                "pengajuan sebelum diverifikasi (panel alur persetujuan)."
+            )
+        elif state is wf.State.VERIFIED:
+            text = _(
+                "%(period)s %(office)s sudah diverifikasi dan menunggu persetujuan akhir (status "
+                "“Terverifikasi”); perubahan ditolak dan tidak ada yang disimpan. Data dapat diubah lagi "
+                "setelah verifikator mengembalikannya dengan catatan (panel alur persetujuan)."
+            )
+        else:
+            text = _(
                 "%(period)s %(office)s sudah disetujui dan dikunci; perubahan ditolak dan tidak ada yang disimpan. "
                 "Untuk mengubahnya, administrator pemda harus membuka kunci periode ini dengan alasan "
                 "(panel alur persetujuan)."
             )
-            % {"period": label, "office": office.name},
-            code="period_locked",
-        )
+        super().__init__(text % params, code="period_locked" if wf.is_locked(state) else "period_frozen")
 
 
 def _step(step: str | wf.Step) -> wf.Step:
@@ -118,8 +135,9 @@ def state_of(office: Office, year: int, step: str | wf.Step, quarter: int | None
 
 
 def is_locked(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> bool:
-    """Whether an edit of this period is refused: its own lock or a covering one (the annual report's)."""
-    return _locking_period(office, year, _step(step), quarter) is not None
+    """Whether an edit of this period is refused: its own state or a covering one (the annual report's)
+    is frozen (submitted, verified or approved; ``domain.workflow.EDITABLE_STATES``)."""
+    return _freezing_period(office, year, _step(step), quarter) is not None
 
 
 def is_approved(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> bool:
@@ -127,40 +145,48 @@ def is_approved(office: Office, year: int, step: str | wf.Step, quarter: int | N
     return wf.is_approved(state_of(office, year, step, quarter))
 
 
-def _locking_period(
+def _freezing_period(
     office: Office, year: int, step: wf.Step, quarter: int | None, periods: Iterable[wf.Period] | None = None
-) -> wf.Period | None:
+) -> tuple[wf.Period, wf.State] | None:
+    """The first of the covering periods whose state forbids an edit, with that state."""
     covering = list(periods) if periods is not None else wf.covering_periods(step, quarter)
     states = states_of_year(office, year)
     for period in covering:
-        if wf.is_locked(states.get(period, wf.State.DRAFT)):
-            return period
+        state = states.get(period, wf.State.DRAFT)
+        if wf.is_frozen(state):
+            return period, state
     return None
 
 
+def _refuse(office: Office, year: int, found: tuple[wf.Period, wf.State] | None) -> None:
+    if found is not None:
+        (step, quarter), state = found
+        raise PeriodLocked(office, step, year, quarter, state)
+
+
 def ensure_editable(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> None:
-    """Raise :class:`PeriodLocked` when the period (or the annual report covering it) is locked."""
-    locked = _locking_period(office, year, _step(step), quarter)
-    if locked is not None:
-        raise PeriodLocked(office, locked[0], year, locked[1])
+    """Raise :class:`PeriodLocked` when the period (or the annual report covering it) is frozen:
+    submitted, verified or approved."""
+    _refuse(office, year, _freezing_period(office, year, _step(step), quarter))
 
 
 def ensure_year_editable(office: Office, year: int) -> None:
-    """For edits of a whole year's data (plan targets, a dataset import): refused if any period is locked."""
-    locked = _locking_period(office, year, wf.Step.ANNUAL, None, wf.YEAR_PERIODS)
-    if locked is not None:
-        raise PeriodLocked(office, locked[0], year, locked[1])
+    """For edits of a whole year's data (plan targets, a dataset import): refused if any period is frozen."""
+    _refuse(office, year, _freezing_period(office, year, wf.Step.ANNUAL, None, wf.YEAR_PERIODS))
 
 
-def locked_years(office: Office, years: Iterable[int]) -> dict[int, wf.Period]:
-    """For each of ``years`` with a locked period: the first such period (one query)."""
+FROZEN_VALUES = sorted(s.value for s in wf.FROZEN_STATES)
+
+
+def locked_years(office: Office, years: Iterable[int]) -> dict[int, tuple[wf.Period, wf.State]]:
+    """For each of ``years`` with a frozen period: the first such period and its state (one query)."""
     wanted = set(years)
-    found: dict[int, wf.Period] = {}
-    rows = PeriodState.objects.filter(
-        office=office, year__in=wanted, state__in=[s.value for s in wf.LOCKED_STATES]
-    ).order_by("year", "step", "quarter")
+    found: dict[int, tuple[wf.Period, wf.State]] = {}
+    rows = PeriodState.objects.filter(office=office, year__in=wanted, state__in=FROZEN_VALUES).order_by(
+        "year", "step", "quarter"
+    )
     for p in rows:
-        found.setdefault(p.year, (wf.Step(p.step), p.quarter))
+        found.setdefault(p.year, ((wf.Step(p.step), p.quarter), wf.State(p.state)))
     return found
 
 
@@ -168,19 +194,14 @@ def ensure_years_editable(office: Office, years: Iterable[int]) -> None:
     locked = locked_years(office, years)
     if locked:
         year = min(locked)
-        step, quarter = locked[year]
-        raise PeriodLocked(office, step, year, quarter)
+        _refuse(office, year, locked[year])
 
 
 def ensure_office_unlocked(office: Office) -> None:
-    """For a replacement of all the office's data (a dataset import): refused if any period of any year is locked."""
-    row = (
-        PeriodState.objects.filter(office=office, state__in=[s.value for s in wf.LOCKED_STATES])
-        .order_by("year", "step", "quarter")
-        .first()
-    )
+    """For a replacement of all the office's data (a dataset import): refused if any period of any year is frozen."""
+    row = PeriodState.objects.filter(office=office, state__in=FROZEN_VALUES).order_by("year", "step", "quarter").first()
     if row is not None:
-        raise PeriodLocked(office, wf.Step(row.step), row.year, row.quarter)
+        raise PeriodLocked(office, wf.Step(row.step), row.year, row.quarter, wf.State(row.state))
 
 
 class TransitionRefused(ValidationError):

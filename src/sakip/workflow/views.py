@@ -103,6 +103,13 @@ def unlock(request: HttpRequest, year: int, office: Office, membership: Membersh
     return _move(request, year, office, membership, wf.Transition.UNLOCK)
 
 
+@require_POST
+@office_view("approve")
+def withdraw(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """The office head takes a submission back to draft before it is verified, with a required reason (audited)."""
+    return _move(request, year, office, membership, wf.Transition.WITHDRAW)
+
+
 # ----------------------------------------------------------------------------- inbox
 
 

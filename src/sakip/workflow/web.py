@@ -1,4 +1,5 @@
-"""The workflow in the pages: refusing edits of locked periods, and the data of the workflow panel."""
+"""The workflow in the pages: refusing edits of frozen periods (submitted, verified, approved),
+and the data of the workflow panel."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ TRANSITION_URLS = {
     wf.Transition.RETURN: "workflow-return",
     wf.Transition.APPROVE: "workflow-approve",
     wf.Transition.UNLOCK: "workflow-unlock",
+    wf.Transition.WITHDRAW: "workflow-withdraw",
 }
 
 
@@ -95,14 +97,16 @@ def panel(
     office_states = office_states or services.OfficeStates.read(office)
     states = office_states.of_year(year)
     state = states.get((s, quarter), wf.State.DRAFT)
-    covering = next(
-        (
-            p
-            for p in wf.covering_periods(s, quarter)
-            if p != (s, quarter) and wf.is_locked(states.get(p, wf.State.DRAFT))
-        ),
+    # the first period (own, then covering) whose state freezes the data; the panel says why and who reopens
+    frozen_by = next(
+        (p for p in wf.covering_periods(s, quarter) if wf.is_frozen(states.get(p, wf.State.DRAFT))),
         None,
     )
+    covering = frozen_by if frozen_by is not None and frozen_by != (s, quarter) else None
+    frozen_message = ""
+    if frozen_by is not None:
+        frozen_state = states.get(frozen_by, wf.State.DRAFT)
+        frozen_message = str(services.PeriodLocked(office, frozen_by[0], year, frozen_by[1], frozen_state).messages[0])
     period_id = office_states.period_id(year, s, quarter)
     history = (  # a period without a row has no history
         list(TransitionLog.objects.filter(period_id=period_id).order_by("at", "id")) if period_id is not None else []
@@ -129,7 +133,9 @@ def panel(
         "label": period_label(s.value, year, quarter),
         "state": state.value,
         "state_label": dict(STATE_CHOICES)[state.value],
-        "locked": wf.is_locked(state) or covering is not None,
+        "locked": wf.is_locked(state) or (covering is not None and wf.is_locked(states.get(covering, wf.State.DRAFT))),
+        "frozen": frozen_by is not None,
+        "frozen_message": frozen_message,
         "covering_label": period_label(covering[0].value, year, covering[1]) if covering else "",
         "history": history,
         "buttons": buttons,
