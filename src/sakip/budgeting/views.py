@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.i18n import error_text
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -217,7 +218,7 @@ def _save_lines(
                     quarterly_realisation={q: v for q, v in quarters.items() if v is not None},
                 )
             except BudgetError as exc:
-                errors.setdefault(f"line-{key}", []).append(_("Tidak sah: %(why)s") % {"why": exc})
+                errors.setdefault(f"line-{key}", []).append(_("Tidak sah: %(why)s") % {"why": error_text(exc)})
             if allocation < 0:
                 errors.setdefault(name, []).append(_("Pagu tidak boleh negatif."))
         for q, v in quarters.items():

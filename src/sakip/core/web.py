@@ -37,6 +37,7 @@ from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
 
 from .fields import check_exact
+from .i18n import error_text
 from .interchange import domain_office
 from .services import office_nav, office_years, reporting_year
 
@@ -116,7 +117,7 @@ def compute(office: Office, year: int | None) -> Computed:
     except DatasetError as exc:
         return Computed(None, [str(i) for i in exc.issues])
     except DomainError as exc:
-        return Computed(None, [str(exc)])
+        return Computed(None, [error_text(exc)])
 
 
 class Rollback(Exception):
@@ -136,7 +137,7 @@ def stored_issues(office: Office) -> list[str]:
     except DatasetError as exc:
         return [_issue_text(i) for i in exc.issues]
     except DomainError as exc:
-        return [str(exc)]
+        return [error_text(exc)]
     return []
 
 

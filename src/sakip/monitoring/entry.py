@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office
 from sakip.agreements.models import PkVersion
+from sakip.core.i18n import translate
 from sakip.core.interchange import domain_office
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
 from sakip.domain import office as dom
@@ -187,8 +188,7 @@ def read_row(row: Row, data: QueryDict, files: MultiValueDict[str, UploadedFile[
                 row.computed = row.definition.formula.evaluate(dict(row.inputs))
             except FormulaError as exc:
                 target = f"i-{exc.input_name}" if exc.input_name else "i"
-                message = _("pembagian dengan nol") if "division by zero" in exc.message else exc.message
-                row.error(target, _("Rumus tidak dapat dihitung: %(message)s") % {"message": message})
+                row.error(target, _("Rumus tidak dapat dihitung: %(message)s") % {"message": translate(exc.detail)})
     else:
         if row.field_name("v") in data:
             row.value_text = data.get(row.field_name("v")) or ""

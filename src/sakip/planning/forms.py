@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sakip.core.i18n import translate
 from sakip.core.web import LinesField, NumberField, input_text, parse_target, stored_target_text
 from sakip.domain.errors import FormulaError
 from sakip.domain.formulas import Formula
@@ -221,7 +222,7 @@ class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
                 except FormulaError as exc:
                     where = _(" (komponen «%(name)s»)") % {"name": exc.input_name} if exc.input_name else ""
                     self.add_error("formula", _("Rumus tidak valid%(where)s: %(message)s")
-                                   % {"where": where, "message": exc.message})
+                                   % {"where": where, "message": translate(exc.detail)})
         elif inputs and "formula_inputs" not in self.errors:
             self.add_error("formula", _("Komponen rumus diisi tetapi rumusnya kosong"))
         if self.locked and self.instance.pk:

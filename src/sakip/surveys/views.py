@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.i18n import error_text
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -150,7 +151,7 @@ def _upload(
     try:
         from_responses(inst, sf.responses, population)
     except SurveyError as exc:
-        errors.append({"where": _("kuesioner"), "message": str(exc)})
+        errors.append({"where": _("kuesioner"), "message": error_text(exc)})
         return False
     upload.seek(0)
     try:
