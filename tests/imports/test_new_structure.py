@@ -486,10 +486,21 @@ def test_budget_code_errors(fresh: Office) -> None:
             "A7": "7.01.01",
             "B7": "Ganda",
             "D7": 5,  # duplicate
+            "A8": "7.01.01.2.04",
+            "B8": "Tingkat salah",
+            "C8": "Program",  # an activity's code
+            "D8": 1,
         },
     )
     outcome = services.run(fresh, "anggaran", 2021, data)
-    assert sorted((p.row, p.column) for p in outcome.problems) == [(3, "A"), (4, "A"), (5, "B"), (6, "D"), (7, "A")]
+    assert sorted((p.row, p.column) for p in outcome.problems) == [
+        (3, "A"),
+        (4, "A"),
+        (5, "B"),
+        (6, "D"),
+        (7, "A"),
+        (8, "C"),
+    ]
     assert "7.01.02" in next(p.message for p in outcome.problems if p.row == 4)
     assert not BudgetYear.objects.filter(office=fresh).exists()
 

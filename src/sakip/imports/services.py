@@ -696,6 +696,13 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
             ctx.problem("«Uraian» terlalu panjang (maksimum 500 karakter).", rec, "name")
         if rec.values.get("allocation") is None:
             ctx.problem(f"«Pagu» wajib diisi untuk baris baru {code}.", rec, "allocation")
+        stated = rec.text("level")
+        if stated and stated.casefold() != _LEVEL_NAMES[shape[0]].casefold():
+            ctx.problem(
+                f"Kode {code} adalah kode {_LEVEL_NAMES[shape[0]]}, bukan «{stated}» (tingkat mengikuti bentuk kode).",
+                rec,
+                "level",
+            )
         new[code] = _NewLine(rec, code, name, shape[0], shape[1])
     new_parents = {n.parent for n in new.values() if n.parent is not None}
     in_file = {rec.text("code").replace(" ", "") for rec in recs}
