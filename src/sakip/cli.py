@@ -47,7 +47,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON untuk dibaca program.")]
 
 _COLOURS = {"green": "green", "lime": "bright_green", "yellow": "yellow", "orange": "dark_orange", "red": "red"}
 
@@ -57,7 +57,7 @@ def _console() -> Console:
 
 
 def fail(message: str, details: list[str] | None = None) -> NoReturn:
-    """Bad input: one line on stderr (details after it), exit code 2."""
+    """Bad input: one line on stderr (details after it), exit code 2. The message is Indonesian."""
     lines = [f"sakip: error: {' '.join(message.split())}"] + [f"  {d}" for d in details or []]
     sys.stderr.write("\n".join(lines) + "\n")
     raise typer.Exit(2)
@@ -69,12 +69,12 @@ def _emit_json(data: Any) -> None:
 
 def _load(path: Path) -> Office:
     if not path.exists():
-        fail(f"{path}: file not found")
+        fail(f"{path}: berkas tidak ditemukan")
     try:
         return load(path)
     except DatasetError as exc:
         n = len(exc.issues)
-        fail(f"{path}: {n} error{'s' if n != 1 else ''} in the dataset", [str(i) for i in exc.issues])
+        fail(f"{path}: {n} kesalahan dalam dataset", [str(i) for i in exc.issues])
     except DomainError as exc:
         fail(f"{path}: {exc}")
 
@@ -238,16 +238,16 @@ def _show_value(v: Decimal | str | None) -> str:
 @app.command()
 def demo(
     print_only: Annotated[
-        bool, typer.Option("--print", help="Print the seed offices' scorecards and exit (no web server).")
+        bool, typer.Option("--print", help="Cetak kartu kinerja kantor contoh lalu selesai (tanpa server web).")
     ] = False,
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[str, typer.Option(help="Alamat server (bawaan: hanya komputer ini).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Porta (port).")] = 8000,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Where the SQLite database and uploads go (default ./var).")
+        Path | None, typer.Option(help="Folder basis data SQLite dan unggahan (bawaan ./var).")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The main job: the web app on an embedded SQLite with the three seed offices and a user per role."""
+    """Jalankan aplikasi web dengan SQLite bawaan, tiga kantor contoh dan satu pengguna per peran."""
     if print_only or as_json:
         _print_seed_scorecards(as_json)
         return
@@ -308,18 +308,18 @@ def _print_seed_scorecards(as_json: bool) -> None:
 
 @app.command()
 def scorecard(
-    file: Annotated[Path, typer.Argument(help="Office dataset (.yaml, .yml or .json).")],
-    year: Annotated[int | None, typer.Option(help="Year (default: the latest reported year).")] = None,
+    file: Annotated[Path, typer.Argument(help="Dataset perangkat daerah (.yaml, .yml atau .json).")],
+    year: Annotated[int | None, typer.Option(help="Tahun (bawaan: tahun pelaporan terakhir).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print the scorecard of any office dataset file."""
+    """Cetak kartu kinerja dari berkas dataset perangkat daerah."""
     office = _load(file)
     try:
         sc = build_scorecard(office, year)
     except DomainError as exc:
         fail(str(exc))
     if year is not None and year not in office.years:
-        fail(f"{file}: no data for year {year}")
+        fail(f"{file}: tidak ada data untuk tahun {year}")
     if as_json:
         _emit_json(scorecard_dict(sc))
     else:
@@ -328,16 +328,16 @@ def scorecard(
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="Office dataset (.yaml, .yml or .json).")],
+    file: Annotated[Path, typer.Argument(help="Dataset perangkat daerah (.yaml, .yml atau .json).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a dataset against the format; list every error with its path."""
+    """Periksa dataset terhadap formatnya; tampilkan setiap kesalahan beserta letaknya."""
     office = _load(file)
     if as_json:
         _emit_json({"valid": True, "office": office.code, "years": sorted(office.years)})
     else:
         _console().print(
-            f"{file}: valid ({office.name}, years {', '.join(map(str, sorted(office.years)))})", markup=False
+            f"{file}: sah ({office.name}, tahun {', '.join(map(str, sorted(office.years)))})", markup=False
         )
 
 
@@ -350,21 +350,21 @@ def _number(text: str, what: str, fmt: NumberFormat | None) -> Decimal:
 
 @app.command("achievement")
 def achievement_cmd(
-    target: Annotated[str, typer.Option(help="Target: a number (79,95 / 79.95), a grade (BB) or a range low..high.")],
-    realization: Annotated[str, typer.Option(help="Realisation, in the indicator's unit.")],
-    polarity: Annotated[Polarity, typer.Option(help="Direction of the indicator.")] = Polarity.HIGHER_IS_BETTER,
-    scale: Annotated[str, typer.Option(help=f"Predicate scale: {', '.join(SCALE_PRESETS)}.")] = "lkjip-4",
-    cap: Annotated[CapPolicy, typer.Option(help="Cap policy.")] = CapPolicy.NONE,
-    lower_formula: Annotated[LowerFormula, typer.Option(help="Lower-is-better formula.")] = LowerFormula.MIRROR,
-    baseline: Annotated[str | None, typer.Option(help="Baseline for progress-from-baseline.")] = None,
-    ordinal: Annotated[str, typer.Option(help="Ordinal scale for qualitative: akip, audit-opinion.")] = "akip",
+    target: Annotated[str, typer.Option(help="Target: angka (79,95 / 79.95), predikat (BB) atau rentang bawah..atas.")],
+    realization: Annotated[str, typer.Option(help="Realisasi, dalam satuan indikator.")],
+    polarity: Annotated[Polarity, typer.Option(help="Polaritas indikator.")] = Polarity.HIGHER_IS_BETTER,
+    scale: Annotated[str, typer.Option(help=f"Skala predikat: {', '.join(SCALE_PRESETS)}.")] = "lkjip-4",
+    cap: Annotated[CapPolicy, typer.Option(help="Batas capaian.")] = CapPolicy.NONE,
+    lower_formula: Annotated[LowerFormula, typer.Option(help="Rumus indikator negatif.")] = LowerFormula.MIRROR,
+    baseline: Annotated[str | None, typer.Option(help="Nilai baseline (metode kemajuan).")] = None,
+    ordinal: Annotated[str, typer.Option(help="Skala predikat indikator kualitatif: akip, audit-opinion.")] = "akip",
     number_format: Annotated[
         NumberFormat | None,
-        typer.Option("--number-format", help="id (79,95) or en (79.95); default: refuse ambiguity."),
+        typer.Option("--number-format", help="id (79,95) atau en (79.95); bawaan: angka bermakna ganda ditolak."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compute one achievement and its predicate."""
+    """Hitung satu capaian dan predikatnya."""
     try:
         sc = get_scale(scale)
         t: Target
@@ -373,13 +373,13 @@ def achievement_cmd(
             t, r = target.strip(), realization.strip()
         elif polarity is Polarity.IN_RANGE:
             if ".." not in target:
-                fail("an in-range target is written low..high, e.g. 2..4")
+                fail("target rentang ditulis bawah..atas, misalnya 2..4")
             lo, hi = target.split("..", 1)
-            t = Range(_number(lo, "target low", number_format), _number(hi, "target high", number_format))
-            r = _number(realization, "realization", number_format)
+            t = Range(_number(lo, "target batas bawah", number_format), _number(hi, "target batas atas", number_format))
+            r = _number(realization, "realisasi", number_format)
         else:
             t = _number(target, "target", number_format)
-            r = _number(realization, "realization", number_format)
+            r = _number(realization, "realisasi", number_format)
         b = _number(baseline, "baseline", number_format) if baseline is not None else None
         a = achievement(
             t,
@@ -408,21 +408,21 @@ def achievement_cmd(
 
 @app.command()
 def survey(
-    file: Annotated[Path, typer.Argument(help="Questionnaires: .csv or .xlsx, one row per respondent.")],
+    file: Annotated[Path, typer.Argument(help="Kuesioner: .csv atau .xlsx, satu baris per responden.")],
     instrument: Annotated[
-        str, typer.Option(help=f"Instrument: {', '.join(INSTRUMENTS)} or custom (elements from the header).")
+        str, typer.Option(help=f"Instrumen: {', '.join(INSTRUMENTS)} atau custom (unsur dari judul kolom).")
     ] = "permenpan-14-2017",
-    population: Annotated[int | None, typer.Option(help="Service population N, to check the minimum sample.")] = None,
+    population: Annotated[int | None, typer.Option(help="Populasi layanan N, untuk memeriksa sampel minimum.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compute the satisfaction index (IKM) from raw SKM questionnaires."""
+    """Hitung indeks kepuasan masyarakat (IKM) dari kuesioner SKM."""
     try:
         inst = None if instrument == "custom" else get_instrument(instrument)
         sf = read_survey_file(file, inst)
         result = from_responses(sf.instrument, sf.responses, population)
     except DatasetError as exc:
         n = len(exc.issues)
-        fail(f"{file}: {n} error{'s' if n != 1 else ''} in the survey file", [str(i) for i in exc.issues[:50]])
+        fail(f"{file}: {n} kesalahan dalam berkas survei", [str(i) for i in exc.issues[:50]])
     except DomainError as exc:
         fail(f"{file}: {exc}")
     if as_json:
@@ -471,7 +471,7 @@ def survey(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of the office dataset format."""
+    """Cetak JSON Schema format dataset perangkat daerah."""
     from sakip.dataset import schema as get_schema
 
     _emit_json(get_schema())

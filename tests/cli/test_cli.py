@@ -117,13 +117,13 @@ def test_scorecard_bad_dataset_lists_every_error(tmp_path: Path) -> None:
     code, out, err = run("scorecard", str(bad))
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
-    assert lines[0].startswith("sakip: error:") and "error" in lines[0]
+    assert lines[0].startswith("sakip: error:") and "kesalahan dalam dataset" in lines[0]
     assert any("plan.objectives[0].indicators[1].targets.2025" in line for line in lines)
 
 
 def test_missing_file_exits_2() -> None:
     code, _, err = run("scorecard", "/nonexistent/office.yaml")
-    assert code == 2 and "file not found" in err
+    assert code == 2 and "berkas tidak ditemukan" in err
 
 
 def _write_csv(path: Path, rows: list[list[str]]) -> None:
@@ -166,7 +166,7 @@ def test_survey_bad_answers_are_all_listed(tmp_path: Path) -> None:
     _write_csv(f, [header, ["5"] + ["3"] * 8, ["3"] * 8 + ["x"]])
     code, out, err = run("survey", str(f))
     assert code == 2 and out == ""
-    assert "2 errors" in err.splitlines()[0]
+    assert "2 kesalahan" in err.splitlines()[0]
     assert "A2" in err and "I3" in err
 
 

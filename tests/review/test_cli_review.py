@@ -58,7 +58,7 @@ def test_bad_files_exit_2_with_the_place(tmp_path: Path) -> None:
     result = runner.invoke(app, ["review", str(other)])
     assert result.exit_code == 2 and "tidak dikenal" in result.stderr
     result = runner.invoke(app, ["review", str(tmp_path / "missing.yaml")])
-    assert result.exit_code == 2 and "file not found" in result.stderr
+    assert result.exit_code == 2 and "berkas tidak ditemukan" in result.stderr
 
 
 def test_xlsx_printed_report_gives_the_same_findings(tmp_path: Path) -> None:

@@ -53,9 +53,9 @@ def _num(value: Any) -> str:
 
 @lke_app.command("check")
 def check(
-    lke: Annotated[str, typer.Argument(help=f"An LKE file (YAML/JSON) or a preset: {', '.join(PRESETS)}.")],
+    lke: Annotated[str, typer.Argument(help=f"Berkas LKE (YAML/JSON) atau preset: {', '.join(PRESETS)}.")],
 ) -> None:
-    """Validate an LKE structure and show its components and weights."""
+    """Periksa struktur LKE dan tampilkan komponen serta bobotnya."""
     fw = _load(lke)
     table = Table(title=f"{fw.name} — {sum(1 for _ in fw.criteria())} kriteria")
     for col in ("Kode", "Komponen / subkomponen", "Jenis", "Bobot", "Kriteria"):
@@ -94,22 +94,22 @@ def _as_json(s: Score) -> dict[str, Any]:
 
 @lke_app.command("score")
 def score_cmd(
-    lke: Annotated[str, typer.Argument(help=f"An LKE file (YAML/JSON) or a preset: {', '.join(PRESETS)}.")],
-    answers: Annotated[Path, typer.Argument(help="YAML/JSON mapping of criterion code → answer code.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+    lke: Annotated[str, typer.Argument(help=f"Berkas LKE (YAML/JSON) atau preset: {', '.join(PRESETS)}.")],
+    answers: Annotated[Path, typer.Argument(help="Pemetaan YAML/JSON kode kriteria → kode jawaban.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON untuk dibaca program.")] = False,
 ) -> None:
-    """Score answers against an LKE: points per component, the total 0–100 and the predicate."""
+    """Hitung nilai jawaban LKE: nilai per komponen, nilai akhir 0–100 dan predikatnya."""
     fw = _load(lke)
     try:
         data = yaml.safe_load(answers.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        _fail(f"{answers}: cannot read the answers ({exc})")
+        _fail(f"{answers}: jawaban tidak dapat dibaca ({exc})")
     if not isinstance(data, dict):
-        _fail(f"{answers}: expected a mapping of criterion code → answer code")
+        _fail(f"{answers}: harus berupa pemetaan kode kriteria → kode jawaban")
     try:
         s = score(fw, {str(k): None if v is None else str(v) for k, v in data.items()})
     except EvaluationError as exc:
-        _fail(f"{answers}: answers refused", exc.errors)
+        _fail(f"{answers}: jawaban ditolak", exc.errors)
     if as_json:
         sys.stdout.write(json.dumps(_as_json(s), ensure_ascii=False, indent=2) + "\n")
         return

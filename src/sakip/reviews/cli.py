@@ -55,18 +55,18 @@ def run_review(path: Path, year: int | None = None) -> tuple[ReviewResult, str]:
 
 
 def review(
-    file: Annotated[Path, typer.Argument(help="A printed-report file (YAML/JSON/.xlsx) or an office dataset.")],
-    year: Annotated[int | None, typer.Option(help="Office dataset: the year to review (default: the latest).")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+    file: Annotated[Path, typer.Argument(help="Laporan tercetak (YAML/JSON/.xlsx) atau dataset OPD.")],
+    year: Annotated[int | None, typer.Option(help="Dataset OPD: tahun yang direviu (bawaan: terakhir).")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Keluaran JSON untuk dibaca program.")] = False,
 ) -> None:
-    """Review a printed report's figures, or an office-year, and list every finding."""
+    """Reviu angka laporan tercetak, atau data satu tahun perangkat daerah, dan tampilkan setiap temuan."""
     if not file.is_file():
-        _fail(f"{file}: file not found")
+        _fail(f"{file}: berkas tidak ditemukan")
     try:
         result, title = run_review(file, year)
     except DatasetError as exc:
         n = len(exc.issues)
-        _fail(f"{file}: {n} error{'s' if n != 1 else ''}", [str(i) for i in exc.issues[:50]])
+        _fail(f"{file}: {n} kesalahan", [str(i) for i in exc.issues[:50]])
         return
     except DomainError as exc:
         _fail(f"{file}: {exc}")
