@@ -577,3 +577,45 @@ def test_cli_creates_the_renstra_of_a_new_office(fresh: Office, tmp_path: Any) -
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0 and "stored" in done.stdout
     assert Indicator.objects.filter(plan__office=fresh).count() == 4
+
+
+# ----------------------------------------------------------------------------- an indicator added to a running plan
+
+
+def test_indicator_added_to_a_seed_plan_then_to_its_pk(demo_once: Any, db: None) -> None:
+    o = Office.objects.get(code="kaloran")
+    plan = PlanPeriod.objects.get(office=o)
+    template = services.template(o, "renstra", 2020)
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb["Indikator"]
+    last = max(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value)
+    cols = [c.value for c in ws[1]]
+    new = {"Kode indikator": "S1.9", "Kode tujuan/sasaran": "S1", "Indikator": "Persentase desa tertib arsip"}
+    new |= {"Satuan": "%", "Target 2020": 60, "Polaritas": "semakin tinggi", "Rekap triwulan": "nilai terakhir"}
+    for name, value in new.items():
+        ws.cell(last + 1, cols.index(name) + 1, value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    outcome = services.run(o, "renstra", 2020, buf.getvalue())
+    assert outcome.applied, outcome.problems
+    assert [(c.code, c.action) for c in outcome.changes if c.action != services.UNCHANGED] == [
+        ("S1.9", services.CREATED)
+    ]
+    ind = Indicator.objects.get(plan=plan, code="S1.9")
+    assert ind.objective is not None and ind.objective.code == "S1"
+    assert [(t.year, t.value) for t in ind.targets.all()] == [(2020, Decimal(60))]
+    # the 2020 PK: the new indicator is added to its latest version, the other rows unchanged
+    version = PkVersion.objects.filter(office=o, year=2020).order_by("-number").first()
+    assert version is not None
+    before = version.targets.count()
+    pk = services.template(o, "pk", 2020)
+    pk_rows = load_workbook(io.BytesIO(pk), read_only=True)["PK"].max_row or 1
+    added = services.run(o, "pk", 2020, fill(pk, {"PK": {f"A{pk_rows + 1}": "S1.9", f"D{pk_rows + 1}": "62,5"}}))
+    assert added.applied, added.problems
+    assert [(c.code, c.action) for c in added.changes if c.action != services.UNCHANGED] == [("S1.9", services.CREATED)]
+    assert version.targets.count() == before + 1
+    assert PkTarget.objects.get(version=version, indicator=ind).value == Decimal("62.5")
+    card = scorecard_for(o, 2020)
+    assert card is not None
+    score = next(s for s in card.indicators if s.indicator.id == "S1.9")
+    assert score.in_pk and score.target_source == "pk" and not score.achievement.measured
