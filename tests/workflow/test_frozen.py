@@ -203,6 +203,27 @@ def test_the_lke_akip_result_refused_while_the_fourth_quarter_is_submitted(demo:
     assert lke.take_akip_realisation(ev, grade).changed
 
 
+def test_api_writes_refused_while_the_quarter_is_submitted(demo: Any) -> None:
+    from sakip.api.models import ApiToken
+
+    _token, secret = ApiToken.issue(demo.user("operator_a"), "uji")
+    headers = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/offices/{demo.office_a.code}/years/{YEAR}/quarters/4"
+    ind = pk_indicator(demo)
+    submit(demo, "quarter", 4)
+    before = list(Quarter.objects.filter(indicator_year__indicator=ind).values_list("quarter", "value"))
+    rows = {"rows": [{"indicator": ind.code, "value": "99", "explanation": "uji"}]}
+    client = Client()
+    r = client.post(f"{base}/realisations", rows, content_type="application/json", headers=headers)
+    assert r.status_code == 409 and SUBMITTED in r.json()["detail"]
+    r = client.post(f"{base}/budget", {"lines": []}, content_type="application/json", headers=headers)
+    assert r.status_code == 409
+    assert list(Quarter.objects.filter(indicator_year__indicator=ind).values_list("quarter", "value")) == before
+    move(demo, "verifier", "return", "quarter", 4, comment="Perbaiki")
+    r = client.post(f"{base}/realisations", rows, content_type="application/json", headers=headers)
+    assert r.status_code == 200, r.content
+
+
 # ----------------------------------------------------------------------------- withdraw
 
 
