@@ -190,7 +190,8 @@ KINDS: dict[str, Kind] = {
         "anggaran",
         "Anggaran (pagu dan realisasi)",
         "enter",
-        "Pagu dan realisasi triwulan per baris anggaran, dicocokkan menurut kode.",
+        "Pagu dan realisasi triwulan per baris anggaran, dicocokkan menurut kode; kode baru (Permendagri 90/2019) "
+        "menambah program/kegiatan/sub kegiatan.",
     ),
     "sipd": Kind(
         "sipd",
@@ -202,13 +203,15 @@ KINDS: dict[str, Kind] = {
         "pk",
         "Perjanjian Kinerja (target)",
         "plan",
-        "Target indikator pada versi Perjanjian Kinerja yang berlaku untuk tahun itu.",
+        "Target indikator pada versi Perjanjian Kinerja yang berlaku untuk tahun itu; indikator Renstra yang belum "
+        "ada ditambahkan ke PK.",
     ),
     "renstra": Kind(
         "renstra",
         "Matriks Renstra",
         "plan",
-        "Tujuan, sasaran, indikator dan target tahunan rencana strategis; dicocokkan menurut kode.",
+        "Tujuan, sasaran, indikator dan target tahunan rencana strategis; dicocokkan menurut kode, kode baru "
+        "menambah tujuan/sasaran/indikator.",
     ),
 }
 
