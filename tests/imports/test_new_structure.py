@@ -619,3 +619,9 @@ def test_indicator_added_to_a_seed_plan_then_to_its_pk(demo_once: Any, db: None)
     assert card is not None
     score = next(s for s in card.indicators if s.indicator.id == "S1.9")
     assert score.in_pk and score.target_source == "pk" and not score.achievement.measured
+
+
+def test_a_parent_row_with_an_error_is_reported_once(fresh: Office) -> None:
+    data = fill(renstra_file(fresh), {"Sasaran": {"C2": None}})  # new objective S1 without its text
+    outcome = services.run(fresh, "renstra", 2021, data)
+    assert [(p.sheet, p.row, p.column) for p in outcome.problems] == [("Sasaran", 2, "C")]

@@ -1089,8 +1089,9 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     made: dict[str, dict[str, Any]] = {"goal": dict(goals), "objective": dict(objectives)}
     writes: list[Callable[[], None]] = []
     changed_years: set[int] = set()
-    new_goals: set[str] = set()
-    new_objectives: set[str] = set()
+    # the codes the file introduces (a parent row with its own error is reported there, not again on its children)
+    new_goals: set[str] = {r.text("code") for r in goals_r} - goals.keys()
+    new_objectives: set[str] = {r.text("code") for r in objs_r} - objectives.keys()
 
     # --- goals
     dup = _duplicates(ctx, goals_r, lambda r: r.text("code"), "Kode tujuan")
