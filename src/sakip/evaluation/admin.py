@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from sakip.core.i18n import translate
 from sakip.domain.evaluation import EvaluationError
 
 from . import services
@@ -43,7 +44,7 @@ class TemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         try:
             obj.framework()
         except EvaluationError as exc:
-            return format_html_join("", "<div class='errornote'>{}</div>", ((e,) for e in exc.errors))
+            return format_html_join("", "<div class='errornote'>{}</div>", ((translate(m),) for m in exc.messages))
         return str(_("Struktur valid: bobot komponen dan subkomponen sesuai."))
 
     @admin.action(description=_("Salin ke tahun berikutnya"))

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office, Regency
+from sakip.core.i18n import error_text
 from sakip.domain.evaluation import Comparison, EvaluationError, Framework, compare, framework_from_dict
 from sakip.domain.numbers import round_half_up
 from sakip.monitoring.models import IndicatorYear
@@ -37,7 +38,7 @@ def preset_data(code: str) -> dict[str, Any]:
     try:
         return preset_files.preset_data(code)
     except EvaluationError as exc:
-        raise ValidationError(_("Preset LKE tidak dapat dibaca: %(e)s") % {"e": "; ".join(exc.errors)}) from None
+        raise ValidationError(_("Preset LKE tidak dapat dibaca: %(e)s") % {"e": error_text(exc)}) from None
 
 
 PRESETS = preset_files.PRESETS
@@ -97,7 +98,7 @@ def _store(regency: Regency, year: int, data: dict[str, Any], preset: str, copie
 
 def _refuse(exc: EvaluationError) -> ValidationError:
     return ValidationError(
-        _("Struktur LKE tidak valid, tidak ada yang disimpan: %(errors)s") % {"errors": "; ".join(exc.errors)}
+        _("Struktur LKE tidak valid, tidak ada yang disimpan: %(errors)s") % {"errors": error_text(exc)}
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db.models import Q
 
 from sakip.accounts.models import Office
+from sakip.core.i18n import error_text
 from sakip.dataset.loader import DatasetError, Issue
 from sakip.dataset.printed_report import load as load_printed
 from sakip.domain import workflow as wf
@@ -61,7 +62,7 @@ def office_review(office: Office, year: int) -> Outcome:
     except DatasetError as exc:
         return Outcome(None, title, [str(i) for i in exc.issues])
     except DomainError as exc:
-        return Outcome(None, title, [str(exc)])
+        return Outcome(None, title, [error_text(exc)])
     return Outcome(result, title, [])
 
 
@@ -80,7 +81,7 @@ def printed_review(name: str, data: bytes) -> Outcome:
         except DatasetError as exc:
             return Outcome(None, "", [_issue(i) for i in exc.issues])
         except (DomainError, UnicodeDecodeError) as exc:
-            return Outcome(None, "", [str(exc)])
+            return Outcome(None, "", [error_text(exc)])
     return Outcome(review_printed(report), f"Reviu angka tercetak: {report.title or report.office}", [])
 
 
