@@ -28,6 +28,7 @@ from sakip.domain.review import Severity
 from sakip.domain.scales import SCALE_PRESETS, get_ordinal_scale, get_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.domain.survey import INSTRUMENTS, from_responses, get_instrument
+from sakip.reports.narrative import reason_text
 from sakip.reports.scorecard import (
     EFFICIENCY_TEXT,
     NOT_MEASURED_TEXT,
@@ -400,7 +401,7 @@ def achievement_cmd(
     console = _console()
     console.print(f"Capaian: {show_achievement(a)}", markup=False)
     if a.reason:
-        console.print(f"Keterangan: {a.reason}", markup=False)
+        console.print(f"Keterangan: {reason_text(a.reason)}", markup=False)
     console.print(f"Kategori ({sc.code}): {assessed.category or '-'}", markup=False)
     if a.met is not None:
         console.print(f"Target {'tercapai' if a.met else 'belum tercapai'}", markup=False)

@@ -257,6 +257,7 @@ def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
 
 def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
     """What the preview shows: the value, the achievement and the predicate (all from the domain)."""
+    from sakip.reports.narrative import reason_text
     from sakip.reports.scorecard import show_achievement, show_number
 
     a = quarter_achievement(row, quarter)
@@ -273,7 +274,7 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
         "to_date": show_number(qs.to_date) if qs is not None and qs.to_date is not None else None,
         "achievement": show_achievement(a) if a is not None else None,
         "undefined": a is not None and a.status is Status.UNDEFINED,
-        "reason": a.reason if a is not None else None,
+        "reason": reason_text(a.reason) if a is not None and a.reason else None,
         "met": a.met if a is not None else None,
         "category": assessment.category if assessment else None,
         "color": assessment.color if assessment else None,
