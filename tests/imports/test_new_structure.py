@@ -545,6 +545,23 @@ def test_web_upload_preview_with_new_rows_then_confirm(fresh: Office, planner: A
     refused = other.post(url, {"kind": "renstra", "file": upload})
     assert refused.status_code == 403
     assert ImportBatch.objects.filter(office=fresh).count() == 1
+    # the regency's planner uploads a file naming one indicator: the others are listed as left alone
+    regency_planner = Client()
+    regency_planner.force_login(planner)
+    wb = load_workbook(io.BytesIO(services.template(fresh, "renstra", 2021)))
+    for name in ("Tujuan", "Sasaran"):
+        del wb[name]
+    for r in (3, 4, 5):
+        for cell in wb["Indikator"][r]:
+            cell.value = None
+    wb["Indikator"]["E2"] = 81
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "satu.xlsx"
+    html = regency_planner.post(url, {"kind": "renstra", "file": buf}).content.decode()
+    assert 'data-testid="count-updated">1<' in html and 'data-testid="count-absent">3<' in html
+    assert 'data-testid="import-absent"' in html and html.count("tidak ada di berkas, tidak diubah") == 3
 
 
 # ----------------------------------------------------------------------------- templates and CLI
