@@ -642,3 +642,10 @@ def test_a_parent_row_with_an_error_is_reported_once(fresh: Office) -> None:
     data = fill(renstra_file(fresh), {"Sasaran": {"C2": None}})  # new objective S1 without its text
     outcome = services.run(fresh, "renstra", 2021, data)
     assert [(p.sheet, p.row, p.column) for p in outcome.problems] == [("Sasaran", 2, "C")]
+
+
+def test_a_qualitative_indicator_without_grade_scale_round_trips(fresh: Office) -> None:
+    assert services.run(fresh, "renstra", 2021, renstra_file(fresh)).applied
+    Indicator.objects.filter(plan__office=fresh, code="T1.1").update(ordinal_scale="")  # as older data may hold
+    outcome = services.run(fresh, "renstra", 2021, services.template(fresh, "renstra", 2021))
+    assert outcome.ok and not outcome.has_changes, outcome.problems

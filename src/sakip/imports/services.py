@@ -1056,8 +1056,9 @@ def _definition_text(ind: Indicator) -> dict[str, str]:
     """The definition columns of a stored indicator, as the template writes them."""
     scale = ind.ordinal_scale if ind.polarity == "qualitative" else ""
     return {
-        "polarity": POLARITY_TEXT.get((ind.polarity, scale), ind.polarity),
-        "rollup": ROLLUP_TEXT.get(ind.rollup, ind.rollup),
+        # a stored combination the column cannot name (no grade scale) is written blank: «unchanged»
+        "polarity": POLARITY_TEXT.get((ind.polarity, scale), ""),
+        "rollup": ROLLUP_TEXT.get(ind.rollup, ""),
         "iku": "ya" if ind.iku else "tidak",
         "formula": ind.formula,
         "inputs": _inputs_text((fi.name, fi.label, fi.rollup) for fi in ind.inputs.all()),
