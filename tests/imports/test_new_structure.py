@@ -191,6 +191,15 @@ def test_full_renstra_created_from_the_filled_template(fresh: Office) -> None:
     again = services.run(fresh, "renstra", 2021, data)
     assert again.ok and not again.has_changes
     assert {c.action for c in again.changes} == {services.UNCHANGED}
+    exported = load_workbook(io.BytesIO(services.template(fresh, "renstra", 2021)), read_only=True)
+    row3 = next(r for r in exported["Indikator"].iter_rows(values_only=True) if r[0] == "S1.2")
+    assert row3[10:15] == (
+        "semakin tinggi",
+        "jumlah",
+        "tidak",
+        "selesai / masuk * 100",
+        "selesai | Surat selesai | jumlah\nmasuk | Surat masuk | jumlah",
+    )
     export = services.run(fresh, "renstra", 2021, services.template(fresh, "renstra", 2021))
     assert export.ok and {c.action for c in export.changes} == {services.UNCHANGED}
 

@@ -1061,7 +1061,7 @@ def _definition_text(ind: Indicator) -> dict[str, str]:
         "rollup": ROLLUP_TEXT.get(ind.rollup, ""),
         "iku": "ya" if ind.iku else "tidak",
         "formula": ind.formula,
-        "inputs": _inputs_text((fi.name, fi.label, fi.rollup) for fi in ind.inputs.all()),
+        "inputs": _inputs_text((fi.name, fi.label, ROLLUP_TEXT.get(fi.rollup, fi.rollup)) for fi in ind.inputs.all()),
     }
 
 
