@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -65,6 +66,10 @@ def _labels(label: str) -> dict[str, tuple[str, dict[str, str]]]:
     for f in model._meta.concrete_fields:
         choices = {str(k): str(v) for k, v in (f.flatchoices or [])}
         out[f.name] = (str(f.verbose_name), choices)
+    if label == settings.AUTH_USER_MODEL:  # the relations and the password recorded by audit/users.py
+        out["groups"] = (str(_("grup")), {})
+        out["user_permissions"] = (str(_("hak akses")), {})
+        out["password"] = (str(_("kata sandi")), {})
     if label == "workflow.PeriodState":  # the transition pressed is kept beside the state
         from sakip.workflow.models import TRANSITION_CHOICES
 
@@ -82,9 +87,16 @@ def _rows(entries: Iterable[AuditEntry]) -> list[dict[str, Any]]:
             old = v[0] if isinstance(v, list) and v else None
             new = v[1] if isinstance(v, list) and len(v) > 1 else None
             name, choices = labels.get(k, (k, {}))
-            changes.append((name, choices.get(str(old), old), choices.get(str(new), new)))
+            changes.append((name, _shown(choices.get(str(old), old)), _shown(choices.get(str(new), new))))
         rows.append({"e": e, "model_name": model_name(e.model), "changes": changes})
     return rows
+
+
+def _shown(value: Any) -> Any:
+    """A list (a user's groups) as its items joined; an empty one as the empty-set sign."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "∅"
+    return value
 
 
 def _page(request: HttpRequest, qs: QuerySet[AuditEntry], **context: Any) -> HttpResponse:
