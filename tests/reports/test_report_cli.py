@@ -84,18 +84,21 @@ def test_triwulan_quarter_in_the_file_name(tmp_path: Path, no_db: None) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["rkt", "--office", "nowhere"], "neither in the local database nor a seed"),
-        (["rkt", "--office", "kaloran", "-f", "docx"], "rkt is produced as xlsx, not docx"),
-        (["lkjip", "--office", "kaloran", "-f", "docx,odt"], "unknown format odt"),
-        (["pk", "--office", "kaloran", "--quarter", "2"], "--quarter applies to the triwulan report only"),
-        (["triwulan", "--office", "kaloran", "--quarter", "5"], "--quarter must be 1, 2, 3 or 4"),
-        (["matrik", "--office", "kaloran", "--year", "2031"], "no data for year 2031"),
-        (["matrik", "--dataset", "missing.yaml"], "missing.yaml: file not found"),
-        (["matrik"], "give --office CODE or --dataset FILE"),
-        (["lkjip", "--office", "kaloran", "--amendment"], "--amendment applies to the pk document only"),
-        (["batch", "-f", "xlsx"], "give --regency CODE or --dataset FILE"),
-        (["batch", "--dataset", "x.yaml", "-d", "lkjip", "-f", "xlsx"], "none of lkjip is produced as xlsx"),
-        (["batch", "--regency", "nope", "-f", "xlsx"], "regency nope is not in the local database"),
+        (["rkt", "--office", "nowhere"], "tidak ada di basis data lokal dan bukan data contoh"),
+        (["rkt", "--office", "kaloran", "-f", "docx"], "rkt dibuat dalam format xlsx, bukan docx"),
+        (["lkjip", "--office", "kaloran", "-f", "docx,odt"], "format odt tidak dikenal"),
+        (["pk", "--office", "kaloran", "--quarter", "2"], "--quarter hanya berlaku untuk laporan triwulan"),
+        (["triwulan", "--office", "kaloran", "--quarter", "5"], "--quarter harus 1, 2, 3 atau 4"),
+        (["matrik", "--office", "kaloran", "--year", "2031"], "tidak ada data untuk tahun 2031"),
+        (["matrik", "--dataset", "missing.yaml"], "missing.yaml: berkas tidak ditemukan"),
+        (["matrik"], "beri --office KODE atau --dataset BERKAS"),
+        (["lkjip", "--office", "kaloran", "--amendment"], "--amendment hanya berlaku untuk dokumen pk"),
+        (["batch", "-f", "xlsx"], "beri --regency KODE atau --dataset BERKAS"),
+        (
+            ["batch", "--dataset", "x.yaml", "-d", "lkjip", "-f", "xlsx"],
+            "tidak ada dari lkjip yang dibuat dalam format xlsx",
+        ),
+        (["batch", "--regency", "nope", "-f", "xlsx"], "pemda nope tidak ada di basis data lokal"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], message: str, no_db: None, tmp_path: Path) -> None:
@@ -150,7 +153,7 @@ def test_amended_pk(tmp_path: Path, no_db: None) -> None:
     body, _ = _docx_text(path)
     assert "PERUBAHAN" in body.upper()
     code, _out, err = run("pk", "--office", "kaloran", "--amendment", "-o", str(tmp_path))
-    assert code == 2 and "no amended Perjanjian Kinerja for 2020" in err
+    assert code == 2 and "tidak ada Perjanjian Kinerja Perubahan untuk tahun 2020" in err
 
 
 def test_batch_shows_a_progress_bar(tmp_path: Path) -> None:

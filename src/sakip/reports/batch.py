@@ -74,20 +74,20 @@ def parse_formats(text: str) -> tuple[str, ...]:
     """``"docx,pdf"`` → ``("docx", "pdf")``; unknown or empty → `RequestError`."""
     items = tuple(dict.fromkeys(p.strip().lower().lstrip(".") for p in text.split(",") if p.strip()))
     if not items:
-        raise RequestError("no format given (docx, pdf, xlsx)")
+        raise RequestError("format belum diberikan (docx, pdf, xlsx)")
     unknown = [f for f in items if f not in FORMATS]
     if unknown:
-        raise RequestError(f"unknown format {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+        raise RequestError(f"format {', '.join(unknown)} tidak dikenal (pilih dari {', '.join(FORMATS)})")
     return items
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
     items = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
     if not items:
-        raise RequestError(f"no document kind given ({', '.join(KINDS)})")
+        raise RequestError(f"jenis dokumen belum diberikan ({', '.join(KINDS)})")
     unknown = [k for k in items if k not in KINDS]
     if unknown:
-        raise RequestError(f"unknown document {', '.join(unknown)} (choose from {', '.join(KINDS)})")
+        raise RequestError(f"dokumen {', '.join(unknown)} tidak dikenal (pilih dari {', '.join(KINDS)})")
     return items
 
 
@@ -95,7 +95,7 @@ def check_formats(kind: str, formats: Sequence[str]) -> None:
     """A single document request must ask only for formats the kind has."""
     wrong = [f for f in formats if f not in SUPPORTED[kind]]
     if wrong:
-        raise RequestError(f"{kind} is produced as {', '.join(SUPPORTED[kind])}, not {', '.join(wrong)}")
+        raise RequestError(f"{kind} dibuat dalam format {', '.join(SUPPORTED[kind])}, bukan {', '.join(wrong)}")
 
 
 def file_name(
@@ -110,10 +110,10 @@ def file_name(
 def _year(office: Office, year: int | None) -> int:
     y = year if year is not None else office.latest_year
     if y is None:
-        raise RequestError(f"{office.code}: no year has data")
+        raise RequestError(f"{office.code}: belum ada tahun yang berisi data")
     if y not in office.years:
         years = ", ".join(str(v) for v in sorted(office.years)) or "none"
-        raise RequestError(f"{office.code}: no data for year {y} (years with data: {years})")
+        raise RequestError(f"{office.code}: tidak ada data untuk tahun {y} (tahun yang berisi data: {years})")
     return y
 
 
@@ -131,7 +131,7 @@ def generate(
 ) -> list[GeneratedFile]:
     """The files of one document of one office (``strict``: every format must suit the kind)."""
     if kind not in KINDS:
-        raise RequestError(f"unknown document {kind} (choose from {', '.join(KINDS)})")
+        raise RequestError(f"dokumen {kind} tidak dikenal (pilih dari {', '.join(KINDS)})")
     if strict:
         check_formats(kind, formats)
     wanted = [f for f in formats if f in SUPPORTED[kind]]
@@ -141,7 +141,7 @@ def generate(
     if kind == "triwulan":
         quarter = 4 if quarter is None else quarter
         if quarter not in (1, 2, 3, 4):
-            raise RequestError(f"quarter must be 1–4, got {quarter}")
+            raise RequestError(f"triwulan harus 1–4, bukan {quarter}")
     if kind in ("lkjip", "triwulan", "rkt", "matrik") and scorecard is None:
         scorecard = build_scorecard(office, y)
     out: list[GeneratedFile] = []
@@ -161,9 +161,9 @@ def generate(
     elif kind == "pk":
         yd = office.years[y]
         if not yd.agreements:
-            raise RequestError(f"{office.code}: no Perjanjian Kinerja for {y}")
+            raise RequestError(f"{office.code}: tidak ada Perjanjian Kinerja untuk tahun {y}")
         if amendment and not any(pk.kind == "amendment" for pk in yd.agreements):
-            raise RequestError(f"{office.code}: no amended Perjanjian Kinerja for {y}")
+            raise RequestError(f"{office.code}: tidak ada Perjanjian Kinerja Perubahan untuk tahun {y}")
         document = build_pk(office, y, amendment=amendment, draft=draft)
     else:
         document = build_iku(office, draft=draft)
@@ -262,9 +262,9 @@ def run_batch(
     kinds_t, formats_t = tuple(kinds), tuple(formats)
     for k in kinds_t:
         if k not in KINDS:
-            raise RequestError(f"unknown document {k}")
+            raise RequestError(f"dokumen {k} tidak dikenal")
     if not any(f in SUPPORTED[k] for k in kinds_t for f in formats_t):
-        raise RequestError(f"none of the documents {', '.join(kinds_t)} is produced as {', '.join(formats_t)}")
+        raise RequestError(f"tidak ada dokumen {', '.join(kinds_t)} yang dibuat dalam format {', '.join(formats_t)}")
     job_list = list(jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult(out_dir)

@@ -49,19 +49,24 @@ report_app = typer.Typer(
 )
 
 OfficeOpt = Annotated[
-    str | None, typer.Option("--office", help="Office code: in the local database, else a seed (kaloran, …).")
+    str | None,
+    typer.Option("--office", help="Kode perangkat daerah: di basis data lokal, atau data contoh (kaloran, …)."),
 ]
-DatasetOpt = Annotated[Path | None, typer.Option("--dataset", help="An office dataset file instead of --office.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Year (default: the latest reported year).")]
-OutOpt = Annotated[Path, typer.Option("--output", "-o", help="Directory for the files (created if missing).")]
+DatasetOpt = Annotated[
+    Path | None, typer.Option("--dataset", help="Berkas dataset perangkat daerah, sebagai ganti --office.")
+]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Tahun (bawaan: tahun pelaporan terakhir).")]
+OutOpt = Annotated[Path, typer.Option("--output", "-o", help="Folder tujuan berkas (dibuat bila belum ada).")]
 RegencyOpt = Annotated[
-    str | None, typer.Option("--regency", help="Regency code, when an office code exists in several.")
+    str | None, typer.Option("--regency", help="Kode pemda, bila kode perangkat daerah ada di beberapa pemda.")
 ]
 DataDirOpt = Annotated[
-    Path | None, typer.Option("--data-dir", help="Where the local database is (default ./var, as `sakip demo`).")
+    Path | None, typer.Option("--data-dir", help="Folder basis data lokal (bawaan ./var, seperti `sakip demo`).")
 ]
-DraftOpt = Annotated[bool, typer.Option("--draft", help="Mark every page DRAFT (dataset files and seeds).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output (the files written).")]
+DraftOpt = Annotated[
+    bool, typer.Option("--draft", help="Tandai setiap halaman DRAFT (berkas dataset dan data contoh).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON untuk dibaca program (berkas yang ditulis).")]
 
 
 def _fail(message: str, details: list[str] | None = None) -> NoReturn:
@@ -97,7 +102,7 @@ def _django(data_dir: Path | None) -> bool:
 def _stored_office(code: str, regency: str | None, data_dir: Path | None) -> "StoredOffice | None":
     if not _django(data_dir):
         if regency is not None:
-            _fail("--regency needs the local database, and there is none (run `sakip demo` or give --data-dir)")
+            _fail("--regency memerlukan basis data lokal, dan belum ada (jalankan `sakip demo` atau beri --data-dir)")
         return None
     from sakip.accounts.models import Office as StoredOffice
 
@@ -106,7 +111,7 @@ def _stored_office(code: str, regency: str | None, data_dir: Path | None) -> "St
         rows = rows.filter(regency__code=regency)
     found = list(rows[:2])
     if len(found) > 1:
-        _fail(f"office {code} exists in several regencies: give --regency")
+        _fail(f"perangkat daerah {code} ada di beberapa pemda: beri --regency")
     return found[0] if found else None
 
 
@@ -134,10 +139,10 @@ def _source(code: str | None, dataset: Path | None, regency: str | None, data_di
 
         office = _load(dataset)
         if code is not None and code != office.code:
-            _fail(f"{dataset}: the dataset is office {office.code}, not {code}")
+            _fail(f"{dataset}: dataset ini untuk perangkat daerah {office.code}, bukan {code}")
         return _Source(office, None, str(dataset))
     if code is None:
-        _fail("give --office CODE or --dataset FILE")
+        _fail("beri --office KODE atau --dataset BERKAS")
     stored = _stored_office(code, regency, data_dir)
     if stored is not None:
         from sakip.core.interchange import domain_office
@@ -149,8 +154,8 @@ def _source(code: str | None, dataset: Path | None, regency: str | None, data_di
     from sakip.dataset import SEEDS
 
     _fail(
-        f"office {code} is neither in the local database nor a seed "
-        f"({', '.join(s.rsplit('-', 1)[0] for s in SEEDS)}); give --dataset FILE for another office"
+        f"perangkat daerah {code} tidak ada di basis data lokal dan bukan data contoh "
+        f"({', '.join(s.rsplit('-', 1)[0] for s in SEEDS)}); beri --dataset BERKAS untuk perangkat daerah lain"
     )
 
 
@@ -161,14 +166,14 @@ def _write(files: list[GeneratedFile], output: Path) -> list[Path]:
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _fail(f"{output}: cannot create the directory ({exc.strerror})")
+        _fail(f"{output}: folder tidak dapat dibuat ({exc.strerror})")
     paths = []
     for f in files:
         path = output / f.name
         try:
             path.write_bytes(f.data)
         except OSError as exc:
-            _fail(f"{path}: cannot write ({exc.strerror})")
+            _fail(f"{path}: tidak dapat ditulis ({exc.strerror})")
         paths.append(path)
     return paths
 
@@ -193,15 +198,15 @@ def _document(
     except RequestError as exc:
         _fail(str(exc))
     if quarter is not None and kind != "triwulan":
-        _fail("--quarter applies to the triwulan report only")
+        _fail("--quarter hanya berlaku untuk laporan triwulan")
     if quarter is not None and quarter not in (1, 2, 3, 4):
-        _fail(f"--quarter must be 1, 2, 3 or 4, got {quarter}")
+        _fail(f"--quarter harus 1, 2, 3 atau 4, bukan {quarter}")
     src = _source(office, dataset, regency, data_dir)
     dom = src.office
     y = year if year is not None else dom.latest_year
     if y is None or y not in dom.years:
-        years = ", ".join(str(v) for v in sorted(dom.years)) or "none"
-        _fail(f"{src.label}: no data for year {y} (years with data: {years})")
+        years = ", ".join(str(v) for v in sorted(dom.years)) or "tidak ada"
+        _fail(f"{src.label}: tidak ada data untuk tahun {y} (tahun yang berisi data: {years})")
     is_draft = draft
     if src.stored is not None:
         from sakip.documents.services import domain_for
@@ -214,7 +219,7 @@ def _document(
     except RequestError as exc:
         _fail(str(exc))
     except Exception as exc:  # e.g. LibreOffice missing for a PDF: one line, exit 2
-        _fail(f"{src.label}: {kind} could not be generated: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+        _fail(f"{src.label}: {kind} tidak dapat dibuat: {str(exc).splitlines()[0] if str(exc) else exc!r}")
     paths = _write(files, output)
     if as_json:
         from sakip.cli import _emit_json
@@ -237,7 +242,7 @@ def _document(
         markup=False,
     )
     for p in paths:
-        console.print(f"  {p}  ({p.stat().st_size:,} bytes)".replace(",", "."), markup=False)
+        console.print(f"  {p}  ({p.stat().st_size:,} bita)".replace(",", "."), markup=False)
 
 
 def _register(kind: str) -> None:
@@ -245,20 +250,22 @@ def _register(kind: str) -> None:
         office: OfficeOpt = None,
         dataset: DatasetOpt = None,
         year: YearOpt = None,
-        quarter: Annotated[int | None, typer.Option("--quarter", help="Quarter 1–4 (triwulan; default 4).")] = None,
+        quarter: Annotated[
+            int | None, typer.Option("--quarter", help="Triwulan 1–4 (laporan triwulan; bawaan 4).")
+        ] = None,
         formats: Annotated[
             str | None,
-            typer.Option("--format", "-f", help=f"Comma-separated: {', '.join(SUPPORTED[kind])}."),
+            typer.Option("--format", "-f", help=f"Dipisah koma: {', '.join(SUPPORTED[kind])}."),
         ] = None,
         output: OutOpt = Path("."),
         draft: DraftOpt = False,
-        amendment: Annotated[bool, typer.Option("--amendment", help="The amended PK (pk only).")] = False,
+        amendment: Annotated[bool, typer.Option("--amendment", help="PK Perubahan (hanya pk).")] = False,
         regency: RegencyOpt = None,
         data_dir: DataDirOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         if amendment and kind != "pk":
-            _fail("--amendment applies to the pk document only")
+            _fail("--amendment hanya berlaku untuk dokumen pk")
         _document(kind, office, dataset, year, quarter, formats, output, draft, amendment, regency, data_dir, as_json)
 
     command.__doc__ = f"{TITLES[kind]} ({', '.join(SUPPORTED[kind])})."
@@ -274,40 +281,42 @@ for _kind in KINDS:
 
 @report_app.command("batch")
 def batch(
-    regency: Annotated[str | None, typer.Option("--regency", help="Regency code in the local database.")] = None,
+    regency: Annotated[str | None, typer.Option("--regency", help="Kode pemda di basis data lokal.")] = None,
     datasets: Annotated[
-        list[Path] | None, typer.Option("--dataset", help="Dataset files instead of a regency (repeatable).")
+        list[Path] | None, typer.Option("--dataset", help="Berkas dataset sebagai ganti pemda (boleh berulang).")
     ] = None,
     year: YearOpt = None,
     quarter: Annotated[
-        int | None, typer.Option("--quarter", help="Quarter of the triwulan report (default 4).")
+        int | None, typer.Option("--quarter", help="Triwulan untuk laporan triwulan (bawaan 4).")
     ] = None,
-    documents: Annotated[
-        str, typer.Option("--documents", "-d", help=f"Comma-separated: {', '.join(KINDS)}.")
-    ] = ",".join(KINDS),
-    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: docx, pdf, xlsx.")] = "docx,xlsx",
+    documents: Annotated[str, typer.Option("--documents", "-d", help=f"Dipisah koma: {', '.join(KINDS)}.")] = ",".join(
+        KINDS
+    ),
+    formats: Annotated[str, typer.Option("--format", "-f", help="Dipisah koma: docx, pdf, xlsx.")] = "docx,xlsx",
     output: OutOpt = Path("."),
-    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: the cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Jumlah proses kerja (bawaan: jumlah inti CPU).")
+    ] = None,
     draft: DraftOpt = False,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Every office of a regency (or the given dataset files): each document in the formats it has.
+    """Dokumen setiap perangkat daerah satu pemda (atau berkas dataset): tiap dokumen dalam formatnya.
 
-    Exit code 1 when some office's document could not be made (each one is listed), 2 on bad input."""
+    Kode keluar 1 bila ada dokumen yang gagal dibuat (masing-masing ditampilkan), 2 bila masukan salah."""
     try:
         kinds = parse_kinds(documents)
         fmts = parse_formats(formats)
     except RequestError as exc:
         _fail(str(exc))
     if not any(f in SUPPORTED[k] for k in kinds for f in fmts):
-        _fail(f"none of {', '.join(kinds)} is produced as {', '.join(fmts)}")
+        _fail(f"tidak ada dari {', '.join(kinds)} yang dibuat dalam format {', '.join(fmts)}")
     if workers is not None and workers < 1:
-        _fail("--workers must be at least 1")
+        _fail("--workers paling sedikit 1")
     if quarter is not None and quarter not in (1, 2, 3, 4):
-        _fail(f"--quarter must be 1, 2, 3 or 4, got {quarter}")
+        _fail(f"--quarter harus 1, 2, 3 atau 4, bukan {quarter}")
     if (regency is None) == (not datasets):
-        _fail("give --regency CODE or --dataset FILE (not both)")
+        _fail("beri --regency KODE atau --dataset BERKAS (tidak keduanya)")
     jobs: list[OfficeJob] = []
     if datasets:
         from sakip.cli import _load
@@ -375,7 +384,7 @@ def _regency_jobs(
     quarter: int | None = None,
 ) -> list[OfficeJob]:
     if not _django(data_dir):
-        _fail("--regency needs the local database, and there is none (run `sakip demo` or give --data-dir)")
+        _fail("--regency memerlukan basis data lokal, dan belum ada (jalankan `sakip demo` atau beri --data-dir)")
     from sakip.accounts.models import Office as StoredOffice
     from sakip.accounts.models import Regency
     from sakip.documents.services import office_job
@@ -383,7 +392,7 @@ def _regency_jobs(
     reg = Regency.objects.filter(code=regency).first()
     if reg is None:
         codes = ", ".join(Regency.objects.values_list("code", flat=True)) or "none"
-        _fail(f"regency {regency} is not in the local database (regencies: {codes})")
+        _fail(f"pemda {regency} tidak ada di basis data lokal (pemda yang ada: {codes})")
     jobs = []
     for office in StoredOffice.objects.filter(regency=reg).order_by("code"):
         job = office_job(office, year, kinds, quarter)
@@ -391,5 +400,5 @@ def _regency_jobs(
             job = OfficeJob(job.office, job.year, frozenset(kinds), job.quarter)
         jobs.append(job)
     if not jobs:
-        _fail(f"regency {regency} has no offices")
+        _fail(f"pemda {regency} belum memiliki perangkat daerah")
     return jobs
