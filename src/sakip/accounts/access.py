@@ -48,10 +48,32 @@ def membership_of(request: HttpRequest) -> Membership | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    m = Membership.objects.select_related("regency", "office").filter(user=user).first()
+    from sakip.regency import figures  # the data generation (regency depends on accounts, not the reverse)
+
+    pk = user.pk
+    # Kept for the data generation, which every change to a membership renews: no query on most pages.
+    m = figures.kept(
+        ("membership", pk), lambda: Membership.objects.select_related("regency", "office").filter(user_id=pk).first()
+    )
     # the same row as ``user.membership`` (one-to-one): cached there too, so the context processor reads no more
     Membership._meta.get_field("user").remote_field.set_cached_value(user, m)
     return m
+
+
+def office_by_code(regency_id: int, code: str) -> Office:
+    """The regency's office with this code, kept for the data generation (which every change to an office
+    renews); raises ``Office.DoesNotExist``."""
+    from sakip.regency import figures
+
+    if len(code) > Office._meta.get_field("code").max_length:  # type: ignore[operator]
+        raise Office.DoesNotExist
+    found = figures.kept(
+        ("office", regency_id, code),
+        lambda: Office.objects.select_related("regency").filter(code=code, regency_id=regency_id).first(),
+    )
+    if found is None:
+        raise Office.DoesNotExist
+    return found
 
 
 def can(membership: Membership | None, office: Office, action: Action) -> bool:
@@ -73,8 +95,15 @@ def offices_for(membership: Membership | None) -> list[Office]:
     """The offices a user may view."""
     if membership is None:
         return []
-    qs = Office.objects.filter(regency=membership.regency).order_by("name")
-    return [o for o in qs if can(membership, o, "view")]
+    from sakip.regency import figures
+
+    def read() -> list[Office]:
+        qs = Office.objects.filter(regency_id=membership.regency_id).order_by("name")
+        return [o for o in qs if can(membership, o, "view")]
+
+    # kept for the data generation (every change to an office or a membership renews it); copies handed out
+    key = ("offices-for", membership.regency_id, membership.role, membership.office_id)
+    return [figures.copy_instance(o) for o in figures.kept(key, read)]
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
@@ -92,7 +121,7 @@ def office_view(action: Action) -> Callable[[V], V]:
             try:
                 if m is None:  # signed in but no role in any regency: no office is theirs to see
                     raise Office.DoesNotExist
-                office = Office.objects.select_related("regency").get(code=office_code, regency_id=m.regency_id)
+                office = office_by_code(m.regency_id, office_code)
             except Office.DoesNotExist:
                 raise Http404("Perangkat daerah tidak ditemukan") from None
             if not can(m, office, action):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Membership, Office, YearSetting
@@ -83,6 +86,14 @@ class NavItem:
 
 def office_nav(office: Office, membership: Membership | None, active: str, year: int | None = None) -> list[NavItem]:
     y = year or reporting_year(office) or 0
+    return list(_office_nav(office.code, y, active, get_language(), get_script_prefix()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _office_nav(code: str, y: int, active: str, _language: str, _prefix: str) -> tuple[NavItem, ...]:
+    """The tabs of an office page: a function of the office code, year, tab, language and URL prefix only
+    (the URLs are reversed eleven times per page otherwise)."""
+    office = SimpleNamespace(code=code)
     items: list[tuple[str, str, str]] = [
         ("dashboard", str(_("Ringkasan")), reverse("office-dashboard", args=[office.code])),
         ("tree", str(_("Pohon kinerja")), reverse("plan-tree", args=[office.code])),
@@ -96,4 +107,4 @@ def office_nav(office: Office, membership: Membership | None, active: str, year:
         ("lke", str(_("Evaluasi SAKIP")), reverse("evaluation-office", args=[office.code, y])),
         ("audit", str(_("Jejak audit")), reverse("audit-office", args=[office.code])),
     ]
-    return [NavItem(label, url, key == active) for key, label, url in items]
+    return tuple(NavItem(label, url, key == active) for key, label, url in items)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.fragments import shared_fragment
 from sakip.core.services import office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
@@ -61,6 +63,22 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
     context["figures_html"] = figures.memo(
         gen, ("dashboard-html", office.pk, year, get_language()),
         lambda: render_to_string("monitoring/_dashboard_figures.html", data),
+    )
+    # The due, workflow and download panels: a function of the stored data, the user's membership,
+    # the language, the day (due dates) and the path (the buttons come back to it).
+    context["panels_html"] = shared_fragment(
+        request,
+        (
+            "dashboard",
+            office.pk,
+            year,
+            membership.pk if membership else None,
+            get_language(),
+            timezone.localdate(),
+            request.get_full_path(),
+        ),
+        "monitoring/_dashboard_panels.html",
+        {"office": office, "year": year, "membership": membership},
     )
     return render(request, "monitoring/dashboard.html", context)
 

@@ -20,13 +20,16 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.db import connections, router
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
 
 from sakip.accounts.models import Office
 from sakip.core.interchange import domain_office
@@ -37,10 +40,13 @@ from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
 from .models import DataGeneration
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
-#: Apps whose every model is office data; plus the office-level rows of accounts.
-WATCHED_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys")
-WATCHED_ACCOUNTS = ("Regency", "Office", "Unit", "YearSetting")
+#: Apps whose every model is office data (and the workflow states that decide what is shown and
+#: editable); plus the office-level rows of accounts and the memberships (who sees what: the
+#: pages keep a user's membership for the generation, see `sakip.accounts.access.membership_of`).
+WATCHED_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys", "workflow")
+WATCHED_ACCOUNTS = ("Regency", "Office", "Unit", "YearSetting", "Membership")
 MAX_ENTRIES = 4096
 
 _lock = threading.Lock()
@@ -56,6 +62,9 @@ def bump(**_kwargs: Any) -> None:
     token = secrets.token_hex(16)
     if not DataGeneration.objects.filter(pk=1).update(token=token):
         DataGeneration.objects.create(pk=1, token=token)
+    seen = _request_generation.get()
+    if seen is not None:  # a write inside a GET request: the rest of the request sees it
+        seen[0] = token
 
 
 def watched_models() -> list[type[Model]]:
@@ -76,8 +85,67 @@ def connect_signals() -> None:
 
 
 def generation() -> str:
-    """The current data generation (one query)."""
-    return DataGeneration.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    """The current data generation (one query; once per GET request, see `GenerationMiddleware`).
+
+    Read with plain SQL: it is read on every page, and the ORM's query compilation would
+    cost more than the query itself.
+    """
+    seen = _request_generation.get()
+    if seen is not None and seen[0] is not None:
+        return seen[0]
+    with connections[router.db_for_read(DataGeneration)].cursor() as cursor:
+        cursor.execute(_GENERATION_SQL)
+        row = cursor.fetchone()
+    token = str(row[0]) if row else ""
+    if seen is not None:
+        seen[0] = token
+    return token
+
+
+#: Within a GET or HEAD request: a one-element list holding the generation read for the request.
+_request_generation: ContextVar[list[str | None] | None] = ContextVar("sakip_request_generation", default=None)
+
+
+class GenerationMiddleware:
+    """Reads the data generation at most once per GET/HEAD request (a page asks for it several times:
+    the access check, the office, the figures, the panels). A write during the request (`bump`) updates
+    it; other methods read it afresh each time."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        reset = _request_generation.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _request_generation.reset(reset)
+
+
+_GENERATION_SQL = f"SELECT token FROM {DataGeneration._meta.db_table} WHERE id = 1"  # a constant: no input
+
+
+def kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``memo`` for the current generation, handing out a shallow copy of a kept model instance.
+
+    For small lookups every request makes (the user's membership, the office by its code):
+    the copy keeps a view that assigns to the instance (a form bound to it) from changing
+    what other requests see.
+    """
+    value = memo(generation(), key, compute)
+    return copy_instance(value) if isinstance(value, Model) else value
+
+
+def copy_instance(obj: M) -> M:
+    """A shallow copy of a model instance and of the related instances read with it (``select_related``)."""
+    c = copy.copy(obj)
+    cache = c._state.fields_cache
+    for name, related in cache.items():
+        if isinstance(related, Model):
+            cache[name] = copy.copy(related)
+    return c
 
 
 def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

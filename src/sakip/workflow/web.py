@@ -70,14 +70,17 @@ def request_states(request: HttpRequest | None, office: Office) -> services.Offi
     """The office's workflow states read once for the request (shared by the panels of one page).
 
     Read at the first panel, i.e. while the page is rendered, after anything the view
-    stored; kept on the request only, so the next page reads afresh.
+    stored; kept for the data generation, which every change of a state renews.
     """
     if request is None:
         return services.OfficeStates.read(office)
     cache: dict[int, services.OfficeStates] = request.__dict__.setdefault("_sakip_workflow_states", {})
     states = cache.get(office.pk)
     if states is None:
-        states = cache[office.pk] = services.OfficeStates.read(office)
+        from sakip.regency import figures  # every workflow change renews the data generation
+
+        states = figures.kept(("office-states", office.pk), lambda: services.OfficeStates.read(office))
+        cache[office.pk] = states
     return states
 
 

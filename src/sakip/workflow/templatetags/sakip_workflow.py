@@ -60,7 +60,9 @@ def due_panel(context: Any, office: Office) -> str:
     rules, day, language and office, which are all it depends on.
     """
     states = request_states(context.get("request"), office)
-    rules = services.rules_for_regency_id(office.regency_id)
+    from sakip.regency import figures  # every change of a rule renews the data generation
+
+    rules = figures.kept(("due-rules", office.regency_id), lambda: services.rules_for_regency_id(office.regency_id))
     today = timezone.localdate()
     key = (
         office.pk,
