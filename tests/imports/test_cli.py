@@ -54,7 +54,8 @@ def test_dry_run_then_import(demo_once, db, tmp_path: Path) -> None:
     f.write_bytes(workbook({"Realisasi": [HEADER, ["S1.2", None, None, None, "79,95", None, None, None, None, "ok"]]}))
     args = ["import", "realisasi", str(f), "--office", "kaloran", "--year", "2020"]
     dry = runner.invoke(app, [*args, "--dry-run"])
-    assert dry.exit_code == 0 and "S1.2" in dry.stdout and "→ 79,95" in dry.stdout and "would change" in dry.stdout
+    assert dry.exit_code == 0 and "S1.2" in dry.stdout and "→ 79,95" in dry.stdout
+    assert "uji coba, belum disimpan" in dry.stdout
     assert stored() == {}
     done = runner.invoke(app, [*args, "--json"])
     assert done.exit_code == 0
@@ -62,7 +63,7 @@ def test_dry_run_then_import(demo_once, db, tmp_path: Path) -> None:
     assert report["applied"] and report["counts"]["updated"] + report["counts"]["created"] == 1
     assert stored() == {1: Decimal("79.95")}
     again = runner.invoke(app, args)
-    assert again.exit_code == 0 and "nothing to change" in again.stdout
+    assert again.exit_code == 0 and "tidak ada yang berubah" in again.stdout
 
 
 def test_errors_exit_2_with_every_place(demo_once, db, tmp_path: Path) -> None:
@@ -70,10 +71,10 @@ def test_errors_exit_2_with_every_place(demo_once, db, tmp_path: Path) -> None:
     f.write_bytes(workbook({"Realisasi": [HEADER, ["S1.2", None, None, None, "79.95"], ["Q7", None, None, None, 1]]}))
     result = runner.invoke(app, ["import", "realisasi", str(f), "--office", "kaloran", "--year", "2020"])
     assert result.exit_code == 2
-    assert "2 errors; nothing stored" in result.stderr
+    assert "2 kesalahan; tidak ada yang disimpan" in result.stderr
     assert "baris 2, kolom E" in result.stderr and "baris 3, kolom A" in result.stderr
     assert stored() == {}
     missing = runner.invoke(
         app, ["import", "realisasi", str(tmp_path / "tidak-ada.xlsx"), "--office", "kaloran", "--year", "2020"]
     )
-    assert missing.exit_code == 2 and "not found" in missing.stderr
+    assert missing.exit_code == 2 and "berkas tidak ditemukan" in missing.stderr

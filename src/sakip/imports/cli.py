@@ -26,11 +26,11 @@ import_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-OfficeOpt = Annotated[str, typer.Option("--office", help="Office code (kode perangkat daerah).")]
-YearOpt = Annotated[int, typer.Option("--year", help="Year (tahun).")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and show the changes; store nothing.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Where the SQLite database is (default ./var).")]
+OfficeOpt = Annotated[str, typer.Option("--office", help="Kode perangkat daerah.")]
+YearOpt = Annotated[int, typer.Option("--year", help="Tahun.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Periksa dan tampilkan perubahan; tidak ada yang disimpan.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON untuk dibaca program.")]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Folder basis data SQLite (bawaan ./var).")]
 
 
 def _fail(message: str, details: list[str] | None = None) -> NoReturn:
@@ -53,30 +53,30 @@ def _office(code: str) -> Any:
 
     offices = list(Office.objects.filter(code=code))
     if not offices:
-        _fail(f"office {code!r} not found")
+        _fail(f"perangkat daerah {code!r} tidak ditemukan")
     if len(offices) > 1:
-        _fail(f"office code {code!r} is used in more than one regency")
+        _fail(f"kode perangkat daerah {code!r} dipakai di lebih dari satu pemda")
     return offices[0]
 
 
 @import_app.command("template")
 def template_cmd(
     kind: Annotated[str, typer.Argument(help="realisasi | anggaran | pk | renstra")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
-    office: Annotated[str | None, typer.Option("--office", help="Fill with this office's current data.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Year of the data.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Berkas .xlsx yang ditulis.")],
+    office: Annotated[str | None, typer.Option("--office", help="Isi dengan data perangkat daerah ini.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Tahun data.")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Write an import template (.xlsx) with an instructions sheet, locked headers and data validation."""
+    """Tulis templat impor (.xlsx) dengan lembar petunjuk, judul kolom terkunci dan validasi data."""
     from sakip.importers.kinds import ANGGARAN, KINDS, KOMPONEN, PK, REALISASI, SASARAN, TUJUAN, renstra_indicators
     from sakip.importers.kinds import write_template as write
     from sakip.importers.workbook import SheetSpec
 
     if kind not in KINDS or kind == "sipd":
-        _fail(f"unknown template kind {kind!r}; choose realisasi, anggaran, pk or renstra")
+        _fail(f"jenis templat {kind!r} tidak dikenal; pilih realisasi, anggaran, pk atau renstra")
     if office is not None:
         if year is None:
-            _fail("--year is required with --office")
+            _fail("--year wajib diisi bersama --office")
         _django(data_dir)
         from . import services
 
@@ -92,12 +92,12 @@ def template_cmd(
         }[kind]
         data = write(kind, sheets, title=f"Templat impor {KINDS[kind].label}")
     output.write_bytes(data)
-    sys.stdout.write(f"{output}: {len(data):,} bytes\n")
+    sys.stdout.write(f"{output}: {len(data):,} bita\n".replace(",", "."))
 
 
 def _run(kind: str, file: Path, office: str, year: int, dry_run: bool, as_json: bool, data_dir: Path | None) -> None:
     if not file.exists():
-        _fail(f"{file}: file not found")
+        _fail(f"{file}: berkas tidak ditemukan")
     _django(data_dir)
     from . import services
 
@@ -110,7 +110,7 @@ def _run(kind: str, file: Path, office: str, year: int, dry_run: bool, as_json: 
         return
     if not outcome.ok:
         n = len(outcome.problems)
-        _fail(f"{file}: {n} error{'s' if n != 1 else ''}; nothing stored", [str(p) for p in outcome.problems])
+        _fail(f"{file}: {n} kesalahan; tidak ada yang disimpan", [str(p) for p in outcome.problems])
     counts = outcome.counts
     for c in outcome.changes:
         if c.action == services.UNCHANGED:
@@ -120,18 +120,22 @@ def _run(kind: str, file: Path, office: str, year: int, dry_run: bool, as_json: 
                 f"{c.sheet} baris {c.row}: {c.code} {services.ACTION_LABELS[c.action]} — "
                 f"{f.label}: {f.old or '—'} → {f.new or '—'}\n"
             )
-    verb = "would change" if dry_run else "stored"
+    verb = "uji coba, belum disimpan" if dry_run else "tersimpan"
     sys.stdout.write(
-        f"{file}: {counts[services.CREATED]} created, {counts[services.UPDATED]} updated, "
-        f"{counts[services.UNCHANGED]} unchanged"
-        + (f", {counts[services.ABSENT]} stored but not in the file (left alone)" if counts[services.ABSENT] else "")
-        + f" ({verb if outcome.has_changes else 'nothing to change'})\n"
+        f"{file}: {counts[services.CREATED]} baru, {counts[services.UPDATED]} berubah, "
+        f"{counts[services.UNCHANGED]} tetap"
+        + (
+            f", {counts[services.ABSENT]} tersimpan tetapi tidak ada di berkas (tidak diubah)"
+            if counts[services.ABSENT]
+            else ""
+        )
+        + f" ({verb if outcome.has_changes else 'tidak ada yang berubah'})\n"
     )
 
 
 def _make(kind: str, doc: str) -> None:
     def command(
-        file: Annotated[Path, typer.Argument(help="The .xlsx file.")],
+        file: Annotated[Path, typer.Argument(help="Berkas .xlsx.")],
         office: OfficeOpt,
         year: YearOpt,
         dry_run: DryRunOpt = False,
@@ -144,8 +148,8 @@ def _make(kind: str, doc: str) -> None:
     import_app.command(kind)(command)
 
 
-_make("realisasi", "Import quarterly realisations (sheets «Realisasi», «Komponen»).")
-_make("anggaran", "Import budget allocation and quarterly realisation per line (sheet «Anggaran»).")
-_make("sipd", "Import a SIPD-style budget realisation export (columns «Kode», «Pagu», «Realisasi»).")
-_make("pk", "Import the targets of the year's Perjanjian Kinerja (sheet «PK»).")
-_make("renstra", "Import the Renstra matrix: goals, objectives, indicators, yearly targets.")
+_make("realisasi", "Impor realisasi triwulan (lembar «Realisasi», «Komponen»).")
+_make("anggaran", "Impor pagu dan realisasi triwulan per baris anggaran (lembar «Anggaran»).")
+_make("sipd", "Impor ekspor realisasi anggaran gaya SIPD (kolom «Kode», «Pagu», «Realisasi»).")
+_make("pk", "Impor target Perjanjian Kinerja tahun itu (lembar «PK»).")
+_make("renstra", "Impor matriks Renstra: tujuan, sasaran, indikator, target tahunan.")
