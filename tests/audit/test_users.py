@@ -71,6 +71,21 @@ def test_a_user_created_and_changed_is_recorded_without_the_password_hash(demo: 
     assert len(deleted) == 1 and deleted[0].changes["username"] == ["petugas-baru", None]
 
 
+def test_a_hasher_upgrade_of_an_unchanged_password_is_not_a_change(demo: Any) -> None:
+    from django.contrib.auth.hashers import get_hasher
+
+    user = get_user_model().objects.create_user("pengguna-lama")
+    hasher = get_hasher("default")
+    old_hash = hasher.encode(PASSWORD, "pendek")  # a salt too short for the hasher: re-hashed on sign-in
+    user.password = old_hash
+    user.save()  # a hash written directly (a full save): a change
+    assert user.check_password(PASSWORD)  # re-hashed with a new salt and saved
+    user.refresh_from_db()
+    assert user.password != old_hash
+    changes = [e.changes for e in user_rows(user) if e.action == "update"]
+    assert changes == [{"password": [None, "kata sandi diubah"]}]
+
+
 def test_groups_changes_are_recorded_from_either_side(demo: Any) -> None:
     user = get_user_model().objects.create_user("anggota-grup")
     verifiers, planners = Group.objects.create(name="Verifikator"), Group.objects.create(name="Perencana")
