@@ -30,16 +30,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHARED_STRINGS
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -202,10 +207,22 @@ def _mb(n: int) -> str:
 
 
 def open_workbook(data: bytes, limits: Limits, name: str = "") -> Workbook:
-    """The workbook in read-only mode (formulas kept as text) after `check_container`."""
+    """The workbook in read-only mode (formulas kept as text) after `check_container`.
+
+    openpyxl's own loading, except for two parts it reads with the pure-Python XML
+    parser (the price of defusedxml): the shared strings, and each sheet's size —
+    openpyxl parses a sheet without a ``<dimension>`` to its end just to size it.
+    Here the strings are streamed with the C parser (any DTD refused first, see
+    `_elements`) and a sheet's size is its ``<dimension>`` or unknown (the rows are
+    counted while they are read).
+    """
     check_container(data, limits, name)
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        reader = _Reader(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        reader.read()
+        return reader.wb
+    except WorkbookRefused:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise WorkbookRefused(
             [
@@ -214,6 +231,256 @@ def open_workbook(data: bytes, limits: Limits, name: str = "") -> Workbook:
                 )
             ]
         ) from None
+
+
+# ----------------------------------------------------------------------------- streamed XML (C parser)
+
+_DAMAGED = "Berkas rusak: isi lembar kerja bukan XML yang sah"
+
+
+def _check_prolog(head: bytes) -> None:
+    """Refuse a part with a DTD (entity declarations: the XML bombs); it can only come before the root element."""
+    text = head.decode("utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", "replace")
+    root = re.search(r"<[^?!]", text)
+    prolog = re.sub(r"<!--.*?-->", "", text[: root.start()] if root else text, flags=re.DOTALL)
+    if "<!" in prolog or (root is None and len(head) >= _CHUNK):
+        raise WorkbookRefused(
+            [Problem("Berkas ditolak: XML di dalamnya memuat deklarasi DTD/entitas (tidak diizinkan).")]
+        )
+
+
+_CHUNK = 1 << 16
+
+
+def _elements(src: IO[bytes], local: str) -> Iterator[Any]:
+    """The elements named ``local`` (any namespace) of an XML part, each when its end tag is read.
+
+    ``xml.etree``'s C parser (expat, with its own amplification limits); a part
+    declaring a DTD is refused before it is parsed, so no entity is ever expanded.
+    The caller clears each element once used.
+    """
+    parser: Any = XMLPullParser(events=("end",))
+    suffix = "}" + local
+    first = True
+    try:
+        while True:
+            chunk = src.read(_CHUNK)
+            if first:
+                _check_prolog(chunk)
+                first = False
+            if not chunk:
+                parser.close()
+            else:
+                parser.feed(chunk)
+            for _event, el in parser.read_events():
+                tag = el.tag
+                if tag == local or tag.endswith(suffix):
+                    yield el
+            if not chunk:
+                break
+    except ParseError:
+        raise WorkbookRefused([Problem(f"{_DAMAGED}.")]) from None
+
+
+def _rich_text(el: Any) -> str:
+    """The text of a string item (``<si>``, ``<is>``): its plain ``<t>`` and its runs' ``<t>`` (not phonetic runs)."""
+    parts: list[str] = []
+    for child in el:
+        tag = child.tag
+        name = tag[tag.rfind("}") + 1 :]
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(sub.text or "" for sub in child if sub.tag == "t" or sub.tag.endswith("}t"))
+    return "".join(parts)
+
+
+def _string_table(src: IO[bytes]) -> list[str]:
+    """The shared strings as openpyxl's `read_string_table` gives them (its ``x005F_`` unescaping kept)."""
+    strings: list[str] = []
+    for si in _elements(src, "si"):
+        strings.append(_rich_text(si).replace("x005F_", ""))
+        si.clear()
+    return strings
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=([\"'])([^\"']*)\1")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
+
+
+def _dimension(ws: Any) -> tuple[int, int, int, int] | None:
+    """The sheet's ``<dimension>`` (it comes before ``<sheetData>``), read from the head of its XML."""
+    head = b""
+    with ws.parent._archive.open(ws._worksheet_path) as src:
+        while len(head) < 1 << 20:
+            chunk = src.read(1 << 14)
+            if not chunk:
+                return None
+            head += chunk
+            m = _DIMENSION.search(head)
+            if m is not None:
+                try:
+                    bounds = range_boundaries(m.group(2).decode("ascii", "replace"))
+                except (ValueError, TypeError):
+                    return None
+                if any(b is None for b in bounds):
+                    return None
+                return bounds  # type: ignore[return-value]
+            if _SHEET_DATA.search(head):
+                return None
+    return None
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, sized by its ``<dimension>`` alone (unknown without one)."""
+
+    def _get_size(self) -> None:
+        bounds = _dimension(self)
+        if bounds is not None:
+            self._min_column, self._min_row, self._max_column, self._max_row = bounds
+
+
+class _Reader(ExcelReader):
+    """openpyxl's workbook reader in read-only mode, with the strings and sheets above."""
+
+    def read_strings(self) -> None:
+        reader: Any = self  # openpyxl's own attributes, loosely typed by its stubs
+        ct = reader.package.find(SHARED_STRINGS)
+        if ct is not None:
+            with reader.archive.open(ct.PartName[1:]) as src:
+                reader.shared_strings = _string_table(src)
+
+    def read_worksheets(self) -> None:
+        reader: Any = self
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                reader.read_chartsheet(sheet, rel)
+                continue
+            ws = _Sheet(reader.wb, sheet.name, rel.target, reader.shared_strings)
+            ws.sheet_state = sheet.state
+            reader.wb._sheets.append(ws)
+
+
+#: one cell as read: (openpyxl's data type: n, s, b, d, e, or f for a formula; the value), None when empty
+Cell = tuple[str, Any] | None
+
+
+def _row_index(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        f = float(text)
+    except ValueError:
+        f = 0.5
+    if not f.is_integer() or f < 1:
+        raise WorkbookRefused([Problem(f"{_DAMAGED} (nomor baris «{text[:20]}»).")])
+    return int(f)
+
+
+def _xml_cell(c: Any, strings: list[str], dates: set[int], deltas: set[int], epoch: Any) -> Cell:
+    """One ``<c>`` element as openpyxl's read-only parser reads it (``data_only=False``)."""
+    v: str | None = None
+    formula: Any = None
+    inline: Any = None
+    for child in c:
+        tag = child.tag
+        name = tag[tag.rfind("}") + 1 :]
+        if name == "v":
+            v = child.text
+        elif name == "f":
+            formula = child
+        elif name == "is":
+            inline = child
+    if formula is not None:
+        return ("f", "=" + (formula.text or ""))
+    t = c.get("t", "n")
+    if t == "inlineStr":
+        return ("s", _rich_text(inline)) if inline is not None else None
+    if not v:
+        return None
+    try:
+        if t == "n":
+            number: int | float = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+            style = c.get("s")
+            if style and int(style) in dates:
+                try:
+                    return ("d", from_excel(number, epoch, timedelta=int(style) in deltas))
+                except (OverflowError, ValueError):
+                    return ("e", "#VALUE!")
+            return ("n", number)
+        if t == "s":
+            return ("s", strings[int(v)])
+        if t == "b":
+            return ("b", bool(int(v)))
+        if t == "d":
+            return ("d", from_ISO8601(v))  # type: ignore[no-untyped-call]
+        if t == "e":
+            return ("e", v)
+    except (ValueError, IndexError):
+        return ("e", v[:20])
+    return ("s", v)  # "str" (a formula's text result) and anything unknown: text
+
+
+def _xml_rows(ws: Any, width: int) -> Iterator[tuple[int, list[Cell]]]:
+    """Each ``<row>`` of a sheet opened by `open_workbook`: its number and first ``width`` cells.
+
+    The values openpyxl's ``iter_rows`` gives (its parser is the pure-Python one,
+    several times slower), streamed from the sheet's XML; rows absent from the XML
+    are not given.
+    """
+    wb = ws.parent
+    strings = ws._shared_strings
+    dates: set[int] = getattr(wb, "_date_formats", set())
+    deltas: set[int] = getattr(wb, "_timedelta_formats", set())
+    epoch = wb.epoch
+    columns: dict[str, int] = {}
+    number = 0
+    with wb._archive.open(ws._worksheet_path) as src:
+        for row in _elements(src, "row"):
+            r = row.get("r")
+            number = _row_index(r) if r else number + 1
+            cells: list[Cell] = [None] * width
+            col = 0
+            for c in row:
+                tag = c.tag
+                if not (tag == "c" or tag.endswith("}c")):
+                    continue
+                ref = c.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    col = columns.get(letters, 0)
+                    if not col:
+                        try:
+                            col = columns[letters] = column_index_from_string(letters.lstrip("$").upper())
+                        except ValueError:
+                            raise WorkbookRefused([Problem(f"{_DAMAGED} (sel «{ref[:20]}»).")]) from None
+                else:
+                    col += 1
+                if col <= width:
+                    cells[col - 1] = _xml_cell(c, strings, dates, deltas, epoch)
+            row.clear()
+            yield number, cells
+
+
+def _openpyxl_rows(ws: Any, min_row: int, width: int) -> Iterator[tuple[int, list[Cell]]]:
+    """The same from any other openpyxl sheet."""
+    for number, row in enumerate(ws.iter_rows(min_row=min_row, max_col=width), start=min_row):
+        cells: list[Cell] = [None] * width
+        for i, cell in enumerate(row[:width]):
+            if getattr(cell, "value", None) is not None:
+                cells[i] = (cell.data_type, cell.value)
+        yield number, cells
+
+
+def sheet_rows(ws: Any, min_row: int, width: int) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows from ``min_row`` on: (row number, its first ``width`` cells); rows without cells may be left out."""
+    if isinstance(ws, _Sheet):
+        return (r for r in _xml_rows(ws, width) if r[0] >= min_row)
+    return _openpyxl_rows(ws, min_row, width)
 
 
 # ----------------------------------------------------------------------------- sheets
@@ -335,15 +602,21 @@ def read_rows(
                     column=get_column_letter(min_col),
                 )
             )
+    rows = sheet_rows(ws, header_row, width)
+    first = next(rows, None)
+    if first is not None and first[0] != header_row:
+        rows = itertools.chain([first], rows)  # no header row in the file: the data rows follow
+        first = None
     if column_map is None:
-        header = next(ws.iter_rows(min_row=header_row, max_row=header_row, max_col=ncols, values_only=True), ())
+        header = [cell[1] if cell is not None else None for cell in first[1][:ncols]] if first else []
         expected = [c.header for c in spec.columns]
         got = [_header_text(v) for v in header] + [""] * (ncols - len(header))
         for i, (want, have) in enumerate(zip(expected, got, strict=False), start=1):
             if _header_text(want) != have:
+                shown = header[i - 1] if i <= len(header) and header[i - 1] is not None else ""
                 problems.append(
                     Problem(
-                        f"Judul kolom harus «{want}», tertulis «{header[i - 1] if i <= len(header) else ''}». "
+                        f"Judul kolom harus «{want}», tertulis «{shown}». "
                         "Jangan mengubah, menyisipkan atau menghapus kolom templat.",
                         sheet=sheet,
                         row=header_row,
@@ -352,11 +625,14 @@ def read_rows(
                 )
         if problems:
             return []
+    columns = [
+        (col, positions[col.key] - 1, get_column_letter(positions[col.key])) if col.key in positions else (col, -1, "")
+        for col in spec.columns
+    ]
+    letters = {col.key: letter for col, _i, letter in columns if letter}
     records: list[Record] = []
-    counted = 0
-    for cells in ws.iter_rows(min_row=header_row + 1, max_col=width):
-        counted += 1
-        if counted > limits.max_rows:
+    for row_number, cells in rows:
+        if row_number - header_row > limits.max_rows and any(cells):  # empty (formatted) rows are no data
             raise WorkbookRefused(
                 [
                     Problem(
@@ -365,73 +641,54 @@ def read_rows(
                     )
                 ]
             )
-        if not cells:
-            continue
-        row_number = header_row + counted
-        rec = _record(cells, spec, positions, sheet, row_number, limits, problems)
+        rec = _record(cells, columns, letters, sheet, row_number, limits, problems)
         if rec is not None:
             records.append(rec)
     return records
 
 
 def _record(
-    cells: tuple[Any, ...],
-    spec: SheetSpec,
-    positions: dict[str, int],
+    cells: list[Cell],
+    columns: list[tuple[Column, int, str]],
+    letters: dict[str, str],
     sheet: str,
     row_number: int,
     limits: Limits,
     problems: list[Problem],
 ) -> Record | None:
-    rec = Record(sheet, row_number)
+    """One data row (None when it is empty); ``columns``: each column's cell index (-1: absent) and letter."""
+    values: dict[str, Value] = {}
     empty = True
-    for col in spec.columns:
-        pos = positions.get(col.key)
-        if pos is None or pos > len(cells):
-            rec.values[col.key] = None
-            continue
-        rec.letters[col.key] = get_column_letter(pos)
-        cell = cells[pos - 1]
-        raw = getattr(cell, "value", None)
+    for col, i, letter in columns:
+        cell = cells[i] if i >= 0 else None
+        raw = cell[1] if cell is not None else None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            rec.values[col.key] = None
+            values[col.key] = None
             continue
         empty = False
-        letter = get_column_letter(pos)
-        value = _cell_value(cell, raw, col, limits)
+        assert cell is not None
+        value = _cell_value(cell[0], raw, col, limits)
         if isinstance(value, Problem):
             problems.append(Problem(value.message, sheet=sheet, row=row_number, column=letter))
-            rec.values[col.key] = None
+            values[col.key] = None
         else:
-            rec.values[col.key] = value
+            values[col.key] = value
     if empty:
         return None
-    for col in spec.columns:
-        if (
-            col.required
-            and rec.values.get(col.key) is None
-            and not _has_problem(problems, sheet, row_number, col, positions)
-        ):
-            problems.append(
-                Problem(
-                    f"«{col.header}» wajib diisi.",
-                    sheet=sheet,
-                    row=row_number,
-                    column=get_column_letter(positions[col.key]) if col.key in positions else None,
-                )
-            )
-    return rec
+    for col, _i, letter in columns:
+        if col.required and values[col.key] is None and not _has_problem(problems, sheet, row_number, letter or None):
+            problems.append(Problem(f"«{col.header}» wajib diisi.", sheet=sheet, row=row_number, column=letter or None))
+    return Record(sheet, row_number, values, letters)
 
 
-def _has_problem(problems: list[Problem], sheet: str, row: int, col: Column, positions: dict[str, int]) -> bool:
-    letter = get_column_letter(positions[col.key]) if col.key in positions else None
+def _has_problem(problems: list[Problem], sheet: str, row: int, letter: str | None) -> bool:
     return any(p.sheet == sheet and p.row == row and p.column == letter for p in problems[-5:])
 
 
-def _cell_value(cell: Any, raw: Any, col: Column, limits: Limits) -> Value | Problem:
-    if getattr(cell, "data_type", None) == "f":
+def _cell_value(data_type: str, raw: Any, col: Column, limits: Limits) -> Value | Problem:
+    if data_type == "f":
         return Problem(f"Sel berisi rumus ({str(raw)[:60]}); tempel sebagai nilai (Paste Special → Values).")
-    if getattr(cell, "data_type", None) == "e":
+    if data_type == "e":
         return Problem(f"Sel berisi galat Excel ({raw}).")
     if isinstance(raw, bool):
         return Problem(f"«{col.header}» berisi nilai benar/salah, bukan {_kind_text(col)}.")
