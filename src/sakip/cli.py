@@ -242,7 +242,7 @@ def demo(
         bool, typer.Option("--print", help="Cetak kartu kinerja kantor contoh lalu selesai (tanpa server web).")
     ] = False,
     host: Annotated[str, typer.Option(help="Alamat server (bawaan: hanya komputer ini).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Porta (port).")] = 8000,
+    port: Annotated[int, typer.Option(help="Nomor port.")] = 8000,
     data_dir: Annotated[
         Path | None, typer.Option(help="Folder basis data SQLite dan unggahan (bawaan ./var).")
     ] = None,
