@@ -202,17 +202,28 @@ def test_pk_edit_and_amendment_refused_while_the_pk_is_locked(demo: Any, login_a
     assert "Riwayat perubahan PK ini" in detail
 
 
-def test_budget_refused_for_a_locked_quarter_and_after_the_annual_lock(demo: Any, login_as: Any) -> None:
+def budget_of_first_quarter_refused(demo: Any, login_as: Any, freeze: Any) -> tuple[str, Any, dict[str, str], int]:
+    """Freeze TW I with ``freeze()``, post a TW I budget realisation: refused (409) and nothing stored.
+
+    Returns the refusal's page, the operator's client, the form without the TW I value and the line's id.
+    """
     line = BudgetLine.objects.filter(budget__office=demo.office_a, budget__year=YEAR, children__isnull=True)[0]
     operator = login_as("operator_a")
     url = reverse("budget-entry", args=[demo.office_a.code, YEAR])
-    lock(demo, "quarter", 1)
+    freeze()
     allocation = "" if line.allocation is None else format(line.allocation.normalize(), "f").replace(".", ",")
     html = refused(operator.post(url, {"op": "save", f"a-{line.pk}": allocation, f"q-{line.pk}-1": "123"}))
     assert "TW I 2020" in html
     assert not line.quarters.filter(quarter=1, realisation=Decimal("123")).exists()
+    return html, operator, {"op": "save", f"a-{line.pk}": allocation}, line.pk
+
+
+def test_budget_refused_for_a_locked_quarter_and_after_the_annual_lock(demo: Any, login_as: Any) -> None:
+    html, operator, form, line = budget_of_first_quarter_refused(demo, login_as, lambda: lock(demo, "quarter", 1))
+    assert "dikunci" in html
+    url = reverse("budget-entry", args=[demo.office_a.code, YEAR])
     # the locked quarter sent unchanged does not block a change in an open quarter
-    r = operator.post(url, {"op": "save", f"a-{line.pk}": allocation, f"q-{line.pk}-2": "5"})
+    r = operator.post(url, {**form, f"q-{line}-2": "5"})
     assert r.status_code != 409
     lock(demo, "annual")
     refused(operator.post(url, {"op": "save"}))
