@@ -598,10 +598,10 @@ def test_cli_creates_the_renstra_of_a_new_office(fresh: Office, tmp_path: Any) -
     args = ["import", "renstra", str(f), "--office", fresh.code, "--year", "2021"]
     dry = CliRunner().invoke(app, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.stdout
-    assert "S1.2 baru" in dry.stdout and "7 created" in dry.stdout and "would change" in dry.stdout
+    assert "S1.2 baru" in dry.stdout and ": 7 baru, 0 berubah, 0 tetap (uji coba" in dry.stdout
     assert not Goal.objects.filter(plan__office=fresh).exists()
     done = CliRunner().invoke(app, args)
-    assert done.exit_code == 0 and "stored" in done.stdout
+    assert done.exit_code == 0 and "(tersimpan)" in done.stdout
     assert Indicator.objects.filter(plan__office=fresh).count() == 4
 
 
