@@ -658,3 +658,19 @@ def test_a_qualitative_indicator_without_grade_scale_round_trips(fresh: Office) 
     Indicator.objects.filter(plan__office=fresh, code="T1.1").update(ordinal_scale="")  # as older data may hold
     outcome = services.run(fresh, "renstra", 2021, services.template(fresh, "renstra", 2021))
     assert outcome.ok and not outcome.has_changes, outcome.problems
+
+
+def test_objective_moved_to_a_goal_created_by_the_same_file(fresh: Office) -> None:
+    assert services.run(fresh, "renstra", 2021, renstra_file(fresh)).applied
+    data = fill(
+        services.template(fresh, "renstra", 2021),
+        {"Tujuan": {"A3": "T2", "B3": "Meningkatnya ketenteraman"}, "Sasaran": {"B3": "T2"}},
+    )
+    outcome = services.run(fresh, "renstra", 2021, data)
+    assert outcome.applied, outcome.problems
+    assert [(c.code, c.action, [(f.label, f.old, f.new) for f in c.fields]) for c in outcome.changes if c.fields] == [
+        ("T2", services.CREATED, [("Tujuan", "", "Meningkatnya ketenteraman")]),
+        ("S2", services.UPDATED, [("Tujuan induk", "T1", "T2")]),
+    ]
+    assert Objective.objects.get(plan__office=fresh, code="S2").goal.code == "T2"
+    assert AuditEntry.objects.filter(office_id=fresh.pk, model="planning.Objective", action="update").count() == 1
