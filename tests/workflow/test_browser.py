@@ -127,3 +127,36 @@ def test_submit_return_resubmit_approve_then_locked(live_demo: LiveDemo, page: A
 
 def _csrf(page: Any) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+
+
+def test_a_submission_is_frozen_for_the_operator_until_the_head_withdraws_it(live_demo: LiveDemo, page: Any) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    entry = live_demo.at(reverse("quarter-entry", args=[OFFICE_A, YEAR, QUARTER]))
+    log_in(page, live_demo, f"kepala-{OFFICE_A}")
+    page.goto(entry)
+    press(page, "submit")
+    assert state(page) == "submitted"
+
+    log_in(page, live_demo, f"operator-{OFFICE_A}")
+    page.goto(entry)
+    assert page.locator('[data-testid="entry-form"]').count() == 0
+    frozen = page.locator('[data-testid="workflow-frozen"]').inner_text()
+    assert "sedang diajukan" in frozen and "menarik kembali" in frozen
+    assert page.locator('form.workflow-action[data-transition="withdraw"]').count() == 0  # the head's button
+    shot(page, "wf-06-frozen")
+
+    log_in(page, live_demo, f"kepala-{OFFICE_A}")
+    page.goto(entry)
+    # without a reason the browser stops it (required) and nothing changes
+    page.locator('form.workflow-action[data-transition="withdraw"] button').click()
+    assert state(page) == "submitted"
+    press(page, "withdraw", "Realisasi IKU 2 salah ketik")
+    assert state(page) == "draft"
+    assert "Realisasi IKU 2 salah ketik" in (page.locator('[data-testid="workflow-history"]').text_content() or "")
+
+    log_in(page, live_demo, f"operator-{OFFICE_A}")
+    page.goto(entry)
+    assert page.locator('[data-testid="entry-form"]').count() == 1
+    assert page.locator('[data-testid="workflow-frozen"]').count() == 0
+    assert not errors, errors
