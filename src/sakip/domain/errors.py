@@ -72,6 +72,10 @@ class DomainError(ValueError):
         self.msg: Message = template if isinstance(template, Message) else Message(template, params)
         super().__init__(self.msg.render())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled whole (a process pool sends errors back): the subclasses' __init__ take other arguments
+        return (_restore, (type(self), self.msg, dict(self.__dict__)))
+
     @property
     def template(self) -> str:
         return self.msg.template
@@ -79,6 +83,13 @@ class DomainError(ValueError):
     @property
     def params(self) -> Mapping[str, object]:
         return self.msg.params
+
+
+def _restore(cls: type[DomainError], message: Message, state: dict[str, object]) -> DomainError:
+    exc = cls.__new__(cls)
+    ValueError.__init__(exc, message.render())
+    exc.__dict__.update(state)
+    return exc
 
 
 class NumberParseError(DomainError):
