@@ -33,6 +33,7 @@ from sakip.accounts.access import Action, can, membership_of, office_by_code, of
 from sakip.accounts.fast import UserBackend, read_one
 from sakip.accounts.models import Membership, Office
 from sakip.budgeting.models import BudgetYear
+from sakip.core.i18n import error_text
 from sakip.core.interchange import domain_office
 from sakip.core.services import office_years
 from sakip.core.web import Rollback, atomic_checked, current_plan, input_text, valid_year
@@ -176,7 +177,8 @@ def _scorecard(office: Office, year: int, gen: str | None = None) -> Scorecard:
     try:
         sc = figures.scorecard(office, _year(year), gen)
     except (DatasetError, DomainError) as exc:
-        raise HttpError(409, _("Data perangkat daerah tidak dapat dihitung: %(why)s") % {"why": exc}) from None
+        why = error_text(exc)
+        raise HttpError(409, _("Data perangkat daerah tidak dapat dihitung: %(why)s") % {"why": why}) from None
     if sc is None:
         raise HttpError(404, _("Tidak ada data"))
     return sc
@@ -476,7 +478,7 @@ def write_realisations(
                 entry.read_row(row, form, None)
             entry.simulate(domain, year, quarter, touched)
         except (DatasetError, DomainError) as exc:
-            errors.setdefault("rows", []).append(str(exc))
+            errors.setdefault("rows", []).append(error_text(exc))
         entry.check_explanations(touched, quarter)
         for row in touched:
             if row.has_errors:

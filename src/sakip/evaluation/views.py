@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view, offices_for, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.i18n import error_text
 from sakip.core.web import (
     default_year,
     evidence_content_type,
@@ -170,7 +171,7 @@ def _scored(ev: Evaluation) -> tuple[services.Scores | None, str]:
     try:
         return services.scores(ev), ""
     except EvaluationError as exc:
-        return None, _("LKE ini tidak dapat dihitung: %(e)s") % {"e": "; ".join(exc.errors)}
+        return None, _("LKE ini tidak dapat dihitung: %(e)s") % {"e": error_text(exc)}
 
 
 def _scores(ev: Evaluation) -> services.Scores | None:
@@ -183,7 +184,7 @@ def _framework(request: HttpRequest, ev: Evaluation) -> Framework | None:
         return ev.template.framework()
     except EvaluationError as exc:
         messages.error(
-            request, _("LKE ini tidak dapat dipakai, tidak ada yang disimpan: %(e)s") % {"e": "; ".join(exc.errors)}
+            request, _("LKE ini tidak dapat dipakai, tidak ada yang disimpan: %(e)s") % {"e": error_text(exc)}
         )
         return None
 
@@ -738,7 +739,7 @@ def evaluation_report(request: HttpRequest, year: int, office: Office, membershi
     try:
         content = evaluation_report_docx(ev)
     except EvaluationError as exc:
-        messages.error(request, "; ".join(exc.errors))
+        messages.error(request, error_text(exc))
         return _page(request, "evaluation-summary", office, year)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"

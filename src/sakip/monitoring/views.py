@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.fragments import shared_fragment
+from sakip.core.i18n import error_text
 from sakip.core.services import office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
@@ -183,7 +184,7 @@ def quarter_entry(
                     entry.read_row(row, request.POST, request.FILES)
             sc = entry.simulate(domain, year, quarter, rows, typed=request.method == "POST")
         except (DatasetError, DomainError) as exc:
-            problems.append(str(exc))
+            problems.append(error_text(exc))
     if request.method == "POST" and sc is not None:
         entry.check_explanations(rows, quarter)
         bad = [row for row in rows if row.has_errors]
