@@ -186,7 +186,7 @@ def test_survey_wrong_file_type(tmp_path: Path) -> None:
     f = tmp_path / "skm.pdf"
     f.write_bytes(b"%PDF-1.4")
     code, _, err = run("survey", str(f))
-    assert code == 2 and "expected a .csv or .xlsx" in err
+    assert code == 2 and "berkas harus .csv atau .xlsx" in err
 
 
 def test_schema_command_prints_the_schema() -> None:

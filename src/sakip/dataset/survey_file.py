@@ -60,7 +60,7 @@ def _rows_csv(data: bytes, source: str) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DatasetError([Issue("", "the CSV file is not UTF-8 text")], source) from None
+        raise DatasetError([Issue("", "berkas CSV bukan teks UTF-8")], source) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -74,18 +74,18 @@ def _rows_xlsx(path: Path, source: str) -> list[list[str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DatasetError([Issue("", f"not a readable .xlsx workbook ({type(exc).__name__})")], source) from None
+        raise DatasetError([Issue("", f"buku kerja .xlsx tidak terbaca ({type(exc).__name__})")], source) from None
     try:
         ws = wb.worksheets[0]
         rows: list[list[str]] = []
         issues: list[Issue] = []
         for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
             if r > MAX_ROWS + 1:
-                raise DatasetError([Issue("", f"more than {MAX_ROWS} rows")], source)
+                raise DatasetError([Issue("", f"lebih dari {MAX_ROWS} baris")], source)
             out = []
             for c, v in enumerate(row):
                 if isinstance(v, str) and v.startswith("="):
-                    issues.append(Issue(f"{ws.title}!{_cell_name(c)}{r}", "holds a formula; enter the value"))
+                    issues.append(Issue(f"{ws.title}!{_cell_name(c)}{r}", "berisi rumus; isikan nilainya"))
                 out.append("" if v is None else str(v))
             rows.append(out)
         if issues:
@@ -100,9 +100,9 @@ def read_survey_file(path: str | Path, instrument: Instrument | None) -> SurveyF
     p = Path(path)
     source = str(p)
     if not p.is_file():
-        raise DatasetError([Issue("", "file not found")], source)
+        raise DatasetError([Issue("", "berkas tidak ditemukan")], source)
     if p.stat().st_size > MAX_FILE_BYTES:
-        raise DatasetError([Issue("", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")], source)
+        raise DatasetError([Issue("", f"berkas lebih besar dari {MAX_FILE_BYTES // (1024 * 1024)} MB")], source)
     suffix = p.suffix.lower()
     if suffix == ".csv":
         rows = _rows_csv(p.read_bytes(), source)
@@ -111,12 +111,12 @@ def read_survey_file(path: str | Path, instrument: Instrument | None) -> SurveyF
         rows = _rows_xlsx(p, source)
         sheet = "Sheet1!"
     else:
-        raise DatasetError([Issue("", f"expected a .csv or .xlsx file, got {suffix or 'no extension'}")], source)
+        raise DatasetError([Issue("", f"berkas harus .csv atau .xlsx, bukan {suffix or 'tanpa akhiran'}")], source)
     rows = [r for r in rows if any(cell.strip() for cell in r)]  # empty rows are not respondents
     if not rows:
-        raise DatasetError([Issue("", "the file is empty")], source)
+        raise DatasetError([Issue("", "berkas kosong")], source)
     if len(rows) - 1 > MAX_ROWS:
-        raise DatasetError([Issue("", f"more than {MAX_ROWS} respondents")], source)
+        raise DatasetError([Issue("", f"lebih dari {MAX_ROWS} responden")], source)
     header = [h.strip() for h in rows[0]]
     answer_cols: list[int] = []
     names: list[str] = []
@@ -126,7 +126,7 @@ def read_survey_file(path: str | Path, instrument: Instrument | None) -> SurveyF
                 answer_cols.append(i)
                 names.append(h)
         if not names:
-            raise DatasetError([Issue("header", "no answer columns")], source)
+            raise DatasetError([Issue("judul kolom", "tidak ada kolom jawaban")], source)
         instrument = custom_instrument(names)
     else:
         lookup = {e.casefold(): k for k, e in enumerate(instrument.elements)}
@@ -140,18 +140,18 @@ def read_survey_file(path: str | Path, instrument: Instrument | None) -> SurveyF
                 raise DatasetError(
                     [
                         Issue(
-                            f"header {_cell_name(i)}1",
-                            f"{h!r} is not an element of {instrument.name} (nor U1…U{len(instrument.elements)})",
+                            f"judul kolom {_cell_name(i)}1",
+                            f"{h!r} bukan unsur {instrument.name} (juga bukan U1…U{len(instrument.elements)})",
                         )
                     ],
                     source,
                 )
             if k in found or not 0 <= k < len(instrument.elements):
-                raise DatasetError([Issue(f"header {_cell_name(i)}1", f"{h!r} is repeated or out of range")], source)
+                raise DatasetError([Issue(f"judul kolom {_cell_name(i)}1", f"{h!r} berulang / di luar batas")], source)
             found[k] = i
         missing = [instrument.elements[k] for k in range(len(instrument.elements)) if k not in found]
         if missing:
-            raise DatasetError([Issue("header", f"missing element column(s): {', '.join(missing)}")], source)
+            raise DatasetError([Issue("judul kolom", f"kolom unsur tidak ada: {', '.join(missing)}")], source)
         answer_cols = [found[k] for k in range(len(instrument.elements))]
         names = list(instrument.elements)
     issues: list[Issue] = []
@@ -166,7 +166,7 @@ def read_survey_file(path: str | Path, instrument: Instrument | None) -> SurveyF
             if cell in ("1", "2", "3", "4") or cell in ("1.0", "2.0", "3.0", "4.0"):
                 answers.append(int(float(cell)))
             else:
-                issues.append(Issue(f"{sheet}{_cell_name(c)}{r}", f"{names[k]}: {cell!r} is not an answer 1–4"))
+                issues.append(Issue(f"{sheet}{_cell_name(c)}{r}", f"{names[k]}: {cell!r} bukan jawaban 1–4"))
                 answers.append(None)
         responses.append(answers)
     if issues:
