@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from sakip.domain.errors import N_, msg
 from sakip.domain.evaluation import EvaluationError, Framework, framework_from_dict
 
 PRESETS: dict[str, str] = {
@@ -19,7 +20,15 @@ DEFAULT_PRESET = "permenpanrb-88-2021"
 
 def preset_text(code: str) -> str:
     if code not in PRESETS:
-        raise EvaluationError([f"unknown LKE preset {code!r}; presets are {', '.join(PRESETS)}"])
+        raise EvaluationError(
+            [
+                msg(
+                    N_("preset LKE '%(code)s' tidak dikenal; preset yang ada: %(presets)s"),
+                    code=code,
+                    presets=", ".join(PRESETS),
+                )
+            ]
+        )
     return resources.files("sakip.evaluation").joinpath("presets", PRESETS[code]).read_text(encoding="utf-8")
 
 
@@ -27,9 +36,13 @@ def read_data(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise EvaluationError([f"{source}: not valid YAML/JSON ({exc})"]) from None
+        raise EvaluationError(
+            [msg(N_("%(path)s: bukan YAML/JSON yang sah (%(error)s)"), path=source, error=exc)]
+        ) from None
     if not isinstance(data, dict):
-        raise EvaluationError([f"{source}: expected a mapping with code, name, answer_sets and components"])
+        raise EvaluationError(
+            [msg(N_("%(path)s: harus berupa pemetaan dengan code, name, answer_sets dan components"), path=source)]
+        )
     return data
 
 
@@ -45,5 +58,7 @@ def load_framework(name: str) -> Framework:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise EvaluationError([f"{name}: cannot read the file ({exc.strerror})"]) from None
+        raise EvaluationError(
+            [msg(N_("%(path)s: berkas tidak dapat dibaca (%(error)s)"), path=name, error=exc.strerror)]
+        ) from None
     return framework_from_dict(read_data(text, path.name), path.name)
