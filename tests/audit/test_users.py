@@ -224,3 +224,24 @@ def test_a_spoofed_header_does_not_reach_the_trail(demo: Any) -> None:
 def test_a_bad_proxy_setting_is_refused() -> None:
     with pytest.raises(ImproperlyConfigured, match="SAKIP_TRUSTED_PROXIES"):
         _ip("10.1.2.3", "1.2.3.4")
+
+
+def test_the_regency_trail_leaves_out_the_users_of_another_regency(demo: Any, login_as: Any) -> None:
+    from sakip.accounts.models import Regency
+
+    other = Regency.objects.create(code="lain", name="Pemda Lain")
+    stranger = get_user_model().objects.create_user("admin-lain", password=PASSWORD)
+    Membership.objects.create(user=stranger, regency=other, role=Role.ADMIN)
+    Client().post(reverse("login"), {"username": "admin-lain", "password": PASSWORD})
+    Client().post(reverse("login"), {"username": "admin-lain", "password": "salah"})
+    Client().post(reverse("login"), {"username": "tak-dikenal", "password": "salah"})
+    Client().post(reverse("login"), {"username": "kepala-kaloran", "password": "salah"})
+    stranger_rows = rows(model="auth.User", object_id=str(stranger.pk))
+    assert {e.action for e in stranger_rows} == {"create", "login"}
+    page = login_as("admin").get(reverse("audit-regency"), {"jenis": "auth.User"}).content.decode()
+    assert "admin-lain" not in page
+    assert "tak-dikenal" in page and "kepala-kaloran" in page
+    theirs = Client()
+    theirs.force_login(stranger)
+    page = theirs.get(reverse("audit-regency"), {"jenis": "auth.User"}).content.decode()
+    assert "admin-lain" in page and "kepala-kaloran" not in page

@@ -11,7 +11,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -152,11 +153,17 @@ def regency_log(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _regency_entries(membership: Membership) -> QuerySet[AuditEntry]:
+    """Rows of the regency's offices and rows with no office (regency settings, users, sign-ins),
+    less the users of other regencies: their accounts, sign-ins and failed sign-ins with their username."""
     office_ids = list(Office.objects.filter(regency_id=membership.regency_id).values_list("pk", flat=True))
-    from django.db.models import Q
-
-    # rows of the regency's offices, and rows with no office (regency settings, users' roles)
-    return AuditEntry.objects.filter(Q(office_id__in=office_ids) | Q(office__isnull=True))
+    others = Membership.objects.exclude(regency_id=membership.regency_id)
+    other_ids = others.annotate(uid=Cast("user_id", output_field=CharField())).values("uid")
+    user_label = settings.AUTH_USER_MODEL
+    return (
+        AuditEntry.objects.filter(Q(office_id__in=office_ids) | Q(office__isnull=True))
+        .exclude(model=user_label, object_id__in=other_ids)
+        .exclude(model=user_label, action=Action.LOGIN_FAILED, object_repr__in=others.values("user__username"))
+    )
 
 
 # ----------------------------------------------------------------------------- CSV
