@@ -63,15 +63,15 @@ def test_the_issue_example_error_message(doc: dict[str, Any]) -> None:
     # a numeric indicator: "8O" (letter O) is not a number
     doc["plan"]["objectives"][0]["indicators"][1]["targets"]["2020"] = "8O"
     msgs = errors_of(doc)
-    assert msgs == ['plan.objectives[0].indicators[1].targets.2020: expected a number, got "8O"']
+    assert msgs == ['plan.objectives[0].indicators[1].targets.2020: harus angka, bukan "8O"']
 
 
 def test_type_error_names_path_and_value(doc: dict[str, Any]) -> None:
     doc["plan"]["objectives"][0]["indicators"][1]["targets"]["2025"] = [80]
     doc["years"][1]["indicators"]["S1.2"]["quarters"]["1"] = "240"
     msgs = errors_of(doc)
-    assert any(m.startswith("plan.objectives[0].indicators[1].targets.2025: expected") for m in msgs), msgs
-    assert 'years[1].indicators.S1.2.quarters.1: expected a number or nothing (null), got "240"' in msgs
+    assert any(m.startswith("plan.objectives[0].indicators[1].targets.2025: harus") for m in msgs), msgs
+    assert 'years[1].indicators.S1.2.quarters.1: harus angka atau kosong (null), bukan "240"' in msgs
     # both errors are reported, not only the first
     assert len(msgs) >= 2
 
@@ -82,12 +82,12 @@ def test_every_error_is_collected_across_the_document(doc: dict[str, Any]) -> No
     doc["years"][1]["indicators"]["S9.9"] = {"annual": 1}
     doc["years"][1]["performance_agreement"][1]["reason"] = ""
     msgs = errors_of(doc)
-    assert "plan.objectives[0].goal: unknown goal 'T9'" in msgs
+    assert "plan.objectives[0].goal: tujuan 'T9' tidak dikenal" in msgs
     assert any(
         m.startswith("plan.objectives[0].indicators[0].formula.expression: indikator S1.1, komponen 'staf'")
         for m in msgs
     )
-    assert "years[1].indicators.S9.9: unknown indicator" in msgs
+    assert "years[1].indicators.S9.9: indikator tidak dikenal" in msgs
     assert any(m.startswith("years[1].performance_agreement[1].reason") for m in msgs)
 
 
@@ -95,8 +95,8 @@ def test_unknown_field_and_missing_field(doc: dict[str, Any]) -> None:
     doc["office"]["nama"] = "x"
     del doc["office"]["name"]
     msgs = errors_of(doc)
-    assert any(m.startswith("office: unknown field") and "nama" in m for m in msgs)
-    assert "office: missing required field 'name'" in msgs
+    assert any(m.startswith("office: isian tidak dikenal") and "nama" in m for m in msgs)
+    assert "office: isian wajib 'name' tidak ada" in msgs
 
 
 def test_scale_with_a_gap_is_refused(doc: dict[str, Any]) -> None:
@@ -118,13 +118,13 @@ def test_qualitative_and_range_targets_are_checked(doc: dict[str, Any]) -> None:
     doc["plan"]["objectives"][0]["indicators"][3]["targets"]["2025"] = 3
     msgs = errors_of(doc)
     assert any(m.startswith("plan.objectives[0].indicators[2].targets.2025: 'XX' bukan predikat") for m in msgs)
-    assert "plan.objectives[0].indicators[3].targets.2025: expected a range {low, high}, got 3" in msgs
+    assert "plan.objectives[0].indicators[3].targets.2025: harus rentang {low, high}, bukan 3" in msgs
 
 
 def test_formula_indicator_refuses_typed_results(doc: dict[str, Any]) -> None:
     doc["years"][1]["indicators"]["S1.1"]["quarters"] = {"1": 0.6}
     msgs = errors_of(doc)
-    assert "years[1].indicators.S1.1.quarters: indicator S1.1 has a formula: enter its inputs, not the result" in msgs
+    assert "years[1].indicators.S1.1.quarters: indikator S1.1 memakai rumus: isi komponennya, bukan hasilnya" in msgs
 
 
 def test_survey_answers_out_of_range(doc: dict[str, Any]) -> None:
@@ -136,13 +136,13 @@ def test_survey_answers_out_of_range(doc: dict[str, Any]) -> None:
 def test_invalid_yaml_and_wrong_format() -> None:
     with pytest.raises(DatasetError) as info:
         loads("format: [unclosed")
-    assert "not valid YAML" in str(info.value)
+    assert "bukan YAML yang sah" in str(info.value)
     with pytest.raises(DatasetError) as info2:
         loads(
             "format: sakip-office/9\noffice: {code: x, name: y}\n"
             "plan: {period: {start: 1, end: 2}, goals: [], objectives: []}"
         )
-    assert 'format: expected "sakip-office/1", got "sakip-office/9"' in [str(i) for i in info2.value.issues]
+    assert 'format: harus "sakip-office/1", bukan "sakip-office/9"' in [str(i) for i in info2.value.issues]
 
 
 def test_floats_are_never_used(doc: dict[str, Any]) -> None:

@@ -52,7 +52,7 @@ def test_bad_files_exit_2_with_the_place(tmp_path: Path) -> None:
     bad.write_text("format: sakip-printed-report/1\nreport: {office: X, year: dua}\n", "utf-8")
     result = runner.invoke(app, ["review", str(bad)])
     assert result.exit_code == 2
-    assert "report.year: expected a whole number" in result.stderr
+    assert "report.year: harus bilangan bulat" in result.stderr
     other = tmp_path / "o.yaml"
     other.write_text("format: sesuatu/1\n", "utf-8")
     result = runner.invoke(app, ["review", str(other)])

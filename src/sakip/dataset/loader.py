@@ -74,9 +74,7 @@ class DatasetError(ValueError):
         self.source = source
         head = f"{source}: " if source else ""
         n = len(issues)
-        super().__init__(
-            f"{head}{n} error{'s' if n != 1 else ''} in the dataset\n" + "\n".join(f"  {i}" for i in issues)
-        )
+        super().__init__(f"{head}{n} kesalahan dalam dataset\n" + "\n".join(f"  {i}" for i in issues))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -118,14 +116,14 @@ def _normalise(value: Any) -> Any:
 
 def parse_text(text: str, *, json_format: bool = False, source: str | None = None) -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise DatasetError([Issue("", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")], source)
+        raise DatasetError([Issue("", f"berkas lebih besar dari {MAX_BYTES // (1024 * 1024)} MB")], source)
     try:
         if json_format:
             raw = json.loads(text, parse_float=Decimal)
         else:
             raw = yaml.load(text, Loader=_DecimalLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise DatasetError([Issue("", f"not valid {'JSON' if json_format else 'YAML'}: {exc}")], source) from None
+        raise DatasetError([Issue("", f"bukan {'JSON' if json_format else 'YAML'} yang sah: {exc}")], source) from None
     return _normalise(raw)
 
 
@@ -155,59 +153,63 @@ def _show(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return "an object"
+        return "sebuah objek"
     if isinstance(value, list):
-        return "a list"
+        return "sebuah daftar"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
 _TYPE_WORDS = {
-    "number": "a number",
-    "integer": "a whole number",
-    "string": "text",
-    "object": "an object",
-    "array": "a list",
-    "boolean": "true or false",
-    "null": "nothing (null)",
+    "number": "angka",
+    "integer": "bilangan bulat",
+    "string": "teks",
+    "object": "objek",
+    "array": "daftar",
+    "boolean": "true atau false",
+    "null": "kosong (null)",
 }
 
 
 def _expected(schema_: Mapping[str, Any]) -> str:
     if "$ref" in schema_:
         name = str(schema_["$ref"]).rsplit("/", 1)[-1]
-        return {"target": "a number, a grade or {low, high}", "number": "a number"}.get(name, f"a {name}")
+        return {"target": "angka, predikat atau {low, high}", "number": "angka"}.get(name, name)
     if "enum" in schema_:
-        return "one of " + ", ".join(json.dumps(v) for v in schema_["enum"])
+        return "salah satu dari " + ", ".join(json.dumps(v) for v in schema_["enum"])
     if "const" in schema_:
         return json.dumps(schema_["const"])
     t = schema_.get("type")
     if isinstance(t, list):
-        return " or ".join(_TYPE_WORDS.get(str(x), str(x)) for x in t)
+        return " atau ".join(_TYPE_WORDS.get(str(x), str(x)) for x in t)
     if isinstance(t, str):
         return _TYPE_WORDS.get(t, t)
-    return "a valid value"
+    return "nilai yang sah"
 
 
 def _message(error: ValidationError) -> str:
     v = error.validator
     sch: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if v == "type":
-        return f"expected {_expected(sch)}, got {_show(error.instance)}"
+        return f"harus {_expected(sch)}, bukan {_show(error.instance)}"
     if v == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return f"missing required field {missing!r}"
+        return f"isian wajib {missing!r} tidak ada"
     if v == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
+        return (
+            error.message.replace("Additional properties are not allowed", "isian tidak dikenal")
+            .replace(" was unexpected", "")
+            .replace(" were unexpected", "")
+        )
     if v in ("enum", "const"):
-        return f"expected {_expected(sch)}, got {_show(error.instance)}"
+        return f"harus {_expected(sch)}, bukan {_show(error.instance)}"
     if v == "oneOf":
         alternatives = error.validator_value if isinstance(error.validator_value, list) else []
         options = [_expected(s) for s in alternatives if isinstance(s, Mapping)]
-        return f"expected {' or '.join(options)}, got {_show(error.instance)}"
+        return f"harus {' atau '.join(options)}, bukan {_show(error.instance)}"
     if v == "pattern" and isinstance(error.instance, str):
-        return f"{_show(error.instance)} does not match the pattern {error.validator_value}"
+        return f"{_show(error.instance)} tidak sesuai pola {error.validator_value}"
     if v == "propertyNames":
-        return f"invalid key: {error.message}"
+        return f"kunci tidak sah: {error.message}"
     return str(error.message)
 
 
@@ -216,7 +218,7 @@ def _schema_issues(doc: Any) -> list[Issue]:
     for error in _validator().iter_errors(doc):
         path = list(error.absolute_path)
         if error.validator == "propertyNames" and error.context:
-            issues.append(Issue(format_path(path), f"invalid key {_show(error.context[0].instance)}"))
+            issues.append(Issue(format_path(path), f"kunci tidak sah {_show(error.context[0].instance)}"))
             continue
         issues.append(Issue(format_path(path), _message(error)))
     issues.sort(key=lambda i: i.path)
@@ -308,9 +310,9 @@ class _Builder:
         if "ordinal_scale" in d:
             ind.ordinal = get_ordinal_scale(d["ordinal_scale"])
         if polarity is Polarity.QUALITATIVE and ind.ordinal is None:
-            self.error(f"{path}.ordinal_scale", "a qualitative indicator needs an ordinal scale (akip, audit-opinion)")
+            self.error(f"{path}.ordinal_scale", "indikator kualitatif memerlukan skala predikat (akip, audit-opinion)")
         if ind.method is Method.BASELINE and ind.baseline is None:
-            self.error(f"{path}.baseline", "the baseline method needs a baseline value")
+            self.error(f"{path}.baseline", "metode kemajuan memerlukan nilai baseline")
         if "formula" in d:
             f = d["formula"]
             try:
@@ -329,9 +331,7 @@ class _Builder:
         t = self.target(value)
         if ind.polarity is Polarity.QUALITATIVE:
             if not isinstance(t, str):
-                self.error(
-                    path, f"expected a grade of {ind.ordinal.name if ind.ordinal else 'the scale'}, got {_show(value)}"
-                )
+                self.error(path, f"harus predikat {ind.ordinal.name if ind.ordinal else 'skala'}, bukan {_show(value)}")
             elif ind.ordinal is not None:
                 try:
                     ind.ordinal.rank(t)
@@ -339,16 +339,16 @@ class _Builder:
                     self.error(path, str(exc))
         elif ind.polarity is Polarity.IN_RANGE:
             if not isinstance(t, Range):
-                self.error(path, f"expected a range {{low, high}}, got {_show(value)}")
+                self.error(path, f"harus rentang {{low, high}}, bukan {_show(value)}")
         elif not isinstance(t, Decimal):
-            self.error(path, f"expected a number, got {_show(value)}")
+            self.error(path, f"harus angka, bukan {_show(value)}")
         return t
 
     def program(self, d: Mapping[str, Any], objective_ids: set[str], path: str) -> ProgramNode:
         node = ProgramNode(d["code"], d["name"], tuple(d.get("objectives", ())))
         for i, oid in enumerate(node.objectives):
             if oid not in objective_ids:
-                self.error(f"{path}.objectives[{i}]", f"unknown objective {oid!r}")
+                self.error(f"{path}.objectives[{i}]", f"sasaran {oid!r} tidak dikenal")
         for oi in d.get("indicators", []):
             node.indicators.append(
                 OutputIndicator(
@@ -369,12 +369,12 @@ class _Builder:
             d.get("kind", "renstra"), period["start"], period["end"], d.get("vision"), list(d.get("missions", []))
         )
         if plan.start > plan.end:
-            self.error("plan.period", f"start {plan.start} is after end {plan.end}")
+            self.error("plan.period", f"tahun awal {plan.start} sesudah tahun akhir {plan.end}")
         seen_ids: dict[str, str] = {}
 
         def claim(id_: str, path: str) -> None:
             if id_ in seen_ids:
-                self.error(path, f"id {id_!r} is already used at {seen_ids[id_]}")
+                self.error(path, f"id {id_!r} sudah dipakai di {seen_ids[id_]}")
             else:
                 seen_ids[id_] = path
 
@@ -392,7 +392,7 @@ class _Builder:
             op = f"plan.objectives[{oi}]"
             claim(o["id"], f"{op}.id")
             if o["goal"] not in goal_ids:
-                self.error(f"{op}.goal", f"unknown goal {o['goal']!r}")
+                self.error(f"{op}.goal", f"tujuan {o['goal']!r} tidak dikenal")
             obj = Objective(
                 o["id"],
                 o["goal"],
@@ -412,7 +412,7 @@ class _Builder:
             node = self.program(p, objective_ids, f"plan.programs[{pi}]")
             for n in _walk(node):
                 if n.code in codes:
-                    self.error(f"plan.programs[{pi}]", f"program/activity code {n.code!r} is used twice")
+                    self.error(f"plan.programs[{pi}]", f"kode program/kegiatan {n.code!r} dipakai dua kali")
                 codes.add(n.code)
             plan.programs.append(node)
         return plan
@@ -433,7 +433,7 @@ class _Builder:
             if annual is not None:
                 if ind.polarity is Polarity.QUALITATIVE:
                     if not isinstance(annual, str):
-                        self.error(f"{path}.annual", f"expected a grade, got {_show(annual)}")
+                        self.error(f"{path}.annual", f"harus predikat, bukan {_show(annual)}")
                     elif ind.ordinal is not None:
                         try:
                             ind.ordinal.rank(annual)
@@ -441,20 +441,20 @@ class _Builder:
                             self.error(f"{path}.annual", str(exc))
                     m.annual = annual
                 elif isinstance(annual, str):
-                    self.error(f"{path}.annual", f"expected a number, got {_show(annual)}")
+                    self.error(f"{path}.annual", f"harus angka, bukan {_show(annual)}")
                 else:
                     m.annual = self.num(annual)
             if "inputs" in d:
                 if ind.formula is None:
-                    self.error(f"{path}.inputs", f"indicator {ind.id} has no formula; enter quarters or annual")
+                    self.error(f"{path}.inputs", f"indikator {ind.id} tidak memakai rumus; isi quarters atau annual")
                 else:
                     for q, values in d["inputs"].items():
                         unknown = set(values) - ind.formula.inputs
                         for name in sorted(unknown):
-                            self.error(f"{path}.inputs.{q}.{name}", f"not an input of indicator {ind.id}")
+                            self.error(f"{path}.inputs.{q}.{name}", f"bukan komponen rumus indikator {ind.id}")
                         m.inputs[int(q)] = {n: self.num(values.get(n)) for n in ind.formula.inputs}
             if ind.formula is not None and d.get("quarters"):
-                self.error(f"{path}.quarters", f"indicator {ind.id} has a formula: enter its inputs, not the result")
+                self.error(f"{path}.quarters", f"indikator {ind.id} memakai rumus: isi komponennya, bukan hasilnya")
         p = d.get("printed")
         if p:
             m.printed = PrintedMeasurement(
@@ -502,18 +502,18 @@ class _Builder:
             line = BudgetLine(d["code"], d["name"], line_level)
         for i, oid in enumerate(line.objectives):
             if oid not in objective_ids:
-                self.error(f"{path}.objectives[{i}]", f"unknown objective {oid!r}")
+                self.error(f"{path}.objectives[{i}]", f"sasaran {oid!r} tidak dikenal")
         if line.code in budget.printed_lines or any(line.code == x.code for x in _all_lines(budget.lines)):
-            self.error(f"{path}.code", f"budget line code {line.code!r} is used twice in this year")
+            self.error(f"{path}.code", f"kode baris anggaran {line.code!r} dipakai dua kali pada tahun ini")
         printed = self.printed_amounts(d.get("printed"))
         if printed:
             budget.printed_lines[line.code] = printed
         for i, c in enumerate(d.get("children", [])):
             line.children.append(self.budget_line(c, children_level, objective_ids, f"{path}.children[{i}]", budget))
         if not line.children and line.allocation is None:
-            self.error(f"{path}.allocation", "a line without children needs an allocation")
+            self.error(f"{path}.allocation", "baris tanpa rincian memerlukan pagu")
         if line.realisation is not None and line.quarterly_realisation:
-            self.error(f"{path}.quarters", "give the realisation per quarter or for the year, not both")
+            self.error(f"{path}.quarters", "isi realisasi per triwulan atau setahun, tidak keduanya")
         return line
 
     def stated(self, d: Mapping[str, Any]) -> StatedAmounts:
@@ -529,7 +529,7 @@ class _Builder:
             b.classes[BudgetClass(cls)] = self.stated(amounts)
         systems = {c.system for c in b.classes}
         if len(systems) > 1:
-            self.error(f"{path}.classes", "mixes BTL/BL with the Permendagri 90/2019 classes")
+            self.error(f"{path}.classes", "mencampur BTL/BL dengan kelompok Permendagri 90/2019")
         if "total" in d:
             b.total = self.stated(d["total"])
         for i, line in enumerate(d.get("lines", [])):
@@ -544,7 +544,7 @@ class _Builder:
         else:
             code, elements, name, table = "custom", tuple(inst["elements"]), inst.get("name"), inst.get("grade_table")
             if len(set(elements)) != len(elements):
-                self.error(f"{path}.instrument.elements", "an element is listed twice")
+                self.error(f"{path}.instrument.elements", "ada unsur yang tercantum dua kali")
         s = SurveyData(
             instrument_code=code,
             input=d["input"],
@@ -557,36 +557,36 @@ class _Builder:
             population=d.get("population"),
         )
         if s.indicator_id is not None and s.indicator_id not in indicator_ids:
-            self.error(f"{path}.indicator", f"unknown indicator {s.indicator_id!r}")
+            self.error(f"{path}.indicator", f"indikator {s.indicator_id!r} tidak dikenal")
         if s.input == "responses":
             if "responses" not in d:
-                self.error(f"{path}.responses", "input is 'responses' but no responses are given")
+                self.error(f"{path}.responses", "input 'responses' tetapi tidak ada jawaban responden")
             for r, row in enumerate(d.get("responses", [])):
                 if len(row) != len(elements):
-                    self.error(f"{path}.responses[{r}]", f"{len(row)} answers for {len(elements)} elements")
+                    self.error(f"{path}.responses[{r}]", f"{len(row)} jawaban untuk {len(elements)} unsur")
                 for c, a in enumerate(row):
                     if a is not None and a not in (1, 2, 3, 4):
-                        self.error(f"{path}.responses[{r}][{c}]", f"answer {a} is not 1–4")
+                        self.error(f"{path}.responses[{r}][{c}]", f"jawaban {a} bukan 1–4")
             s.responses = [list(row) for row in d.get("responses", [])]
         else:
             values = d.get("elements") or {}
             if not values:
-                self.error(f"{path}.elements", f"input is {s.input!r} but no element values are given")
+                self.error(f"{path}.elements", f"input {s.input!r} tetapi tidak ada nilai unsur")
             for k, v in values.items():
                 if k not in elements:
-                    self.error(f"{path}.elements.{k}", "not an element of the instrument")
+                    self.error(f"{path}.elements.{k}", "bukan unsur instrumen ini")
                 if s.input == "distribution":
                     if v is not None and not isinstance(v, list):
-                        self.error(f"{path}.elements.{k}", f"expected four shares [p1, p2, p3, p4], got {_show(v)}")
+                        self.error(f"{path}.elements.{k}", f"harus empat proporsi [p1, p2, p3, p4], bukan {_show(v)}")
                     s.values[k] = [self.num(x) or Decimal(0) for x in v] if isinstance(v, list) else None
                 else:
                     if isinstance(v, list):
-                        self.error(f"{path}.elements.{k}", f"expected a number, got {_show(v)}")
+                        self.error(f"{path}.elements.{k}", f"harus angka, bukan {_show(v)}")
                         continue
                     n = self.num(v)
                     lo, hi = (Decimal(1), Decimal(4)) if s.input == "nrr" else (Decimal(25), Decimal(100))
                     if n is not None and not lo <= n <= hi:
-                        self.error(f"{path}.elements.{k}", f"{n} is outside {lo}–{hi}")
+                        self.error(f"{path}.elements.{k}", f"{n} di luar {lo}–{hi}")
                     s.values[k] = n
         p = d.get("printed") or {}
         s.printed_index = self.num(p.get("index"))
@@ -594,7 +594,7 @@ class _Builder:
         s.printed_elements = {k: self.num(v) or Decimal(0) for k, v in (p.get("elements") or {}).items()}
         for k in s.printed_elements:
             if k not in elements:
-                self.error(f"{path}.printed.elements.{k}", "not an element of the instrument")
+                self.error(f"{path}.printed.elements.{k}", "bukan unsur instrumen ini")
         return s
 
     def year(self, d: Mapping[str, Any], plan: Plan, path: str) -> YearData:
@@ -604,14 +604,14 @@ class _Builder:
         for vi, v in enumerate(d.get("performance_agreement", [])):
             vp = f"{path}.performance_agreement[{vi}]"
             if vi == 0 and v["kind"] != "original" and len(d["performance_agreement"]) > 1:
-                self.error(f"{vp}.kind", "the first PK version must be the original")
+                self.error(f"{vp}.kind", "versi PK pertama harus PK awal")
             if v["kind"] == "amendment" and not v.get("reason"):
-                self.error(f"{vp}.reason", "an amended PK needs the reason for the amendment")
+                self.error(f"{vp}.reason", "PK Perubahan memerlukan alasan perubahan")
             targets: dict[str, Target] = {}
             for iid, t in v["targets"].items():
                 ind = by_id.get(iid)
                 if ind is None:
-                    self.error(f"{vp}.targets.{iid}", "unknown indicator")
+                    self.error(f"{vp}.targets.{iid}", "indikator tidak dikenal")
                     continue
                 targets[iid] = self.target_for(ind, t, f"{vp}.targets.{iid}")
             y.agreements.append(
@@ -634,11 +634,11 @@ class _Builder:
             ind = by_id.get(iid)
             mp = f"{path}.indicators.{iid}"
             if ind is None:
-                self.error(mp, "unknown indicator")
+                self.error(mp, "indikator tidak dikenal")
             y.measurements[iid] = self.measurement(ind, md, mp)
         for oid, od in (d.get("objectives_printed") or {}).items():
             if oid not in objective_ids:
-                self.error(f"{path}.objectives_printed.{oid}", "unknown objective")
+                self.error(f"{path}.objectives_printed.{oid}", "sasaran tidak dikenal")
             y.objectives_printed[oid] = PrintedAggregate(
                 self.num(od.get("achievement")), od.get("category"), od.get("where")
             )
@@ -667,7 +667,7 @@ class _Builder:
         for yi, yd in enumerate(doc.get("years", [])):
             path = f"years[{yi}]"
             if yd["year"] in office.years:
-                self.error(f"{path}.year", f"year {yd['year']} appears twice")
+                self.error(f"{path}.year", f"tahun {yd['year']} muncul dua kali")
                 continue
             office.years[yd["year"]] = self.year(yd, plan, path)
         return office
@@ -726,7 +726,7 @@ def load(path: str | Path) -> Office:
     try:
         text = p.read_text("utf-8")
     except UnicodeDecodeError:
-        raise DatasetError([Issue("", "the file is not UTF-8 text")], str(p)) from None
+        raise DatasetError([Issue("", "berkas bukan teks UTF-8")], str(p)) from None
     return loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
 
 
