@@ -68,10 +68,10 @@ budget:
     with pytest.raises(DatasetError) as info:
         loads(text.replace('"8O"', "80"))
     messages = {str(i) for i in info.value.issues}
-    assert "groups[0].indicators[0]: no indicator row with where or name 'Tabel 1 › B'" in messages
-    assert "budget[0].parts[0]: no budget line with key 'B'" in messages
-    assert any(m.startswith("budget[1].key: 'A' appears twice") for m in messages)
-    assert "budget[1].share: a printed share needs share_of (the key of the whole)" in messages
+    assert "groups[0].indicators[0]: tidak ada baris indikator dengan where atau nama 'Tabel 1 › B'" in messages
+    assert "budget[0].parts[0]: tidak ada baris anggaran dengan key 'B'" in messages
+    assert any(m.startswith("budget[1].key: 'A' muncul dua kali") for m in messages)
+    assert "budget[1].share: persentase tercetak memerlukan share_of (key baris keseluruhan)" in messages
 
 
 def test_unknown_format_and_fields_are_refused() -> None:
@@ -123,9 +123,9 @@ def test_xlsx_errors_name_the_cell_and_nothing_is_loaded(tmp_path: Path) -> None
     with pytest.raises(DatasetError) as info:
         load(path)
     messages = {str(i) for i in info.value.issues}
-    assert any(m.startswith("Indikator!D2: expected a number, got 'delapan puluh'") for m in messages)
-    assert "Indikator!F2: holds a formula; enter the printed value" in messages
-    assert "Laporan!B3: expected a year, got 'dua ribu'" in messages
+    assert any(m.startswith("Indikator!D2: harus angka, bukan 'delapan puluh'") for m in messages)
+    assert "Indikator!F2: berisi rumus; isikan angka tercetaknya" in messages
+    assert "Laporan!B3: harus tahun, bukan 'dua ribu'" in messages
     # the polarity error is a schema error, reported once the cells are readable — and at its cell
     ws2 = load_workbook(path)
     ws2["Indikator"]["D2"] = 80
@@ -162,6 +162,6 @@ def test_document_with_wrong_shape_reports_paths() -> None:
         )
     messages = {str(i) for i in info.value.issues}
     assert messages == {
-        "surveys[0].elements[0]: give score (25–100) or nrr (1–4), not both",
-        "surveys[0].elements[0].nrr: 5 is outside 1–4",
+        "surveys[0].elements[0]: isi score (25–100) atau nrr (1–4), tidak keduanya",
+        "surveys[0].elements[0].nrr: 5 di luar 1–4",
     }

@@ -102,7 +102,9 @@ class _Builder:
         for i, g in enumerate(doc.get("groups", [])):
             for j, ref in enumerate(g["indicators"]):
                 if ref not in names:
-                    self.error(f"groups[{i}].indicators[{j}]", f"no indicator row with where or name {ref!r}")
+                    self.error(
+                        f"groups[{i}].indicators[{j}]", f"tidak ada baris indikator dengan where atau nama {ref!r}"
+                    )
             groups.append(
                 PrintedGroupRow(
                     g["where"], g["name"], tuple(g["indicators"]), _d(g.get("achievement")), g.get("category")
@@ -114,14 +116,14 @@ class _Builder:
         for i, ln in enumerate(lines):
             for field_, ref in (("share_of", ln.share_of), ("same_as", ln.same_as)):
                 if ref is not None and ref not in keys:
-                    self.error(f"budget[{i}].{field_}", f"no budget line with key {ref!r}")
+                    self.error(f"budget[{i}].{field_}", f"tidak ada baris anggaran dengan key {ref!r}")
             for j, ref in enumerate(ln.parts):
                 if ref not in keys:
-                    self.error(f"budget[{i}].parts[{j}]", f"no budget line with key {ref!r}")
+                    self.error(f"budget[{i}].parts[{j}]", f"tidak ada baris anggaran dengan key {ref!r}")
                 elif ref == ln.key:
-                    self.error(f"budget[{i}].parts[{j}]", "a line cannot be a part of itself")
+                    self.error(f"budget[{i}].parts[{j}]", "baris tidak boleh menjadi bagian dirinya sendiri")
             if ln.share is not None and ln.share_of is None:
-                self.error(f"budget[{i}].share", "a printed share needs share_of (the key of the whole)")
+                self.error(f"budget[{i}].share", "persentase tercetak memerlukan share_of (key baris keseluruhan)")
         surveys = [self.survey(f"surveys[{i}]", s) for i, s in enumerate(doc.get("surveys", []))]
         return PrintedReport(
             title=meta.get("title", ""),
@@ -142,14 +144,14 @@ class _Builder:
         seen: set[str] = set()
         for i, v in enumerate(values):
             if v in seen:
-                self.error(f"{where}[{i}].{what}", f"{v!r} appears twice; each row needs its own {what}")
+                self.error(f"{where}[{i}].{what}", f"{v!r} muncul dua kali; setiap baris memerlukan {what} sendiri")
             seen.add(v)
 
     def scale(self, s: dict[str, Any] | None) -> PrintedScale | None:
         if s is None:
             return None
         if ("preset" in s) == ("bands" in s):
-            self.error("scale", "give either preset or bands")
+            self.error("scale", "isi preset atau bands, salah satu saja")
             return None
         if "preset" in s:
             try:
@@ -161,7 +163,7 @@ class _Builder:
         for i, b in enumerate(s["bands"]):
             lo, hi = _d(b.get("min")), _d(b.get("max"))
             if lo is not None and hi is not None and lo > hi:
-                self.error(f"scale.bands[{i}]", f"min {lo} is above max {hi}")
+                self.error(f"scale.bands[{i}]", f"min {lo} lebih besar dari max {hi}")
             bands.append(Band(b["label"], lo, hi, b.get("min_inclusive", True), b.get("max_inclusive", False)))
         return PrintedScale(s["where"], tuple(bands))
 
@@ -199,12 +201,12 @@ class _Builder:
         for i, e in enumerate(s["elements"]):
             score, nrr = _d(e.get("score")), _d(e.get("nrr"))
             if score is not None and nrr is not None:
-                self.error(f"{path}.elements[{i}]", "give score (25–100) or nrr (1–4), not both")
+                self.error(f"{path}.elements[{i}]", "isi score (25–100) atau nrr (1–4), tidak keduanya")
             if nrr is not None and not Decimal(1) <= nrr <= Decimal(4):
-                self.error(f"{path}.elements[{i}].nrr", f"{nrr} is outside 1–4")
+                self.error(f"{path}.elements[{i}].nrr", f"{nrr} di luar 1–4")
             dist = e.get("distribution")
             if dist is not None and any(_d(x) is not None and Decimal(str(x)) < 0 for x in dist):
-                self.error(f"{path}.elements[{i}].distribution", "a share is negative")
+                self.error(f"{path}.elements[{i}].distribution", "ada proporsi yang negatif")
             elements.append(
                 PrintedSurveyElement(
                     e["name"], score, nrr, tuple(Decimal(str(x)) for x in dist) if dist is not None else None
@@ -242,11 +244,11 @@ def load(path: str | Path) -> PrintedReport:
         doc, cells = read_xlsx(p)
         return load_document(doc, str(p), cells)
     if p.stat().st_size > MAX_BYTES:
-        raise DatasetError([Issue("", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")], str(p))
+        raise DatasetError([Issue("", f"berkas lebih besar dari {MAX_BYTES // (1024 * 1024)} MB")], str(p))
     try:
         text = p.read_text("utf-8")
     except UnicodeDecodeError:
-        raise DatasetError([Issue("", "the file is not UTF-8 text")], str(p)) from None
+        raise DatasetError([Issue("", "berkas bukan teks UTF-8")], str(p)) from None
     return loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
 
 
@@ -258,7 +260,7 @@ def document_format(path: str | Path) -> str | None:
     try:
         text = p.read_text("utf-8")
     except UnicodeDecodeError:
-        raise DatasetError([Issue("", "the file is not UTF-8 text")], str(p)) from None
+        raise DatasetError([Issue("", "berkas bukan teks UTF-8")], str(p)) from None
     doc = parse_text(text, json_format=p.suffix.lower() == ".json", source=str(p))
     fmt = doc.get("format") if isinstance(doc, dict) else None
     return fmt if isinstance(fmt, str) else None
@@ -348,18 +350,18 @@ def _read_value(raw: Any, field_: str, where: str, issues: list[Issue]) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, str) and raw.startswith("="):
-        issues.append(Issue(where, "holds a formula; enter the printed value"))
+        issues.append(Issue(where, "berisi rumus; isikan angka tercetaknya"))
         return None
     if field_ in NUMERIC:
         if isinstance(raw, bool):
-            issues.append(Issue(where, f"expected a number, got {raw!r}"))
+            issues.append(Issue(where, f"harus angka, bukan {raw!r}"))
             return None
         if isinstance(raw, int | float):
             return Decimal(str(raw))
         try:
             return parse_number(str(raw), NumberFormat.INDONESIAN)
         except DomainError as exc:
-            issues.append(Issue(where, f"expected a number, got {str(raw)!r} ({exc})"))
+            issues.append(Issue(where, f"harus angka, bukan {str(raw)!r} ({exc})"))
             return None
     if field_ in BOOLEAN:
         text = str(raw).strip().casefold()
@@ -367,13 +369,13 @@ def _read_value(raw: Any, field_: str, where: str, issues: list[Issue]) -> Any:
             return True
         if raw is False or text in ("tidak", "no", "false", "0"):
             return False
-        issues.append(Issue(where, f"expected ya or tidak, got {str(raw)!r}"))
+        issues.append(Issue(where, f"harus ya atau tidak, bukan {str(raw)!r}"))
         return None
     if field_ == "year":
         try:
             return int(Decimal(str(raw)))
         except ArithmeticError:
-            issues.append(Issue(where, f"expected a year, got {str(raw)!r}"))
+            issues.append(Issue(where, f"harus tahun, bukan {str(raw)!r}"))
             return None
     text = str(raw).strip()
     if field_ in LISTS:
@@ -387,17 +389,17 @@ def read_xlsx(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
 
     source = str(path)
     if path.stat().st_size > MAX_XLSX_BYTES:
-        raise DatasetError([Issue("", f"the file is larger than {MAX_XLSX_BYTES // (1024 * 1024)} MB")], source)
+        raise DatasetError([Issue("", f"berkas lebih besar dari {MAX_XLSX_BYTES // (1024 * 1024)} MB")], source)
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DatasetError([Issue("", f"not a readable .xlsx workbook ({type(exc).__name__})")], source) from None
+        raise DatasetError([Issue("", f"buku kerja .xlsx tidak terbaca ({type(exc).__name__})")], source) from None
     issues: list[Issue] = []
     cells: dict[str, str] = {}
     doc: dict[str, Any] = {"format": FORMAT}
     try:
         if "Laporan" not in wb.sheetnames:
-            raise DatasetError([Issue("", "sheet 'Laporan' is missing: use the printed-report template")], source)
+            raise DatasetError([Issue("", "lembar 'Laporan' tidak ada: gunakan templat laporan tercetak")], source)
         meta: dict[str, Any] = {}
         for r, row in enumerate(wb["Laporan"].iter_rows(values_only=True, max_col=2), start=1):
             if r > MAX_ROWS:
@@ -423,13 +425,13 @@ def read_xlsx(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
             header: list[str] = []
             for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
                 if r > MAX_ROWS + 1:
-                    issues.append(Issue(sheet, f"more than {MAX_ROWS} rows"))
+                    issues.append(Issue(sheet, f"lebih dari {MAX_ROWS} baris"))
                     break
                 if r == 1:
                     header = [str(v).strip() if v is not None else "" for v in row]
                     unknown = [h for h in header if h and h not in columns]
                     for h in unknown:
-                        issues.append(Issue(f"{sheet}!{_cell(header.index(h), 1)}", f"unknown column {h!r}"))
+                        issues.append(Issue(f"{sheet}!{_cell(header.index(h), 1)}", f"kolom {h!r} tidak dikenal"))
                     continue
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                     continue
