@@ -132,8 +132,13 @@ def test_budget_refused_for_a_submitted_quarter(demo: Any, login_as: Any) -> Non
 def test_pk_edit_amendment_and_targets_frozen_while_the_pk_is_submitted(demo: Any, login_as: Any) -> None:
     ind = pk_indicator(demo)
     data = _indicator_post(ind)
-    submit(demo, "pk")
     operator = login_as("operator_a")
+    detail = reverse("pk-detail", args=[demo.office_a.code, YEAR])
+    edit_links = [reverse(n, args=[demo.office_a.code, YEAR]) for n in ("pk-edit", "pk-amend")]
+    assert any(link in operator.get(detail).content.decode() for link in edit_links)
+    submit(demo, "pk")
+    html = operator.get(detail).content.decode()  # no edit buttons on a frozen PK: the panel says why
+    assert not any(f'href="{link}"' in html for link in edit_links) and SUBMITTED in html
     versions = PkVersion.objects.filter(office=demo.office_a, year=YEAR).count()
     for name in ("pk-edit", "pk-amend"):
         html = refused(

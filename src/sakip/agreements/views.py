@@ -35,6 +35,7 @@ from sakip.core.web import (
 )
 from sakip.planning.models import Indicator, ProgramNode, Target
 from sakip.reports.scorecard import show_number
+from sakip.workflow.services import is_locked
 from sakip.workflow.web import lock_message, refuse_if_locked
 
 from .models import PkProgram, PkTarget, PkVersion
@@ -93,6 +94,8 @@ def pk_detail(request: HttpRequest, year: int, office: Office, membership: Membe
         printed_total=show_number(shown.printed_total, 2) if shown and shown.printed_total is not None else None,
         findings=findings, years=year_choices(office, year), has_plan=current_plan(office) is not None,
         can_plan=can(membership, office, "plan"),
+        # the workflow panel says why: a submitted, verified or approved PK is not edited
+        pk_frozen=is_locked(office, year, "pk"),
     )
     return render(request, "agreements/pk_detail.html", context)
 
