@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -29,6 +30,7 @@ from sakip.domain.scales import get_scale
 from sakip.planning.models import Indicator
 
 from . import pages_support
+from .demo_support import OFFICE_A, LiveDemo
 
 media = pages_support.media
 regency = pages_support.regency
@@ -178,3 +180,25 @@ def test_a_domain_error_on_the_entry_page_follows_the_language(operator: Client,
     assert "Rumus tidak dapat dihitung: pembagian dengan nol (nilai komponen ini 0)" in indonesian
     english = _english(operator).post(url, data).content.decode()
     assert "The formula cannot be computed: division by zero (this component&#x27;s value is 0)" in english
+
+
+@pytest.mark.browser
+def test_the_language_switch_in_the_header_changes_the_page(live_demo: LiveDemo, page: Any) -> None:
+    page.goto(live_demo.at(reverse("login")))
+    page.fill("#id_username", f"operator-{OFFICE_A}")
+    page.fill("#id_password", live_demo.password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    dashboard = live_demo.at(reverse("office-dashboard", args=[OFFICE_A]))
+    assert page.url == dashboard and page.locator("html").get_attribute("lang") == "id"
+    assert page.get_by_text("Capaian rata-rata indikator PK").count() >= 1
+    with page.expect_navigation():
+        page.select_option("form.lang select[name=language]", "en")
+    page.wait_for_load_state("networkidle")
+    assert page.url == dashboard, "the switch returns to the same page"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_text("Average achievement of the PK indicators").count() >= 1
+    assert page.get_by_role("button", name="Sign out").count() == 1
+    with page.expect_navigation():
+        page.select_option("form.lang select[name=language]", "id")
+    assert page.locator("html").get_attribute("lang") == "id"
