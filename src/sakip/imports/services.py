@@ -507,21 +507,14 @@ def _write_realisations(
     who = user.pk if getattr(user, "is_authenticated", False) else None
     # the indicators' years: new ones inserted, changed ones updated (explanation, qualitative grade)
     year_ids: dict[str, int] = {}
-    new_years: list[dict[str, Any]] = []
+    new_years: list[tuple[int, int, str, str]] = []
     year_updates: list[dict[str, Any]] = []
     for code in codes:
         first, last = by_q[1][code], by_q[4][code]
         grade = last.grade_text if last.qualitative else None
         iy = first.stored
         if iy is None:
-            new_years.append(
-                {
-                    "indicator_id": first.indicator.pk,
-                    "year": year,
-                    "explanation": first.explanation,
-                    "annual_grade": grade or "",
-                }
-            )
+            new_years.append((first.indicator.pk, year, first.explanation, grade or ""))
             continue
         year_ids[code] = iy.pk
         if iy.explanation != first.explanation or (grade is not None and iy.annual_grade != grade):
@@ -535,13 +528,20 @@ def _write_realisations(
     created_years = {code for code in codes if by_q[1][code].stored is None}
     if new_years:
         by_indicator = {
-            row[1]: row[0] for row in _insert(IndicatorYear, new_years, now, returning=("id", "indicator_id"))
+            row[1]: row[0]
+            for row in _insert(
+                IndicatorYear,
+                ("indicator_id", "year", "explanation", "annual_grade"),
+                new_years,
+                now,
+                returning=("id", "indicator_id"),
+            )
         }
         for code in created_years:
             year_ids[code] = by_indicator[by_q[1][code].indicator.pk]
     _update(IndicatorYear, year_updates, now, ("explanation", "annual_grade"))
     # the quarters whose value changed (a formula quarter: its inputs below)
-    new_quarters: list[dict[str, Any]] = []
+    new_quarters: list[tuple[int, int, Decimal | None, int | None, Any]] = []
     quarter_updates: list[dict[str, Any]] = []
     pending_inputs: list[tuple[str, int, Row]] = []
     for q in QUARTERS:
@@ -551,15 +551,7 @@ def _write_realisations(
                 continue
             value = None if row.has_formula else row.value
             if row.quarter_row is None:
-                new_quarters.append(
-                    {
-                        "indicator_year_id": year_ids[code],
-                        "quarter": q,
-                        "value": value,
-                        "entered_by_id": who,
-                        "entered_at": now,
-                    }
-                )
+                new_quarters.append((year_ids[code], q, value, who, now))
             else:
                 quarter_updates.append(
                     {"id": row.quarter_row.pk, "value": value, "entered_by_id": who, "entered_at": now}
@@ -568,7 +560,8 @@ def _write_realisations(
                 pending_inputs.append((code, q, row))
     quarter_ids: dict[tuple[int, int], int] = {}
     if new_quarters:
-        returned = _insert(Quarter, new_quarters, now, returning=("id", "indicator_year_id", "quarter"))
+        names = ("indicator_year_id", "quarter", "value", "entered_by_id", "entered_at")
+        returned = _insert(Quarter, names, new_quarters, now, returning=("id", "indicator_year_id", "quarter"))
         quarter_ids = {(y, q): qid for qid, y, q in returned}
     _update(Quarter, quarter_updates, now, ("value", "entered_by_id", "entered_at"))
     # formula inputs (few rows: through the ORM)
@@ -594,9 +587,25 @@ def _write_realisations(
     InputValue.objects.bulk_create(new_inputs, batch_size=500)
     InputValue.objects.bulk_update(changed_inputs, ["value"], batch_size=500)
     # one audit entry per imported row (the indicator's year), with the row's changes as previewed
-    _insert(AuditEntry, _audit_rows(office, year, user, codes, created_years, year_ids, changed), now)
+    _insert(AuditEntry, *_audit_rows(office, year, user, codes, created_years, year_ids, changed), now)
     if new_years or year_updates or new_quarters or quarter_updates or new_inputs or changed_inputs or gone:
         bump_figures()
+
+
+_AUDIT_COLUMNS = (
+    "model",
+    "object_id",
+    "object_repr",
+    "office_id",
+    "office_name",
+    "action",
+    "changes",
+    "comment",
+    "user_id",
+    "user_name",
+    "ip",
+    "user_agent",
+)
 
 
 def _audit_rows(
@@ -607,30 +616,32 @@ def _audit_rows(
     created: set[str],
     year_ids: dict[str, int],
     changed: dict[str, Change],
-) -> list[dict[str, Any]]:
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
     """The entries `sakip.audit.recorder.record` writes for these rows (same actor, fields and values), as rows."""
     ctx = audit_context()
     user_id, user_name = ctx.user()
     if user is not None and getattr(user, "is_authenticated", False):
         user_id, user_name = user.pk, user.get_username()
     model = IndicatorYear._meta.label
-    return [
-        {
-            "model": model,
-            "object_id": str(year_ids[code])[:64],
-            "object_repr": f"{code} {year}"[:300],
-            "office_id": office.pk,
-            "office_name": office.name,
-            "action": Action.CREATE if code in created else Action.UPDATE,
-            "changes": audit_plain({f.label: [f.old or None, f.new or None] for f in changed[code].fields}),
-            "comment": "Impor Excel",
-            "user_id": user_id,
-            "user_name": user_name[:150],
-            "ip": ctx.ip,
-            "user_agent": ctx.user_agent[:255],
-        }
+    create, update = str(Action.CREATE.value), str(Action.UPDATE.value)
+    rows = [
+        (
+            model,
+            str(year_ids[code])[:64],
+            f"{code} {year}"[:300],
+            office.pk,
+            office.name,
+            create if code in created else update,
+            audit_plain({f.label: [f.old or None, f.new or None] for f in changed[code].fields}),
+            "Impor Excel",
+            user_id,
+            user_name[:150],
+            ctx.ip,
+            ctx.user_agent[:255],
+        )
         for code in codes
     ]
+    return _AUDIT_COLUMNS, rows
 
 
 def _prepared(model: type[Model], now: Any) -> tuple[dict[str, Field[Any, Any]], dict[str, Any]]:
@@ -653,9 +664,14 @@ def _prepared(model: type[Model], now: Any) -> tuple[dict[str, Field[Any, Any]],
 
 
 def _insert(
-    model: type[Model], rows: list[dict[str, Any]], now: Any, *, returning: tuple[str, ...] = ()
+    model: type[Model],
+    names: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    now: Any,
+    *,
+    returning: tuple[str, ...] = (),
 ) -> list[tuple[Any, ...]]:
-    """Insert ``rows`` (attribute name → value; other columns take their default) in multi-row statements.
+    """Insert ``rows`` (values of the attributes ``names``; other columns take their default) in multi-row statements.
 
     Values go as parameters, never into the SQL text; ``returning`` columns of the
     inserted rows are given back (in no particular order: SQLite and PostgreSQL).
@@ -666,15 +682,15 @@ def _insert(
         return []
     connection = connections[router.db_for_write(model)]
     fields, defaults = _prepared(model, now)
-    names = list(fields)
-    given = {name for row in rows for name in row}
-    varying = [(i, name, fields[name]) for i, name in enumerate(names) if name in given]
+    rest = tuple(n for n in fields if n not in names)
+    tail_values = [defaults[n] for n in rest]
+    # the given columns a value must be prepared for (decimals, dates, JSON …): the others go as they are
+    prepare = [(i, fields[n]) for i, n in enumerate(names) if fields[n].get_internal_type() not in _PLAIN]
     qn = connection.ops.quote_name
     columns = {f.attname: _column(f) for f in model._meta.concrete_fields}
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(columns[n]) for n in names)}) VALUES "
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(columns[n]) for n in (*names, *rest))}) VALUES "
     tail = " RETURNING " + ", ".join(qn(columns[n]) for n in returning) if returning else ""
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
-    base = [defaults[n] for n in names]
+    one = "(" + ", ".join(["%s"] * (len(names) + len(rest))) + ")"
     size = max(1, min(500, connection.ops.bulk_batch_size(list(fields.values()), rows)))
     out: list[tuple[Any, ...]] = []
     last: dict[int, tuple[Any, Any]] = {}  # per column: the last value and its database value (`now` in every row)
@@ -683,17 +699,20 @@ def _insert(
             chunk = rows[start : start + size]
             params: list[Any] = []
             for row in chunk:
-                values = base.copy()
-                for i, name, f in varying:
-                    if name in row:
-                        v = row[name]
+                if prepare:
+                    values = list(row)
+                    for i, f in prepare:
+                        v = values[i]
                         seen = last.get(i)
                         if seen is not None and seen[0] is v:
                             values[i] = seen[1]
                         else:
                             values[i] = _db_value(f, v, connection)
                             last[i] = (v, values[i])
-                params.extend(values)
+                    params += values
+                else:
+                    params += row
+                params += tail_values
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             if returning:
                 out.extend(tuple(r) for r in cursor.fetchall())
