@@ -561,7 +561,9 @@ def _write_realisations(
     quarter_ids: dict[tuple[int, int], int] = {}
     if new_quarters:
         names = ("indicator_year_id", "quarter", "value", "entered_by_id", "entered_at")
-        returned = _insert(Quarter, names, new_quarters, now, returning=("id", "indicator_year_id", "quarter"))
+        # the new quarters' ids only when formula inputs are to be stored under them
+        back = ("id", "indicator_year_id", "quarter") if pending_inputs else ()
+        returned = _insert(Quarter, names, new_quarters, now, returning=back)
         quarter_ids = {(y, q): qid for qid, y, q in returned}
     _update(Quarter, quarter_updates, now, ("value", "entered_by_id", "entered_at"))
     # formula inputs (few rows: through the ORM)
@@ -691,29 +693,32 @@ def _insert(
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(columns[n]) for n in (*names, *rest))}) VALUES "
     tail = " RETURNING " + ", ".join(qn(columns[n]) for n in returning) if returning else ""
     one = "(" + ", ".join(["%s"] * (len(names) + len(rest))) + ")"
-    size = max(1, min(500, connection.ops.bulk_batch_size(list(fields.values()), rows)))
+    # SQLite runs one prepared single-row statement over all rows fastest (no RETURNING then); PostgreSQL and
+    # RETURNING take multi-row statements
+    single = connection.vendor == "sqlite" and not returning
+    size = len(rows) if single else max(1, min(500, connection.ops.bulk_batch_size(list(fields.values()), rows)))
     out: list[tuple[Any, ...]] = []
     last: dict[int, tuple[Any, Any]] = {}  # per column: the last value and its database value (`now` in every row)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
-            params: list[Any] = []
+            params: list[list[Any]] = []
             for row in chunk:
-                if prepare:
-                    values = list(row)
-                    for i, f in prepare:
-                        v = values[i]
-                        seen = last.get(i)
-                        if seen is not None and seen[0] is v:
-                            values[i] = seen[1]
-                        else:
-                            values[i] = _db_value(f, v, connection)
-                            last[i] = (v, values[i])
-                    params += values
-                else:
-                    params += row
-                params += tail_values
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+                values = list(row)
+                for i, f in prepare:
+                    v = values[i]
+                    seen = last.get(i)
+                    if seen is not None and seen[0] is v:
+                        values[i] = seen[1]
+                    else:
+                        values[i] = _db_value(f, v, connection)
+                        last[i] = (v, values[i])
+                values += tail_values
+                params.append(values)
+            if single:
+                cursor.executemany(head + one, params)
+                continue
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [v for values in params for v in values])
             if returning:
                 out.extend(tuple(r) for r in cursor.fetchall())
     return out
