@@ -8,7 +8,9 @@ the workbook has one row per indicator with four quarterly values (floats, as a
 spreadsheet stores them) and an explanation. Timed: reading and checking the whole
 file and listing the changes (``prepare``), storing them (``apply``), and re-importing
 the same file (nothing to change). Each figure is the best of ``--runs`` runs on a fresh
-copy of the data; all runs are printed.
+copy of the data; all runs are printed, with the CPU time of this process
+(``time.process_time``) and the load average before and after (the machine may be
+shared: wall time then exceeds CPU time).
 """
 
 from __future__ import annotations
@@ -116,10 +118,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="sakip-bench-") as tmp:
         setup_django(Path(tmp))
         data = workbook(args.rows)
         runs = [run_once(args.rows, data, n) for n in range(args.runs)]
+    load_after = os.getloadavg()
     best = {k: min(r[k] for r in runs) for k in runs[0]}
     result = {
         "rows": args.rows,
@@ -128,6 +132,7 @@ def main() -> None:
         "runs": [{k: round(v, 3) for k, v in r.items()} for r in runs],
         "target_seconds": 5.0,
         "met": best["import"] <= 5.0,
+        "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in load_after]},
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -138,6 +143,12 @@ def main() -> None:
     print(f"  import total         {best['import']:.2f} s   (target ≤ 5 s: {'met' if result['met'] else 'NOT met'})")
     print(f"  import CPU time      {best['import_cpu']:.2f} s   (this process alone; the machine may be shared)")
     print(f"  re-import unchanged  {best['reimport_unchanged']:.2f} s   (CPU {best['reimport_cpu']:.2f} s)")
+    print(
+        "  load average (1, 5, 15 min): before "
+        + " ".join(f"{x:.2f}" for x in load_before)
+        + ", after "
+        + " ".join(f"{x:.2f}" for x in load_after)
+    )
     for i, r in enumerate(runs, start=1):
         print(f"  run {i}: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.items()))
 
