@@ -141,3 +141,46 @@ def test_a_page_reads_the_data_generation_once(regency: Regency) -> None:
         assert client.get(URL).status_code == 200
     reads = [q["sql"] for q in ctx.captured_queries if "regency_datageneration" in q["sql"]]
     assert len(reads) == 1
+
+
+def test_a_kept_page_or_api_answer_is_never_handed_to_a_user_without_the_right(regency: Regency) -> None:
+    admin = _user(regency, Role.ADMIN)
+    other = _user(regency, Role.OPERATOR, "opd-002")
+    api_url = "/api/v1/offices/opd-001/years/2025/achievements"
+    _t, admin_secret = ApiToken.issue(admin.user, "uji")
+    _t, other_secret = ApiToken.issue(other.user, "uji")
+    client = _signed_in(admin)
+    for _ in range(2):  # kept after the first
+        assert client.get(URL).status_code == 200
+        assert client.get("/pemda/?tahun=2025").status_code == 200
+        assert Client().get(api_url, headers={"Authorization": f"Bearer {admin_secret}"}).status_code == 200
+    theirs = _signed_in(other)
+    assert theirs.get(URL).status_code == 403
+    assert theirs.get("/pemda/?tahun=2025").status_code == 403
+    assert Client().get(api_url, headers={"Authorization": f"Bearer {other_secret}"}).status_code == 403
+
+
+def test_a_kept_api_answer_follows_a_write(regency: Regency) -> None:
+    from sakip.monitoring.models import Quarter
+
+    admin = _user(regency, Role.ADMIN)
+    _t, secret = ApiToken.issue(admin.user, "uji")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    url = "/api/v1/offices/opd-001/years/2025/realisations"
+    before = client.get(url).json()
+    assert client.get(url).json() == before  # kept: the same answer
+    quarter = (
+        Quarter.objects.filter(
+            indicator_year__indicator__plan__office__code="opd-001", indicator_year__year=2025, quarter=1
+        )
+        .exclude(value=None)
+        .first()
+    )
+    assert quarter is not None
+    quarter.value = (quarter.value or 0) + 7
+    quarter.save()
+    after = client.get(url).json()
+    indicator = quarter.indicator_year.indicator.code
+    old = next(i for i in before["items"] if i["indicator"] == indicator)["quarters"][0]["value"]
+    new = next(i for i in after["items"] if i["indicator"] == indicator)["quarters"][0]["value"]
+    assert new != old

@@ -17,12 +17,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import HttpError
@@ -200,6 +203,31 @@ def _exact(text: str | None, where: str) -> Decimal | None:
     return Decimal(text.strip())
 
 
+def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
+    """For a read endpoint of one office whose answer is a function of the stored data and its address:
+    the office is checked for this user on every request (403/404), the JSON is built, validated against
+    ``schema`` and rendered once per data generation and address, then handed out as it is."""
+
+    def decorate(endpoint: Callable[..., Any]) -> Callable[..., HttpResponse]:
+        @functools.wraps(endpoint)
+        def kept(request: HttpRequest, office_code: str, **kwargs: Any) -> HttpResponse:
+            _office(request, office_code, "view")
+
+            def build() -> bytes:
+                data = endpoint(request, office_code=office_code, **kwargs)
+                if schema is not None:
+                    data = schema.model_validate(data).model_dump()
+                content = api.renderer.render(request, data, response_status=200)
+                return content.encode(api.renderer.charset) if isinstance(content, str) else bytes(content)
+
+            body = figures.kept(("api", request.get_full_path(), get_language()), build)
+            return HttpResponse(body, content_type=api.get_content_type())
+
+        return kept
+
+    return decorate
+
+
 # ----------------------------------------------------------------------------- read endpoints
 
 
@@ -225,6 +253,7 @@ def office_detail(request: HttpRequest, office_code: str) -> dict[str, Any]:
 
 
 @v1.get("/offices/{office_code}/plan", url_name="api-plan", summary="The plan hierarchy: goals, objectives, indicators")
+@_kept(None)
 def plan(request: HttpRequest, office_code: str) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     if current_plan(office) is None:
@@ -287,6 +316,7 @@ def _target(t: Any) -> Any:
     url_name="api-targets",
     summary="Each indicator's target for the year (measurement → PK in force → plan) and its quarterly targets",
 )
+@_kept(Rows)
 def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     sc = _scorecard(office, year)
@@ -312,6 +342,7 @@ def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100,
     url_name="api-realisations",
     summary="Each indicator's quarterly values, value to date and year realisation",
 )
+@_kept(Rows)
 def realisations(
     request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
 ) -> dict[str, Any]:
@@ -341,6 +372,7 @@ def realisations(
     url_name="api-achievements",
     summary="Achievements and predicates: every indicator, and the office's mean (the office dashboard's figures)",
 )
+@_kept(Achievements)
 def achievements(
     request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
 ) -> dict[str, Any]:
@@ -365,6 +397,7 @@ def achievements(
     url_name="api-budget",
     summary="Budget lines: allocation, realisation (with quarters), absorption; and the total",
 )
+@_kept(Budget)
 def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     sc = _scorecard(office, year)

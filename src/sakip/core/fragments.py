@@ -1,37 +1,70 @@
-"""Page fragments kept for the data generation and shared between requests, CSRF tokens included.
+"""Whole pages kept for the data generation and shared between requests of the same user.
 
-A fragment that holds forms (the workflow panel's buttons) carries the request's CSRF
-token, which must never be handed to another request. The fragment is therefore
-rendered once with a placeholder where ``{% csrf_token %}`` puts the token, kept for
-the data generation (`sakip.regency.figures.kept`), and every request gets the kept
-HTML with its own token put in. The key must name everything else the fragment
-depends on besides the stored data (the user's membership, the language, the path...).
+An office or regency dashboard is a function of the stored data, the user (name,
+membership), the language, the day and the address. Such a page is rendered once per
+data generation (`sakip.regency.figures.kept`) and handed out again, so a page view
+costs the access check and a copy. Two things are never kept:
+
+* the CSRF token: the page is rendered with a placeholder where ``{% csrf_token %}``
+  writes the token, and every response gets the request's own token put in;
+* one-time messages: a request with messages waiting renders the page afresh.
+
+Any change to the data, the memberships or the workflow renews the generation, so a
+kept page never shows older data than the database holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from sakip.regency import figures
 
-#: What ``{% csrf_token %}`` writes in a kept fragment; replaced by the request's token on every use.
+#: What ``{% csrf_token %}`` writes in a kept page; replaced by the request's token on every use.
 CSRF_PLACEHOLDER = "sakip-csrf-placeholder-9d41c7"
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 
 
-def shared_fragment(
-    request: HttpRequest, key: tuple[Any, ...], template_name: str, context: dict[str, Any]
-) -> SafeString:
-    """``template_name`` rendered with ``context`` (and ``request``), kept for the generation under ``key``."""
+@dataclass(frozen=True)
+class _Kept:
+    status: int
+    content: bytes
+    content_type: str
 
-    def render() -> str:
-        return render_to_string(template_name, {**context, "request": request, "csrf_token": CSRF_PLACEHOLDER})
 
-    html = figures.kept(("fragment", template_name, *key), render)
-    if CSRF_PLACEHOLDER not in html:
-        return mark_safe(html)  # our own template escapes its values
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+def kept_page(request: HttpRequest, key: tuple[Any, ...], render: Callable[[str | None], HttpResponse]) -> HttpResponse:
+    """``render(csrf_token)`` kept for the data generation under ``key`` and what else the page shows.
+
+    ``render`` builds the page; it receives the placeholder to put in its context as
+    ``csrf_token`` when the page is to be kept, or ``None`` to render for this request only.
+    """
+    if request.method != "GET" or len(get_messages(request)):  # len() reads the messages without using them
+        return render(None)
+    user = request.user
+    full_key = (
+        "page",
+        *key,
+        request.get_full_path(),
+        get_language(),
+        timezone.localdate(),
+        user.pk,
+        user.get_username(),
+        user.get_full_name() if hasattr(user, "get_full_name") else "",
+    )
+
+    def build() -> _Kept:
+        response = render(CSRF_PLACEHOLDER)
+        return _Kept(response.status_code, response.content, response["Content-Type"])
+
+    kept = figures.kept(full_key, build)
+    content = kept.content
+    if _PLACEHOLDER in content:
+        content = content.replace(_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(content, status=kept.status, content_type=kept.content_type)

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
-from sakip.core.fragments import shared_fragment
+from sakip.core.fragments import kept_page
 from sakip.core.i18n import error_text
 from sakip.core.services import office_nav, office_years, reporting_year
 from sakip.core.web import (
@@ -48,8 +47,18 @@ from .models import Evidence
 
 @office_view("view")
 def dashboard(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
-    # Everything below but the user's own rights is a function of the stored data: computed once per
-    # data generation (sakip.regency.figures), so a page view costs a few queries and the template.
+    # The page is a function of the stored data, the user's membership and the request: kept for the data
+    # generation (sakip.core.fragments), so a page view costs the access check and a copy.
+    return kept_page(
+        request,
+        ("office-dashboard", office.pk, membership.pk if membership else None),
+        lambda csrf_token: _dashboard(request, office, membership, csrf_token),
+    )
+
+
+def _dashboard(
+    request: HttpRequest, office: Office, membership: Membership | None, csrf_token: str | None
+) -> HttpResponse:
     gen = figures.generation()
     requested = request.GET.get("tahun")
     requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
@@ -62,25 +71,12 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
     data = figures.memo(gen, ("dashboard", office.pk, year), lambda: _dashboard_data(office, year, gen))
     context.update(data)
     context["figures_html"] = figures.memo(
-        gen, ("dashboard-html", office.pk, year, get_language()),
+        gen,
+        ("dashboard-html", office.pk, year, get_language()),
         lambda: render_to_string("monitoring/_dashboard_figures.html", data),
     )
-    # The due, workflow and download panels: a function of the stored data, the user's membership,
-    # the language, the day (due dates) and the path (the buttons come back to it).
-    context["panels_html"] = shared_fragment(
-        request,
-        (
-            "dashboard",
-            office.pk,
-            year,
-            membership.pk if membership else None,
-            get_language(),
-            timezone.localdate(),
-            request.get_full_path(),
-        ),
-        "monitoring/_dashboard_panels.html",
-        {"office": office, "year": year, "membership": membership},
-    )
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     return render(request, "monitoring/dashboard.html", context)
 
 

@@ -167,7 +167,12 @@ def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         with _lock:
             if full in _memory:
                 return _memory[full]  # type: ignore[no-any-return]
-        value = compute()
+        try:
+            value = compute()
+        except BaseException:
+            with _lock:  # nothing kept for a failed computation (a 404 for an unknown year...)
+                _computing.pop(full, None)
+            raise
         with _lock:
             _memory[full] = value
             _computing.pop(full, None)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.agreements.models import PkVersion
+from sakip.core.fragments import kept_page
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
 from sakip.reports.scorecard import show_number, show_percent
@@ -66,6 +67,15 @@ def _sort_key(value: Decimal | None, name: str) -> tuple[int, Decimal, str]:
 @require_safe
 @regency_view(*REGENCY_ROLES)
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
+    # a function of the stored data, the membership and the request: kept for the data generation
+    return kept_page(
+        request,
+        ("regency-dashboard", membership.pk),
+        lambda csrf_token: _dashboard(request, membership, csrf_token),
+    )
+
+
+def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | None) -> HttpResponse:
     gen = data_generation()
     quarter = choose_quarter(request.GET.get("triwulan"))
     requested = request.GET.get("tahun")
@@ -81,7 +91,10 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         ("regency-dashboard-html", membership.regency_id, requested, quarter, get_language()),
         lambda: render_to_string("regency/_figures.html", context),
     )
-    return render(request, "regency/dashboard.html", {**context, "membership": membership, "figures_html": html})
+    page = {**context, "membership": membership, "figures_html": html}
+    if csrf_token is not None:
+        page["csrf_token"] = csrf_token
+    return render(request, "regency/dashboard.html", page)
 
 
 def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str) -> dict[str, Any]:
