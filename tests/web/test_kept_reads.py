@@ -184,3 +184,18 @@ def test_a_kept_api_answer_follows_a_write(regency: Regency) -> None:
     old = next(i for i in before["items"] if i["indicator"] == indicator)["quarters"][0]["value"]
     new = next(i for i in after["items"] if i["indicator"] == indicator)["quarters"][0]["value"]
     assert new != old
+
+
+def test_kept_pages_stay_within_their_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sakip.regency import figures
+
+    figures.clear()
+    monkeypatch.setattr(figures, "MAX_BYTES", 250)
+    for i in range(10):
+        page = bytes(100) + bytes([i])
+        assert figures.memo("gen-a", ("page", i), lambda page=page: page) == page  # type: ignore[misc]
+    assert figures._total[0] <= 250  # the oldest pages went first
+    assert [k[2] for k in figures._memory] == [8, 9]
+    figures.memo("gen-b", ("page", 0), lambda: b"x")  # a new generation starts empty
+    assert figures._total[0] == 1 and len(figures._memory) == 1
+    figures.clear()

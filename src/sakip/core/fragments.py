@@ -38,6 +38,10 @@ class _Kept:
     content: bytes
     content_type: str
 
+    @property
+    def weight(self) -> int:  # counted against the memory the kept values may take
+        return len(self.content)
+
 
 def kept_page(request: HttpRequest, key: tuple[Any, ...], render: Callable[[str | None], HttpResponse]) -> HttpResponse:
     """``render(csrf_token)`` kept for the data generation under ``key`` and what else the page shows.

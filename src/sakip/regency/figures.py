@@ -16,6 +16,7 @@ the watched models must call `bump()` themselves.
 from __future__ import annotations
 
 import copy
+import os
 import secrets
 import threading
 from collections import OrderedDict
@@ -48,11 +49,15 @@ M = TypeVar("M", bound=Model)
 WATCHED_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys", "workflow")
 WATCHED_ACCOUNTS = ("Regency", "Office", "Unit", "YearSetting", "Membership")
 MAX_ENTRIES = 4096
+#: Besides the count, the pages and texts kept (per process) stay under this many bytes (SAKIP_KEPT_MB).
+MAX_BYTES = int(os.environ.get("SAKIP_KEPT_MB", "64")) * 1024 * 1024
 
 _lock = threading.Lock()
 _memory: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _computing: dict[tuple[Any, ...], threading.Lock] = {}
 _latest: list[str | None] = [None]  # the generation last asked for
+_weights: dict[tuple[Any, ...], int] = {}  # key -> bytes, for the values that have a weight
+_total = [0]  # the sum of _weights
 
 
 def bump(**_kwargs: Any) -> None:
@@ -158,6 +163,8 @@ def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     with _lock:
         if gen != _latest[0]:  # a new generation: what was kept for the old ones is never asked for again
             _memory.clear()
+            _weights.clear()
+            _total[0] = 0
             _latest[0] = gen
         if full in _memory:
             _memory.move_to_end(full)
@@ -176,15 +183,30 @@ def memo(gen: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         with _lock:
             _memory[full] = value
             _computing.pop(full, None)
-            while len(_memory) > MAX_ENTRIES:
-                _memory.popitem(last=False)
+            weight = _weight(value)
+            if weight:
+                _weights[full] = weight
+                _total[0] += weight
+            while len(_memory) > MAX_ENTRIES or (_total[0] > MAX_BYTES and len(_memory) > 1):
+                old, _v = _memory.popitem(last=False)
+                _total[0] -= _weights.pop(old, 0)
     return value
+
+
+def _weight(value: Any) -> int:
+    """The bytes a kept value holds, for the pages and texts that make most of the memory (else 0)."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    weight = getattr(value, "weight", 0)
+    return weight if isinstance(weight, int) else 0
 
 
 def clear() -> None:
     with _lock:
         _memory.clear()
         _computing.clear()
+        _weights.clear()
+        _total[0] = 0
 
 
 # ----------------------------------------------------------------------------- scorecards
