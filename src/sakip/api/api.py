@@ -212,33 +212,43 @@ def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callabl
         @functools.wraps(endpoint)
         def kept(request: HttpRequest, office_code: str, **kwargs: Any) -> HttpResponse:
             _office(request, office_code, "view")
-
-            def build() -> bytes:
-                data = endpoint(request, office_code=office_code, **kwargs)
-                if schema is not None:
-                    data = schema.model_validate(data).model_dump()
-                content = api.renderer.render(request, data, response_status=200)
-                return content.encode(api.renderer.charset) if isinstance(content, str) else bytes(content)
-
-            body = figures.kept(("api", request.get_full_path(), get_language()), build)
-            return HttpResponse(body, content_type=api.get_content_type())
+            return _kept_json(request, (), schema, lambda: endpoint(request, office_code=office_code, **kwargs))
 
         return kept
 
     return decorate
 
 
+def _kept_json(
+    request: HttpRequest, key: tuple[Any, ...], schema: type[Schema] | None, build: Callable[[], Any]
+) -> HttpResponse:
+    """The JSON answer ``build()`` (validated against ``schema``), kept for the generation, address and ``key``."""
+
+    def render() -> bytes:
+        data = build()
+        if schema is not None:
+            data = schema.model_validate(data).model_dump()
+        content = api.renderer.render(request, data, response_status=200)
+        return content.encode(api.renderer.charset) if isinstance(content, str) else bytes(content)
+
+    body = figures.kept(("api", request.get_full_path(), get_language(), *key), render)
+    return HttpResponse(body, content_type=api.get_content_type())
+
+
 # ----------------------------------------------------------------------------- read endpoints
 
 
 @v1.get("/offices", response=OfficePage, url_name="api-offices", summary="Offices the user may read")
-def offices(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def offices(request: HttpRequest, limit: int = 100, offset: int = 0) -> HttpResponse:
     m = membership_of(request)
-    key = ("api-offices", m.regency_id, m.role, m.office_id) if m is not None else ("api-offices", None)
     # the list is a function of the stored data and the membership: kept for the data generation
-    everything = figures.kept(key, lambda: [_office_out(o) for o in offices_for(m)])
-    items, meta = _page(everything, limit, offset)
-    return {**meta, "items": items}
+    key = (m.regency_id, m.role, m.office_id) if m is not None else (None,)
+
+    def build() -> dict[str, Any]:
+        items, meta = _page([_office_out(o) for o in offices_for(m)], limit, offset)
+        return {**meta, "items": items}
+
+    return _kept_json(request, key, OfficePage, build)
 
 
 @v1.get("/offices/{office_code}", response=OfficeDetail, url_name="api-office", summary="One office")
