@@ -8,8 +8,9 @@ For each database it:
    cluster, started with ``.ci/testrun.py``'s own ``postgres_cluster``), migrates it and
    generates a regency of 50 offices × 10 indicators × 5 years × 4 quarters
    (``sakip.core.generate``), a signed-in session of its admin and an API token;
-2. starts gunicorn with the production settings on 127.0.0.1 (``--workers`` ×
-   ``--threads``, default 2 × 4);
+2. starts gunicorn with the production settings and ``src/sakip/web/gunicorn_conf.py``
+   on 127.0.0.1 (``--workers`` × ``--threads``, default 2 × 2, the configuration's own
+   values on a 2-core machine);
 3. warms every URL up (each worker computes and caches the figures once), then runs
    ``wrk`` with 20 connections per URL for ``--duration`` seconds; a Lua ``done()``
    prints p50/p95/p99 latency and requests per second;
@@ -131,6 +132,8 @@ def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
     port = free_port()
     args = [
         str(Path(PYTHON).with_name("gunicorn")),
+        "--config",
+        "python:sakip.web.gunicorn_conf",  # the production settings; workers and threads as asked
         "sakip.web.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
@@ -307,7 +310,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per URL")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=5, help="seconds of wrk per URL before measuring")
     parser.add_argument("--target-ms", type=float, default=100.0)
