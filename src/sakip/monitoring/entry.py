@@ -114,10 +114,14 @@ def build_quarter_rows(
     """
     indicators = entry_indicators(office, year)
     definitions = domain.plan.indicator_index()
-    years = IndicatorYear.objects.filter(indicator__in=indicators, year=year)
+    # the office's stored years, joined rather than listed (an IN list of 10,000 ids cost more than the read);
+    # only the entry indicators' are used
+    years = IndicatorYear.objects.filter(indicator__plan__office=office, year=year)
     stored = {iy.indicator_id: iy for iy in (years.prefetch_related("evidence") if evidence else years)}
     by_year: dict[int, dict[int, Quarter]] = {}
-    stored_quarters = Quarter.objects.filter(indicator_year__in=years).order_by("indicator_year_id", "quarter")
+    stored_quarters = Quarter.objects.filter(
+        indicator_year__indicator__plan__office=office, indicator_year__year=year
+    ).order_by("indicator_year_id", "quarter")
     # who entered a quarter and when: only the page shows it (an import sets both on the quarters it writes)
     for q in stored_quarters if evidence else stored_quarters.defer("entered_by", "entered_at"):
         by_year.setdefault(q.indicator_year_id, {}).setdefault(q.quarter, q)
