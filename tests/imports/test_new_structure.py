@@ -616,7 +616,8 @@ def test_indicator_added_to_a_seed_plan_then_to_its_pk(demo_once: Any, db: None)
     ws = wb["Indikator"]
     last = max(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value)
     cols = [c.value for c in ws[1]]
-    new = {"Kode indikator": "S1.9", "Kode tujuan/sasaran": "S1", "Indikator": "Persentase desa tertib arsip"}
+    new: dict[str, Any] = {"Kode indikator": "S1.9", "Kode tujuan/sasaran": "S1"}
+    new |= {"Indikator": "Persentase desa tertib arsip"}
     new |= {"Satuan": "%", "Target 2020": 60, "Polaritas": "semakin tinggi", "Rekap triwulan": "nilai terakhir"}
     for name, value in new.items():
         ws.cell(last + 1, cols.index(name) + 1, value)
@@ -674,3 +675,37 @@ def test_objective_moved_to_a_goal_created_by_the_same_file(fresh: Office) -> No
     ]
     assert Objective.objects.get(plan__office=fresh, code="S2").goal.code == "T2"
     assert AuditEntry.objects.filter(office_id=fresh.pk, model="planning.Objective", action="update").count() == 1
+
+
+def test_a_renstra_for_an_office_without_a_plan_makes_its_period(demo_once: Any, db: None) -> None:
+    office = Office.objects.create(regency=Regency.objects.get(), code="kecamatan-kosong", name="Kecamatan Kosong")
+    other = services.run(office, "realisasi", 2021, renstra_file(office))  # other kinds still need the plan first
+    assert not other.ok and "belum punya rencana strategis" in other.problems[0].message
+    data = renstra_file(office)  # the template of an office without a plan: five years from the chosen year
+    preview = services.prepare(office, "renstra", 2021, data)
+    assert preview.problems == []
+    assert preview.changes[0].label == "Periode Renstra" and preview.changes[0].code == "2021–2025"
+    assert preview.counts[services.CREATED] == 8  # the period, one goal, two objectives, four indicators
+    assert not PlanPeriod.objects.filter(office=office).exists(), "a preview stores nothing"
+    assert services.apply(office, preview).applied
+    plan = PlanPeriod.objects.get(office=office)
+    assert (plan.start_year, plan.end_year, plan.kind) == (2021, 2025, "renstra")
+    assert Indicator.objects.filter(plan=plan).count() == 4
+    assert {t.year: t.value for t in Target.objects.filter(indicator__plan=plan, indicator__code="S2.1")} == {
+        2021: Decimal(10),
+        2022: Decimal(9),
+        2023: Decimal(8),
+        2024: Decimal(7),
+        2025: Decimal(6),
+    }
+    assert AuditEntry.objects.filter(office_id=office.pk, action="create", model="planning.PlanPeriod").count() == 1
+    again = services.run(office, "renstra", 2021, data)
+    assert again.ok and not again.has_changes
+
+
+def test_a_renstra_for_an_office_without_a_plan_needs_consecutive_target_years(demo_once: Any, db: None) -> None:
+    office = Office.objects.create(regency=Regency.objects.get(), code="kecamatan-kosong", name="Kecamatan Kosong")
+    data = fill(renstra_file(office), {"Indikator": {"F1": "Target 2030"}})
+    outcome = services.run(office, "renstra", 2021, data)
+    assert not outcome.ok and "bukan tahun-tahun berurutan" in outcome.problems[0].message
+    assert not PlanPeriod.objects.filter(office=office).exists()

@@ -26,10 +26,12 @@ realisations) one entry per imported row.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -100,7 +102,7 @@ from sakip.monitoring.entry import (
 )
 from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
 from sakip.planning.forms import check_code
-from sakip.planning.models import Goal, Indicator, Objective, Target
+from sakip.planning.models import Goal, Indicator, Objective, PlanPeriod, Target
 from sakip.regency.figures import bump as bump_figures
 
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
@@ -254,8 +256,31 @@ def _duplicates(ctx: _Ctx, recs: Iterable[Record], key: Callable[[Record], Any],
 # ----------------------------------------------------------------------------- entry point
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a whole file is checked or stored.
+
+    A 10,000-row import allocates hundreds of thousands of objects, and each automatic
+    collection walks every live one: about a tenth of the check and a third of a
+    re-import's time. Reference counting still frees everything that is not a cycle;
+    the collector runs again as usual afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str = "", user: Any = None) -> Outcome:
     """Read and check the whole file; the outcome lists every problem, or every change and how to apply them."""
+    with _gc_paused():
+        return _prepare(office, kind, year, data, filename=filename, user=user)
+
+
+def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str, user: Any) -> Outcome:
     if kind not in KINDS:
         return Outcome(kind, year, [Problem(f"Jenis impor «{kind}» tidak dikenal.")])
     lim = limits()
@@ -266,7 +291,7 @@ def prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str 
         return Outcome(kind, year, exc.problems)
     apply_fn: Callable[[], None] | None = None
     try:
-        if current_plan(office) is None:
+        if current_plan(office) is None and kind != "renstra":  # the Renstra import makes the plan period
             ctx.problem("Perangkat daerah ini belum punya rencana strategis; buat atau impor Renstra terlebih dahulu.")
         elif kind == "realisasi":
             apply_fn = _realisasi(ctx, wb, lim)
@@ -302,7 +327,7 @@ def apply(office: Office, outcome: Outcome) -> Outcome:
     try:
         # the quarterly rows were put into the domain by `simulate` before: the stored office loads with them
         guard = transaction.atomic() if outcome.kind == "realisasi" else atomic_checked(office)
-        with guard, audit_batch():
+        with _gc_paused(), guard, audit_batch():
             outcome.apply()
     except Rollback as exc:
         outcome.problems = [Problem("Tidak ada yang disimpan: " + issue) for issue in exc.issues]
@@ -1266,7 +1291,10 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     Stored items missing from the file are left alone (listed as absent); nothing is deleted.
     """
     plan = current_plan(ctx.office)
-    assert plan is not None
+    if plan is None:  # a new office: the file's «Target TTTT» columns give the Renstra period
+        plan = _new_plan(ctx, wb)
+        if plan is None:
+            return None
     years = list(range(plan.start_year, plan.end_year + 1))
     goals_r = read_sheet(wb, TUJUAN, lim, ctx.problems, required=False)
     objs_r = read_sheet(wb, SASARAN, lim, ctx.problems, required=False)
@@ -1486,6 +1514,12 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     if changed_years:
         _locked(ctx, lambda: ensure_years_editable(ctx.office, changed_years))
 
+    if plan.pk == _UNSTORED:
+        ctx.changes.insert(
+            0, Change(INDIKATOR, None, f"{plan.start_year}–{plan.end_year}", "Periode Renstra", CREATED)
+        )
+        writes.insert(0, functools.partial(_store_plan, plan))
+
     def write() -> None:
         if changed_years:
             ensure_years_editable(ctx.office, changed_years)
@@ -1493,6 +1527,39 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             w()
 
     return write
+
+
+#: The id of a plan period read from the file and not stored yet: checked as an empty plan (no row has it).
+_UNSTORED = -1
+_TARGET_HEADER = re.compile(r"^Target (\d{4})$")
+
+
+def _new_plan(ctx: _Ctx, wb: Any) -> PlanPeriod | None:
+    """The Renstra period of an office that has none, from the «Indikator» sheet's target columns (not stored:
+    `_store_plan` stores it as the first write)."""
+    if INDIKATOR not in wb.sheetnames:
+        return None  # read_sheet names the missing sheet
+    head = next(wb[INDIKATOR].iter_rows(min_row=1, max_row=1, values_only=True), ())
+    years = sorted(int(m.group(1)) for v in head if isinstance(v, str) and (m := _TARGET_HEADER.match(v.strip())))
+    if not years:
+        ctx.problem(
+            "Perangkat daerah ini belum punya rencana strategis dan lembar «Indikator» tidak mempunyai kolom "
+            "«Target TTTT»; unduh templat Renstra untuk tahun awal periode."
+        )
+        return None
+    if years != list(range(years[0], years[-1] + 1)) or len(years) > 10:
+        ctx.problem(
+            f"Kolom target lembar «Indikator» ({', '.join(map(str, years))}) bukan tahun-tahun berurutan dari satu "
+            "periode Renstra (paling banyak 10 tahun)."
+        )
+        return None
+    return PlanPeriod(pk=_UNSTORED, office=ctx.office, start_year=years[0], end_year=years[-1])
+
+
+def _store_plan(plan: PlanPeriod) -> None:
+    plan.pk = None
+    plan._state.adding = True
+    plan.save()
 
 
 def _new_indicator(
@@ -1648,7 +1715,8 @@ def template(office: Office, kind: str, year: int) -> bytes:
     if kind == "pk":
         return write_template(kind, [(PK, _pk_rows(office, year))], title=title)
     plan = current_plan(office)
-    years = list(range(plan.start_year, plan.end_year + 1)) if plan else [year]
+    # an office without a plan: the five years of a Renstra from the chosen year (the file's columns make the period)
+    years = list(range(plan.start_year, plan.end_year + 1)) if plan else list(range(year, year + 5))
     goals, objs, inds = _renstra_rows(office, years)
     return write_template(
         kind,
