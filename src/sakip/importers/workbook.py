@@ -496,27 +496,37 @@ _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+
 
 def merged_ranges(ws: Any) -> list[str]:
     """The merged ranges of a read-only sheet, read from its XML in chunks."""
-    path = getattr(ws, "_worksheet_path", None)
-    archive = getattr(ws.parent, "_archive", None)
-    if path is None or archive is None:
+    chunks = _xml_chunks(ws)
+    if chunks is None:
         merged = getattr(ws, "merged_cells", None)
         return [str(r) for r in merged.ranges] if merged is not None else []
     found: list[str] = []
     tail = b""
-    with archive.open(path) as src:
-        while True:
-            chunk = src.read(1 << 20)
-            if not chunk:
-                break
-            buf = tail + chunk
-            if b"mergeCell" in buf:
-                found.extend(m.group(1).decode() for m in _MERGE.finditer(buf))
-                # keep a tail for a tag split between chunks; skip the matches already taken
-                last = max((m.end() for m in _MERGE.finditer(buf)), default=0)
-                tail = buf[max(last, len(buf) - 200) :]
-            else:
-                tail = buf[-200:]
+    for chunk in chunks:
+        buf = tail + chunk
+        if b"mergeCell" in buf:
+            found.extend(m.group(1).decode() for m in _MERGE.finditer(buf))
+            # keep a tail for a tag split between chunks; skip the matches already taken
+            last = max((m.end() for m in _MERGE.finditer(buf)), default=0)
+            tail = buf[max(last, len(buf) - 200) :]
+        else:
+            tail = buf[-200:]
     return sorted(set(found))
+
+
+def _xml_chunks(ws: Any) -> Iterator[bytes] | None:
+    """A read-only sheet's XML in 1 MB chunks, straight from the archive; None if openpyxl does not say where."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(ws.parent, "_archive", None)
+    if path is None or archive is None:
+        return None
+
+    def read() -> Iterator[bytes]:
+        with archive.open(path) as src:
+            while chunk := src.read(1 << 20):
+                yield chunk
+
+    return read()
 
 
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>].*?</(?:\w+:)?row>|<(?:\w+:)?row\s[^>]*/>", re.DOTALL)
@@ -525,24 +535,19 @@ _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>]")
 
 def value_rows(ws: Any) -> int | None:
     """How many rows of a read-only sheet hold a value (streamed over its XML); None if unknown."""
-    path = getattr(ws, "_worksheet_path", None)
-    archive = getattr(ws.parent, "_archive", None)
-    if path is None or archive is None:
+    chunks = _xml_chunks(ws)
+    if chunks is None:
         return None
     count = 0
     tail = b""
-    with archive.open(path) as src:
-        while True:
-            chunk = src.read(1 << 20)
-            if not chunk:
-                break
-            buf = tail + chunk
-            end = 0
-            for m in _ROW.finditer(buf):
-                if _VALUE.search(m.group()):
-                    count += 1
-                end = m.end()
-            tail = buf[end:]
+    for chunk in chunks:
+        buf = tail + chunk
+        end = 0
+        for m in _ROW.finditer(buf):
+            if _VALUE.search(m.group()):
+                count += 1
+            end = m.end()
+        tail = buf[end:]
     return count
 
 
