@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sakip.core.guarded import GuardedManager
 from sakip.domain.measurement import CapPolicy, LowerFormula
 from sakip.domain.scales import SCALE_PRESETS
 
@@ -138,6 +139,8 @@ class YearSetting(models.Model):
         choices=[(f.value, f.value) for f in LowerFormula],
         default=LowerFormula.MIRROR.value,
     )
+
+    objects = GuardedManager["YearSetting"]()
 
     class Meta:
         verbose_name = _("pengaturan tahunan")

@@ -45,6 +45,7 @@ SECRET_TEXT = "[disembunyikan]"
 MAX_VALUE_CHARS = 20_000
 
 _OLD = "_sakip_audit_old"
+_FRESH = "_sakip_audit_old_fresh"  # _OLD was read by this save's earlier pre_save receiver
 _OFFICE = "_sakip_audit_office"
 
 
@@ -261,12 +262,35 @@ def _repr(instance: models.Model) -> str:
     return text or f"{instance._meta.verbose_name} #{instance.pk}"
 
 
+def stored_values(instance: models.Model) -> dict[str, Any] | None:
+    """The row as stored before this save (the trail's fields by attname; None if it is not stored).
+
+    Read afresh; the trail's own ``pre_save``, which runs after the write guard's
+    (``workflow.guard``, an earlier app) in the same save, reuses this read.
+    """
+    if instance._state.adding or instance.pk is None:
+        return None
+    model = type(instance)
+    names = [f.attname for f in _fields(model)]
+    old = model._default_manager.filter(pk=instance.pk).values(*names).first()
+    setattr(instance, _OLD, old)
+    setattr(instance, _FRESH, True)
+    return old
+
+
+def same_value(field: models.Field[Any, Any], old: Any, new: Any) -> bool:
+    """Whether a stored value and a new one are the same for ``field`` (``85`` and ``85.0`` are)."""
+    return _same(field, old, new)
+
+
 def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or not audited(sender) or instance._state.adding or instance.pk is None:
         return
-    names = [f.attname for f in _fields(sender)]
-    old = sender._default_manager.filter(pk=instance.pk).values(*names).first()
-    setattr(instance, _OLD, old)
+    if getattr(instance, _FRESH, False):
+        setattr(instance, _FRESH, False)
+        return
+    stored_values(instance)
+    setattr(instance, _FRESH, False)
 
 
 def _post_save(
