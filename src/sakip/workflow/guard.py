@@ -420,8 +420,9 @@ def _json_specs(
         new = now.get(name) or {}
         old = (before or {}).get(name) or {}
         for key in set(new) | set(old):
-            if new.get(key) != old.get(key) and str(key).isdigit():
-                out.append((int(key), specs))
+            if new.get(key) != old.get(key):
+                # a key that is not a year belongs to no year in particular: to the plan, every year
+                out.append((int(key), specs) if str(key).isdigit() else (0, PLAN))
     return out
 
 
@@ -459,7 +460,7 @@ def check(instance: models.Model, changed: set[str] | None, before: Values | Non
         if specs:
             _check_place(location, specs)
         for year, year_specs in json_years:
-            _check_place(Location(location.office_id, (year,)), set(year_specs))
+            _check_place(location if year == 0 else Location(location.office_id, (year,)), set(year_specs))
 
 
 # ----------------------------------------------------------------------------- the signals
