@@ -11,7 +11,7 @@ here when the workflow app is ready (:func:`register`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db import models
@@ -23,7 +23,7 @@ M = TypeVar("M", bound=models.Model)
 Check = Callable[[models.Model, "set[str] | None", "dict[str, Any] | None"], None]
 _check: list[Check] = []
 #: (model, rows as instances) -> None: reads what locating these rows needs in one query (bulk writes)
-Warm = Callable[[type[models.Model], "list[models.Model]"], None]
+Warm = Callable[[type[models.Model], "Sequence[models.Model]"], None]
 _warm: list[Warm] = []
 
 
@@ -39,7 +39,7 @@ def register(check: Check, warm: Warm | None = None) -> None:
     _warm[:] = [warm] if warm is not None else []
 
 
-def _prepare(model: type[models.Model], rows: list[models.Model]) -> None:
+def _prepare(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     for warm in _warm:
         warm(model, rows)
 

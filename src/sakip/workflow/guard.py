@@ -27,7 +27,7 @@ periods) are not checked.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -287,7 +287,7 @@ _JSON_YEARS: dict[str, dict[str, tuple[Spec, ...]]] = {
 }
 
 
-def warm(model: type[models.Model], rows: list[models.Model]) -> None:
+def warm(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     """Before a bulk write: read the parents of ``rows`` that locating them needs, in one query each."""
     if _suspended.get():
         return
@@ -461,6 +461,28 @@ def check(instance: models.Model, changed: set[str] | None, before: Values | Non
             _check_place(location, specs)
         for year, year_specs in json_years:
             _check_place(location if year == 0 else Location(location.office_id, (year,)), set(year_specs))
+
+
+def refuse_dataset_changes(office: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Refuse (``PeriodLocked``) when the office's dataset ``after`` differs from ``before`` in a frozen period.
+
+    For the replacement of a whole office (a dataset import): each difference is placed in
+    a year and a scope by ``dataset.periods`` (the same scopes as :data:`RULES`); the plan's
+    structure belongs to every year of the plan before and after, the settings to every year.
+    """
+    from sakip.dataset.periods import changed_scopes
+
+    def plan_years(doc: dict[str, Any]) -> set[int]:
+        period = (doc.get("plan") or {}).get("period") or {}
+        if "start" in period and "end" in period:
+            return set(range(int(period["start"]), int(period["end"]) + 1))
+        return set()
+
+    every = plan_years(before) | plan_years(after)
+    every |= {int(y["year"]) for doc in (before, after) for y in doc.get("years") or [] if "year" in y}
+    for touched in changed_scopes(before, after):
+        years = tuple(sorted(every)) if touched.year is None else (touched.year,)
+        _check_place(Location(office.pk, years, touched.quarter), {(touched.scope, touched.quarter)})
 
 
 # ----------------------------------------------------------------------------- the signals
