@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import admin_users
@@ -78,6 +79,13 @@ class MembershipAdmin(ScopedAdmin):
     list_filter = ["role", "regency", "office"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "office__name"]
     autocomplete_fields = ["user"]
+
+    def scope_queryset(self, request: HttpRequest, qs: QuerySet[Any], regency_id: int) -> QuerySet[Any]:
+        return qs.exclude(user__is_superuser=True)  # a superuser's role is a superuser's matter
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("label", admin_users.MEMBERSHIP_LABELS.get(db_field.name))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _own(self, request: HttpRequest, obj: Any) -> bool:
         return obj is not None and obj.user_id == request.user.pk and regency_scope(request) is not None

@@ -28,11 +28,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_scope import NOTHING, RegencyScoped, StackedInline, regency_scope
 from .models import Membership, Role
+from .scope import REGENCY_HINT
 
 #: fields of a user only a superuser sets
 SUPERUSER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 #: Django's own bookkeeping, never edited
 BOOKKEEPING = ("last_login", "date_joined")
+#: the membership inline's form prefix (the user's reverse one-to-one accessor)
+MEMBERSHIP_PREFIX = "membership"
+#: the membership's keys as the forms name them (the model's fields have no Indonesian names)
+MEMBERSHIP_LABELS = {"user": _("pengguna"), "regency": _("pemda"), "office": _("perangkat daerah")}
 
 
 def match_staff(user: Any) -> None:
@@ -62,6 +67,10 @@ class MembershipInline(StackedInline):
 
     def _self(self, request: HttpRequest, obj: Any) -> bool:
         return obj is not None and obj.pk == request.user.pk and regency_scope(request) is not None
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("label", MEMBERSHIP_LABELS.get(db_field.name))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_min_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         return 0 if regency_scope(request) is None else 1
@@ -130,6 +139,10 @@ class SakipUserAdmin(RegencyScoped, UserAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # not RegencyScoped.save_model: a new user has no membership until its inline is saved
+        if not change:  # the audit trail files the new user under the membership's regency, saved next
+            rid = regency_scope(request)
+            posted = str(request.POST.get(f"{MEMBERSHIP_PREFIX}-0-regency", ""))
+            setattr(obj, REGENCY_HINT, rid if rid is not None else int(posted) if posted.isdigit() else None)
         UserAdmin.save_model(self, request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

@@ -22,6 +22,9 @@ from django.db import models
 REGENCY = "accounts.Regency"
 MEMBERSHIP_TO_REGENCY = ["membership", "regency"]  # from a user: its one membership's regency
 MAX_HOPS = 6
+#: an attribute a writer may set on a row whose keys do not tell its regency yet (a new user, saved
+#: before its membership): the audit trail files the row under that regency
+REGENCY_HINT = "_sakip_regency_hint"
 
 _PATHS: dict[tuple[int, str], list[str] | None] = {}
 

@@ -8,6 +8,8 @@ token of another user.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from sakip.accounts.admin_scope import ScopedAdmin
 
@@ -25,3 +27,6 @@ class ApiTokenAdmin(ScopedAdmin):
     search_fields = ("name", "user__username")
     readonly_fields = ("user", "name", "hint", "created")
     fields = ("user", "name", "hint", "created")
+
+    def scope_queryset(self, request: HttpRequest, qs: QuerySet[ApiToken], regency_id: int) -> QuerySet[ApiToken]:
+        return qs.exclude(user__is_superuser=True)  # a superuser's tokens are a superuser's matter

@@ -15,7 +15,8 @@ Office memberships and API tokens are models of ``sakip.*`` apps: the general ho
 
 Each row is in the trail of the user's regency (its membership's, read before a deletion);
 a user without a membership yet (just made, its membership saved next) is in the trail of
-the regency administrator who acts on it; a failed sign-in is in the trail of the regency
+the regency its writer names (`accounts.scope.REGENCY_HINT`: the admin's user form sets the
+membership's regency), else of the regency administrator who acts on it; a failed sign-in is in the trail of the regency
 of the username tried — an unknown username belongs to no regency: only superusers see it.
 """
 
@@ -31,6 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.http import HttpRequest
 
 from sakip.accounts.models import Membership
+from sakip.accounts.scope import REGENCY_HINT
 
 from .context import current, for_request
 from .models import Action, AuditEntry
@@ -67,8 +69,9 @@ def _actor_regency() -> int | None:
 def user_regency(user: Any) -> int | None:
     """The regency whose trail shows a row about ``user``."""
     found = _membership_regency(user.pk) if user.pk is not None else None
-    if found is None:
-        found = getattr(user, _REGENCY, None)  # read before a deletion (the membership goes first)
+    for fallback in (_REGENCY, REGENCY_HINT):  # read before a deletion (the membership goes first); the writer's
+        if found is None:
+            found = getattr(user, fallback, None)
     return found if found is not None else _actor_regency()
 
 

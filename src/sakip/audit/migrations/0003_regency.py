@@ -48,8 +48,14 @@ def _path(model: Any, user_label: str, cache: dict[str, Any]) -> list[str] | Non
                     seen.add(target._meta.label)
                     queue.append((target, [*path, f.name]))
         if found is None:
-            users = [f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model
-                     and not isinstance(f.related_model, str) and f.related_model._meta.label == user_label]
+            users = [
+                f.name
+                for f in model._meta.concrete_fields
+                if f.is_relation
+                and f.related_model
+                and not isinstance(f.related_model, str)
+                and f.related_model._meta.label == user_label
+            ]
             if users:
                 found = [users[0], "membership", "regency"]
     cache[label] = found
@@ -91,8 +97,9 @@ def backfill(apps: Any, schema_editor: Any) -> None:
     # the other rows, one by one
     cache: dict[str, Any] = {}
     found: dict[int, list[int]] = {}
-    pending = entries.filter(regency__isnull=True).values_list("pk", "model", "object_id", "object_repr", "action",
-                                                               "changes")
+    pending = entries.filter(regency__isnull=True).values_list(
+        "pk", "model", "object_id", "object_repr", "action", "changes"
+    )
     for pk, label, object_id, object_repr, action, changes in pending.iterator(chunk_size=CHUNK):
         regency_id: int | None = None
         try:
