@@ -20,6 +20,7 @@ class BudgetYearAdmin(GovernedAdmin):
     regency_path = "office__regency"
     list_display = ["office", "year", "total_allocation", "total_realisation"]
     list_filter = ["year"]
+    ordering = ["office__name", "-year"]
     search_fields = ["office__name", "office__code"]
     inlines = [ClassAmountInline]
 
