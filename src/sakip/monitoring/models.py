@@ -38,7 +38,13 @@ class Quarter(models.Model):
         _("triwulan"), choices=[(q, f"TW {r}") for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))]
     )
     target = ExactDecimalField(_("target triwulan"), null=True, blank=True)
+    #: a qualitative quarter target (an ordinal grade such as "BB"), instead of ``target``
+    target_grade = models.CharField(_("target triwulan (predikat)"), max_length=20, blank=True)
     value = ExactDecimalField(_("realisasi"), null=True, blank=True)
+    #: a qualitative realisation (an ordinal grade), instead of ``value``
+    grade = models.CharField(_("realisasi (predikat)"), max_length=20, blank=True)
+    #: the operator's explanation of this quarter (causes and solutions)
+    explanation = models.TextField(_("penjelasan triwulan (penyebab dan solusi)"), blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     entered_at = models.DateTimeField(null=True, blank=True)
 
