@@ -7,10 +7,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import Versioned
 from sakip.planning.models import Indicator
 
 
-class Survey(models.Model):
+class Survey(Versioned):
     class Input(models.TextChoices):
         RESPONSES = "responses", _("kuesioner per responden")
         DISTRIBUTION = "distribution", _("sebaran jawaban per unsur")

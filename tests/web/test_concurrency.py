@@ -1,0 +1,149 @@
+"""No lost update: two people edit the same data; the second save of a stale page is refused (409).
+
+Each test loads a page as a browser does (the whole form, with its hidden version fields),
+lets another user save, then submits the stale page: nothing of it is stored, the page
+shows per field the value stored now, who stored it and when, and what was typed — which
+one click ("Simpan dengan isian saya") stores after all. Runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sakip.accounts.models import Office, Regency, Role
+from sakip.core.concurrency import REAPPLY
+from sakip.monitoring.models import IndicatorYear, Quarter
+from sakip.planning.models import Indicator
+
+from . import pages_support
+from .forms_support import form_buttons, form_fields
+
+media = pages_support.media
+regency = pages_support.regency
+office = pages_support.office
+
+YEAR = 2025
+
+
+def two_clients(regency: Regency, office: Office, role: Role = Role.OPERATOR) -> tuple[Client, Client]:
+    clients = []
+    for name in ("petugas-ani", "petugas-budi"):
+        pages_support.make_user(name, role, regency, office)
+        c = Client()
+        assert c.login(username=name, password=pages_support.PASSWORD)
+        clients.append(c)
+    return clients[0], clients[1]
+
+
+def ind(code: str) -> Indicator:
+    return Indicator.objects.get(code=code, plan__office__code="contoh")
+
+
+def quarter_value(code: str, quarter: int) -> Decimal | None:
+    q = Quarter.objects.filter(indicator_year__indicator=ind(code), indicator_year__year=YEAR, quarter=quarter).first()
+    return q.value if q else None
+
+
+def entry_url(office: Office, quarter: int) -> str:
+    return reverse("quarter-entry", args=[office.code, YEAR, quarter])
+
+
+def load(client: Client, url: str, testid: str | None = None, action: str | None = None) -> dict[str, Any]:
+    page = client.get(url)
+    assert page.status_code == 200
+    return form_fields(page.content.decode(), testid, action)
+
+
+# ----------------------------------------------------------------------------- the quarterly entry
+
+
+@pytest.mark.django_db
+def test_entry_second_save_of_a_stale_page_is_refused_then_reapplied(regency: Regency, office: Office) -> None:
+    ani, budi = two_clients(regency, office)
+    s12, t11 = ind("S1.2"), ind("T1.1")
+    url = entry_url(office, 1)
+    form_a, form_b = load(ani, url, "entry-form"), load(budi, url, "entry-form")
+    assert form_a[f"ver-{s12.pk}"] == form_b[f"ver-{s12.pk}"] != ""
+    assert form_b[f"v-{s12.pk}"] == "240"
+
+    saved = ani.post(url, {**form_a, f"v-{s12.pk}": "260", f"e-{s12.pk}": "rekap ulang Ani"})
+    assert saved.status_code == 302
+    # Budi changes the same row, and another row Ani did not touch, on his page opened before Ani's save
+    stale = budi.post(url, {**form_b, f"v-{s12.pk}": "250", f"v-{t11.pk}": "81", f"e-{t11.pk}": "ok"})
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert 'data-testid="conflicts"' in html and "diubah orang lain" in html
+    assert "petugas-ani" in html  # who stored the value now shown
+    assert "260" in html and "250" in html and "rekap ulang Ani" in html
+    # nothing of Budi's was stored, Ani's value is intact
+    assert quarter_value("S1.2", 1) == Decimal(260)
+    assert quarter_value("T1.1", 1) is None
+    assert IndicatorYear.objects.get(indicator=s12, year=YEAR).explanation == "rekap ulang Ani"
+
+    # the 409 page: the conflicting field shows the stored value, Budi's other edit is kept, the versions are new
+    form_409 = form_fields(html, "entry-form")
+    assert form_409[f"v-{s12.pk}"] == "260"
+    assert form_409[f"v-{t11.pk}"] == "81"
+    assert form_409[f"mine-v-{s12.pk}"] == "250"
+    assert form_409[f"ver-{s12.pk}"] != form_b[f"ver-{s12.pk}"]
+    assert REAPPLY in form_buttons(html, "entry-form")
+
+    # one click stores Budi's values after all (and his other row)
+    again = budi.post(url, {**form_409, REAPPLY: "1"})
+    assert again.status_code == 302
+    assert quarter_value("S1.2", 1) == Decimal(250)
+    assert quarter_value("T1.1", 1) == Decimal(81)
+    q = Quarter.objects.get(indicator_year__indicator=s12, indicator_year__year=YEAR, quarter=1)
+    assert q.entered_by is not None and q.entered_by.get_username() == "petugas-budi"
+
+
+@pytest.mark.django_db
+def test_entry_saving_the_409_page_as_shown_keeps_the_other_persons_value(regency: Regency, office: Office) -> None:
+    ani, budi = two_clients(regency, office)
+    s12, t11 = ind("S1.2"), ind("T1.1")
+    url = entry_url(office, 1)
+    form_a, form_b = load(ani, url, "entry-form"), load(budi, url, "entry-form")
+    assert ani.post(url, {**form_a, f"v-{s12.pk}": "260"}).status_code == 302
+    stale = budi.post(url, {**form_b, f"v-{t11.pk}": "81", f"e-{t11.pk}": "ok"})
+    assert stale.status_code == 409  # S1.2 changed since Budi's page was loaded (he shows the old 240)
+    again = budi.post(url, form_fields(stale.content.decode(), "entry-form"))
+    assert again.status_code == 302
+    assert quarter_value("S1.2", 1) == Decimal(260)  # Ani's
+    assert quarter_value("T1.1", 1) == Decimal(81)  # Budi's
+
+
+@pytest.mark.django_db
+def test_entry_two_first_saves_of_the_same_row(regency: Regency, office: Office) -> None:
+    """A row that did not exist when the page was loaded and exists now is a change too."""
+    ani, budi = two_clients(regency, office)
+    t11 = ind("T1.1")
+    url = entry_url(office, 1)
+    assert not Quarter.objects.filter(indicator_year__indicator=t11, indicator_year__year=YEAR, quarter=1).exists()
+    form_a, form_b = load(ani, url, "entry-form"), load(budi, url, "entry-form")
+    assert ani.post(url, {**form_a, f"v-{t11.pk}": "81", f"e-{t11.pk}": "x"}).status_code == 302
+    # the same value typed by both: nothing to refuse
+    same = budi.post(url, {**form_b, f"v-{t11.pk}": "81", f"e-{t11.pk}": "x"})
+    assert same.status_code == 302
+    # a different one: refused
+    form_c = load(budi, url, "entry-form")
+    assert ani.post(url, {**load(ani, url, "entry-form"), f"v-{t11.pk}": "82"}).status_code == 302
+    other = budi.post(url, {**form_c, f"v-{t11.pk}": "83"})
+    assert other.status_code == 409
+    assert quarter_value("T1.1", 1) == Decimal(82)
+    assert Quarter.objects.filter(indicator_year__indicator=t11, indicator_year__year=YEAR, quarter=1).count() == 1
+
+
+@pytest.mark.django_db
+def test_entry_another_quarter_of_the_same_indicator_is_no_conflict(regency: Regency, office: Office) -> None:
+    ani, budi = two_clients(regency, office)
+    s12 = ind("S1.2")
+    form_a, form_b = load(ani, entry_url(office, 1), "entry-form"), load(budi, entry_url(office, 2), "entry-form")
+    assert ani.post(entry_url(office, 1), {**form_a, f"v-{s12.pk}": "260"}).status_code == 302
+    r = budi.post(entry_url(office, 2), {**form_b, f"v-{s12.pk}": "600"})
+    assert r.status_code == 302
+    assert (quarter_value("S1.2", 1), quarter_value("S1.2", 2)) == (Decimal(260), Decimal(600))
