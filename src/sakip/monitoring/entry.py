@@ -398,6 +398,26 @@ def show_stored(rows: Iterable[Row], found: Iterable[Conflict]) -> None:
         row.loaded = None
 
 
+def quarter_tokens(office: Office, year: int) -> dict[str, dict[int, str]]:
+    """Every indicator's version token per quarter for an office-year: ``{code: {quarter: token}}`` (two queries)."""
+    years = {
+        iy_id: (code, f"{iy_id}.{version}")
+        for iy_id, version, code in IndicatorYear.objects.filter(indicator__plan__office=office, year=year).values_list(
+            "pk", "version", "indicator__code"
+        )
+    }
+    quarters: dict[tuple[int, int], str] = {
+        (iy_id, q): f"{pk}.{version}"
+        for pk, version, iy_id, q in Quarter.objects.filter(
+            indicator_year__indicator__plan__office=office, indicator_year__year=year
+        ).values_list("pk", "version", "indicator_year_id", "quarter")
+    }
+    out: dict[str, dict[int, str]] = {}
+    for iy_id, (code, year_token) in years.items():
+        out[code] = {q: f"{year_token}/{quarters.get((iy_id, q), '-')}" for q in (1, 2, 3, 4)}
+    return out
+
+
 def verify_unchanged(year: int, quarter: int, rows: list[Row]) -> None:
     """Inside the save's transaction (the office locked): the rows' versions are still the ones read, else
     `Changed` — another save came between this one's read and its lock; the caller reads again."""
