@@ -147,3 +147,49 @@ def test_entry_another_quarter_of_the_same_indicator_is_no_conflict(regency: Reg
     r = budi.post(entry_url(office, 2), {**form_b, f"v-{s12.pk}": "600"})
     assert r.status_code == 302
     assert (quarter_value("S1.2", 1), quarter_value("S1.2", 2)) == (Decimal(260), Decimal(600))
+
+
+# ----------------------------------------------------------------------------- the Perjanjian Kinerja
+
+
+@pytest.mark.django_db
+def test_pk_two_first_saves_second_is_refused(regency: Regency, office: Office) -> None:
+    from sakip.agreements.models import PkVersion
+
+    ani, budi = two_clients(regency, office)
+    url = reverse("pk-edit", args=[office.code, 2026])
+    form_a, form_b = load(ani, url, "pk-form"), load(budi, url, "pk-form")
+    assert form_a["ver"] == "-"  # no PK 2026 yet
+    budget = {"p-0-allocation": "1.000.000", "p-1-allocation": "2.000.000"}  # the plan's programs, prefilled
+    form_a, form_b = {**form_a, **budget}, {**form_b, **budget}
+    t11 = ind("T1.1")
+    assert ani.post(url, {**form_a, "title": "PK Ani", f"t-{t11.pk}": "85"}).status_code == 302
+    stale = budi.post(url, {**form_b, "title": "PK Budi", f"t-{t11.pk}": "86"})
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "petugas-ani" in html and "PK Ani" in html and "PK Budi" in html
+    version = PkVersion.objects.get(office=office, year=2026)
+    assert version.title == "PK Ani" and version.targets.get(indicator=t11).value == Decimal(85)
+    form_409 = form_fields(html, "pk-form")
+    assert form_409["title"] == "PK Ani" and form_409[f"t-{t11.pk}"] == "85"
+    again = budi.post(url, {**form_409, REAPPLY: "1"})
+    assert again.status_code == 302
+    version.refresh_from_db()
+    assert version.title == "PK Budi" and version.targets.get(indicator=t11).value == Decimal(86)
+    assert PkVersion.objects.filter(office=office, year=2026).count() == 1
+
+
+@pytest.mark.django_db
+def test_pk_two_amendments_from_the_same_version(regency: Regency, office: Office) -> None:
+    from sakip.agreements.models import PkVersion
+
+    ani, budi = two_clients(regency, office)
+    url = reverse("pk-amend", args=[office.code, 2025])
+    before = PkVersion.objects.filter(office=office, year=2025).count()
+    form_a, form_b = load(ani, url, "pk-form"), load(budi, url, "pk-form")
+    signed = {"first_party_name": "Budi Santoso"}
+    assert ani.post(url, {**form_a, **signed, "reason": "Perubahan Ani"}).status_code == 302
+    stale = budi.post(url, {**form_b, **signed, "reason": "Perubahan Budi"})
+    assert stale.status_code == 409
+    assert "Perubahan Ani" in stale.content.decode()
+    assert PkVersion.objects.filter(office=office, year=2025).count() == before + 1  # only Ani's
