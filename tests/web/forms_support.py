@@ -97,3 +97,43 @@ def form_buttons(html: str, testid: str | None = None, action: str | None = None
     parser = _FormParser(testid, action)
     parser.feed(html)
     return parser.buttons
+
+
+def all_forms(html: str) -> list[dict[str, Any]]:
+    """The fields of every form of the page, in order."""
+    out = []
+    count = html.count("<form")
+    for i in range(count):
+        parser = _NthFormParser(i)
+        parser.feed(html)
+        fields: dict[str, Any] = {}
+        for name, value in parser.fields:
+            if name in fields:
+                fields[name] = [*fields[name], value] if isinstance(fields[name], list) else [fields[name], value]
+            else:
+                fields[name] = value
+        fields.pop("csrfmiddlewaretoken", None)
+        out.append(fields)
+    return out
+
+
+def form_with(html: str, **wanted: str) -> dict[str, Any]:
+    """The fields of the one form whose fields include ``wanted`` (e.g. ``op="goal", id="3"``)."""
+    found = [f for f in all_forms(html) if all(f.get(k) == v for k, v in wanted.items())]
+    assert len(found) == 1, f"{len(found)} forms with {wanted}"
+    return found[0]
+
+
+class _NthFormParser(_FormParser):
+    """The ``n``-th top-level form (0-based)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(None, None)
+        self.n, self.seen = n, -1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "form" and not self.depth:
+            self.seen += 1
+            if self.seen != self.n:
+                return
+        super().handle_starttag(tag, attrs)

@@ -193,3 +193,86 @@ def test_pk_two_amendments_from_the_same_version(regency: Regency, office: Offic
     assert stale.status_code == 409
     assert "Perubahan Ani" in stale.content.decode()
     assert PkVersion.objects.filter(office=office, year=2025).count() == before + 1  # only Ani's
+
+
+@pytest.mark.django_db
+def test_entry_reapply_only_the_ticked_values(regency: Regency, office: Office) -> None:
+    ani, budi = two_clients(regency, office)
+    s12 = ind("S1.2")
+    url = entry_url(office, 1)
+    form_a, form_b = load(ani, url, "entry-form"), load(budi, url, "entry-form")
+    assert ani.post(url, {**form_a, f"v-{s12.pk}": "260", f"e-{s12.pk}": "rekap Ani"}).status_code == 302
+    stale = budi.post(url, {**form_b, f"v-{s12.pk}": "250"})
+    assert stale.status_code == 409
+    form_409 = form_fields(stale.content.decode(), "entry-form")
+    # two conflicts: the value (Budi's) and the explanation (Budi's page still had the old one): keep Ani's text
+    assert sorted(form_409["pakai"]) == sorted([f"v-{s12.pk}", f"e-{s12.pk}"])
+    form_409["pakai"] = [f"v-{s12.pk}"]
+    assert budi.post(url, {**form_409, REAPPLY: "1"}).status_code == 302
+    assert quarter_value("S1.2", 1) == Decimal(250)
+    assert IndicatorYear.objects.get(indicator=s12, year=YEAR).explanation == "rekap Ani"
+
+
+# ----------------------------------------------------------------------------- the plan editor
+
+
+@pytest.mark.django_db
+def test_goal_edit_of_a_stale_page_is_refused(regency: Regency, office: Office) -> None:
+    from sakip.planning.models import Goal
+
+    from .forms_support import form_with
+
+    ani, budi = two_clients(regency, office)
+    goal = Goal.objects.get(plan__office=office, code="T1")
+    url = reverse("plan-edit", args=[office.code])
+    form_a = form_with(ani.get(url).content.decode(), op="goal", id=str(goal.pk))
+    form_b = form_with(budi.get(url).content.decode(), op="goal", id=str(goal.pk))
+    prefix = f"g{goal.pk}"
+    assert form_a[f"{prefix}-ver"] == f"{goal.pk}.{goal.version}"
+    assert ani.post(url, {**form_a, f"{prefix}-text": "Tujuan versi Ani"}).status_code == 302
+    stale = budi.post(url, {**form_b, f"{prefix}-text": "Tujuan versi Budi"})
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Tujuan versi Ani" in html and "Tujuan versi Budi" in html and "petugas-ani" in html
+    goal.refresh_from_db()
+    assert goal.text == "Tujuan versi Ani"
+    form_409 = form_with(html, op="goal", id=str(goal.pk))
+    assert form_409[f"{prefix}-text"] == "Tujuan versi Ani" and form_409[f"{prefix}-ver"] == token_of(goal)
+    assert budi.post(url, {**form_409, REAPPLY: "1"}).status_code == 302
+    goal.refresh_from_db()
+    assert goal.text == "Tujuan versi Budi"
+
+
+@pytest.mark.django_db
+def test_two_new_goals_with_the_same_code(regency: Regency, office: Office) -> None:
+    from sakip.planning.models import Goal
+
+    ani, budi = two_clients(regency, office)
+    url = reverse("plan-edit", args=[office.code])
+    form_a, form_b = (form_fields(c.get(url).content.decode(), "goal-add") for c in (ani, budi))
+    assert ani.post(url, {**form_a, "g-new-code": "T9", "g-new-text": "Tujuan baru Ani"}).status_code == 302
+    second = budi.post(url, {**form_b, "g-new-code": "T9", "g-new-text": "Tujuan baru Budi"})
+    assert second.status_code == 200 and "sudah dipakai" in second.content.decode()
+    assert Goal.objects.get(plan__office=office, code="T9").text == "Tujuan baru Ani"
+
+
+@pytest.mark.django_db
+def test_indicator_editor_stale_page(regency: Regency, office: Office) -> None:
+    ani, budi = two_clients(regency, office)
+    s12 = ind("S1.2")
+    url = reverse("indicator-edit", args=[office.code, s12.pk])
+    form_a, form_b = load(ani, url, "indicator-form"), load(budi, url, "indicator-form")
+    assert ani.post(url, {**form_a, "target_2026": "1.300"}).status_code == 302
+    stale = budi.post(url, {**form_b, "name": "Nama baru Budi"})
+    assert stale.status_code == 409
+    form_409 = form_fields(stale.content.decode(), "indicator-form")
+    assert form_409["target_2026"] == "1300" and form_409["name"] == s12.name  # the stored values shown
+    # Budi keeps Ani's target and stores his name only
+    form_409["pakai"] = ["name"]
+    assert budi.post(url, {**form_409, REAPPLY: "1"}).status_code == 302
+    s12.refresh_from_db()
+    assert s12.name == "Nama baru Budi" and s12.targets.get(year=2026).value == Decimal(1300)
+
+
+def token_of(obj: Any) -> str:
+    return f"{obj.pk}.{obj.version}"

@@ -56,6 +56,7 @@ from .models import PkProgram, PkTarget, PkVersion
 PEOPLE = ("first_party", "second_party")
 PERSON_FIELDS = ("name", "rank", "nip", "position")
 EXTRA_PROGRAM_ROWS = 3
+PROGRAM_FIELDS = ("code", "name", "allocation", "source")
 
 
 def _year_guard(request: HttpRequest, office: Office, year: int, name: str) -> HttpResponse | None:
@@ -401,12 +402,12 @@ def _conflicts(
     extra: list[tuple[str, str]] = []
     if [_program_key(r) for r in typed_programs] != [_program_key(r) for r in stored_programs]:
         out.append(Conflict(where, _("Program dan anggaran"), "\n".join(_program_text(r) for r in stored_programs),
-                            "\n".join(_program_text(r) for r in typed_programs), by, at))
+                            "\n".join(_program_text(r) for r in typed_programs), by, at, name="programs", raw=()))
         rows = max(len(typed_programs), len(stored_programs)) + EXTRA_PROGRAM_ROWS
         for i in range(rows):
             r = typed_programs[i] if i < len(typed_programs) else {}
-            extra.extend((f"{MINE}p-{i}-{k}", str(r.get(k, ""))) for k in ("code", "name", "allocation", "source"))
-        extra.append((f"{MINE}program_rows", str(rows)))
+            extra.extend((f"{MINE}programs:p-{i}-{k}", str(r.get(k, ""))) for k in PROGRAM_FIELDS)
+        extra.append((f"{MINE}programs:program_rows", str(rows)))
     return out, extra
 
 
@@ -434,7 +435,7 @@ def _shown(typed: PkForm, stored: PkForm, found: list[Conflict]) -> PkForm:
          "errors": []}
         for r in typed.targets
     ]
-    programs_differ = any(c.field == _("Program dan anggaran") for c in found)
+    programs_differ = "programs" in names
     shown.programs = stored.programs if programs_differ else typed.programs
     return shown
 

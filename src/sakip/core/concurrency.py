@@ -47,6 +47,8 @@ ABSENT = "-"
 REAPPLY = "pakai-nilai-saya"
 #: The prefix of the hidden fields that keep what the user typed on a 409 page.
 MINE = "mine-"
+#: The check boxes of a 409 page: the conflicts whose typed value "use my values" stores (all ticked at first).
+CHOSEN = "pakai"
 #: How many times a save is read, checked and written again after `Changed` (then: 409).
 ATTEMPTS = 4
 
@@ -98,6 +100,7 @@ class Conflict:
     by: str = ""  # who stored it ("" = not known)
     at: datetime.datetime | None = None
     name: str = ""  # the form field to re-apply ``yours`` to ("" = not re-applicable)
+    raw: tuple[str, ...] | None = None  # the posted value(s) to re-apply, when they are not ``yours`` as shown
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -152,20 +155,24 @@ def last_changes(model: type[models.Model], pks: Iterable[Any]) -> dict[str, tup
 
 
 def reapplied(data: QueryDict) -> QueryDict:
-    """The form as posted, or — when the 409 page's "use my values" button was pressed — with each kept
-    value (``mine-<field>``) put back in its field."""
+    """The form as posted, or — when the 409 page's "use my values" button was pressed — with the kept value
+    (``mine-<field>``, or ``mine-<conflict>:<field>`` for a conflict of several fields) of each conflict
+    still ticked (`CHOSEN`) put back in its field."""
     if REAPPLY not in data:
         return data
+    chosen = set(data.getlist(CHOSEN))
     out = data.copy()
     for key in list(data):
         if key.startswith(MINE):
-            out.setlist(key[len(MINE) :], data.getlist(key))
+            group, _sep, name = key[len(MINE) :].rpartition(":")
+            if (group or name) in chosen:
+                out.setlist(name, data.getlist(key))
     return out
 
 
 def mine_fields(conflicts: Iterable[Conflict]) -> list[tuple[str, str]]:
     """The hidden fields of a 409 page: each re-applicable field's typed value."""
-    return [(MINE + c.name, c.yours) for c in conflicts if c.name]
+    return [(MINE + c.name, v) for c in conflicts if c.name for v in (c.raw if c.raw is not None else (c.yours,))]
 
 
 def conflict_context(found: list[Conflict]) -> dict[str, Any]:
@@ -175,6 +182,7 @@ def conflict_context(found: list[Conflict]) -> dict[str, Any]:
         "conflict_mine": mine_fields(found),
         "conflict_message": stale_message() if found else "",
         "reapply_name": REAPPLY,
+        "chosen_name": CHOSEN,
     }
 
 
