@@ -276,3 +276,33 @@ def test_indicator_editor_stale_page(regency: Regency, office: Office) -> None:
 
 def token_of(obj: Any) -> str:
     return f"{obj.pk}.{obj.version}"
+
+
+# ----------------------------------------------------------------------------- the survey upload
+
+
+@pytest.mark.django_db
+def test_survey_upload_over_a_newer_survey_is_refused(regency: Regency, office: Office) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sakip.surveys.models import Survey
+
+    def csv(rows: list[list[int]]) -> SimpleUploadedFile:
+        lines = ["No," + ",".join(f"U{i}" for i in range(1, 10))]
+        lines += [",".join([str(n)] + [str(a) for a in r]) for n, r in enumerate(rows, 1)]
+        return SimpleUploadedFile("skm.csv", "\n".join(lines).encode(), content_type="text/csv")
+
+    ani, budi = two_clients(regency, office)
+    url = reverse("survey-detail", args=[office.code, YEAR])
+    form_a, form_b = load(ani, url, "survey-form"), load(budi, url, "survey-form")
+    rows_a, rows_b = [[4] * 9, [3] * 9], [[2] * 9, [3] * 9, [4] * 9]
+    base = {"instrument": "permenpan-14-2017", "population": "50"}
+    assert ani.post(url, {**form_a, **base, "file": csv(rows_a)}).status_code == 302
+    stale = budi.post(url, {**form_b, **base, "file": csv(rows_b)})
+    assert stale.status_code == 409
+    assert "petugas-ani" in stale.content.decode()
+    assert len(Survey.objects.get(office=office, year=YEAR).responses) == 2  # Ani's
+    # the same file as what is stored now is no conflict; a fresh page (new version) replaces it
+    assert budi.post(url, {**form_b, **base, "file": csv(rows_a)}).status_code == 302
+    assert budi.post(url, {**load(budi, url, "survey-form"), **base, "file": csv(rows_b)}).status_code == 302
+    assert len(Survey.objects.get(office=office, year=YEAR).responses) == 3
