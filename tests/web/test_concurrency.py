@@ -9,54 +9,21 @@ one click ("Simpan dengan isian saya") stores after all. Runs on SQLite and Post
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from sakip.accounts.models import Office, Regency, Role
+from sakip.accounts.models import Office, Regency
 from sakip.core.concurrency import REAPPLY
 from sakip.monitoring.models import IndicatorYear, Quarter
-from sakip.planning.models import Indicator
 
 from . import pages_support
+from .concurrency_support import YEAR, entry_url, ind, load, quarter_value, token_of, two_clients
 from .forms_support import form_buttons, form_fields
 
 media = pages_support.media
 regency = pages_support.regency
 office = pages_support.office
-
-YEAR = 2025
-
-
-def two_clients(regency: Regency, office: Office, role: Role = Role.OPERATOR) -> tuple[Client, Client]:
-    clients = []
-    for name in ("petugas-ani", "petugas-budi"):
-        pages_support.make_user(name, role, regency, office)
-        c = Client()
-        assert c.login(username=name, password=pages_support.PASSWORD)
-        clients.append(c)
-    return clients[0], clients[1]
-
-
-def ind(code: str) -> Indicator:
-    return Indicator.objects.get(code=code, plan__office__code="contoh")
-
-
-def quarter_value(code: str, quarter: int) -> Decimal | None:
-    q = Quarter.objects.filter(indicator_year__indicator=ind(code), indicator_year__year=YEAR, quarter=quarter).first()
-    return q.value if q else None
-
-
-def entry_url(office: Office, quarter: int) -> str:
-    return reverse("quarter-entry", args=[office.code, YEAR, quarter])
-
-
-def load(client: Client, url: str, testid: str | None = None, action: str | None = None) -> dict[str, Any]:
-    page = client.get(url)
-    assert page.status_code == 200
-    return form_fields(page.content.decode(), testid, action)
 
 
 # ----------------------------------------------------------------------------- the quarterly entry
@@ -274,10 +241,6 @@ def test_indicator_editor_stale_page(regency: Regency, office: Office) -> None:
     assert s12.name == "Nama baru Budi" and s12.targets.get(year=2026).value == Decimal(1300)
 
 
-def token_of(obj: Any) -> str:
-    return f"{obj.pk}.{obj.version}"
-
-
 # ----------------------------------------------------------------------------- the survey upload
 
 
@@ -306,3 +269,30 @@ def test_survey_upload_over_a_newer_survey_is_refused(regency: Regency, office: 
     assert budi.post(url, {**form_b, **base, "file": csv(rows_a)}).status_code == 302
     assert budi.post(url, {**load(budi, url, "survey-form"), **base, "file": csv(rows_b)}).status_code == 302
     assert len(Survey.objects.get(office=office, year=YEAR).responses) == 3
+
+
+# ----------------------------------------------------------------------------- the LKE self-assessment
+
+
+@pytest.mark.django_db
+def test_lke_answer_of_a_stale_page_is_refused(regency: Regency, office: Office) -> None:
+    from sakip.evaluation import services as lke
+    from sakip.evaluation.models import Answer
+
+    ev = lke.start_evaluation(office, YEAR, lke.install_preset(regency, YEAR, lke.DEFAULT_PRESET))
+    ani, budi = two_clients(regency, office)
+    url = reverse("evaluation-office", args=[office.code, YEAR])
+    form_a, form_b = load(ani, url, "lke-self-form"), load(budi, url, "lke-self-form")
+    first = Answer.objects.filter(evaluation=ev).order_by("criterion__subcomponent__component__order",
+                                                          "criterion__subcomponent__order", "criterion__order")[0]
+    assert f"c{first.pk}-ver" in form_a
+    assert ani.post(url, {**form_a, f"c{first.pk}-value": "Y", f"c{first.pk}-note": "Ani"}).status_code == 302
+    stale = budi.post(url, {**form_b, f"c{first.pk}-value": "T", f"c{first.pk}-note": "Budi"})
+    assert stale.status_code == 409
+    assert "petugas-ani" in stale.content.decode()
+    first.refresh_from_db()
+    assert (first.self_value, first.self_note) == ("Y", "Ani")
+    again = budi.post(url, {**form_fields(stale.content.decode(), "lke-self-form"), REAPPLY: "1"})
+    assert again.status_code == 302
+    first.refresh_from_db()
+    assert (first.self_value, first.self_note) == ("T", "Budi")

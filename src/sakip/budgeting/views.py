@@ -237,7 +237,9 @@ def save_lines(post: QueryDict, office: Office, year: int, codes: set[str] | Non
     def attempt() -> LinesSave:
         ordered = read_lines(office, year)
         result = LinesSave(ordered)
-        chosen = ordered if codes is None else [(ln, d, leaf) for ln, d, leaf in ordered if leaf and ln.code in codes]
+        chosen: list[tuple[BudgetLine, int, bool]] = (
+            ordered if codes is None else [(ln, d, leaf) for ln, d, leaf in ordered if leaf and ln.code in codes]
+        )
         result.saved = _save_lines(post, office, chosen, result)
         return result
 
@@ -350,10 +352,10 @@ def _conflicts(
         return []
     quarter_ids = {lq.pk: pk for pk in stale for lq in lines[pk].quarters.all()}
     changes = last_changes(BudgetLine, stale)
-    for qid, (who, at) in last_changes(LineQuarter, quarter_ids).items():
+    for qid, (who, when) in last_changes(LineQuarter, quarter_ids).items():
         line_pk = str(quarter_ids[int(qid)])
-        if line_pk not in changes or changes[line_pk][1] < at:
-            changes[line_pk] = (who, at)
+        if line_pk not in changes or changes[line_pk][1] < when:
+            changes[line_pk] = (who, when)
     out: list[Conflict] = []
     for pk in stale:
         line = lines[pk]

@@ -218,21 +218,21 @@ def create_once(model: type[M], **fields: Any) -> M:
     constraint's IntegrityError) raises `Changed`, so the save is read and checked again."""
     try:
         with transaction.atomic():
-            return model.objects.create(**fields)
+            return model._default_manager.create(**fields)
     except IntegrityError as exc:
         raise Changed(model._meta.label) from exc
 
 
 def get_or_create_once(model: type[M], defaults: Mapping[str, Any] | None = None, **lookup: Any) -> tuple[M, bool]:
     """``get_or_create`` that survives a parallel first save: the insert in a savepoint, then the other's row."""
-    found = model.objects.filter(**lookup).first()
+    found = model._default_manager.filter(**lookup).first()
     if found is not None:
         return found, False
     try:
         with transaction.atomic():
-            return model.objects.create(**lookup, **(defaults or {})), True
+            return model._default_manager.create(**lookup, **(defaults or {})), True
     except IntegrityError:
-        return model.objects.get(**lookup), False
+        return model._default_manager.get(**lookup), False
 
 
 def retryable(exc: BaseException) -> bool:

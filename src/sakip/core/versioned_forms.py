@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from .concurrency import Changed, Conflict, last_changes, locked, retrying, token, verify
+from .concurrency import Changed, Conflict, last_changes, locked, retrying, token, verify, when_text
 from .web import Rollback, atomic_checked
 
 VERSION_FIELD = "ver"
@@ -155,18 +156,64 @@ def shown(f: forms.Field, value: Any) -> str:
     """A field's value as a person reads it (choices by their label, yes/no, numbers as typed)."""
     if isinstance(f, forms.ModelMultipleChoiceField):
         ids = [v.pk if isinstance(v, models.Model) else v for v in (value or [])]
-        return ", ".join(str(o) for o in f.queryset.filter(pk__in=[i for i in ids if str(i).isdigit()]))
+        chosen = f.queryset.filter(pk__in=[i for i in ids if str(i).isdigit()]) if f.queryset is not None else []
+        return ", ".join(str(o) for o in chosen)
     if isinstance(f, forms.ModelChoiceField):
         pk = value.pk if isinstance(value, models.Model) else value
-        obj = f.queryset.filter(pk=pk).first() if pk not in (None, "") and str(pk).isdigit() else None
+        known = f.queryset is not None and pk not in (None, "") and str(pk).isdigit()
+        obj = f.queryset.filter(pk=pk).first() if known and f.queryset is not None else None
         return str(obj) if obj is not None else ""
     if isinstance(f, forms.BooleanField):
         checked = value if isinstance(value, bool) else str(value).lower() in ("on", "true", "1")
         return _("ya") if checked else _("tidak")
     if isinstance(f, forms.ChoiceField):
-        labels = {str(k): str(v) for k, v in f.choices}  # type: ignore[misc]
+        labels = {str(k): str(v) for k, v in list(f.choices)}  # type: ignore[arg-type]
         return labels.get(str(value), "" if value is None else str(value))
     prepared = f.prepare_value(value)
     if isinstance(prepared, (list, tuple)):
         return "\n".join(str(v) for v in prepared)
     return "" if prepared is None else str(prepared)
+
+
+# ----------------------------------------------------------------------------- deletes
+
+
+class StaleDelete(Exception):
+    """A delete refused because the row changed since the page was loaded (nothing was deleted)."""
+
+
+def delete_checked(office: Any, obj: models.Model, loaded: str | None) -> None:
+    """``obj.delete()`` under the office's lock (`core.web.atomic_checked`), refused with `StaleDelete` — whose
+    message says who changed the row, when and what — if its version is no longer ``loaded`` (the token the
+    page's delete button carried; ``None``: not sent, as from a script)."""
+    with atomic_checked(office):
+        if loaded is not None:
+            rows = locked(type(obj)._default_manager.filter(pk=obj.pk)).values_list("pk", "version")
+            now = next((f"{pk}.{v}" for pk, v in rows), "-")
+            if now != loaded:
+                raise StaleDelete(stale_delete_message(obj))
+        obj.delete()
+
+
+def stale_delete_message(obj: models.Model) -> str:
+    from sakip.audit.models import AuditEntry
+
+    last = AuditEntry.objects.filter(model=obj._meta.label, object_id=str(obj.pk)).order_by("-at", "-id").first()
+    changes = last.changes if last is not None and isinstance(last.changes, dict) else {}
+    what = ", ".join(
+        f"{_label(obj, name)}: «{'' if pair[0] is None else pair[0]}» → «{'' if pair[1] is None else pair[1]}»"
+        for name, pair in changes.items()
+        if isinstance(pair, list) and len(pair) == 2
+    )
+    by = last.user_name if last else ""
+    return _(
+        "%(obj)s tidak dihapus: diubah oleh %(by)s pada %(at)s sejak halaman dibuka%(what)s. Periksa isinya, lalu "
+        "hapus lagi bila tetap perlu."
+    ) % {"obj": obj, "by": by or "-", "at": when_text(last.at) if last else "-", "what": f" ({what})" if what else ""}
+
+
+def _label(obj: models.Model, name: str) -> str:
+    try:
+        return str(getattr(obj._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:  # a field removed since the change was recorded
+        return name

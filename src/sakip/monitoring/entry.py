@@ -355,8 +355,8 @@ def conflicts(rows: Iterable[Row], quarter: int) -> list[Conflict]:
         if row.qualitative:
             stored_grade = iy.annual_grade if iy is not None else ""
             if row.grade_text != stored_grade:
-                out.append(Conflict(where, _("Realisasi (predikat)"), stored_grade, row.grade_text, *year_by,
-                                    name=row.field_name("g")))
+                out.append(Conflict(where, _("Realisasi (predikat)"), stored_grade, row.grade_text,
+                                    by=year_by[0], at=year_by[1], name=row.field_name("g")))
         elif row.has_formula:
             stored_inputs = {iv.input.name: iv.value for iv in q.inputs.all()} if q is not None else {}
             for name in ind_inputs(row.definition):
@@ -371,8 +371,8 @@ def conflicts(rows: Iterable[Row], quarter: int) -> list[Conflict]:
                                     name=row.field_name("v")))
         stored_explanation = iy.explanation if iy is not None else ""
         if row.explanation != stored_explanation:
-            out.append(Conflict(where, _("Penjelasan"), stored_explanation, row.explanation, *year_by,
-                                name=row.field_name("e")))
+            out.append(Conflict(where, _("Penjelasan"), stored_explanation, row.explanation,
+                                by=year_by[0], at=year_by[1], name=row.field_name("e")))
     return out
 
 

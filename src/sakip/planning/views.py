@@ -17,10 +17,9 @@ from django.views.decorators.http import require_safe
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import reapplied
-from sakip.core.versioned_forms import save_form
+from sakip.core.versioned_forms import StaleDelete, delete_checked, save_form
 from sakip.core.web import (
     Rollback,
-    atomic_checked,
     compute,
     current_plan,
     default_year,
@@ -234,12 +233,12 @@ def _plan_post(
             part_form.save_m2m()
             return obj  # type: ignore[no-any-return]
 
-        saved = save_form(office, post, make, store, lambda f: f"{f.instance.code} {f.instance.text[:60]}")
-        if saved.saved is not None:
-            messages.success(request, _("%(code)s tersimpan.") % {"code": saved.saved.code})
-            return redirect(here + _plan_url(f"{op}-{saved.saved.pk}"))
-        problems.extend(saved.problems)
-        bound[prefix], bound["status"] = saved.form, saved.status
+        part = save_form(office, post, make, store, lambda f: f"{f.instance.code} {f.instance.text[:60]}")
+        if part.saved is not None:
+            messages.success(request, _("%(code)s tersimpan.") % {"code": part.saved.code})
+            return redirect(here + _plan_url(f"{op}-{part.saved.pk}"))
+        problems.extend(part.problems)
+        bound[prefix], bound["status"] = part.form, part.status
         return None
     if op in ("goal-delete", "objective-delete"):
         if op == "goal-delete":
@@ -258,10 +257,12 @@ def _plan_post(
             target = objective
         code = target.code
         try:
-            with atomic_checked(office):
-                target.delete()
-        except (Rollback, ProtectedError) as exc:
+            delete_checked(office, target, request.POST.get("ver"))
+        except (Rollback, ProtectedError, StaleDelete) as exc:
             issues = exc.issues if isinstance(exc, Rollback) else [str(exc)]
+            if isinstance(exc, StaleDelete):
+                messages.error(request, str(exc))
+                return redirect(here)
             messages.error(request, _("%(code)s tidak dapat dihapus: %(why)s")
                            % {"code": code, "why": "; ".join(issues)})
         else:
@@ -302,7 +303,7 @@ def indicator_edit(
         require(membership, office, "plan")
         if request.POST.get("op") == "delete" and indicator is not None:
             refused = refuse_year_if_locked(request, office, [t.year for t in indicator.targets.all()])
-            return refused or _delete_indicator(request, office, indicator, locked)
+            return refused or _delete_indicator(request, office, indicator, locked, request.POST.get("ver"))
         if indicator is None and goal is None and objective is None:
             form = IndicatorForm(request.POST, instance=indicator, plan=plan, locked=locked)
             form.is_valid()
@@ -397,7 +398,9 @@ def _save_indicator(
     return ind
 
 
-def _delete_indicator(request: HttpRequest, office: Office, indicator: Indicator, locked: bool) -> HttpResponse:
+def _delete_indicator(
+    request: HttpRequest, office: Office, indicator: Indicator, locked: bool, loaded: str | None
+) -> HttpResponse:
     code = indicator.code
     back = reverse("indicator-edit", args=[office.code, indicator.pk])
     if locked:
@@ -409,11 +412,13 @@ def _delete_indicator(request: HttpRequest, office: Office, indicator: Indicator
                        % {"code": code})
         return redirect(back)
     try:
-        with atomic_checked(office):
-            indicator.delete()
+        delete_checked(office, indicator, loaded)
     except Rollback as exc:
         messages.error(request, _("%(code)s tidak dapat dihapus: %(why)s")
                        % {"code": code, "why": "; ".join(exc.issues)})
+        return redirect(back)
+    except StaleDelete as exc:
+        messages.error(request, str(exc))
         return redirect(back)
     messages.success(request, _("Indikator %(code)s dihapus.") % {"code": code})
     return redirect(reverse("plan-edit", args=[office.code]))
@@ -444,10 +449,11 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
                 return redirect(here)
             code = node.code
             try:
-                with atomic_checked(office):
-                    node.delete()
+                delete_checked(office, node, request.POST.get("ver"))
             except Rollback as exc:
                 messages.error(request, "; ".join(exc.issues))
+            except StaleDelete as exc:
+                messages.error(request, str(exc))
             else:
                 messages.success(request, _("%(code)s dihapus.") % {"code": code})
             return redirect(here)
