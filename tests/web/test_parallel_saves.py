@@ -232,3 +232,63 @@ def test_parallel_new_goals_with_the_same_code(
     assert sorted(s for s, _dup in results) == [200] * (WRITERS - 1) + [302]
     assert all(dup for s, dup in results if s == 200)
     assert in_a_thread(lambda: Goal.objects.filter(plan__office__code=office.code, code="T9").count()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_first_saves_of_the_due_rules(regency: Regency, shared_database: Callable[[], None]) -> None:
+    """Six administrators save the regency's due-date rules (no row yet) at once: each save is stored whole,
+    one after the other, never a unique-constraint 500; one row per step."""
+    from sakip.workflow.models import DueRuleSetting
+
+    url = reverse("workflow-due-rules")
+    clients = []
+    for i in range(WRITERS):
+        pages_support.make_user(f"admin-{i}", Role.ADMIN, regency, None)
+        c = Client()
+        assert c.login(username=f"admin-{i}", password=pages_support.PASSWORD)
+        clients.append(c)
+    forms = [form_fields(c.get(url).content.decode(), "due-rules") for c in clients]
+    steps = sorted({k.split("-")[0] for k in forms[0] if k.endswith("-kind")})
+    assert steps and not DueRuleSetting.objects.filter(regency=regency).exists()
+    shared_database()
+
+    def save(i: int) -> int:
+        days = {f"{s}-kind": "days" for s in steps} | {f"{s}-days": str(10 + i) for s in steps}
+        return int(clients[i].post(url, {**forms[i], **days}).status_code)
+
+    assert in_threads(WRITERS, save) == [302] * WRITERS
+
+    def stored() -> list[tuple[str, int | None]]:
+        return list(DueRuleSetting.objects.filter(regency=regency).values_list("step", "days").order_by("step"))
+
+    rows = in_a_thread(stored)
+    assert [s for s, _d in rows] == steps  # one row per step
+    assert len({d for _s, d in rows}) == 1  # all from the same save: the last one, stored whole
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submissions_of_the_same_period(
+    regency: Regency, office: Office, shared_database: Callable[[], None]
+) -> None:
+    """Six heads of office submit TW I at once: it is submitted once, the others are told it already is."""
+    from sakip.workflow.models import PeriodState, TransitionLog
+
+    url = reverse("workflow-submit", args=[office.code, YEAR])
+    clients = []
+    for i in range(WRITERS):
+        pages_support.make_user(f"kepala-{i}", Role.HEAD, regency, office)
+        c = Client()
+        assert c.login(username=f"kepala-{i}", password=pages_support.PASSWORD)
+        clients.append(c)
+    shared_database()
+
+    def submit(i: int) -> int:
+        return int(clients[i].post(url, {"step": "quarter", "quarter": "1"}).status_code)
+
+    assert in_threads(WRITERS, submit) == [302] * WRITERS
+
+    def stored() -> tuple[list[str], int]:
+        states = list(PeriodState.objects.filter(office=office, year=YEAR).values_list("state", flat=True))
+        return states, TransitionLog.objects.filter(period__office=office, transition="submit").count()
+
+    assert in_a_thread(stored) == (["submitted"], 1)
