@@ -339,3 +339,19 @@ def test_dataset_upload_without_the_page_version_is_not_refused(regency: Regency
     exported = ani.get(reverse("office-export", args=[office.code])).content
     upload = SimpleUploadedFile("contoh.yaml", exported, content_type="application/yaml")
     assert ani.post(reverse("office-data", args=[office.code]), {"file": upload}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_two_new_indicators_with_the_same_code(regency: Regency, office: Office) -> None:
+    """Two pages add indicator T1.9: the second is a form error ("sudah dipakai"), never a 500 or a second row."""
+    ani, budi = two_clients(regency, office)
+    goal = Goal.objects.get(plan__office=office, code="T1")
+    url = reverse("indicator-add", args=[office.code]) + f"?tujuan={goal.pk}"
+    form_a, form_b = load(ani, url, "indicator-form"), load(budi, url, "indicator-form")
+    new = {"code": "T1.9", "unit": "%", "target_2025": "80"}
+    assert ani.post(url, {**form_a, **new, "name": "Indikator Ani"}).status_code == 302
+    second = budi.post(url, {**form_b, **new, "name": "Indikator Budi"})
+    assert second.status_code == 200 and "sudah dipakai" in second.content.decode()
+    assert list(Indicator.objects.filter(plan__office=office, code="T1.9").values_list("name", flat=True)) == [
+        "Indikator Ani"
+    ]
