@@ -11,6 +11,14 @@
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
   (`sakip.budgeting.views._save_lines`); both refuse a locked period
   (`sakip.workflow.services.ensure_editable`) and store all or nothing.
+* No lost update: every row a write changes carries the ``version`` the client read — per
+  indicator and quarter in ``GET …/realisations`` (``items[].versions``), per budget line in
+  ``GET …/budget`` (``items[].version``). A write without it is refused with 428; a row whose
+  stored version is no longer the one sent (someone else saved it since, or made it when it
+  did not exist yet) is refused with 409 — nothing of the request is stored — and the answer
+  lists, per field, the value stored now, who stored it and when, and the value sent
+  (``conflicts``), with the rows' current values and versions (``current``) to retry with.
+  Sending the value that is stored already is no conflict.
 * Lists are paginated: ``limit`` (1–500, default 100) and ``offset``; the answer
   carries ``count``.
 """
@@ -35,7 +43,8 @@ from pydantic import Field
 from sakip.accounts.access import Action, can, membership_of, office_by_code, offices_for
 from sakip.accounts.fast import UserBackend, read_one
 from sakip.accounts.models import Membership, Office
-from sakip.budgeting.models import BudgetYear
+from sakip.budgeting.models import BudgetLine, BudgetYear
+from sakip.core.concurrency import Changed, Conflict, retrying, stale_message, token
 from sakip.core.i18n import error_text
 from sakip.core.interchange import domain_office
 from sakip.core.services import office_years
@@ -119,6 +128,11 @@ class Budget(Rows):
 
 class RealisationIn(Schema):
     indicator: str = Field(description="Indicator code, e.g. S1.1")
+    version: str | None = Field(
+        None,
+        description="The row's version for this quarter, as read from GET …/realisations (items[].versions[quarter]); "
+        "required (428 without it); 409 when the row changed since",
+    )
     value: str | None = Field(None, description="Exact decimal text (12.5); null = not measured")
     inputs: dict[str, str | None] | None = Field(None, description="Formula inputs as exact decimal text")
     grade: str | None = Field(None, description="Qualitative indicators: the predicate")
@@ -131,6 +145,11 @@ class RealisationsIn(Schema):
 
 class BudgetLineIn(Schema):
     code: str = Field(description="Budget line code (a leaf line)")
+    version: str | None = Field(
+        None,
+        description="The line's version, as read from GET …/budget (items[].version); required (428 without it); "
+        "409 when the line changed since",
+    )
     realisation: str | None = Field(description="Exact decimal text for the quarter; null = none")
 
 
@@ -146,6 +165,19 @@ class Saved(Schema):
 class Problems(Schema):
     detail: str
     errors: dict[str, list[str]]
+
+
+class Detail(Schema):
+    detail: str
+
+
+class Conflicts(Schema):
+    detail: str
+    conflicts: list[dict[str, Any]] = Field(
+        [],
+        description="Per field changed since the client's version: where, field, stored (now), yours (sent), by, at"
+    )
+    current: list[dict[str, Any]] = Field([], description="The rows as stored now, with their versions")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -350,7 +382,7 @@ def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100,
     "/offices/{office_code}/years/{year}/realisations",
     response=Rows,
     url_name="api-realisations",
-    summary="Each indicator's quarterly values, value to date and year realisation",
+    summary="Each indicator's quarterly values, value to date, year realisation and versions (for writes)",
 )
 @_kept(Rows)
 def realisations(
@@ -358,11 +390,15 @@ def realisations(
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     sc = _scorecard(office, year)
+    versions = entry.quarter_tokens(office, sc.year)
+    absent = {q: "-/-" for q in QUARTER_LABELS}
     rows = [
         {
             "indicator": s.indicator.id,
             "name": s.indicator.name,
             "unit": s.indicator.unit,
+            # what a write of the quarter sends back as the row's "version" (see the module's description)
+            "versions": {str(q): v for q, v in versions.get(s.indicator.id, absent).items()},
             "realisation": _target(s.realisation),
             "realisation_source": s.realisation_source,
             "quarters": [
@@ -405,7 +441,7 @@ def achievements(
     "/offices/{office_code}/years/{year}/budget",
     response=Budget,
     url_name="api-budget",
-    summary="Budget lines: allocation, realisation (with quarters), absorption; and the total",
+    summary="Budget lines: allocation, realisation (with quarters), absorption, version; and the total",
 )
 @_kept(Budget)
 def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
@@ -414,11 +450,18 @@ def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, 
     b = sc.budget
     rows = []
     if b is not None:
+        versions = {
+            code: f"{pk}.{version}"
+            for pk, version, code in BudgetLine.objects.filter(budget__office=office, budget__year=sc.year).values_list(
+                "pk", "version", "code"
+            )
+        }
         for ls in b.lines:
             a = ls.amounts
             rows.append(
                 {
                     "code": ls.line.code,
+                    "version": versions.get(ls.line.code, "-"),  # what a write sends back (module description)
                     "name": ls.line.name,
                     "level": ls.line.level.value,
                     "depth": ls.depth,
@@ -474,7 +517,7 @@ def _invalid(request: HttpRequest, exc: _Invalid) -> Any:
 
 @v1.post(
     "/offices/{office_code}/years/{year}/quarters/{quarter}/realisations",
-    response={200: Saved, 409: Problems, 422: Problems},
+    response={200: Saved, 409: Conflicts, 422: Problems, 428: Detail},
     url_name="api-realisations-write",
     summary="Store realisations of one quarter (all or nothing; the quarterly entry's checks)",
 )
@@ -487,6 +530,20 @@ def write_realisations(
     _locked(office, year, quarter)
     if current_plan(office) is None:
         raise HttpError(404, _("Perangkat daerah ini belum mempunyai rencana strategis"))
+    _require_versions([item.version for item in payload.rows])
+    try:
+        touched = retrying(lambda: _write_realisations(request, office, year, quarter, payload))
+    except Changed:
+        raise HttpError(409, _("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba lagi.")) from None
+    sc = _scorecard(office, year)
+    saved = {r.indicator.code for r in touched}
+    return {"saved": len(touched), "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved]}
+
+
+def _write_realisations(
+    request: HttpRequest, office: Office, year: int, quarter: int, payload: RealisationsIn
+) -> list[entry.Row]:
+    """One attempt: read the stored rows, check the payload with the entry page's rules and versions, store."""
     domain = entry.load_domain(office)
     rows = {r.indicator.code: r for r in entry.build_rows(office, year, quarter, domain)}
     errors: dict[str, list[str]] = {}
@@ -505,6 +562,7 @@ def write_realisations(
             errors.setdefault(where, []).append(_("indikator «%(code)s» disebut dua kali") % {"code": item.indicator})
             continue
         touched.append(row)
+        form[row.field_name("ver")] = item.version or ""
         try:  # API numbers → the entry page's field text, so the page's own reading and checks apply
             if row.qualitative:
                 form[row.field_name("g")] = item.grade or ""
@@ -534,24 +592,73 @@ def write_realisations(
                 errors[row.indicator.code] = row.all_errors
     if errors:
         raise _Invalid(_("Tidak ada yang disimpan: perbaiki %(n)d isian.") % {"n": len(errors)}, errors)
+    found = entry.conflicts(touched, quarter)
+    if found:
+        stale = {row.indicator.code for row in touched if row.loaded != row.token}
+        raise _Stale(found, [_stored_realisation(row) for row in touched if row.indicator.code in stale])
     try:
         with atomic_checked(office):
+            entry.verify_unchanged(year, quarter, touched)
             entry.save_rows(office, year, quarter, touched, request.user)
     except Rollback as exc:
         raise _Invalid(_("Tidak ada yang disimpan."), {"rows": exc.issues}) from None
-    sc = _scorecard(office, year)
-    saved = {r.indicator.code for r in touched}
-    return {"saved": len(touched), "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved]}
+    return touched
+
+
+def _stored_realisation(row: entry.Row) -> dict[str, Any]:
+    """A row of a quarter as stored now, with its version (the 409 answer's ``current``)."""
+    q, iy = row.quarter_row, row.stored
+    inputs = {iv.input.name: dec(iv.value) for iv in q.inputs.all()} if q is not None and row.has_formula else None
+    return {
+        "indicator": row.indicator.code,
+        "version": row.token,
+        "value": dec(q.value) if q is not None and not row.has_formula and not row.qualitative else None,
+        "inputs": inputs,
+        "grade": (iy.annual_grade or None) if iy is not None and row.qualitative else None,
+        "explanation": iy.explanation if iy is not None else "",
+    }
+
+
+def _stored_line(line: Any) -> dict[str, Any]:
+    """A budget line as stored now, with its version (the 409 answer's ``current``)."""
+    return {
+        "code": line.code,
+        "version": token(line),
+        "allocation": dec(line.allocation),
+        "quarters": {str(lq.quarter): dec(lq.realisation) for lq in line.quarters.all()},
+    }
+
+
+def _require_versions(versions: list[str | None]) -> None:
+    if any(v is None or not v.strip() for v in versions):
+        raise HttpError(
+            428,
+            _("Sertakan «version» setiap baris seperti dibaca dari GET (tanpa itu perubahan orang lain bisa "
+              "tertimpa)."),
+        )
+
+
+class _Stale(HttpError):
+    def __init__(self, found: list[Conflict], current: list[dict[str, Any]]) -> None:
+        super().__init__(409, stale_message())
+        self.found = found
+        self.current = current
+
+
+@api.exception_handler(_Stale)
+def _stale(request: HttpRequest, exc: _Stale) -> Any:
+    body = {"detail": str(exc), "conflicts": [c.as_dict() for c in exc.found], "current": exc.current}
+    return api.create_response(request, body, status=409)
 
 
 @v1.post(
     "/offices/{office_code}/years/{year}/quarters/{quarter}/budget",
-    response={200: Saved, 409: Problems, 422: Problems},
+    response={200: Saved, 409: Conflicts, 422: Problems, 428: Detail},
     url_name="api-budget-write",
     summary="Store budget realisations of one quarter for leaf lines (all or nothing; the budget page's checks)",
 )
 def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int, payload: BudgetIn) -> dict[str, Any]:
-    from sakip.budgeting.views import _ordered, _save_lines
+    from sakip.budgeting.views import _ordered, save_lines
 
     office, _m = _office(request, office_code, "enter")
     _year(year)
@@ -560,11 +667,12 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     by = BudgetYear.objects.filter(office=office, year=year).first()
     if by is None:
         raise HttpError(404, _("Belum ada anggaran tahun %(year)s") % {"year": year})
+    _require_versions([item.version for item in payload.lines])
     ordered = _ordered(list(by.lines.prefetch_related("quarters")))
     leaves = {line.code: line for line, _d, leaf in ordered if leaf}
     errors: dict[str, list[str]] = {}
     form = QueryDict(mutable=True)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # code -> line id
     for i, item in enumerate(payload.lines):
         where = f"lines[{i}]"
         line = leaves.get(item.code)
@@ -574,30 +682,26 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
                 % {"code": item.code, "year": year}
             )
             continue
-        seen.add(item.code)
-        stored = {lq.quarter: lq.realisation for lq in line.quarters.all()}
-        form[f"a-{line.pk}"] = input_text(line.allocation)  # the page sends every field of the row
-        for q in QUARTER_LABELS:
-            form[f"q-{line.pk}-{q}"] = input_text(stored.get(q))
+        seen[item.code] = str(line.pk)
+        form[f"ver-{line.pk}"] = item.version or ""  # only the quarter is sent: the line's other fields stay
         try:
             form[f"q-{line.pk}-{quarter}"] = input_text(_exact(item.realisation, f"{where}.realisation"))
         except ValidationError as exc:
             errors.setdefault(where, []).extend(exc.messages)
     if errors:
         raise _Invalid(_("Tidak ada yang disimpan: perbaiki %(n)d isian.") % {"n": len(errors)}, errors)
-    fake = HttpRequest()
-    fake.POST = form  # type: ignore[assignment]
-    page_errors: dict[str, list[str]] = {}
-    problems: list[str] = []
-    chosen: list[tuple[Any, int, bool]] = [(line, d, leaf) for line, d, leaf in ordered if leaf and line.code in seen]
-    if not _save_lines(fake, office, chosen, page_errors, {}, problems):
-        by_code = {str(line.pk): line.code for line, _d, _l in chosen}
+    result = save_lines(form, office, year, set(seen))
+    by_code = {pk: code for code, pk in seen.items()}
+    if result.conflicts or set(seen.values()) - {str(line.pk) for line, _d, _l in result.ordered}:
+        current = [_stored_line(line) for line, _d, leaf in result.ordered if leaf and line.code in seen]
+        raise _Stale(result.conflicts, current)
+    if not result.saved:
         mapped: dict[str, list[str]] = {}
-        for key, messages in page_errors.items():
+        for key, messages in result.errors.items():
             pk = key.split("-")[1] if "-" in key else key
             mapped.setdefault(by_code.get(pk, key), []).extend(messages)
-        if problems:
-            mapped["lines"] = problems
+        if result.problems:
+            mapped["lines"] = result.problems
         raise _Invalid(_("Tidak ada yang disimpan."), mapped)
     sc = _scorecard(office, year)
     lines = [ls for ls in (sc.budget.lines if sc.budget else ()) if ls.line.code in seen]

@@ -36,6 +36,7 @@ from sakip.domain.scales import get_ordinal_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
 
+from .concurrency import lock_office
 from .fields import check_exact
 from .i18n import error_text
 from .interchange import domain_office
@@ -147,8 +148,14 @@ def _issue_text(issue: Issue) -> str:
 
 @contextmanager
 def atomic_checked(office: Office) -> Iterator[None]:
-    """A transaction that is rolled back (raising `Rollback`) if the stored office no longer loads."""
+    """A transaction that is rolled back (raising `Rollback`) if the stored office no longer loads.
+
+    It begins with the office's lock (`concurrency.lock_office`): the office's writers take
+    turns, so a save's check of the versions it was given and its writes see no other save
+    in between.
+    """
     with transaction.atomic():
+        lock_office(office)
         yield
         issues = stored_issues(office)
         if issues:

@@ -50,6 +50,7 @@ from sakip.audit.models import Action, AuditEntry
 from sakip.audit.recorder import batch as audit_batch
 from sakip.audit.recorder import plain as audit_plain
 from sakip.budgeting.models import BudgetLine, BudgetYear, LineQuarter
+from sakip.core.concurrency import lock_office
 from sakip.core.fields import check_exact
 from sakip.core.interchange import domain_office
 from sakip.core.web import (
@@ -105,6 +106,8 @@ from sakip.planning.forms import check_code
 from sakip.planning.models import Goal, Indicator, Objective, PlanPeriod, Target
 from sakip.regency.figures import bump as bump_figures
 
+from . import versions
+
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 CREATED = "created"
@@ -157,6 +160,10 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     apply: Callable[[], None] | None = None
     applied: bool = False
+    #: the version tokens of the rows the file names, read before they were matched (`imports.versions`)
+    versions: dict[str, str] = field(default_factory=dict)
+    #: the rows changed since then, when `apply` refused for that reason
+    stale: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -285,6 +292,7 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
         return Outcome(kind, year, [Problem(f"Jenis impor «{kind}» tidak dikenal.")])
     lim = limits()
     ctx = _Ctx(office, year, user)
+    tokens = versions.scope(office, kind, year)  # before the stored data is read: never newer than what is shown
     try:
         wb = open_workbook(data, lim, filename)
     except WorkbookRefused as exc:
@@ -312,11 +320,32 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
         wb.close()
     if ctx.problems:
         return Outcome(kind, year, ctx.problems, ctx.changes)
-    return Outcome(kind, year, [], ctx.changes, apply_fn)
+    return Outcome(kind, year, [], ctx.changes, apply_fn, versions=versions.previewed(kind, ctx.changes, tokens))
 
 
-def apply(office: Office, outcome: Outcome) -> Outcome:
-    """Store the outcome's changes in one transaction (nothing when there is nothing to change)."""
+class _Stale(Exception):
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(", ".join(keys))
+        self.keys = keys
+
+
+STALE_MESSAGE = "Data berubah sejak pratinjau; unggah ulang. Tidak ada yang disimpan. Baris yang berubah: "
+
+
+@contextmanager
+def _locked_transaction(office: Office) -> Iterator[None]:
+    with transaction.atomic():
+        lock_office(office)
+        yield
+
+
+def apply(office: Office, outcome: Outcome, expected: Mapping[str, str] | None = None) -> Outcome:
+    """Store the outcome's changes in one transaction (nothing when there is nothing to change).
+
+    Under the office's lock, the rows the file names must still have the versions ``expected``
+    (those recorded at the preview; by default the outcome's own, read by `prepare`): a row
+    changed or made since refuses everything (`Outcome.stale`).
+    """
     if not outcome.ok or outcome.apply is None:
         return outcome
     if not outcome.has_changes:
@@ -324,11 +353,18 @@ def apply(office: Office, outcome: Outcome) -> Outcome:
         return outcome
     from sakip.workflow.services import PeriodLocked
 
+    wanted = outcome.versions if expected is None else expected
     try:
         # the quarterly rows were put into the domain by `simulate` before: the stored office loads with them
-        guard = transaction.atomic() if outcome.kind == "realisasi" else atomic_checked(office)
+        guard = _locked_transaction(office) if outcome.kind == "realisasi" else atomic_checked(office)
         with _gc_paused(), guard, audit_batch():
+            changed = versions.stale(office, outcome.kind, outcome.year, wanted)
+            if changed:
+                raise _Stale(changed)
             outcome.apply()
+    except _Stale as exc:
+        refuse_stale(outcome, exc.keys)
+        return outcome
     except Rollback as exc:
         outcome.problems = [Problem("Tidak ada yang disimpan: " + issue) for issue in exc.issues]
         return outcome
@@ -337,6 +373,18 @@ def apply(office: Office, outcome: Outcome) -> Outcome:
         return outcome
     outcome.applied = True
     return outcome
+
+
+def refuse_stale(outcome: Outcome, keys: list[str]) -> None:
+    """The outcome refused because these rows changed since its preview (nothing stored)."""
+    outcome.stale = versions.describe(outcome.kind, outcome.changes, keys)
+    outcome.problems = [Problem(STALE_MESSAGE + "; ".join(outcome.stale) + ".")]
+
+
+def changed_since(outcome: Outcome, previewed: Mapping[str, str]) -> list[str]:
+    """The keys of the rows whose version differs between the preview and this (later) preparation."""
+    keys = set(previewed) | set(outcome.versions)
+    return sorted(k for k in keys if previewed.get(k, "-") != outcome.versions.get(k, "-"))
 
 
 def run(
@@ -764,6 +812,8 @@ def _update(model: type[Model], rows: list[dict[str, Any]], now: Any, columns: t
     pk = model._meta.pk
     assert pk is not None
     sets = ", ".join(f"{qn(_column(fields[n]))} = %s" for n in (*columns, *auto))
+    if "version" in fields and "version" not in columns:  # a versioned row (core.concurrency): one more version
+        sets += f", {qn('version')} = {qn('version')} + 1"
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(_column(pk))} = %s"
     params = [
         [
@@ -1090,16 +1140,18 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
             if realisation is not None and realisation != line.realisation:
                 line.realisation = realisation
                 update.append("realisation")
-            if update:
-                line.save(update_fields=update)
             stored = {lq.quarter: lq for lq in line.quarters.all()}
             for q, v in quarters.items():
                 lq = stored.get(q)
                 if lq is None:
                     LineQuarter.objects.create(line=line, quarter=q, realisation=v)
+                    update.append("version")
                 elif lq.realisation != v:
                     lq.realisation = v
                     lq.save(update_fields=["realisation"])
+                    update.append("version")
+            if update:  # the line's version goes up with its quarters too (the budget page's check)
+                line.save(update_fields=sorted(set(update)))
 
     return write
 
@@ -1196,6 +1248,8 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 for attr, v in parsed.items():
                     setattr(target, attr, v)
                 target.save()
+        if version is not None:
+            target_version.touch()  # the PK page's version of it goes up with its targets
 
     return write
 
@@ -1699,6 +1753,8 @@ def _write_indicator(
         fields += ["end_value", "end_grade", "end_low", "end_high"]
     if fields:
         ind.save(update_fields=fields)
+    elif targets:
+        ind.touch()  # its targets change: the indicator editor's version of it goes up
     for y, parsed in targets:
         Target.objects.update_or_create(indicator=ind, year=y, defaults=parsed)
 

@@ -129,7 +129,8 @@ def import_page(request: HttpRequest, year: int, office: Office, membership: Mem
         sha256=services.sha256(data),
         content=data,
         changes_digest=outcome.digest(),
-        summary={"counts": outcome.counts},
+        # the versions of the rows the preview shows: the confirmation refuses if any changed since
+        summary={"counts": outcome.counts, "versions": outcome.versions},
         created_by=request.user if request.user.is_authenticated else None,
     )
     return _render(request, office, membership, year, kind=kind, outcome=outcome, batch=batch)
@@ -154,17 +155,25 @@ def import_confirm(request: HttpRequest, year: int, office: Office, membership: 
         return redirect(here)
     data = bytes(batch.content)
     outcome = services.prepare(office, batch.kind, batch.year, data, filename=batch.filename, user=request.user)
-    if outcome.ok and outcome.digest() != batch.changes_digest:
+    summary = batch.summary or {}
+    previewed: dict[str, str] | None = summary.get("versions") if isinstance(summary, dict) else None
+    changed = services.changed_since(outcome, previewed) if outcome.ok and previewed is not None else []
+    if changed:  # someone saved rows of this file since the preview: nothing is stored, the file is uploaded again
+        services.refuse_stale(outcome, changed)
+    elif outcome.ok and outcome.digest() != batch.changes_digest:
         batch.changes_digest = outcome.digest()
         batch.save(update_fields=["changes_digest"])
         messages.warning(request, _("Data berubah sejak pratinjau; periksa pratinjau yang baru lalu konfirmasi lagi."))
         return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, batch=batch)
     if outcome.ok:
-        services.apply(office, outcome)
+        services.apply(office, outcome, previewed)
     if not outcome.ok:
         batch.status = ImportBatch.Status.REFUSED
         batch.content = b""
         batch.save(update_fields=["status", "content"])
+        if outcome.stale:
+            messages.error(request, _("Data berubah sejak pratinjau; unggah ulang berkasnya. Tidak ada yang diimpor."))
+            return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, status=409)
         messages.error(request, _("Tidak ada yang diimpor: %(n)d kesalahan.") % {"n": len(outcome.problems)})
         return _render(request, office, membership, year, kind=batch.kind, outcome=outcome)
     batch.status = ImportBatch.Status.APPLIED

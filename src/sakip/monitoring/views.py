@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplied, retrying
 from sakip.core.fragments import kept_page
 from sakip.core.i18n import error_text
 from sakip.core.services import office_nav, office_years, reporting_year
@@ -168,42 +170,20 @@ def quarter_entry(
         if refused is not None:
             return refused
     editable = can(membership, office, "enter") and not lock_message(office, year, "quarter", quarter)
-    problems: list[str] = []
-    rows: list[entry.Row] = []
-    sc = None
-    if current_plan(office) is not None:
-        try:
-            domain = entry.load_domain(office)
-            rows = entry.build_rows(office, year, quarter, domain)
-            if request.method == "POST":
-                for row in rows:
-                    entry.read_row(row, request.POST, request.FILES)
-            sc = entry.simulate(domain, year, quarter, rows, typed=request.method == "POST")
-        except (DatasetError, DomainError) as exc:
-            problems.append(error_text(exc))
-    if request.method == "POST" and sc is not None:
-        entry.check_explanations(rows, quarter)
-        bad = [row for row in rows if row.has_errors]
-        if not bad:
-            created: list[Evidence] = []
-            try:
-                with atomic_checked(office):
-                    created = entry.save_rows(office, year, quarter, rows, request.user)
-            except Rollback as exc:
-                for ev in created:
-                    ev.file.delete(save=False)
-                problems.extend(exc.issues)
-            else:
-                messages.success(
-                    request,
-                    _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
-                )
-                return redirect(_entry_url(office, year, quarter))
-        else:
-            messages.error(
-                request,
-                _("Tidak ada yang disimpan: perbaiki %(n)d indikator yang ditandai.") % {"n": len(bad)},
-            )
+    post = reapplied(request.POST) if request.method == "POST" else None
+    try:
+        outcome = retrying(lambda: _entry_attempt(request, office, year, quarter, post))
+    except Changed:  # changed again and again while this save waited: shown as it is now, nothing stored
+        outcome = _entry_attempt(request, office, year, quarter, None)
+        outcome.problems.append(_("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
+        outcome.status = 409
+    if outcome.saved:
+        messages.success(
+            request,
+            _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
+        )
+        return redirect(_entry_url(office, year, quarter))
+    rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
     lines = []
     for row in rows:
         q_row = row.quarter_row
@@ -236,8 +216,79 @@ def quarter_entry(
         evidence_types=", ".join(sorted(k.lstrip(".").upper() for k in settings.SAKIP_EVIDENCE_TYPES)),
         evidence_max_mb=settings.SAKIP_EVIDENCE_MAX_BYTES // (1024 * 1024),
         evidence_accept=",".join(sorted(settings.SAKIP_EVIDENCE_TYPES)),
+        conflict_form=True,
+        **conflict_context(outcome.conflicts),
     )
-    return render(request, "monitoring/quarter_entry.html", context)
+    return render(request, "monitoring/quarter_entry.html", context, status=outcome.status)
+
+
+@dataclass
+class _Outcome:
+    rows: list[entry.Row]
+    scorecard: Scorecard | None
+    problems: list[str]
+    conflicts: list[Conflict] = field(default_factory=list)
+    saved: bool = False
+    status: int = 200
+
+
+def _entry_attempt(
+    request: HttpRequest, office: Office, year: int, quarter: int, post: QueryDict | None
+) -> _Outcome:
+    """Read the stored rows (and, for a save, what was typed), check them and store them all or nothing.
+
+    Run again from the start by `core.concurrency.retrying` when another save came between this
+    one's read and its lock (`entry.verify_unchanged`) or made one of its rows first.
+    """
+    problems: list[str] = []
+    rows: list[entry.Row] = []
+    sc = None
+    if current_plan(office) is not None:
+        try:
+            domain = entry.load_domain(office)
+            rows = entry.build_rows(office, year, quarter, domain)
+            if post is not None:
+                for row in rows:
+                    entry.read_row(row, post, request.FILES)
+            sc = entry.simulate(domain, year, quarter, rows, typed=post is not None)
+        except (DatasetError, DomainError) as exc:
+            problems.append(error_text(exc))
+    outcome = _Outcome(rows, sc, problems)
+    if post is None or sc is None:
+        return outcome
+    entry.check_explanations(rows, quarter)
+    bad = [row for row in rows if row.has_errors]
+    if bad:
+        messages.error(
+            request,
+            _("Tidak ada yang disimpan: perbaiki %(n)d indikator yang ditandai.") % {"n": len(bad)},
+        )
+        return outcome
+    found = entry.conflicts(rows, quarter)
+    if found:  # changed by someone else since the page was loaded: nothing stored, the stored values shown
+        entry.show_stored(rows, found)
+        outcome.scorecard = entry.simulate(domain, year, quarter, rows)
+        outcome.conflicts, outcome.status = found, 409
+        return outcome
+    created: list[Evidence] = []
+    try:
+        with atomic_checked(office):
+            entry.verify_unchanged(year, quarter, rows)
+            entry.save_rows(office, year, quarter, rows, request.user, created)
+    except Rollback as exc:
+        _drop_files(created)
+        problems.extend(exc.issues)
+        return outcome
+    except BaseException:
+        _drop_files(created)
+        raise
+    outcome.saved = True
+    return outcome
+
+
+def _drop_files(created: list[Evidence]) -> None:
+    for ev in created:  # the rows were rolled back: their files go too
+        ev.file.delete(save=False)
 
 
 def _quarter_trend(row: entry.Row) -> str | None:

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db import connections, router
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -66,7 +66,11 @@ def bump(**_kwargs: Any) -> None:
         return
     token = secrets.token_hex(16)
     if not DataGeneration.objects.filter(pk=1).update(token=token):
-        DataGeneration.objects.create(pk=1, token=token)
+        try:  # the very first write; a parallel first write may make the row at the same time
+            with transaction.atomic():
+                DataGeneration.objects.create(pk=1, token=token)
+        except IntegrityError:
+            DataGeneration.objects.filter(pk=1).update(token=token)
     seen = _request_generation.get()
     if seen is not None:  # a write inside a GET request: the rest of the request sees it
         seen[0] = token

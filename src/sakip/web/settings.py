@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sakip.core.busy.BusyDatabaseMiddleware",  # a database still busy after its timeout: 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sakip.regency.figures.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,8 +104,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SAKIP_DB_CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+#: SQLite under concurrent writers ("database is locked" must never reach a user, see docs/security.md):
+#: write-ahead logging (readers never wait for the writer; synchronous=NORMAL is safe with WAL), a writer
+#: waits up to 20 s for the lock instead of failing at once, and a transaction takes the write lock at
+#: BEGIN (IMMEDIATE) — a deferred transaction that read first and then writes fails at once, without
+#: waiting, when another writer committed meanwhile.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("sqlite3"):
+        _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

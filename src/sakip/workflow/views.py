@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sakip.accounts.access import allowed_actions, membership_of, office_view, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.concurrency import get_or_create_once
 from sakip.domain import workflow as wf
 
 from . import services
@@ -240,12 +242,11 @@ def due_rules(request: HttpRequest, membership: Membership) -> HttpResponse:
                     "tahun berikutnya 0–2."
                 )
         if not errors:
-            for step, rule in parsed.items():
-                row = DueRuleSetting.objects.filter(regency=regency, step=step).first() or DueRuleSetting(
-                    regency=regency, step=step
-                )
-                row.days, row.month, row.day, row.year_offset = rule.days, rule.month, rule.day, rule.year_offset
-                row.save()
+            with transaction.atomic():  # the whole table, or nothing; a parallel save stores its own whole
+                for step, rule in parsed.items():
+                    row = get_or_create_once(DueRuleSetting, regency=regency, step=step)[0]  # parallel first saves
+                    row.days, row.month, row.day, row.year_offset = rule.days, rule.month, rule.day, rule.year_offset
+                    row.save()
             messages.success(request, _("Tenggat tersimpan."))
             return redirect(reverse("workflow-due-rules"))
         messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
