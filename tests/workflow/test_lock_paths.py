@@ -342,7 +342,13 @@ def _api_token(ctx: Ctx) -> str:
 def _api_realisation(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     token = _api_token(ctx)
     ind = _first(Indicator, ctx, code="S1.2")
-    return token, {"rows": [{"indicator": ind.code, "value": "66.5", "explanation": "Uji API."}]}
+    # the row's version as the API gives it (a write without one is 428: tests/api/test_concurrency.py)
+    read = ctx.client.get(
+        f"/api/v1/offices/{ctx.office.code}/years/{YEAR}/realisations", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    version = next(i for i in read["items"] if i["indicator"] == ind.code)["versions"]["1"]
+    row = {"indicator": ind.code, "value": "66.5", "explanation": "Uji API.", "version": version}
+    return token, {"rows": [row]}
 
 
 def _cli_send(ctx: Ctx, _p: Any) -> Sent:
