@@ -37,7 +37,8 @@ from django.utils.translation import gettext as _
 from . import twofactor
 
 SEEN_KEY = "sakip_seen"
-TWOFACTOR_PREFIX = "/akun/2fa/"
+#: the pages a signed-in user whose second step is due may open
+OPEN_DURING_SECOND_STEP = ("twofactor-verify", "twofactor-enrol", "logout", "set_language")
 
 
 def idle_seconds() -> int:
@@ -95,7 +96,7 @@ class SessionGuardMiddleware:
                 if step is not None and not self._open_during_second_step(path):
                     target = reverse("twofactor-verify" if step == twofactor.VERIFY else "twofactor-enrol")
                     return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        elif settings.SESSION_COOKIE_NAME in request.COOKIES and session.session_key is None:
+        elif request.COOKIES.get(settings.SESSION_COOKIE_NAME) and session.session_key is None:
             ended = True  # the browser's session is no longer known: expired in the database
         if ended and path == resolve_url(settings.LOGIN_URL):
             messages.info(request, ended_text())
@@ -108,4 +109,4 @@ class SessionGuardMiddleware:
 
     @staticmethod
     def _open_during_second_step(path: str) -> bool:
-        return path.startswith(TWOFACTOR_PREFIX) or path in (reverse("logout"), reverse("set_language"))
+        return path in {reverse(name) for name in OPEN_DURING_SECOND_STEP}

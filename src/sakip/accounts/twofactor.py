@@ -146,6 +146,20 @@ def _remaining_codes(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user).count()
 
 
+def _wait_text(devices: list[Any]) -> str:
+    """After wrong codes django-otp makes the user wait (1, 2, 4, … seconds): say how long."""
+    now = timezone.now()
+    waits = []
+    for device in devices:
+        device.refresh_from_db()
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            waits.append((data["locked_until"] - now).total_seconds())
+    if not waits or max(waits) <= 0:
+        return ""
+    return " " + _("Terlalu banyak kode salah: tunggu %(s)d detik sebelum mencoba lagi.") % {"s": int(max(waits)) + 1}
+
+
 def _code(request: HttpRequest) -> str:
     return "".join(str(request.POST.get("code") or "").split()).lower()[:16]
 
@@ -194,8 +208,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         _audit(request.user, "", "kode verifikasi dua langkah salah", failed=True)
         error = _(
             "Kode tidak cocok atau sudah dipakai. Masukkan kode 6 angka yang sedang tampil di aplikasi autentikator, "
-            "atau salah satu kode pemulihan. Setelah beberapa kali salah, tunggu sebentar sebelum mencoba lagi."
-        )
+            "atau salah satu kode pemulihan."
+        ) + _wait_text(list(devices_for_user(request.user)))
     return render(request, "accounts/twofactor_verify.html", {"error": error, "next": _next(request)})
 
 
@@ -223,7 +237,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             _done(request, device)
             _audit(user, "diaktifkan")
             return render(request, "accounts/twofactor_codes.html", {"codes": codes, "next": _next(request)})
-        error = _("Kode tidak cocok. Periksa jam di ponsel Anda, lalu masukkan kode 6 angka yang sedang tampil.")
+        error = _(
+            "Kode tidak cocok. Periksa jam di ponsel Anda, lalu masukkan kode 6 angka yang sedang tampil."
+        ) + _wait_text([device])
     context = {
         "qr": qr_svg(device.config_url),
         "secret": secret_text(device),
@@ -247,7 +263,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         code = _code(request)
         if not (code.isdigit() and device.verify_token(code)):
             _audit(user, "", "kode verifikasi dua langkah salah", failed=True)
-            error = _("Kode dari aplikasi autentikator tidak cocok; tidak ada yang diubah.")
+            error = _("Kode dari aplikasi autentikator tidak cocok; tidak ada yang diubah.") + _wait_text([device])
         elif op == "codes":
             codes = new_recovery_codes(user)
             _audit(user, "kode pemulihan dibuat ulang")

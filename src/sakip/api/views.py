@@ -31,11 +31,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
         op = request.POST.get("op", "")
         if op == "create":
             name = (request.POST.get("name") or "").strip()
-            scope = request.POST.get("scope", "")
+            scope = request.POST.get("scope") or Scope.READ  # absent: the least
             office_code = request.POST.get("office", "")
             office = next((o for o in reach if o.code == office_code), None)
             try:
-                days = int(request.POST.get("days") or "")
+                days = int(request.POST.get("days") or DEFAULT_DAYS)
             except ValueError:
                 days = 0
             if not name or len(name) > 100:
