@@ -147,7 +147,8 @@ def test_every_user_changes_the_own_password_audited_and_other_sessions_end(user
     assert done.status_code == 302 and done["Location"] == reverse("password_change_done")
     assert here.get(reverse("password_change_done")).status_code == 200  # this session stays signed in
     assert elsewhere.get(reverse("home")).status_code == 302  # the other one ended
-    changed = AuditEntry.objects.filter(model="auth.User", object_id=str(user.pk), action="update").order_by("id").last()
+    changes = AuditEntry.objects.filter(model="auth.User", object_id=str(user.pk), action="update")
+    changed = changes.order_by("id").last()
     assert changed is not None and changed.changes == {"password": [None, "kata sandi diubah"]}
     assert changed.user_name == "petugas"
 

@@ -79,8 +79,8 @@ def _audit_lockout(sender: Any, request: HttpRequest | None = None, username: st
                    ip_address: str | None = None, **kwargs: Any) -> None:
     from sakip.audit.context import for_request
     from sakip.audit.models import Action
-    from sakip.audit.users import _label
     from sakip.audit.recorder import record
+    from sakip.audit.users import _label
 
     attempted = str(username or "")[:150]
     with for_request(request):
