@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from . import admin_signin  # noqa: F401 - two-factor devices and lockouts (replaces the libraries' admins)
 from .models import Membership, Office, Regency, Role, Unit, YearSetting
 
 

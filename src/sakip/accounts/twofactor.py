@@ -164,7 +164,8 @@ def _code(request: HttpRequest) -> str:
     return "".join(str(request.POST.get("code") or "").split()).lower()[:16]
 
 
-def _audit(user: Any, what: str, comment: str = "", *, failed: bool = False) -> None:
+def _audit(user: Any, what: str, comment: str = "", *, failed: bool = False, by_owner: bool = True) -> None:
+    """An audit row on ``user``; done by the user, or (``by_owner=False``) by the request's user."""
     from sakip.audit.models import Action
     from sakip.audit.recorder import record
     from sakip.audit.users import _label
@@ -178,7 +179,7 @@ def _audit(user: Any, what: str, comment: str = "", *, failed: bool = False) -> 
         office_name="",
         changes={} if failed else {"verifikasi_dua_langkah": [None, what]},
         comment=comment or what,
-        user=user,
+        user=user if by_owner else None,
     )
 
 
@@ -320,6 +321,7 @@ def _device_removed(sender: Any, instance: Any, **kwargs: Any) -> None:
         return
     user_id = instance.user_id
     StaticDevice.objects.filter(user_id=user_id).delete()
+    _audit(instance.user, "direset", "verifikasi dua langkah direset (perangkat dihapus)", by_owner=False)
     transaction.on_commit(lambda: end_sessions_of(user_id))
 
 
