@@ -6,7 +6,7 @@ percentages and totals, survey elements and the printed index — exactly as
 printed, errors included (``docs/printed-report-format.md``). Three forms:
 
 * YAML or JSON, checked against ``printed-report.schema.json``;
-* the .xlsx template (`write_template`): sheets ``Laporan``, ``Skala``,
+* the .xlsx template (`write_xlsx`): sheets ``Laporan``, ``Skala``,
   ``Indikator``, ``Sasaran``, ``Anggaran``, ``Survei``; read into the same
   document and checked the same way, errors naming the cell (``Anggaran!D7``).
 
