@@ -175,7 +175,8 @@ def test_token_page_shows_the_secret_once_and_stores_a_hash(db: None) -> None:
     user = Membership.objects.get(regency=regency, role=Role.ADMIN).user
     client = Client()
     client.force_login(user)
-    html = client.post("/akun/token/", {"op": "create", "name": "aplikasi"}).content.decode()
+    form = {"op": "create", "name": "aplikasi", "scope": "read", "office": "", "days": "90"}
+    html = client.post("/akun/token/", form).content.decode()
     found = re.search(r"<pre>(sakip_[^<]+)</pre>", html)
     assert found is not None
     secret = found.group(1)

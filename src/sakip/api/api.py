@@ -1,9 +1,12 @@
 """The REST API, version 1 (django-ninja; OpenAPI document at /api/openapi.json, browsable at /api/docs).
 
 * Authentication: ``Authorization: Bearer <token>`` with a token the user made on
-  /akun/token/ (or the admin in the admin site); tokens are stored hashed.
+  /akun/token/ (or the admin in the admin site); tokens are stored hashed. An unknown,
+  revoked or expired token, or one of an inactive user, is 401 with a JSON ``detail``.
 * Permissions: `sakip.accounts.access.can`, exactly as the pages — an office outside
-  the user's regency is 404, an office the role may not read (or write) is 403.
+  the user's regency is 404, an office the role may not read (or write) is 403 — and the
+  token's own limits: a read-only token is 403 on every write, a token for one office is
+  403 on any other office (and lists only its own).
 * Figures: the office pages' scorecard (`sakip.regency.figures.scorecard`, i.e.
   `scorecard_for`), in the JSON of `sakip.reports.scorecard` — exact decimals as
   strings, never floats.
@@ -33,6 +36,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
@@ -58,7 +62,7 @@ from sakip.regency import figures
 from sakip.reports.scorecard import aggregate_dict, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
-from .models import ApiToken, hash_token
+from .models import LAST_USED_EVERY, ApiToken, hash_token
 
 MAX_LIMIT = 500
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
@@ -71,9 +75,25 @@ class TokenAuth(HttpBearer):
         user = UserBackend().get_user(found.user_id) if found is not None else None  # None when inactive
         if found is None or user is None:
             return None
+        now = timezone.now()
+        if found.expires <= now:
+            raise HttpError(
+                401,
+                _("Token API ini sudah kedaluwarsa (%(when)s); buat token baru di /akun/token/.")
+                % {"when": timezone.localtime(found.expires).strftime("%Y-%m-%d %H:%M")},
+            )
+        if found.last_used is None or now - found.last_used >= LAST_USED_EVERY:
+            # at most once a minute per token, without signals (no audit row, no new data generation)
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+            found.last_used = now
         found.user = user
         request.user = user
         return found
+
+
+def _token(request: HttpRequest) -> ApiToken | None:
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
 
 
 api = NinjaAPI(
@@ -190,6 +210,7 @@ def _page(items: list[Any], limit: int, offset: int) -> tuple[list[Any], dict[st
 
 
 def _office(request: HttpRequest, code: str, action: Action) -> tuple[Office, Membership]:
+    """The office ``code`` if both the user's role and the token allow ``action`` on it (else 404 / 403)."""
     m = membership_of(request)
     try:
         if m is None:
@@ -199,6 +220,12 @@ def _office(request: HttpRequest, code: str, action: Action) -> tuple[Office, Me
         raise HttpError(404, _("Perangkat daerah tidak ditemukan")) from None
     if not can(m, office, action):
         raise HttpError(403, _("Anda tidak berwenang untuk perangkat daerah ini"))
+    token = _token(request)
+    if token is not None:
+        if token.office_id is not None and token.office_id != office.pk:
+            raise HttpError(403, _("Token ini hanya berlaku untuk satu perangkat daerah lain"))
+        if action != "view" and not token.writes:
+            raise HttpError(403, _("Token ini hanya untuk membaca; buat token baca-tulis untuk mengisi data"))
     return office, m
 
 
@@ -273,11 +300,14 @@ def _kept_json(
 @v1.get("/offices", response=OfficePage, url_name="api-offices", summary="Offices the user may read")
 def offices(request: HttpRequest, limit: int = 100, offset: int = 0) -> HttpResponse:
     m = membership_of(request)
-    # the list is a function of the stored data and the membership: kept for the data generation
-    key = (m.regency_id, m.role, m.office_id) if m is not None else (None,)
+    token = _token(request)
+    only = token.office_id if token is not None else None
+    # the list is a function of the stored data, the membership and the token's reach: kept for the generation
+    key = (m.regency_id, m.role, m.office_id, only) if m is not None else (None,)
 
     def build() -> dict[str, Any]:
-        items, meta = _page([_office_out(o) for o in offices_for(m)], limit, offset)
+        reach = [o for o in offices_for(m) if only is None or o.pk == only]
+        items, meta = _page([_office_out(o) for o in reach], limit, offset)
         return {**meta, "items": items}
 
     return _kept_json(request, key, OfficePage, build)

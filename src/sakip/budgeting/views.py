@@ -137,7 +137,7 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         quarters = {q.quarter: q.realisation for q in line.quarters.all()}
         key = str(line.pk)
         rows.append({
-            "line": line, "depth": depth, "leaf": leaf, "indent": depth * 1.2, "key": key,
+            "line": line, "depth": depth, "leaf": leaf, "key": key,
             "allocation": _money(ls.amounts.allocation if ls else line.allocation),
             "stated": _money(line.allocation) if not leaf and line.allocation is not None else None,
             "realisation": _money(ls.amounts.realisation) if ls else "-",

@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sakip.reports.cells import put_value, text_cell
+
 from .workbook import Column, Limits, Problem, Record, SheetSpec, WorkbookRefused, read_rows
 
 QUARTER_COLUMNS = tuple(
@@ -270,22 +272,21 @@ def write_template(
     info = wb.active
     assert info is not None
     info.title = "Petunjuk"
-    info["A1"] = title
-    info["A1"].font = Font(bold=True, size=14)
-    info["A2"] = KINDS[kind].intro
+    text_cell(info["A1"], title).font = Font(bold=True, size=14)
+    text_cell(info["A2"], KINDS[kind].intro)
     line = 4
     for text in [*GENERAL_INSTRUCTIONS, *KIND_NOTES.get(kind, []), *notes]:
-        info.cell(line, 1, f"• {text}")
+        text_cell(info.cell(line, 1), f"• {text}")
         line += 1
     line += 1
     for spec, _rows in sheets:
-        info.cell(line, 1, f"Lembar «{spec.name}» — {spec.title}").font = Font(bold=True)
+        text_cell(info.cell(line, 1), f"Lembar «{spec.name}» — {spec.title}").font = Font(bold=True)
         line += 1
         for i, col in enumerate(spec.columns, start=1):
             kind_text = {"number": "angka", "int": "bilangan bulat", "code": "kode", "text": "teks"}[col.kind]
             extra = f"; {col.help}" if col.help else ""
             need = "wajib" if col.required else "boleh kosong"
-            info.cell(line, 1, f"  {get_column_letter(i)} «{col.header}»: {kind_text}, {need}{extra}")
+            text_cell(info.cell(line, 1), f"  {get_column_letter(i)} «{col.header}»: {kind_text}, {need}{extra}")
             line += 1
         line += 1
     info.column_dimensions["A"].width = 120
@@ -293,7 +294,7 @@ def write_template(
     for spec, rows in sheets:
         ws = wb.create_sheet(spec.name)
         for i, col in enumerate(spec.columns, start=1):
-            c = ws.cell(1, i, col.header)
+            c = text_cell(ws.cell(1, i), col.header)
             c.font = Font(bold=True)
             c.fill = _HEADER_FILL
             c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -304,9 +305,7 @@ def write_template(
             for i, col in enumerate(spec.columns, start=1):
                 v = row.get(col.key)
                 if v is not None and v != "":
-                    cell = ws.cell(n, i, v)
-                    if isinstance(v, str) and v.startswith("="):
-                        cell.data_type = "s"  # stored text is never written as a formula
+                    put_value(ws.cell(n, i), v)  # stored text is never written (or read) as a formula
         last = max(n, 1) + spare_rows
         unlocked = Protection(locked=False)
         for r in range(2, last + 1):

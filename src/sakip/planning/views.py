@@ -495,7 +495,7 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
 
     walk(None, 0)
     rows = [
-        {"node": n, "depth": depth[n.pk], "indent": depth[n.pk] * 1.2,
+        {"node": n, "depth": depth[n.pk],
          "form": bound.get(f"p{n.pk}") or ProgramForm(instance=n, plan=plan, prefix=f"p{n.pk}")}
         for n in ordered
     ]
