@@ -15,7 +15,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sakip.web.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -69,7 +69,7 @@ def main() -> None:
     make_evaluation(Office.objects.get(code="kaloran"), 2020)
     survey = Survey.objects.filter(office__code="kaliwates").first()
     assert survey is not None
-    survey.source_file.save("kuesioner skm.csv", ContentFile("u1;u2;u3\n4;3;4\n3;3;4\n".encode()), save=True)
+    survey.source_file.save("kuesioner skm.csv", ContentFile(b"u1;u2;u3\n4;3;4\n3;3;4\n"), save=True)
     finished_job(regency)
 
 

@@ -206,7 +206,8 @@ def test_manage_py_commands_and_check_only(source: Instance, archive: Archive, b
     refused = source.run("-m", "django", "restore", str(path))
     assert refused.returncode == 2 and "tidak kosong" in refused.stderr
     report = json.loads(source.sakip("restore", str(path), "--check", "--json").stdout)
-    assert report["checked_only"] and report["replaced"]["files"] == 8 and report["replaced"]["tables"]["auth_user"] == 10
+    assert report["checked_only"] and report["replaced"]["files"] == 8
+    assert report["replaced"]["tables"]["auth_user"] == 10
 
 
 # ----------------------------------------------------------------------------- refusals
@@ -424,3 +425,21 @@ def test_the_sqlite_copy_is_online_and_includes_the_write_ahead_log(source: Inst
         assert target.sakip("restore", str(path)).returncode == 0
         groups = {r[1] for r in target.rows()["auth_group"]}
         assert "hanya-di-wal" in groups and "belum-disimpan" not in groups
+
+
+def test_a_failing_database_restore_puts_the_files_back(archive: Archive, base: Path, tmp_path: Path) -> None:
+    """The manifest promises one row more than the archived database holds: found only while the database is
+    being replaced (SQLite: before the copy; PostgreSQL: at the end of the one transaction), after the files
+    were swapped — the files go back and the database stays as it was."""
+    lying = repack(archive.path, tmp_path / "selisih.tar.gz",
+                   manifest=lambda m: m["database"]["tables"].update(auth_user=11))
+    with new_instance(base, "gagal-tengah") as target:
+        assert target.sakip("restore", str(archive.path)).returncode == 0
+        target.execute("UPDATE auth_user SET last_name = 'Sesudah cadangan'")
+        (target.media / "evidence" / "baru.pdf").write_bytes(b"%PDF-1.4 baru")
+        before = (target.rows(), target.files())
+        done = target.sakip("restore", str(lying), "--force")
+        assert done.returncode == (2 if VENDOR == "sqlite" else 1), done.stdout
+        assert re.search(r"auth_user: 10 baris, manifest 11", done.stderr), done.stderr
+        assert (target.rows(), target.files()) == before
+        assert staging_left(target) == []

@@ -13,7 +13,8 @@ file's path, size and SHA-256).
   ``sakip restore``) and ``manage.py backup``/``restore`` call.
 """
 
-from .archive import ArchiveError, Manifest
-from .service import BackupError, BackupResult, RestoreResult, backup, restore
+from .archive import Manifest
+from .errors import ArchiveError, BackupError
+from .service import BackupResult, RestoreResult, backup, restore
 
 __all__ = ["ArchiveError", "BackupError", "BackupResult", "Manifest", "RestoreResult", "backup", "restore"]

@@ -30,7 +30,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -112,7 +112,7 @@ class Manifest:
 
         def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
             value = obj.get(key) if isinstance(obj, dict) else None
-            if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
                 problems.append(_("%(where)s%(key)s tidak ada atau jenisnya salah") % {"where": where, "key": key})
                 return None
             return value
@@ -223,7 +223,9 @@ class ArchiveWriter:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600
         self._tmp = Path(tmp)
         self._raw = os.fdopen(fd, "wb")
-        self._tar = tarfile.open(fileobj=self._raw, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6)
+        self._tar = tarfile.open(  # noqa: SIM115 — closed by finish() or abort()
+            fileobj=self._raw, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6
+        )
         self.entries: list[FileEntry] = []
 
     def add_file(self, source: Path, arcname: str) -> FileEntry:
@@ -257,10 +259,8 @@ class ArchiveWriter:
 
     def abort(self) -> None:
         for closing in (self._tar.close, self._raw.close):
-            try:
+            with suppress(Exception):  # already failed: the partial file is removed below
                 closing()
-            except Exception:  # already failed: the partial file is removed below
-                pass
         self._tmp.unlink(missing_ok=True)
 
 

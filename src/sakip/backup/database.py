@@ -76,7 +76,7 @@ def file_columns() -> list[tuple[str, str]]:
     out = []
     for model in apps.get_models():
         for f in model._meta.concrete_fields:
-            if isinstance(f, models.FileField):
+            if isinstance(f, models.FileField) and f.column:
                 out.append((model._meta.db_table, f.column))
     return sorted(set(out))
 

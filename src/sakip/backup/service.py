@@ -225,11 +225,11 @@ def restore(
         unpacked = staging / "arsip"
         extract(archive, manifest, unpacked)
         swap = MediaSwap(root, unpacked / MEDIA_DIR, staging / "sebelumnya")
-        swap.apply()
         try:
+            swap.apply()
             database.restore_database(using, manifest, unpacked / manifest.database_file, staging)
         except BaseException:
-            swap.undo()
+            swap.undo()  # the files as they were: the database was not changed either
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
