@@ -107,6 +107,7 @@ def test_groups_changes_are_recorded_from_either_side(demo: Any) -> None:
 
 def test_group_changes_are_shown_by_name_in_the_regency_view(demo: Any, login_as: Any) -> None:
     user = get_user_model().objects.create_user("anggota-baru")
+    Membership.objects.create(user=user, regency=demo.office_a.regency, role=Role.PLANNER)
     user.groups.add(Group.objects.create(name="Tim SAKIP"))
     page = login_as("admin").get(reverse("audit-regency"), {"jenis": "auth.User", "id": user.pk}).content.decode()
     assert "<code>grup</code>: ∅ → Tim SAKIP" in page
@@ -165,14 +166,25 @@ def test_sign_in_sign_out_and_a_failed_sign_in(demo: Any) -> None:
 
 
 def test_user_rows_are_in_the_regency_view_and_export(demo: Any, login_as: Any) -> None:
+    Client(REMOTE_ADDR="198.51.100.9").post(reverse("login"), {"username": "kepala-kaloran", "password": "x"})
     Client(REMOTE_ADDR="198.51.100.9").post(reverse("login"), {"username": "tidak-ada", "password": "x"})
-    get_user_model().objects.create_user("pengguna-baru", password=PASSWORD)
+    user = get_user_model().objects.create_user("pengguna-baru", password=PASSWORD)
+    Membership.objects.create(user=user, regency=demo.office_a.regency, office=demo.office_a, role=Role.OPERATOR)
+    user.first_name = "Baru"
+    user.save()
     admin = login_as("admin")
     page = admin.get(reverse("audit-regency"), {"jenis": "auth.User"}).content.decode()
-    assert "pengguna-baru" in page and "tidak-ada" in page and "gagal masuk" in page
+    assert "pengguna-baru" in page and "kepala-kaloran" in page and "gagal masuk" in page
+    # an unknown username belongs to no regency: only superusers see the attempt, in the admin
+    assert "tidak-ada" not in page
     csv = b"".join(admin.get(reverse("audit-regency-export"), {"tindakan": "login_failed"}).streaming_content)
     text = csv.decode("utf-8-sig")
-    assert "tidak-ada" in text and "198.51.100.9" in text and "pengguna-baru" not in text
+    assert "kepala-kaloran" in text and "198.51.100.9" in text and "pengguna-baru" not in text
+    assert "tidak-ada" not in text
+    unknown = AuditEntry.objects.get(action="login_failed", object_repr="tidak-ada")
+    assert unknown.regency_id is None
+    admin_page = admin.get(reverse("admin:audit_auditentry_changelist"), {"q": "tidak-ada"}).content.decode()
+    assert "tidak-ada" in admin_page  # the demo's admin is a superuser
     # an office's operator does not see users' rows in the office trail
     office_page = login_as("operator_a").get(reverse("audit-office", args=[demo.office_a.code])).content.decode()
     assert "tidak-ada" not in office_page
@@ -240,7 +252,7 @@ def test_the_regency_trail_leaves_out_the_users_of_another_regency(demo: Any, lo
     assert {e.action for e in stranger_rows} == {"create", "login"}
     page = login_as("admin").get(reverse("audit-regency"), {"jenis": "auth.User"}).content.decode()
     assert "admin-lain" not in page
-    assert "tak-dikenal" in page and "kepala-kaloran" in page
+    assert "tak-dikenal" not in page and "kepala-kaloran" in page  # an unknown username: no regency's
     theirs = Client()
     theirs.force_login(stranger)
     page = theirs.get(reverse("audit-regency"), {"jenis": "auth.User"}).content.decode()

@@ -79,6 +79,7 @@ def test_written_rows_carry_who_and_when_and_each_row_is_audited_as_record_would
         reference.user_id, reference.user_name, reference.ip, reference.user_agent,
     )  # fmt: skip
     assert entry.user_id == operator.pk and started <= entry.at <= timezone.now()
+    assert entry.regency_id == reference.regency_id == o.regency_id  # in the regency's trail
     assert entry.changes == {
         "Realisasi TW I": [None, "79,95"],
         "Realisasi TW II": [None, "12345678,123456"],  # input text: no thousands separator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -154,14 +155,19 @@ def test_pk_edit_amendment_and_targets_frozen_while_the_pk_is_submitted(demo: An
     assert {t.year: t.value for t in Target.objects.filter(indicator=ind)} == before
 
 
-def test_dataset_import_refused_while_a_period_is_submitted(demo: Any) -> None:
+def test_dataset_import_while_a_period_is_submitted_may_not_change_it(demo: Any) -> None:
     doc = export_office(demo.office_a)
     submit(demo, "quarter", 2)
+    import_office(doc, demo.office_a.regency)  # the same data again: nothing of TW II changes
+    changed = copy.deepcopy(doc)
+    changed["plan"]["vision"] = "Visi lain"  # the plan's texts belong to every year it covers
     with pytest.raises(DatasetError) as err:
-        import_office(doc, demo.office_a.regency)
+        import_office(changed, demo.office_a.regency)
     assert "TW II 2020" in str(err.value) and SUBMITTED in str(err.value)
+    assert export_office(demo.office_a)["plan"]["vision"] == doc["plan"]["vision"]  # all rolled back
     move(demo, "verifier", "return", "quarter", 2, comment="Perbaiki")
-    import_office(doc, demo.office_a.regency)  # allowed again
+    import_office(changed, demo.office_a.regency)  # allowed again
+    assert export_office(demo.office_a)["plan"]["vision"] == "Visi lain"
 
 
 def test_excel_import_refused_while_a_quarter_is_submitted(demo: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -272,14 +273,26 @@ def test_a_locked_year_freezes_its_targets_only(demo: Any, login_as: Any) -> Non
     assert Target.objects.get(indicator=ind, year=YEAR).value == before[YEAR]
 
 
-def test_dataset_import_refused_while_any_period_is_locked(demo: Any, login_as: Any) -> None:
+def test_dataset_import_while_a_period_is_locked_changes_only_open_periods(demo: Any, login_as: Any) -> None:
     doc = export_office(demo.office_a)
     lock(demo, "quarter", 2)
+    import_office(doc, demo.office_a.regency)  # identical: allowed
+    # a target of 2021 (no period of 2021 is frozen) may change; the approved TW II 2020 keeps everything
+    later = copy.deepcopy(doc)
+    ind = later["plan"]["objectives"][0]["indicators"][0]
+    ind.setdefault("targets", {})["2021"] = 91
+    import_office(later, demo.office_a.regency)
+    assert export_office(demo.office_a)["plan"]["objectives"][0]["indicators"][0]["targets"]["2021"] == 91
+    # the plan's target of 2020 is what TW II 2020 is measured against: refused, and nothing of the file is kept
+    frozen = copy.deepcopy(doc)
+    frozen_targets = frozen["plan"]["objectives"][0]["indicators"][0].setdefault("targets", {})
+    frozen_targets["2020"] = Decimal(str(frozen_targets.get("2020") or 0)) + 5
     with pytest.raises(DatasetError) as err:
-        import_office(doc, demo.office_a.regency)
+        import_office(frozen, demo.office_a.regency)
     assert "TW II 2020" in str(err.value) and "dikunci" in str(err.value)
+    assert export_office(demo.office_a)["plan"]["objectives"][0]["indicators"][0]["targets"]["2021"] == 91
     unlock(demo, "quarter", 2)
-    import_office(doc, demo.office_a.regency)  # allowed again
+    import_office(frozen, demo.office_a.regency)  # allowed again
 
 
 # ----------------------------------------------------------------------------- inbox and due dates

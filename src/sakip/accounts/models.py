@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sakip.core.guarded import GuardedManager
 from sakip.domain.measurement import CapPolicy, LowerFormula
 from sakip.domain.scales import SCALE_PRESETS
 
@@ -112,6 +113,9 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
 
+    def clean(self) -> None:
+        _office_in_regency(self)
+
 
 SCALE_CHOICES = [(code, scale.name) for code, scale in SCALE_PRESETS.items() if code != "lke-akip"]
 
@@ -139,6 +143,8 @@ class YearSetting(models.Model):
         default=LowerFormula.MIRROR.value,
     )
 
+    objects = GuardedManager["YearSetting"]()
+
     class Meta:
         verbose_name = _("pengaturan tahunan")
         verbose_name_plural = _("pengaturan tahunan")
@@ -151,3 +157,16 @@ class YearSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office or self.regency} {self.year}"
+
+    def clean(self) -> None:
+        _office_in_regency(self)
+
+
+def _office_in_regency(row: Membership | YearSetting) -> None:
+    """A row's office belongs to the row's regency (a form cannot tie one regency to another's office)."""
+    from django.core.exceptions import ValidationError
+
+    if row.office_id is None or row.regency_id is None:
+        return
+    if not Office.objects.filter(pk=row.office_id, regency_id=row.regency_id).exists():
+        raise ValidationError({"office": _("Perangkat daerah ini bukan bagian dari pemda yang dipilih.")})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
 from sakip.core.fields import ExactDecimalField
+from sakip.core.guarded import GuardedManager
 from sakip.planning.models import Indicator, TargetValue
 
 
@@ -32,6 +33,8 @@ class PkVersion(models.Model):
     second_party_position = models.CharField(_("jabatan"), max_length=200, blank=True)
     printed_total = ExactDecimalField(_("jumlah anggaran tercetak"), null=True, blank=True)
 
+    objects = GuardedManager["PkVersion"]()
+
     class Meta:
         verbose_name = _("perjanjian kinerja")
         verbose_name_plural = _("perjanjian kinerja")
@@ -52,6 +55,8 @@ class PkTarget(TargetValue):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="pk_targets")
     order = models.PositiveIntegerField(default=0)
 
+    objects = GuardedManager["PkTarget"]()
+
     class Meta:
         ordering = ["version", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["version", "indicator"], name="pk_target_unique")]
@@ -64,6 +69,8 @@ class PkProgram(models.Model):
     allocation = ExactDecimalField(_("anggaran"))
     source = models.CharField(_("sumber dana"), max_length=50, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = GuardedManager["PkProgram"]()
 
     class Meta:
         ordering = ["version", "order", "id"]

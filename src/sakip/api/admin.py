@@ -1,25 +1,32 @@
-from typing import Any
+"""API tokens in the admin: listed (the regency's users' tokens) and revoked; never made here.
 
-from django.contrib import admin, messages
+A token is made by its owner on the token page (`api.views.tokens`, /akun/token/), where its
+secret is shown once to the person who will use it: an administrator never mints, nor sees, a
+token of another user.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import ApiToken, hash_token
+from sakip.accounts.admin_scope import ScopedAdmin
+
+from .models import ApiToken
+
+LIST_AND_REVOKE = frozenset({"view", "delete"})
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(ScopedAdmin):
+    regency_path = "user__membership__regency"
+    may_superuser = LIST_AND_REVOKE
+    may_regency_admin = LIST_AND_REVOKE
     list_display = ("name", "user", "hint", "created")
     search_fields = ("name", "user__username")
-    readonly_fields = ("hint", "created")
+    readonly_fields = ("user", "name", "hint", "created")
     fields = ("user", "name", "hint", "created")
 
-    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
-        if not change:  # a new token: made here, its secret shown once to the admin
-            import secrets
-
-            from .models import PREFIX
-
-            secret = PREFIX + secrets.token_urlsafe(32)
-            obj.key_hash, obj.hint = hash_token(secret), secret[: len(PREFIX) + 4]
-            messages.warning(request, f"Token baru (hanya ditampilkan sekali, simpan sekarang): {secret}")
-        super().save_model(request, obj, form, change)
+    def scope_queryset(self, request: HttpRequest, qs: QuerySet[ApiToken], regency_id: int) -> QuerySet[ApiToken]:
+        return qs.exclude(user__is_superuser=True)  # a superuser's tokens are a superuser's matter

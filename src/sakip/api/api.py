@@ -461,6 +461,12 @@ class _Invalid(HttpError):
         self.errors = errors
 
 
+@api.exception_handler(PeriodLocked)
+def _period_locked(request: HttpRequest, exc: PeriodLocked) -> Any:
+    """A write refused by the lock rule below an endpoint (``workflow.guard``): 409, nothing stored."""
+    return api.create_response(request, {"detail": str(exc.messages[0]), "errors": {}}, status=409)
+
+
 @api.exception_handler(_Invalid)
 def _invalid(request: HttpRequest, exc: _Invalid) -> Any:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sakip.accounts.models import Office
+from sakip.accounts.models import Office, Regency
 
 
 class AuditRefused(Exception):
@@ -50,6 +50,17 @@ class AuditEntry(models.Model):
         Office, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
     )
     office_name = models.CharField(_("perangkat daerah"), max_length=200, blank=True)
+    # the regency whose trail shows the row: the office's, else the row's own (a due-date rule, an LKE
+    # template, a membership, an API token's user, a user's membership); none: superusers only
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pemda"),
+    )
     action = models.CharField(_("tindakan"), max_length=12, choices=Action.choices)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)  # field -> [old, new]
     comment = models.TextField(_("catatan"), blank=True)
@@ -74,6 +85,7 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["model", "object_id"], name="audit_object"),
             models.Index(fields=["office", "at"], name="audit_office_time"),
+            models.Index(fields=["regency", "at"], name="audit_regency_time"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,10 @@ audit trail itself, the workflow's own state rows (their transitions are recorde
 signals; the application's edit paths save row by row.
 
 Each entry names the office the row belongs to, found through its foreign keys
-(``office`` or the shortest chain of keys reaching an office), cached per context.
+(``office`` or the shortest chain of keys reaching an office), cached per context, and the
+regency whose trail shows it: the office's, else the row's own chain of keys to a regency
+(`sakip.accounts.scope`: a due-date rule, an LKE template, a membership without an office,
+an API token through its user's membership).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+from sakip.accounts import scope
 from sakip.accounts.models import Office
 
 from .context import current, own_context
@@ -45,7 +49,9 @@ SECRET_TEXT = "[disembunyikan]"
 MAX_VALUE_CHARS = 20_000
 
 _OLD = "_sakip_audit_old"
+_FRESH = "_sakip_audit_old_fresh"  # _OLD was read by this save's earlier pre_save receiver
 _OFFICE = "_sakip_audit_office"
+_REGENCY = "_sakip_audit_regency"
 
 
 def plain(value: Any) -> Any:
@@ -192,20 +198,27 @@ def record(
     comment: str = "",
     office_name: str | None = None,
     user: Any = None,
+    regency_id: int | None = None,
 ) -> AuditEntry:
-    """Write one entry with the current actor, or ``user`` (also used for workflow transitions and unlocks)."""
+    """Write one entry with the current actor, or ``user`` (also used for workflow transitions and unlocks).
+
+    ``regency_id``: the regency whose trail shows the entry; by default the office's.
+    """
     ctx = current()
     user_id, user_name = ctx.user()
     if user is not None and getattr(user, "is_authenticated", False):
         user_id, user_name = user.pk, user.get_username()
     if office_name is None:
         office_name = _office_name(office_id)
+    if regency_id is None:
+        regency_id = office_regency(office_id)
     entry = AuditEntry(
         model=model,
         object_id=str(object_id)[:64],
         object_repr=object_repr[:300],
         office_id=office_id,
         office_name=office_name,
+        regency_id=regency_id,
         action=action,
         changes=plain(changes or {}),
         comment=comment,
@@ -253,6 +266,26 @@ def _office_name(office_id: int | None) -> str:
     return str(cache[key])
 
 
+def office_regency(office_id: int | None) -> int | None:
+    """The regency of an office (cached per context)."""
+    if office_id is None:
+        return None
+    cache = current().office_cache
+    key = ("office-regency", office_id)
+    if key not in cache:
+        cache[key] = Office.objects.filter(pk=office_id).values_list("regency_id", flat=True).first()
+    return cast(int | None, cache[key])
+
+
+def regency_of(instance: models.Model, office_id: int | None) -> int | None:
+    """The regency whose trail shows a change of ``instance``: its office's, else its own chain of keys."""
+    if isinstance(instance, Office):
+        return int(instance.regency_id) if instance.regency_id is not None else None
+    if office_id is not None:
+        return office_regency(office_id)
+    return scope.regency_id_of(instance, current().office_cache)
+
+
 def _repr(instance: models.Model) -> str:
     try:
         text = str(instance)
@@ -261,12 +294,35 @@ def _repr(instance: models.Model) -> str:
     return text or f"{instance._meta.verbose_name} #{instance.pk}"
 
 
+def stored_values(instance: models.Model) -> dict[str, Any] | None:
+    """The row as stored before this save (the trail's fields by attname; None if it is not stored).
+
+    Read afresh; the trail's own ``pre_save``, which runs after the write guard's
+    (``workflow.guard``, an earlier app) in the same save, reuses this read.
+    """
+    if instance._state.adding or instance.pk is None:
+        return None
+    model = type(instance)
+    names = [f.attname for f in _fields(model)]
+    old = model._default_manager.filter(pk=instance.pk).values(*names).first()
+    setattr(instance, _OLD, old)
+    setattr(instance, _FRESH, True)
+    return old
+
+
+def same_value(field: models.Field[Any, Any], old: Any, new: Any) -> bool:
+    """Whether a stored value and a new one are the same for ``field`` (``85`` and ``85.0`` are)."""
+    return _same(field, old, new)
+
+
 def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or not audited(sender) or instance._state.adding or instance.pk is None:
         return
-    names = [f.attname for f in _fields(sender)]
-    old = sender._default_manager.filter(pk=instance.pk).values(*names).first()
-    setattr(instance, _OLD, old)
+    if getattr(instance, _FRESH, False):
+        setattr(instance, _FRESH, False)
+        return
+    stored_values(instance)
+    setattr(instance, _FRESH, False)
 
 
 def _post_save(
@@ -293,19 +349,23 @@ def _post_save(
         action = Action.UPDATE
     if hasattr(instance, _OLD):
         delattr(instance, _OLD)
+    office_id = office_id_of(instance)
     record(
         action=action,
         model=sender._meta.label,
         object_id=instance.pk,
         object_repr=_repr(instance),
-        office_id=office_id_of(instance),
+        office_id=office_id,
         changes=changes,
+        regency_id=regency_of(instance, office_id),
     )
 
 
 def _pre_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if audited(sender):
-        setattr(instance, _OFFICE, office_id_of(instance))
+        office_id = office_id_of(instance)
+        setattr(instance, _OFFICE, office_id)
+        setattr(instance, _REGENCY, regency_of(instance, office_id))  # read now: the parents may go too
 
 
 def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -329,6 +389,7 @@ def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: A
         office_id=office_id,
         changes=changes,
         office_name=office_name,
+        regency_id=getattr(instance, _REGENCY, None),
     )
 
 

@@ -12,6 +12,12 @@ Recorded on the user (model ``auth.User``, no office, so in the regency's trail)
 
 Office memberships and API tokens are models of ``sakip.*`` apps: the general hook
 (:mod:`sakip.audit.recorder`) records them, the token by its name and hint only.
+
+Each row is in the trail of the user's regency (its membership's, read before a deletion);
+a user without a membership yet (just made, its membership saved next) is in the trail of
+the regency its writer names (`accounts.scope.REGENCY_HINT`: the admin's user form sets the
+membership's regency), else of the regency administrator who acts on it; a failed sign-in is in the trail of the regency
+of the username tried — an unknown username belongs to no regency: only superusers see it.
 """
 
 from __future__ import annotations
@@ -22,10 +28,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpRequest
 
-from .context import for_request
+from sakip.accounts.models import Membership
+from sakip.accounts.scope import REGENCY_HINT
+
+from .context import current, for_request
 from .models import Action, AuditEntry
 from .recorder import record
 
@@ -35,10 +44,35 @@ PASSWORD_SET = "kata sandi ditetapkan"
 PASSWORD_CHANGED = "kata sandi diubah"
 _OLD = "_sakip_audit_user_old"
 _M2M_OLD = "_sakip_audit_user_m2m_old"
+_REGENCY = "_sakip_audit_user_regency"
 
 
 def _label() -> str:
     return str(get_user_model()._meta.label)
+
+
+def _membership_regency(user_id: Any) -> int | None:
+    if user_id is None:
+        return None
+    return Membership.objects.filter(user_id=user_id).values_list("regency_id", flat=True).first()
+
+
+def _actor_regency() -> int | None:
+    """The regency of the acting administrator (not a superuser's: a superuser belongs to no one regency)."""
+    request = current().request
+    actor = getattr(request, "user", None) if request is not None else None
+    if actor is None or not actor.is_authenticated or actor.is_superuser:
+        return None
+    return _membership_regency(actor.pk)
+
+
+def user_regency(user: Any) -> int | None:
+    """The regency whose trail shows a row about ``user``."""
+    found = _membership_regency(user.pk) if user.pk is not None else None
+    for fallback in (_REGENCY, REGENCY_HINT):  # read before a deletion (the membership goes first); the writer's
+        if found is None:
+            found = getattr(user, fallback, None)
+    return found if found is not None else _actor_regency()
 
 
 def _user_entry(user: Any, action: str, changes: dict[str, Any], *, actor: Any = None, comment: str = "") -> AuditEntry:
@@ -52,7 +86,12 @@ def _user_entry(user: Any, action: str, changes: dict[str, Any], *, actor: Any =
         changes=changes,
         comment=comment,
         user=actor,
+        regency_id=user_regency(user),
     )
+
+
+def _pre_delete(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+    setattr(instance, _REGENCY, _membership_regency(instance.pk))
 
 
 def _pre_save(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -155,8 +194,10 @@ def _signed_out(sender: Any, request: HttpRequest | None, user: AbstractBaseUser
 
 def _failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     """A failed sign-in: the username tried and the address; the password is never read."""
-    username_field = get_user_model().USERNAME_FIELD
+    user_model = get_user_model()
+    username_field = user_model.USERNAME_FIELD
     attempted = str(credentials.get(username_field) or credentials.get("username") or "")[:150]
+    known = user_model._default_manager.filter(**{username_field: attempted}).values_list("pk", flat=True).first()
     with for_request(request):
         record(
             action=Action.LOGIN_FAILED,
@@ -166,6 +207,7 @@ def _failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | Non
             office_id=None,
             office_name="",
             changes={"username": [None, attempted]},
+            regency_id=_membership_regency(known),  # an unknown username: no regency (superusers only)
         )
 
 
@@ -173,6 +215,7 @@ def connect() -> None:
     user_model = get_user_model()
     pre_save.connect(_pre_save, sender=user_model, dispatch_uid="sakip_audit_user_pre_save")
     post_save.connect(_post_save, sender=user_model, dispatch_uid="sakip_audit_user_post_save")
+    pre_delete.connect(_pre_delete, sender=user_model, dispatch_uid="sakip_audit_user_pre_delete")
     post_delete.connect(_post_delete, sender=user_model, dispatch_uid="sakip_audit_user_post_delete")
     m2m_changed.connect(
         _m2m("groups", Group), sender=user_model.groups.through, dispatch_uid="sakip_audit_user_groups", weak=False

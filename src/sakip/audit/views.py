@@ -11,8 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -100,7 +99,8 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _page(request: HttpRequest, qs: QuerySet[AuditEntry], **context: Any) -> HttpResponse:
+def _page(request: HttpRequest, qs: QuerySet[AuditEntry], base: QuerySet[AuditEntry], **context: Any) -> HttpResponse:
+    """The page of ``qs`` (``base`` filtered by the query string); the kinds of data offered are ``base``'s."""
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("hal"))
     query = request.GET.copy()
     query.pop("hal", None)
@@ -109,7 +109,7 @@ def _page(request: HttpRequest, qs: QuerySet[AuditEntry], **context: Any) -> Htt
         rows=_rows(page.object_list),
         actions=Action.choices,
         models=sorted(
-            {(m, model_name(m)) for m in qs.model.objects.values_list("model", flat=True).distinct()},
+            {(m, model_name(m)) for m in base.order_by().values_list("model", flat=True).distinct()},
             key=lambda x: x[1],
         ),
         query=query.urlencode(),
@@ -123,10 +123,12 @@ def office_log(request: HttpRequest, office: Office, membership: Membership | No
     """The office's audit trail; ``?jenis=<model>&id=<object id>`` is one object's history."""
     from sakip.core.services import office_nav
 
-    qs, f = filtered(request, AuditEntry.objects.filter(office_id=office.pk))
+    base = AuditEntry.objects.filter(office_id=office.pk)
+    qs, f = filtered(request, base)
     return _page(
         request,
         qs,
+        base,
         office=office,
         membership=membership,
         office_nav=office_nav(office, membership, "audit", None),
@@ -140,10 +142,12 @@ def office_log(request: HttpRequest, office: Office, membership: Membership | No
 @regency_view(Role.ADMIN, Role.PLANNER, Role.VERIFIER)
 def regency_log(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Every office's audit trail (and the regency's own rows), for the regency roles."""
-    qs, f = filtered(request, _regency_entries(membership))
+    base = _regency_entries(membership)
+    qs, f = filtered(request, base)
     return _page(
         request,
         qs,
+        base,
         membership=membership,
         filters=f,
         scope=membership.regency.name,
@@ -153,17 +157,9 @@ def regency_log(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _regency_entries(membership: Membership) -> QuerySet[AuditEntry]:
-    """Rows of the regency's offices and rows with no office (regency settings, users, sign-ins),
-    less the users of other regencies: their accounts, sign-ins and failed sign-ins with their username."""
-    office_ids = list(Office.objects.filter(regency_id=membership.regency_id).values_list("pk", flat=True))
-    others = Membership.objects.exclude(regency_id=membership.regency_id)
-    other_ids = others.annotate(uid=Cast("user_id", output_field=CharField())).values("uid")
-    user_label = settings.AUTH_USER_MODEL
-    return (
-        AuditEntry.objects.filter(Q(office_id__in=office_ids) | Q(office__isnull=True))
-        .exclude(model=user_label, object_id__in=other_ids)
-        .exclude(model=user_label, action=Action.LOGIN_FAILED, object_repr__in=others.values("user__username"))
-    )
+    """The regency's own rows: of its offices, and without an office (its settings, due-date rules, LKE
+    templates, memberships, tokens, users and sign-ins), by ``AuditEntry.regency`` as the recorder set it."""
+    return AuditEntry.objects.filter(regency_id=membership.regency_id)
 
 
 # ----------------------------------------------------------------------------- CSV

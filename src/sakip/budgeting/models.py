@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
 from sakip.core.fields import ExactDecimalField
+from sakip.core.guarded import GuardedManager
 from sakip.domain.budget import CLASS_LABELS, BudgetClass
 
 CLASS_CHOICES = [(c.value, CLASS_LABELS[c]) for c in BudgetClass]
@@ -19,6 +20,8 @@ class BudgetYear(models.Model):
     total_realisation = ExactDecimalField(_("total realisasi (dinyatakan)"), null=True, blank=True)
     total_printed = models.JSONField(default=dict, blank=True)
     lines_total_printed = models.JSONField(default=dict, blank=True)
+
+    objects = GuardedManager["BudgetYear"]()
 
     class Meta:
         verbose_name = _("anggaran tahunan")
@@ -36,6 +39,8 @@ class ClassAmount(models.Model):
     realisation = ExactDecimalField(_("realisasi"), null=True, blank=True)
     printed = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = GuardedManager["ClassAmount"]()
 
     class Meta:
         ordering = ["budget", "order", "id"]
@@ -62,6 +67,8 @@ class BudgetLine(models.Model):
     printed = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    objects = GuardedManager["BudgetLine"]()
+
     class Meta:
         ordering = ["budget", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["budget", "code"], name="budget_line_code_unique")]
@@ -74,6 +81,8 @@ class LineQuarter(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="quarters")
     quarter = models.PositiveSmallIntegerField(_("triwulan"))
     realisation = ExactDecimalField(_("realisasi"))
+
+    objects = GuardedManager["LineQuarter"]()
 
     class Meta:
         ordering = ["line", "quarter"]

@@ -43,7 +43,8 @@ from sakip.planning.models import (
     Target,
 )
 from sakip.surveys.models import Survey
-from sakip.workflow.services import PeriodLocked, ensure_office_unlocked
+from sakip.workflow import guard
+from sakip.workflow.services import PeriodLocked, has_frozen_periods
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -168,10 +169,23 @@ def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | Non
         raise DatasetError(exact, source)
     o = doc["office"]
     office, _ = Office.objects.get_or_create(regency=regency, code=o["code"], defaults={"name": o["name"]})
-    try:  # the import replaces all the office's data: refused while any period is locked
-        ensure_office_unlocked(office)
-    except PeriodLocked as exc:
+    # the import replaces all the office's data; while some period is frozen it may only leave that period as it
+    # was: stored without the row-by-row lock check, then the dataset before and after compared (frozen_changes)
+    before = export_office(office) if has_frozen_periods(office) and office.plans.exists() else None
+    if before is None:
+        _replace(office, regency, doc)
+        return office
+    with guard.suspended():
+        _replace(office, regency, doc)
+    try:
+        guard.refuse_dataset_changes(office, before, export_office(office))
+    except PeriodLocked as exc:  # the whole import is rolled back (transaction.atomic)
         raise DatasetError([Issue("office", exc.messages[0])], source) from None
+    return office
+
+
+def _replace(office: Office, regency: Regency, doc: Mapping[str, Any]) -> None:
+    o = doc["office"]
     _clear(office)
     head = o.get("head") or {}
     superior = o.get("superior") or {}
@@ -205,7 +219,6 @@ def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | Non
     indicators = _import_plan(office, doc["plan"])
     for y in doc.get("years", []):
         _import_year(office, y, indicators)
-    return office
 
 
 def _clear(office: Office) -> None:

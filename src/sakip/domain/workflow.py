@@ -193,6 +193,48 @@ def periods_of_year() -> list[Period]:
     return list(YEAR_PERIODS)
 
 
+class Scope(StrEnum):
+    """What a piece of stored data belongs to, for the lock: the periods whose state can freeze it.
+
+    * ``quarter`` — one quarter's measurements (realisations, formula inputs, quarterly
+      budget realisation, evidence of the quarter): that quarter and the annual report;
+    * ``pk`` — the performance agreement (PK targets, signatories, programs) and the
+      quarter targets agreed with it: the PK and the annual report;
+    * ``annual`` — what only the annual report shows (year-end budget figures, the survey,
+      printed figures, the yearly explanation): the annual report;
+    * ``year`` — what every period of the year is measured against (plan targets of the
+      year, target overrides, allocations, the year's scale and cap): every period;
+    * ``plan`` — the plan's structure and texts (vision, goals, objectives, indicators and
+      their definitions, programs): every period of every year the plan covers.
+    """
+
+    QUARTER = "quarter"
+    PK = "pk"
+    ANNUAL = "annual"
+    YEAR = "year"
+    PLAN = "plan"
+
+
+def scope_periods(scope: Scope, quarter: int | None = None) -> list[Period]:
+    """The periods of a year whose state can freeze data of ``scope`` (``quarter`` for ``Scope.QUARTER``)."""
+    if scope is Scope.QUARTER:
+        return covering_periods(Step.QUARTER, quarter)
+    if scope is Scope.PK:
+        return covering_periods(Step.PK)
+    if scope is Scope.ANNUAL:
+        return covering_periods(Step.ANNUAL)
+    return list(YEAR_PERIODS)  # a year's basis, and each year of a plan
+
+
+def first_frozen(periods: list[Period], states: dict[Period, State]) -> tuple[Period, State] | None:
+    """The first of ``periods`` whose state (missing: draft) forbids an edit, with that state."""
+    for period in periods:
+        state = states.get(period, State.DRAFT)
+        if is_frozen(state):
+            return period, state
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # due dates
 

@@ -1,4 +1,8 @@
-"""The LKE structure is edited here by the regency's administrator (SPEC §8: criteria are data)."""
+"""The LKE structure is edited here by the regency's administrator (SPEC §8: criteria are data).
+
+Each regency edits its own templates (scoped, `accounts.admin_scope`); an evaluation and its
+answers are view-only here (the evaluation pages change them, with their submit/finish rules).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from sakip.accounts.admin_scope import GovernedAdmin, ScopedAdmin, StackedInline, TabularInline
 from sakip.core.i18n import translate
 from sakip.domain.evaluation import EvaluationError
 
@@ -18,19 +23,20 @@ from . import services
 from .models import Answer, AnswerSet, Component, Criterion, Evaluation, Recommendation, SubComponent, Template
 
 
-class AnswerSetInline(admin.TabularInline):  # type: ignore[type-arg]
+class AnswerSetInline(TabularInline):
     model = AnswerSet
     extra = 0
 
 
-class ComponentInline(admin.TabularInline):  # type: ignore[type-arg]
+class ComponentInline(TabularInline):
     model = Component
     extra = 0
     show_change_link = True
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TemplateAdmin(ScopedAdmin):
+    regency_path = "regency"
     list_display = ["name", "code", "year", "regency", "preset"]
     list_filter = ["regency", "year"]
     readonly_fields = ["structure_check"]
@@ -47,7 +53,7 @@ class TemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return format_html_join("", "<div class='errornote'>{}</div>", ((translate(m),) for m in exc.messages))
         return str(_("Struktur valid: bobot komponen dan subkomponen sesuai."))
 
-    @admin.action(description=_("Salin ke tahun berikutnya"))
+    @admin.action(description=_("Salin ke tahun berikutnya"), permissions=["add"])
     def copy_to_next_year(self, request: HttpRequest, queryset: QuerySet[Template]) -> None:
         for t in queryset:
             try:
@@ -58,39 +64,41 @@ class TemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.message_user(request, _("%(t)s disalin ke %(y)s.") % {"t": t, "y": copy.year})
 
 
-class SubComponentInline(admin.TabularInline):  # type: ignore[type-arg]
+class SubComponentInline(TabularInline):
     model = SubComponent
     extra = 0
     show_change_link = True
 
 
 @admin.register(Component)
-class ComponentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ComponentAdmin(ScopedAdmin):
+    regency_path = "template__regency"
     list_display = ["code", "name", "weight", "template"]
     list_filter = ["template"]
     inlines = [SubComponentInline]
 
 
-class CriterionInline(admin.TabularInline):  # type: ignore[type-arg]
+class CriterionInline(TabularInline):
     model = Criterion
     extra = 0
 
 
 @admin.register(SubComponent)
-class SubComponentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SubComponentAdmin(ScopedAdmin):
+    regency_path = "component__template__regency"
     list_display = ["code", "name", "kind", "weight", "component"]
     list_filter = ["component__template"]
     inlines = [CriterionInline]
 
 
-class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
+class AnswerInline(TabularInline):
     model = Answer
     extra = 0
     fields = ["criterion", "self_value", "evaluator_value", "evaluator_note"]
     raw_id_fields = ["criterion"]
 
 
-class RecommendationInline(admin.StackedInline):  # type: ignore[type-arg]
+class RecommendationInline(StackedInline):
     model = Recommendation
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
@@ -99,7 +107,8 @@ class RecommendationInline(admin.StackedInline):  # type: ignore[type-arg]
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EvaluationAdmin(GovernedAdmin):
+    regency_path = "office__regency"
     list_display = ["office", "year", "template", "status", "final_score", "final_predicate"]
     list_filter = ["year", "status"]
     inlines = [AnswerInline, RecommendationInline]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.core.fields import ExactDecimalField
+from sakip.core.guarded import GuardedManager
 from sakip.planning.models import FormulaInput, Indicator, Objective, TargetValue
 
 
@@ -21,6 +22,8 @@ class IndicatorYear(TargetValue):
     explanation = models.TextField(_("penjelasan (penyebab dan solusi)"), blank=True)
     printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuardedManager["IndicatorYear"]()
 
     class Meta:
         verbose_name = _("pengukuran tahunan")
@@ -39,6 +42,8 @@ class Quarter(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     entered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = GuardedManager["Quarter"]()
+
     class Meta:
         ordering = ["indicator_year", "quarter"]
         constraints = [
@@ -51,6 +56,8 @@ class InputValue(models.Model):
     quarter = models.ForeignKey(Quarter, on_delete=models.CASCADE, related_name="inputs")
     input = models.ForeignKey(FormulaInput, on_delete=models.CASCADE, related_name="values")
     value = ExactDecimalField(_("nilai"), null=True, blank=True)
+
+    objects = GuardedManager["InputValue"]()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "input"], name="one_value_per_input")]
@@ -71,6 +78,8 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = GuardedManager["Evidence"]()
+
     class Meta:
         verbose_name = _("bukti dukung")
         verbose_name_plural = _("bukti dukung")
@@ -83,6 +92,8 @@ class ObjectivePrinted(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="printed")
     year = models.PositiveSmallIntegerField()
     printed = models.JSONField(default=dict)
+
+    objects = GuardedManager["ObjectivePrinted"]()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["objective", "year"], name="one_printed_per_objective_year")]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
 from sakip.core.fields import ExactDecimalField
+from sakip.core.guarded import GuardedManager
 from sakip.domain.measurement import Method, Polarity
 from sakip.domain.periods import Rollup
 
@@ -40,6 +41,8 @@ class PlanPeriod(models.Model):
     vision = models.TextField(_("visi"), blank=True)
     missions = models.JSONField(_("misi"), default=list, blank=True)
 
+    objects = GuardedManager["PlanPeriod"]()
+
     class Meta:
         verbose_name = _("periode rencana")
         verbose_name_plural = _("periode rencana")
@@ -58,6 +61,8 @@ class Goal(models.Model):
     text = models.TextField(_("tujuan"))
     weight = ExactDecimalField(_("bobot"), default=1)
     order = models.PositiveIntegerField(default=0)
+
+    objects = GuardedManager["Goal"]()
 
     class Meta:
         verbose_name = _("tujuan")
@@ -78,6 +83,8 @@ class Objective(models.Model):
     strategies = models.JSONField(_("strategi"), default=list, blank=True)
     policies = models.JSONField(_("arah kebijakan"), default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = GuardedManager["Objective"]()
 
     class Meta:
         verbose_name = _("sasaran")
@@ -118,6 +125,8 @@ class Indicator(models.Model):
     end_high = ExactDecimalField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    objects = GuardedManager["Indicator"]()
+
     class Meta:
         verbose_name = _("indikator kinerja")
         verbose_name_plural = _("indikator kinerja")
@@ -141,6 +150,8 @@ class FormulaInput(models.Model):
     label = models.CharField(_("keterangan"), max_length=500)
     rollup = models.CharField(_("rekap triwulan"), max_length=10, choices=ROLLUP_CHOICES, default=Rollup.SUM.value)
     order = models.PositiveIntegerField(default=0)
+
+    objects = GuardedManager["FormulaInput"]()
 
     class Meta:
         ordering = ["indicator", "order", "id"]
@@ -166,6 +177,8 @@ class Target(TargetValue):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("tahun"))
 
+    objects = GuardedManager["Target"]()
+
     class Meta:
         verbose_name = _("target tahunan")
         verbose_name_plural = _("target tahunan")
@@ -189,6 +202,8 @@ class ProgramNode(models.Model):
     objectives = models.ManyToManyField(Objective, blank=True, related_name="programs")
     order = models.PositiveIntegerField(default=0)
 
+    objects = GuardedManager["ProgramNode"]()
+
     class Meta:
         verbose_name = _("program/kegiatan")
         verbose_name_plural = _("program/kegiatan")
@@ -206,6 +221,8 @@ class OutputIndicator(models.Model):
     targets = models.JSONField(_("target"), default=dict, blank=True)
     realisations = models.JSONField(_("realisasi"), default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = GuardedManager["OutputIndicator"]()
 
     class Meta:
         ordering = ["program", "order", "id"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
+from sakip.core.guarded import GuardedManager
 from sakip.planning.models import Indicator
 
 
@@ -34,6 +35,8 @@ class Survey(models.Model):
     source_file = models.FileField(_("berkas"), upload_to="surveys/", blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now=True)
+
+    objects = GuardedManager["Survey"]()
 
     class Meta:
         verbose_name = _("survei kepuasan")

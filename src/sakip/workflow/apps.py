@@ -6,3 +6,8 @@ class WorkflowConfig(AppConfig):
     name = "sakip.workflow"
     label = "workflow"
     verbose_name = _("Alur persetujuan dan jadwal")
+
+    def ready(self) -> None:
+        from . import guard
+
+        guard.connect()

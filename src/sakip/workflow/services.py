@@ -197,6 +197,11 @@ def ensure_years_editable(office: Office, years: Iterable[int]) -> None:
         _refuse(office, year, locked[year])
 
 
+def has_frozen_periods(office: Office) -> bool:
+    """Whether any period of any year of the office is frozen (submitted, verified or approved)."""
+    return PeriodState.objects.filter(office=office, state__in=FROZEN_VALUES).exists()
+
+
 def ensure_office_unlocked(office: Office) -> None:
     """For a replacement of all the office's data (a dataset import): refused if any period of any year is frozen."""
     row = PeriodState.objects.filter(office=office, state__in=FROZEN_VALUES).order_by("year", "step", "quarter").first()

@@ -3,6 +3,7 @@ and the data of the workflow panel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -54,6 +55,26 @@ def refuse_year_if_locked(request: HttpRequest, office: Office, years: list[int]
         if message:
             return locked_response(request, message)
     return None
+
+
+class LockedMiddleware:
+    """A write refused by the lock rule anywhere below a view (``workflow.guard``) is the 409 page, not a 500.
+
+    The views check before they store and show the same message; this is the answer when a
+    path did not (an admin form, a service called by a view), with nothing stored: the
+    request's transaction, if any, is rolled back by the exception.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, services.PeriodLocked):
+            return locked_response(request, str(exception.messages[0]), back=request.get_full_path())
+        return None
 
 
 TRANSITION_URLS = {
@@ -147,6 +168,7 @@ def panel(
 
 
 __all__ = [
+    "LockedMiddleware",
     "PeriodState",
     "lock_message",
     "locked_response",
