@@ -504,6 +504,10 @@ from sakip.backup.cli import restore as restore_cmd  # noqa: E402 — `sakip res
 app.command("backup")(backup_cmd)
 app.command("restore")(restore_cmd)
 
+from sakip.core.cli import office_app  # noqa: E402 — `sakip office export|import` (Django set up on use)
+
+app.add_typer(office_app, name="office")
+
 
 def main() -> None:  # pragma: no cover
     app()
