@@ -468,3 +468,31 @@ def test_get_user_model_is_untouched_by_an_import(source: Office, elsewhere: Reg
     bundle = Bundle(io.BytesIO(bundle_bytes(source)), "contoh.zip")
     import_office(bundle.document(), elsewhere, files=bundle)
     assert get_user_model().objects.count() == users
+
+
+def test_a_frozen_years_evidence_files_cannot_be_swapped_or_dropped_by_a_reimport(source: Office, media: Path) -> None:
+    """While 2025 is approved, the same bundle again passes; another content under a file's name, or a dataset
+    that names the files without them (an older export), is refused and changes nothing."""
+    from tests.workflow.lock_support import freeze_year
+
+    data = bundle_bytes(source)
+    freeze_year(source, YEAR)
+    bundle = Bundle(io.BytesIO(data), "sama.zip")
+    import_office(bundle.document(), source.regency, files=bundle)  # nothing of 2025 changes
+    before, files_before = evidence_files(source), media_files(media)
+
+    def swap(members: dict[str, bytes], doc: dict[str, Any]) -> None:
+        item = first_file(doc)
+        members[item["path"]] = PDF + b"\n% diganti"
+        item["sha256"] = hashlib.sha256(members[item["path"]]).hexdigest()
+        item["size"] = len(members[item["path"]])
+
+    for attempt in (lambda: Bundle(io.BytesIO(rezip(data, swap)), "tukar.zip"), None):
+        with pytest.raises(DatasetError) as info:
+            if attempt is not None:
+                swapped = attempt()
+                import_office(swapped.document(), source.regency, files=swapped)
+            else:  # names only: the files would be left behind
+                import_office(export_office(source), source.regency)
+        assert f"{YEAR}" in str(info.value) and "disetujui" in str(info.value), str(info.value)
+        assert evidence_files(source) == before and media_files(media) == files_before

@@ -189,14 +189,15 @@ def import_office(
     office, _ = Office.objects.get_or_create(regency=regency, code=o["code"], defaults={"name": o["name"]})
     # the import replaces all the office's data; while some period is frozen it may only leave that period as it
     # was: stored without the row-by-row lock check, then the dataset before and after compared (frozen_changes)
-    before = export_office(office) if has_frozen_periods(office) and office.plans.exists() else None
+    # (with the evidence files' SHA-256 and who entered what: a frozen period's files may not be swapped or dropped)
+    before = export_office(office, provenance=True) if has_frozen_periods(office) and office.plans.exists() else None
     if before is None:
         _replace(office, regency, doc, provenance)
         return office
     with guard.suspended():
         _replace(office, regency, doc, provenance)
     try:
-        guard.refuse_dataset_changes(office, before, export_office(office))
+        guard.refuse_dataset_changes(office, before, export_office(office, provenance=True))
     except PeriodLocked as exc:  # the whole import is rolled back (transaction.atomic)
         raise DatasetError([Issue("office", exc.messages[0])], source) from None
     return office

@@ -103,12 +103,15 @@ class Claim:
 
 
 def claims(office: Office, model: type[models.Model]) -> dict[int, Claim]:
-    """The claims recorded for ``model``'s rows of the office, by primary key (the latest per row)."""
+    """The claims recorded for ``model``'s rows of the office, by primary key (the latest per row); also those
+    of the audit batch still being written (the import compares the office before and after itself)."""
     out: dict[int, Claim] = {}
     entries = AuditEntry.objects.filter(
         office=office, model=model._meta.label, action=Action.CREATE, changes__has_key=CLAIM
     ).order_by("id").values_list("object_id", "changes", "user_name", "at")
-    for object_id, changes, user_name, at in entries:
+    pending = [(e.object_id, e.changes, e.user_name, e.at or timezone.now()) for e in current().buffer or []
+               if e.office_id == office.pk and e.model == model._meta.label and e.action == Action.CREATE]
+    for object_id, changes, user_name, at in [*entries, *pending]:  # pending: an import's batch not yet written
         facts = changes[CLAIM][1] if isinstance(changes.get(CLAIM), list) else None
         if isinstance(facts, dict) and object_id.isdigit():
             out[int(object_id)] = Claim(facts, user_name, at)
@@ -331,15 +334,18 @@ class ImportProvenance:
         if facts:
             self._claim(row, facts)
 
-    def _stored_file(self, size: int, digest: str) -> str | None:
-        """A file of this office already stored with this content (hashed only when the size matches)."""
+    def _stored_file(self, size: int, digest: str, path: str | None) -> str | None:
+        """A file of this office already stored with this content (hashed only when the size matches); the one
+        the item's ``path`` names first (two items with one content keep their own files)."""
+        found: list[str] = []
         for name, stored_size in self._known_sizes:
             if stored_size == size:
                 if name not in self._digests:
                     self._digests[name] = sha256_of(name)
                 if self._digests[name] == digest:
-                    return name
-        return None
+                    found.append(name)
+        wanted = PurePosixPath(path).name if path else None
+        return next((n for n in found if PurePosixPath(n).name == wanted), found[0] if found else None)
 
     def evidence(self, iy: IndicatorYear, item: str | Mapping[str, Any], where: str) -> Evidence:
         from .web import evidence_content_type
@@ -350,7 +356,7 @@ class ImportProvenance:
         ev = Evidence(indicator_year=iy, name=name, quarter=item.get("quarter"),
                       content_type=item.get("content_type") or "", size=item.get("size") or 0)
         digest, size, path = item.get("sha256"), item.get("size"), item.get("path")
-        stored = self._stored_file(size, digest) if digest and size is not None else None
+        stored = self._stored_file(size, digest, path) if digest and size is not None else None
         if stored is not None:
             ev.file.name = stored
         elif path and self.files is not None:
