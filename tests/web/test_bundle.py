@@ -496,3 +496,10 @@ def test_a_frozen_years_evidence_files_cannot_be_swapped_or_dropped_by_a_reimpor
                 import_office(export_office(source), source.regency)
         assert f"{YEAR}" in str(info.value) and "disetujui" in str(info.value), str(info.value)
         assert evidence_files(source) == before and media_files(media) == files_before
+
+
+def test_a_dataset_cannot_link_a_stored_file_under_a_name_of_another_type(source: Office) -> None:
+    doc = export_office(source, provenance=True)
+    first_file(doc)["name"] = "laporan.html"  # its SHA-256 is a stored PDF's: it would be linked under this name
+    with pytest.raises(DatasetError, match=r"«laporan\.html» tidak diizinkan"):
+        import_office(doc, source.regency)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -291,6 +292,13 @@ def bundle_issues(doc: Mapping[str, Any], files: BundleFiles) -> tuple[list[Issu
     return errors, notes
 
 
+def _type_errors(name: str) -> list[str]:
+    from .web import evidence_errors
+
+    return evidence_errors(SimpleUploadedFile(stored_name(name), b"")) if PurePosixPath(
+        stored_name(name)).suffix.lower() not in settings.SAKIP_EVIDENCE_TYPES else []
+
+
 class ImportProvenance:
     """The evidence files and the claims of who entered what, while `interchange.import_office` stores a
     document. Created before anything is stored: a bundle's files are checked then (`DatasetError`)."""
@@ -301,9 +309,12 @@ class ImportProvenance:
         self.notes: list[Issue] = notes if notes is not None else []
         if files is not None:
             errors, unreferenced = bundle_issues(doc, files)
-            if errors:
-                raise DatasetError(errors, source)
             self.notes.extend(unreferenced)
+        else:  # a file named by a dataset alone may be linked to a stored one: its name must be of an allowed type
+            errors = [Issue(where, problem) for where, item in _evidence_items(doc) if item.get("path")
+                      for problem in _type_errors(item["name"])]
+        if errors:
+            raise DatasetError(errors, source)
         self.office: Office | None = None
         self._hashing = any(e.get("sha256") for _w, e in _evidence_items(doc))
         self._known_sizes: list[tuple[str, int]] = []  # this office's stored evidence files and their sizes
