@@ -498,6 +498,16 @@ from sakip.evaluation.cli import lke_app  # noqa: E402 — `sakip lke check|scor
 
 app.add_typer(lke_app, name="lke")
 
+from sakip.backup.cli import backup as backup_cmd  # noqa: E402 — `sakip backup` (Django set up on use)
+from sakip.backup.cli import restore as restore_cmd  # noqa: E402 — `sakip restore ARCHIVE`
+
+app.command("backup")(backup_cmd)
+app.command("restore")(restore_cmd)
+
+from sakip.core.cli import office_app  # noqa: E402 — `sakip office export|import` (Django set up on use)
+
+app.add_typer(office_app, name="office")
+
 
 def main() -> None:  # pragma: no cover
     app()

@@ -98,6 +98,8 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "survey-detail": ("view", "enter"),
     "office-data": ("view", "plan"),
     "office-export": ("view", None),
+    "office-export-bundle": ("view", None),
+    "office-provenance": ("view", None),
     "import-excel": ("view", "plan"),
     "import-excel-confirm": (None, "plan"),
     "import-excel-template": ("view", None),

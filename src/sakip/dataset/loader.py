@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -424,8 +425,9 @@ class _Builder:
             cumulative_targets=d.get("cumulative_targets", False),
             quarters=self.quarters(d.get("quarters")),
             explanation=d.get("explanation"),
-            evidence=list(d.get("evidence", [])),
+            evidence=[e if isinstance(e, str) else e["name"] for e in d.get("evidence", [])],
         )
+        self.provenance(d, path)
         if ind is not None:
             if "target" in d:
                 m.target = self.target_for(ind, d["target"], f"{path}.target")
@@ -465,6 +467,33 @@ class _Builder:
                 p.get("where"),
             )
         return m
+
+    def moment(self, text: str, path: str) -> None:
+        """A time of the dataset: ISO 8601 with its offset from UTC (never a local time of unknown zone)."""
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            self.error(path, f"harus tanggal dan jam ISO 8601 dengan zona waktu (misalnya 2025-04-10T09:15:00+07:00), "
+                             f"bukan {_show(text)}")
+
+    def provenance(self, d: Mapping[str, Any], path: str) -> None:
+        """Evidence files and who entered what: kept by the adapters, checked here (the domain does not read them)."""
+        for i, e in enumerate(d.get("evidence", [])):
+            if not isinstance(e, dict):
+                continue
+            ep = f"{path}.evidence[{i}]"
+            if "path" in e:
+                if any(part in ("", ".", "..") for part in e["path"].split("/")):
+                    self.error(f"{ep}.path", "letak berkas tidak boleh memuat «..», «.» atau «//»")
+                if "sha256" not in e or "size" not in e:
+                    self.error(ep, "berkas dengan letak (path) memerlukan sha256 dan size")
+            if "uploaded_at" in e:
+                self.moment(e["uploaded_at"], f"{ep}.uploaded_at")
+        for q, who in (d.get("entered") or {}).items():
+            if "entered_at" in who:
+                self.moment(who["entered_at"], f"{path}.entered.{q}.entered_at")
 
     def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
         if not d:

@@ -212,6 +212,10 @@ SAKIP_EVIDENCE_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# an office dataset bundle (dataset.yaml and its evidence files, a zip) uploaded on the import page
+SAKIP_BUNDLE_MAX_BYTES = int(os.environ.get("SAKIP_BUNDLE_MAX_BYTES", str(200 * 1024 * 1024)))
+# …and all its files together once unpacked (a zip bomb is refused by this, whatever its headers say)
+SAKIP_BUNDLE_MAX_UNPACKED_BYTES = int(os.environ.get("SAKIP_BUNDLE_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
