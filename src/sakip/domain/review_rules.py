@@ -728,14 +728,16 @@ def office_polarity(ctx: OfficeContext) -> Iterator[Finding]:
         if s.realisation is None:
             continue
         ctx.checked += 1
-        if s.achievement.status is Status.UNDEFINED:
+        if s.achievement.status in (Status.UNDEFINED, Status.NO_TARGET):
             yield Finding(
                 f"{place} › Capaian {ctx.year}",
                 "capaian",
                 None,
                 "capaian terhitung",
                 Severity.MAJOR,
-                f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
+                "capaian tidak dapat dihitung: target belum ditetapkan"
+                if s.achievement.status is Status.NO_TARGET
+                else f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
             )
         for e in s.errors:
             yield Finding(f"{place} › Capaian {ctx.year}", "perhitungan", None, None, Severity.MAJOR, e)
