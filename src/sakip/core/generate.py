@@ -4,7 +4,8 @@ Each office is a ``sakip-office/1`` document stored with `interchange.import_off
 (the one construction path), so the generated offices are as valid as an imported
 one. Values come from a seeded random generator: the same arguments give the same
 regency. Every indicator has quarter targets (the year target in every quarter, rolled
-up as the latest value), so the figures as of a quarter are computed for all of them. Default size: 50 offices × 10 indicators × 5 years × 4 quarters.
+up as the latest value), so the figures as of a quarter are computed for all of them.
+Default size: 50 offices × 10 indicators × 5 years × 4 quarters.
 """
 
 from __future__ import annotations

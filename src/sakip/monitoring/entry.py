@@ -30,7 +30,7 @@ from sakip.core.interchange import domain_office
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
 from sakip.domain import office as dom
 from sakip.domain.errors import DomainError, FormulaError
-from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, assess
+from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, Target, assess
 from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
 from sakip.planning.models import Indicator
 
@@ -255,9 +255,20 @@ def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, ty
     return sc
 
 
+def _as_of(row: Row, quarter: int) -> tuple[Achievement, Target | None, Decimal | str | None] | None:
+    """The row's (achievement, target, realisation) as of ``quarter``: its TW row (the one quarter rule,
+    `domain.to_date`) for TW I–III, the year's figures for TW IV (TW IV to date is the year)."""
+    if quarter < 4:
+        qs = row.quarter_score
+        return (qs.achievement, qs.target_to_date, qs.to_date) if qs is not None else None
+    s = row.score
+    return (s.achievement, s.target, s.realisation) if s is not None else None
+
+
 def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
     """The achievement to date that decides whether the row is below target (TW IV: the year's)."""
-    return row.score.achievement if row.score is not None else None
+    figures = _as_of(row, quarter)
+    return figures[0] if figures is not None else None
 
 
 def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
@@ -265,8 +276,8 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
     from sakip.reports.narrative import reason_text
     from sakip.reports.scorecard import show_achievement, show_number, show_target
 
-    s = row.score
-    a = quarter_achievement(row, quarter)
+    figures = _as_of(row, quarter)
+    a, target, to_date = figures if figures is not None else (None, None, None)
     assessment: Assessment | None = assess(a, sc.scale) if a is not None else None
     qs = row.quarter_score
     if row.qualitative:
@@ -277,8 +288,8 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
         value = row.computed if row.has_formula else row.value
     return {
         "value": show_number(value) if value is not None else None,
-        "to_date": show_number(s.realisation) if s is not None and s.realisation is not None else None,
-        "target_to_date": show_target(s.target) if s is not None and s.target is not None else None,
+        "to_date": show_number(to_date) if to_date is not None else None,
+        "target_to_date": show_target(target) if target is not None else None,
         "achievement": show_achievement(a) if a is not None else None,
         "undefined": a is not None and a.status is Status.UNDEFINED,
         "no_target": a is not None and a.status is Status.NO_TARGET,
