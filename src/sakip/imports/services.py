@@ -370,9 +370,9 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
         return None
     # the workbook's «Realisasi (predikat)» is a qualitative indicator's year grade (``annual_grade``),
     # not TW IV's quarter grade: the TW IV rows carry the stored year grade
-    for row in by_q[4].values():
-        if row.qualitative:
-            row.grade_text = row.stored.annual_grade if row.stored is not None else ""
+    for year_row in by_q[4].values():
+        if year_row.qualitative:
+            year_row.grade_text = year_row.stored.annual_grade if year_row.stored is not None else ""
     # the stored grade and explanation (the rows' texts change as the file is read)
     old: dict[str, tuple[str, str]] = {
         code: (by_q[4][code].grade_text, row.explanation) for code, row in by_q[1].items()
