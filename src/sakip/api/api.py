@@ -355,7 +355,7 @@ def targets(
         for s in sc.indicators
     ]
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "quarter": sc.quarter, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "items": items}
 
 
 @v1.get(
@@ -385,7 +385,7 @@ def realisations(
         for s in sc.indicators
     ]
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "quarter": sc.quarter, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "items": items}
 
 
 @v1.get(
@@ -410,7 +410,7 @@ def achievements(
         **meta,
         "office": office.code,
         "year": sc.year,
-        "quarter": sc.quarter,
+        "quarter": quarter,
         "scale": sc.scale.code,
         "office_achievement": aggregate_dict(sc.office_score),
         "items": items,
@@ -454,7 +454,7 @@ def budget(
             "absorption": dec(b.total.absorption),
         }
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "quarter": sc.quarter, "total": total, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "total": total, "items": items}
 
 
 # ----------------------------------------------------------------------------- write endpoints

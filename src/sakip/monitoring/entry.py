@@ -293,6 +293,7 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
         "achievement": show_achievement(a) if a is not None else None,
         "undefined": a is not None and a.status is Status.UNDEFINED,
         "no_target": a is not None and a.status is Status.NO_TARGET,
+        "not_measured": a is not None and a.status is Status.NOT_MEASURED,
         "reason": reason_text(a.reason) if a is not None and a.reason else None,
         "met": a.met if a is not None else None,
         "category": assessment.category if assessment else None,
