@@ -38,10 +38,12 @@ from .errors import DomainError
 from .measurement import Achievement, Polarity, Status, achievement
 from .numbers import format_number, round_half_up
 from .office import Indicator, Office
+from .periods import QUARTERS
 from .printed import PrintedBudgetLine, PrintedIndicatorRow, PrintedReport, PrintedScale, PrintedSurvey
 from .review import Finding, Severity, agrees, compare_category, compare_number
 from .scales import Band
 from .scorecard import IndicatorScore, Scorecard, build_scorecard
+from .to_date import is_measured
 
 C = TypeVar("C")
 
@@ -813,7 +815,7 @@ def office_evidence(ctx: OfficeContext) -> Iterator[Finding]:
         place = _place(s.indicator, s.level, s.parent_id)
         if ctx.facts.evidence is not None:
             have = ctx.facts.evidence.get(s.indicator.id, frozenset())
-            measured = [q for q, v in sorted(m.quarters.items()) if v is not None] or sorted(m.inputs) or [4]
+            measured = [q for q in QUARTERS if is_measured(s.indicator, m, q)] or [4]
             for q in measured:
                 ctx.checked += 1
                 if q not in have:
