@@ -9,7 +9,8 @@
   403 on any other office (and lists only its own).
 * Figures: the office pages' scorecard (`sakip.regency.figures.scorecard`, i.e.
   `scorecard_for`), in the JSON of `sakip.reports.scorecard` — exact decimals as
-  strings, never floats.
+  strings, never floats. The figure endpoints take ``?quarter=1..4``: every figure as
+  of the end of that quarter (the one rule, `domain.to_date`; 4 is the year).
 * Writes: quarterly realisations go through the quarterly entry's own reading and
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
   (`sakip.budgeting.views._save_lines`); both refuse a locked period
@@ -134,6 +135,7 @@ class OfficeDetail(OfficeOut):
 class Rows(Page):
     office: str
     year: int
+    quarter: int | None = Field(None, description="The quarter the figures are as of (null: the year)")
     items: list[dict[str, Any]]
 
 
@@ -235,9 +237,15 @@ def _year(year: int) -> int:
     return year
 
 
-def _scorecard(office: Office, year: int, gen: str | None = None) -> Scorecard:
+def _as_of(quarter: int | None) -> int | None:
+    if quarter is not None and quarter not in QUARTER_LABELS:
+        raise HttpError(422, _("triwulan harus 1–4"))
+    return quarter
+
+
+def _scorecard(office: Office, year: int, gen: str | None = None, quarter: int | None = None) -> Scorecard:
     try:
-        sc = figures.scorecard(office, _year(year), gen)
+        sc = figures.scorecard(office, _year(year), gen, _as_of(quarter))
     except (DatasetError, DomainError) as exc:
         why = error_text(exc)
         raise HttpError(409, _("Data perangkat daerah tidak dapat dihitung: %(why)s") % {"why": why}) from None
@@ -386,12 +394,15 @@ def _target(t: Any) -> Any:
     "/offices/{office_code}/years/{year}/targets",
     response=Rows,
     url_name="api-targets",
-    summary="Each indicator's target for the year (measurement → PK in force → plan) and its quarterly targets",
+    summary="Each indicator's target for the year (measurement → PK in force → plan) and its quarterly targets; "
+    "?quarter=N: the targets to date",
 )
 @_kept(Rows)
-def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def targets(
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
+) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
+    sc = _scorecard(office, year, quarter=quarter)
     rows = [
         {
             "indicator": s.indicator.id,
@@ -400,26 +411,27 @@ def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100,
             "in_pk": s.in_pk,
             "target": _target(s.target),
             "target_source": s.target_source,
-            "quarters": [{"quarter": q.quarter, "target_to_date": dec(q.target_to_date)} for q in s.quarters],
+            "year_target": _target(s.year_target),
+            "quarters": [{"quarter": q.quarter, "target_to_date": _target(q.target_to_date)} for q in s.quarters],
         }
         for s in sc.indicators
     ]
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "items": items}
 
 
 @v1.get(
     "/offices/{office_code}/years/{year}/realisations",
     response=Rows,
     url_name="api-realisations",
-    summary="Each indicator's quarterly values, value to date, year realisation and versions (for writes)",
+    summary="Quarterly values, value to date, year realisation, versions (for writes); ?quarter=N: as of TW N",
 )
 @_kept(Rows)
 def realisations(
-    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
+    sc = _scorecard(office, year, quarter=quarter)
     versions = entry.quarter_tokens(office, sc.year)
     absent = {q: "-/-" for q in QUARTER_LABELS}
     rows = [
@@ -439,28 +451,32 @@ def realisations(
         for s in sc.indicators
     ]
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "items": items}
 
 
 @v1.get(
     "/offices/{office_code}/years/{year}/achievements",
     response=Achievements,
     url_name="api-achievements",
-    summary="Achievements and predicates: every indicator, and the office's mean (the office dashboard's figures)",
+    summary="Achievements and predicates: every indicator, and the office's mean (the office dashboard's figures); "
+    "?quarter=N: as of TW N",
 )
 @_kept(Achievements)
 def achievements(
-    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     gen = figures.generation()
-    sc = _scorecard(office, year, gen)
-    rows = figures.memo(gen, ("api-achievements", office.pk, year), lambda: [indicator_dict(s) for s in sc.indicators])
+    sc = _scorecard(office, year, gen, quarter)
+    rows = figures.memo(
+        gen, ("api-achievements", office.pk, year, sc.quarter), lambda: [indicator_dict(s) for s in sc.indicators]
+    )
     items, meta = _page(rows, limit, offset)
     return {
         **meta,
         "office": office.code,
         "year": sc.year,
+        "quarter": quarter,
         "scale": sc.scale.code,
         "office_achievement": aggregate_dict(sc.office_score),
         "items": items,
@@ -471,12 +487,14 @@ def achievements(
     "/offices/{office_code}/years/{year}/budget",
     response=Budget,
     url_name="api-budget",
-    summary="Budget lines: allocation, realisation (with quarters), absorption, version; and the total",
+    summary="Budget lines: allocation, realisation (with quarters), absorption, version; total; ?quarter=N: to date",
 )
 @_kept(Budget)
-def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def budget(
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
+) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
+    sc = _scorecard(office, year, quarter=quarter)
     b = sc.budget
     rows = []
     if b is not None:
@@ -509,7 +527,7 @@ def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, 
             "absorption": dec(b.total.absorption),
         }
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "total": total, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "total": total, "items": items}
 
 
 # ----------------------------------------------------------------------------- write endpoints

@@ -368,10 +368,14 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
         quarters |= {int(q) for q in (m.get("inputs") or {})} | {int(q) for q in (m.get("entered") or {})}
         here = f"{where}.indicators.{iid}"
         for q in sorted(quarters):
+            target = (m.get("quarterly_targets") or {}).get(str(q))
+            value = (m.get("quarters") or {}).get(str(q))
             row = Quarter.objects.create(
                 indicator_year=iy, quarter=q,
-                target=(m.get("quarterly_targets") or {}).get(str(q)),
-                value=(m.get("quarters") or {}).get(str(q)),
+                target=None if isinstance(target, str) else target,
+                target_grade=target if isinstance(target, str) else "",
+                value=None if isinstance(value, str) else value,
+                grade=value if isinstance(value, str) else "",
             )
             provenance.quarter(row, (m.get("entered") or {}).get(str(q)))
             for name, value in ((m.get("inputs") or {}).get(str(q)) or {}).items():
@@ -588,16 +592,17 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
     measurements = IndicatorYear.objects.filter(indicator__plan=plan)
     # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
     # queryset per year and per quarter: most of the export's time for a large office)
-    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands)
+    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands);
+    # a qualitative quarter target or realisation is its grade
     quarters_of: dict[int, list[tuple[int, int, Any, Any]]] = {}
-    for year_id, qid, q, target, value in (
+    for year_id, qid, q, target, target_grade, value, grade in (
         Quarter.objects.filter(indicator_year__in=measurements)
         # by the key columns: ordering by the relation would join up to the regency for its default
         # ordering, which PostgreSQL answers in minutes on a large regency before ANALYZE
         .order_by("indicator_year_id", "quarter")
-        .values_list("indicator_year_id", "id", "quarter", "target", "value")
+        .values_list("indicator_year_id", "id", "quarter", "target", "target_grade", "value", "grade")
     ):
-        quarters_of.setdefault(year_id, []).append((qid, q, target, value))
+        quarters_of.setdefault(year_id, []).append((qid, q, target_grade or target, grade or value))
     inputs_of: dict[int, list[tuple[str, Any]]] = {}
     for quarter_id, name, value in (
         InputValue.objects.filter(quarter__indicator_year__in=measurements)

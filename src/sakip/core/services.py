@@ -69,12 +69,17 @@ def _custom_scale(bands: Any) -> Any:
     return _num_json(bands)
 
 
-def scorecard_for(office: Office, year: int | None) -> Scorecard | None:
+def scorecard_for(office: Office, year: int | None, quarter: int | None = None) -> Scorecard | None:
+    """The stored office's scorecard of ``year``; with ``quarter`` (1–4) its figures as of that quarter.
+
+    The one construction (`domain_office`, the year's settings) and the one rule
+    (`domain.scorecard.build_scorecard`) behind every page, API answer and document.
+    """
     if year is None:
         return None
     dom = domain_office(office)
     dom.settings = settings_for(office, year)
-    return build_scorecard(dom, year)
+    return build_scorecard(dom, year, quarter=quarter)
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,13 @@ def valid_year(year: int) -> bool:
     return FIRST_YEAR <= year <= LAST_YEAR
 
 
+def quarter_param(text: str | None) -> int | None:
+    """The ``?triwulan=`` of a page: 1–4, or None for the year (anything else is the year too)."""
+    if text and text.isdigit() and int(text) in (1, 2, 3, 4):
+        return int(text)
+    return None
+
+
 # ----------------------------------------------------------------------------- scorecard
 
 

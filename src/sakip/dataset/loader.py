@@ -420,10 +420,14 @@ class _Builder:
 
     # -- years
     def measurement(self, ind: Indicator | None, d: Mapping[str, Any], path: str) -> Measurement:
+        given_targets = d.get("quarterly_targets") or {}
+        given_quarters = d.get("quarters") or {}
         m = Measurement(
-            quarterly_targets=self.quarters(d.get("quarterly_targets")),
+            quarterly_targets={int(q): self.num(v) for q, v in given_targets.items() if not isinstance(v, str)},
+            quarterly_target_grades={int(q): v for q, v in given_targets.items() if isinstance(v, str)},
             cumulative_targets=d.get("cumulative_targets", False),
-            quarters=self.quarters(d.get("quarters")),
+            quarters={int(q): self.num(v) for q, v in given_quarters.items() if not isinstance(v, str)},
+            quarter_grades={int(q): v for q, v in given_quarters.items() if isinstance(v, str)},
             explanation=d.get("explanation"),
             evidence=[e if isinstance(e, str) else e["name"] for e in d.get("evidence", [])],
         )
@@ -455,6 +459,8 @@ class _Builder:
                         for name in sorted(unknown):
                             self.error(f"{path}.inputs.{q}.{name}", f"bukan komponen rumus indikator {ind.id}")
                         m.inputs[int(q)] = {n: self.num(values.get(n)) for n in ind.formula.inputs}
+            if given_quarters:
+                self.quarter_grades(ind, given_quarters, f"{path}.quarters")
             if ind.formula is not None and d.get("quarters"):
                 self.error(f"{path}.quarters", f"indikator {ind.id} memakai rumus: isi komponennya, bukan hasilnya")
         p = d.get("printed")
@@ -494,6 +500,22 @@ class _Builder:
         for q, who in (d.get("entered") or {}).items():
             if "entered_at" in who:
                 self.moment(who["entered_at"], f"{path}.entered.{q}.entered_at")
+
+    def quarter_grades(self, ind: Indicator, given: Mapping[str, Any], path: str) -> None:
+        """Quarter realisations: grades of the scale for a qualitative indicator, numbers for the others."""
+        for q, v in given.items():
+            if v is None:
+                continue
+            if ind.polarity is Polarity.QUALITATIVE:
+                if not isinstance(v, str):
+                    self.error(f"{path}.{q}", f"harus predikat, bukan {_show(v)}")
+                elif ind.ordinal is not None:
+                    try:
+                        ind.ordinal.rank(v)
+                    except DomainError as exc:
+                        self.error(f"{path}.{q}", str(exc))
+            elif isinstance(v, str):
+                self.error(f"{path}.{q}", f"harus angka, bukan {_show(v)}")
 
     def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
         if not d:

@@ -65,6 +65,8 @@ from sakip.core.web import (
 from sakip.dataset.loader import DatasetError
 from sakip.domain import budget as budget_rules
 from sakip.domain.errors import BudgetError, DomainError
+from sakip.domain.office import Measurement as DomainMeasurement
+from sakip.domain.office import YearData as DomainYear
 from sakip.domain.periods import QUARTERS
 from sakip.importers.kinds import (
     ANGGARAN,
@@ -414,6 +416,11 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     if not by_q[1]:
         ctx.problem(f"Tidak ada indikator untuk tahun {year} (Perjanjian Kinerja atau Renstra).")
         return None
+    # the workbook's «Realisasi (predikat)» is a qualitative indicator's year grade (``annual_grade``),
+    # not TW IV's quarter grade: the TW IV rows carry the stored year grade
+    for year_row in by_q[4].values():
+        if year_row.qualitative:
+            year_row.grade_text = year_row.stored.annual_grade if year_row.stored is not None else ""
     # the stored grade and explanation (the rows' texts change as the file is read)
     old: dict[str, tuple[str, str]] = {
         code: (by_q[4][code].grade_text, row.explanation) for code, row in by_q[1].items()
@@ -496,11 +503,17 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     for q in QUARTERS:
         for code in in_file:
             read_row(by_q[q][code], data[q], None)
-    for q in (1, 2, 3):
+    for q in QUARTERS:
         for code in in_file:
-            if not by_q[q][code].has_errors:
-                _put(domain, year, q, by_q[q][code])
-    scorecard = simulate(domain, year, 4, [by_q[4][code] for code in in_file])
+            row = by_q[q][code]
+            if row.has_errors:
+                continue
+            if q == 4 and row.qualitative:  # the year grade
+                yd = domain.years.setdefault(year, DomainYear(year))
+                yd.measurements.setdefault(code, DomainMeasurement()).annual = row.grade_text or None
+            else:
+                _put(domain, year, q, row)
+    scorecard = simulate(domain, year, 4, [by_q[4][code] for code in in_file], typed=False)
     scores = {s.indicator.id: s for s in scorecard.indicators}
     for q in (1, 2, 3):
         for code in in_file:

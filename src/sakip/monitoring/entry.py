@@ -1,8 +1,11 @@
 """Quarterly entry: read the operator's rows, compute them with the domain, store them all or nothing.
 
-The computed value of a formula indicator, the achievement and the predicate of
-a quarter come from the scorecard of the office with the typed values put in
-(`simulate`): the same rules as every report, no second implementation.
+The computed value of a formula indicator and every figure *as of* the quarter — the
+target, realisation and achievement to date and the predicate — come from the office's
+scorecard as of the quarter with the typed values put in (`simulate`, i.e.
+`build_scorecard(..., quarter=N)`): the same rule as the dashboards, the API and the
+documents, no second implementation. A qualitative indicator's quarter is its grade
+(`Quarter.grade`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from sakip.core.interchange import domain_office
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
 from sakip.domain import office as dom
 from sakip.domain.errors import DomainError, FormulaError
-from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, assess
+from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, Target, assess
 from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
 from sakip.planning.models import Indicator
 
@@ -159,7 +162,7 @@ def build_quarter_rows(
                 row.input_texts = {name: input_text(values.get(name)) for name in names}
             else:
                 row.input_texts = {name: "" for name in names}
-            row.grade_text = iy.annual_grade if iy else ""
+            row.grade_text = q_row.grade if q_row is not None else ""
             rows.append(row)
     return out
 
@@ -234,7 +237,10 @@ def _put(domain: dom.Office, year: int, quarter: int, row: Row) -> None:
     if m is None:
         m = yd.measurements[row.indicator.code] = dom.Measurement()
     if row.qualitative:
-        m.annual = row.grade_text or None
+        if row.grade_text:
+            m.quarter_grades[quarter] = row.grade_text
+        else:
+            m.quarter_grades.pop(quarter, None)
     elif row.has_formula:
         if all(v is None for v in row.inputs.values()):
             m.inputs.pop(quarter, None)
@@ -245,12 +251,16 @@ def _put(domain: dom.Office, year: int, quarter: int, row: Row) -> None:
 
 
 def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, typed: bool = True) -> Scorecard:
-    """The scorecard with the typed values of ``rows`` in place of the stored ones (``typed``)."""
+    """The scorecard as of ``quarter`` with the typed values of ``rows`` in place of the stored ones (``typed``).
+
+    ``row.score`` is the row's indicator as of the quarter (TW IV: the year), ``row.quarter_score``
+    the quarter's own row (its value, and the quarter target to date).
+    """
     if typed:
         for row in rows:
             if not row.has_errors:
                 _put(domain, year, quarter, row)
-    sc = build_scorecard(domain, year)
+    sc = build_scorecard(domain, year, quarter=quarter)
     by_id = {s.indicator.id: s for s in sc.indicators}
     for row in rows:
         row.score = by_id.get(row.indicator.code)
@@ -259,26 +269,29 @@ def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, ty
     return sc
 
 
-def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
-    """The achievement that decides whether the row is below target this quarter.
+def _as_of(row: Row, quarter: int) -> tuple[Achievement, Target | None, Decimal | str | None] | None:
+    """The row's (achievement, target, realisation) as of ``quarter``: its TW row (the one quarter rule,
+    `domain.to_date`) for TW I–III, the year's figures for TW IV (TW IV to date is the year)."""
+    if quarter < 4:
+        qs = row.quarter_score
+        return (qs.achievement, qs.target_to_date, qs.to_date) if qs is not None else None
+    s = row.score
+    return (s.achievement, s.target, s.realisation) if s is not None else None
 
-    The quarter's (to-date) target when the action plan gives one; for
-    qualitative indicators and in TW IV without quarterly targets, the year's.
-    """
-    qs = row.quarter_score
-    if qs is not None and qs.target_to_date is not None:
-        return qs.achievement
-    if row.score is not None and (row.qualitative or quarter == 4):
-        return row.score.achievement
-    return qs.achievement if qs is not None else None
+
+def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
+    """The achievement to date that decides whether the row is below target (TW IV: the year's)."""
+    figures = _as_of(row, quarter)
+    return figures[0] if figures is not None else None
 
 
 def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
     """What the preview shows: the value, the achievement and the predicate (all from the domain)."""
     from sakip.reports.narrative import reason_text
-    from sakip.reports.scorecard import show_achievement, show_number
+    from sakip.reports.scorecard import show_achievement, show_number, show_target
 
-    a = quarter_achievement(row, quarter)
+    figures = _as_of(row, quarter)
+    a, target, to_date = figures if figures is not None else (None, None, None)
     assessment: Assessment | None = assess(a, sc.scale) if a is not None else None
     qs = row.quarter_score
     if row.qualitative:
@@ -289,18 +302,18 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
         value = row.computed if row.has_formula else row.value
     return {
         "value": show_number(value) if value is not None else None,
-        "to_date": show_number(qs.to_date) if qs is not None and qs.to_date is not None else None,
+        "to_date": show_number(to_date) if to_date is not None else None,
+        "target_to_date": show_target(target) if target is not None else None,
         "achievement": show_achievement(a) if a is not None else None,
         "undefined": a is not None and a.status is Status.UNDEFINED,
+        "no_target": a is not None and a.status is Status.NO_TARGET,
+        "not_measured": a is not None and a.status is Status.NOT_MEASURED,
         "reason": reason_text(a.reason) if a is not None and a.reason else None,
         "met": a.met if a is not None else None,
         "category": assessment.category if assessment else None,
         "color": assessment.color if assessment else None,
         "below": a is not None and a.met is False,
         "needs_explanation": a is not None and a.measured and a.met is False and not row.explanation,
-        "year_value": show_number(row.score.realisation) if row.score and row.score.realisation is not None else None,
-        "year_achievement": show_achievement(row.score.achievement)
-        if row.score and row.score.realisation is not None else None,
     }
 
 
@@ -329,6 +342,8 @@ def _quarter_changed(row: Row) -> bool:
     q_row = row.quarter_row
     if q_row is None:
         return _has_data(row)
+    if row.qualitative:
+        return q_row.grade != row.grade_text
     if row.has_formula:
         stored = {iv.input.name: iv.value for iv in q_row.inputs.all()}
         return any(stored.get(name) != value for name, value in row.inputs.items())
@@ -459,13 +474,11 @@ def save_rows(
         if iy.explanation != row.explanation:
             iy.explanation = row.explanation
             changed_year = True
-        if row.qualitative:
-            if iy.annual_grade != row.grade_text:
-                iy.annual_grade = row.grade_text
-                changed_year = True
-        elif _quarter_changed(row):
+        if _quarter_changed(row):
             q_row = row.quarter_row or create_once(Quarter, indicator_year=iy, quarter=quarter)
-            if row.has_formula:
+            if row.qualitative:
+                q_row.grade = row.grade_text
+            elif row.has_formula:
                 q_row.value = None
                 existing = {iv.input.name: iv for iv in q_row.inputs.select_related("input")}
                 for fi in row.indicator.inputs.all():

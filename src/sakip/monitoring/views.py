@@ -29,6 +29,7 @@ from sakip.core.web import (
     current_plan,
     default_year,
     page_context,
+    quarter_param,
     require,
     valid_year,
     year_choices,
@@ -44,7 +45,7 @@ from sakip.reports.scorecard import show_achievement, show_number, show_percent,
 from sakip.workflow.web import lock_message, refuse_if_locked
 
 from . import entry
-from .models import Evidence
+from .models import Evidence, Quarter
 
 
 @office_view("view")
@@ -65,16 +66,21 @@ def _dashboard(
     requested = request.GET.get("tahun")
     requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
     year = figures.memo(gen, ("reporting-year", office.pk, requested), lambda: reporting_year(office, requested))
+    quarter = quarter_param(request.GET.get("triwulan"))
     context: dict[str, object] = {
         "office": office,
         "office_nav": office_nav(office, membership, "dashboard", year),
         "actions": allowed_actions(membership, office),
+        "quarter": quarter,
+        "quarters": list(QUARTER_LABELS.items()),
     }
-    data = figures.memo(gen, ("dashboard", office.pk, year), lambda: _dashboard_data(office, year, gen))
+    data = figures.memo(
+        gen, ("dashboard", office.pk, year, quarter), lambda: _dashboard_data(office, year, quarter, gen)
+    )
     context.update(data)
     context["figures_html"] = figures.memo(
         gen,
-        ("dashboard-html", office.pk, year, get_language()),
+        ("dashboard-html", office.pk, year, quarter, get_language()),
         lambda: render_to_string("monitoring/_dashboard_figures.html", data),
     )
     if csrf_token is not None:
@@ -82,20 +88,29 @@ def _dashboard(
     return render(request, "monitoring/dashboard.html", context)
 
 
-def _dashboard_data(office: Office, year: int | None, gen: str) -> dict[str, object]:
-    sc = figures.scorecard(office, year, gen)
-    context: dict[str, object] = {"year": year, "years": office_years(office), "sc": sc}
+def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: str) -> dict[str, object]:
+    """The dashboard's figures: the year's, or as of TW ``quarter`` (one scorecard, `figures.scorecard`)."""
+    sc = figures.scorecard(office, year, gen, quarter)
+    context: dict[str, object] = {
+        "year": year,
+        "years": office_years(office),
+        "sc": sc,
+        "quarter": quarter,
+        "quarter_label": QUARTER_LABELS.get(quarter) if quarter else None,
+    }
     if sc is not None:
         rows = []
         for s in sc.indicators:
             rows.append({
                 "s": s,
                 "target": show_target(s.target),
+                "target_not_set": s.target is None and s.realisation is not None,
+                "year_target": show_target(s.year_target),
                 "realisation": show_number(s.realisation) if s.realisation is not None else None,
                 "achievement": show_achievement(s.achievement),
                 "quarters": [
                     {"label": QUARTER_LABELS[q.quarter], "value": show_number(q.value) if q.value is not None else None,
-                     "color": _color(sc, q.achievement.value)}
+                     "color": q.color}
                     for q in s.quarters
                 ],
                 "history": [(p.year, show_number(p.realisation)) for p in s.history],
@@ -108,7 +123,8 @@ def _dashboard_data(office: Office, year: int | None, gen: str) -> dict[str, obj
             programs = [ls for ls in sc.budget.lines if ls.depth == 0]
             context["budget_programs"] = [
                 {"code": ls.line.code, "name": ls.line.name, "allocation": show_number(ls.amounts.allocation, 2),
-                 "realisation": show_number(ls.amounts.realisation, 2), "absorption": show_percent(ls.absorption)}
+                 "realisation": show_number(ls.amounts.realisation, 2) if ls.amounts.realisation is not None else None,
+                 "absorption": show_percent(ls.absorption)}
                 for ls in programs
             ]
             if programs:
@@ -131,21 +147,16 @@ def _charts(sc: Scorecard) -> tuple[str, list[str]]:
         sc.scale,
     )
     trends = []
+    now = str(sc.year) if sc.quarter is None else f"{sc.year} {QUARTER_LABELS[sc.quarter]}"
     for s in sc.indicators:
         points = [(str(p.year), p.realisation) for p in s.history]
         if isinstance(s.realisation, Decimal) or s.realisation is None:
-            points.append((str(sc.year), s.realisation if isinstance(s.realisation, Decimal) else None))
+            points.append((now, s.realisation if isinstance(s.realisation, Decimal) else None))
         if len(points) > 1:
             trends.append(charts.trend(
                 points, s.target if isinstance(s.target, Decimal) else None,
                 f"{s.indicator.id} {s.indicator.name[:50]}", s.indicator.unit))
     return bars, trends
-
-
-def _color(sc: object, value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return sc.scale.band_for(value).color  # type: ignore[attr-defined, no-any-return]
 
 
 # ----------------------------------------------------------------------------- quarterly entry
@@ -191,7 +202,7 @@ def quarter_entry(
             "row": row,
             "show": entry.display(row, quarter, sc) if sc is not None else {},
             "year_target": show_target(row.score.target) if row.score is not None else "-",
-            "quarter_target": show_number(q_row.target) if q_row is not None and q_row.target is not None else None,
+            "quarter_target": _own_target(q_row),
             "cumulative": bool(row.stored and row.stored.cumulative_targets),
             "inputs": [
                 {"name": n, "label": row.definition.input_labels.get(n, n), "text": row.input_texts.get(n, ""),
@@ -289,6 +300,15 @@ def _entry_attempt(
 def _drop_files(created: list[Evidence]) -> None:
     for ev in created:  # the rows were rolled back: their files go too
         ev.file.delete(save=False)
+
+
+def _own_target(q_row: Quarter | None) -> str | None:
+    """The quarter's own target as stored (a number, or a grade); None: not set."""
+    if q_row is None:
+        return None
+    if q_row.target_grade:
+        return q_row.target_grade
+    return show_number(q_row.target) if q_row.target is not None else None
 
 
 def _quarter_trend(row: entry.Row) -> str | None:

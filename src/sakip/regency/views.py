@@ -23,6 +23,7 @@ from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.agreements.models import PkVersion
 from sakip.core.fragments import kept_page
+from sakip.core.web import quarter_param
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
 from sakip.reports.scorecard import show_number, show_percent
@@ -55,9 +56,7 @@ def choose_year(years: list[tuple[int, int]], requested: str | None) -> int | No
 
 
 def choose_quarter(requested: str | None) -> int | None:
-    if requested and requested.isdigit() and int(requested) in QUARTER_LABELS:
-        return int(requested)
-    return None
+    return quarter_param(requested)
 
 
 def _sort_key(value: Decimal | None, name: str) -> tuple[int, Decimal, str]:
@@ -104,7 +103,10 @@ def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str
     rows: list[dict[str, Any]] = []
     for office in offices:
         f: OfficeFigures | None = office_figures(office, year, quarter, gen) if year is not None else None
-        url = reverse("office-dashboard", args=[office.code]) + (f"?tahun={year}" if year else "")
+        query = "&".join(
+            part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
+        )
+        url = reverse("office-dashboard", args=[office.code]) + (f"?{query}" if query else "")
         rows.append(
             {
                 "office": office,
