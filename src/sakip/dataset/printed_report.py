@@ -359,7 +359,7 @@ def _read_value(raw: Any, field_: str, where: str, issues: list[Issue]) -> Any:
         if isinstance(raw, int | float):
             return Decimal(str(raw))
         try:
-            return parse_number(str(raw), NumberFormat.INDONESIAN)
+            return parse_number(str(raw), NumberFormat.INDONESIAN, units=True)
         except DomainError as exc:
             issues.append(Issue(where, f"harus angka, bukan {str(raw)!r} ({exc})"))
             return None
