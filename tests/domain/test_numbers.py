@@ -94,7 +94,7 @@ def test_not_numbers_refused(text: str) -> None:
 @pytest.mark.parametrize("text", ["80%", "80 %", "Rp 5.000", "Rp. 5.000", "5.000,-", "rp5000"])
 def test_units_only_where_asked(text: str) -> None:
     """A value field holds the bare number: a unit is read only for transcribed printed reports."""
-    with pytest.raises(NumberParseError, match="tanpa satuan|spasi|bukan angka"):
+    with pytest.raises(NumberParseError, match=r"tanpa satuan|spasi|bukan angka"):
         parse_number(text, ID)
     parse_number(text, ID, units=True)
 

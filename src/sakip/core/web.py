@@ -36,7 +36,6 @@ from sakip.domain.scales import get_ordinal_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
 
-from .fields import check_exact
 from .i18n import error_text
 from .interchange import domain_office
 from .services import office_nav, office_years, reporting_year
@@ -157,29 +156,20 @@ def atomic_checked(office: Office) -> Iterator[None]:
 
 # ----------------------------------------------------------------------------- numbers
 
-_INTERNATIONAL_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
-
-
-def number_error(text: str) -> str:
-    t = text.strip()
-    if _INTERNATIONAL_DECIMAL.match(t) or ("." in t and "," not in t and not re.match(r"^[-+]?\d{1,3}(\.\d{3})+$", t)):
-        return _("«%(text)s» bukan angka yang sah: gunakan koma sebagai pemisah desimal (misalnya %(example)s)") % {
-            "text": t,
-            "example": t.replace(".", ",") if _INTERNATIONAL_DECIMAL.match(t) else "12,5",
-        }
-    return _("«%(text)s» bukan angka yang sah (format Indonesia, misalnya 1.234,56)") % {"text": t}
-
 
 def parse_amount(text: str | None, field: str) -> Decimal | None:
-    """Indonesian number text → Decimal; empty → None (not measured, never 0). Raises ValidationError."""
+    """Indonesian number text → Decimal; empty → None (not measured, never 0). Raises ValidationError.
+
+    The one rule of every page and of the Excel import's text cells:
+    `sakip.domain.numbers.parse_number` in the Indonesian format (``1.234,56``), with
+    its one-line message (``docs/numbers.md``).
+    """
     if text is None or not text.strip():
         return None
     try:
-        value = parse_number(text, NumberFormat.INDONESIAN, field=field)
-    except NumberParseError:
-        raise ValidationError(number_error(text)) from None
-    check_exact(value)
-    return value
+        return parse_number(text, NumberFormat.INDONESIAN, field=field)
+    except NumberParseError as exc:
+        raise ValidationError(error_text(exc)) from None
 
 
 def input_text(value: Decimal | None) -> str:

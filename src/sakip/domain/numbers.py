@@ -87,7 +87,7 @@ _GRAMMAR = {
         r"(?P<sign>[-+]?)(?P<int>[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?"
     ),
 }
-_NOT_FINITE = re.compile(r"[-+]?(?:s?nan|inf(?:inity)?|∞)", re.IGNORECASE)
+_NOT_FINITE = re.compile(r"[-+]?\.?(?:s?nan|inf(?:inity)?|∞)", re.IGNORECASE)  # .inf: YAML
 _EXPONENT = re.compile(r"[0-9.,]+[eE][-+]?[0-9]+")
 # "12.5" / "0.75" in the Indonesian format: the writer meant a decimal point
 _POINT_DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]+")
