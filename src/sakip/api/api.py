@@ -13,15 +13,22 @@
   (`sakip.workflow.services.ensure_editable`) and store all or nothing.
 * Lists are paginated: ``limit`` (1–500, default 100) and ``offset``; the answer
   carries ``count``.
+* Numbers written (``value``, ``inputs``, ``realisation``): a JSON number (read exactly,
+  never through a binary float: ``77.25`` is 77.25) or a string in the international
+  format (``"77.25"``, ``"1,234.5"``); ``null`` is "not measured". NaN, Infinity,
+  exponents, more than 15 digits or 6 decimals are refused with the pages' message
+  (docs/numbers.md). Every refusal of a write is ``{"detail": ..., "errors": {where: [...]}}``.
+* Text with NUL or another control character is refused with 400 before any endpoint
+  runs (`sakip.core.boundary`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -29,8 +36,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from sakip.accounts.access import Action, can, membership_of, office_by_code, offices_for
 from sakip.accounts.fast import UserBackend, read_one
@@ -41,7 +50,8 @@ from sakip.core.interchange import domain_office
 from sakip.core.services import office_years
 from sakip.core.web import Rollback, atomic_checked, current_plan, input_text, valid_year
 from sakip.dataset.loader import DatasetError
-from sakip.domain.errors import DomainError
+from sakip.domain.errors import DomainError, NumberParseError
+from sakip.domain.numbers import NumberFormat, check_number, parse_number
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
@@ -52,7 +62,15 @@ from sakip.workflow.services import PeriodLocked, ensure_editable
 from .models import ApiToken, hash_token
 
 MAX_LIMIT = 500
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class ExactJsonParser(Parser):
+    """JSON bodies with exact numbers: decimals and integers become `Decimal` from their text (no binary
+    float, no limit on digits before the number rule refuses them); ``NaN``/``Infinity`` become the
+    Decimal NaN/Infinity, which the number rule refuses with its own message."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal)
 
 
 class TokenAuth(HttpBearer):
@@ -73,6 +91,7 @@ api = NinjaAPI(
     description=__doc__ or "",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=ExactJsonParser(),
 )
 v1 = Router()
 
@@ -117,10 +136,21 @@ class Budget(Rows):
     total: dict[str, Any] | None
 
 
+NUMBER_TEXT = (
+    "A JSON number (read exactly: 12.5 is 12.5) or a string in the international format (\"12.5\", "
+    "\"1,234.5\"); at most 15 digits and 6 decimals; NaN, Infinity and exponents are refused"
+)
+#: a number written through the API: validated by `_exact` (the one number rule), documented as number or string
+ApiNumber = Annotated[
+    Any,
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "description": NUMBER_TEXT}),
+]
+
+
 class RealisationIn(Schema):
     indicator: str = Field(description="Indicator code, e.g. S1.1")
-    value: str | None = Field(None, description="Exact decimal text (12.5); null = not measured")
-    inputs: dict[str, str | None] | None = Field(None, description="Formula inputs as exact decimal text")
+    value: ApiNumber = Field(None, description=f"{NUMBER_TEXT}; null = not measured")
+    inputs: dict[str, ApiNumber] | None = Field(None, description=f"Formula inputs: {NUMBER_TEXT}")
     grade: str | None = Field(None, description="Qualitative indicators: the predicate")
     explanation: str | None = None
 
@@ -131,7 +161,7 @@ class RealisationsIn(Schema):
 
 class BudgetLineIn(Schema):
     code: str = Field(description="Budget line code (a leaf line)")
-    realisation: str | None = Field(description="Exact decimal text for the quarter; null = none")
+    realisation: ApiNumber = Field(description=f"The quarter's realisation: {NUMBER_TEXT}; null = none")
 
 
 class BudgetIn(Schema):
@@ -191,16 +221,22 @@ def _office_out(o: Office) -> dict[str, str]:
     return {"code": o.code, "name": o.name, "kind": o.kind, "url": f"/api/v1/offices/{o.code}"}
 
 
-def _exact(text: str | None, where: str) -> Decimal | None:
-    """API numbers are exact decimal text with a point (``12.5``); null is "not measured"."""
-    if text is None:
+def _exact(value: Any, where: str) -> Decimal | None:
+    """An API number: a JSON number (a Decimal from `ExactJsonParser`) or a string in the international
+    format, checked by the one number rule (`sakip.domain.numbers`); null is "not measured"."""
+    if value is None:
         return None
-    if not isinstance(text, str) or not _DECIMAL.match(text.strip()):
-        raise ValidationError(
-            _('%(where)s: «%(text)s» bukan angka desimal yang sah untuk API (contoh: "12.5")')
-            % {"where": where, "text": text}
-        )
-    return Decimal(text.strip())
+    try:
+        if isinstance(value, str):
+            return parse_number(value, NumberFormat.INTERNATIONAL, field=where)
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return check_number(value, where)
+    except NumberParseError as exc:
+        raise ValidationError(error_text(exc)) from None
+    raise ValidationError(
+        _("%(where)s: harus angka JSON atau teks angka (contoh: 12.5 atau \"12.5\"), bukan %(kind)s")
+        % {"where": where, "kind": json.dumps(value, default=str)[:40]}
+    )
 
 
 def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
@@ -464,6 +500,18 @@ class _Invalid(HttpError):
 @api.exception_handler(_Invalid)
 def _invalid(request: HttpRequest, exc: _Invalid) -> Any:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> Any:
+    """A request that does not fit its schema: the same shape as every other refusal (`Problems`)."""
+    errors: dict[str, list[str]] = {}
+    for e in exc.errors:
+        where = ".".join(str(p) for p in e.get("loc", ())) or "request"
+        errors.setdefault(where, []).append(str(e.get("msg", "")))
+    return api.create_response(
+        request, {"detail": _("Permintaan tidak sesuai skema API."), "errors": errors}, status=422
+    )
 
 
 @v1.post(

@@ -38,6 +38,7 @@ from sakip.planning.models import PlanPeriod
 
 from .i18n import error_text
 from .interchange import domain_office
+from .params import int_param
 from .services import office_nav, office_years, reporting_year
 
 FIRST_YEAR = 2000
@@ -330,7 +331,7 @@ FIELD_MESSAGES = {"required": gettext_lazy("Wajib diisi.")}
 
 def year_switch(request: Any, year: int) -> int | None:
     """The year chosen in a page's year selector (``?tahun=``) when it differs from the URL's."""
-    requested = request.GET.get("tahun", "")
-    if requested.isdigit() and valid_year(int(requested)) and int(requested) != year:
-        return int(requested)
+    requested = int_param(request.GET.get("tahun", ""))
+    if requested is not None and valid_year(requested) and requested != year:
+        return requested
     return None

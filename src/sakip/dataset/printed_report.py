@@ -40,6 +40,7 @@ from sakip.domain.printed import (
 )
 from sakip.domain.scales import Band, get_scale
 from sakip.domain.survey import GradeTable
+from sakip.domain.text import clean_text
 
 from .loader import MAX_BYTES, DatasetError, Issue, _message, format_path, parse_text
 
@@ -585,7 +586,9 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return clean_text("; ".join(str(v) for v in value))
+    if isinstance(value, str):
+        return clean_text(value)  # a control character in stored text must not break the file
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= 0:

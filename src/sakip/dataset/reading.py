@@ -35,7 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
-from yaml.composer import Composer, ComposerError
+from yaml.composer import ComposerError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -66,30 +66,30 @@ class DocumentError(ValueError):
 # ----------------------------------------------------------------------------- YAML
 
 
-class _LimitedComposer(Composer):
-    """PyYAML's composer, counting depth, aliases and the expanded size of every node as it goes."""
+class LimitedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` counting depth, aliases and the expanded size of every node as it composes;
+    exact decimals, plain number literals, dates kept as text."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
         self._depth = 0
         self._aliases = 0
         self._sizes: dict[int, int] = {}  # id(node) -> its size with every alias expanded
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise ComposerError(
-                    None, None, f"lebih dari {MAX_ALIASES} alias YAML (*nama); tulis nilainya", event.start_mark
-                )
-            node: Node = super().compose_node(parent, index)
-            if id(node) not in self._sizes:  # the anchor is still being composed: the alias is inside it
-                raise ComposerError(None, None, "alias YAML yang merujuk dirinya sendiri", event.start_mark)
-            return node
+                raise ComposerError(None, None, f"lebih dari {MAX_ALIASES} alias YAML (*nama); tulis nilainya", mark)
+            alias = super().compose_node(parent, index)
+            if id(alias) not in self._sizes:  # the anchor is still being composed: the alias is inside it
+                raise ComposerError(None, None, "alias YAML yang merujuk dirinya sendiri", mark)
+            return alias
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise ComposerError(None, None, f"bersarang lebih dari {MAX_DEPTH} tingkat", self.peek_event().start_mark)
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise ComposerError(None, None, f"bersarang lebih dari {MAX_DEPTH} tingkat", mark)
         node = super().compose_node(parent, index)
         self._depth -= 1
         size = 1
@@ -98,33 +98,10 @@ class _LimitedComposer(Composer):
         elif isinstance(node, MappingNode):
             size += sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
         if size > MAX_NODES:
-            raise ComposerError(
-                None,
-                None,
-                f"dokumen terlalu besar setelah alias diuraikan (lebih dari {MAX_NODES:,} nilai)".replace(",", "."),
-                node.start_mark,
-            )
+            too_big = f"dokumen terlalu besar setelah alias diuraikan (lebih dari {MAX_NODES:,} nilai)"
+            raise ComposerError(None, None, too_big.replace(",", "."), node.start_mark if node else None)
         self._sizes[id(node)] = size
         return node
-
-
-class LimitedLoader(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    _LimitedComposer,
-    yaml.constructor.SafeConstructor,
-    yaml.resolver.Resolver,
-):
-    """``yaml.SafeLoader`` with the limits above, exact decimals and dates kept as text."""
-
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        _LimitedComposer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
 
 
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -145,7 +122,7 @@ def _number_literal_error(text: str, node: yaml.Node) -> yaml.constructor.Constr
     )
 
 
-def _int_constructor(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+def _int_constructor(loader: LimitedLoader, node: yaml.Node) -> Any:
     assert isinstance(node, yaml.ScalarNode)
     text = str(loader.construct_scalar(node))
     if not _PLAIN_INT.fullmatch(text):
@@ -157,7 +134,7 @@ def _int_constructor(loader: yaml.constructor.SafeConstructor, node: yaml.Node) 
     return int(text)
 
 
-def _decimal_constructor(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+def _decimal_constructor(loader: LimitedLoader, node: yaml.Node) -> Any:
     assert isinstance(node, yaml.ScalarNode)
     text = str(loader.construct_scalar(node))
     if not _PLAIN_DECIMAL.fullmatch(text):
@@ -170,7 +147,7 @@ def _decimal_constructor(loader: yaml.constructor.SafeConstructor, node: yaml.No
 
 
 # dates stay text: the formats' dates are ISO strings
-def _text_constructor(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+def _text_constructor(loader: LimitedLoader, node: yaml.Node) -> Any:
     assert isinstance(node, yaml.ScalarNode)
     return loader.construct_scalar(node)
 

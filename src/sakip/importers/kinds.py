@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sakip.domain.text import clean_text
+
 from .workbook import Column, Limits, Problem, Record, SheetSpec, WorkbookRefused, read_rows
 
 QUARTER_COLUMNS = tuple(
@@ -303,6 +305,8 @@ def write_template(
         for n, row in enumerate(rows, start=2):
             for i, col in enumerate(spec.columns, start=1):
                 v = row.get(col.key)
+                if isinstance(v, str):
+                    v = clean_text(v)  # stored text with a control character must not break the file
                 if v is not None and v != "":
                     cell = ws.cell(n, i, v)
                     if isinstance(v, str) and v.startswith("="):

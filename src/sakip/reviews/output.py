@@ -15,6 +15,7 @@ from typing import Any
 from sakip.domain.numbers import format_number
 from sakip.domain.review import Finding, Severity
 from sakip.domain.review_rules import ReviewResult, all_rules
+from sakip.domain.text import clean_text
 
 SEVERITY_LABELS = {
     Severity.MAJOR: "Mayor",
@@ -204,6 +205,8 @@ def review_xlsx(result: ReviewResult, title: str) -> bytes:
     ws.title = "Reviu"
 
     def put(r: int, c: int, value: Any, bold: bool = False) -> None:
+        if isinstance(value, str):
+            value = clean_text(value)  # a control character in stored text must not break the file
         cell = ws.cell(row=r, column=c, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # text, even when it starts with = + - @

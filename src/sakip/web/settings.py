@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sakip.core.boundary.BoundaryMiddleware",  # NUL and control characters: 400 before anything reads them
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sakip.regency.figures.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sakip.accounts.access import allowed_actions, membership_of, office_view, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.params import int_param
 from sakip.domain import workflow as wf
 
 from . import services
@@ -38,10 +39,10 @@ def _move(
     back = _back(request, office)
     step = request.POST.get("step", "")
     quarter_text = request.POST.get("quarter", "")
-    if step not in {s.value for s in wf.Step} or (quarter_text and not quarter_text.isdigit()):
+    quarter = int_param(quarter_text, 1, 4) if quarter_text else None
+    if step not in {s.value for s in wf.Step} or (quarter_text and quarter is None):
         messages.error(request, _("Tahap atau triwulan tidak dikenal; tidak ada yang diubah."))
         return redirect(back)
-    quarter = int(quarter_text) if quarter_text else None
     try:
         wf.check_period(wf.Step(step), quarter)
     except wf.WorkflowError:
