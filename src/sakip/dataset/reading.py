@@ -40,7 +40,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from sakip.domain.errors import NumberParseError
-from sakip.domain.numbers import NumberFormat, check_number, parse_number
+from sakip.domain.numbers import MAX_TEXT, NumberFormat, check_number, parse_number
 
 MAX_ALIASES = 100
 MAX_NODES = 1_000_000
@@ -104,6 +104,7 @@ class LimitedLoader(yaml.SafeLoader):
         return node
 
 
+MAX_LITERAL = MAX_TEXT  # characters of a YAML number: more is refused before int() or Decimal() reads it
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _PLAIN_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)")
 
@@ -114,10 +115,11 @@ def _number_literal_error(text: str, node: yaml.Node) -> yaml.constructor.Constr
         reason = "bukan angka desimal biasa"
     except NumberParseError as exc:
         reason = exc.reason
+    shown = text if len(text) <= 24 else text[:20] + "…"
     return yaml.constructor.ConstructorError(
         None,
         None,
-        f"{text!r}: {reason}; tulis angka dengan 0–9 dan titik desimal saja, atau beri tanda kutip bila itu teks",
+        f"{shown!r}: {reason}; tulis angka dengan 0–9 dan titik desimal saja, atau beri tanda kutip bila itu teks",
         node.start_mark,
     )
 
@@ -127,10 +129,8 @@ def _int_constructor(loader: LimitedLoader, node: yaml.Node) -> Any:
     text = str(loader.construct_scalar(node))
     if not _PLAIN_INT.fullmatch(text):
         raise _number_literal_error(text, node)
-    if len(text) > 64:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"angka terlalu panjang ({len(text)} digit)", node.start_mark
-        )
+    if len(text) > MAX_LITERAL:
+        raise _number_literal_error(text, node)  # the number rule's "too many digits"
     return int(text)
 
 
@@ -139,10 +139,8 @@ def _decimal_constructor(loader: LimitedLoader, node: yaml.Node) -> Any:
     text = str(loader.construct_scalar(node))
     if not _PLAIN_DECIMAL.fullmatch(text):
         raise _number_literal_error(text, node)
-    if len(text) > 64:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"angka terlalu panjang ({len(text)} digit)", node.start_mark
-        )
+    if len(text) > MAX_LITERAL:
+        raise _number_literal_error(text, node)  # the number rule's "too many digits"
     return Decimal(text)
 
 

@@ -75,8 +75,9 @@ _DIGITS_ONLY = re.compile(r"[-+]?[0-9.,]+")
 
 # normalize() of a Decimal of any size without rounding (a text's digits are checked by length first)
 _WIDE = decimal.Context(prec=200, rounding=ROUND_HALF_UP, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-# text longer than this is refused before any reading: no number that fits has as many characters
-MAX_TEXT = 64
+# text longer than this is refused before any reading (reading it is cheap below; no number that fits has
+# more than 27 characters, but a longer one is read so that its reason is the value's: digits or decimals)
+MAX_TEXT = 1000
 
 _UNIT_PREFIX = re.compile(r"^rp\.?\s*", re.IGNORECASE)
 _GRAMMAR = {
@@ -165,7 +166,7 @@ def _reason(cleaned: str, fmt: NumberFormat | None) -> Message:
                     "bukan angka yang sah dalam format Indonesia: gunakan koma sebagai pemisah desimal "
                     "(misalnya %(example)s)"
                 ),
-                {"example": cleaned.replace(".", ",")},
+                {"example": cleaned.replace(".", ",") if len(cleaned) <= 40 else "12,5"},
             )
         return Message(N_("bukan angka yang sah dalam format Indonesia (mis. 1.234,5)"))
     if fmt is NumberFormat.INTERNATIONAL:
@@ -183,6 +184,12 @@ def _read(cleaned: str, fmt: NumberFormat) -> Decimal | None:
     return Decimal(number)
 
 
+def _shown(text: str) -> str:
+    """The text as an error message quotes it: a long text is cut (a message stays one short line)."""
+    t = text.strip()
+    return text if len(t) <= 40 else t[:20] + "…"
+
+
 def parse_number(
     text: str, fmt: NumberFormat | None = None, field: str | None = None, *, units: bool = False
 ) -> Decimal:
@@ -198,7 +205,7 @@ def parse_number(
         raise TypeError(f"{field or 'value'}: expected text, got {type(text).__name__}")
     cleaned = text.strip()
     if len(cleaned) > MAX_TEXT:
-        shown = text.strip()[:20] + "…"
+        shown = _shown(text)
         if _DIGITS_ONLY.fullmatch(cleaned):  # 400 digits: the same reason as 16
             raise NumberParseError(shown, _TOO_MANY_DIGITS, field, n=MAX_SIGNIFICANT_DIGITS)
         raise NumberParseError(shown, N_("terlalu panjang untuk sebuah angka"), field)
@@ -212,23 +219,23 @@ def parse_number(
                 fmt = NumberFormat.INTERNATIONAL
         cleaned = _strip_units(cleaned.replace("\u00a0", " ")).strip()
     if not cleaned:
-        raise NumberParseError(text, N_("isian kosong"), field)
+        raise NumberParseError(_shown(text), N_("isian kosong"), field)
     if not units and (cleaned.endswith("%") or _UNIT_PREFIX.match(cleaned)):
-        raise NumberParseError(text, N_("tulis angkanya saja, tanpa satuan (persen atau Rp)"), field)
+        raise NumberParseError(_shown(text), N_("tulis angkanya saja, tanpa satuan (persen atau Rp)"), field)
     if any(ch.isspace() for ch in cleaned):
-        raise NumberParseError(text, N_("spasi di dalam angka tidak diperbolehkan"), field)
+        raise NumberParseError(_shown(text), N_("spasi di dalam angka tidak diperbolehkan"), field)
     if fmt is not None:
         value = _read(cleaned, fmt)
         if value is None:
-            raise NumberParseError(text, _reason(cleaned, fmt), field)
-        return check_number(value, field, text)
+            raise NumberParseError(_shown(text), _reason(cleaned, fmt), field)
+        return check_number(value, field, _shown(text))
     readings = {c: v for c in NumberFormat if (v := _read(cleaned, c)) is not None}
     if not readings:
-        raise NumberParseError(text, _reason(cleaned, None), field)
+        raise NumberParseError(_shown(text), _reason(cleaned, None), field)
     values = set(readings.values())
     if len(values) > 1:
         raise NumberParseError(
-            text,
+            _shown(text),
             N_(
                 "bermakna ganda: %(id_value)s dalam format Indonesia, %(en_value)s dalam format "
                 "internasional; sebutkan formatnya"
@@ -237,7 +244,7 @@ def parse_number(
             id_value=readings[NumberFormat.INDONESIAN],
             en_value=readings[NumberFormat.INTERNATIONAL],
         )
-    return check_number(values.pop(), field, text)
+    return check_number(values.pop(), field, _shown(text))
 
 
 def format_number(value: Decimal, places: int = 2, fmt: NumberFormat = NumberFormat.INDONESIAN) -> str:
