@@ -28,7 +28,8 @@ INBOX_ROWS = 50  # per list; the rest behind the overdue list's link
 
 def _back(request: HttpRequest, office: Office) -> str:
     nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if nxt and safe:
         return nxt
     return reverse("office-dashboard", args=[office.code])
 
