@@ -135,6 +135,16 @@ def test_hostile_json_numbers_are_refused_with_the_number_rule(raw: str, message
     assert _stored("S1.1", 2) == before
 
 
+@pytest.mark.parametrize("raw", ["{not json", "[" * 100_000 + "]" * 100_000, b"\xff\xfe{", '{"rows": [}'])
+def test_a_body_that_is_not_json_is_a_400_problems_answer(raw: str | bytes, uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].client.post(
+        f"{BASE}/quarters/2/realisations", raw, content_type="application/json", headers=uji["opd-001"].headers
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and "JSON" in body["detail"] and body["errors"]["body"]
+
+
 def test_a_body_that_does_not_fit_the_schema_is_a_problems_answer(uji: dict[str, Api]) -> None:
     response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", {"rows": [{"value": "1"}]})
     assert response.status_code == 422

@@ -35,6 +35,10 @@ hostile_text = st.one_of(
 #: values for a URL keyword: the real one most of the time, else something hostile that the converter takes
 INT_KWARG = st.sampled_from([0, 1, 3, 5, 1999, 2100, 2**31, 2**63, 10**20, 10**40])
 TEXT_KWARG = st.sampled_from(["x", "a" * 300, "null", "0", "-", "kaliwates", "kinerja", "anggaran", "pdf", "docx"])
+#: what a person may type in place of any keyword (the URL is then built by hand, not reversed)
+RAW_KWARG = st.sampled_from(
+    ["-1", "0000", "00002020", "2020.0", "1e3", "٢٠٢٠", "２０２０", "²", "NaN", " ", "%", "a b"]
+)
 
 QUERY_KEYS = [
     "tahun", "triwulan", "tw", "versi", "jenis", "row", "hal", "page", "opd", "pemda", "id", "dari", "sampai",
@@ -53,6 +57,12 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _laughs(levels: int = 9) -> bytes:
+    """A YAML "billion laughs": under 1 KB, 9**8 nodes with its aliases expanded."""
+    lines = ['a0: &a0 ["lol"]'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def _hostile_row(keys: list[str], i: int) -> dict[str, str]:
     return {k: NASTY[(i * 7 + j * 13) % len(NASTY)] for j, k in enumerate(keys)}
 
@@ -63,7 +73,7 @@ def hostile_files() -> list[tuple[str, bytes]]:
     files: list[tuple[str, bytes]] = [
         ("kosong.xlsx", b""),
         ("bukan-zip.xlsx", b"this is not a zip file at all"),
-        ("bom.xlsx", _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"\0" * (20 * 1024 * 1024)})),
+        ("bom.xlsx", _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"\0" * (20 << 20)})),
         ("zip-tanpa-isi.xlsx", _zip({"a.txt": b"hello"})),
         ("program.exe", b"MZ\x90\x00" + b"\x00" * 100),
         ("dokumen.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n"),
@@ -71,7 +81,7 @@ def hostile_files() -> list[tuple[str, bytes]]:
         ("gambar.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),
         ("tanpa-akhiran", b"abc"),
         ("data.csv", b"U1,U2,U3\n1,2,\x00\n5,NaN,1e309\n"),
-        ("data.yaml", b"a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"),
+        ("data.yaml", _laughs()),
         ("dalam.json", b"[" * 10_000 + b"]" * 10_000),
         ("angka.json", json.dumps({"format": "sakip-office/1", "x": 1}).replace("1}", "NaN}").encode()),
         ("lkjip.docx", _zip({"word/document.xml": b"<w:document/>"})),

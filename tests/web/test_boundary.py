@@ -7,6 +7,7 @@
   integers — ``abc``, ``1e5``, twenty digits, negative, empty, ``²``, Arabic-Indic digits — are
   ignored (the default) or 404, never 500;
 * an external or unknown ``next`` falls back to a page of the site;
+* a year in a URL outside 2000–2100 (but 0, "the office's year") is a 404 before any view runs;
 * a text stored with a control character (before the boundary existed) does not break the
   realisation template nor a document.
 """
@@ -151,6 +152,35 @@ def test_an_external_next_falls_back_to_the_site(target: str, demo: Demo) -> Non
     )
     response = client.post(reverse("workflow-submit", args=[demo.office_a.code, YEAR]), {"step": "pk", "next": target})
     assert response.status_code == 302 and "evil" not in response["Location"]
+
+
+@pytest.mark.parametrize("target", ["NaN", "office-dashboard", "kembali", "", "?x=1", "../admin/"])
+def test_an_unknown_next_falls_back_to_the_office(target: str, login_as: Callable[[str], Client], demo: Demo) -> None:
+    """A bare word is not a path: Django's ``redirect()`` would have reversed it as a view name (a 500)."""
+    response = login_as("admin").post(
+        reverse("workflow-submit", args=[demo.office_a.code, YEAR]), {"step": "pk", "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("office-dashboard", args=["kaloran"])
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [("2020", 200), ("0", 302), ("1999", 404), ("2101", 404), ("99999", 404), (str(2**63), 404), ("-1", 404)],
+)
+def test_a_year_in_a_url_is_a_year_sakip_keeps_or_0(
+    year: str, status: int, login_as: Callable[[str], Client], demo: Demo
+) -> None:
+    """``<year:year>``: 2000–2100, or 0 for "the office's year" (the year pages redirect); else the 404 page
+    before any view runs — a write of year 2**63 was an overflow (a 500)."""
+    from sakip.workflow.models import PeriodState
+
+    admin = login_as("admin")
+    assert admin.get(f"/opd/kaloran/reviu/{year}/").status_code == status
+    before = PeriodState.objects.count()
+    response = admin.post(f"/opd/kaloran/alur/{year}/ajukan/", {"step": "pk"})
+    assert response.status_code == (302 if status == 200 else 404)
+    if status != 200:
+        assert PeriodState.objects.count() == before
 
 
 def test_a_stored_control_character_does_not_break_the_template_or_a_document(

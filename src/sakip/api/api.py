@@ -17,7 +17,8 @@
   never through a binary float: ``77.25`` is 77.25) or a string in the international
   format (``"77.25"``, ``"1,234.5"``); ``null`` is "not measured". NaN, Infinity,
   exponents, more than 15 digits or 6 decimals are refused with the pages' message
-  (docs/numbers.md). Every refusal of a write is ``{"detail": ..., "errors": {where: [...]}}``.
+  (docs/security.md, "Input at the boundary"). Every refusal of a write is
+  ``{"detail": ..., "errors": {where: [...]}}``; a body that is not JSON is a 400 in that shape.
 * Text with NUL or another control character is refused with 400 before any endpoint
   runs (`sakip.core.boundary`).
 """
@@ -64,13 +65,22 @@ from .models import ApiToken, hash_token
 MAX_LIMIT = 500
 
 
+class UnreadableBody(ValueError):
+    """A request body that is not JSON (or nested too deep to read): a 400 in the `Problems` shape."""
+
+
 class ExactJsonParser(Parser):
     """JSON bodies with exact numbers: decimals and integers become `Decimal` from their text (no binary
     float, no limit on digits before the number rule refuses them); ``NaN``/``Infinity`` become the
     Decimal NaN/Infinity, which the number rule refuses with its own message."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal)
+        try:
+            return json.loads(request.body, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal)
+        except RecursionError:
+            raise UnreadableBody(_("JSON bersarang terlalu dalam")) from None
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+            raise UnreadableBody(str(exc)[:120]) from None
 
 
 class TokenAuth(HttpBearer):
@@ -500,6 +510,16 @@ class _Invalid(HttpError):
 @api.exception_handler(_Invalid)
 def _invalid(request: HttpRequest, exc: _Invalid) -> Any:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    """django-ninja's refusals as ``{"detail": ...}``; a body it could not parse (it raises its own English
+    "Cannot parse request body" from our parser's `UnreadableBody`) in the `Problems` shape, in Indonesian."""
+    if isinstance(exc.__cause__, UnreadableBody):
+        detail = _("Isi permintaan bukan JSON yang dapat dibaca.")
+        return api.create_response(request, {"detail": detail, "errors": {"body": [str(exc.__cause__)]}}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -39,11 +39,8 @@ from sakip.planning.models import PlanPeriod
 from .i18n import error_text
 from .interchange import domain_office
 from .params import int_param
+from .params import valid_year as valid_year  # the year rule lives in core.params, with its URL converter
 from .services import office_nav, office_years, reporting_year
-
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-
 
 # ----------------------------------------------------------------------------- access
 
@@ -93,10 +90,6 @@ def year_choices(office: Office, year: int | None = None) -> list[int]:
     if year is not None:
         years.add(year)
     return sorted(years, reverse=True)
-
-
-def valid_year(year: int) -> bool:
-    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 # ----------------------------------------------------------------------------- scorecard
@@ -163,7 +156,7 @@ def parse_amount(text: str | None, field: str) -> Decimal | None:
 
     The one rule of every page and of the Excel import's text cells:
     `sakip.domain.numbers.parse_number` in the Indonesian format (``1.234,56``), with
-    its one-line message (``docs/numbers.md``).
+    its one-line message (``docs/security.md``, "Input at the boundary").
     """
     if text is None or not text.strip():
         return None

@@ -1,6 +1,6 @@
 """Exact numbers: rounding for display, and the one reading of number text and numbers.
 
-Rules (SPEC §4, §9; ``docs/numbers.md``):
+Rules (SPEC §4, §9; ``docs/security.md``, "Input at the boundary"):
 
 * every computation is done in `Decimal`; `round_half_up` is applied only when a
   value is shown;
