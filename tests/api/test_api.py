@@ -102,7 +102,12 @@ def test_write_realisations_then_read_them_back(uji: dict[str, Api]) -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"indicator": "S1.1", "value": "77,25"}, "bukan angka desimal"),
+        ({"indicator": "S1.1", "value": "77,25"}, "format internasional"),
+        ({"indicator": "S1.1", "value": "NaN"}, "bukan bilangan terhingga"),
+        ({"indicator": "S1.1", "value": "1e309"}, "eksponen"),
+        ({"indicator": "S1.1", "value": "9" * 400}, "terlalu banyak digit"),
+        ({"indicator": "S1.1", "value": True}, "harus angka JSON"),
+        ({"indicator": "S1.1", "value": [1]}, "harus angka JSON"),
         ({"indicator": "X9.9", "value": "1"}, "tidak ada dalam PK"),
         ({"indicator": "S1.1", "value": "1"}, "jelaskan penyebab"),  # TW IV far below target, no explanation
     ],
@@ -116,10 +121,59 @@ def test_bad_rows_store_nothing(row: dict[str, Any], message: str, uji: dict[str
     assert (_stored("S1.1", 4), _stored("S1.2", 4)) == before
 
 
-def test_a_json_number_is_refused(uji: dict[str, Api]) -> None:
-    body = versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": 77.25}])
+def test_a_json_number_is_read_exactly(uji: dict[str, Api]) -> None:
+    body = versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": 77.123456, "explanation": "uji"}])
     response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", body)
+    assert response.status_code == 200, response.content
+    assert _stored("S1.1", 2) == Decimal("77.123456")  # not the binary float's 77.12345599999999...
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": NaN}]}', "bukan bilangan terhingga"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": -Infinity}]}', "bukan bilangan terhingga"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": 1e309}]}', "terlalu banyak digit"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": ' + "9" * 5000 + "}]}", "terlalu banyak digit"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": 0.1234567}]}', "desimal"),
+    ],
+)
+def test_hostile_json_numbers_are_refused_with_the_number_rule(raw: str, message: str, uji: dict[str, Api]) -> None:
+    before = _stored("S1.1", 2)
+    response = uji["opd-001"].client.post(
+        f"{BASE}/quarters/2/realisations", raw, content_type="application/json", headers=uji["opd-001"].headers
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and message in str(body["errors"])
+    assert _stored("S1.1", 2) == before
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[" * 100_000 + "]" * 100_000, b"\xff\xfe{", '{"rows": [}'])
+def test_a_body_that_is_not_json_is_a_400_problems_answer(raw: str | bytes, uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].client.post(
+        f"{BASE}/quarters/2/realisations", raw, content_type="application/json", headers=uji["opd-001"].headers
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and "JSON" in body["detail"] and body["errors"]["body"]
+
+
+def test_a_body_that_does_not_fit_the_schema_is_a_problems_answer(uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", {"rows": [{"value": "1"}]})
     assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and any("indicator" in k for k in body["errors"])
+
+
+def test_negative_zero_is_stored_as_zero(uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].post(
+        f"{BASE}/quarters/2/realisations",
+        versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": "-0", "explanation": "uji"}]),
+    )
+    assert response.status_code == 200, response.content
+    stored = _stored("S1.1", 2)
+    assert stored == 0 and stored is not None and not stored.is_signed()
 
 
 def test_a_locked_quarter_refuses_writes(uji: dict[str, Api]) -> None:

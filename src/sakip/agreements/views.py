@@ -30,6 +30,7 @@ from sakip.core.concurrency import (
     token,
     verify,
 )
+from sakip.core.params import int_param
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -85,8 +86,9 @@ def pk_detail(request: HttpRequest, year: int, office: Office, membership: Membe
     versions = list(PkVersion.objects.filter(office=office, year=year).order_by("number"))
     shown = versions[-1] if versions else None
     requested = request.GET.get("versi", "")
-    if requested.isdigit():
-        shown = next((v for v in versions if v.number == int(requested)), shown)
+    number = int_param(requested)
+    if number is not None:
+        shown = next((v for v in versions if v.number == number), shown)
     targets = []
     programs: list[PkProgram] = []
     total = None
@@ -197,7 +199,7 @@ def _read(post: QueryDict, form: PkForm, amendment: bool) -> None:
         any_target = any_target or row["parsed"] is not None
     if not any_target and not any(r["errors"] for r in form.targets):
         form.error("targets", _("Isi target sekurang-kurangnya satu indikator."))
-    n = int(post.get("program_rows", "0") or 0) if post.get("program_rows", "0").isdigit() else 0
+    n = int_param(post.get("program_rows", "0")) or 0
     rows = []
     for i in range(min(n, 200)):
         row = {k: post.get(f"p-{i}-{k}", "").strip() for k in ("code", "name", "allocation", "source")}

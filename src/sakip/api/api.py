@@ -25,15 +25,23 @@
   Sending the value that is stored already is no conflict.
 * Lists are paginated: ``limit`` (1–500, default 100) and ``offset``; the answer
   carries ``count``.
+* Numbers written (``value``, ``inputs``, ``realisation``): a JSON number (read exactly,
+  never through a binary float: ``77.25`` is 77.25) or a string in the international
+  format (``"77.25"``, ``"1,234.5"``); ``null`` is "not measured". NaN, Infinity,
+  exponents, more than 15 digits or 6 decimals are refused with the pages' message
+  (docs/security.md, "Input at the boundary"). Every refusal of a write is
+  ``{"detail": ..., "errors": {where: [...]}}``; a body that is not JSON is a 400 in that shape.
+* Text with NUL or another control character is refused with 400 before any endpoint
+  runs (`sakip.core.boundary`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -42,8 +50,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from sakip.accounts.access import Action, can, membership_of, office_by_code, offices_for
 from sakip.accounts.fast import UserBackend, read_one
@@ -55,7 +65,8 @@ from sakip.core.interchange import domain_office
 from sakip.core.services import office_years
 from sakip.core.web import Rollback, atomic_checked, current_plan, input_text, valid_year
 from sakip.dataset.loader import DatasetError
-from sakip.domain.errors import DomainError
+from sakip.domain.errors import DomainError, NumberParseError
+from sakip.domain.numbers import NumberFormat, check_number, parse_number
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
@@ -66,7 +77,24 @@ from sakip.workflow.services import PeriodLocked, ensure_editable
 from .models import LAST_USED_EVERY, ApiToken, hash_token
 
 MAX_LIMIT = 500
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class UnreadableBody(ValueError):
+    """A request body that is not JSON (or nested too deep to read): a 400 in the `Problems` shape."""
+
+
+class ExactJsonParser(Parser):
+    """JSON bodies with exact numbers: decimals and integers become `Decimal` from their text (no binary
+    float, no limit on digits before the number rule refuses them); ``NaN``/``Infinity`` become the
+    Decimal NaN/Infinity, which the number rule refuses with its own message."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return json.loads(request.body, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal)
+        except RecursionError:
+            raise UnreadableBody(_("JSON bersarang terlalu dalam")) from None
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+            raise UnreadableBody(str(exc)[:120]) from None
 
 
 class TokenAuth(HttpBearer):
@@ -103,6 +131,7 @@ api = NinjaAPI(
     description=__doc__ or "",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=ExactJsonParser(),
 )
 v1 = Router()
 
@@ -148,6 +177,17 @@ class Budget(Rows):
     total: dict[str, Any] | None
 
 
+NUMBER_TEXT = (
+    "A JSON number (read exactly: 12.5 is 12.5) or a string in the international format (\"12.5\", "
+    "\"1,234.5\"); at most 15 digits and 6 decimals; NaN, Infinity and exponents are refused"
+)
+#: a number written through the API: validated by `_exact` (the one number rule), documented as number or string
+ApiNumber = Annotated[
+    Any,
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "description": NUMBER_TEXT}),
+]
+
+
 class RealisationIn(Schema):
     indicator: str = Field(description="Indicator code, e.g. S1.1")
     version: str | None = Field(
@@ -155,8 +195,8 @@ class RealisationIn(Schema):
         description="The row's version for this quarter, as read from GET …/realisations (items[].versions[quarter]); "
         "required (428 without it); 409 when the row changed since",
     )
-    value: str | None = Field(None, description="Exact decimal text (12.5); null = not measured")
-    inputs: dict[str, str | None] | None = Field(None, description="Formula inputs as exact decimal text")
+    value: ApiNumber = Field(None, description=f"{NUMBER_TEXT}; null = not measured")
+    inputs: dict[str, ApiNumber] | None = Field(None, description=f"Formula inputs: {NUMBER_TEXT}")
     grade: str | None = Field(None, description="Qualitative indicators: the predicate")
     explanation: str | None = None
 
@@ -172,7 +212,7 @@ class BudgetLineIn(Schema):
         description="The line's version, as read from GET …/budget (items[].version); required (428 without it); "
         "409 when the line changed since",
     )
-    realisation: str | None = Field(description="Exact decimal text for the quarter; null = none")
+    realisation: ApiNumber = Field(description=f"The quarter's realisation: {NUMBER_TEXT}; null = none")
 
 
 class BudgetIn(Schema):
@@ -258,16 +298,22 @@ def _office_out(o: Office) -> dict[str, str]:
     return {"code": o.code, "name": o.name, "kind": o.kind, "url": f"/api/v1/offices/{o.code}"}
 
 
-def _exact(text: str | None, where: str) -> Decimal | None:
-    """API numbers are exact decimal text with a point (``12.5``); null is "not measured"."""
-    if text is None:
+def _exact(value: Any, where: str) -> Decimal | None:
+    """An API number: a JSON number (a Decimal from `ExactJsonParser`) or a string in the international
+    format, checked by the one number rule (`sakip.domain.numbers`); null is "not measured"."""
+    if value is None:
         return None
-    if not isinstance(text, str) or not _DECIMAL.match(text.strip()):
-        raise ValidationError(
-            _('%(where)s: «%(text)s» bukan angka desimal yang sah untuk API (contoh: "12.5")')
-            % {"where": where, "text": text}
-        )
-    return Decimal(text.strip())
+    try:
+        if isinstance(value, str):
+            return parse_number(value, NumberFormat.INTERNATIONAL, field=where)
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return check_number(value, where)
+    except NumberParseError as exc:
+        raise ValidationError(error_text(exc)) from None
+    raise ValidationError(
+        _("%(where)s: harus angka JSON atau teks angka (contoh: 12.5 atau \"12.5\"), bukan %(kind)s")
+        % {"where": where, "kind": json.dumps(value, default=str)[:40]}
+    )
 
 
 def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
@@ -561,6 +607,28 @@ def _period_locked(request: HttpRequest, exc: PeriodLocked) -> Any:
 @api.exception_handler(_Invalid)
 def _invalid(request: HttpRequest, exc: _Invalid) -> Any:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    """django-ninja's refusals as ``{"detail": ...}``; a body it could not parse (it raises its own English
+    "Cannot parse request body" from our parser's `UnreadableBody`) in the `Problems` shape, in Indonesian."""
+    if isinstance(exc.__cause__, UnreadableBody):
+        detail = _("Isi permintaan bukan JSON yang dapat dibaca.")
+        return api.create_response(request, {"detail": detail, "errors": {"body": [str(exc.__cause__)]}}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> Any:
+    """A request that does not fit its schema: the same shape as every other refusal (`Problems`)."""
+    errors: dict[str, list[str]] = {}
+    for e in exc.errors:
+        where = ".".join(str(p) for p in e.get("loc", ())) or "request"
+        errors.setdefault(where, []).append(str(e.get("msg", "")))
+    return api.create_response(
+        request, {"detail": _("Permintaan tidak sesuai skema API."), "errors": errors}, status=422
+    )
 
 
 @v1.post(

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sakip.accounts.access import membership_of, offices_for
+from sakip.core.params import int_param
 
 from .models import DEFAULT_DAYS, LIFETIME_CHOICES, ApiToken, Scope
 
@@ -51,7 +52,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             else:
                 _token, secret = ApiToken.issue(request.user, name, scope=scope, office=office, days=days)
         elif op == "revoke":
-            deleted, _n = ApiToken.objects.filter(user_id=user_id, pk=request.POST.get("id") or 0).delete()
+            token_id = int_param(request.POST.get("id"), 1)
+            deleted = ApiToken.objects.filter(user_id=user_id, pk=token_id).delete()[0] if token_id else 0
             if deleted:
                 messages.success(request, _("Token dicabut."))
             return redirect("api-tokens")

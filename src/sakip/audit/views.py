@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from sakip.accounts.access import office_view, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.params import int_param
 from sakip.reports.cells import CsvWriter
 
 from .models import Action, AuditEntry
@@ -44,8 +45,9 @@ def filtered(request: HttpRequest, qs: QuerySet[AuditEntry]) -> tuple[QuerySet[A
         qs = qs.filter(action=f["tindakan"])
     if f["pengguna"]:
         qs = qs.filter(user_name__icontains=f["pengguna"])
-    if f["opd"].isdigit():
-        qs = qs.filter(office_id=int(f["opd"]))
+    office_id = int_param(f["opd"])
+    if office_id is not None:
+        qs = qs.filter(office_id=office_id)
     for key, lookup in (("dari", "at__date__gte"), ("sampai", "at__date__lte")):
         if f[key]:
             try:

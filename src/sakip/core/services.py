@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sakip.accounts.models import Membership, Office, YearSetting
 from sakip.agreements.models import PkVersion
 from sakip.budgeting.models import BudgetYear
+from sakip.core.params import int_param
 from sakip.dataset.loader import load_document
 from sakip.domain.measurement import CapPolicy, LowerFormula
 from sakip.domain.office import Settings
@@ -35,8 +36,9 @@ def office_years(office: Office) -> list[int]:
 
 def reporting_year(office: Office, requested: str | None = None) -> int | None:
     years = office_years(office)
-    if requested and requested.isdigit() and int(requested) in years:
-        return int(requested)
+    chosen = int_param(requested)
+    if chosen is not None and chosen in years:
+        return chosen
     with_pk = sorted(set(PkVersion.objects.filter(office=office).values_list("year", flat=True)), reverse=True)
     return with_pk[0] if with_pk else (years[0] if years else None)
 

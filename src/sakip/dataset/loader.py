@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -56,6 +55,8 @@ from sakip.domain.periods import Rollup
 from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_scale
 from sakip.domain.survey import INSTRUMENTS
 
+from .reading import DocumentError, load_json, load_yaml
+
 FORMAT = "sakip-office/1"
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -81,51 +82,15 @@ class DatasetError(ValueError):
 # ----------------------------------------------------------------------------- reading
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML safe loader that reads floats as exact decimals."""
-
-
-def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    assert isinstance(node, yaml.ScalarNode)
-    text = loader.construct_scalar(node)
-    value = Decimal(str(text).replace("_", ""))
-    if not value.is_finite():
-        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a finite number", node.start_mark)
-    return value
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
-
-
-# dates stay text: the format's dates are ISO strings
-def _text_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    assert isinstance(node, yaml.ScalarNode)
-    return loader.construct_scalar(node)
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _text_constructor)
-
-
-def _normalise(value: Any) -> Any:
-    """Mapping keys become strings (YAML reads ``2020:`` as an int)."""
-    if isinstance(value, dict):
-        return {str(k): _normalise(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalise(v) for v in value]
-    return value
-
-
 def parse_text(text: str, *, json_format: bool = False, source: str | None = None) -> Any:
+    """The document of a YAML or JSON text, within the limits of `sakip.dataset.reading` (size, aliases,
+    nesting, exact and checked numbers); `DatasetError` with every problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise DatasetError([Issue("", f"berkas lebih besar dari {MAX_BYTES // (1024 * 1024)} MB")], source)
     try:
-        if json_format:
-            raw = json.loads(text, parse_float=Decimal)
-        else:
-            raw = yaml.load(text, Loader=_DecimalLoader)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise DatasetError([Issue("", f"bukan {'JSON' if json_format else 'YAML'} yang sah: {exc}")], source) from None
-    return _normalise(raw)
+        return load_json(text) if json_format else load_yaml(text)
+    except DocumentError as exc:
+        raise DatasetError([Issue(p.path, p.message) for p in exc.problems], source) from None
 
 
 @cache

@@ -40,6 +40,7 @@ from sakip.domain.printed import (
 )
 from sakip.domain.scales import Band, get_scale
 from sakip.domain.survey import GradeTable
+from sakip.domain.text import clean_text
 
 from .loader import MAX_BYTES, DatasetError, Issue, _message, format_path, parse_text
 
@@ -359,7 +360,7 @@ def _read_value(raw: Any, field_: str, where: str, issues: list[Issue]) -> Any:
         if isinstance(raw, int | float):
             return Decimal(str(raw))
         try:
-            return parse_number(str(raw), NumberFormat.INDONESIAN)
+            return parse_number(str(raw), NumberFormat.INDONESIAN, units=True)
         except DomainError as exc:
             issues.append(Issue(where, f"harus angka, bukan {str(raw)!r} ({exc})"))
             return None
@@ -582,7 +583,9 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return clean_text("; ".join(str(v) for v in value))
+    if isinstance(value, str):
+        return clean_text(value)  # a control character in stored text must not break the file
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= 0:

@@ -9,7 +9,10 @@ import yaml
 
 
 class _Dumper(yaml.SafeDumper):
-    """YAML with exact decimals: a Decimal is written as its own text, never through a float."""
+    """YAML with exact decimals: a Decimal is written as its own text, never through a float; no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a value used twice is written twice: the reader allows only a few aliases
 
 
 def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:

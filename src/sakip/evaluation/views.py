@@ -21,6 +21,7 @@ from sakip.accounts.access import can, office_view, offices_for, regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.core.concurrency import Changed, Conflict, conflict_context, lock_office, reapplied, retrying
 from sakip.core.i18n import error_text
+from sakip.core.params import int_param
 from sakip.core.web import (
     default_year,
     evidence_content_type,
@@ -399,8 +400,8 @@ def _start(request: HttpRequest, office: Office, year: int) -> str:
     try:
         if choice.startswith("preset:"):
             template = services.install_preset(office.regency, year, choice.removeprefix("preset:"))
-        elif choice.isdigit():
-            t = Template.objects.filter(pk=int(choice), regency=office.regency).first()
+        elif (template_id := int_param(choice)) is not None:
+            t = Template.objects.filter(pk=template_id, regency=office.regency).first()
             if t is None:
                 return _("LKE yang dipilih tidak dikenal.")
             template = (
@@ -631,7 +632,8 @@ def evaluation_akip(request: HttpRequest, year: int, office: Office, membership:
         return HttpResponse(status=405)
     ev = _evaluation(office, year)
     pk = request.POST.get("indicator", "")
-    indicator = Indicator.objects.filter(pk=int(pk), plan__office=office).first() if pk.isdigit() else None
+    pk_n = int_param(pk)
+    indicator = Indicator.objects.filter(pk=pk_n, plan__office=office).first() if pk_n is not None else None
     if ev is None:
         messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
     elif indicator is None:
@@ -850,7 +852,8 @@ def evaluation_regency(request: HttpRequest, membership: Membership) -> HttpResp
     years = sorted(
         set(Evaluation.objects.filter(office__regency=membership.regency).values_list("year", flat=True)), reverse=True
     )
-    year = int(text) if text.isdigit() and valid_year(int(text)) else (years[0] if years else None)
+    chosen = int_param(text)
+    year = chosen if chosen is not None and valid_year(chosen) else (years[0] if years else None)
     evaluations = (
         {
             e.office_id: e

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sakip.domain.text import clean_text
 from sakip.reports.cells import put_value, text_cell
 
 from .workbook import Column, Limits, Problem, Record, SheetSpec, WorkbookRefused, read_rows
@@ -304,6 +305,8 @@ def write_template(
         for n, row in enumerate(rows, start=2):
             for i, col in enumerate(spec.columns, start=1):
                 v = row.get(col.key)
+                if isinstance(v, str):
+                    v = clean_text(v)  # stored text with a control character must not break the file
                 if v is not None and v != "":
                     put_value(ws.cell(n, i), v)  # stored text is never written (or read) as a formula
         last = max(n, 1) + spare_rows

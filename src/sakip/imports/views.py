@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from sakip.accounts.access import Action, can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.params import int_param
 from sakip.core.web import default_year, page_context, require, valid_year, year_choices, year_switch
 from sakip.importers.kinds import KINDS
 from sakip.importers.workbook import Problem
@@ -141,11 +142,11 @@ def import_page(request: HttpRequest, year: int, office: Office, membership: Mem
 def import_confirm(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """POST: apply a previewed upload, exactly the changes the preview showed."""
     here = reverse("import-excel", args=[office.code, year])
-    batch_id = request.POST.get("batch", "")
-    if not batch_id.isdigit():
+    batch_id = int_param(request.POST.get("batch", ""))
+    if batch_id is None:
         messages.error(request, _("Tidak ada unggahan untuk dikonfirmasi; unggah berkas terlebih dahulu."))
         return redirect(here)
-    batch = ImportBatch.objects.filter(office=office, pk=int(batch_id), year=year).first()
+    batch = ImportBatch.objects.filter(office=office, pk=batch_id, year=year).first()
     if batch is None:
         raise Http404(_("Unggahan tidak ditemukan"))
     if not can(membership, office, _kind_action(batch.kind)):

@@ -22,6 +22,7 @@ from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplied, retrying
 from sakip.core.fragments import kept_page
 from sakip.core.i18n import error_text
+from sakip.core.params import int_param
 from sakip.core.services import office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
@@ -64,7 +65,7 @@ def _dashboard(
 ) -> HttpResponse:
     gen = figures.generation()
     requested = request.GET.get("tahun")
-    requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
+    requested = requested if int_param(requested, 1000, 9999) is not None else None
     year = figures.memo(gen, ("reporting-year", office.pk, requested), lambda: reporting_year(office, requested))
     quarter = quarter_param(request.GET.get("triwulan"))
     context: dict[str, object] = {

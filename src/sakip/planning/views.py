@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import reapplied
+from sakip.core.params import id_or_404, int_param
 from sakip.core.versioned_forms import StaleDelete, delete_checked, save_form
 from sakip.core.web import (
     Rollback,
@@ -38,9 +39,9 @@ from .models import FormulaInput, Goal, Indicator, Objective, PlanPeriod, Progra
 
 
 def _requested_year(request: HttpRequest, office: Office) -> int:
-    requested = request.GET.get("tahun", "")
-    if requested.isdigit() and int(requested) in year_choices(office):
-        return int(requested)
+    requested = int_param(request.GET.get("tahun", ""))
+    if requested is not None and requested in year_choices(office):
+        return requested
     return default_year(office)
 
 
@@ -221,7 +222,7 @@ def _plan_post(
         prefix = f"{op[0]}{pk}" if pk else f"{op[0]}-new"
 
         def make(data: QueryDict) -> GoalForm | ObjectiveForm:
-            instance = get_object_or_404(model, pk=pk, plan=plan) if pk else None
+            instance = get_object_or_404(model, pk=id_or_404(pk), plan=plan) if pk else None
             return form_class(data, instance=instance, plan=plan, prefix=prefix)
 
         def store(part_form: GoalForm | ObjectiveForm) -> Goal | Objective:
@@ -242,14 +243,14 @@ def _plan_post(
         return None
     if op in ("goal-delete", "objective-delete"):
         if op == "goal-delete":
-            goal = get_object_or_404(Goal, pk=request.POST.get("id", ""), plan=plan)
+            goal = get_object_or_404(Goal, pk=id_or_404(request.POST.get("id", "")), plan=plan)
             if goal.objectives.exists() or goal.indicators.exists():
                 messages.error(request, _("Tujuan %(code)s masih memiliki sasaran atau indikator; hapus itu dulu.")
                                % {"code": goal.code})
                 return redirect(here)
             target: Goal | Objective = goal
         else:
-            objective = get_object_or_404(Objective, pk=request.POST.get("id", ""), plan=plan)
+            objective = get_object_or_404(Objective, pk=id_or_404(request.POST.get("id", "")), plan=plan)
             if objective.indicators.exists():
                 messages.error(request, _("Sasaran %(code)s masih memiliki indikator; hapus indikatornya dulu.")
                                % {"code": objective.code})
@@ -286,14 +287,15 @@ def indicator_edit(
     problems: list[str] = []
     if indicator is None:
         owner_key = request.POST.get("owner", "") if request.method == "POST" else ""
-        if not owner_key and request.GET.get("tujuan", "").isdigit():
+        if not owner_key and int_param(request.GET.get("tujuan", "")) is not None:
             owner_key = f"goal-{request.GET['tujuan']}"
-        elif not owner_key and request.GET.get("sasaran", "").isdigit():
+        elif not owner_key and int_param(request.GET.get("sasaran", "")) is not None:
             owner_key = f"objective-{request.GET['sasaran']}"
-        kind, _sep, owner_pk = owner_key.partition("-")
-        if owner_pk.isdigit() and kind == "goal":
+        kind, _sep, owner_text = owner_key.partition("-")
+        owner_pk = int_param(owner_text)
+        if owner_pk is not None and kind == "goal":
             goal = Goal.objects.filter(pk=owner_pk, plan=plan).first()
-        elif owner_pk.isdigit() and kind == "objective":
+        elif owner_pk is not None and kind == "objective":
             objective = Objective.objects.filter(pk=owner_pk, plan=plan).first()
     editable = can(membership, office, "plan")
     locked = indicator is not None and has_measurements(indicator)
@@ -441,7 +443,7 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
     if request.method == "POST":
         require(membership, office, "plan")
         pk = request.POST.get("id", "")
-        node = get_object_or_404(ProgramNode, pk=pk, plan=plan) if pk else None
+        node = get_object_or_404(ProgramNode, pk=id_or_404(pk), plan=plan) if pk else None
         if request.POST.get("op") == "delete" and node is not None:
             if node.children.exists():
                 messages.error(request, _("%(code)s masih memiliki rincian; hapus rinciannya dulu.")

@@ -23,6 +23,7 @@ from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.agreements.models import PkVersion
 from sakip.core.fragments import kept_page
+from sakip.core.params import int_param
 from sakip.core.web import quarter_param
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
@@ -48,8 +49,9 @@ def regency_years(regency_id: int) -> list[tuple[int, int]]:
 def choose_year(years: list[tuple[int, int]], requested: str | None) -> int | None:
     """The requested year if it has data, else the year most offices report (the latest of equals)."""
     known = [y for y, _n in years]
-    if requested and requested.isdigit() and int(requested) in known:
-        return int(requested)
+    chosen = int_param(requested)
+    if chosen is not None and chosen in known:
+        return chosen
     if not years:
         return None
     return max(years, key=lambda yn: (yn[1], yn[0]))[0]
@@ -78,7 +80,7 @@ def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | N
     gen = data_generation()
     quarter = choose_quarter(request.GET.get("triwulan"))
     requested = request.GET.get("tahun")
-    requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
+    requested = requested if int_param(requested, 1000, 9999) is not None else None
     # the page is a function of the stored data: built once per data generation, year and quarter
     context = memo(
         gen,

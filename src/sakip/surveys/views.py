@@ -17,6 +17,7 @@ from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import Conflict, conflict_context, last_changes, locked, token
 from sakip.core.i18n import error_text
+from sakip.core.params import int_param
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -121,15 +122,15 @@ def _upload(
         errors.append({"where": _("instrumen"), "message": _("Pilih instrumen survei.")})
     population = None
     if typed["population"]:
-        if typed["population"].isdigit() and int(typed["population"]) > 0:
-            population = int(typed["population"])
-        else:
+        population = int_param(typed["population"], 1, 2**31 - 1)
+        if population is None:
             errors.append({"where": _("populasi"), "message": _("Populasi adalah bilangan bulat positif.")})
     plan = current_plan(office)
     indicator = None
     if typed["indicator"]:
-        if typed["indicator"].isdigit():
-            indicator = Indicator.objects.filter(plan=plan, pk=typed["indicator"]).first()
+        indicator_id = int_param(typed["indicator"])
+        if indicator_id is not None:
+            indicator = Indicator.objects.filter(plan=plan, pk=indicator_id).first()
         if indicator is None:
             errors.append({"where": _("indikator"), "message": _("Indikator tidak dikenal.")})
     grade_table = typed["grade_table"] or GradeTable.PERMENPAN_14_2017.value

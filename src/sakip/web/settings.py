@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sakip.web.security.TrustedProxyMiddleware",  # X-Forwarded-Proto only from SAKIP_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
+    "sakip.core.boundary.BoundaryMiddleware",  # NUL and control characters: 400 before anything reads them
     "sakip.core.busy.BusyDatabaseMiddleware",  # a database still busy after its timeout: 503, not 500
     "sakip.web.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
