@@ -33,11 +33,15 @@ from sakip.core.web import (
     year_choices,
     year_switch,
 )
+from sakip.domain.periods import QUARTER_LABELS, QUARTERS
+from sakip.domain.quarter_targets import shown as shown_target
 from sakip.planning.models import Indicator, ProgramNode, Target
 from sakip.reports.scorecard import show_number
 from sakip.workflow.services import is_locked
 from sakip.workflow.web import lock_message, refuse_if_locked
 
+from . import pk_quarters
+from . import quarter_targets as qt
 from .models import PkProgram, PkTarget, PkVersion
 
 PEOPLE = ("first_party", "second_party")
@@ -76,11 +80,16 @@ def pk_detail(request: HttpRequest, year: int, office: Office, membership: Membe
     targets = []
     programs: list[PkProgram] = []
     total = None
+    quarter_targets = False
     if shown is not None:
         targets = [
             {"t": t, "ind": t.indicator, "text": _target_display(t)}
             for t in shown.targets.select_related("indicator").order_by("order", "id")
         ]
+        # quarter targets belong to the year: shown with the version in force
+        quarter_targets = shown == versions[-1]
+        if quarter_targets:
+            _quarter_cells(targets, year)
         programs = list(shown.programs.all())
         total = sum((p.allocation for p in programs), Decimal(0)) if programs else None
     computed = compute(office, year) if versions else None
@@ -92,12 +101,27 @@ def pk_detail(request: HttpRequest, year: int, office: Office, membership: Membe
         targets=targets, programs=[{"p": p, "allocation": show_number(p.allocation, 2)} for p in programs],
         total=show_number(total, 2) if total is not None else None,
         printed_total=show_number(shown.printed_total, 2) if shown and shown.printed_total is not None else None,
+        quarter_targets=quarter_targets, quarters=[QUARTER_LABELS[q] for q in QUARTERS],
         findings=findings, years=year_choices(office, year), has_plan=current_plan(office) is not None,
         can_plan=can(membership, office, "plan"),
         # the workflow panel says why: a submitted, verified or approved PK is not edited
         pk_frozen=is_locked(office, year, "pk"),
     )
     return render(request, "agreements/pk_detail.html", context)
+
+
+def _quarter_cells(targets: list[dict[str, Any]], year: int) -> None:
+    """Each PK row's quarter targets as shown (``-`` not set), its kind, and the domain's warnings."""
+    stored = qt.stored(year, [r["ind"] for r in targets])
+    for r in targets:
+        s = stored.get(r["ind"].pk, qt.Stored())
+        r["quarters"] = [
+            "-" if v is None else shown_target(v) for v in (s.targets.get(q) for q in QUARTERS)
+        ]
+        r["has_quarters"] = bool(s.targets)
+        r["cumulative"] = s.cumulative
+        checked = qt.check(r["ind"], s.targets, s.cumulative, qt.domain_target(r["t"])) if s.targets else None
+        r["q_warnings"] = checked.warnings + checked.all_errors() if checked else []
 
 
 @dataclass
@@ -117,7 +141,11 @@ class PkForm:
 
     @property
     def valid(self) -> bool:
-        return not any(self.errors.values()) and not any(r["errors"] for r in self.targets + self.programs)
+        return (
+            not any(self.errors.values())
+            and not any(r["errors"] for r in self.targets + self.programs)
+            and not any(r.get("q_errors") for r in self.targets)
+        )
 
 
 def _initial(office: Office, year: int, source: PkVersion | None) -> PkForm:
@@ -149,6 +177,7 @@ def _initial(office: Office, year: int, source: PkVersion | None) -> PkForm:
             for n in (ProgramNode.objects.filter(plan=plan, parent__isnull=True) if plan else [])
         ]
     form.targets = [{"ind": i, "text": stored.get(i.pk, ""), "errors": []} for i in indicators]
+    pk_quarters.prepare(form.targets, year)
     form.programs = [{**p, "errors": []} for p in programs] + [
         {"code": "", "name": "", "allocation": "", "source": "", "errors": []} for _i in range(EXTRA_PROGRAM_ROWS)
     ]
@@ -209,7 +238,7 @@ def _read(request: HttpRequest, form: PkForm, amendment: bool) -> None:
     ]
 
 
-def _store(version: PkVersion, form: PkForm) -> None:
+def _store(version: PkVersion, form: PkForm, quarters: bool) -> None:
     version.date = datetime.date.fromisoformat(form.date) if form.date else None
     version.title = form.title
     for k, v in form.people.items():
@@ -226,6 +255,8 @@ def _store(version: PkVersion, form: PkForm) -> None:
     for i, row in enumerate(r for r in form.programs if r.get("parsed") is not None):
         PkProgram.objects.create(version=version, program_code=row["code"][:40], name=row["name"][:500],
                                  allocation=row["parsed"], source=row["source"][:50], order=i)
+    if quarters:
+        pk_quarters.store(form.targets, version.year)
 
 
 def _pk_form(
@@ -257,8 +288,21 @@ def _pk_form(
     source = versions[-1] if versions else None
     form = _initial(office, year, source)
     problems: list[str] = []
+    frozen = qt.frozen_quarters(office, year)
     if request.method == "POST":
         _read(request, form, amendment)
+        quarters = pk_quarters.read(request.POST, form.targets, frozen)
+        action = request.POST.get(pk_quarters.ACTION, "")
+        if quarters and action:
+            filled, reasons = pk_quarters.fill(action, form.targets, frozen, year)
+            if filled:
+                messages.info(request, pk_quarters.filled_message(action.partition("-")[0], filled))
+            for reason in reasons:
+                messages.error(request, reason)
+            return render(request, "agreements/pk_form.html", _form_context(
+                office, membership, year, form, amendment, editable, blocked, problems, source, detail, frozen))
+        if quarters:
+            pk_quarters.check(form.targets)
         if form.valid:
             try:
                 with atomic_checked(office):
@@ -268,7 +312,7 @@ def _pk_form(
                     else:
                         version = versions[0] if versions else PkVersion(
                             office=office, year=year, number=1, kind=PkVersion.Kind.ORIGINAL)
-                    _store(version, form)
+                    _store(version, form, quarters)
             except Rollback as exc:
                 problems.extend(exc.issues)
             else:
@@ -276,13 +320,25 @@ def _pk_form(
                 return redirect(detail)
         else:
             messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
-    context = page_context(
+    context = _form_context(office, membership, year, form, amendment, editable, blocked, problems, source, detail,
+                            frozen)
+    return render(request, "agreements/pk_form.html", context)
+
+
+def _form_context(
+    office: Office, membership: Membership | None, year: int, form: PkForm, amendment: bool, editable: bool,
+    blocked: str | None, problems: list[str], source: PkVersion | None, detail: str, frozen: dict[int, str],
+) -> dict[str, Any]:
+    pk_quarters.cells(form.targets, frozen)
+    return page_context(
         office, membership, "pk", year,
         form=form, amendment=amendment, editable=editable, blocked=blocked, problems=problems,
         source=source, program_rows=len(form.programs), detail_url=detail,
         program_codes=list(ProgramNode.objects.filter(plan=current_plan(office)).values_list("code", "name")),
+        quarters=[QUARTER_LABELS[q] for q in QUARTERS], frozen=frozen,
+        frozen_text=next(iter(frozen.values()), ""),
+        any_pattern=any(r.get("has_pattern") for r in form.targets),
     )
-    return render(request, "agreements/pk_form.html", context)
 
 
 @office_view("view")

@@ -346,9 +346,11 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
         quarters = {int(q) for q in (m.get("quarterly_targets") or {})} | {int(q) for q in (m.get("quarters") or {})}
         quarters |= {int(q) for q in (m.get("inputs") or {})}
         for q in sorted(quarters):
+            target = (m.get("quarterly_targets") or {}).get(str(q))
             row = Quarter.objects.create(
                 indicator_year=iy, quarter=q,
-                target=(m.get("quarterly_targets") or {}).get(str(q)),
+                target=None if isinstance(target, str) else target,
+                target_grade=target if isinstance(target, str) else "",
                 value=(m.get("quarters") or {}).get(str(q)),
             )
             for name, value in ((m.get("inputs") or {}).get(str(q)) or {}).items():
@@ -557,16 +559,17 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
     measurements = IndicatorYear.objects.filter(indicator__plan=plan)
     # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
     # queryset per year and per quarter: most of the export's time for a large office)
-    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands)
+    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands);
+    # a qualitative quarter target is its grade
     quarters_of: dict[int, list[tuple[int, int, Any, Any]]] = {}
-    for year_id, qid, q, target, value in (
+    for year_id, qid, q, target, target_grade, value in (
         Quarter.objects.filter(indicator_year__in=measurements)
         # by the key columns: ordering by the relation would join up to the regency for its default
         # ordering, which PostgreSQL answers in minutes on a large regency before ANALYZE
         .order_by("indicator_year_id", "quarter")
-        .values_list("indicator_year_id", "id", "quarter", "target", "value")
+        .values_list("indicator_year_id", "id", "quarter", "target", "target_grade", "value")
     ):
-        quarters_of.setdefault(year_id, []).append((qid, q, target, value))
+        quarters_of.setdefault(year_id, []).append((qid, q, target_grade or target, value))
     inputs_of: dict[int, list[tuple[str, Any]]] = {}
     for quarter_id, name, value in (
         InputValue.objects.filter(quarter__indicator_year__in=measurements)

@@ -51,6 +51,7 @@ from sakip.domain.office import (
     SurveyData,
     YearData,
 )
+from sakip.domain import quarter_targets as quarter_target_rules
 from sakip.domain.periods import Rollup
 from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_scale
 from sakip.domain.survey import INSTRUMENTS
@@ -419,8 +420,10 @@ class _Builder:
 
     # -- years
     def measurement(self, ind: Indicator | None, d: Mapping[str, Any], path: str) -> Measurement:
+        given_targets = d.get("quarterly_targets") or {}
         m = Measurement(
-            quarterly_targets=self.quarters(d.get("quarterly_targets")),
+            quarterly_targets={int(q): self.num(v) for q, v in given_targets.items() if not isinstance(v, str)},
+            quarterly_target_grades={int(q): v for q, v in given_targets.items() if isinstance(v, str)},
             cumulative_targets=d.get("cumulative_targets", False),
             quarters=self.quarters(d.get("quarters")),
             explanation=d.get("explanation"),
@@ -429,6 +432,8 @@ class _Builder:
         if ind is not None:
             if "target" in d:
                 m.target = self.target_for(ind, d["target"], f"{path}.target")
+            if given_targets:
+                self.quarter_targets(ind, m, f"{path}.quarterly_targets")
             annual = d.get("annual")
             if annual is not None:
                 if ind.polarity is Polarity.QUALITATIVE:
@@ -465,6 +470,20 @@ class _Builder:
                 p.get("where"),
             )
         return m
+
+    def quarter_targets(self, ind: Indicator, m: Measurement, path: str) -> None:
+        """The quarter targets' own rules (`domain.quarter_targets.check`): kind, scale, cumulative direction."""
+        targets: dict[int, Decimal | str | None] = {**m.quarterly_targets, **m.quarterly_target_grades}
+        for issue in quarter_target_rules.errors(
+            quarter_target_rules.check(
+                targets,
+                polarity=ind.polarity,
+                rollup=ind.rollup,
+                cumulative=m.cumulative_targets,
+                ordinal=ind.ordinal,
+            )
+        ):
+            self.error(f"{path}.{issue.quarter}" if issue.quarter else path, str(issue))
 
     def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
         if not d:

@@ -258,12 +258,7 @@ def check(
     if issues:
         return issues
     if polarity is Polarity.IN_RANGE:
-        return [
-            Issue(
-                msg(N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan")),
-                min(given),
-            )
-        ]
+        return [Issue(msg(N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan")))]
     if require_year_target and year_target is None:
         issues.append(Issue(msg(N_("target triwulan memerlukan target tahunan: isi target tahunan indikator ini"))))
     ranks: dict[int, Decimal] = {}
