@@ -22,9 +22,9 @@ from sakip.domain import workflow as wf
 from sakip.monitoring.models import IndicatorYear, Quarter
 from sakip.planning.models import Indicator
 from sakip.workflow.models import PeriodState
+from tests.workflow.forms_support import forms_of
 
 from . import pages_support
-from tests.workflow.forms_support import forms_of
 
 media = pages_support.media
 regency = pages_support.regency
@@ -70,7 +70,8 @@ def cumulative(code: str, year: int) -> bool:
 def problems(r: Any) -> list[str]:
     """The messages a refused page shows (for a failing assertion)."""
     html = r.content.decode()
-    found = re.findall(r'class="(?:errorlist|messages|card problems|card warn)[^"]*"[^>]*>(.*?)</(?:div|ul|section)>', html, re.S)
+    pattern = r'class="(?:errorlist|messages|card problems|card warn)[^"]*"[^>]*>(.*?)</(?:div|ul|section)>'
+    found = re.findall(pattern, html, re.S)
     return [re.sub(r"<[^>]+>", " ", f).strip()[:300] for f in found]
 
 

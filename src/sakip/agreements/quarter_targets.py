@@ -230,15 +230,16 @@ def suggestion(
 
 def lock_problems(
     frozen: Mapping[int, str], before: Stored | None, targets: Mapping[int, Value], cumulative: bool
-) -> list[str]:
-    """Why a change is refused: a frozen quarter's target, or the cumulative choice while a quarter is frozen."""
+) -> list[tuple[int | None, str]]:
+    """Why a change is refused, by quarter (None: the cumulative choice, which every quarter reads)."""
     old = before or Stored()
-    problems: list[str] = []
+    problems: list[tuple[int | None, str]] = []
     for q, message in sorted(frozen.items()):
         if old.targets.get(q) != targets.get(q):
-            problems.append(f"{QUARTER_LABELS[q]}: {message}")
+            problems.append((q, f"{QUARTER_LABELS[q]}: {message}"))
     if frozen and cumulative != old.cumulative and (old.targets or any(v is not None for v in targets.values())):
-        problems.append(_("Target kumulatif atau per triwulan: %(why)s") % {"why": next(iter(frozen.values()))})
+        why = next(iter(frozen.values()))
+        problems.append((None, _("Target kumulatif atau per triwulan: %(why)s") % {"why": why}))
     return problems
 
 

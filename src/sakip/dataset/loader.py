@@ -26,6 +26,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from sakip.domain import quarter_targets as quarter_target_rules
 from sakip.domain.budget import BudgetClass, BudgetLine, Level
 from sakip.domain.errors import DomainError
 from sakip.domain.formulas import Formula
@@ -51,7 +52,6 @@ from sakip.domain.office import (
     SurveyData,
     YearData,
 )
-from sakip.domain import quarter_targets as quarter_target_rules
 from sakip.domain.periods import Rollup
 from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_scale
 from sakip.domain.survey import INSTRUMENTS

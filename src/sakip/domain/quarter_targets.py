@@ -61,6 +61,7 @@ QuarterTargets = Mapping[int, QuarterTarget]
 
 EVEN_SHARES: tuple[Decimal, ...] = (Decimal(25), Decimal(50), Decimal(75), Decimal(100))
 MAX_PLACES = 6  # the database keeps six decimals
+IN_RANGE_TEXT = N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -123,7 +124,7 @@ def _numeric_year_target(year_target: Target | None) -> Decimal:
     if year_target is None:
         raise DomainError(N_("target tahunan belum ditetapkan: isi target tahunan terlebih dahulu"))
     if isinstance(year_target, Range):
-        raise DomainError(N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan"))
+        raise DomainError(IN_RANGE_TEXT)
     if isinstance(year_target, str):
         raise DomainError(N_("target tahunan berupa predikat: gunakan predikat yang sama untuk setiap triwulan"))
     return year_target
@@ -153,7 +154,7 @@ def even_split(
             raise DomainError(N_("target tahunan belum ditetapkan: isi target tahunan terlebih dahulu"))
         return dict.fromkeys(QUARTERS, year_target)
     if polarity is Polarity.IN_RANGE:
-        raise DomainError(N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan"))
+        raise DomainError(IN_RANGE_TEXT)
     target = _numeric_year_target(year_target)
     if cumulative or rollup is Rollup.SUM:
         start = _stock_start(polarity, rollup, baseline) if cumulative else Decimal(0)
@@ -258,7 +259,7 @@ def check(
     if issues:
         return issues
     if polarity is Polarity.IN_RANGE:
-        return [Issue(msg(N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan")))]
+        return [Issue(msg(IN_RANGE_TEXT))]
     if require_year_target and year_target is None:
         issues.append(Issue(msg(N_("target triwulan memerlukan target tahunan: isi target tahunan indikator ini"))))
     ranks: dict[int, Decimal] = {}
