@@ -9,8 +9,9 @@
   strings, never floats.
 * Writes: quarterly realisations go through the quarterly entry's own reading and
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
-  (`sakip.budgeting.views._save_lines`); both refuse a locked period
-  (`sakip.workflow.services.ensure_editable`) and store all or nothing.
+  (`sakip.budgeting.views._save_lines`), quarter targets through the PK page's
+  (`sakip.agreements.quarter_targets`, see `sakip.api.quarter_targets`); all refuse a
+  locked period (`sakip.workflow.services.ensure_editable`) and store all or nothing.
 * Lists are paginated: ``limit`` (1–500, default 100) and ``offset``; the answer
   carries ``count``.
 """
@@ -50,6 +51,7 @@ from sakip.reports.scorecard import aggregate_dict, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import ApiToken, hash_token
+from .quarter_targets import router as quarter_targets_router
 
 MAX_LIMIT = 500
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
@@ -616,4 +618,6 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     }
 
 
+# quarter targets (Rencana Aksi): read, and written with the PK (sakip/api/quarter_targets.py)
+v1.add_router("", quarter_targets_router)
 api.add_router("/v1", v1)
