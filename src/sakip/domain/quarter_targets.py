@@ -50,11 +50,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .errors import N_, DomainError, Message, msg
+from .errors import N_, DomainError, Message, ScaleError, msg
 from .measurement import Polarity, Range, Target
 from .numbers import ENGINE_CONTEXT, format_number, quantum
 from .periods import QUARTER_LABELS, QUARTERS, Rollup, cumulative_targets_from_shares, target_to_date
-from .scales import OrdinalScale, ScaleError
+from .scales import OrdinalScale
 
 QuarterTarget = Decimal | str | None
 QuarterTargets = Mapping[int, QuarterTarget]

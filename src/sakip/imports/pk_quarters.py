@@ -95,8 +95,8 @@ def plan(
             problem(m, rec, f"q{q}" if q else "code")
     if not result.ok:
         return None
-    for q, m in qt.lock_problems(frozen, old, targets, cumulative):
-        problem(m, rec, f"q{q}" if q else "cumulative")
+    for locked_quarter, m in qt.lock_problems(frozen, old, targets, cumulative):
+        problem(m, rec, f"q{locked_quarter}" if locked_quarter else "cumulative")
         failed = True
     if failed:
         return None

@@ -1820,7 +1820,7 @@ def _pk_rows(office: Office, year: int) -> list[dict[str, Any]]:
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
     if version is None:  # no PK yet: the plan's indicators with their Renstra target of the year, to start from
         plan = current_plan(office)
-        targets = list(
+        targets: list[Any] = list(
             Target.objects.filter(indicator__plan=plan, year=year)
             .select_related("indicator")
             .order_by("indicator__order", "indicator_id")
