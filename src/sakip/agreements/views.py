@@ -294,6 +294,10 @@ def _pk_form(
         quarters = pk_quarters.read(request.POST, form.targets, frozen)
         action = request.POST.get(pk_quarters.ACTION, "")
         if quarters and action:
+            # only filling the quarter fields: the rest of the form is checked when it is saved
+            form.errors = {}
+            for row in form.programs:
+                row["errors"] = []
             filled, reasons = pk_quarters.fill(action, form.targets, frozen, year)
             if filled:
                 messages.info(request, pk_quarters.filled_message(action.partition("-")[0], filled))
