@@ -47,11 +47,15 @@ from sakip.core.web import (
     year_choices,
     year_switch,
 )
+from sakip.domain.periods import QUARTER_LABELS, QUARTERS
+from sakip.domain.quarter_targets import shown as shown_target
 from sakip.planning.models import Indicator, ProgramNode, Target
 from sakip.reports.scorecard import show_number
 from sakip.workflow.services import is_locked
 from sakip.workflow.web import lock_message, refuse_if_locked
 
+from . import pk_quarters
+from . import quarter_targets as qt
 from .models import PkProgram, PkTarget, PkVersion
 
 PEOPLE = ("first_party", "second_party")
@@ -92,11 +96,16 @@ def pk_detail(request: HttpRequest, year: int, office: Office, membership: Membe
     targets = []
     programs: list[PkProgram] = []
     total = None
+    quarter_targets = False
     if shown is not None:
         targets = [
             {"t": t, "ind": t.indicator, "text": _target_display(t)}
             for t in shown.targets.select_related("indicator").order_by("order", "id")
         ]
+        # quarter targets belong to the year: shown with the version in force
+        quarter_targets = shown == versions[-1]
+        if quarter_targets:
+            _quarter_cells(targets, year)
         programs = list(shown.programs.all())
         total = sum((p.allocation for p in programs), Decimal(0)) if programs else None
     computed = compute(office, year) if versions else None
@@ -108,12 +117,27 @@ def pk_detail(request: HttpRequest, year: int, office: Office, membership: Membe
         targets=targets, programs=[{"p": p, "allocation": show_number(p.allocation, 2)} for p in programs],
         total=show_number(total, 2) if total is not None else None,
         printed_total=show_number(shown.printed_total, 2) if shown and shown.printed_total is not None else None,
+        quarter_targets=quarter_targets, quarters=[QUARTER_LABELS[q] for q in QUARTERS],
         findings=findings, years=year_choices(office, year), has_plan=current_plan(office) is not None,
         can_plan=can(membership, office, "plan"),
         # the workflow panel says why: a submitted, verified or approved PK is not edited
         pk_frozen=is_locked(office, year, "pk"),
     )
     return render(request, "agreements/pk_detail.html", context)
+
+
+def _quarter_cells(targets: list[dict[str, Any]], year: int) -> None:
+    """Each PK row's quarter targets as shown (``-`` not set), its kind, and the domain's warnings."""
+    stored = qt.stored(year, [r["ind"] for r in targets])
+    for r in targets:
+        s = stored.get(r["ind"].pk, qt.Stored())
+        r["quarters"] = [
+            "-" if v is None else shown_target(v) for v in (s.targets.get(q) for q in QUARTERS)
+        ]
+        r["has_quarters"] = bool(s.targets)
+        r["cumulative"] = s.cumulative
+        checked = qt.check(r["ind"], s.targets, s.cumulative, qt.domain_target(r["t"])) if s.targets else None
+        r["q_warnings"] = checked.warnings + checked.all_errors() if checked else []
 
 
 @dataclass
@@ -133,7 +157,11 @@ class PkForm:
 
     @property
     def valid(self) -> bool:
-        return not any(self.errors.values()) and not any(r["errors"] for r in self.targets + self.programs)
+        return (
+            not any(self.errors.values())
+            and not any(r["errors"] for r in self.targets + self.programs)
+            and not any(r.get("q_errors") for r in self.targets)
+        )
 
 
 def _initial(office: Office, year: int, source: PkVersion | None) -> PkForm:
@@ -165,6 +193,7 @@ def _initial(office: Office, year: int, source: PkVersion | None) -> PkForm:
             for n in (ProgramNode.objects.filter(plan=plan, parent__isnull=True) if plan else [])
         ]
     form.targets = [{"ind": i, "text": stored.get(i.pk, ""), "errors": []} for i in indicators]
+    pk_quarters.prepare(form.targets, year)
     form.programs = [{**p, "errors": []} for p in programs] + [
         {"code": "", "name": "", "allocation": "", "source": "", "errors": []} for _i in range(EXTRA_PROGRAM_ROWS)
     ]
@@ -224,7 +253,7 @@ def _read(post: QueryDict, form: PkForm, amendment: bool) -> None:
     ]
 
 
-def _store(version: PkVersion, form: PkForm) -> None:
+def _store(version: PkVersion, form: PkForm, quarters: bool) -> None:
     version.date = datetime.date.fromisoformat(form.date) if form.date else None
     version.title = form.title
     for k, v in form.people.items():
@@ -241,6 +270,8 @@ def _store(version: PkVersion, form: PkForm) -> None:
     for i, row in enumerate(r for r in form.programs if r.get("parsed") is not None):
         PkProgram.objects.create(version=version, program_code=row["code"][:40], name=row["name"][:500],
                                  allocation=row["parsed"], source=row["source"][:50], order=i)
+    if quarters:
+        pk_quarters.store(form.targets, version.year)
 
 
 def _pk_form(
@@ -260,6 +291,9 @@ def _pk_form(
         if refused is not None:
             return refused
     post = reapplied(request.POST) if request.method == "POST" else None
+    frozen = qt.frozen_quarters(office, year)
+    if post is not None and post.get(pk_quarters.ACTION, "") and post.get(pk_quarters.FLAG) == "1":
+        return _filled(request, office, membership, year, amendment, post, frozen)
     try:
         out = retrying(lambda: _pk_attempt(post, office, year, amendment))
     except Changed:
@@ -282,9 +316,50 @@ def _pk_form(
         program_codes=list(ProgramNode.objects.filter(plan=current_plan(office)).values_list("code", "name")),
         version=out.loaded if out.loaded is not None else token(out.source),
         conflict_form=True, **conflict_context(out.conflicts),
-        extra_mine=out.extra_mine,
+        extra_mine=out.extra_mine, **_quarter_context(out.form, frozen),
     )
     return render(request, "agreements/pk_form.html", context, status=out.status)
+
+
+def _quarter_context(form: PkForm, frozen: dict[int, str]) -> dict[str, Any]:
+    """The quarter-target fields of the PK form (`pk_quarters`): labels, frozen quarters, the pattern button."""
+    pk_quarters.cells(form.targets, frozen)
+    return {
+        "quarters": [QUARTER_LABELS[q] for q in QUARTERS],
+        "frozen": frozen,
+        "frozen_text": next(iter(frozen.values()), ""),
+        "any_pattern": any(r.get("has_pattern") for r in form.targets),
+    }
+
+
+def _filled(
+    request: HttpRequest, office: Office, membership: Membership | None, year: int, amendment: bool,
+    post: QueryDict, frozen: dict[int, str],
+) -> HttpResponse:
+    """«Bagi rata» / «Pola tahun lalu»: the quarter fields filled on the page, nothing stored (the user saves)."""
+    out = _pk_attempt(None, office, year, amendment)
+    form = out.form
+    _read(post, form, amendment)
+    pk_quarters.read(post, form.targets, frozen)
+    form.errors = {}  # only the quarter fields are filled: the rest of the form is checked when it is saved
+    for row in form.programs:
+        row["errors"] = []
+    action = post.get(pk_quarters.ACTION, "")
+    filled, reasons = pk_quarters.fill(action, form.targets, frozen, year)
+    if filled:
+        messages.info(request, pk_quarters.filled_message(action.partition("-")[0], filled))
+    for reason in reasons:
+        messages.error(request, reason)
+    editable = can(membership, office, "plan") and out.blocked is None and not lock_message(office, year, "pk")
+    context = page_context(
+        office, membership, "pk", year,
+        form=form, amendment=amendment, editable=editable, blocked=out.blocked, problems=[],
+        source=out.source, program_rows=len(form.programs), detail_url=reverse("pk-detail", args=[office.code, year]),
+        program_codes=list(ProgramNode.objects.filter(plan=current_plan(office)).values_list("code", "name")),
+        version=post.get("ver") or token(out.source), conflict_form=True, **conflict_context([]),
+        extra_mine=[], **_quarter_context(form, frozen),
+    )
+    return render(request, "agreements/pk_form.html", context)
 
 
 @dataclass
@@ -314,6 +389,9 @@ def _pk_attempt(post: QueryDict | None, office: Office, year: int, amendment: bo
         return out
     form = out.form
     _read(post, form, amendment)
+    quarters = pk_quarters.read(post, form.targets, qt.frozen_quarters(office, year))
+    if quarters:
+        pk_quarters.check(form.targets)
     if "ver" in post:
         out.loaded = post.get("ver") or ""
     if not form.valid:
@@ -337,7 +415,7 @@ def _pk_attempt(post: QueryDict | None, office: Office, year: int, amendment: bo
             else:
                 version = source or PkVersion(office=office, year=year, number=1, kind=PkVersion.Kind.ORIGINAL)
             try:
-                _store(version, form)
+                _store(version, form, quarters)
             except IntegrityError as exc:  # the same version made by a save that does not take the office's lock
                 raise Changed("pk") from exc
     except Rollback as exc:

@@ -13,8 +13,9 @@
   of the end of that quarter (the one rule, `domain.to_date`; 4 is the year).
 * Writes: quarterly realisations go through the quarterly entry's own reading and
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
-  (`sakip.budgeting.views._save_lines`); both refuse a locked period
-  (`sakip.workflow.services.ensure_editable`) and store all or nothing.
+  (`sakip.budgeting.views._save_lines`), quarter targets through the PK page's
+  (`sakip.agreements.quarter_targets`, see `sakip.api.quarter_targets`); all refuse a
+  locked period (`sakip.workflow.services.ensure_editable`) and store all or nothing.
 * No lost update: every row a write changes carries the ``version`` the client read — per
   indicator and quarter in ``GET …/realisations`` (``items[].versions``), per budget line in
   ``GET …/budget`` (``items[].version``). A write without it is refused with 428; a row whose
@@ -75,6 +76,7 @@ from sakip.reports.scorecard import aggregate_dict, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import LAST_USED_EVERY, ApiToken, hash_token
+from .quarter_targets import router as quarter_targets_router
 
 MAX_LIMIT = 500
 
@@ -836,4 +838,6 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     }
 
 
+# quarter targets (Rencana Aksi): read, and written with the PK (sakip/api/quarter_targets.py)
+v1.add_router("", quarter_targets_router)
 api.add_router("/v1", v1)

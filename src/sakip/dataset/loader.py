@@ -26,6 +26,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from sakip.domain import quarter_targets as quarter_target_rules
 from sakip.domain.budget import BudgetClass, BudgetLine, Level
 from sakip.domain.errors import DomainError
 from sakip.domain.formulas import Formula
@@ -400,6 +401,8 @@ class _Builder:
         if ind is not None:
             if "target" in d:
                 m.target = self.target_for(ind, d["target"], f"{path}.target")
+            if given_targets:
+                self.quarter_targets(ind, m, f"{path}.quarterly_targets")
             annual = d.get("annual")
             if annual is not None:
                 if ind.polarity is Polarity.QUALITATIVE:
@@ -481,6 +484,20 @@ class _Builder:
                         self.error(f"{path}.{q}", str(exc))
             elif isinstance(v, str):
                 self.error(f"{path}.{q}", f"harus angka, bukan {_show(v)}")
+
+    def quarter_targets(self, ind: Indicator, m: Measurement, path: str) -> None:
+        """The quarter targets' own rules (`domain.quarter_targets.check`): kind, scale, cumulative direction."""
+        targets: dict[int, Decimal | str | None] = {**m.quarterly_targets, **m.quarterly_target_grades}
+        for issue in quarter_target_rules.errors(
+            quarter_target_rules.check(
+                targets,
+                polarity=ind.polarity,
+                rollup=ind.rollup,
+                cumulative=m.cumulative_targets,
+                ordinal=ind.ordinal,
+            )
+        ):
+            self.error(f"{path}.{issue.quarter}" if issue.quarter else path, str(issue))
 
     def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
         if not d:

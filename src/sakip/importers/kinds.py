@@ -74,21 +74,42 @@ ANGGARAN = SheetSpec(
     "pagu dan realisasi anggaran per program/kegiatan/sub kegiatan",
 )
 
-PK = SheetSpec(
-    "PK",
-    (
-        Column("code", "Kode indikator", "code", required=True),
-        Column("name", "Indikator", width=50, help="hanya keterangan; tidak diimpor"),
-        Column("unit", "Satuan", width=12, help="hanya keterangan; tidak diimpor"),
-        Column(
-            "target",
-            "Target",
-            width=16,
-            help="angka, rentang «2 – 4», atau predikat; wajib untuk indikator yang baru masuk PK",
-        ),
+YES_NO = ("ya", "tidak")
+
+PK_TARGET_COLUMNS = (
+    Column("code", "Kode indikator", "code", required=True),
+    Column("name", "Indikator", width=50, help="hanya keterangan; tidak diimpor"),
+    Column("unit", "Satuan", width=12, help="hanya keterangan; tidak diimpor"),
+    Column(
+        "target",
+        "Target",
+        width=16,
+        help="angka, rentang «2 – 4», atau predikat; wajib untuk indikator yang baru masuk PK",
     ),
-    "target Perjanjian Kinerja",
 )
+
+# the quarter targets (Rencana Aksi) after «Target»; files written before they existed import without them
+PK_QUARTER_COLUMNS = (
+    *(
+        Column(
+            f"q{q}",
+            f"Target TW {r}",
+            width=13,
+            help="angka, atau predikat untuk indikator kualitatif; indikator rentang tidak memakai target triwulan",
+        )
+        for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))
+    ),
+    Column(
+        "cumulative",
+        "Target triwulan kumulatif",
+        width=14,
+        choices=YES_NO,
+        help="ya: setiap triwulan adalah target s.d. triwulan itu; tidak: target triwulan itu sendiri",
+    ),
+)
+
+PK = SheetSpec("PK", (*PK_TARGET_COLUMNS, *PK_QUARTER_COLUMNS), "target Perjanjian Kinerja dan target triwulan")
+PK_WITHOUT_QUARTERS = SheetSpec("PK", PK_TARGET_COLUMNS, "target Perjanjian Kinerja")
 
 TUJUAN = SheetSpec(
     "Tujuan",
@@ -125,7 +146,6 @@ ROLLUP_TEXT: dict[str, str] = {
     "max": "tertinggi",
     "min": "terendah",
 }
-YES_NO = ("ya", "tidak")
 
 # the «Indikator» columns after «Target akhir periode» (files written before they existed import without them)
 INDICATOR_DEFINITION = (
@@ -245,6 +265,10 @@ KIND_NOTES: dict[str, list[str]] = {
         "Menambah indikator ke PK: tambahkan baris dengan kode indikator Renstra dan targetnya. Jika PK tahun itu "
         "belum ada, templat berisi indikator Renstra dengan target tahun itu (hapus baris yang tidak masuk PK) "
         "dan impor membuat PK versi 1; penandatangan diisi di halaman Perjanjian kinerja.",
+        "Target triwulan (Rencana Aksi): «Target TW I» … «Target TW IV» dan «Target triwulan kumulatif» (ya/tidak). "
+        "Kumulatif: setiap triwulan adalah target s.d. triwulan itu dan tidak boleh turun (indikator «semakin "
+        "rendah» yang bukan jumlah: tidak boleh naik). Sel kosong: target triwulan yang tersimpan tetap. Target "
+        "triwulan yang periodenya sudah dikirim atau disetujui tidak dapat diubah.",
     ],
     "renstra": [
         "Menambah tujuan/sasaran/indikator: tulis baris dengan kode baru (huruf, angka dan titik, misalnya S1.2). "

@@ -44,6 +44,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from sakip.accounts.models import Office
+from sakip.agreements import quarter_targets
 from sakip.agreements.models import PkTarget, PkVersion
 from sakip.audit.context import current as audit_context
 from sakip.audit.models import Action, AuditEntry
@@ -108,7 +109,7 @@ from sakip.planning.forms import check_code
 from sakip.planning.models import Goal, Indicator, Objective, PlanPeriod, Target
 from sakip.regency.figures import bump as bump_figures
 
-from . import versions
+from . import pk_quarters, versions
 
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
@@ -1175,7 +1176,8 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
 def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     """Targets of the year's latest PK version, by indicator code; a plan indicator not yet in the PK is added
     (with its target), and a year without a PK gets one (version 1) holding the file's rows."""
-    recs = read_sheet(wb, PK, lim, ctx.problems)
+    spec = pk_quarters.sheet(wb)
+    recs = read_sheet(wb, spec, lim, ctx.problems)
     if ctx.problems:
         return None
     office, year = ctx.office, ctx.year
@@ -1185,6 +1187,11 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     existing = {t.indicator_id: t for t in version.targets.select_related("indicator")} if version else {}
     dup = _duplicates(ctx, recs, lambda r: r.text("code"), "Kode indikator")
     plans: list[tuple[Indicator, dict[str, Any], Change]] = []
+    # the quarter targets (Rencana Aksi) of the file's rows, merged with the stored ones
+    quarterly = spec is PK
+    stored_quarters = quarter_targets.stored(year, indicators.values()) if quarterly else {}
+    frozen = quarter_targets.frozen_quarters(office, year) if quarterly else {}
+    quarter_plans: list[pk_quarters.Planned] = []
     for rec in recs:
         code = rec.text("code")
         ind = indicators.get(code)
@@ -1204,25 +1211,34 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 ctx.problem(
                     f"«Target» wajib diisi: indikator {code} belum ada pada Perjanjian Kinerja {year}.", rec, "target"
                 )
-            else:
-                ctx.changes.append(Change(rec.sheet, rec.row, code, ind.name, UNCHANGED))
-            continue
-        try:
-            parsed = parse_target(_cell_text(rec.values["target"]), ind.polarity, ind.ordinal_scale, code)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            ctx.problem(" ".join(exc.messages), rec, "target")
-            continue
-        assert parsed is not None
-        old = stored_target_text(current)
-        new = _target_display(parsed)
-        if current is None:
-            change = Change(rec.sheet, rec.row, code, ind.name, CREATED, [FieldChange("Target", "", new)])
-        elif _target_display(_target_fields(current)) != new:
-            change = Change(rec.sheet, rec.row, code, ind.name, UPDATED, [FieldChange("Target", old, new)])
-        else:
+                continue
             change = Change(rec.sheet, rec.row, code, ind.name, UNCHANGED)
+            year_target = quarter_targets.domain_target(current)
+        else:
+            try:
+                parsed = parse_target(_cell_text(rec.values["target"]), ind.polarity, ind.ordinal_scale, code)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                ctx.problem(" ".join(exc.messages), rec, "target")
+                continue
+            assert parsed is not None
+            old = stored_target_text(current)
+            new = _target_display(parsed)
+            if current is None:
+                change = Change(rec.sheet, rec.row, code, ind.name, CREATED, [FieldChange("Target", "", new)])
+            elif _target_display(_target_fields(current)) != new:
+                change = Change(rec.sheet, rec.row, code, ind.name, UPDATED, [FieldChange("Target", old, new)])
+            else:
+                change = Change(rec.sheet, rec.row, code, ind.name, UNCHANGED)
+            plans.append((ind, parsed, change))
+            year_target = quarter_targets.domain_target(parsed)
+        if quarterly:
+            planned = pk_quarters.plan(rec, ind, year_target, stored_quarters.get(ind.pk), frozen, ctx.problem)
+            if planned is not None and planned.fields:
+                quarter_plans.append(planned)
+                change.fields += [FieldChange(*f) for f in planned.fields]
+                if change.action == UNCHANGED:
+                    change.action = UPDATED
         ctx.changes.append(change)
-        plans.append((ind, parsed, change))
     if ctx.problems:
         return None
     named = {rec.text("code") for rec in recs}
@@ -1256,13 +1272,16 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             if change.action == CREATED:
                 PkTarget.objects.create(version=target_version, indicator=ind, order=order, **parsed)
                 order += 1
-            elif change.action == UPDATED:  # saved one by one: the audit trail records each change
+            elif change.action == UPDATED and any(f.label == "Target" for f in change.fields):
+                # saved one by one: the audit trail records each change
                 target = PkTarget.objects.get(version=target_version, indicator=ind)
                 for attr, v in parsed.items():
                     setattr(target, attr, v)
                 target.save()
         if version is not None:
             target_version.touch()  # the PK page's version of it goes up with its targets
+        for planned in quarter_plans:
+            quarter_targets.save(year, planned.indicator, planned.targets, planned.cumulative)
 
     return write
 
@@ -1868,14 +1887,23 @@ def _pk_rows(office: Office, year: int) -> list[dict[str, Any]]:
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
     if version is None:  # no PK yet: the plan's indicators with their Renstra target of the year, to start from
         plan = current_plan(office)
-        targets = Target.objects.filter(indicator__plan=plan, year=year).select_related("indicator")
-        return [
-            {"code": t.indicator.code, "name": t.indicator.name, "unit": t.indicator.unit, "target": _target_cell(t)}
-            for t in targets.order_by("indicator__order", "indicator_id")
-        ]
+        targets: list[Any] = list(
+            Target.objects.filter(indicator__plan=plan, year=year)
+            .select_related("indicator")
+            .order_by("indicator__order", "indicator_id")
+        )
+    else:
+        targets = list(version.targets.select_related("indicator"))
+    quarters = quarter_targets.stored(year, [t.indicator for t in targets])
     return [
-        {"code": t.indicator.code, "name": t.indicator.name, "unit": t.indicator.unit, "target": _target_cell(t)}
-        for t in version.targets.select_related("indicator")
+        {
+            "code": t.indicator.code,
+            "name": t.indicator.name,
+            "unit": t.indicator.unit,
+            "target": _target_cell(t),
+            **pk_quarters.template_cells(quarters.get(t.indicator_id)),
+        }
+        for t in targets
     ]
 
 
