@@ -13,7 +13,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
 
 from .fields import check_exact
-from .i18n import error_text
+from .i18n import error_text, translate
 from .interchange import domain_office
 from .services import office_nav, office_years, reporting_year
 
@@ -106,6 +106,7 @@ def valid_year(year: int) -> bool:
 class Computed:
     scorecard: Scorecard | None
     problems: list[str]
+    rows: dict[str, list[str]] = field(default_factory=dict)  # by budget line code: what to show on its row
 
 
 def compute(office: Office, year: int | None) -> Computed:
@@ -115,34 +116,50 @@ def compute(office: Office, year: int | None) -> Computed:
     try:
         return Computed(build_scorecard(domain_office(office), year), [])
     except DatasetError as exc:
-        return Computed(None, [str(i) for i in exc.issues])
+        return Computed(None, [issue_text(i) for i in exc.issues], issue_rows(exc.issues))
     except DomainError as exc:
         return Computed(None, [error_text(exc)])
 
 
 class Rollback(Exception):
-    """Raised inside `atomic_checked` to undo everything and report issues."""
+    """Raised inside `atomic_checked` to undo everything and report issues (``rows``: by budget line code)."""
 
-    def __init__(self, issues: list[str]) -> None:
+    def __init__(self, issues: list[str], rows: dict[str, list[str]] | None = None) -> None:
         super().__init__("; ".join(issues))
         self.issues = issues
+        self.rows = rows or {}
 
 
 def stored_issues(office: Office) -> list[str]:
     """Problems the domain finds in the office as stored (empty when it loads)."""
+    return _stored_problems(office).issues
+
+
+def _stored_problems(office: Office) -> Rollback:
     if current_plan(office) is None:
-        return []
+        return Rollback([])
     try:
         domain_office(office, check_shape=True)  # the guard of every write: the full check
     except DatasetError as exc:
-        return [_issue_text(i) for i in exc.issues]
+        return Rollback([issue_text(i) for i in exc.issues], issue_rows(exc.issues))
     except DomainError as exc:
-        return [error_text(exc)]
-    return []
+        return Rollback([error_text(exc)])
+    return Rollback([])
 
 
-def _issue_text(issue: Issue) -> str:
-    return str(issue)
+def issue_text(issue: Issue) -> str:
+    """A dataset issue for a page: in words where the place is known in words (the budget), else with its path."""
+    words = issue.words()
+    return translate(words) if words is not None else str(issue)
+
+
+def issue_rows(issues: list[Issue]) -> dict[str, list[str]]:
+    """The issues of budget lines by line code, as their rows show them (the field and the message)."""
+    rows: dict[str, list[str]] = {}
+    for issue in issues:
+        if issue.line is not None:
+            rows.setdefault(issue.line, []).append(translate(issue.on_row()))
+    return rows
 
 
 @contextmanager
@@ -150,9 +167,9 @@ def atomic_checked(office: Office) -> Iterator[None]:
     """A transaction that is rolled back (raising `Rollback`) if the stored office no longer loads."""
     with transaction.atomic():
         yield
-        issues = stored_issues(office)
-        if issues:
-            raise Rollback(issues)
+        found = _stored_problems(office)
+        if found.issues:
+            raise found
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -339,7 +339,7 @@ def _score_budget(yd: YearData, objectives: dict[str, Decimal | None]) -> Budget
     eff = {
         oid: budget_rules.efficiency(objectives.get(oid), amounts.absorption)
         for oid, amounts in by_obj.items()
-        if oid
+        if oid not in (budget_rules.UNATTACHED, budget_rules.SEVERAL)
     }
     return BudgetScore(
         classes, total, line_scores, lines_total, tuple(budget_rules.sum_checks(b.lines)), by_obj, eff
