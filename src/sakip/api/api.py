@@ -9,7 +9,7 @@
   strings, never floats.
 * Writes: quarterly realisations go through the quarterly entry's own reading and
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
-  (`sakip.budgeting.views._save_lines`); both refuse a locked period
+  (`sakip.budgeting.edits.save_lines`); both refuse a locked period
   (`sakip.workflow.services.ensure_editable`) and store all or nothing.
 * Lists are paginated: ``limit`` (1–500, default 100) and ``offset``; the answer
   carries ``count``.
@@ -551,7 +551,7 @@ def write_realisations(
     summary="Store budget realisations of one quarter for leaf lines (all or nothing; the budget page's checks)",
 )
 def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int, payload: BudgetIn) -> dict[str, Any]:
-    from sakip.budgeting.views import _ordered, _save_lines
+    from sakip.budgeting.edits import ordered_lines, save_lines
 
     office, _m = _office(request, office_code, "enter")
     _year(year)
@@ -560,7 +560,7 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     by = BudgetYear.objects.filter(office=office, year=year).first()
     if by is None:
         raise HttpError(404, _("Belum ada anggaran tahun %(year)s") % {"year": year})
-    ordered = _ordered(list(by.lines.prefetch_related("quarters")))
+    ordered = ordered_lines(list(by.lines.prefetch_related("quarters", "amendments")))
     leaves = {line.code: line for line, _d, leaf in ordered if leaf}
     errors: dict[str, list[str]] = {}
     form = QueryDict(mutable=True)
@@ -585,12 +585,10 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
             errors.setdefault(where, []).extend(exc.messages)
     if errors:
         raise _Invalid(_("Tidak ada yang disimpan: perbaiki %(n)d isian.") % {"n": len(errors)}, errors)
-    fake = HttpRequest()
-    fake.POST = form  # type: ignore[assignment]
     page_errors: dict[str, list[str]] = {}
     problems: list[str] = []
     chosen: list[tuple[Any, int, bool]] = [(line, d, leaf) for line, d, leaf in ordered if leaf and line.code in seen]
-    if not _save_lines(fake, office, chosen, page_errors, {}, problems):
+    if not save_lines(form, office, year, chosen, page_errors, {}, problems):
         by_code = {str(line.pk): line.code for line, _d, _l in chosen}
         mapped: dict[str, list[str]] = {}
         for key, messages in page_errors.items():

@@ -1,9 +1,14 @@
-"""The budget of an office-year: the tree, quarterly realisation, totals and sum checks (SPEC §6)."""
+"""The budget of an office-year: the tree, realisation per quarter or per year, amendments (APBD
+Perubahan), objectives and shares, totals, per objective and sum checks (SPEC §6).
+
+What the page stores is in `edits`; every figure it shows comes from the domain (the scorecard).
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
-from sakip.core.i18n import error_text
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -31,31 +35,16 @@ from sakip.core.web import (
     year_switch,
 )
 from sakip.domain import budget as budget_rules
-from sakip.domain.errors import BudgetError
 from sakip.domain.periods import QUARTER_LABELS, QUARTERS
+from sakip.domain.workflow import Scope
 from sakip.reports.scorecard import show_number, show_percent
-from sakip.workflow.web import lock_message, locked_response, refuse_if_locked
+from sakip.workflow.web import locked_response, refuse_if_locked
 
-from .models import CLASS_CHOICES, BudgetLine, BudgetYear, LineQuarter
+from . import edits
+from .edits import Locks, Ordered, effective_basis, ordered_lines, stored_quarters
+from .models import CLASS_CHOICES, AllocationAmendment, Basis, BudgetLine, BudgetYear
 
 CODE_RE = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")
-
-
-def _ordered(lines: list[BudgetLine]) -> list[tuple[BudgetLine, int, bool]]:
-    """The lines in tree order with depth and whether each is a leaf."""
-    children: dict[int | None, list[BudgetLine]] = {}
-    for line in lines:
-        children.setdefault(line.parent_id, []).append(line)
-    out: list[tuple[BudgetLine, int, bool]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for line in children.get(parent, []):
-            out.append((line, depth, line.pk not in children))
-            walk(line.pk, depth + 1)
-
-    walk(None, 0)
-    return out
-
 
 def _money(value: Decimal | None) -> str:
     return show_number(value, 2) if value is not None else "-"
@@ -63,77 +52,200 @@ def _money(value: Decimal | None) -> str:
 
 @office_view("view")
 def budget_entry(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
-    """The budget tree with allocation and quarterly realisation; leaf lines editable, all or nothing."""
+    """The budget tree; leaf lines editable (amounts all or nothing), each line per quarter or per year."""
     if request.method == "GET" and (year == 0 or year_switch(request, year)):
         return redirect(reverse("budget-entry", args=[office.code, year_switch(request, year) or default_year(office)]))
     if not valid_year(year):
         raise Http404(_("Tahun tidak dikenal"))
-    editable = (
-        can(membership, office, "enter") and current_plan(office) is not None
-        and not lock_message(office, year, "annual")
-    )
+    locks = Locks.read(office, year)
+    annual = locks.message(Scope.ANNUAL)
+    editable = can(membership, office, "enter") and current_plan(office) is not None and annual is None
     here = reverse("budget-entry", args=[office.code, year])
     budget = BudgetYear.objects.filter(office=office, year=year).first()
-    lines = list(budget.lines.prefetch_related("quarters")) if budget else []
-    ordered = _ordered(lines)
-    errors: dict[str, list[str]] = {}
-    typed: dict[str, str] = {}
-    add_errors: dict[str, list[str]] = {}
-    add_typed: dict[str, str] = {}
-    problems: list[str] = []
+    lines = list(budget.lines.prefetch_related("quarters", "amendments")) if budget else []
+    ordered = ordered_lines(lines)
+    state = _State()
     if request.method == "POST":
         require(membership, office, "enter")
         if current_plan(office) is None:
             raise Http404(_("Buat rencana strategis terlebih dahulu"))
-        refused = refuse_if_locked(request, office, year, "annual") or _refuse_locked_quarters(
-            request, office, year, ordered
-        )
+        refused = refuse_if_locked(request, office, year, "annual")
         if refused is not None:
             return refused
-        op = request.POST.get("op", "")
-        if op == "save" and budget is not None:
-            result = _save_lines(request, office, ordered, errors, typed, problems)
-            if result:
-                messages.success(request, _("Anggaran %(year)s tersimpan.") % {"year": year})
-                return redirect(here)
-            messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
-        elif op == "add":
-            if _add_line(request, office, year, budget, lines, add_errors, add_typed, problems):
-                messages.success(request, _("Baris anggaran %(code)s ditambahkan.") % {"code": add_typed["code"]})
-                return redirect(here)
-        else:
-            problems.append(_("Permintaan tidak dikenal; tidak ada yang diubah."))
+        done = _post(request, office, year, budget, lines, ordered, locks, state)
+        if isinstance(done, HttpResponse):
+            return done
+        if done:
+            return redirect(here + (f"#baris-{state.anchor}" if state.anchor else ""))
+    return render(request, "budgeting/budget.html", _context(office, membership, year, budget, ordered, locks,
+                                                              editable, state))
+
+
+class _State:
+    """What a POST leaves for the page it renders again: typed text, errors, a switch to confirm."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+        self.typed: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.forms: dict[str, dict[str, list[str]]] = {"add": {}, "amend": {}, "objectives": {}}
+        self.form_typed: dict[str, dict[str, str]] = {"add": {}, "amend": {}, "objectives": {}}
+        self.confirm: edits.Switch | None = None
+        self.anchor = ""
+
+
+def _leaf(ordered: Ordered, pk: str) -> BudgetLine | None:
+    return next((line for line, _d, leaf in ordered if leaf and str(line.pk) == pk), None)
+
+
+def _post(
+    request: HttpRequest, office: Office, year: int, budget: BudgetYear | None, lines: list[BudgetLine],
+    ordered: Ordered, locks: Locks, state: _State,
+) -> HttpResponse | bool:
+    post = request.POST
+    op = post.get("op", "")
+    if op == "save" and budget is not None:
+        message = edits.refused_field(post, ordered, locks)
+        if message is not None:
+            return locked_response(request, message)
+        if edits.save_lines(post, office, year, ordered, state.errors, state.typed, state.problems):
+            messages.success(request, _("Anggaran %(year)s tersimpan.") % {"year": year})
+            return True
+        messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
+        return False
+    if op == "basis":
+        line = _leaf(ordered, post.get("line", ""))
+        to = post.get("to", "")
+        if line is None or to not in Basis.values:
+            state.problems.append(_("Baris atau cara pengisian tidak dikenal; tidak ada yang diubah."))
+            return False
+        message = locks.basis
+        if message is not None:
+            return locked_response(request, message)
+        try:
+            outcome = edits.switch_basis(office, line, to, post.get("choice", ""))
+        except Rollback as exc:
+            edits.place_issues(exc, year, ordered, state.errors, state.problems)
+            return False
+        if isinstance(outcome, edits.Switch):
+            state.confirm = outcome
+            state.anchor = str(line.pk)
+            return False
+        messages.success(request, outcome)
+        state.anchor = str(line.pk)
+        return True
+    if op == "amend":
+        errors, typed = state.forms["amend"], state.form_typed["amend"]
+        quarter = str(post.get("from_quarter", ""))
+        if quarter.isdigit() and int(quarter) in QUARTERS and (message := locks.amendment(int(quarter))):
+            return locked_response(request, message)
+        made = edits.add_amendment(post, office, ordered, locks, errors, typed)
+        if made is None:
+            return False
+        messages.success(request, _("Perubahan pagu %(code)s berlaku mulai %(quarter)s dicatat.") % {
+            "code": made.line.code, "quarter": QUARTER_LABELS[made.from_quarter]})
+        state.anchor = str(made.line_id)
+        return True
+    if op == "amend-delete":
+        amendment = AllocationAmendment.objects.filter(pk=post.get("id", "0") if str(post.get("id", "")).isdigit()
+                                                       else 0, line__budget=budget).first()
+        if amendment is None:
+            state.problems.append(_("Perubahan pagu itu tidak ada (lagi); tidak ada yang diubah."))
+            return False
+        message = locks.amendment(amendment.from_quarter)
+        if message is not None:
+            return locked_response(request, message)
+        try:
+            with atomic_checked(office):
+                amendment.delete()
+        except Rollback as exc:
+            edits.place_issues(exc, year, ordered, state.errors, state.problems)
+            return False
+        messages.success(request, _("Perubahan pagu dihapus."))
+        return True
+    if op == "objectives":
+        errors = state.forms["objectives"]
+        line = next((ln for ln, _d, _l in ordered if str(ln.pk) == post.get("line", "")), None)
+        if line is None:
+            errors.setdefault("line", []).append(_("Pilih baris."))
+            return False
+        message = locks.allocation
+        if message is not None:
+            return locked_response(request, message)
+        state.form_typed["objectives"] = {"line": str(line.pk), **{k: str(v) for k, v in post.items()}}
+        if edits.save_objectives(post, office, line, [c for c, _t in _objectives(office)], errors):
+            messages.success(request, _("Sasaran baris %(code)s tersimpan.") % {"code": line.code})
+            state.anchor = str(line.pk)
+            return True
+        return False
+    if op == "add":
+        message = locks.allocation
+        if message is not None:
+            return locked_response(request, message)
+        if _add_line(request, office, year, budget, lines, state.forms["add"], state.form_typed["add"],
+                     state.problems):
+            messages.success(request, _("Baris anggaran %(code)s ditambahkan.") % {
+                "code": state.form_typed["add"]["code"]})
+            return True
+        return False
+    state.problems.append(_("Permintaan tidak dikenal; tidak ada yang diubah."))
+    return False
+
+
+def _context(
+    office: Office, membership: Membership | None, year: int, budget: BudgetYear | None, ordered: Ordered,
+    locks: Locks, editable: bool, state: _State,
+) -> dict[str, Any]:
     computed = compute(office, year)
-    problems = computed.problems + problems
+    problems = list(computed.others)
+    edits.place_rows(computed.rows, year, ordered, state.errors, problems)
+    problems += state.problems
     sc = computed.scorecard
     score = sc.budget if sc else None
     by_code = {ls.line.code: ls for ls in score.lines} if score else {}
+    allocation_lock = locks.allocation
+    quarter_locks = {q: locks.quarter(q) for q in QUARTERS}
     rows = []
     for line, depth, leaf in ordered:
         ls = by_code.get(line.code)
-        quarters = {q.quarter: q.realisation for q in line.quarters.all()}
+        quarters = stored_quarters(line)
         key = str(line.pk)
+        basis = effective_basis(line) if leaf else ""
+        amendments = edits.amendments_of(line)
         rows.append({
-            "line": line, "depth": depth, "leaf": leaf, "indent": depth * 1.2, "key": key,
+            "line": line, "depth": depth, "leaf": leaf, "indent": depth * 1.2, "key": key, "basis": basis,
             "allocation": _money(ls.amounts.allocation if ls else line.allocation),
+            "original": _money(budget_rules.original_allocation(ls.line)) if ls and ls.line.amended else None,
+            "amended_from": [QUARTER_LABELS[a.from_quarter] for a in amendments],
             "stated": _money(line.allocation) if not leaf and line.allocation is not None else None,
             "realisation": _money(ls.amounts.realisation) if ls else "-",
             "absorption": show_percent(ls.absorption) if ls else "-",
             "remaining": _money(ls.amounts.remaining) if ls else "-",
+            "objectives": edits.objectives_text(line),
             "quarters": [
-                {"q": q, "name": f"q-{key}-{q}", "shown": _money(quarters.get(q)) if q in quarters else "-",
-                 "text": typed.get(f"q-{key}-{q}", input_text(quarters.get(q))),
-                 "errors": errors.get(f"q-{key}-{q}", [])}
+                {"q": q, "label": QUARTER_LABELS[q], "name": f"q-{key}-{q}",
+                 "shown": _money(quarters.get(q)) if q in quarters else "-",
+                 "text": state.typed.get(f"q-{key}-{q}", input_text(quarters.get(q))),
+                 "errors": state.errors.get(f"q-{key}-{q}", []), "open": quarter_locks[q] is None}
                 for q in QUARTERS
             ],
-            "allocation_field": {"name": f"a-{key}", "text": typed.get(f"a-{key}", input_text(line.allocation)),
-                                 "errors": errors.get(f"a-{key}", [])},
-            "line_errors": errors.get(f"line-{key}", []),
+            "kept_quarters": ", ".join(f"{QUARTER_LABELS[q]} {_money(v)}" for q, v in sorted(quarters.items()))
+            if basis == Basis.YEAR else "",
+            "kept_yearly": _money(line.realisation) if basis == Basis.QUARTER and line.realisation is not None else "",
+            "yearly_field": {"name": f"r-{key}", "text": state.typed.get(f"r-{key}", input_text(line.realisation)),
+                             "errors": state.errors.get(f"r-{key}", []), "open": locks.yearly is None},
+            "allocation_field": {"name": f"a-{key}", "text": state.typed.get(f"a-{key}", input_text(line.allocation)),
+                                 "errors": state.errors.get(f"a-{key}", []), "open": allocation_lock is None},
+            "line_errors": state.errors.get(f"line-{key}", []),
         })
-    context = page_context(
+    texts = dict(_objectives(office))
+    first_open = locks.first_open_quarter
+    leaves = [(line, depth) for line, depth, leaf in ordered if leaf]
+    return page_context(
         office, membership, "budget", year,
         budget=budget, rows=rows, editable=editable, years=year_choices(office, year), problems=problems,
         quarter_labels=[QUARTER_LABELS[q] for q in QUARTERS],
+        allocation_lock=allocation_lock, basis_lock=locks.basis, confirm=_confirm(state.confirm),
         total=score.total if score else None,
         total_allocation=_money(score.total.allocation) if score and score.total else None,
         total_realisation=_money(score.total.realisation) if score and score.total else None,
@@ -145,111 +257,49 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         if score and score.lines_total else None,
         classes=[{"label": c.label, "allocation": _money(a.allocation), "realisation": _money(a.realisation),
                   "absorption": show_percent(a.absorption)} for c, a in score.classes.items()] if score else [],
+        per_objective=[{"label": edits.objective_label(k, texts), "allocation": _money(a.allocation),
+                        "realisation": _money(a.realisation), "absorption": show_percent(a.absorption)}
+                       for k, a in _objective_order(score.by_objective if score else {}, texts)],
         failed_checks=[
             {"where": c.where, "what": _("pagu") if c.what == "allocation" else _("realisasi"),
              "stated": _money(c.stated), "computed": _money(c.computed), "difference": _money(c.difference)}
             for c in (score.sum_checks if score else ()) if not c.ok
         ],
+        amendments=[
+            {"a": a, "line": line, "original": _money(line.allocation), "allocation": _money(a.allocation),
+             "quarter": QUARTER_LABELS[a.from_quarter], "date": a.date,
+             "removable": editable and locks.amendment(a.from_quarter) is None}
+            for line, _d, _leaf in ordered for a in edits.amendments_of(line)
+        ],
+        amend_quarters=[(q, QUARTER_LABELS[q]) for q in QUARTERS if first_open is not None and q >= first_open],
+        amend_closed=locks.amendment(4) if first_open is None else None,
+        leaves=leaves,
         class_choices=CLASS_CHOICES, level_choices=BudgetLine.Level.choices,
         parents=[(line, depth) for line, depth, _leaf in ordered],
         objectives=_objectives(office),
-        add_errors=add_errors, add_typed=add_typed,
+        add_errors=state.forms["add"], add_typed=state.form_typed["add"],
+        amend_errors=state.forms["amend"], amend_typed=state.form_typed["amend"],
+        objectives_errors=state.forms["objectives"], objectives_typed=state.form_typed["objectives"],
     )
-    return render(request, "budgeting/budget.html", context)
+
+
+def _confirm(switch: edits.Switch | None) -> dict[str, Any] | None:
+    if switch is None:
+        return None
+    return {"line": switch.line, "quarters": [(label, _money(v)) for label, v in switch.quarters],
+            "sum": _money(switch.summed), "stored": _money(switch.stored) if switch.stored is not None else None}
+
+
+def _objective_order(by: dict[str, budget_rules.Amounts], texts: dict[str, str]) -> list[tuple[str, Any]]:
+    """The objectives in the plan's order, then "several objectives", then the unattached lines."""
+    order = {code: i for i, code in enumerate(texts)}
+    rank = {budget_rules.SEVERAL: len(order), budget_rules.UNATTACHED: len(order) + 1}
+    return sorted(by.items(), key=lambda kv: (order.get(kv[0], rank.get(kv[0], len(order))), kv[0]))
 
 
 def _objectives(office: Office) -> list[tuple[str, str]]:
     plan = current_plan(office)
     return list(plan.objectives.values_list("code", "text")) if plan is not None else []
-
-
-def _refuse_locked_quarters(
-    request: HttpRequest, office: Office, year: int, ordered: list[tuple[BudgetLine, int, bool]]
-) -> HttpResponse | None:
-    """A budget save that changes a quarter's realisation of a locked quarter is refused (workflow lock)."""
-    for q in QUARTERS:
-        message = lock_message(office, year, "quarter", q)
-        if message is None:
-            continue
-        for line, _depth, _leaf in ordered:
-            name = f"q-{line.pk}-{q}"
-            if name not in request.POST:
-                continue
-            stored = next((lq.realisation for lq in line.quarters.all() if lq.quarter == q), None)
-            if request.POST[name].strip() != input_text(stored):
-                return locked_response(request, message)
-    return None
-
-
-def _save_lines(
-    request: HttpRequest, office: Office, ordered: list[tuple[BudgetLine, int, bool]],
-    errors: dict[str, list[str]], typed: dict[str, str], problems: list[str],
-) -> bool:
-    post = request.POST
-    parsed: dict[int, tuple[Decimal | None, dict[int, Decimal | None]]] = {}
-    for line, _depth, leaf in ordered:
-        if not leaf:
-            continue
-        key = str(line.pk)
-        name = f"a-{key}"
-        if name not in post:
-            continue
-        typed[name] = post.get(name, "")
-        try:
-            allocation = parse_amount(typed[name], f"{line.code} pagu")
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
-            allocation = None
-        else:
-            if allocation is None:
-                errors.setdefault(name, []).append(_("Pagu wajib diisi."))
-        quarters: dict[int, Decimal | None] = {}
-        for q in QUARTERS:
-            qname = f"q-{key}-{q}"
-            typed[qname] = post.get(qname, "")
-            try:
-                quarters[q] = parse_amount(typed[qname], f"{line.code} TW {q}")
-            except ValidationError as exc:
-                errors.setdefault(qname, []).extend(exc.messages)
-        if allocation is not None:
-            try:  # the domain's own checks (no negative amounts, quarters 1–4)
-                budget_rules.BudgetLine(
-                    line.code, line.name, budget_rules.Level(line.level or "sub_activity"), allocation=allocation,
-                    quarterly_realisation={q: v for q, v in quarters.items() if v is not None},
-                )
-            except BudgetError as exc:
-                errors.setdefault(f"line-{key}", []).append(_("Tidak sah: %(why)s") % {"why": error_text(exc)})
-            if allocation < 0:
-                errors.setdefault(name, []).append(_("Pagu tidak boleh negatif."))
-        for q, v in quarters.items():
-            if v is not None and v < 0:
-                errors.setdefault(f"q-{key}-{q}", []).append(_("Realisasi tidak boleh negatif."))
-        parsed[line.pk] = (allocation, quarters)
-    if any(errors.values()):
-        return False
-    lines = {line.pk: line for line, _d, _l in ordered}
-    try:
-        with atomic_checked(office):
-            for pk, (allocation, quarters) in parsed.items():
-                line = lines[pk]
-                if line.allocation != allocation:
-                    line.allocation = allocation
-                    line.save(update_fields=["allocation"])
-                stored = {lq.quarter: lq for lq in line.quarters.all()}
-                for q, v in quarters.items():
-                    lq = stored.get(q)
-                    if v is None:
-                        if lq is not None:
-                            lq.delete()
-                    elif lq is None:
-                        LineQuarter.objects.create(line=line, quarter=q, realisation=v)
-                    elif lq.realisation != v:
-                        lq.realisation = v
-                        lq.save(update_fields=["realisation"])
-    except Rollback as exc:
-        problems.extend(exc.issues)
-        return False
-    return True
 
 
 def _add_line(

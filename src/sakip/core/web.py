@@ -103,10 +103,22 @@ def valid_year(year: int) -> bool:
 
 
 @dataclass(frozen=True)
+class RowIssue:
+    """An issue of a budget line: as its row shows it (the field and the message), and with its place."""
+
+    text: str
+    full: str
+
+
+RowIssues = dict[tuple[int, str], list[RowIssue]]  # by (year, budget line code)
+
+
+@dataclass(frozen=True)
 class Computed:
     scorecard: Scorecard | None
-    problems: list[str]
-    rows: dict[str, list[str]] = field(default_factory=dict)  # by budget line code: what to show on its row
+    problems: list[str]  # every issue, in words where the place is known in words
+    rows: RowIssues = field(default_factory=dict)  # the issues of budget lines (also in ``problems``)
+    others: list[str] = field(default_factory=list)  # the issues that are not a budget line's
 
 
 def compute(office: Office, year: int | None) -> Computed:
@@ -116,18 +128,24 @@ def compute(office: Office, year: int | None) -> Computed:
     try:
         return Computed(build_scorecard(domain_office(office), year), [])
     except DatasetError as exc:
-        return Computed(None, [issue_text(i) for i in exc.issues], issue_rows(exc.issues))
+        texts = [issue_text(i) for i in exc.issues]
+        return Computed(None, texts, issue_rows(exc.issues), _others(exc.issues, texts))
     except DomainError as exc:
         return Computed(None, [error_text(exc)])
 
 
 class Rollback(Exception):
-    """Raised inside `atomic_checked` to undo everything and report issues (``rows``: by budget line code)."""
+    """Raised inside `atomic_checked` to undo everything and report issues.
 
-    def __init__(self, issues: list[str], rows: dict[str, list[str]] | None = None) -> None:
+    ``rows``: the issues of budget lines by (year, line code), as the line's row shows them
+    (they are in ``issues`` too, in words with their place, for pages without rows).
+    """
+
+    def __init__(self, issues: list[str], rows: RowIssues | None = None, others: list[str] | None = None) -> None:
         super().__init__("; ".join(issues))
         self.issues = issues
         self.rows = rows or {}
+        self.others = issues if others is None else others
 
 
 def stored_issues(office: Office) -> list[str]:
@@ -141,7 +159,8 @@ def _stored_problems(office: Office) -> Rollback:
     try:
         domain_office(office, check_shape=True)  # the guard of every write: the full check
     except DatasetError as exc:
-        return Rollback([issue_text(i) for i in exc.issues], issue_rows(exc.issues))
+        texts = [issue_text(i) for i in exc.issues]
+        return Rollback(texts, issue_rows(exc.issues), _others(exc.issues, texts))
     except DomainError as exc:
         return Rollback([error_text(exc)])
     return Rollback([])
@@ -153,13 +172,17 @@ def issue_text(issue: Issue) -> str:
     return translate(words) if words is not None else str(issue)
 
 
-def issue_rows(issues: list[Issue]) -> dict[str, list[str]]:
-    """The issues of budget lines by line code, as their rows show them (the field and the message)."""
-    rows: dict[str, list[str]] = {}
+def issue_rows(issues: list[Issue]) -> RowIssues:
+    """The issues of budget lines by (year, line code), as their rows show them (the field and the message)."""
+    rows: RowIssues = {}
     for issue in issues:
-        if issue.line is not None:
-            rows.setdefault(issue.line, []).append(translate(issue.on_row()))
+        if issue.line is not None and issue.year is not None:
+            rows.setdefault((issue.year, issue.line), []).append(RowIssue(translate(issue.on_row()), issue_text(issue)))
     return rows
+
+
+def _others(issues: list[Issue], texts: list[str]) -> list[str]:
+    return [t for i, t in zip(issues, texts, strict=True) if i.line is None or i.year is None]
 
 
 @contextmanager

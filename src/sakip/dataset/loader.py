@@ -67,8 +67,8 @@ class Issue:
     """A problem of a document at ``path`` (for the file's author), and in words where known.
 
     ``detail`` is the message as a translatable `Message` (``message`` its Indonesian
-    text); ``place`` says where in words, ``line`` is the budget line's code and ``field``
-    the field of that line (set by `places.place` for issues in a year's budget), so a
+    text); ``place`` says where in words, ``year`` and ``line`` are the budget's year and the
+    line's code, ``field`` the field of that line (set by `places.place` for issues in a year's budget), so a
     page shows "anggaran 2025, baris 7.01 …, realisasi TW III: …" on the row, never a path.
     """
 
@@ -76,6 +76,7 @@ class Issue:
     message: str
     detail: Message | None = None
     place: Message | None = None
+    year: int | None = None
     line: str | None = None
     field: Message | None = None
 
@@ -117,7 +118,8 @@ def placed(doc: Any, issues: list[Issue]) -> list[Issue]:
             and str(issue.detail.params.get("code", "")) == where.line
         )
         out.append(
-            replace(issue, place=None if names_line else where.where, line=where.line, field=where.field)
+            replace(issue, place=None if names_line else where.where, year=where.year, line=where.line,
+                    field=where.field)
         )
     return out
 

@@ -45,6 +45,7 @@ class Place:
     """An issue's place in words: the whole place, the budget line's code, and the field of that line."""
 
     where: Message
+    year: int | None = None
     line: str | None = None
     field: Message | None = None
 
@@ -81,15 +82,18 @@ def place(doc: Any, path: str) -> Place | None:
         return None
     year_block = _get(_get(doc, "years"), parts[1])
     year = _get(year_block, "year") or ""
+    number = int(year) if str(year).isdigit() else None
     budget = _get(year_block, "budget")
     rest = parts[3:]
     if not rest or rest[0] != "lines" or len(rest) < 2 or not isinstance(rest[1], int):
         head = rest[0] if rest else ""
         if head == "classes" and len(rest) > 1:
-            return Place(Message(N_("anggaran %(year)s, kelompok belanja %(class)s"), {"year": year, "class": rest[1]}))
+            return Place(
+                Message(N_("anggaran %(year)s, kelompok belanja %(class)s"), {"year": year, "class": rest[1]}), number
+            )
         if head in ("total", "printed_lines_total"):
-            return Place(Message(N_("anggaran %(year)s, jumlah"), {"year": year}))
-        return Place(Message(N_("anggaran %(year)s"), {"year": year}))
+            return Place(Message(N_("anggaran %(year)s, jumlah"), {"year": year}), number)
+        return Place(Message(N_("anggaran %(year)s"), {"year": year}), number)
     line: Any = None
     siblings = _get(budget, "lines")
     i = 1
@@ -101,11 +105,11 @@ def place(doc: Any, path: str) -> Place | None:
             continue
         break
     if not isinstance(line, Mapping):
-        return Place(Message(N_("anggaran %(year)s"), {"year": year}))
+        return Place(Message(N_("anggaran %(year)s"), {"year": year}), number)
     code, name = str(line.get("code", "")), str(line.get("name", ""))
     the_line = Message(N_("anggaran %(year)s, baris %(code)s %(name)s"), {"year": year, "code": code, "name": name})
-    after = [p for p in rest[i + 1 :]]
+    after = rest[i + 1 :]
     field = _field(str(after[0]), after[1:], line) if after else None
     if field is None:
-        return Place(the_line, code)
-    return Place(Message(N_("%(line)s, %(field)s"), {"line": the_line, "field": field}), code, field)
+        return Place(the_line, number, code)
+    return Place(Message(N_("%(line)s, %(field)s"), {"line": the_line, "field": field}), number, code, field)
