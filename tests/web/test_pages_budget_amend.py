@@ -221,7 +221,8 @@ def test_shares_split_a_line_and_the_objectives_add_up(operator: Client, office:
 def test_the_lowest_attached_level_decides(operator: Client, office: Office) -> None:
     second_objective(office)
     activity = BudgetLine.objects.get(code="7.01.02.2.01", budget__office=office)
-    assert operator.post(url(office), {"op": "objectives", "line": activity.pk, "objectives": ["S2"]}).status_code == 302
+    r = operator.post(url(office), {"op": "objectives", "line": activity.pk, "objectives": ["S2"]})
+    assert r.status_code == 302
     sc = build_scorecard(domain_office(office), YEAR)
     assert sc.budget is not None
     assert sc.budget.by_objective == {"S2": rules.Amounts(Decimal(240_000_000), Decimal(225_000_000))}
