@@ -13,8 +13,8 @@ import pytest
 from sakip.dataset.loader import load_document, parse_text
 from sakip.domain import budget as rules
 from sakip.domain.scorecard import build_scorecard
-from sakip.reports.docx import render_docx
 from sakip.reports.documents import build_lkjip
+from sakip.reports.docx import render_docx
 from sakip.reports.model import Document, Table
 
 from .doc_support import open_docx, table_texts
