@@ -227,3 +227,20 @@ def test_the_lowest_attached_level_decides(operator: Client, office: Office) -> 
     assert sc.budget is not None
     assert sc.budget.by_objective == {"S2": rules.Amounts(Decimal(240_000_000), Decimal(225_000_000))}
     assert BudgetYear.objects.get(office=office, year=YEAR).lines.get(code="7.01.02").objectives == ["S1"]
+
+
+@pytest.mark.django_db
+def test_the_api_shows_original_and_amended_allocation(operator: Client, office: Office) -> None:
+    from django.contrib.auth import get_user_model
+
+    from sakip.api.models import ApiToken
+
+    line = add_leaf(operator, office)
+    assert amend(operator, office, line, 3).status_code == 302
+    _token, secret = ApiToken.issue(get_user_model().objects.get(username="operator-contoh"), "uji")
+    r = Client().get(f"/api/v1/offices/{office.code}/years/{YEAR}/budget", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert r.status_code == 200
+    item = next(i for i in r.json()["items"] if i["code"] == NEW)
+    assert (item["allocation"], item["allocation_original"], item["basis"]) == ("130000000", "100000000", "quarter")
+    assert item["amendments"] == [{"from_quarter": 3, "allocation": "130000000", "date": "2025-09-30",
+                                   "reason": "APBD Perubahan 2025: tambahan Musrenbang"}]

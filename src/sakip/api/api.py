@@ -46,7 +46,7 @@ from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
 from sakip.regency import figures
-from sakip.reports.scorecard import aggregate_dict, dec, indicator_dict
+from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import ApiToken, hash_token
@@ -426,6 +426,7 @@ def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, 
                     "realisation": dec(a.realisation),
                     "absorption": dec(ls.absorption),
                     "quarters": {str(q): dec(v) for q, v in sorted(ls.line.quarterly_realisation.items())},
+                    **budget_line_extras(ls.line),
                 }
             )
     total = None
