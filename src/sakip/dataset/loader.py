@@ -92,8 +92,6 @@ class Issue:
         """Place and message in words (None when the place is not known in words: use ``str``)."""
         if self.place is not None:
             return Message(N_("%(place)s: %(message)s"), {"place": self.place, "message": self.text})
-        if self.line is not None:  # a line's own error, which names the line
-            return self.text
         return None
 
     def on_row(self) -> Message:
@@ -111,16 +109,14 @@ def placed(doc: Any, issues: list[Issue]) -> list[Issue]:
         if where is None:
             out.append(issue)
             continue
-        # a line's own error already names the line (code and name): the place adds nothing then
+        # a line's own error already names the line (code and name): the place is the year's budget then
         names_line = (
             where.field is None
             and issue.detail is not None
             and str(issue.detail.params.get("code", "")) == where.line
         )
-        out.append(
-            replace(issue, place=None if names_line else where.where, year=where.year, line=where.line,
-                    field=where.field)
-        )
+        at = Message(N_("anggaran %(year)s"), {"year": where.year}) if names_line else where.where
+        out.append(replace(issue, place=at, year=where.year, line=where.line, field=where.field))
     return out
 
 
@@ -584,7 +580,10 @@ class _Builder:
             )
         except DomainError as exc:
             self.error(path, exc.msg)
-            line = BudgetLine(d["code"], d["name"], line_level)
+            line = BudgetLine(d["code"], d["name"], line_level, objectives=tuple(d.get("objectives", ())))
+            failed = True
+        else:
+            failed = False
         for i, oid in enumerate(line.objectives):
             if oid not in objective_ids:
                 self.error(
@@ -600,13 +599,14 @@ class _Builder:
             budget.printed_lines[line.code] = printed
         for i, c in enumerate(d.get("children", [])):
             line.children.append(self.budget_line(c, children_level, objective_ids, f"{path}.children[{i}]", budget))
-        if not line.children and line.allocation is None:
+        if not line.children and line.allocation is None and not failed:
             self.error(f"{path}.allocation", Message(N_("baris tanpa rincian memerlukan pagu")))
         if line.children and line.amendments:
             self.error(
                 f"{path}.amendments", Message(N_("perubahan pagu dicatat pada baris rincian (tanpa sub-baris)"))
             )
-        if line.realisation is not None and line.quarterly_realisation and line.basis is None:
+        quarters = [v for v in (d.get("quarters") or {}).values() if v is not None]
+        if d.get("realisation") is not None and quarters and "basis" not in d:
             self.error(
                 f"{path}.quarters",
                 Message(N_("isi realisasi per triwulan atau setahun, tidak keduanya (atau nyatakan yang berlaku)")),

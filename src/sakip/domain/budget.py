@@ -448,9 +448,12 @@ def attributions(lines: Iterable[BudgetLine]) -> list[Attribution]:
 
 
 def _part(value: Decimal | None, pct: Decimal) -> Decimal | None:
+    """``pct`` percent of ``value``, without trailing zeros (62,5 % of 340 M is 212.500.000, not 212.500.000,0)."""
     if value is None:
         return None
-    return ENGINE_CONTEXT.divide(ENGINE_CONTEXT.multiply(value, pct), HUNDRED)
+    part = ENGINE_CONTEXT.divide(ENGINE_CONTEXT.multiply(value, pct), HUNDRED).normalize(ENGINE_CONTEXT)
+    exponent = part.as_tuple().exponent
+    return part.quantize(Decimal(1), context=ENGINE_CONTEXT) if isinstance(exponent, int) and exponent > 0 else part
 
 
 def by_objective(lines: Sequence[BudgetLine], through: int = 4) -> dict[str, Amounts]:
