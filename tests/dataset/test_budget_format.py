@@ -118,4 +118,5 @@ def test_an_amendment_touches_its_quarter_and_the_later_ones_only(doc: dict[str,
     assert got == {(2025, Scope.FROM_QUARTER, 3)}
     switched = copy.deepcopy(before)
     leaf_of(switched)["basis"] = "year"
-    assert {(t.scope, t.quarter) for t in changed_scopes(before, switched)} == {(Scope.QUARTER, q) for q in (1, 2, 3, 4)}
+    every_quarter = {(Scope.QUARTER, q) for q in (1, 2, 3, 4)}
+    assert {(t.scope, t.quarter) for t in changed_scopes(before, switched)} == every_quarter
