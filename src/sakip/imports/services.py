@@ -57,6 +57,7 @@ from sakip.core.web import (
     atomic_checked,
     current_plan,
     input_text,
+    issue_text,
     parse_amount,
     parse_target,
     stored_target_text,
@@ -306,7 +307,7 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
     except WorkbookRefused as exc:
         return Outcome(kind, year, exc.problems)
     except (DatasetError, DomainError) as exc:
-        issues = [str(i) for i in exc.issues] if isinstance(exc, DatasetError) else [str(exc)]
+        issues = [issue_text(i) for i in exc.issues] if isinstance(exc, DatasetError) else [str(exc)]
         return Outcome(kind, year, [Problem("Data tersimpan tidak dapat dihitung: " + "; ".join(issues))])
     finally:
         wb.close()
