@@ -9,7 +9,6 @@ from sakip.domain import budget as budget_rules
 from sakip.domain.budget import Amounts, Level
 from sakip.domain.measurement import Target
 from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNode, YearData
-from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import BudgetScore, IndicatorScore, LineScore, Scorecard
 
@@ -284,33 +283,6 @@ def budget_lines_table(sc: Scorecard, b: BudgetScore) -> Table:
         source="Jumlah = jumlah seluruh program; program = jumlah kegiatannya."
         + (" Pagu perubahan: pagu yang berlaku pada akhir tahun (APBD Perubahan)." if amended else ""),
     )
-
-
-def amendment_sentences(b: BudgetScore) -> list[str]:
-    """One sentence per allocation amendment (APBD Perubahan): from, to, the quarter, the date and the reason;
-    a line whose original allocation is stated without its amendment says only from and to."""
-    out: list[str] = []
-    for ls in b.lines:
-        line = ls.line
-        if line.children or not line.amended:
-            continue
-        before = budget_rules.original_allocation(line)
-        if not line.amendments:
-            assert line.allocation is not None
-            out.append(
-                f"{line.code} {line.name}: pagu murni Rp {money_text(before)} menjadi Rp "
-                f"{money_text(line.allocation)}."
-            )
-            continue
-        for a in line.amendments:
-            when = f"{a.date.day} {MONTHS[a.date.month - 1]} {a.date.year}" if a.date else "tanggal tidak dicatat"
-            reason = f"; alasan: {a.reason.strip()}" if a.reason.strip() else ""
-            out.append(
-                f"{line.code} {line.name}: pagu Rp {money_text(before)} menjadi Rp {money_text(a.allocation)}, "
-                f"berlaku mulai {QUARTER_LABELS[a.from_quarter]} ({when}{reason})."
-            )
-            before = a.allocation
-    return out
 
 
 def class_table(sc: Scorecard) -> Table | None:

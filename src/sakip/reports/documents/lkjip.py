@@ -29,15 +29,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from sakip.domain import budget as budget_rules
 from sakip.domain.office import Office
-from sakip.domain.scorecard import BudgetScore, IndicatorScore, Scorecard, build_scorecard
+from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
 from sakip.reports.charts import ScorecardCharts, scorecard_charts_png
 
 from .. import narrative as nv
 from ..model import (
     Block,
-    Cell,
     Cover,
     Document,
     Figure,
@@ -52,6 +50,7 @@ from ..model import (
     TableOfContents,
     para,
 )
+from . import budget_tables as bt
 from . import common as cm
 
 PLACEHOLDER = ParagraphStyle.PLACEHOLDER
@@ -224,7 +223,7 @@ def build_lkjip(
         doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
     doc.add(Heading(f"D. Rencana Anggaran Tahun {y}", 2))
     if sc.budget is not None and sc.budget.lines:
-        doc.add(_plan_budget_table(sc, sc.budget, y))
+        doc.add(bt.plan_budget_table(sc.budget, y))
     elif sc.budget is not None:
         doc.add(
             para(
@@ -288,7 +287,7 @@ def build_lkjip(
         if b.lines:
             doc.add(para("Realisasi anggaran per program, kegiatan dan sub kegiatan sebagai berikut."))
             doc.add(cm.budget_lines_table(sc, b))
-            changes = cm.amendment_sentences(b)
+            changes = bt.amendment_sentences(b)
             if changes:
                 doc.add(para("Pagu anggaran berubah pada tahun berjalan (APBD Perubahan); angka triwulan yang "
                              "telah disetujui tetap memakai pagu yang berlaku saat itu:"))
@@ -522,34 +521,6 @@ def _end_standard_table(sc: Scorecard) -> Table:
     )
 
 
-def _plan_budget_table(sc: Scorecard, b: BudgetScore, y: int) -> Table:
-    """The programs' allocations; the original allocation beside the amended one when it changed."""
-    amended = any(ls.line.amended for ls in b.lines if ls.depth == 0)
-    rows = []
-    for ls in b.lines:
-        if ls.depth == 0:
-            original = [cm.m(budget_rules.original_allocation(ls.line))] if amended else []
-            rows.append([cm.t(ls.line.code), cm.t(ls.line.name), *original, cm.m(ls.amounts.allocation)])
-    tot = b.lines_total
-    if tot is not None:
-        tops = [ls.line for ls in b.lines if ls.depth == 0]
-        original_total = sum((budget_rules.original_allocation(line) for line in tops), Decimal(0))
-        rows.append(
-            [
-                cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
-                *([cm.m(original_total, bold=True, shade=cm.TOTAL_SHADE)] if amended else []),
-                cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
-            ]
-        )
-    pagu = [cm.h("Pagu murni (Rp)"), cm.h("Pagu perubahan (Rp)")] if amended else [cm.h("Pagu (Rp)")]
-    return Table(
-        f"Rencana Anggaran Program Tahun {y}",
-        [[cm.h("Kode"), cm.h("Program"), *pagu]],
-        rows,
-        widths=(1.5, 6.5, 3, 3) if amended else (1.5, 9, 3.5),
-    )
-
-
 def _efficiency_table(sc: Scorecard) -> Table:
     b = sc.budget
     assert b is not None
@@ -568,7 +539,7 @@ def _efficiency_table(sc: Scorecard) -> Table:
                 cm.n(e.ratio, text=nv.num_text(e.ratio, 2)) if e.ratio is not None else cm.c("-"),
             ]
         )
-    rows += _not_per_objective(b)
+    rows += bt.not_per_objective(b)
     return Table(
         "Efisiensi Penggunaan Anggaran per Sasaran",
         [
@@ -586,31 +557,6 @@ def _efficiency_table(sc: Scorecard) -> Table:
         widths=(1.1, 4.8, 2.4, 2.4, 1.6, 1.6, 1.8),
         small=True,
     )
-
-
-def _not_per_objective(b: BudgetScore) -> list[list[Cell]]:
-    """The budget no objective's row counts (lines for several objectives without shares, supporting
-    programs) and the total, so that the table adds up to the budget lines' total: each line is counted once."""
-    rows: list[list[Cell]] = []
-    for key, label in (
-        (budget_rules.SEVERAL, "Beberapa sasaran (tanpa pembagian)"),
-        (budget_rules.UNATTACHED, "Program penunjang (tidak terkait sasaran)"),
-    ):
-        a = b.by_objective.get(key)
-        if a is not None:
-            rows.append([cm.c("-"), cm.t(label), cm.m(a.allocation), cm.m(a.realisation, missing=nv.NOT_MEASURED),
-                         cm.p(a.absorption, missing="-"), cm.c("-"), cm.c("-")])
-    if rows and b.lines_total is not None:
-        tot = b.lines_total
-        rows.append([
-            cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
-            cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
-            cm.m(tot.realisation, bold=True, shade=cm.TOTAL_SHADE, missing=nv.NOT_MEASURED),
-            cm.p(tot.absorption, bold=True, shade=cm.TOTAL_SHADE, missing="-"),
-            cm.t("-", shade=cm.TOTAL_SHADE),
-            cm.t("-", shade=cm.TOTAL_SHADE),
-        ])
-    return rows
 
 
 def _survey_blocks(sc: Scorecard) -> list[Block]:
