@@ -59,6 +59,7 @@ def freeze(office: Office, step: str, quarter: int | None = None, state: str = "
 @pytest.mark.django_db
 def test_switch_to_yearly_shows_the_sum_and_asks_first(operator: Client, office: Office) -> None:
     line = leaf()
+    assert "murni 250.000.000,00" in row_of(operator.get(url(office)).content.decode())  # stated in the dataset
     r = operator.post(url(office), {"op": "basis", "line": line.pk, "to": "year"})
     assert r.status_code == 200
     html = r.content.decode()
