@@ -13,6 +13,7 @@ from django.urls import reverse
 from sakip.accounts.models import Office
 from sakip.api.models import ApiToken
 from sakip.budgeting.models import BudgetLine, LineQuarter
+from sakip.core.concurrency import token
 from sakip.core.interchange import domain_office
 from sakip.domain import budget as rules
 from sakip.domain.scorecard import build_scorecard
@@ -186,15 +187,15 @@ def test_the_api_refuses_a_quarter_figure_on_a_yearly_line_in_words(operator: Cl
     user = get_user_model().objects.get(username="operator-contoh")
     _token, secret = ApiToken.issue(user, "uji")
     api = Client()
+    line.refresh_from_db()
+    sent = {"lines": [{"code": CODE, "realisation": "41000000", "version": token(line)}]}  # the version read
     r = api.post(f"/api/v1/offices/{office.code}/years/{YEAR}/quarters/1/budget",
-                 {"lines": [{"code": CODE, "realisation": "41000000"}]}, content_type="application/json",
-                 HTTP_AUTHORIZATION=f"Bearer {secret}")
+                 sent, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert r.status_code == 422
     body = r.json()
     assert "diisi setahun" in " ".join(body["errors"][CODE])
     assert not PATH.search(r.content.decode())
     freeze(office, "quarter", 1)
     r = api.post(f"/api/v1/offices/{office.code}/years/{YEAR}/quarters/1/budget",
-                 {"lines": [{"code": CODE, "realisation": "41000000"}]}, content_type="application/json",
-                 HTTP_AUTHORIZATION=f"Bearer {secret}")
+                 sent, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert r.status_code == 409 and "dikunci" in r.json()["detail"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import (
+    Changed,
+    Conflict,
+    create_once,
+    last_changes,
+    locked,
+    retrying,
+    token,
+    verify,
+)
 from sakip.core.i18n import error_text
 from sakip.core.web import Rollback, RowIssues, atomic_checked, input_text, parse_amount
 from sakip.domain import budget as rules
@@ -27,7 +37,7 @@ from sakip.domain.errors import BudgetError
 from sakip.domain.periods import QUARTER_LABELS, QUARTERS
 from sakip.workflow.services import PeriodLocked, states_of_year
 
-from .models import AllocationAmendment, Basis, BudgetLine, LineQuarter
+from .models import AllocationAmendment, Basis, BudgetLine, BudgetYear, LineQuarter
 
 Ordered = list[tuple[BudgetLine, int, bool]]  # line, depth, leaf
 
@@ -189,80 +199,196 @@ def _amount(
     return value
 
 
-# ----------------------------------------------------------------------------- amounts
+# ----------------------------------------------------------------------------- amounts, with the version check
 
 
-def save_lines(
-    post: Mapping[str, Any], office: Office, year: int, ordered: Ordered,
-    errors: dict[str, list[str]], typed: dict[str, str], problems: list[str],
-) -> bool:
+@dataclass
+class LinesSave:
+    """What a save of budget lines gives back: the lines as read, the typed texts, errors, conflicts."""
+
+    ordered: Ordered
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)  # line pk -> the version the form was loaded with
+    saved: bool = False
+
+
+Parsed = dict[int, tuple[Decimal | None, dict[int, Decimal | None], Decimal | None]]  # allocation, quarters, yearly
+
+
+def read_lines(office: Office, year: int) -> Ordered:
+    budget = BudgetYear.objects.filter(office=office, year=year).first()
+    return ordered_lines(list(budget.lines.prefetch_related("quarters", "amendments"))) if budget else []
+
+
+def save_lines(post: Mapping[str, Any], office: Office, year: int, codes: set[str] | None = None) -> LinesSave:
     """Store the allocation and the realisation (the quarters or the yearly figure, per the line's basis)
-    of every leaf line in the form; nothing when any field or the office as a whole is refused."""
-    parsed: dict[int, tuple[Decimal | None, dict[int, Decimal | None], Decimal | None]] = {}
-    for line, _depth, leaf in ordered:
-        key = f"a-{line.pk}"
-        if not leaf or key not in post:
+    of the leaf lines in ``post``; nothing when any field, a line's version or the office as a whole is refused.
+
+    The page and the API (``codes``: only those lines) both come here. A field absent from
+    ``post`` is left as stored. Each line's version (``ver-<id>``) is compared with the stored
+    one: a line changed since whose typed fields differ from what is stored now is a conflict
+    (nothing stored, `LinesSave.conflicts`). Read, checked and stored again from the start
+    when another save comes in between (`core.concurrency.retrying`).
+    """
+
+    def attempt() -> LinesSave:
+        ordered = read_lines(office, year)
+        result = LinesSave(ordered)
+        chosen: Ordered = (
+            ordered if codes is None else [(ln, d, leaf) for ln, d, leaf in ordered if leaf and ln.code in codes]
+        )
+        result.saved = _save_lines(post, office, year, chosen, result)
+        return result
+
+    try:
+        return retrying(attempt)
+    except Changed:
+        result = LinesSave(read_lines(office, year))
+        result.problems.append(_("Anggaran ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
+        return result
+
+
+def _line_fields(pk: int) -> list[str]:
+    return [f"a-{pk}", f"r-{pk}", *(f"q-{pk}-{q}" for q in QUARTERS)]
+
+
+def _save_lines(post: Mapping[str, Any], office: Office, year: int, chosen: Ordered, result: LinesSave) -> bool:
+    errors, typed = result.errors, result.typed
+    parsed: Parsed = {}
+    for line, _depth, leaf in chosen:
+        if not leaf or not any(f in post for f in _line_fields(line.pk)):
             continue
-        basis = effective_basis(line)
-        own = [key, f"r-{line.pk}", f"line-{line.pk}", *(f"q-{line.pk}-{q}" for q in QUARTERS)]
+        if f"ver-{line.pk}" in post:
+            result.versions[str(line.pk)] = str(post.get(f"ver-{line.pk}") or "")
+        parsed[line.pk] = _parse_line(post, line, errors, typed)
+    if any(errors.values()):
+        return False
+    lines = {line.pk: line for line, _d, _l in chosen}
+    result.conflicts = _conflicts(lines, parsed, result)
+    if result.conflicts:
+        return False
+    try:
+        with atomic_checked(office):
+            current = {
+                str(pk): f"{pk}.{version}"
+                for pk, version in locked(BudgetLine.objects.filter(pk__in=parsed)).values_list("pk", "version")
+            }
+            verify({str(pk): token(lines[pk]) for pk in parsed}, current)
+            for pk, (allocation, quarters, realisation) in parsed.items():
+                _store_line(lines[pk], allocation, quarters, realisation)
+    except Rollback as exc:
+        place_issues(exc, year, result.ordered, errors, result.problems)
+        return False
+    return True
+
+
+def _parse_line(
+    post: Mapping[str, Any], line: BudgetLine, errors: dict[str, list[str]], typed: dict[str, str]
+) -> tuple[Decimal | None, dict[int, Decimal | None], Decimal | None]:
+    """One leaf line's fields as typed (a field not in ``post``: as stored), with the line's own checks."""
+    basis = effective_basis(line)
+    key = f"a-{line.pk}"
+    if key in post:
         allocation = _amount(post, key, f"{line.code} pagu", errors, typed)
         if allocation is None and key not in errors:
             errors.setdefault(key, []).append(_("Pagu wajib diisi."))
+    else:
+        allocation, typed[key] = line.allocation, input_text(line.allocation)
+    stored_q = stored_quarters(line)
+    quarters: dict[int, Decimal | None] = dict(stored_q)
+    realisation = line.realisation
+    for q in QUARTERS:
+        name = f"q-{line.pk}-{q}"
+        if name not in post:
+            typed[name] = input_text(stored_q.get(q))
+            continue
+        value = _amount(post, name, f"{line.code} {QUARTER_LABELS[q]}", errors, typed)
+        if basis == Basis.YEAR and str(post[name]).strip() != input_text(stored_q.get(q)):
+            errors.setdefault(f"line-{line.pk}", []).append(
+                _("Realisasi baris ini diisi setahun, bukan per triwulan. Ubah cara pengisiannya ke "
+                  "“per triwulan” lebih dulu (tombol pada baris ini)."))
+        quarters[q] = value
+    name = f"r-{line.pk}"
+    if name in post:
+        value = _amount(post, name, f"{line.code} realisasi setahun", errors, typed)
+        if basis == Basis.QUARTER and str(post[name]).strip() != input_text(line.realisation):
+            errors.setdefault(f"line-{line.pk}", []).append(
+                _("Realisasi baris ini diisi per triwulan. Ubah cara pengisiannya ke “setahun” lebih dulu."))
+        realisation = value
+    else:
+        typed[name] = input_text(line.realisation)
+    own = [*_line_fields(line.pk), f"line-{line.pk}"]
+    if not any(errors.get(n) for n in own) and allocation is not None:
+        try:  # the domain's own checks of the line
+            domain_line(line, allocation=allocation, realisation=realisation, basis=line.basis,
+                        quarters={q: v for q, v in quarters.items() if v is not None})
+        except BudgetError as exc:
+            errors.setdefault(f"line-{line.pk}", []).append(error_text(exc))
+    return allocation, quarters, realisation
+
+
+def _store_line(
+    line: BudgetLine, allocation: Decimal | None, quarters: dict[int, Decimal | None], realisation: Decimal | None
+) -> None:
+    """One line's allocation, quarters and yearly figure; the line's version goes up when any of them changed."""
+    quarters_changed = False
+    stored = {lq.quarter: lq for lq in line.quarters.all()}
+    for q, v in quarters.items():
+        lq = stored.get(q)
+        if v is None:
+            if lq is not None:
+                lq.delete()
+                quarters_changed = True
+        elif lq is None:
+            create_once(LineQuarter, line=line, quarter=q, realisation=v)
+            quarters_changed = True
+        elif lq.realisation != v:
+            lq.realisation = v
+            lq.save(update_fields=["realisation"])
+            quarters_changed = True
+    changed = [f for f, v in (("allocation", allocation), ("realisation", realisation)) if getattr(line, f) != v]
+    for f in changed:
+        setattr(line, f, allocation if f == "allocation" else realisation)
+    if changed:
+        line.save(update_fields=changed)
+    elif quarters_changed:
+        line.touch()
+
+
+def _conflicts(lines: dict[int, BudgetLine], parsed: Parsed, result: LinesSave) -> list[Conflict]:
+    """The typed fields of lines changed since the form was loaded that differ from what is stored now."""
+    stale = [pk for pk in parsed if (loaded := result.versions.get(str(pk))) is not None and loaded != token(lines[pk])]
+    if not stale:
+        return []
+    quarter_ids = {lq.pk: pk for pk in stale for lq in lines[pk].quarters.all()}
+    changes = last_changes(BudgetLine, stale)
+    for qid, (who, when) in last_changes(LineQuarter, quarter_ids).items():
+        line_pk = str(quarter_ids[int(qid)])
+        if line_pk not in changes or changes[line_pk][1] < when:
+            changes[line_pk] = (who, when)
+    out: list[Conflict] = []
+    for pk in stale:
+        line = lines[pk]
+        allocation, quarters, realisation = parsed[pk]
+        by, at = changes.get(str(pk), ("", None))
+        where = f"{line.code} {line.name}"
         stored_q = stored_quarters(line)
-        quarters: dict[int, Decimal | None] = dict(stored_q)
-        realisation = line.realisation
-        for q in QUARTERS:
-            name = f"q-{line.pk}-{q}"
-            if name not in post:
-                continue
-            value = _amount(post, name, f"{line.code} {QUARTER_LABELS[q]}", errors, typed)
-            if basis == Basis.YEAR and str(post[name]).strip() != input_text(stored_q.get(q)):
-                errors.setdefault(f"line-{line.pk}", []).append(
-                    _("Realisasi baris ini diisi setahun, bukan per triwulan. Ubah cara pengisiannya ke "
-                      "“per triwulan” lebih dulu (tombol pada baris ini)."))
-            quarters[q] = value
-        name = f"r-{line.pk}"
-        if name in post:
-            value = _amount(post, name, f"{line.code} realisasi setahun", errors, typed)
-            if basis == Basis.QUARTER and str(post[name]).strip() != input_text(line.realisation):
-                errors.setdefault(f"line-{line.pk}", []).append(
-                    _("Realisasi baris ini diisi per triwulan. Ubah cara pengisiannya ke “setahun” lebih dulu."))
-            realisation = value
-        if not any(errors.get(n) for n in own) and allocation is not None:
-            try:  # the domain's own checks of the line
-                domain_line(line, allocation=allocation, realisation=realisation, basis=line.basis,
-                            quarters={q: v for q, v in quarters.items() if v is not None})
-            except BudgetError as exc:
-                errors.setdefault(f"line-{line.pk}", []).append(error_text(exc))
-        parsed[line.pk] = (allocation, quarters, realisation)
-    if any(errors.values()):
-        return False
-    lines = {line.pk: line for line, _d, _l in ordered}
-    try:
-        with atomic_checked(office):
-            for pk, (allocation, quarters, realisation) in parsed.items():
-                line = lines[pk]
-                changed = [f for f, v in (("allocation", allocation), ("realisation", realisation))
-                           if getattr(line, f) != v]
-                for f in changed:
-                    setattr(line, f, allocation if f == "allocation" else realisation)
-                if changed:
-                    line.save(update_fields=changed)
-                stored = {lq.quarter: lq for lq in line.quarters.all()}
-                for q, v in quarters.items():
-                    lq = stored.get(q)
-                    if v is None:
-                        if lq is not None:
-                            lq.delete()
-                    elif lq is None:
-                        LineQuarter.objects.create(line=line, quarter=q, realisation=v)
-                    elif lq.realisation != v:
-                        lq.realisation = v
-                        lq.save(update_fields=["realisation"])
-    except Rollback as exc:
-        place_issues(exc, year, ordered, errors, problems)
-        return False
-    return True
+        fields: list[tuple[str, str, Decimal | None, Decimal | None]] = [
+            (f"a-{pk}", _("Pagu"), line.allocation, allocation),
+            *((f"q-{pk}-{q}", _("Realisasi %(q)s") % {"q": QUARTER_LABELS[q]}, stored_q.get(q), quarters.get(q))
+              for q in QUARTERS),
+            (f"r-{pk}", _("Realisasi setahun"), line.realisation, realisation),
+        ]
+        for name, label, now, typed in fields:
+            if typed != now:
+                out.append(Conflict(where, label, input_text(now), result.typed[name], by, at, name=name))
+    for c in out:  # the form shows what is stored now; what was typed is kept for "use my values"
+        result.typed[c.name] = c.stored
+    result.versions.clear()
+    return out
 
 
 # ----------------------------------------------------------------------------- per quarter or per year
@@ -367,9 +493,11 @@ def add_amendment(
         return None
     try:
         with atomic_checked(office):
-            return AllocationAmendment.objects.create(
+            made = AllocationAmendment.objects.create(
                 line=line, from_quarter=quarter, allocation=allocation, date=when, reason=typed["reason"][:5000]
             )
+            line.touch()  # the allocation in force changed: a page loaded before sees the line as changed
+            return made
     except Rollback as exc:
         errors.setdefault("line", []).extend(exc.issues)
         return None
@@ -442,6 +570,7 @@ def objective_label(key: str, texts: dict[str, str]) -> str:
 
 
 __all__ = [
+    "LinesSave",
     "Locks",
     "Ordered",
     "Switch",
@@ -452,6 +581,7 @@ __all__ = [
     "ordered_lines",
     "place_issues",
     "place_rows",
+    "read_lines",
     "refused_field",
     "save_lines",
     "save_objectives",

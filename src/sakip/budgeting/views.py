@@ -13,13 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.concurrency import conflict_context, get_or_create_once, reapplied, token
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -65,6 +66,7 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
     lines = list(budget.lines.prefetch_related("quarters", "amendments")) if budget else []
     ordered = ordered_lines(lines)
     state = _State()
+    status = 200
     if request.method == "POST":
         require(membership, office, "enter")
         if current_plan(office) is None:
@@ -77,8 +79,12 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
             return done
         if done:
             return redirect(here + (f"#baris-{state.anchor}" if state.anchor else ""))
+        if state.saved is not None:  # the lines as the save read them (another save may have come in between)
+            ordered = state.saved.ordered
+            budget = BudgetYear.objects.filter(office=office, year=year).first()
+            status = 409 if state.saved.conflicts else 200
     return render(request, "budgeting/budget.html", _context(office, membership, year, budget, ordered, locks,
-                                                              editable, state))
+                                                              editable, state), status=status)
 
 
 class _State:
@@ -92,6 +98,7 @@ class _State:
         self.form_typed: dict[str, dict[str, str]] = {"add": {}, "amend": {}, "objectives": {}}
         self.confirm: edits.Switch | None = None
         self.anchor = ""
+        self.saved: edits.LinesSave | None = None  # a refused save of the amounts (errors, conflicts)
 
 
 def _leaf(ordered: Ordered, pk: str) -> BudgetLine | None:
@@ -102,16 +109,22 @@ def _post(
     request: HttpRequest, office: Office, year: int, budget: BudgetYear | None, lines: list[BudgetLine],
     ordered: Ordered, locks: Locks, state: _State,
 ) -> HttpResponse | bool:
-    post = request.POST
+    post: QueryDict = request.POST
     op = post.get("op", "")
     if op == "save" and budget is not None:
+        post = reapplied(post)
         message = edits.refused_field(post, ordered, locks)
         if message is not None:
             return locked_response(request, message)
-        if edits.save_lines(post, office, year, ordered, state.errors, state.typed, state.problems):
+        result = edits.save_lines(post, office, year)
+        if result.saved:
             messages.success(request, _("Anggaran %(year)s tersimpan.") % {"year": year})
             return True
-        messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
+        state.saved = result
+        state.errors, state.typed = result.errors, result.typed
+        state.problems.extend(result.problems)
+        if not result.conflicts and any(result.errors.values()):
+            messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
         return False
     if op == "basis":
         line = _leaf(ordered, post.get("line", ""))
@@ -158,6 +171,7 @@ def _post(
         try:
             with atomic_checked(office):
                 amendment.delete()
+                amendment.line.touch()  # the allocation in force changed
         except Rollback as exc:
             edits.place_issues(exc, year, ordered, state.errors, state.problems)
             return False
@@ -205,6 +219,8 @@ def _context(
     by_code = {ls.line.code: ls for ls in score.lines} if score else {}
     allocation_lock = locks.allocation
     quarter_locks = {q: locks.quarter(q) for q in QUARTERS}
+    versions = state.saved.versions if state.saved else {}  # the versions the page was loaded with, kept
+    found = state.saved.conflicts if state.saved else []
     rows = []
     for line, depth, leaf in ordered:
         ls = by_code.get(line.code)
@@ -213,7 +229,7 @@ def _context(
         basis = effective_basis(line) if leaf else ""
         amendments = edits.amendments_of(line)
         rows.append({
-            "line": line, "depth": depth, "leaf": leaf, "indent": depth * 1.2, "key": key, "basis": basis,
+            "line": line, "depth": depth, "leaf": leaf, "key": key, "basis": basis,
             "allocation": _money(ls.amounts.allocation if ls else line.allocation),
             "original": _money(budget_rules.original_allocation(ls.line)) if ls and ls.line.amended else None,
             "amended_from": [QUARTER_LABELS[a.from_quarter] for a in amendments],
@@ -237,6 +253,7 @@ def _context(
             "allocation_field": {"name": f"a-{key}", "text": state.typed.get(f"a-{key}", input_text(line.allocation)),
                                  "errors": state.errors.get(f"a-{key}", []), "open": allocation_lock is None},
             "line_errors": state.errors.get(f"line-{key}", []),
+            "version": {"name": f"ver-{key}", "value": versions.get(key) or token(line)},
         })
     texts = dict(_objectives(office))
     first_open = locks.first_open_quarter
@@ -280,6 +297,7 @@ def _context(
         add_errors=state.forms["add"], add_typed=state.form_typed["add"],
         amend_errors=state.forms["amend"], amend_typed=state.form_typed["amend"],
         objectives_errors=state.forms["objectives"], objectives_typed=state.form_typed["objectives"],
+        conflict_form=True, **conflict_context(found),
     )
 
 
@@ -357,8 +375,11 @@ def _add_line(
     if any(errors.values()):
         return False
     try:
-        with atomic_checked(office):
-            by = budget or BudgetYear.objects.create(office=office, year=year)
+        with atomic_checked(office):  # the office locked: a line added meanwhile is seen here
+            by = get_or_create_once(BudgetYear, office=office, year=year)[0]
+            if BudgetLine.objects.filter(budget=by, code=code).exists():
+                errors.setdefault("code", []).append(_("Kode %(code)s sudah ada.") % {"code": code})
+                return False
             order = (BudgetLine.objects.filter(budget=by).aggregate(m=Max("order"))["m"] or 0) + 1
             BudgetLine.objects.create(
                 budget=by, parent=parent, code=code, name=typed["name"][:500], level=typed["level"],

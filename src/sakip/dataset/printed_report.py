@@ -6,7 +6,7 @@ percentages and totals, survey elements and the printed index — exactly as
 printed, errors included (``docs/printed-report-format.md``). Three forms:
 
 * YAML or JSON, checked against ``printed-report.schema.json``;
-* the .xlsx template (`write_template`): sheets ``Laporan``, ``Skala``,
+* the .xlsx template (`write_xlsx`): sheets ``Laporan``, ``Skala``,
   ``Indikator``, ``Sasaran``, ``Anggaran``, ``Survei``; read into the same
   document and checked the same way, errors naming the cell (``Anggaran!D7``).
 
@@ -40,6 +40,7 @@ from sakip.domain.printed import (
 )
 from sakip.domain.scales import Band, get_scale
 from sakip.domain.survey import GradeTable
+from sakip.domain.text import clean_text
 
 from .loader import MAX_BYTES, DatasetError, Issue, _message, format_path, parse_text
 
@@ -359,7 +360,7 @@ def _read_value(raw: Any, field_: str, where: str, issues: list[Issue]) -> Any:
         if isinstance(raw, int | float):
             return Decimal(str(raw))
         try:
-            return parse_number(str(raw), NumberFormat.INDONESIAN)
+            return parse_number(str(raw), NumberFormat.INDONESIAN, units=True)
         except DomainError as exc:
             issues.append(Issue(where, f"harus angka, bukan {str(raw)!r} ({exc})"))
             return None
@@ -520,11 +521,14 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from sakip.reports.cells import put_value, text_cell
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Laporan"
-    ws.append(["field", "value"])
+    text_cell(ws.cell(row=1, column=1), "field")
+    text_cell(ws.cell(row=1, column=2), "value")
     report = (doc or {}).get("report", {})
     scale = (doc or {}).get("scale", {})
     meta = {
@@ -535,13 +539,11 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
         "scale_preset": scale.get("preset"),
     }
     for r, k in enumerate(META_FIELDS, start=2):
-        ws.cell(row=r, column=1, value=k)
-        value = _cell_value(meta.get(k))
-        cell = ws.cell(row=r, column=2, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-    ws.append([])
-    ws.append(["keterangan", HELP])
+        text_cell(ws.cell(row=r, column=1), k)
+        put_value(ws.cell(row=r, column=2), _cell_value(meta.get(k)))  # every cell through sakip.reports.cells
+    help_row = len(META_FIELDS) + 3  # after an empty row
+    text_cell(ws.cell(row=help_row, column=1), "keterangan")
+    text_cell(ws.cell(row=help_row, column=2), HELP)
     rows: dict[str, list[dict[str, Any]]] = {
         "Skala": scale.get("bands", []),
         "Indikator": (doc or {}).get("indicators", []),
@@ -564,15 +566,11 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
     }
     for sheet, columns in SHEETS.items():
         s = wb.create_sheet(sheet)
-        s.append(list(columns))
-        for c in s[1]:
-            c.font = Font(bold=True)
+        for c, col in enumerate(columns, start=1):
+            text_cell(s.cell(row=1, column=c), col).font = Font(bold=True)
         for r, row in enumerate(rows[sheet], start=2):
             for c, col in enumerate(columns, start=1):
-                value = _cell_value(row.get(col))
-                cell = s.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text, even when it starts with = + - @
+                put_value(s.cell(row=r, column=c), _cell_value(row.get(col)))  # text never a formula
     out = Path(path)
     wb.save(out)
     return out
@@ -585,7 +583,9 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return clean_text("; ".join(str(v) for v in value))
+    if isinstance(value, str):
+        return clean_text(value)  # a control character in stored text must not break the file
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= 0:

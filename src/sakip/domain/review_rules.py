@@ -38,10 +38,12 @@ from .errors import DomainError
 from .measurement import Achievement, Polarity, Status, achievement
 from .numbers import format_number, round_half_up
 from .office import Indicator, Office
+from .periods import QUARTERS
 from .printed import PrintedBudgetLine, PrintedIndicatorRow, PrintedReport, PrintedScale, PrintedSurvey
 from .review import Finding, Severity, agrees, compare_category, compare_number
 from .scales import Band
 from .scorecard import IndicatorScore, Scorecard, build_scorecard
+from .to_date import is_measured
 
 C = TypeVar("C")
 
@@ -728,14 +730,16 @@ def office_polarity(ctx: OfficeContext) -> Iterator[Finding]:
         if s.realisation is None:
             continue
         ctx.checked += 1
-        if s.achievement.status is Status.UNDEFINED:
+        if s.achievement.status in (Status.UNDEFINED, Status.NO_TARGET):
             yield Finding(
                 f"{place} › Capaian {ctx.year}",
                 "capaian",
                 None,
                 "capaian terhitung",
                 Severity.MAJOR,
-                f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
+                "capaian tidak dapat dihitung: target belum ditetapkan"
+                if s.achievement.status is Status.NO_TARGET
+                else f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
             )
         for e in s.errors:
             yield Finding(f"{place} › Capaian {ctx.year}", "perhitungan", None, None, Severity.MAJOR, e)
@@ -811,7 +815,7 @@ def office_evidence(ctx: OfficeContext) -> Iterator[Finding]:
         place = _place(s.indicator, s.level, s.parent_id)
         if ctx.facts.evidence is not None:
             have = ctx.facts.evidence.get(s.indicator.id, frozenset())
-            measured = [q for q, v in sorted(m.quarters.items()) if v is not None] or sorted(m.inputs) or [4]
+            measured = [q for q in QUARTERS if is_measured(s.indicator, m, q)] or [4]
             for q in measured:
                 ctx.checked += 1
                 if q not in have:

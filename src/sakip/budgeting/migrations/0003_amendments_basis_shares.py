@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgeting', '0001_initial'),
+        ('budgeting', '0002_version'),
     ]
 
     operations = [
