@@ -10,16 +10,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sakip.accounts.models import Office
+from sakip.accounts.models import Office, Regency
 from sakip.api.models import ApiToken
 from sakip.budgeting.models import BudgetLine, LineQuarter
-from sakip.core.concurrency import token
+from sakip.core.concurrency import REAPPLY, token
 from sakip.core.interchange import domain_office
 from sakip.domain import budget as rules
 from sakip.domain.scorecard import build_scorecard
 from sakip.workflow.models import PeriodState
 
 from . import pages_support
+from .forms_support import form_fields
 
 media = pages_support.media
 regency = pages_support.regency
@@ -199,3 +200,53 @@ def test_the_api_refuses_a_quarter_figure_on_a_yearly_line_in_words(operator: Cl
     r = api.post(f"/api/v1/offices/{office.code}/years/{YEAR}/quarters/1/budget",
                  sent, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert r.status_code == 409 and "dikunci" in r.json()["detail"]
+
+
+# ----------------------------------------------------------------------------- with the version check (main's rule)
+
+
+@pytest.mark.django_db
+def test_a_stale_yearly_figure_is_a_conflict_then_reapplied(regency: Regency, office: Office) -> None:
+    """The yearly realisation of a line is checked against the line's version like its quarters."""
+    from .concurrency_support import load, two_clients
+
+    ani, budi = two_clients(regency, office)
+    line = leaf()
+    ani.post(url(office), {"op": "basis", "line": line.pk, "to": "year", "choice": "sum"})
+    form_a, form_b = load(ani, url(office), "budget-form"), load(budi, url(office), "budget-form")
+    name = f"r-{line.pk}"
+    assert form_a[name] == "225000000"
+    assert ani.post(url(office), {**form_a, name: "230000000"}).status_code == 302
+    stale = budi.post(url(office), {**form_b, name: "228000000"})
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert 'data-testid="conflicts"' in html and "Realisasi setahun" in html and "petugas-ani" in html
+    line.refresh_from_db()
+    assert line.realisation == Decimal(230000000)
+    again = form_fields(html, "budget-form")
+    assert again[name] == "230000000" and again[f"mine-{name}"] == "228000000"
+    assert budi.post(url(office), {**again, REAPPLY: "1"}).status_code == 302
+    line.refresh_from_db()
+    assert line.realisation == Decimal(228000000) and line.basis == "year"
+
+
+@pytest.mark.django_db
+def test_an_amendment_meanwhile_makes_the_page_stale(regency: Regency, office: Office) -> None:
+    """An APBD-P amendment changes the line's version (its allocation in force changed): a page loaded
+    before that saves a different figure is refused with the conflict; the figures as stored are no conflict."""
+    from .concurrency_support import load, two_clients
+    from .test_pages_budget_amend import add_leaf, amend
+
+    ani, budi = two_clients(regency, office)
+    line = add_leaf(ani, office)
+    line.refresh_from_db()
+    before = line.version
+    form_b = load(budi, url(office), "budget-form")
+    assert amend(ani, office, line, 3).status_code == 302
+    line.refresh_from_db()
+    assert line.version > before
+    q2 = f"q-{line.pk}-2"
+    stale = budi.post(url(office), {**form_b, q2: "26000000"})
+    assert stale.status_code == 409 and 'data-testid="conflict"' in stale.content.decode()
+    assert LineQuarter.objects.get(line=line, quarter=2).realisation == Decimal(25000000)
+    assert budi.post(url(office), form_b).status_code == 302  # the figures as stored: nothing to refuse
