@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from sakip.domain.budget import (
+    SEVERAL,
+    UNATTACHED,
     Amounts,
     BudgetClass,
     BudgetLine,
@@ -161,9 +163,10 @@ def test_by_objective() -> None:
     p2 = BudgetLine("2", "p2", Level.PROGRAM, objectives=("S1", "S2"), children=[leaf("2.a", 50, 50)])
     p3 = BudgetLine("3", "admin", Level.PROGRAM, children=[leaf("3.a", 30, 30)])
     result = by_objective([p1, p2, p3])
-    assert result["S1"] == Amounts(D(150), D(130))
-    assert result["S2"] == Amounts(D(50), D(50))  # a shared program counts fully in each
-    assert result[""] == Amounts(D(30), D(30))
+    assert result["S1"] == Amounts(D(100), D(80))
+    assert "S2" not in result  # a program serving two objectives without shares is counted once …
+    assert result[SEVERAL] == Amounts(D(50), D(50))  # … under "several objectives"
+    assert result[UNATTACHED] == Amounts(D(30), D(30))
 
 
 @pytest.mark.parametrize(

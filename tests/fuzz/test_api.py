@@ -44,8 +44,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from sakip.api.api import api
 from sakip.api.models import ApiToken
+from sakip.budgeting.edits import ordered_lines as _ordered
 from sakip.budgeting.models import BudgetYear
-from sakip.budgeting.views import _ordered
 from sakip.domain.text import clean_text
 from sakip.monitoring import entry
 from tests.web.demo_support import Demo

@@ -42,6 +42,7 @@ ROWS_OF: dict[str, dict[str, Any]] = {
     "budgeting.ClassAmount": {"budget__office": "{office}", "budget__year": YEAR},
     "budgeting.BudgetLine": {"budget__office": "{office}", "budget__year": YEAR},
     "budgeting.LineQuarter": {"line__budget__office": "{office}", "line__budget__year": YEAR},
+    "budgeting.AllocationAmendment": {"line__budget__office": "{office}", "line__budget__year": YEAR},
     "surveys.Survey": {"office": "{office}", "year": YEAR},
     "accounts.YearSetting": {"office": "{office}", "year": YEAR},
 }

@@ -16,6 +16,7 @@ settings, is in the guard's table.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -53,7 +54,7 @@ def test_every_model_of_the_office_data_is_governed() -> None:
 
 def _ensure_rows(demo: Any) -> None:
     """A row of every governed model for office A's 2020 (the seed has no evidence, inputs … of its own)."""
-    from sakip.budgeting.models import BudgetLine, ClassAmount, LineQuarter
+    from sakip.budgeting.models import AllocationAmendment, BudgetLine, ClassAmount, LineQuarter
     from sakip.monitoring.models import Evidence, IndicatorYear, InputValue, ObjectivePrinted, Quarter
     from sakip.planning.models import FormulaInput, Objective, OutputIndicator, ProgramNode
 
@@ -86,6 +87,10 @@ def _ensure_rows(demo: Any) -> None:
     assert line is not None
     if not rows_of(LineQuarter, office).exists():
         LineQuarter.objects.create(line=line, quarter=1, realisation=Decimal(1000))
+    if not rows_of(AllocationAmendment, office).exists():
+        leaf_line = rows_of(BudgetLine, office).filter(children=None).first()
+        AllocationAmendment.objects.create(line=leaf_line, from_quarter=3, allocation=Decimal(7000),
+                                           date=dt.date(YEAR, 9, 30), reason="APBD Perubahan")
     if not rows_of(ClassAmount, office).exists():
         ClassAmount.objects.create(budget=line.budget, budget_class="operasi", allocation=Decimal(5000))
     from sakip.agreements.models import PkProgram, PkVersion

@@ -248,14 +248,34 @@ def budget(kind: str) -> Case:
         if kind == "allocation":
             name = sorted(n for n in form.names() if n.startswith("a-"))[0]
             return url, form.data(**{name: "123.456"})
-        # a realisation of TW I on a line entered per quarter (a line with a yearly figure takes no quarters)
-        line = sorted({n.split("-")[1] for n in form.names() if n.startswith("q-")})[0]
+        # a realisation of TW I on a line entered per quarter (a line with a yearly figure shows no quarters)
+        line = sorted(n.split("-")[1] for n in form.names() if n.startswith("a-"))[0]
         stored = BudgetLine.objects.get(pk=line)
-        if stored.realisation is not None:  # Kaloran 2020 gives yearly figures: this line is entered per quarter now
+        if f"q-{line}-1" not in form.names():  # Kaloran 2020 gives yearly figures: this line is entered per quarter
             stored.realisation = None
             stored.save()
             form = page_form(ctx, url, lambda f: f.testid == "budget-form")
         return url, form.data(**{f"q-{line}-1": "123.456"})
+
+    return Case(f"budget-entry {kind}", prepare, lambda ctx, p: post(ctx, *p), "budget-entry")
+
+
+def budget_more(kind: str) -> Case:
+    """The budget page's other forms: a line's basis (quarterly/yearly), an APBD Perubahan, a line's objectives."""
+
+    def prepare(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+        url = ctx.url("budget-entry", YEAR)
+        if kind == "basis":  # Kaloran 2020 gives yearly figures: switched to per quarter (the yearly one is kept)
+            return url, page_form(ctx, url, lambda f: has(f, op="basis")).data()
+        if kind == "amendment":
+            form = page_form(ctx, url, lambda f: f.testid == "budget-amend")
+            leaf = BudgetLine.objects.filter(budget__office=ctx.office, budget__year=YEAR, children=None,
+                                             allocation_original=None).order_by("pk").first()
+            assert leaf is not None
+            return url, form.data(line=str(leaf.pk), allocation="7.000.000", date=f"{YEAR}-09-30",
+                                  reason="APBD Perubahan")
+        form = page_form(ctx, url, lambda f: f.testid == "budget-objectives")
+        return url, form.data(objectives=None)  # the first line loses its objectives
 
     return Case(f"budget-entry {kind}", prepare, lambda ctx, p: post(ctx, *p), "budget-entry")
 
@@ -428,6 +448,9 @@ CASES: list[Case] = [
     budget("allocation"),
     budget("realisation"),
     budget("add"),
+    budget_more("basis"),
+    budget_more("amendment"),
+    budget_more("objectives"),
     Case("survey upload", lambda ctx: ctx.url("survey-detail", YEAR), _survey_send, "survey-detail"),
     Case("dataset upload", lambda ctx: None, _dataset_send, "office-data"),
     *(excel(k) for k in EXCEL_COLUMNS),

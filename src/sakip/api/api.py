@@ -13,7 +13,7 @@
   of the end of that quarter (the one rule, `domain.to_date`; 4 is the year).
 * Writes: quarterly realisations go through the quarterly entry's own reading and
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
-  (`sakip.budgeting.views._save_lines`), quarter targets through the PK page's
+  (`sakip.budgeting.edits.save_lines`), quarter targets through the PK page's
   (`sakip.agreements.quarter_targets`, see `sakip.api.quarter_targets`); all refuse a
   locked period (`sakip.workflow.services.ensure_editable`) and store all or nothing.
 * No lost update: every row a write changes carries the ``version`` the client read — per
@@ -72,7 +72,7 @@ from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
 from sakip.regency import figures
-from sakip.reports.scorecard import aggregate_dict, dec, indicator_dict
+from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import LAST_USED_EVERY, ApiToken, hash_token
@@ -565,6 +565,7 @@ def budget(
                     "realisation": dec(a.realisation),
                     "absorption": dec(ls.absorption),
                     "quarters": {str(q): dec(v) for q, v in sorted(ls.line.quarterly_realisation.items())},
+                    **budget_line_extras(ls.line),
                 }
             )
     total = None
@@ -776,7 +777,7 @@ def _stale(request: HttpRequest, exc: _Stale) -> Any:
     summary="Store budget realisations of one quarter for leaf lines (all or nothing; the budget page's checks)",
 )
 def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int, payload: BudgetIn) -> dict[str, Any]:
-    from sakip.budgeting.views import _ordered, save_lines
+    from sakip.budgeting.edits import ordered_lines, save_lines
 
     office, _m = _office(request, office_code, "enter")
     _year(year)
@@ -786,7 +787,7 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     if by is None:
         raise HttpError(404, _("Belum ada anggaran tahun %(year)s") % {"year": year})
     _require_versions([item.version for item in payload.lines])
-    ordered = _ordered(list(by.lines.prefetch_related("quarters")))
+    ordered = ordered_lines(list(by.lines.prefetch_related("quarters", "amendments")))
     leaves = {line.code: line for line, _d, leaf in ordered if leaf}
     errors: dict[str, list[str]] = {}
     form = QueryDict(mutable=True)

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from sakip.accounts.admin_scope import GovernedAdmin, TabularInline
 
-from .models import BudgetLine, BudgetYear, ClassAmount, LineQuarter
+from .models import AllocationAmendment, BudgetLine, BudgetYear, ClassAmount, LineQuarter
 
 
 class ClassAmountInline(TabularInline):
@@ -30,10 +30,16 @@ class LineQuarterInline(TabularInline):
     extra = 0
 
 
+class AllocationAmendmentInline(TabularInline):
+    model = AllocationAmendment
+    extra = 0
+    fields = ["from_quarter", "allocation", "date", "reason"]
+
+
 @admin.register(BudgetLine)
 class BudgetLineAdmin(GovernedAdmin):
     regency_path = "budget__office__regency"
-    list_display = ["code", "name", "level", "budget_class", "allocation", "budget"]
+    list_display = ["code", "name", "level", "budget_class", "allocation", "basis", "budget"]
     list_filter = ["level", "budget_class"]
     search_fields = ["code", "name", "budget__office__name"]
-    inlines = [LineQuarterInline]
+    inlines = [LineQuarterInline, AllocationAmendmentInline]

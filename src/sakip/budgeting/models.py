@@ -48,6 +48,11 @@ class ClassAmount(models.Model):
         constraints = [models.UniqueConstraint(fields=["budget", "budget_class"], name="one_amount_per_class")]
 
 
+class Basis(models.TextChoices):
+    QUARTER = "quarter", _("per triwulan")
+    YEAR = "year", _("setahun")
+
+
 class BudgetLine(Versioned):
     class Level(models.TextChoices):
         PROGRAM = "program", _("Program")
@@ -61,9 +66,13 @@ class BudgetLine(Versioned):
     level = models.CharField(_("tingkat"), max_length=20, choices=Level.choices, blank=True)
     budget_class = models.CharField(_("kelompok belanja"), max_length=20, choices=CLASS_CHOICES, blank=True)
     objectives = models.JSONField(_("sasaran"), default=list, blank=True)
+    # {"S1": "60", "S2": "40"}: percent per objective when the line serves several (exact decimal text)
+    objective_shares = models.JSONField(_("bagian per sasaran (%)"), default=dict, blank=True)
     allocation = ExactDecimalField(_("pagu"), null=True, blank=True)
     allocation_original = ExactDecimalField(_("pagu murni"), null=True, blank=True)
     realisation = ExactDecimalField(_("realisasi tahunan"), null=True, blank=True)
+    # which realisation counts; the other one is kept (switching back loses nothing). Blank: the data decides
+    basis = models.CharField(_("cara pengisian realisasi"), max_length=10, choices=Basis.choices, blank=True)
     explanation = models.TextField(_("penjelasan"), blank=True)
     printed = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -91,3 +100,35 @@ class LineQuarter(models.Model):
             models.UniqueConstraint(fields=["line", "quarter"], name="one_realisation_per_line_quarter"),
             models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="line_quarter_1_to_4"),
         ]
+
+
+class AllocationAmendment(models.Model):
+    """A change of a line's allocation during the year (APBD Perubahan), in force from a quarter on.
+
+    The line's own ``allocation`` stays the original (APBD murni): the amendment is a new row,
+    kept alongside it, and changes the figures of its quarter, the later ones and the year —
+    never those of an earlier quarter (the write guard refuses it while any of those periods
+    is frozen; see docs/architecture.md).
+    """
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="amendments")
+    from_quarter = models.PositiveSmallIntegerField(_("berlaku mulai triwulan"))
+    allocation = ExactDecimalField(_("pagu perubahan"))
+    date = models.DateField(_("tanggal"), null=True, blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+
+    objects = GuardedManager["AllocationAmendment"]()
+
+    class Meta:
+        verbose_name = _("perubahan pagu")
+        verbose_name_plural = _("perubahan pagu")
+        ordering = ["line", "from_quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "from_quarter"], name="one_amendment_per_line_quarter"),
+            models.CheckConstraint(
+                condition=models.Q(from_quarter__gte=1, from_quarter__lte=4), name="amendment_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line.code} TW {self.from_quarter}"

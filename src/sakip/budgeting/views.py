@@ -1,10 +1,14 @@
-"""The budget of an office-year: the tree, quarterly realisation, totals and sum checks (SPEC §6)."""
+"""The budget of an office-year: the tree, realisation per quarter or per year, amendments (APBD
+Perubahan), objectives and shares, totals, per objective and sum checks (SPEC §6).
+
+What the page stores is in `edits`; every figure it shows comes from the domain (the scorecard).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,20 +20,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
-from sakip.core.concurrency import (
-    Changed,
-    Conflict,
-    conflict_context,
-    create_once,
-    get_or_create_once,
-    last_changes,
-    locked,
-    reapplied,
-    retrying,
-    token,
-    verify,
-)
-from sakip.core.i18n import error_text
+from sakip.core.concurrency import conflict_context, get_or_create_once, reapplied, token
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -45,31 +36,16 @@ from sakip.core.web import (
     year_switch,
 )
 from sakip.domain import budget as budget_rules
-from sakip.domain.errors import BudgetError
 from sakip.domain.periods import QUARTER_LABELS, QUARTERS
+from sakip.domain.workflow import Scope
 from sakip.reports.scorecard import show_number, show_percent
-from sakip.workflow.web import lock_message, locked_response, refuse_if_locked
+from sakip.workflow.web import locked_response, refuse_if_locked
 
-from .models import CLASS_CHOICES, BudgetLine, BudgetYear, LineQuarter
+from . import edits
+from .edits import Locks, Ordered, effective_basis, ordered_lines, stored_quarters
+from .models import CLASS_CHOICES, AllocationAmendment, Basis, BudgetLine, BudgetYear
 
 CODE_RE = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")
-
-
-def _ordered(lines: list[BudgetLine]) -> list[tuple[BudgetLine, int, bool]]:
-    """The lines in tree order with depth and whether each is a leaf."""
-    children: dict[int | None, list[BudgetLine]] = {}
-    for line in lines:
-        children.setdefault(line.parent_id, []).append(line)
-    out: list[tuple[BudgetLine, int, bool]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for line in children.get(parent, []):
-            out.append((line, depth, line.pk not in children))
-            walk(line.pk, depth + 1)
-
-    walk(None, 0)
-    return out
-
 
 def _money(value: Decimal | None) -> str:
     return show_number(value, 2) if value is not None else "-"
@@ -77,87 +53,216 @@ def _money(value: Decimal | None) -> str:
 
 @office_view("view")
 def budget_entry(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
-    """The budget tree with allocation and quarterly realisation; leaf lines editable, all or nothing."""
+    """The budget tree; leaf lines editable (amounts all or nothing), each line per quarter or per year."""
     if request.method == "GET" and (year == 0 or year_switch(request, year)):
         return redirect(reverse("budget-entry", args=[office.code, year_switch(request, year) or default_year(office)]))
     if not valid_year(year):
         raise Http404(_("Tahun tidak dikenal"))
-    editable = (
-        can(membership, office, "enter") and current_plan(office) is not None
-        and not lock_message(office, year, "annual")
-    )
+    locks = Locks.read(office, year)
+    annual = locks.message(Scope.ANNUAL)
+    editable = can(membership, office, "enter") and current_plan(office) is not None and annual is None
     here = reverse("budget-entry", args=[office.code, year])
     budget = BudgetYear.objects.filter(office=office, year=year).first()
-    lines = list(budget.lines.prefetch_related("quarters")) if budget else []
-    ordered = _ordered(lines)
-    errors: dict[str, list[str]] = {}
-    typed: dict[str, str] = {}
-    versions: dict[str, str] = {}  # the versions the page was loaded with (kept while the user fixes errors)
-    found: list[Conflict] = []
+    lines = list(budget.lines.prefetch_related("quarters", "amendments")) if budget else []
+    ordered = ordered_lines(lines)
+    state = _State()
     status = 200
-    add_errors: dict[str, list[str]] = {}
-    add_typed: dict[str, str] = {}
-    problems: list[str] = []
     if request.method == "POST":
         require(membership, office, "enter")
         if current_plan(office) is None:
             raise Http404(_("Buat rencana strategis terlebih dahulu"))
-        refused = refuse_if_locked(request, office, year, "annual") or _refuse_locked_quarters(
-            request, office, year, ordered
-        )
+        refused = refuse_if_locked(request, office, year, "annual")
         if refused is not None:
             return refused
-        op = request.POST.get("op", "")
-        if op == "save" and budget is not None:
-            result = save_lines(reapplied(request.POST), office, year)
-            if result.saved:
-                messages.success(request, _("Anggaran %(year)s tersimpan.") % {"year": year})
-                return redirect(here)
-            errors, typed, problems, found = result.errors, result.typed, result.problems, result.conflicts
-            versions, ordered = result.versions, result.ordered
+        done = _post(request, office, year, budget, lines, ordered, locks, state)
+        if isinstance(done, HttpResponse):
+            return done
+        if done:
+            return redirect(here + (f"#baris-{state.anchor}" if state.anchor else ""))
+        if state.saved is not None:  # the lines as the save read them (another save may have come in between)
+            ordered = state.saved.ordered
             budget = BudgetYear.objects.filter(office=office, year=year).first()
-            if found:
-                status = 409
-            elif any(errors.values()):
-                messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
-        elif op == "add":
-            if _add_line(request, office, year, budget, lines, add_errors, add_typed, problems):
-                messages.success(request, _("Baris anggaran %(code)s ditambahkan.") % {"code": add_typed["code"]})
-                return redirect(here)
-        else:
-            problems.append(_("Permintaan tidak dikenal; tidak ada yang diubah."))
+            status = 409 if state.saved.conflicts else 200
+    return render(request, "budgeting/budget.html", _context(office, membership, year, budget, ordered, locks,
+                                                              editable, state), status=status)
+
+
+class _State:
+    """What a POST leaves for the page it renders again: typed text, errors, a switch to confirm."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+        self.typed: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.forms: dict[str, dict[str, list[str]]] = {"add": {}, "amend": {}, "objectives": {}}
+        self.form_typed: dict[str, dict[str, str]] = {"add": {}, "amend": {}, "objectives": {}}
+        self.confirm: edits.Switch | None = None
+        self.anchor = ""
+        self.saved: edits.LinesSave | None = None  # a refused save of the amounts (errors, conflicts)
+
+
+def _leaf(ordered: Ordered, pk: str) -> BudgetLine | None:
+    return next((line for line, _d, leaf in ordered if leaf and str(line.pk) == pk), None)
+
+
+def _post(
+    request: HttpRequest, office: Office, year: int, budget: BudgetYear | None, lines: list[BudgetLine],
+    ordered: Ordered, locks: Locks, state: _State,
+) -> HttpResponse | bool:
+    post: QueryDict = request.POST
+    op = post.get("op", "")
+    if op == "save" and budget is not None:
+        post = reapplied(post)
+        message = edits.refused_field(post, ordered, locks)
+        if message is not None:
+            return locked_response(request, message)
+        result = edits.save_lines(post, office, year)
+        if result.saved:
+            messages.success(request, _("Anggaran %(year)s tersimpan.") % {"year": year})
+            return True
+        state.saved = result
+        state.errors, state.typed = result.errors, result.typed
+        state.problems.extend(result.problems)
+        if not result.conflicts and any(result.errors.values()):
+            messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
+        return False
+    if op == "basis":
+        line = _leaf(ordered, post.get("line", ""))
+        to = post.get("to", "")
+        if line is None or to not in Basis.values:
+            state.problems.append(_("Baris atau cara pengisian tidak dikenal; tidak ada yang diubah."))
+            return False
+        message = locks.basis
+        if message is not None:
+            return locked_response(request, message)
+        try:
+            outcome = edits.switch_basis(office, line, to, post.get("choice", ""))
+        except Rollback as exc:
+            edits.place_issues(exc, year, ordered, state.errors, state.problems)
+            return False
+        if isinstance(outcome, edits.Switch):
+            state.confirm = outcome
+            state.anchor = str(line.pk)
+            return False
+        messages.success(request, outcome)
+        state.anchor = str(line.pk)
+        return True
+    if op == "amend":
+        errors, typed = state.forms["amend"], state.form_typed["amend"]
+        quarter = str(post.get("from_quarter", ""))
+        if quarter.isdigit() and int(quarter) in QUARTERS and (message := locks.amendment(int(quarter))):
+            return locked_response(request, message)
+        made = edits.add_amendment(post, office, ordered, locks, errors, typed)
+        if made is None:
+            return False
+        messages.success(request, _("Perubahan pagu %(code)s berlaku mulai %(quarter)s dicatat.") % {
+            "code": made.line.code, "quarter": QUARTER_LABELS[made.from_quarter]})
+        state.anchor = str(made.line_id)
+        return True
+    if op == "amend-delete":
+        amendment = AllocationAmendment.objects.filter(pk=post.get("id", "0") if str(post.get("id", "")).isdigit()
+                                                       else 0, line__budget=budget).first()
+        if amendment is None:
+            state.problems.append(_("Perubahan pagu itu tidak ada (lagi); tidak ada yang diubah."))
+            return False
+        message = locks.amendment(amendment.from_quarter)
+        if message is not None:
+            return locked_response(request, message)
+        try:
+            with atomic_checked(office):
+                amendment.delete()
+                amendment.line.touch()  # the allocation in force changed
+        except Rollback as exc:
+            edits.place_issues(exc, year, ordered, state.errors, state.problems)
+            return False
+        messages.success(request, _("Perubahan pagu dihapus."))
+        return True
+    if op == "objectives":
+        errors = state.forms["objectives"]
+        line = next((ln for ln, _d, _l in ordered if str(ln.pk) == post.get("line", "")), None)
+        if line is None:
+            errors.setdefault("line", []).append(_("Pilih baris."))
+            return False
+        message = locks.allocation
+        if message is not None:
+            return locked_response(request, message)
+        state.form_typed["objectives"] = {"line": str(line.pk), **{k: str(v) for k, v in post.items()}}
+        if edits.save_objectives(post, office, line, [c for c, _t in _objectives(office)], errors):
+            messages.success(request, _("Sasaran baris %(code)s tersimpan.") % {"code": line.code})
+            state.anchor = str(line.pk)
+            return True
+        return False
+    if op == "add":
+        message = locks.allocation
+        if message is not None:
+            return locked_response(request, message)
+        if _add_line(request, office, year, budget, lines, state.forms["add"], state.form_typed["add"],
+                     state.problems):
+            messages.success(request, _("Baris anggaran %(code)s ditambahkan.") % {
+                "code": state.form_typed["add"]["code"]})
+            return True
+        return False
+    state.problems.append(_("Permintaan tidak dikenal; tidak ada yang diubah."))
+    return False
+
+
+def _context(
+    office: Office, membership: Membership | None, year: int, budget: BudgetYear | None, ordered: Ordered,
+    locks: Locks, editable: bool, state: _State,
+) -> dict[str, Any]:
     computed = compute(office, year)
-    problems = computed.problems + problems
+    problems = list(computed.others)
+    edits.place_rows(computed.rows, year, ordered, state.errors, problems)
+    problems += state.problems
     sc = computed.scorecard
     score = sc.budget if sc else None
     by_code = {ls.line.code: ls for ls in score.lines} if score else {}
+    allocation_lock = locks.allocation
+    quarter_locks = {q: locks.quarter(q) for q in QUARTERS}
+    versions = state.saved.versions if state.saved else {}  # the versions the page was loaded with, kept
+    found = state.saved.conflicts if state.saved else []
     rows = []
     for line, depth, leaf in ordered:
         ls = by_code.get(line.code)
-        quarters = {q.quarter: q.realisation for q in line.quarters.all()}
+        quarters = stored_quarters(line)
         key = str(line.pk)
+        basis = effective_basis(line) if leaf else ""
+        amendments = edits.amendments_of(line)
         rows.append({
-            "line": line, "depth": depth, "leaf": leaf, "key": key,
+            "line": line, "depth": depth, "leaf": leaf, "key": key, "basis": basis,
             "allocation": _money(ls.amounts.allocation if ls else line.allocation),
+            "original": _money(budget_rules.original_allocation(ls.line)) if ls and ls.line.amended else None,
+            "amended_from": [QUARTER_LABELS[a.from_quarter] for a in amendments],
             "stated": _money(line.allocation) if not leaf and line.allocation is not None else None,
             "realisation": _money(ls.amounts.realisation) if ls else "-",
             "absorption": show_percent(ls.absorption) if ls else "-",
             "remaining": _money(ls.amounts.remaining) if ls else "-",
+            "objectives": edits.objectives_text(line),
             "quarters": [
-                {"q": q, "name": f"q-{key}-{q}", "shown": _money(quarters.get(q)) if q in quarters else "-",
-                 "text": typed.get(f"q-{key}-{q}", input_text(quarters.get(q))),
-                 "errors": errors.get(f"q-{key}-{q}", [])}
+                {"q": q, "label": QUARTER_LABELS[q], "name": f"q-{key}-{q}",
+                 "shown": _money(quarters.get(q)) if q in quarters else "-",
+                 "text": state.typed.get(f"q-{key}-{q}", input_text(quarters.get(q))),
+                 "errors": state.errors.get(f"q-{key}-{q}", []), "open": quarter_locks[q] is None}
                 for q in QUARTERS
             ],
-            "allocation_field": {"name": f"a-{key}", "text": typed.get(f"a-{key}", input_text(line.allocation)),
-                                 "errors": errors.get(f"a-{key}", [])},
-            "line_errors": errors.get(f"line-{key}", []),
+            "kept_quarters": ", ".join(f"{QUARTER_LABELS[q]} {_money(v)}" for q, v in sorted(quarters.items()))
+            if basis == Basis.YEAR else "",
+            "kept_yearly": _money(line.realisation) if basis == Basis.QUARTER and line.realisation is not None else "",
+            "yearly_field": {"name": f"r-{key}", "text": state.typed.get(f"r-{key}", input_text(line.realisation)),
+                             "errors": state.errors.get(f"r-{key}", []), "open": locks.yearly is None},
+            "allocation_field": {"name": f"a-{key}", "text": state.typed.get(f"a-{key}", input_text(line.allocation)),
+                                 "errors": state.errors.get(f"a-{key}", []), "open": allocation_lock is None},
+            "line_errors": state.errors.get(f"line-{key}", []),
             "version": {"name": f"ver-{key}", "value": versions.get(key) or token(line)},
         })
-    context = page_context(
+    texts = dict(_objectives(office))
+    first_open = locks.first_open_quarter
+    leaves = [(line, depth) for line, depth, leaf in ordered if leaf]
+    return page_context(
         office, membership, "budget", year,
         budget=budget, rows=rows, editable=editable, years=year_choices(office, year), problems=problems,
         quarter_labels=[QUARTER_LABELS[q] for q in QUARTERS],
+        allocation_lock=allocation_lock, basis_lock=locks.basis, confirm=_confirm(state.confirm),
         total=score.total if score else None,
         total_allocation=_money(score.total.allocation) if score and score.total else None,
         total_realisation=_money(score.total.realisation) if score and score.total else None,
@@ -169,211 +274,50 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         if score and score.lines_total else None,
         classes=[{"label": c.label, "allocation": _money(a.allocation), "realisation": _money(a.realisation),
                   "absorption": show_percent(a.absorption)} for c, a in score.classes.items()] if score else [],
+        per_objective=[{"label": edits.objective_label(k, texts), "allocation": _money(a.allocation),
+                        "realisation": _money(a.realisation), "absorption": show_percent(a.absorption)}
+                       for k, a in _objective_order(score.by_objective if score else {}, texts)],
         failed_checks=[
             {"where": c.where, "what": _("pagu") if c.what == "allocation" else _("realisasi"),
              "stated": _money(c.stated), "computed": _money(c.computed), "difference": _money(c.difference)}
             for c in (score.sum_checks if score else ()) if not c.ok
         ],
+        amendments=[
+            {"a": a, "line": line, "original": _money(line.allocation), "allocation": _money(a.allocation),
+             "quarter": QUARTER_LABELS[a.from_quarter], "date": a.date,
+             "removable": editable and locks.amendment(a.from_quarter) is None}
+            for line, _d, _leaf in ordered for a in edits.amendments_of(line)
+        ],
+        amend_quarters=[(q, QUARTER_LABELS[q]) for q in QUARTERS if first_open is not None and q >= first_open],
+        amend_closed=locks.amendment(4) if first_open is None else None,
+        leaves=leaves,
         class_choices=CLASS_CHOICES, level_choices=BudgetLine.Level.choices,
         parents=[(line, depth) for line, depth, _leaf in ordered],
         objectives=_objectives(office),
-        add_errors=add_errors, add_typed=add_typed,
+        add_errors=state.forms["add"], add_typed=state.form_typed["add"],
+        amend_errors=state.forms["amend"], amend_typed=state.form_typed["amend"],
+        objectives_errors=state.forms["objectives"], objectives_typed=state.form_typed["objectives"],
         conflict_form=True, **conflict_context(found),
     )
-    return render(request, "budgeting/budget.html", context, status=status)
+
+
+def _confirm(switch: edits.Switch | None) -> dict[str, Any] | None:
+    if switch is None:
+        return None
+    return {"line": switch.line, "quarters": [(label, _money(v)) for label, v in switch.quarters],
+            "sum": _money(switch.summed), "stored": _money(switch.stored) if switch.stored is not None else None}
+
+
+def _objective_order(by: dict[str, budget_rules.Amounts], texts: dict[str, str]) -> list[tuple[str, Any]]:
+    """The objectives in the plan's order, then "several objectives", then the unattached lines."""
+    order = {code: i for i, code in enumerate(texts)}
+    rank = {budget_rules.SEVERAL: len(order), budget_rules.UNATTACHED: len(order) + 1}
+    return sorted(by.items(), key=lambda kv: (order.get(kv[0], rank.get(kv[0], len(order))), kv[0]))
 
 
 def _objectives(office: Office) -> list[tuple[str, str]]:
     plan = current_plan(office)
     return list(plan.objectives.values_list("code", "text")) if plan is not None else []
-
-
-def _refuse_locked_quarters(
-    request: HttpRequest, office: Office, year: int, ordered: list[tuple[BudgetLine, int, bool]]
-) -> HttpResponse | None:
-    """A budget save that changes a quarter's realisation of a locked quarter is refused (workflow lock)."""
-    for q in QUARTERS:
-        message = lock_message(office, year, "quarter", q)
-        if message is None:
-            continue
-        for line, _depth, _leaf in ordered:
-            name = f"q-{line.pk}-{q}"
-            if name not in request.POST:
-                continue
-            stored = next((lq.realisation for lq in line.quarters.all() if lq.quarter == q), None)
-            if request.POST[name].strip() != input_text(stored):
-                return locked_response(request, message)
-    return None
-
-
-@dataclass
-class LinesSave:
-    """What a save of budget lines gives back: the lines as read, the typed texts, errors, conflicts."""
-
-    ordered: list[tuple[BudgetLine, int, bool]]
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    typed: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    versions: dict[str, str] = field(default_factory=dict)  # line pk -> the version the form was loaded with
-    saved: bool = False
-
-
-def read_lines(office: Office, year: int) -> list[tuple[BudgetLine, int, bool]]:
-    budget = BudgetYear.objects.filter(office=office, year=year).first()
-    return _ordered(list(budget.lines.prefetch_related("quarters"))) if budget else []
-
-
-def save_lines(post: QueryDict, office: Office, year: int, codes: set[str] | None = None) -> LinesSave:
-    """Store the leaf lines' allocations and quarterly realisations typed in ``post`` (all or nothing).
-
-    The page and the API (``codes``: only those lines) both come here. A field absent from
-    ``post`` is left as stored. Each line's version (``ver-<id>``) is compared with the stored
-    one: a line changed since would be a conflict (nothing stored, `LinesSave.conflicts`).
-    Read, checked and stored again from the start when another save comes in between
-    (`core.concurrency.retrying`).
-    """
-
-    def attempt() -> LinesSave:
-        ordered = read_lines(office, year)
-        result = LinesSave(ordered)
-        chosen: list[tuple[BudgetLine, int, bool]] = (
-            ordered if codes is None else [(ln, d, leaf) for ln, d, leaf in ordered if leaf and ln.code in codes]
-        )
-        result.saved = _save_lines(post, office, chosen, result)
-        return result
-
-    try:
-        return retrying(attempt)
-    except Changed:
-        result = LinesSave(read_lines(office, year))
-        result.problems.append(_("Anggaran ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
-        return result
-
-
-def _save_lines(
-    post: QueryDict, office: Office, ordered: list[tuple[BudgetLine, int, bool]], result: LinesSave
-) -> bool:
-    errors, typed = result.errors, result.typed
-    parsed: dict[int, tuple[Decimal | None, dict[int, Decimal | None]]] = {}
-    for line, _depth, leaf in ordered:
-        if not leaf:
-            continue
-        key = str(line.pk)
-        name = f"a-{key}"
-        fields = [name, *(f"q-{key}-{q}" for q in QUARTERS)]
-        if not any(f in post for f in fields):
-            continue
-        if f"ver-{key}" in post:
-            result.versions[key] = post.get(f"ver-{key}") or ""
-        stored_q = {lq.quarter: lq.realisation for lq in line.quarters.all()}
-        typed[name] = post.get(name, "") if name in post else input_text(line.allocation)
-        try:
-            allocation = parse_amount(typed[name], f"{line.code} pagu")
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
-            allocation = None
-        else:
-            if allocation is None:
-                errors.setdefault(name, []).append(_("Pagu wajib diisi."))
-        quarters: dict[int, Decimal | None] = {}
-        for q in QUARTERS:
-            qname = f"q-{key}-{q}"
-            typed[qname] = post.get(qname, "") if qname in post else input_text(stored_q.get(q))
-            try:
-                quarters[q] = parse_amount(typed[qname], f"{line.code} TW {q}")
-            except ValidationError as exc:
-                errors.setdefault(qname, []).extend(exc.messages)
-        if allocation is not None:
-            try:  # the domain's own checks (no negative amounts, quarters 1–4)
-                budget_rules.BudgetLine(
-                    line.code, line.name, budget_rules.Level(line.level or "sub_activity"), allocation=allocation,
-                    quarterly_realisation={q: v for q, v in quarters.items() if v is not None},
-                )
-            except BudgetError as exc:
-                errors.setdefault(f"line-{key}", []).append(_("Tidak sah: %(why)s") % {"why": error_text(exc)})
-            if allocation < 0:
-                errors.setdefault(name, []).append(_("Pagu tidak boleh negatif."))
-        for q, v in quarters.items():
-            if v is not None and v < 0:
-                errors.setdefault(f"q-{key}-{q}", []).append(_("Realisasi tidak boleh negatif."))
-        parsed[line.pk] = (allocation, quarters)
-    if any(errors.values()):
-        return False
-    lines = {line.pk: line for line, _d, _l in ordered}
-    result.conflicts = _conflicts(lines, parsed, result)
-    if result.conflicts:
-        return False
-    try:
-        with atomic_checked(office):
-            current = {
-                str(pk): f"{pk}.{version}"
-                for pk, version in locked(BudgetLine.objects.filter(pk__in=parsed)).values_list("pk", "version")
-            }
-            verify({str(pk): token(lines[pk]) for pk in parsed}, current)
-            for pk, (allocation, quarters) in parsed.items():
-                _store_line(lines[pk], allocation, quarters)
-    except Rollback as exc:
-        result.problems.extend(exc.issues)
-        return False
-    return True
-
-
-def _store_line(line: BudgetLine, allocation: Decimal | None, quarters: dict[int, Decimal | None]) -> None:
-    """One line's allocation and quarters; the line's version goes up when any of them changed."""
-    quarters_changed = False
-    stored = {lq.quarter: lq for lq in line.quarters.all()}
-    for q, v in quarters.items():
-        lq = stored.get(q)
-        if v is None:
-            if lq is not None:
-                lq.delete()
-                quarters_changed = True
-        elif lq is None:
-            create_once(LineQuarter, line=line, quarter=q, realisation=v)
-            quarters_changed = True
-        elif lq.realisation != v:
-            lq.realisation = v
-            lq.save(update_fields=["realisation"])
-            quarters_changed = True
-    if line.allocation != allocation:
-        line.allocation = allocation
-        line.save(update_fields=["allocation"])
-    elif quarters_changed:
-        line.touch()
-
-
-def _conflicts(
-    lines: dict[int, BudgetLine], parsed: dict[int, tuple[Decimal | None, dict[int, Decimal | None]]], result: LinesSave
-) -> list[Conflict]:
-    """The typed fields of lines changed since the form was loaded that differ from what is stored now."""
-    stale = [pk for pk in parsed if (loaded := result.versions.get(str(pk))) is not None and loaded != token(lines[pk])]
-    if not stale:
-        return []
-    quarter_ids = {lq.pk: pk for pk in stale for lq in lines[pk].quarters.all()}
-    changes = last_changes(BudgetLine, stale)
-    for qid, (who, when) in last_changes(LineQuarter, quarter_ids).items():
-        line_pk = str(quarter_ids[int(qid)])
-        if line_pk not in changes or changes[line_pk][1] < when:
-            changes[line_pk] = (who, when)
-    out: list[Conflict] = []
-    for pk in stale:
-        line = lines[pk]
-        allocation, quarters = parsed[pk]
-        by, at = changes.get(str(pk), ("", None))
-        where = f"{line.code} {line.name}"
-        stored_q = {lq.quarter: lq.realisation for lq in line.quarters.all()}
-        if allocation != line.allocation:
-            out.append(Conflict(where, _("Pagu"), input_text(line.allocation), result.typed[f"a-{pk}"], by, at,
-                                name=f"a-{pk}"))
-        for q, v in quarters.items():
-            if v != stored_q.get(q):
-                out.append(Conflict(where, _("Realisasi %(q)s") % {"q": QUARTER_LABELS[q]}, input_text(stored_q.get(q)),
-                                    result.typed[f"q-{pk}-{q}"], by, at, name=f"q-{pk}-{q}"))
-    for c in out:  # the form shows what is stored now; what was typed is kept for "use my values"
-        result.typed[c.name] = c.stored
-    result.versions.clear()
-    return out
 
 
 def _add_line(

@@ -28,7 +28,7 @@ from django.db.models import Prefetch, Q
 from sakip.accounts.models import Office, Regency, Unit, YearSetting
 from sakip.agreements.models import PkProgram, PkTarget, PkVersion
 from sakip.audit.recorder import batch as audit_batch
-from sakip.budgeting.models import BudgetLine, BudgetYear, ClassAmount, LineQuarter
+from sakip.budgeting.models import AllocationAmendment, BudgetLine, BudgetYear, ClassAmount, LineQuarter
 from sakip.core.fields import check_exact, normalize
 from sakip.dataset.loader import FORMAT, DatasetError, Issue, format_path, load_document
 from sakip.domain import office as domain
@@ -420,16 +420,26 @@ def _import_budget(office: Office, year: int, b: Mapping[str, Any]) -> None:
     def add(lines: Iterable[Mapping[str, Any]], parent: BudgetLine | None) -> None:
         for d in lines:
             counter[0] += 1
+            amendments = d.get("amendments") or []
             line = BudgetLine.objects.create(
                 budget=by, parent=parent, code=d["code"], name=d["name"], level=d.get("level", ""),
                 budget_class=d.get("class", ""), objectives=list(d.get("objectives", [])),
-                allocation=d.get("allocation"), allocation_original=d.get("allocation_original"),
-                realisation=d.get("realisation"), explanation=d.get("explanation") or "",
+                objective_shares=_dec_json(d.get("objective_shares") or {}),
+                # with amendments the stored allocation is the original; the amendments are rows of their own
+                allocation=d.get("allocation_original") if amendments else d.get("allocation"),
+                allocation_original=None if amendments else d.get("allocation_original"),
+                realisation=d.get("realisation"), basis=d.get("basis", ""), explanation=d.get("explanation") or "",
                 printed=_printed_json(d.get("printed")), order=counter[0],
             )
             for q, v in (d.get("quarters") or {}).items():
                 if v is not None:
                     LineQuarter.objects.create(line=line, quarter=int(q), realisation=v)
+            for a in amendments:
+                AllocationAmendment.objects.create(
+                    line=line, from_quarter=a["from_quarter"], allocation=a["allocation"],
+                    date=datetime.date.fromisoformat(a["date"]) if a.get("date") else None,
+                    reason=a.get("reason") or "",
+                )
             add(d.get("children", []), line)
 
     add(b.get("lines", []), None)
@@ -640,7 +650,9 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
         year(iy.year).setdefault("indicators", {})[codes[iy.indicator_id]] = _drop_empty(m)
     for op in ObjectivePrinted.objects.filter(objective__plan=plan).select_related("objective"):
         year(op.year).setdefault("objectives_printed", {})[op.objective.code] = _printed_from_json(op.printed)
-    for by in BudgetYear.objects.filter(office=office).prefetch_related("classes", "lines__quarters"):
+    for by in BudgetYear.objects.filter(office=office).prefetch_related(
+        "classes", "lines__quarters", "lines__amendments"
+    ):
         year(by.year)["budget"] = _export_budget(by)
     for s in Survey.objects.filter(office=office).select_related("indicator"):
         inst: Any = s.instrument
@@ -676,11 +688,21 @@ def _printed_in_element_order(s: Survey) -> dict[str, Any]:
 
 def _export_budget(by: BudgetYear) -> dict[str, Any]:
     def line_out(line: BudgetLine) -> dict[str, Any]:
+        amendments = sorted(line.amendments.all(), key=lambda a: a.from_quarter)
         return _drop_empty({
             "code": line.code, "name": line.name, "level": line.level, "class": line.budget_class,
-            "objectives": line.objectives, "allocation": line.allocation,
-            "allocation_original": line.allocation_original, "realisation": line.realisation,
+            "objectives": line.objectives, "objective_shares": _num_json(line.objective_shares),
+            "allocation": amendments[-1].allocation if amendments else line.allocation,
+            "allocation_original": line.allocation if amendments else line.allocation_original,
+            "realisation": line.realisation,
             "quarters": {str(q.quarter): q.realisation for q in line.quarters.all()},
+            "basis": line.basis,
+            "amendments": [
+                _drop_empty({"from_quarter": a.from_quarter, "allocation": a.allocation,
+                             "date": a.date.isoformat() if a.date else None, "reason": a.reason})
+                | {"allocation": a.allocation}
+                for a in amendments
+            ],
             "explanation": line.explanation, "printed": _printed_from_json(line.printed),
             "children": [line_out(c) for c in children.get(line.pk, [])],
         })

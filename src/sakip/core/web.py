@@ -13,7 +13,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
 
 from .concurrency import lock_office
-from .i18n import error_text
+from .i18n import error_text, translate
 from .interchange import domain_office
 from .params import int_param
 from .params import valid_year as valid_year  # the year rule lives in core.params, with its URL converter
@@ -105,9 +105,22 @@ def quarter_param(text: str | None) -> int | None:
 
 
 @dataclass(frozen=True)
+class RowIssue:
+    """An issue of a budget line: as its row shows it (the field and the message), and with its place."""
+
+    text: str
+    full: str
+
+
+RowIssues = dict[tuple[int, str], list[RowIssue]]  # by (year, budget line code)
+
+
+@dataclass(frozen=True)
 class Computed:
     scorecard: Scorecard | None
-    problems: list[str]
+    problems: list[str]  # every issue, in words where the place is known in words
+    rows: RowIssues = field(default_factory=dict)  # the issues of budget lines (also in ``problems``)
+    others: list[str] = field(default_factory=list)  # the issues that are not a budget line's
 
 
 def compute(office: Office, year: int | None) -> Computed:
@@ -117,34 +130,61 @@ def compute(office: Office, year: int | None) -> Computed:
     try:
         return Computed(build_scorecard(domain_office(office), year), [])
     except DatasetError as exc:
-        return Computed(None, [str(i) for i in exc.issues])
+        texts = [issue_text(i) for i in exc.issues]
+        return Computed(None, texts, issue_rows(exc.issues), _others(exc.issues, texts))
     except DomainError as exc:
         return Computed(None, [error_text(exc)])
 
 
 class Rollback(Exception):
-    """Raised inside `atomic_checked` to undo everything and report issues."""
+    """Raised inside `atomic_checked` to undo everything and report issues.
 
-    def __init__(self, issues: list[str]) -> None:
+    ``rows``: the issues of budget lines by (year, line code), as the line's row shows them
+    (they are in ``issues`` too, in words with their place, for pages without rows).
+    """
+
+    def __init__(self, issues: list[str], rows: RowIssues | None = None, others: list[str] | None = None) -> None:
         super().__init__("; ".join(issues))
         self.issues = issues
+        self.rows = rows or {}
+        self.others = issues if others is None else others
 
 
 def stored_issues(office: Office) -> list[str]:
     """Problems the domain finds in the office as stored (empty when it loads)."""
+    return _stored_problems(office).issues
+
+
+def _stored_problems(office: Office) -> Rollback:
     if current_plan(office) is None:
-        return []
+        return Rollback([])
     try:
         domain_office(office, check_shape=True)  # the guard of every write: the full check
     except DatasetError as exc:
-        return [_issue_text(i) for i in exc.issues]
+        texts = [issue_text(i) for i in exc.issues]
+        return Rollback(texts, issue_rows(exc.issues), _others(exc.issues, texts))
     except DomainError as exc:
-        return [error_text(exc)]
-    return []
+        return Rollback([error_text(exc)])
+    return Rollback([])
 
 
-def _issue_text(issue: Issue) -> str:
-    return str(issue)
+def issue_text(issue: Issue) -> str:
+    """A dataset issue for a page: in words where the place is known in words (the budget), else with its path."""
+    words = issue.words()
+    return translate(words) if words is not None else str(issue)
+
+
+def issue_rows(issues: list[Issue]) -> RowIssues:
+    """The issues of budget lines by (year, line code), as their rows show them (the field and the message)."""
+    rows: RowIssues = {}
+    for issue in issues:
+        if issue.line is not None and issue.year is not None:
+            rows.setdefault((issue.year, issue.line), []).append(RowIssue(translate(issue.on_row()), issue_text(issue)))
+    return rows
+
+
+def _others(issues: list[Issue], texts: list[str]) -> list[str]:
+    return [t for i, t in zip(issues, texts, strict=True) if i.line is None or i.year is None]
 
 
 @contextmanager
@@ -158,9 +198,9 @@ def atomic_checked(office: Office) -> Iterator[None]:
     with transaction.atomic():
         lock_office(office)
         yield
-        issues = stored_issues(office)
-        if issues:
-            raise Rollback(issues)
+        found = _stored_problems(office)
+        if found.issues:
+            raise found
 
 
 # ----------------------------------------------------------------------------- numbers

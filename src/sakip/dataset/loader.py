@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -27,8 +27,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from sakip.domain import quarter_targets as quarter_target_rules
-from sakip.domain.budget import BudgetClass, BudgetLine, Level
-from sakip.domain.errors import DomainError
+from sakip.domain.budget import Amendment, Basis, BudgetClass, BudgetLine, Level
+from sakip.domain.errors import N_, DomainError, Message
 from sakip.domain.formulas import Formula
 from sakip.domain.measurement import CapPolicy, LowerFormula, Method, Polarity, Range, Target
 from sakip.domain.office import (
@@ -56,6 +56,7 @@ from sakip.domain.periods import Rollup
 from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_scale
 from sakip.domain.survey import INSTRUMENTS
 
+from .places import place
 from .reading import DocumentError, load_json, load_yaml
 
 FORMAT = "sakip-office/1"
@@ -64,11 +65,60 @@ MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Issue:
+    """A problem of a document at ``path`` (for the file's author), and in words where known.
+
+    ``detail`` is the message as a translatable `Message` (``message`` its Indonesian
+    text); ``place`` says where in words, ``year`` and ``line`` are the budget's year and the
+    line's code, ``field`` the field of that line (set by `places.place` for issues in a year's budget), so a
+    page shows "anggaran 2025, baris 7.01 …, realisasi TW III: …" on the row, never a path.
+    """
+
     path: str
     message: str
+    detail: Message | None = None
+    place: Message | None = None
+    year: int | None = None
+    line: str | None = None
+    field: Message | None = None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+    @property
+    def text(self) -> Message:
+        """The message alone, translatable."""
+        return self.detail if self.detail is not None else Message(self.message)
+
+    def words(self) -> Message | None:
+        """Place and message in words (None when the place is not known in words: use ``str``)."""
+        if self.place is not None:
+            return Message(N_("%(place)s: %(message)s"), {"place": self.place, "message": self.text})
+        return None
+
+    def on_row(self) -> Message:
+        """For the line's row: the field (when known) and the message."""
+        if self.field is not None:
+            return Message(N_("%(field)s: %(message)s"), {"field": self.field, "message": self.text})
+        return self.text
+
+
+def placed(doc: Any, issues: list[Issue]) -> list[Issue]:
+    """The issues with their place in words, where `places.place` knows it (a year's budget)."""
+    out = []
+    for issue in issues:
+        where = place(doc, issue.path) if issue.place is None else None
+        if where is None:
+            out.append(issue)
+            continue
+        # a line's own error already names the line (code and name): the place is the year's budget then
+        names_line = (
+            where.field is None
+            and issue.detail is not None
+            and str(issue.detail.params.get("code", "")) == where.line
+        )
+        at = Message(N_("anggaran %(year)s"), {"year": where.year}) if names_line else where.where
+        out.append(replace(issue, place=at, year=where.year, line=where.line, field=where.field))
+    return out
 
 
 class DatasetError(ValueError):
@@ -177,6 +227,16 @@ def _message(error: ValidationError) -> str:
         return f"{_show(error.instance)} tidak sesuai pola {error.validator_value}"
     if v == "propertyNames":
         return f"kunci tidak sah: {error.message}"
+    bounds = {
+        "minimum": "{x} terlalu kecil (paling kecil {y})",
+        "maximum": "{x} terlalu besar (paling besar {y})",
+        "exclusiveMinimum": "{x} harus lebih dari {y}",
+        "exclusiveMaximum": "{x} harus kurang dari {y}",
+    }
+    if v in bounds:
+        return bounds[v].format(x=_show(error.instance), y=_show(error.validator_value))
+    if v in ("minLength", "maxLength"):
+        return f"panjang teks {'paling sedikit' if v == 'minLength' else 'paling banyak'} {error.validator_value} huruf"
     return str(error.message)
 
 
@@ -201,8 +261,11 @@ class _Builder:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def error(self, path: str, message: str) -> None:
-        self.issues.append(Issue(path, message))
+    def error(self, path: str, message: str | Message) -> None:
+        if isinstance(message, Message):
+            self.issues.append(Issue(path, message.render(), message))
+        else:
+            self.issues.append(Issue(path, message))
 
     # -- small pieces
     @staticmethod
@@ -513,6 +576,19 @@ class _Builder:
             where=d.get("where"),
         )
 
+    def amendments(self, items: list[Mapping[str, Any]], path: str) -> tuple[Amendment, ...]:
+        out = []
+        for i, a in enumerate(items):
+            when = None
+            if a.get("date"):
+                try:
+                    when = date.fromisoformat(a["date"])
+                except ValueError:
+                    self.error(f"{path}[{i}].date", Message(N_("tanggal %(date)s tidak sah"), {"date": a["date"]}))
+            out.append(Amendment(self.num(a["allocation"]) or Decimal(0), int(a["from_quarter"]), when,
+                                 a.get("reason") or ""))
+        return tuple(out)
+
     def budget_line(
         self, d: Mapping[str, Any], level: Level, objective_ids: set[str], path: str, budget: BudgetYear
     ) -> BudgetLine:
@@ -529,24 +605,43 @@ class _Builder:
                 quarterly_realisation={q: v for q, v in self.quarters(d.get("quarters")).items() if v is not None},
                 budget_class=BudgetClass(d["class"]) if "class" in d else None,
                 objectives=tuple(d.get("objectives", ())),
+                basis=Basis(d["basis"]) if "basis" in d else None,
+                amendments=self.amendments(d.get("amendments") or [], f"{path}.amendments"),
+                objective_shares={k: self.num(v) or Decimal(0) for k, v in (d.get("objective_shares") or {}).items()},
             )
         except DomainError as exc:
-            self.error(path, str(exc))
-            line = BudgetLine(d["code"], d["name"], line_level)
+            self.error(path, exc.msg)
+            line = BudgetLine(d["code"], d["name"], line_level, objectives=tuple(d.get("objectives", ())))
+            failed = True
+        else:
+            failed = False
         for i, oid in enumerate(line.objectives):
             if oid not in objective_ids:
-                self.error(f"{path}.objectives[{i}]", f"sasaran {oid!r} tidak dikenal")
+                self.error(
+                    f"{path}.objectives[{i}]",
+                    Message(N_("sasaran %(objective)s tidak ada dalam rencana strategis"), {"objective": oid}),
+                )
         if line.code in budget.printed_lines or any(line.code == x.code for x in _all_lines(budget.lines)):
-            self.error(f"{path}.code", f"kode baris anggaran {line.code!r} dipakai dua kali pada tahun ini")
+            self.error(
+                f"{path}.code", Message(N_("kode %(code)s dipakai dua kali pada tahun ini"), {"code": line.code})
+            )
         printed = self.printed_amounts(d.get("printed"))
         if printed:
             budget.printed_lines[line.code] = printed
         for i, c in enumerate(d.get("children", [])):
             line.children.append(self.budget_line(c, children_level, objective_ids, f"{path}.children[{i}]", budget))
-        if not line.children and line.allocation is None:
-            self.error(f"{path}.allocation", "baris tanpa rincian memerlukan pagu")
-        if line.realisation is not None and line.quarterly_realisation:
-            self.error(f"{path}.quarters", "isi realisasi per triwulan atau setahun, tidak keduanya")
+        if not line.children and line.allocation is None and not failed:
+            self.error(f"{path}.allocation", Message(N_("baris tanpa rincian memerlukan pagu")))
+        if line.children and line.amendments:
+            self.error(
+                f"{path}.amendments", Message(N_("perubahan pagu dicatat pada baris rincian (tanpa sub-baris)"))
+            )
+        quarters = [v for v in (d.get("quarters") or {}).values() if v is not None]
+        if d.get("realisation") is not None and quarters and "basis" not in d:
+            self.error(
+                f"{path}.quarters",
+                Message(N_("isi realisasi per triwulan atau setahun, tidak keduanya (atau nyatakan yang berlaku)")),
+            )
         return line
 
     def stated(self, d: Mapping[str, Any]) -> StatedAmounts:
@@ -562,7 +657,7 @@ class _Builder:
             b.classes[BudgetClass(cls)] = self.stated(amounts)
         systems = {c.system for c in b.classes}
         if len(systems) > 1:
-            self.error(f"{path}.classes", "mencampur BTL/BL dengan kelompok Permendagri 90/2019")
+            self.error(f"{path}.classes", Message(N_("mencampur BTL/BL dengan kelompok Permendagri 90/2019")))
         if "total" in d:
             b.total = self.stated(d["total"])
         for i, line in enumerate(d.get("lines", [])):
@@ -742,11 +837,11 @@ def load_document(doc: Any, source: str | None = None, *, check_shape: bool = Tr
     """
     issues = _schema_issues(doc) if check_shape else []
     if issues:
-        raise DatasetError(issues, source)
+        raise DatasetError(placed(doc, issues), source)
     builder = _Builder()
     office = builder.office(doc)
     if builder.issues:
-        raise DatasetError(builder.issues, source)
+        raise DatasetError(placed(doc, builder.issues), source)
     return office
 
 

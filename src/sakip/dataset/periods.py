@@ -24,8 +24,9 @@ from sakip.domain.workflow import Scope
 
 Path = tuple[Any, ...]
 
-#: keys that identify the items of a list (compared by identity, not by position)
-_ITEM_KEYS = ("id", "code", "year")
+#: keys that identify the items of a list (compared by identity, not by position); an allocation
+#: amendment is identified by the quarter it is in force from
+_ITEM_KEYS = ("id", "code", "year", "from_quarter")
 
 
 @dataclass(frozen=True, order=True)
@@ -113,6 +114,11 @@ def classify(path: Path) -> list[Touched]:
             return [Touched(year, Scope.ANNUAL, path=shown)]
         return [Touched(year, Scope.YEAR, path=shown)]
     if part == "budget":
+        if "amendments" in rest:  # in force from its quarter on: that quarter, the later ones, the year
+            at = rest.index("amendments")
+            return [Touched(year, Scope.FROM_QUARTER, _int(rest[at + 1]) if at + 1 < len(rest) else None, shown)]
+        if rest[-1] == "basis":  # which realisation counts: every quarter's figure to date
+            return [Touched(year, Scope.QUARTER, q, shown) for q in (1, 2, 3, 4)]
         if "quarters" in rest:
             at = rest.index("quarters")
             return [Touched(year, Scope.QUARTER, _int(rest[at + 1]) if at + 1 < len(rest) else None, shown)]
@@ -124,10 +130,23 @@ def classify(path: Path) -> list[Touched]:
     return [Touched(year, Scope.YEAR, path=shown)]
 
 
+def _as_stored(value: Any) -> Any:
+    """A budget line with amendments keeps its original allocation as ``allocation`` (as it is stored):
+    the year's ``allocation`` is only the last amendment's, so an amendment changes nothing else."""
+    if isinstance(value, list):
+        return [_as_stored(v) for v in value]
+    if not isinstance(value, Mapping):
+        return value
+    out = {k: _as_stored(v) for k, v in value.items()}
+    if out.get("amendments") and "code" in out:
+        out["allocation"] = out.pop("allocation_original", None)
+    return out
+
+
 def changed_scopes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Touched]:
     """Every difference between two datasets of one office, with the periods it belongs to."""
-    old = dict(flatten(before))
-    new = dict(flatten(after))
+    old = dict(flatten(_as_stored(before)))
+    new = dict(flatten(_as_stored(after)))
     out: list[Touched] = []
     for path in sorted(set(old) | set(new), key=lambda p: tuple(str(x) for x in p)):
         a, b = old.get(path), new.get(path)

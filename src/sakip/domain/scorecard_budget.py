@@ -123,7 +123,7 @@ def score_budget(yd: YearData, objectives: dict[str, Decimal | None], through: i
     eff = {
         oid: budget_rules.efficiency(objectives.get(oid), amounts.absorption)
         for oid, amounts in by_obj.items()
-        if oid
+        if oid not in (budget_rules.UNATTACHED, budget_rules.SEVERAL)
     }
     return BudgetScore(classes, total, line_scores, lines_total, checks, by_obj, eff, min(through, 4))
 

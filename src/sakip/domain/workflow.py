@@ -198,6 +198,9 @@ class Scope(StrEnum):
 
     * ``quarter`` — one quarter's measurements (realisations, formula inputs, quarterly
       budget realisation, evidence of the quarter): that quarter and the annual report;
+    * ``from_quarter`` — what is in force from a quarter on (an allocation amendment, APBD
+      Perubahan): that quarter, every later one and the annual report — never the
+      quarters before it, whose figures it does not change;
     * ``pk`` — the performance agreement (PK targets, signatories, programs) and the
       quarter targets agreed with it: the PK and the annual report;
     * ``annual`` — what only the annual report shows (year-end budget figures, the survey,
@@ -209,6 +212,7 @@ class Scope(StrEnum):
     """
 
     QUARTER = "quarter"
+    FROM_QUARTER = "from_quarter"
     PK = "pk"
     ANNUAL = "annual"
     YEAR = "year"
@@ -216,14 +220,27 @@ class Scope(StrEnum):
 
 
 def scope_periods(scope: Scope, quarter: int | None = None) -> list[Period]:
-    """The periods of a year whose state can freeze data of ``scope`` (``quarter`` for ``Scope.QUARTER``)."""
+    """The periods of a year whose state can freeze data of ``scope`` (``quarter`` for the quarter scopes)."""
     if scope is Scope.QUARTER:
         return covering_periods(Step.QUARTER, quarter)
+    if scope is Scope.FROM_QUARTER:
+        first = quarter if quarter is not None else 1
+        return [*((Step.QUARTER, q) for q in (1, 2, 3, 4) if q >= first), (Step.ANNUAL, None)]
     if scope is Scope.PK:
         return covering_periods(Step.PK)
     if scope is Scope.ANNUAL:
         return covering_periods(Step.ANNUAL)
     return list(YEAR_PERIODS)  # a year's basis, and each year of a plan
+
+
+def first_open_quarter(states: dict[Period, State]) -> int | None:
+    """The earliest quarter from which on no period is frozen: where something in force
+    "from a quarter on" (an allocation amendment) can start; None when TW IV or the annual
+    report is frozen."""
+    for q in (1, 2, 3, 4):
+        if first_frozen(scope_periods(Scope.FROM_QUARTER, q), states) is None:
+            return q
+    return None
 
 
 def first_frozen(periods: list[Period], states: dict[Period, State]) -> tuple[Period, State] | None:

@@ -59,6 +59,7 @@ from sakip.core.web import (
     atomic_checked,
     current_plan,
     input_text,
+    issue_text,
     parse_amount,
     parse_target,
     stored_target_text,
@@ -317,7 +318,7 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
     except WorkbookRefused as exc:
         return Outcome(kind, year, exc.problems)
     except (DatasetError, DomainError) as exc:
-        issues = [str(i) for i in exc.issues] if isinstance(exc, DatasetError) else [str(exc)]
+        issues = [issue_text(i) for i in exc.issues] if isinstance(exc, DatasetError) else [str(exc)]
         return Outcome(kind, year, [Problem("Data tersimpan tidak dapat dihitung: " + "; ".join(issues))])
     finally:
         wb.close()
@@ -949,7 +950,7 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
             "Anggaran terlebih dahulu."
         )
         return None
-    lines = {line.code: line for line in budget.lines.prefetch_related("quarters")} if budget else {}
+    lines = {line.code: line for line in budget.lines.prefetch_related("quarters", "amendments")} if budget else {}
     parents = {line.parent_id for line in lines.values()}
     dup = _duplicates(ctx, recs, lambda r: r.text("code").replace(" ", ""), "Kode")
     # the new lines first: their shape, level and parent (in the file or stored)
@@ -1035,6 +1036,10 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         realisation: Decimal | None = None
         leaf = (line is None or line.pk not in parents) and code not in new_parents
         stored_realisation = line.realisation if line is not None else None
+        # which realisation counts for the line (its stated basis, else what it holds): the other is refused
+        yearly_line = line is not None and (
+            line.basis == "year" or (not line.basis and stored_realisation is not None and not stored_q)
+        )
         if quarterly:
             for q in QUARTERS:
                 v = ctx.amount(rec, f"tw{q}", f"{code} {QUARTER_NAMES[q]}")
@@ -1042,10 +1047,10 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
                     if not leaf:
                         ctx.problem("Realisasi hanya diisi pada baris terbawah (sub kegiatan).", rec, f"tw{q}")
                     quarters[q] = v
-            if quarters and leaf and stored_realisation is not None:
+            if quarters and leaf and yearly_line and any(stored_q.get(q) != v for q, v in quarters.items()):
                 ctx.problem(
-                    f"Baris {code} sudah punya realisasi tahunan ({input_text(stored_realisation)}); realisasi "
-                    "triwulan tidak dapat disimpan bersamaan. Kosongkan realisasi tahunan di halaman Anggaran, "
+                    f"Baris {code} diisi setahun (realisasi {input_text(stored_realisation) or '-'}); realisasi "
+                    "triwulan tidak dihitung. Ubah cara pengisiannya ke “per triwulan” di halaman Anggaran, "
                     "atau impor realisasi tahunan (ekspor SIPD).",
                     rec,
                     next(f"tw{q}" for q in sorted(quarters)),
@@ -1056,12 +1061,13 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
                 realisation = None if realisation == stored_realisation else realisation
                 if realisation is not None:
                     ctx.problem("Realisasi hanya diisi pada baris terbawah (sub kegiatan).", rec, "realisation")
-            if realisation is not None and stored_q and sum(stored_q.values()) == realisation:
+            if realisation is not None and stored_q and sum(stored_q.values()) == realisation and not yearly_line:
                 realisation = None  # the quarters already give this figure: nothing to store
-            if realisation is not None and stored_q:
+            if realisation is not None and not yearly_line and (stored_q or (line is not None and line.basis)):
                 ctx.problem(
-                    f"Baris {code} sudah punya realisasi triwulan (jumlah {input_text(sum(stored_q.values()))}); "
-                    "realisasi tahunan SIPD yang berbeda tidak dapat disimpan bersamaan.",
+                    f"Baris {code} diisi per triwulan (jumlah {input_text(sum(stored_q.values()))}); realisasi "
+                    "tahunan SIPD yang berbeda tidak dihitung. Ubah cara pengisiannya ke “setahun” di halaman "
+                    "Anggaran lebih dulu.",
                     rec,
                     "realisation",
                 )
@@ -1077,13 +1083,20 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         name = line.name if line is not None else fresh.name if fresh is not None else ""
         try:  # the domain's own checks of a budget line (when the row has no error yet)
             if len(ctx.problems) == known and rec.row not in {p.row for p in ctx.problems if p.sheet == rec.sheet}:
+                amended = tuple(
+                    budget_rules.Amendment(a.allocation, a.from_quarter) for a in line.amendments.all()
+                ) if line is not None else ()
+                base = allocation if allocation is not None else (line.allocation if line else None)
                 budget_rules.BudgetLine(
                     code,
                     name,
                     budget_rules.Level(level),
-                    allocation=allocation if allocation is not None else (line.allocation if line else None),
+                    allocation=None if amended else base,
+                    allocation_original=base if amended else None,
+                    amendments=amended,
                     realisation=realisation if realisation is not None else stored_realisation,
                     quarterly_realisation={**stored_q, **quarters},
+                    basis=budget_rules.Basis(line.basis) if line is not None and line.basis else None,
                 )
         except BudgetError as exc:
             ctx.problem(f"Tidak sah: {exc}", rec, "code")
@@ -1865,11 +1878,11 @@ def _budget_rows(office: Office, year: int) -> list[dict[str, Any]]:
     budget = BudgetYear.objects.filter(office=office, year=year).first()
     if budget is None:
         return []
-    from sakip.budgeting.views import _ordered
+    from sakip.budgeting.edits import ordered_lines
 
     lines = list(budget.lines.prefetch_related("quarters"))
     out: list[dict[str, Any]] = []
-    for line, _depth, leaf in _ordered(lines):
+    for line, _depth, leaf in ordered_lines(lines):
         row: dict[str, Any] = {
             "code": line.code,
             "name": line.name,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sakip.domain.budget import EfficiencyVerdict
+from sakip.domain import budget as budget_rules
+from sakip.domain.budget import BudgetLine, EfficiencyVerdict
 from sakip.domain.measurement import Achievement, Range, Status, Target
 from sakip.domain.numbers import format_number, format_percent, round_half_up
 from sakip.domain.periods import QUARTER_LABELS
@@ -238,6 +239,7 @@ def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
                     "absorption": dec(ls.amounts.absorption),
                     "deviation": dec(ls.amounts.deviation),
                     "remaining": dec(ls.amounts.remaining),
+                    **budget_line_extras(ls.line),
                 }
                 for ls in b.lines
             ],
@@ -297,3 +299,21 @@ def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
 
 def rounded(value: Decimal | None) -> Decimal | None:
     return None if value is None else round_half_up(value)
+
+
+def budget_line_extras(line: BudgetLine) -> dict[str, Any]:
+    """A budget line's original allocation and amendments (when it changed), its basis and objective shares."""
+    out: dict[str, Any] = {}
+    if line.amended:
+        out["allocation_original"] = dec(budget_rules.original_allocation(line))
+    if line.amendments:
+        out["amendments"] = [
+            {"from_quarter": a.from_quarter, "allocation": dec(a.allocation),
+             "date": a.date.isoformat() if a.date else None, "reason": a.reason}
+            for a in line.amendments
+        ]
+    if not line.children:
+        out["basis"] = line.effective_basis.value
+    if line.objective_shares:
+        out["objective_shares"] = {k: dec(v) for k, v in line.objective_shares.items()}
+    return out

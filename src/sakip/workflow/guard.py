@@ -180,6 +180,8 @@ PK: tuple[Spec, ...] = ((S.PK, None),)
 ANNUAL: tuple[Spec, ...] = ((S.ANNUAL, None),)
 QUARTER: tuple[Spec, ...] = ((S.QUARTER, None),)
 YEAR_END: tuple[Spec, ...] = ((S.QUARTER, 4),)  # the year's realisation: TW IV and the annual report
+EVERY_QUARTER: tuple[Spec, ...] = tuple((S.QUARTER, q) for q in (1, 2, 3, 4))  # TW I–IV and the annual report
+FROM_QUARTER: tuple[Spec, ...] = ((S.FROM_QUARTER, None),)  # the row's quarter, the later ones, the annual report
 
 #: every model whose rows feed a figure or a document, by label
 RULES: dict[str, Rule] = {
@@ -264,8 +266,17 @@ RULES: dict[str, Rule] = {
     "budgeting.BudgetLine": Rule(
         lambda v: _at(_office_year("budgeting.BudgetYear", v["budget_id"], "office_id", "year")),
         YEAR,
-        fields={"realisation": YEAR_END, "explanation": ANNUAL, "printed": ANNUAL},
+        # which realisation counts (quarters or the year's figure) changes every quarter's figure to date
+        fields={"realisation": YEAR_END, "basis": EVERY_QUARTER, "explanation": ANNUAL, "printed": ANNUAL},
         identity=frozenset({"budget_id"}),
+    ),
+    # an allocation amendment (APBD Perubahan): its quarter, the later ones and the year; never an earlier quarter
+    "budgeting.AllocationAmendment": Rule(
+        lambda v: _at(
+            _office_year("budgeting.BudgetLine", v["line_id"], "budget__office_id", "budget__year"), v["from_quarter"]
+        ),
+        FROM_QUARTER,
+        identity=frozenset({"line_id", "from_quarter"}),
     ),
     "budgeting.LineQuarter": Rule(
         lambda v: _at(_office_year("budgeting.BudgetLine", v["line_id"], "budget__office_id", "budget__year"),

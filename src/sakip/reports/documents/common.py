@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from sakip.domain import budget as budget_rules
 from sakip.domain.budget import Amounts, Level
 from sakip.domain.measurement import Target
 from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNode, YearData
@@ -231,14 +232,19 @@ def _line_label(ls: LineScore) -> str:
 
 
 def budget_lines_table(sc: Scorecard, b: BudgetScore) -> Table:
+    """Allocation, realisation, absorption and remaining per line; with the original allocation (*pagu murni*)
+    beside the amended one when the allocation changed during the year (APBD Perubahan)."""
+    amended = any(ls.line.amended for ls in b.lines)
     rows: list[list[Cell]] = []
     for ls in b.lines:
         a = ls.amounts
         bold = ls.depth == 0
+        original = [m(budget_rules.original_allocation(ls.line), bold=bold)] if amended else []
         rows.append(
             [
                 t(ls.line.code, bold=bold),
                 t(_line_label(ls), bold=bold),
+                *original,
                 m(a.allocation, bold=bold),
                 m(a.realisation, bold=bold, missing=NOT_MEASURED),
                 p(a.absorption, bold=bold, missing="-"),
@@ -247,31 +253,36 @@ def budget_lines_table(sc: Scorecard, b: BudgetScore) -> Table:
         )
     if b.lines_total is not None:
         tot = b.lines_total
+        tops = [ls.line for ls in b.lines if ls.depth == 0]
+        original_total = sum((budget_rules.original_allocation(line) for line in tops), Decimal(0))
         rows.append(
             [
                 t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE),
+                *([m(original_total, bold=True, shade=TOTAL_SHADE)] if amended else []),
                 m(tot.allocation, bold=True, shade=TOTAL_SHADE),
                 m(tot.realisation, bold=True, shade=TOTAL_SHADE, missing=NOT_MEASURED),
                 p(tot.absorption, bold=True, shade=TOTAL_SHADE, missing="-"),
                 m(tot.remaining, bold=True, shade=TOTAL_SHADE),
             ]
         )
+    pagu = [h("Pagu murni (Rp)"), h("Pagu perubahan (Rp)")] if amended else [h("Pagu (Rp)")]
     return Table(
         f"Realisasi Anggaran per Program, Kegiatan dan Sub Kegiatan Tahun {sc.year}",
         [
             [
                 h("Kode"),
                 h("Program / Kegiatan / Sub Kegiatan"),
-                h("Pagu (Rp)"),
+                *pagu,
                 h("Realisasi (Rp)"),
                 h("Penyerapan (%)"),
                 h("Sisa (Rp)"),
             ]
         ],
         rows,
-        widths=(1.3, 5.6, 2.3, 2.3, 1.5, 2.1),
+        widths=(1.3, 4.3, 2.1, 2.1, 2.1, 1.4, 1.8) if amended else (1.3, 5.6, 2.3, 2.3, 1.5, 2.1),
         small=True,
-        source="Jumlah = jumlah seluruh program; program = jumlah kegiatannya.",
+        source="Jumlah = jumlah seluruh program; program = jumlah kegiatannya."
+        + (" Pagu perubahan: pagu yang berlaku pada akhir tahun (APBD Perubahan)." if amended else ""),
     )
 
 

@@ -50,6 +50,7 @@ from ..model import (
     TableOfContents,
     para,
 )
+from . import budget_tables as bt
 from . import common as cm
 
 PLACEHOLDER = ParagraphStyle.PLACEHOLDER
@@ -222,26 +223,7 @@ def build_lkjip(
         doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
     doc.add(Heading(f"D. Rencana Anggaran Tahun {y}", 2))
     if sc.budget is not None and sc.budget.lines:
-        rows = []
-        for ls in sc.budget.lines:
-            if ls.depth == 0:
-                rows.append([cm.t(ls.line.code), cm.t(ls.line.name), cm.m(ls.amounts.allocation)])
-        tot = sc.budget.lines_total
-        if tot is not None:
-            rows.append(
-                [
-                    cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
-                    cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
-                ]
-            )
-        doc.add(
-            Table(
-                f"Rencana Anggaran Program Tahun {y}",
-                [[cm.h("Kode"), cm.h("Program"), cm.h("Pagu (Rp)")]],
-                rows,
-                widths=(1.5, 9, 3.5),
-            )
-        )
+        doc.add(bt.plan_budget_table(sc.budget, y))
     elif sc.budget is not None:
         doc.add(
             para(
@@ -305,6 +287,11 @@ def build_lkjip(
         if b.lines:
             doc.add(para("Realisasi anggaran per program, kegiatan dan sub kegiatan sebagai berikut."))
             doc.add(cm.budget_lines_table(sc, b))
+            changes = bt.amendment_sentences(b)
+            if changes:
+                doc.add(para("Pagu anggaran berubah pada tahun berjalan (APBD Perubahan); angka triwulan yang "
+                             "telah disetujui tetap memakai pagu yang berlaku saat itu:"))
+                doc.add(*(para(f"- {x}") for x in changes))
             if b.lines_total is not None and b.total is not None and b.lines_total.allocation != b.total.allocation:
                 doc.add(
                     para(
@@ -552,6 +539,7 @@ def _efficiency_table(sc: Scorecard) -> Table:
                 cm.n(e.ratio, text=nv.num_text(e.ratio, 2)) if e.ratio is not None else cm.c("-"),
             ]
         )
+    rows += bt.not_per_objective(b)
     return Table(
         "Efisiensi Penggunaan Anggaran per Sasaran",
         [
