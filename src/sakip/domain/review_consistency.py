@@ -47,6 +47,7 @@ from .review_quarterly import (
     period_label,
     plain,
     reported,
+    same_value,
     shown,
 )
 
@@ -79,10 +80,14 @@ def _disagreeing(
     if all(compatible(v.value, values[0].value) for v in values):
         return  # printed the same everywhere (a wrong value everywhere is PR-TW-02's)
     ref = _reference(values, computed)
-    places = ", ".join(v.where for v in values if compatible(v.value, ref))
+
+    def agreeing(v: _Printed) -> bool:
+        return same_value(v.value, ref) if computed is not None else compatible(v.value, ref)
+
+    places = ", ".join(v.where for v in values if agreeing(v))
     source = "data OPD" if computed is not None else f"yang tercetak di {places}"
     for v in values:
-        if compatible(v.value, ref):
+        if agreeing(v):
             continue
         yield Finding(
             v.where,

@@ -146,7 +146,14 @@ class PrintedContext:
         return self.figures.budget_to_date(line.code, self.through)
 
     def amounts(self, line: PrintedBudgetLine) -> Amounts | None:
-        """The line's amounts: the sum of its parts where it has any, else as printed."""
+        """The line's amounts: the sum of its parts where it has any, else as printed.
+
+        A total printed as the office's own amounts is taken as printed: a wrong part is then
+        reported on the part's row, not as a wrong total or percentage.
+        """
+        office = self.office_amounts(line) if line.parts else None
+        if office is not None and (line.allocation, line.realisation) == (office.allocation, office.realisation):
+            return office
         if line.parts:
             parts = [self.report.line(k) for k in line.parts]
             if all(p is not None and p.allocation is not None for p in parts):

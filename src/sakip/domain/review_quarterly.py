@@ -36,7 +36,7 @@ from .printed import (
     number,
 )
 from .quarter_figures import Figure
-from .review import Finding, Severity, agrees, same_category
+from .review import Finding, Severity, agrees, printed_places, same_category
 from .review_engine import _show, rule
 from .review_printed import (
     PrintedContext,
@@ -69,13 +69,17 @@ def same_value(printed: Decimal | str, computed: Decimal | str) -> bool:
 
 
 def compatible(a: Decimal | str, b: Decimal | str) -> bool:
-    """The same figure printed at (possibly) different precisions."""
-    return same_value(a, b) or same_value(b, a)
+    """Two printed values of the same figure, possibly printed at different precisions (83,5 and 83,47)."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return agrees(a, b) if printed_places(a) <= printed_places(b) else agrees(b, a)
+    return same_value(a, b)
 
 
 def shown(value: Decimal | str) -> Decimal | str:
-    """A computed value as a finding's correct value (two decimals for numbers)."""
-    return round_half_up(value, 2) if isinstance(value, Decimal) else value
+    """A computed value as a finding's correct value (two decimals for numbers; whole amounts as they are)."""
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return round_half_up(value, 2)
+    return value
 
 
 def plain(target: Target | None) -> Decimal | str | None:
@@ -109,13 +113,51 @@ def reported(ctx: PrintedContext, q: int) -> bool:
 # ============================================================================ PR-TW-01, PR-TW-06
 
 
+def _half_unit(value: PrintedValue) -> Decimal:
+    """Half a unit of the last printed decimal place (93,05 → 0,005); whole numbers are exact."""
+    if not isinstance(value, Decimal):
+        return Decimal(0)
+    places = printed_places(value)
+    return Decimal(5).scaleb(-(places + 1)) if places else Decimal(0)
+
+
+def _achievement_span(
+    ctx: PrintedContext, row: PrintedIndicatorRow, cell: PrintedCell
+) -> tuple[Decimal, Decimal] | None:
+    """The achievements the printed target and realisation allow, each anywhere in its rounding interval."""
+    t, r = number(cell.target), number(cell.realisation)
+    if t is None or r is None:
+        return None
+    ht, hr = _half_unit(cell.target), _half_unit(cell.realisation)
+    values = []
+    for tt in {t - ht, t + ht}:
+        for rr in {r - hr, r + hr}:
+            a = ctx.recompute(row, tt, rr)
+            if a is None or a.status is not Status.MEASURED or a.value is None:
+                return None
+            values.append(a.value)
+    return min(values), max(values)
+
+
 @rule("PR-TW-01", Severity.MAJOR, "Capaian triwulan tercetak = realisasi terhadap target yang tercetak", "printed")
 def quarter_achievement(ctx: PrintedContext) -> Iterator[Finding]:
+    """A printed achievement that no target and realisation within their printed rounding can give.
+
+    A report computes the achievement from the unrounded realisation (950 / 1.021 = 93,046…):
+    103,38 is right beside a printed 93,05 although 93,05 / 90 gives 103,39.
+    """
     for row in ctx.report.indicators:
         for q, cell in row.cells():
             a = ctx.recompute(row, cell.target, cell.realisation)
             printed = number(cell.achievement)
-            if a is None or a.status is not Status.MEASURED or printed is None:
+            if a is None or a.status is not Status.MEASURED or a.value is None or printed is None:
+                continue
+            span = _achievement_span(ctx, row, cell)
+            if span is not None and any(agrees(printed, v) for v in span):
+                ctx.checked += 1
+                continue
+            if span is not None and span[0] <= printed <= span[1]:
+                ctx.checked += 1
                 continue
             f = ctx.compare(
                 cell_place(row, q),
@@ -275,11 +317,11 @@ def quarter_figures_vs_office(ctx: PrintedContext) -> Iterator[Finding]:
 def _earlier(printed: Decimal | str, by_quarter: dict[int, Decimal | str | None], n: int) -> int | None:
     """The latest quarter M < N whose figure the printed one is (and N's it is not)."""
     now = by_quarter.get(n)
-    if now is not None and compatible(printed, now):
+    if now is not None and same_value(printed, now):
         return None
     for m in range(n - 1, 0, -1):
         value = by_quarter.get(m)
-        if value is not None and same_value(printed, value) and (now is None or not compatible(value, now)):
+        if value is not None and same_value(printed, value):
             return m
     return None
 
