@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from sakip.dataset.printed_report import PRINTED_SEEDS, load, printed_seed_path
+from sakip.dataset.printed_report import load, printed_seed_path
 from sakip.domain.numbers import format_number, round_half_up
 from sakip.domain.review import Finding
 from sakip.domain.review_rules import ReviewResult, review_printed
@@ -356,7 +356,7 @@ def _discrepancy(seed: str, prefix: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, ReviewResult]:
-    return {SEED_OF[name]: review_printed(load(printed_seed_path(name))) for name in PRINTED_SEEDS}
+    return {seed: review_printed(load(printed_seed_path(name))) for name, seed in SEED_OF.items()}
 
 
 @pytest.mark.parametrize("seed", ["000", "002", "003"])

@@ -332,7 +332,8 @@ def document_format(path: str | Path) -> str | None:
     return fmt if isinstance(fmt, str) else None
 
 
-PRINTED_SEEDS = ("kaloran-2020", "kaliwates-2020", "kandangserang-2021")
+#: the printed reference reports: the three published annual ones and the quarterly one written for Sakip
+PRINTED_SEEDS = ("kaloran-2020", "kaliwates-2020", "kandangserang-2021", "karangsari-2024-tw2")
 
 
 def printed_seed_path(name: str) -> Path:
