@@ -42,7 +42,7 @@ from .printed import (
     number,
 )
 from .quarter_figures import OfficeFigures
-from .review import Finding, Severity, agrees, compare_category, compare_number
+from .review import Finding, Severity, agrees, compare_category, compare_number, printed_places
 from .review_engine import PRINTED_RULES, ReviewResult, _show, rule
 from .scales import AKIP_GRADES, Band, OrdinalScale
 from .scorecard import Scorecard
@@ -304,9 +304,9 @@ def formula_text(polarity: Polarity) -> str:
 
 
 def show_value(value: PrintedValue) -> str:
-    """A printed value in a message: a number in the Indonesian format, a grade or a dash as printed."""
+    """A value in a message: a number in the Indonesian format at its precision (13; 93,05), a grade or "-"."""
     if isinstance(value, Decimal):
-        return _show(value)
+        return _show(value, min(printed_places(value), 6))
     return "—" if value is None else value
 
 

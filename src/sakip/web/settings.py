@@ -8,6 +8,10 @@
 * ``SAKIP_ALLOWED_HOSTS`` — comma-separated, required in production.
 * ``SAKIP_TRUSTED_PROXIES`` — comma-separated IPs/CIDRs of the reverse proxies; only a request
   from one of them has its client address (audit trail) taken from ``X-Forwarded-For``.
+* ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
+  budget line's absorption is more than this many points behind the share of the year
+  elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
+  per review on the page.
 
 Production keeps Django's security defaults on and passes ``manage.py check --deploy``.
 """
@@ -144,6 +148,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
 # Evidence uploads (SPEC §9: type and size limits)
+SAKIP_REVIEW_ABSORPTION_LAG = os.environ.get("SAKIP_REVIEW_ABSORPTION_LAG", "20")
 SAKIP_EVIDENCE_MAX_BYTES = int(os.environ.get("SAKIP_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
 SAKIP_EVIDENCE_TYPES = {
     ".pdf": "application/pdf",
