@@ -2,7 +2,7 @@
 
 * every figure of the golden file (tests/data/golden/004_karangsari-tw2-2024.yaml, worked out
   by hand) equals the domain's computation, field by field: the figures as of TW N that the
-  review compares with (`quarter_figures.OfficeFigures`), the scorecard's per-quarter figures
+  review compares with (`quarter_figures.FiguresAsOf`), the scorecard's per-quarter figures
   (`QuarterScore`) and the budget to date (`budget.amounts(line, through=N)`);
 * the review of the printed report (src/sakip/dataset/printed/karangsari-2024-tw2.yaml) finds
   every planted error with its place, printed value, correct value and rule — with the office's
@@ -28,7 +28,7 @@ from sakip.domain import budget
 from sakip.domain.budget import BudgetClass, BudgetLine
 from sakip.domain.measurement import Status
 from sakip.domain.office import Office
-from sakip.domain.quarter_figures import OfficeFigures
+from sakip.domain.quarter_figures import FiguresAsOf
 from sakip.domain.review import Severity
 from sakip.domain.review_rules import ReviewResult, ReviewSettings, review_printed
 from sakip.domain.scales import get_scale
@@ -47,8 +47,8 @@ def office() -> Office:
 
 
 @pytest.fixture(scope="module")
-def figures(office: Office) -> OfficeFigures:
-    return OfficeFigures(office, G["document"]["year"])
+def figures(office: Office) -> FiguresAsOf:
+    return FiguresAsOf(office, G["document"]["year"])
 
 
 def dec(value: Any) -> Decimal:
@@ -120,7 +120,7 @@ QUARTER_ROWS = [(ind, q) for ind in G["indicators"] for q in ind["quarters"]]
 
 
 @pytest.mark.parametrize(("ind", "q"), QUARTER_ROWS, ids=[f"{i['id']}-TW{q['quarter']}" for i, q in QUARTER_ROWS])
-def test_quarter_figures_are_exact(ind: dict[str, Any], q: dict[str, Any], figures: OfficeFigures) -> None:
+def test_quarter_figures_are_exact(ind: dict[str, Any], q: dict[str, Any], figures: FiguresAsOf) -> None:
     iid, quarter = ind["id"], q["quarter"]
     exact(figures.target_to_date(iid, quarter), q["target_to_date"])
     exact(figures.realisation_to_date(iid, quarter), q["realisation_to_date"], q.get("realisation_exact"))
@@ -153,7 +153,7 @@ def test_the_scorecard_quarter_figures_are_the_same(ind: dict[str, Any], q: dict
 
 
 @pytest.mark.parametrize("ind", G["indicators"], ids=[i["id"] for i in G["indicators"]])
-def test_year_end_as_of_the_quarter(ind: dict[str, Any], figures: OfficeFigures) -> None:
+def test_year_end_as_of_the_quarter(ind: dict[str, Any], figures: FiguresAsOf) -> None:
     ye = ind["year_end"]
     fig = figures.year_end(ind["id"], N)
     exact(fig.target, ye["target"])
@@ -176,7 +176,7 @@ BUDGET_ROWS = [*G["budget"]["lines"], *G["budget"]["programs"]]
 
 
 @pytest.mark.parametrize("row", BUDGET_ROWS, ids=[str(r["code"]) for r in BUDGET_ROWS])
-def test_budget_to_date_is_exact(row: dict[str, Any], office: Office, figures: OfficeFigures) -> None:
+def test_budget_to_date_is_exact(row: dict[str, Any], office: Office, figures: FiguresAsOf) -> None:
     line = _lines(office)[str(row["code"])]
     tw1, tw2 = budget.amounts(line, through=1), budget.amounts(line, through=N)
     assert tw2.allocation == row["allocation"]

@@ -45,7 +45,7 @@ def _walk(lines: list[BudgetLine]) -> Iterator[BudgetLine]:
         yield from line.walk()
 
 
-class OfficeFigures:
+class FiguresAsOf:
     """The computed figures of one office-year that a printed quarterly report is compared with."""
 
     def __init__(self, office: Office, year: int, card: Scorecard | None = None) -> None:

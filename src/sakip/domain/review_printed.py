@@ -5,7 +5,7 @@ printed figure that can be recomputed from the printed inputs is recomputed and
 compared at the printed precision (`review.compare_number`): a printed 96,47 for
 96,4651 is right. Given the office's data (``office=``), the figures of a
 quarterly report are also compared with the office's figures as of TW N
-(`quarter_figures.OfficeFigures`, rules in `review_quarterly`); figures printed in
+(`quarter_figures.FiguresAsOf`, rules in `review_quarterly`); figures printed in
 several places, category labels, zero allocations and NIPs are checked by
 `review_consistency`.
 
@@ -41,7 +41,7 @@ from .printed import (
     grade,
     number,
 )
-from .quarter_figures import OfficeFigures
+from .quarter_figures import FiguresAsOf
 from .review import Finding, Severity, agrees, compare_category, compare_number, printed_places
 from .review_engine import PRINTED_RULES, ReviewResult, _show, rule
 from .scales import AKIP_GRADES, Band, OrdinalScale
@@ -69,7 +69,7 @@ def printed_value(value: PrintedValue) -> Decimal | str | None:
 class PrintedContext:
     report: PrintedReport
     checked: int = 0
-    figures: OfficeFigures | None = None  # the office's own figures, when its data are given
+    figures: FiguresAsOf | None = None  # the office's own figures, when its data are given
     settings: ReviewSettings = field(default_factory=ReviewSettings)
     _achievements: dict[str, Achievement | None] = field(default_factory=dict)
 
@@ -211,7 +211,7 @@ def review_printed(
     findings: list[Finding] = []
     if office is not None:
         if report.year in office.years:
-            ctx.figures = OfficeFigures(office, report.year, card)
+            ctx.figures = FiguresAsOf(office, report.year, card)
         else:
             findings.append(
                 Finding(

@@ -6,7 +6,7 @@ Printed rules (``PR-TW-…``) registered with `review_engine.rule` and run by
 * ``PR-TW-01`` / ``PR-TW-06`` — each quarter's (and the kondisi akhir's) printed
   achievement and category follow from its printed target and realisation;
 * ``PR-TW-02`` — with the office's data: every printed quarter figure equals the
-  office's figure as of TW N (`quarter_figures.OfficeFigures`);
+  office's figure as of TW N (`quarter_figures.FiguresAsOf`);
 * ``PR-TW-03`` — a TW N report printing the figures of an earlier quarter;
 * ``PR-TW-04`` — budget absorption far behind the share of the year elapsed (a
   plausibility warning; the threshold is `review_printed.ReviewSettings`);
