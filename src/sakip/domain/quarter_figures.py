@@ -115,9 +115,10 @@ class FiguresAsOf:
         return target_to_date(m.quarterly_targets, quarter, cumulative=m.cumulative_targets, method=s.indicator.rollup)
 
     def realisation_to_date(self, indicator_id: str, quarter: int) -> Decimal | str | None:
-        """The realisation to date at the end of TW ``quarter`` (by the indicator's rollup)."""
+        """The realisation to date at the end of TW ``quarter`` (by the indicator's rollup); None — belum
+        diukur — when TW ``quarter`` itself was not measured."""
         qs = self._quarter(indicator_id, quarter)
-        return qs.to_date if qs is not None else None
+        return qs.to_date if qs is not None and qs.value is not None else None
 
     def measured(self, indicator_id: str, quarter: int) -> bool:
         """Was TW ``quarter`` itself measured?"""
@@ -136,7 +137,7 @@ class FiguresAsOf:
     def to_date(self, indicator_id: str, quarter: int) -> Figure:
         return Figure(
             self.target_to_date(indicator_id, quarter),
-            self.realisation_to_date(indicator_id, quarter) if self.measured(indicator_id, quarter) else None,
+            self.realisation_to_date(indicator_id, quarter),
             self.achievement_to_date(indicator_id, quarter),
         )
 
