@@ -205,16 +205,25 @@ def wrk(url: str, headers: dict[str, str], connections: int, duration: int, thre
     return result  # type: ignore[no-any-return]
 
 
+ONLY: set[str] = set()  # --only: the URL names to run (empty: all)
+
+
 def urls(session: str, token: str) -> list[tuple[str, str, dict[str, str]]]:
+    return [u for u in _urls(session, token) if not ONLY or u[0] in ONLY]
+
+
+def _urls(session: str, token: str) -> list[tuple[str, str, dict[str, str]]]:
     cookie = {"Cookie": f"sessionid={session}"}
     bearer = {"Authorization": f"Bearer {token}"}
     office = "/api/v1/offices/opd-001"
     return [
         ("office dashboard", f"/opd/opd-001/?tahun={YEAR}", cookie),
+        ("office dashboard TW II", f"/opd/opd-001/?tahun={YEAR}&triwulan=2", cookie),
         ("regency dashboard", f"/pemda/?tahun={YEAR}", cookie),
         ("regency dashboard TW II", f"/pemda/?tahun={YEAR}&triwulan=2", cookie),
         ("API offices", "/api/v1/offices?limit=100", bearer),
         ("API achievements", f"{office}/years/{YEAR}/achievements", bearer),
+        ("API achievements TW II", f"{office}/years/{YEAR}/achievements?quarter=2", bearer),
         ("API realisations", f"{office}/years/{YEAR}/realisations", bearer),
         ("API targets", f"{office}/years/{YEAR}/targets", bearer),
         ("API budget", f"{office}/years/{YEAR}/budget", bearer),
@@ -316,7 +325,9 @@ def main() -> int:
     parser.add_argument("--target-ms", type=float, default=100.0)
     parser.add_argument("--cpu-requests", type=int, default=50, help="requests per URL for the CPU figure")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--only", default="", help="comma-separated URL names to run (default: all)")
     args = parser.parse_args()
+    ONLY.update(name.strip() for name in args.only.split(",") if name.strip())
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     results: list[dict[str, Any]] = []

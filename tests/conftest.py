@@ -64,3 +64,14 @@ def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     get_hashers.cache_clear()
     get_hashers_by_algorithm.cache_clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language. A request through the test client activates its language
+    in this thread (``LocaleMiddleware``) and nothing resets it: an English request leaked into the next test
+    (the 500 page and the number messages came out in English after the translation tests)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -31,8 +31,10 @@ from sakip.domain.survey import INSTRUMENTS, from_responses, get_instrument
 from sakip.reports.narrative import reason_text
 from sakip.reports.scorecard import (
     EFFICIENCY_TEXT,
+    NO_TARGET_TEXT,
     NOT_MEASURED_TEXT,
     achievement_dict,
+    as_of_text,
     scorecard_dict,
     show_achievement,
     show_number,
@@ -86,20 +88,21 @@ def _styled(text: str, color: str | None) -> Text:
 
 def print_scorecard(sc: Scorecard, console: Console) -> None:
     o = sc.office
-    title = f"{o.name}" + (f", {o.regency}" if o.regency else "") + f" — tahun {sc.year}"
+    title = f"{o.name}" + (f", {o.regency}" if o.regency else "") + f" — {as_of_text(sc)}"
     console.rule(Text(title, style="bold"))
     console.print(
         f"Skala: {sc.scale.name} ({sc.scale.code}); batas capaian: "
         f"{'tanpa batas' if o.settings.cap is CapPolicy.NONE else o.settings.cap.value + ' %'}",
         markup=False,
     )
-    t = Table(title="Capaian indikator kinerja", show_lines=False, expand=False)
+    to_date = "" if sc.quarter is None else " s.d. TW " + ("I", "II", "III", "IV")[sc.quarter - 1]
+    t = Table(title="Capaian indikator kinerja" + to_date, show_lines=False, expand=False)
     for col, just in (
         ("ID", "left"),
         ("Indikator", "left"),
         ("Satuan", "left"),
-        ("Target", "right"),
-        ("Realisasi", "right"),
+        ("Target" + to_date, "right"),
+        ("Realisasi" + to_date, "right"),
         ("Capaian", "right"),
         ("Kategori", "left"),
     ):
@@ -109,7 +112,7 @@ def print_scorecard(sc: Scorecard, console: Console) -> None:
             s.indicator.id,
             s.indicator.name + (" (IKU)" if s.indicator.iku else ""),
             s.indicator.unit,
-            show_target(s.target),
+            show_target(s.target) if s.target is not None or sc.quarter is None else NO_TARGET_TEXT,
             show_number(s.realisation) if s.realisation is not None else NOT_MEASURED_TEXT,
             show_achievement(s.achievement),
             _styled(s.category or "-", s.color),
@@ -221,6 +224,8 @@ def print_scorecard(sc: Scorecard, console: Console) -> None:
                 f.explanation,
             )
         console.print(ft)
+    elif sc.quarter is not None and sc.quarter < 4:
+        console.print("Angka tercetak laporan tahunan dibandingkan hanya pada kartu kinerja tahunan.")
     else:
         console.print("Tidak ada angka tercetak yang berbeda dari hasil perhitungan.")
     for m in sc.messages:
@@ -313,12 +318,18 @@ def _print_seed_scorecards(as_json: bool) -> None:
 def scorecard(
     file: Annotated[Path, typer.Argument(help="Dataset perangkat daerah (.yaml, .yml atau .json).")],
     year: Annotated[int | None, typer.Option(help="Tahun (bawaan: tahun pelaporan terakhir).")] = None,
+    quarter: Annotated[
+        int | None,
+        typer.Option("--quarter", help="Angka s.d. akhir triwulan 1–4 (4 = setahun; bawaan: tahunan)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Cetak kartu kinerja dari berkas dataset perangkat daerah."""
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        fail(f"--quarter harus 1, 2, 3 atau 4, bukan {quarter}")
     office = _load(file)
     try:
-        sc = build_scorecard(office, year)
+        sc = build_scorecard(office, year, quarter=quarter)
     except DomainError as exc:
         fail(str(exc))
     if year is not None and year not in office.years:
@@ -499,6 +510,16 @@ app.add_typer(report_app, name="report")
 from sakip.evaluation.cli import lke_app  # noqa: E402 — `sakip lke check|score` (no database)
 
 app.add_typer(lke_app, name="lke")
+
+from sakip.backup.cli import backup as backup_cmd  # noqa: E402 — `sakip backup` (Django set up on use)
+from sakip.backup.cli import restore as restore_cmd  # noqa: E402 — `sakip restore ARCHIVE`
+
+app.command("backup")(backup_cmd)
+app.command("restore")(restore_cmd)
+
+from sakip.core.cli import office_app  # noqa: E402 — `sakip office export|import` (Django set up on use)
+
+app.add_typer(office_app, name="office")
 
 
 def main() -> None:  # pragma: no cover

@@ -53,6 +53,19 @@ def _stored(indicator: str, quarter: int) -> Decimal | None:
     return q.value if q else None
 
 
+def versioned(api: Api, quarter: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rows with each one's version for the quarter, as read from GET …/realisations (a write requires it)."""
+    items = {i["indicator"]: i for i in api.get(f"{BASE}/realisations").json()["items"]}
+    return {"rows": [{**r, "version": items.get(r["indicator"], {}).get("versions", {}).get(str(quarter), "-/-")}
+                     for r in rows]}
+
+
+def versioned_lines(api: Api, lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """The budget lines with each one's version, as read from GET …/budget."""
+    items = {i["code"]: i for i in api.get(f"{BASE}/budget").json()["items"]}
+    return {"lines": [{**li, "version": items.get(li["code"], {}).get("version", "-")} for li in lines]}
+
+
 def test_achievements_are_exact_decimal_strings_computed_independently(uji: dict[str, Api]) -> None:
     body = uji["admin"].get(f"{BASE}/achievements").json()
     doc, y = _year_doc()
@@ -75,7 +88,8 @@ def test_achievements_are_exact_decimal_strings_computed_independently(uji: dict
 
 def test_write_realisations_then_read_them_back(uji: dict[str, Api]) -> None:
     response = uji["opd-001"].post(
-        f"{BASE}/quarters/2/realisations", {"rows": [{"indicator": "S1.1", "value": "77.25", "explanation": "uji"}]}
+        f"{BASE}/quarters/2/realisations",
+        versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": "77.25", "explanation": "uji"}]),
     )
     assert response.status_code == 200, response.content
     assert response.json()["saved"] == 1
@@ -88,7 +102,12 @@ def test_write_realisations_then_read_them_back(uji: dict[str, Api]) -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"indicator": "S1.1", "value": "77,25"}, "bukan angka desimal"),
+        ({"indicator": "S1.1", "value": "77,25"}, "format internasional"),
+        ({"indicator": "S1.1", "value": "NaN"}, "bukan bilangan terhingga"),
+        ({"indicator": "S1.1", "value": "1e309"}, "eksponen"),
+        ({"indicator": "S1.1", "value": "9" * 400}, "terlalu banyak digit"),
+        ({"indicator": "S1.1", "value": True}, "harus angka JSON"),
+        ({"indicator": "S1.1", "value": [1]}, "harus angka JSON"),
         ({"indicator": "X9.9", "value": "1"}, "tidak ada dalam PK"),
         ({"indicator": "S1.1", "value": "1"}, "jelaskan penyebab"),  # TW IV far below target, no explanation
     ],
@@ -96,15 +115,65 @@ def test_write_realisations_then_read_them_back(uji: dict[str, Api]) -> None:
 def test_bad_rows_store_nothing(row: dict[str, Any], message: str, uji: dict[str, Api]) -> None:
     before = (_stored("S1.1", 4), _stored("S1.2", 4))
     rows = [{"indicator": "S1.2", "value": "99", "explanation": "baris yang sah"}, row]
-    response = uji["opd-001"].post(f"{BASE}/quarters/4/realisations", {"rows": rows})
+    response = uji["opd-001"].post(f"{BASE}/quarters/4/realisations", versioned(uji["opd-001"], 4, rows))
     assert response.status_code == 422, response.content
     assert message in str(response.json())
     assert (_stored("S1.1", 4), _stored("S1.2", 4)) == before
 
 
-def test_a_json_number_is_refused(uji: dict[str, Api]) -> None:
-    response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", {"rows": [{"indicator": "S1.1", "value": 77.25}]})
+def test_a_json_number_is_read_exactly(uji: dict[str, Api]) -> None:
+    body = versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": 77.123456, "explanation": "uji"}])
+    response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", body)
+    assert response.status_code == 200, response.content
+    assert _stored("S1.1", 2) == Decimal("77.123456")  # not the binary float's 77.12345599999999...
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": NaN}]}', "bukan bilangan terhingga"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": -Infinity}]}', "bukan bilangan terhingga"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": 1e309}]}', "terlalu banyak digit"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": ' + "9" * 5000 + "}]}", "terlalu banyak digit"),
+        ('{"rows": [{"indicator": "S1.1", "version": "-/-", "value": 0.1234567}]}', "desimal"),
+    ],
+)
+def test_hostile_json_numbers_are_refused_with_the_number_rule(raw: str, message: str, uji: dict[str, Api]) -> None:
+    before = _stored("S1.1", 2)
+    response = uji["opd-001"].client.post(
+        f"{BASE}/quarters/2/realisations", raw, content_type="application/json", headers=uji["opd-001"].headers
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and message in str(body["errors"])
+    assert _stored("S1.1", 2) == before
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[" * 100_000 + "]" * 100_000, b"\xff\xfe{", '{"rows": [}'])
+def test_a_body_that_is_not_json_is_a_400_problems_answer(raw: str | bytes, uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].client.post(
+        f"{BASE}/quarters/2/realisations", raw, content_type="application/json", headers=uji["opd-001"].headers
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and "JSON" in body["detail"] and body["errors"]["body"]
+
+
+def test_a_body_that_does_not_fit_the_schema_is_a_problems_answer(uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", {"rows": [{"value": "1"}]})
     assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and any("indicator" in k for k in body["errors"])
+
+
+def test_negative_zero_is_stored_as_zero(uji: dict[str, Api]) -> None:
+    response = uji["opd-001"].post(
+        f"{BASE}/quarters/2/realisations",
+        versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": "-0", "explanation": "uji"}]),
+    )
+    assert response.status_code == 200, response.content
+    stored = _stored("S1.1", 2)
+    assert stored == 0 and stored is not None and not stored.is_signed()
 
 
 def test_a_locked_quarter_refuses_writes(uji: dict[str, Api]) -> None:
@@ -117,13 +186,15 @@ def test_a_locked_quarter_refuses_writes(uji: dict[str, Api]) -> None:
     response = uji["opd-001"].post(f"{BASE}/quarters/2/budget", {"lines": [{"code": "1", "realisation": "5"}]})
     assert response.status_code == 409
     ok = uji["opd-001"].post(
-        f"{BASE}/quarters/3/realisations", {"rows": [{"indicator": "S1.1", "value": "80", "explanation": "x"}]}
+        f"{BASE}/quarters/3/realisations",
+        versioned(uji["opd-001"], 3, [{"indicator": "S1.1", "value": "80", "explanation": "x"}]),
     )
     assert ok.status_code == 200
 
 
 def test_write_budget_realisation(uji: dict[str, Api]) -> None:
-    response = uji["opd-001"].post(f"{BASE}/quarters/3/budget", {"lines": [{"code": "2", "realisation": "12345.5"}]})
+    api = uji["opd-001"]
+    response = api.post(f"{BASE}/quarters/3/budget", versioned_lines(api, [{"code": "2", "realisation": "12345.5"}]))
     assert response.status_code == 200, response.content
     line = next(li for li in uji["admin"].get(f"{BASE}/budget").json()["items"] if li["code"] == "2")
     assert line["quarters"]["3"] == "12345.5"
@@ -132,9 +203,9 @@ def test_write_budget_realisation(uji: dict[str, Api]) -> None:
     expected = sum((v for q, v in stated["quarters"].items() if q != "3"), Decimal("12345.5"))
     assert Decimal(line["realisation"]) == expected
     assert round(Decimal(line["absorption"]), 20) == round(expected / stated["allocation"] * 100, 20)
-    bad = uji["opd-001"].post(f"{BASE}/quarters/3/budget", {"lines": [{"code": "2", "realisation": "-1"}]})
+    bad = api.post(f"{BASE}/quarters/3/budget", versioned_lines(api, [{"code": "2", "realisation": "-1"}]))
     assert bad.status_code == 422 and "negatif" in str(bad.json())
-    unknown = uji["opd-001"].post(f"{BASE}/quarters/3/budget", {"lines": [{"code": "99", "realisation": "1"}]})
+    unknown = api.post(f"{BASE}/quarters/3/budget", versioned_lines(api, [{"code": "99", "realisation": "1"}]))
     assert unknown.status_code == 422
 
 
@@ -158,7 +229,8 @@ def test_token_page_shows_the_secret_once_and_stores_a_hash(db: None) -> None:
     user = Membership.objects.get(regency=regency, role=Role.ADMIN).user
     client = Client()
     client.force_login(user)
-    html = client.post("/akun/token/", {"op": "create", "name": "aplikasi"}).content.decode()
+    form = {"op": "create", "name": "aplikasi", "scope": "read", "office": "", "days": "90"}
+    html = client.post("/akun/token/", form).content.decode()
     found = re.search(r"<pre>(sakip_[^<]+)</pre>", html)
     assert found is not None
     secret = found.group(1)
@@ -189,7 +261,7 @@ def test_an_api_write_is_audited_under_the_tokens_user(uji: dict[str, Api]) -> N
 
     response = uji["opd-001"].post(
         f"{BASE}/quarters/1/realisations",
-        {"rows": [{"indicator": "S1.1", "value": "70.5", "explanation": "uji audit"}]},
+        versioned(uji["opd-001"], 1, [{"indicator": "S1.1", "value": "70.5", "explanation": "uji audit"}]),
     )
     assert response.status_code == 200, response.content
     entry = AuditEntry.objects.filter(model="monitoring.Quarter").order_by("-id").first()

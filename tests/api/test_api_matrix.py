@@ -35,6 +35,8 @@ ENDPOINTS: dict[str, tuple[str, str | None]] = {
     "api:api-budget": ("GET", "view"),
     "api:api-realisations-write": ("POST", "enter"),
     "api:api-budget-write": ("POST", "enter"),
+    "api:api-quarter-targets": ("GET", "view"),
+    "api:api-quarter-targets-write": ("POST", "plan"),
     "api:openapi-json": ("GET", "public"),
     "api:openapi-view": ("GET", "public"),
 }
@@ -42,6 +44,7 @@ ENDPOINTS: dict[str, tuple[str, str | None]] = {
 BODIES: dict[str, dict[str, list[Any]]] = {
     "api:api-realisations-write": {"rows": []},
     "api:api-budget-write": {"lines": []},
+    "api:api-quarter-targets-write": {"rows": []},
 }
 API_ROUTES = [r for r in walk(get_resolver().url_patterns) if r.route.startswith("api/") and r.name != "api:api-root"]
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from sakip.agreements.models import PkTarget
 from sakip.audit.models import AuditEntry
-from sakip.audit.views import safe_cell
 from sakip.monitoring.models import Quarter
+from sakip.reports.cells import csv_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,8 @@ def test_csv_export_is_filtered_and_formula_safe(demo: Any, login_as: Any) -> No
         (None, ""),
     ],
 )
-def test_safe_cell(text: str | None, expected: str) -> None:
-    assert safe_cell(text) == expected
+def test_csv_cell(text: str | None, expected: str) -> None:
+    assert csv_cell(text) == expected
 
 
 def test_regency_export_covers_every_office(demo: Any, login_as: Any) -> None:

@@ -217,3 +217,26 @@ def test_a_job_that_stopped_without_finishing_is_marked_failed(demo: Any, login_
     html = login_as("admin").get(reverse("documents-batch-status", args=[job.pk])).content.decode()
     assert 'data-status="failed"' in html and "hx-get" not in html
     assert "terhenti" in html
+
+
+def test_rencana_aksi_downloads_from_the_pk_page_draft_until_the_pk_is_approved(
+    demo: Any, login_as: Callable[[str], Client]
+) -> None:
+    client = login_as("operator_a")
+    page = client.get(reverse("pk-detail", args=[demo.office_a.code, 2020])).content.decode()
+    for fmt in ("docx", "pdf", "xlsx"):
+        assert f'data-testid="download-rencana-aksi-{fmt}"' in page
+    url = reverse("document-download", args=[demo.office_a.code, 2020, "rencana-aksi", "xlsx"])
+    r = client.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == XLSX
+    assert r["Content-Disposition"] == 'attachment; filename="rencana-aksi-kaloran-2020.xlsx"'
+    rows = _sheet_rows(r.content)
+    assert "DRAFT" in str(rows[0][0]) and "RENCANA AKSI TAHUN 2020" in str(rows[0][0])
+    ikm = next(row for row in rows if isinstance(row[1], str) and row[1].startswith("Indeks Kepuasan"))
+    assert ikm[3] == 100 and ikm[4:8] == ("belum ditetapkan",) * 4  # the PK's target; no quarter target yet
+    d = client.get(reverse("document-download", args=[demo.office_a.code, 2020, "rencana-aksi", "docx"]))
+    assert d.status_code == 200 and d["Content-Type"] == DOCX
+    assert "DRAFT" in _header(d.content)
+    _approve(demo.office_a, 2020, "pk")
+    assert "DRAFT" not in _header(client.get(
+        reverse("document-download", args=[demo.office_a.code, 2020, "rencana-aksi", "docx"])).content)

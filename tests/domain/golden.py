@@ -211,7 +211,7 @@ def printed_matches(printed: Any, computed: Decimal) -> bool | None:
         return None
     if isinstance(printed, str):
         try:
-            value = parse_number(printed)
+            value = parse_number(printed, units=True)
         except NumberParseError:
             return False
     else:

@@ -55,7 +55,7 @@ PK_ROWS = [
 
 @pytest.mark.parametrize(("seed", "row"), PK_ROWS, ids=[f"{s}-{r['target_printed']}" for s, r in PK_ROWS])
 def test_pk_printed_target_parses_to_target(seed: str, row: dict[str, Any]) -> None:
-    assert parse_number(row["target_printed"]) == dec(row["target"])
+    assert parse_number(row["target_printed"], units=True) == dec(row["target"])
 
 
 # ------------------------------------------------------------------ measurement

@@ -269,9 +269,12 @@ def test_not_measured_is_not_zero() -> None:
     assert achievement(D(1), None, LOWER).status is Status.NOT_MEASURED
 
 
-def test_no_target_is_undefined() -> None:
+def test_no_target_is_its_own_status() -> None:
+    """A realisation without a target is "target belum ditetapkan" — neither 0 nor "belum diukur"."""
     a = achievement(None, D(5))
-    assert a.status is Status.UNDEFINED and a.reason == "no target"
+    assert a.status is Status.NO_TARGET and a.reason == "no target"
+    assert a.value is None and a.raw is None and not a.measured
+    assert achievement(None, None).status is Status.NOT_MEASURED
 
 
 # ---------------------------------------------------------------- assess / progress / implied

@@ -10,6 +10,7 @@ from sakip.domain.errors import NumberParseError
 from sakip.domain.numbers import (
     NumberFormat,
     as_decimal,
+    check_number,
     format_number,
     format_percent,
     format_rupiah,
@@ -47,7 +48,7 @@ EN = NumberFormat.INTERNATIONAL
     ],
 )
 def test_parse_without_format(text: str, expected: str) -> None:
-    value = parse_number(text)
+    value = parse_number(text, units=True)
     assert value == Decimal(expected)
     assert isinstance(value, Decimal)
 
@@ -85,7 +86,112 @@ def test_wrong_named_format_refused(text: str, fmt: NumberFormat) -> None:
 @pytest.mark.parametrize("text", ["8O", "", "   ", "abc", "94,81,04%", "1 234", "1.23.4", "Rp", "%"])
 def test_not_numbers_refused(text: str) -> None:
     with pytest.raises(NumberParseError):
+        parse_number(text, field="realisasi", units=True)
+    with pytest.raises(NumberParseError):
         parse_number(text, field="realisasi")
+
+
+@pytest.mark.parametrize("text", ["80%", "80 %", "Rp 5.000", "Rp. 5.000", "5.000,-", "rp5000"])
+def test_units_only_where_asked(text: str) -> None:
+    """A value field holds the bare number: a unit is read only for transcribed printed reports."""
+    with pytest.raises(NumberParseError, match=r"tanpa satuan|spasi|bukan angka"):
+        parse_number(text, ID)
+    parse_number(text, ID, units=True)
+
+
+# texts whose reason names the Indonesian format (the other formats give their own)
+_INDONESIAN_ONLY = {"+-1", "--1", "1,", ",5", "0.234", "12.5", "1.000.000.000.000.000", "0,1234567"}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("NaN", "bukan bilangan terhingga"),
+        ("nan", "bukan bilangan terhingga"),
+        ("sNaN", "bukan bilangan terhingga"),
+        ("Infinity", "bukan bilangan terhingga"),
+        ("-inf", "bukan bilangan terhingga"),
+        ("∞", "bukan bilangan terhingga"),
+        ("1e309", "eksponen"),
+        ("1E5", "eksponen"),
+        ("2,5e3", "eksponen"),
+        ("9" * 400, "terlalu banyak digit"),
+        ("9" * 16, "terlalu banyak digit"),
+        ("1.000.000.000.000.000", "terlalu banyak digit"),
+        ("0,1234567", "terlalu banyak angka desimal"),
+        ("１２３", "angka 0–9"),
+        ("١٢٣", "angka 0–9"),
+        ("۱۲۳", "angka 0–9"),
+        ("12²", "angka 0–9"),
+        ("1_000", "garis bawah"),
+        ("85%", "tanpa satuan"),
+        ("Rp 5.000", "tanpa satuan"),
+        ("+-1", "format Indonesia"),
+        ("--1", "format Indonesia"),
+        ("1,", "format Indonesia"),
+        (",5", "format Indonesia"),
+        ("0.234", "koma sebagai pemisah desimal"),
+        ("12.5", "koma sebagai pemisah desimal"),
+        ("1\u00a0000", "spasi"),
+        ("1\t000", "spasi"),
+        ("x" * 2000, "terlalu panjang"),
+    ],
+)
+def test_hostile_text_refused_with_its_reason(text: str, reason: str) -> None:
+    for fmt in (ID,) if text in _INDONESIAN_ONLY else (ID, EN, None):
+        with pytest.raises(NumberParseError) as info:
+            parse_number(text, fmt, field="realisasi")
+        message = str(info.value)
+        assert "\n" not in message, "one line"
+        assert reason in message, (fmt, message)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("-0", "0"), ("-0,00", "0.00"), ("+0", "0"), ("-000", "0")])
+def test_negative_zero_is_zero(text: str, expected: str) -> None:
+    value = parse_number(text, ID)
+    assert str(value) == expected and not value.is_signed()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("999999999999999", "999999999999999"),
+        ("99999999999999,9", "99999999999999.9"),
+        ("0,000001", "0.000001"),
+        ("-123.456.789.012.345", "-123456789012345"),
+        ("1.000", "1000"),
+        ("007", "7"),
+    ],
+)
+def test_the_limits_are_inclusive(text: str, expected: str) -> None:
+    assert parse_number(text, ID) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (Decimal("NaN"), "terhingga"),
+        (Decimal("-Infinity"), "terhingga"),
+        (Decimal("1E+309"), "terlalu banyak digit"),
+        (Decimal("1E+15"), "terlalu banyak digit"),
+        (10**400, "terlalu banyak digit"),
+        (Decimal("1E-7"), "desimal"),
+        (Decimal("1234567890.1234567"), "desimal"),
+        (Decimal("12345678901234.56"), "terlalu banyak digit"),
+    ],
+)
+def test_check_number_refuses_what_parse_number_refuses(value: Decimal | int, reason: str) -> None:
+    with pytest.raises(NumberParseError, match=reason):
+        check_number(value, "x")
+
+
+def test_check_number_keeps_what_fits() -> None:
+    assert check_number(Decimal("1E+14")) == Decimal("100000000000000")
+    assert check_number(Decimal("80.000000")) == Decimal(80)  # trailing zeros are not digits that count
+    assert str(check_number(Decimal("-0.00"))) == "0.00"
+    assert check_number(12) == Decimal(12)
+    with pytest.raises(NumberParseError):
+        check_number(True)
 
 
 def test_parse_error_names_field_and_text() -> None:
@@ -116,7 +222,7 @@ def test_format_percent_and_rupiah() -> None:
 def test_format_then_parse_round_trips() -> None:
     for value in (Decimal("1816490281.00"), Decimal("96.47"), Decimal("0.50"), Decimal("-23.74")):
         assert parse_number(format_number(value), ID) == value
-        assert parse_number(format_rupiah(value), ID) == value
+        assert parse_number(format_rupiah(value), ID, units=True) == value
 
 
 @pytest.mark.parametrize(

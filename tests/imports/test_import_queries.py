@@ -67,8 +67,9 @@ def queries_of_import(o: Office, data: bytes) -> tuple[int, services.Outcome]:
 
 def test_query_count_is_constant_in_the_number_of_rows(django_assert_max_num_queries) -> None:
     # both sizes below one insert batch (bulk writes take one query per batch: 500 rows, or fewer on SQLite,
-    # whose bound on query parameters allows 166 quarters per INSERT); 32 + 8 indicators give 160 quarters
-    small, large = 8, 32
+    # whose bound of 999 query parameters allows 99 quarters — ten columns — per INSERT); 16 + 4 indicators give
+    # 80 quarters
+    small, large = 8, 16
     o_small, o_large = make_office(small, "uji-kecil"), make_office(large, "uji-besar")
     # first import (every row created), then a change of every row, then a re-import with nothing to change
     counts = []

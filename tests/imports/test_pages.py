@@ -76,9 +76,14 @@ def test_confirm_applies_only_what_was_previewed(login_as) -> None:
     iy = IndicatorYear.objects.get(indicator__plan__office__code="kaloran", indicator__code="S1.2", year=2020)
     Quarter.objects.create(indicator_year=iy, quarter=1, value=Decimal(70))  # someone typed TW I meanwhile
     again = client.post(reverse("import-excel-confirm", args=["kaloran", 2020]), {"batch": batch.pk})
-    assert again.status_code == 200 and 'data-testid="import-preview"' in again.content.decode()
-    assert s12_quarters() == {1: Decimal(70)}  # not applied: the new preview shows 70 → 80
-    assert "70" in again.content.decode()
+    # refused (tests/imports/test_concurrency.py): the row changed since the preview; the file is uploaded again
+    assert again.status_code == 409 and "Data berubah sejak pratinjau" in again.content.decode()
+    assert "S1.2" in again.content.decode()
+    assert s12_quarters() == {1: Decimal(70)}  # not applied
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.REFUSED
+    preview = upload(client, "realisasi", data)  # the new preview shows 70 → 80
+    assert preview.status_code == 200 and "70" in preview.content.decode()
 
 
 def test_errors_listed_and_nothing_kept(login_as) -> None:

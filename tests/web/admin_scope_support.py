@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sakip.accounts import scope
 from sakip.accounts.models import Membership, Office, Regency, Role, Unit, YearSetting
@@ -92,6 +93,7 @@ def _side(key: str, code: str, name: str, seed: str, year: int) -> Side:
         "head": _user(f"kepala-{code}", Role.HEAD, regency, office, f"Kepala {tag}"),
     }
     side.token, _secret = ApiToken.issue(side.users["operator"], f"Token aplikasi {tag}")
+    TOTPDevice.objects.create(user=side.users["head"], name=f"Ponsel {tag}", confirmed=True)
     seed_workflow(regency, [office])
     make_evaluation(office, year)
     _data_rows(office, side.users["operator"], tag, year)

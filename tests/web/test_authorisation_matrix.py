@@ -98,6 +98,8 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "survey-detail": ("view", "enter"),
     "office-data": ("view", "plan"),
     "office-export": ("view", None),
+    "office-export-bundle": ("view", None),
+    "office-provenance": ("view", None),
     "import-excel": ("view", "plan"),
     "import-excel-confirm": (None, "plan"),
     "import-excel-template": ("view", None),
@@ -213,6 +215,19 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     },
     # the review of every office of the regency: the regency roles only
     "review-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    # the user's own password and two-factor pages: every signed-in user (an empty POST comes back with its
+    # errors); the verification step is due for nobody here (no device), so it sends the user on
+    "password_change": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "*": 200}, "POST": {"anonymous": LOGIN_REDIRECT, "*": 200},
+    },
+    "password_change_done": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}},
+    "twofactor": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}, "POST": {"anonymous": LOGIN_REDIRECT, "*": 200}},
+    "twofactor-enrol": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "*": 200}, "POST": {"anonymous": LOGIN_REDIRECT, "*": 200},
+    },
+    "twofactor-verify": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "*": (302, "/")}, "POST": {"anonymous": LOGIN_REDIRECT, "*": (302, "/")},
+    },
     # the user's own API tokens: every signed-in user (an empty POST comes back with its error)
     "api-tokens": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}, "POST": {"anonymous": LOGIN_REDIRECT, "*": 200}},
     # the public portal and its open data: everyone, signed in or not (tests/portal: only what is approved)

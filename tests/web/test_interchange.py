@@ -79,3 +79,29 @@ def test_seed_offices_round_trip_equal(regency: Regency, name: str) -> None:
     assert [(f.where, f.what, f.printed, f.correct) for f in a.findings] == [
         (f.where, f.what, f.printed, f.correct) for f in b.findings
     ]
+
+
+def test_quarter_target_grades_round_trip(regency: Regency) -> None:
+    """Quarter targets that are grades (a qualitative indicator) and numbers come back exactly as imported."""
+    from decimal import Decimal
+
+    from sakip.monitoring.models import Quarter
+
+    doc = parse_text(EXAMPLE.read_text("utf-8"))
+    year = next(y for y in doc["years"] if y["year"] == 2025)
+    year["indicators"]["S1.3"].update(
+        {"quarterly_targets": {"1": "B", "2": "B", "3": "BB", "4": "BB"}, "cumulative_targets": True}
+    )
+    year["indicators"]["S1.2"]["quarterly_targets"] = {"1": 250.5, "2": 550, "3": None, "4": 1100}
+    office = import_office(doc, regency)
+    rows = {
+        (q.indicator_year.indicator.code, q.quarter): (q.target, q.target_grade)
+        for q in Quarter.objects.filter(indicator_year__year=2025).select_related("indicator_year__indicator")
+    }
+    assert rows[("S1.3", 2)] == (None, "B") and rows[("S1.3", 4)] == (None, "BB")
+    assert rows[("S1.2", 1)] == (Decimal("250.5"), "")
+    exported = export_office(office)
+    year["indicators"]["S1.2"]["quarterly_targets"] = {"1": 250.5, "2": 550, "4": 1100}  # null: not set, not written
+    assert canonical(exported) == canonical(doc)
+    again = import_office(exported, regency)  # the same code: the office is replaced
+    assert canonical(export_office(again)) == canonical(exported)

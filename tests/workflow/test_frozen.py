@@ -224,6 +224,9 @@ def test_api_writes_refused_while_the_quarter_is_submitted(demo: Any) -> None:
     assert r.status_code == 409
     assert list(Quarter.objects.filter(indicator_year__indicator=ind).values_list("quarter", "value")) == before
     move(demo, "verifier", "return", "quarter", 4, comment="Perbaiki")
+    # once returned the write goes through, with the row's version as read (tests/api/test_concurrency.py)
+    read = client.get(f"/api/v1/offices/{demo.office_a.code}/years/{YEAR}/realisations", headers=headers).json()
+    rows["rows"][0]["version"] = next(i for i in read["items"] if i["indicator"] == ind.code)["versions"]["4"]
     r = client.post(f"{base}/realisations", rows, content_type="application/json", headers=headers)
     assert r.status_code == 200, r.content
 

@@ -111,6 +111,7 @@ def _content_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
         and f.attname not in rule.identity
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
+        and f.name != "version"  # the optimistic-concurrency counter (core.concurrency.Versioned), not data
     ]
 
 

@@ -199,6 +199,15 @@ def _pk_edit(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     return url, form.data(**{target: "12,5", "first_party_name": "Nama baru"})
 
 
+def _pk_quarter_target(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    """Only a quarter target (Rencana Aksi) of the PK form changes."""
+    PkVersion.objects.filter(office=ctx.office, year=YEAR).update(first_party_name="Camat Kaloran")  # required
+    url = ctx.url("pk-edit", YEAR)
+    form = page_form(ctx, url, lambda f: any(n.startswith("qt-") for n in f.names()))
+    target = sorted(n for n in form.names() if n.startswith("t-"))[0]
+    return url, form.data(**{f"qt-{target.removeprefix('t-')}-2": "55"})
+
+
 def _pk_amend(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     url = ctx.url("pk-amend", YEAR)
     form = page_form(ctx, url, lambda f: "reason" in f.names())
@@ -270,7 +279,7 @@ def _dataset_send(ctx: Ctx, _p: Any) -> Sent:
     return post(ctx, ctx.url("office-data"), {"file": upload})
 
 
-def excel(kind: str) -> Case:
+def excel(kind: str, column: str | None = None) -> Case:
     def send(ctx: Ctx, _p: Any) -> Sent:
         import openpyxl
 
@@ -278,7 +287,7 @@ def excel(kind: str) -> Case:
         assert template.status_code == 200
         book = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)
                                                  if template.streaming else template.content))
-        _change_first_number(book, kind)
+        _change_first_number(book, kind, column)
         out = io.BytesIO()
         book.save(out)
         upload = SimpleUploadedFile("isian.xlsx", out.getvalue(), content_type=XLSX)
@@ -291,7 +300,7 @@ def excel(kind: str) -> Case:
         r = ctx.client.post(ctx.url("import-excel-confirm", YEAR), data, follow=True)
         return Sent(r.status_code, r.content.decode())
 
-    return Case(f"import-excel {kind}", lambda ctx: None, send, "import-excel")
+    return Case(f"import-excel {kind}{f' {column}' if column else ''}", lambda ctx: None, send, "import-excel")
 
 
 # the column of each template whose first value row is changed (a number the year's data is made of)
@@ -304,10 +313,10 @@ EXCEL_COLUMNS = {
 }
 
 
-def _change_first_number(book: Any, kind: str) -> None:
-    """Write a new number into the template's column for ``kind``, on the last row of stored data (a leaf line
-    of the budget, an indicator of the PK …)."""
-    wanted = EXCEL_COLUMNS[kind]
+def _change_first_number(book: Any, kind: str, column: str | None = None) -> None:
+    """Write a new number into the template's column for ``kind`` (or ``column``), on the last row of stored data
+    (a leaf line of the budget, an indicator of the PK …)."""
+    wanted = column or EXCEL_COLUMNS[kind]
     for sheet in book.worksheets:
         header = [str(c.value or "") for c in next(sheet.iter_rows(min_row=1, max_row=1))]
         if wanted not in header:
@@ -342,7 +351,27 @@ def _api_token(ctx: Ctx) -> str:
 def _api_realisation(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     token = _api_token(ctx)
     ind = _first(Indicator, ctx, code="S1.2")
-    return token, {"rows": [{"indicator": ind.code, "value": "66.5", "explanation": "Uji API."}]}
+    # the row's version as the API gives it (a write without one is 428: tests/api/test_concurrency.py)
+    read = ctx.client.get(
+        f"/api/v1/offices/{ctx.office.code}/years/{YEAR}/realisations", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    version = next(i for i in read["items"] if i["indicator"] == ind.code)["versions"]["1"]
+    row = {"indicator": ind.code, "value": "66.5", "explanation": "Uji API.", "version": version}
+    return token, {"rows": [row]}
+
+
+def _api_quarter_targets(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    token = _api_token(ctx)
+    read = ctx.client.get(f"/api/v1/offices/{ctx.office.code}/years/{YEAR}/quarter-targets",
+                          HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert read.status_code == 200, read.content
+    item = next(i for i in read.json()["items"] if i["indicator"] == "S1.2")
+    return token, {"rows": [{"indicator": "S1.2", "version": item["version"], "quarters": {"2": "55"}}]}
+
+
+def _api_quarter_targets_send(ctx: Ctx, p: tuple[str, dict[str, Any]]) -> Sent:
+    token, body = p
+    return _api_send("pk/quarter-targets", body)(ctx, token)
 
 
 def _cli_send(ctx: Ctx, _p: Any) -> Sent:
@@ -393,6 +422,7 @@ CASES: list[Case] = [
     _program("delete"),
     Case("pk-edit target", _pk_edit, lambda ctx, p: post(ctx, *p), "pk-edit"),
     Case("pk-amend", _pk_amend, lambda ctx, p: post(ctx, *p), "pk-amend"),
+    Case("pk-edit quarter target", _pk_quarter_target, lambda ctx, p: post(ctx, *p), "pk-edit"),
     *(entry(q) for q in (1, 2, 3, 4)),
     entry(2, evidence_only=True),
     budget("allocation"),
@@ -402,6 +432,8 @@ CASES: list[Case] = [
     Case("dataset upload", lambda ctx: None, _dataset_send, "office-data"),
     *(excel(k) for k in EXCEL_COLUMNS),
     Case("api realisations", _api_realisation, _api_send("quarters/1/realisations", {}), ""),
+    Case("api quarter targets", _api_quarter_targets, _api_quarter_targets_send, ""),
+    excel("pk", "Target TW II"),
     Case("cli import realisasi", lambda ctx: None, _cli_send, ""),
 ]
 

@@ -14,7 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from . import admin_users
+from . import (
+    admin_signin,  # noqa: F401 - two-factor devices and lockouts (replaces the libraries' admins)
+    admin_users,
+)
 from .admin_scope import ScopedAdmin, TabularInline, regency_scope
 from .models import Membership, Office, Regency, Role, Unit, YearSetting
 

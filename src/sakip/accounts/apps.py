@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "sakip.accounts"
     label = "accounts"
     verbose_name = _("Akun dan perangkat daerah")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import sessions, signin, twofactor
+
+        signin.connect()
+        twofactor.connect()
+        user_logged_in.connect(sessions.on_sign_in, dispatch_uid="sakip_session_stamp")

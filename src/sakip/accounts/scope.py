@@ -27,6 +27,9 @@ MAX_HOPS = 6
 REGENCY_HINT = "_sakip_regency_hint"
 
 _PATHS: dict[tuple[int, str], list[str] | None] = {}
+#: models whose regency is their user's even though a shorter chain exists: an API token may be limited
+#: to one office (``office``, optional) but always belongs to its owner's regency
+_THROUGH_USER = {"api.ApiToken"}
 
 
 def _is_sakip(model: type[models.Model]) -> bool:
@@ -78,6 +81,8 @@ def regency_path(model: type[models.Model]) -> list[str] | None:
         found = []
     elif label == settings.AUTH_USER_MODEL:
         found = list(MEMBERSHIP_TO_REGENCY)
+    elif label in _THROUGH_USER:
+        found = ["user", *MEMBERSHIP_TO_REGENCY]
     else:
         found = _search(model, through_users=False) or _search(model, through_users=True)
     _PATHS[key] = found

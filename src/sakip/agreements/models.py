@@ -6,12 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import Versioned
 from sakip.core.fields import ExactDecimalField
 from sakip.core.guarded import GuardedManager
 from sakip.planning.models import Indicator, TargetValue
 
 
-class PkVersion(models.Model):
+class PkVersion(Versioned):
     class Kind(models.TextChoices):
         ORIGINAL = "original", _("Perjanjian Kinerja")
         AMENDMENT = "amendment", _("Perjanjian Kinerja Perubahan")

@@ -1,47 +1,73 @@
 """The REST API, version 1 (django-ninja; OpenAPI document at /api/openapi.json, browsable at /api/docs).
 
 * Authentication: ``Authorization: Bearer <token>`` with a token the user made on
-  /akun/token/ (or the admin in the admin site); tokens are stored hashed.
+  /akun/token/ (or the admin in the admin site); tokens are stored hashed. An unknown,
+  revoked or expired token, or one of an inactive user, is 401 with a JSON ``detail``.
 * Permissions: `sakip.accounts.access.can`, exactly as the pages — an office outside
-  the user's regency is 404, an office the role may not read (or write) is 403.
+  the user's regency is 404, an office the role may not read (or write) is 403 — and the
+  token's own limits: a read-only token is 403 on every write, a token for one office is
+  403 on any other office (and lists only its own).
 * Figures: the office pages' scorecard (`sakip.regency.figures.scorecard`, i.e.
   `scorecard_for`), in the JSON of `sakip.reports.scorecard` — exact decimals as
-  strings, never floats.
+  strings, never floats. The figure endpoints take ``?quarter=1..4``: every figure as
+  of the end of that quarter (the one rule, `domain.to_date`; 4 is the year).
 * Writes: quarterly realisations go through the quarterly entry's own reading and
   checks (`sakip.monitoring.entry`), budget realisations through the budget page's
-  (`sakip.budgeting.views._save_lines`); both refuse a locked period
-  (`sakip.workflow.services.ensure_editable`) and store all or nothing.
+  (`sakip.budgeting.views._save_lines`), quarter targets through the PK page's
+  (`sakip.agreements.quarter_targets`, see `sakip.api.quarter_targets`); all refuse a
+  locked period (`sakip.workflow.services.ensure_editable`) and store all or nothing.
+* No lost update: every row a write changes carries the ``version`` the client read — per
+  indicator and quarter in ``GET …/realisations`` (``items[].versions``), per budget line in
+  ``GET …/budget`` (``items[].version``). A write without it is refused with 428; a row whose
+  stored version is no longer the one sent (someone else saved it since, or made it when it
+  did not exist yet) is refused with 409 — nothing of the request is stored — and the answer
+  lists, per field, the value stored now, who stored it and when, and the value sent
+  (``conflicts``), with the rows' current values and versions (``current``) to retry with.
+  Sending the value that is stored already is no conflict.
 * Lists are paginated: ``limit`` (1–500, default 100) and ``offset``; the answer
   carries ``count``.
+* Numbers written (``value``, ``inputs``, ``realisation``): a JSON number (read exactly,
+  never through a binary float: ``77.25`` is 77.25) or a string in the international
+  format (``"77.25"``, ``"1,234.5"``); ``null`` is "not measured". NaN, Infinity,
+  exponents, more than 15 digits or 6 decimals are refused with the pages' message
+  (docs/security.md, "Input at the boundary"). Every refusal of a write is
+  ``{"detail": ..., "errors": {where: [...]}}``; a body that is not JSON is a 400 in that shape.
+* Text with NUL or another control character is refused with 400 before any endpoint
+  runs (`sakip.core.boundary`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from sakip.accounts.access import Action, can, membership_of, office_by_code, offices_for
 from sakip.accounts.fast import UserBackend, read_one
 from sakip.accounts.models import Membership, Office
-from sakip.budgeting.models import BudgetYear
+from sakip.budgeting.models import BudgetLine, BudgetYear
+from sakip.core.concurrency import Changed, Conflict, retrying, stale_message, token
 from sakip.core.i18n import error_text
 from sakip.core.interchange import domain_office
 from sakip.core.services import office_years
 from sakip.core.web import Rollback, atomic_checked, current_plan, input_text, valid_year
 from sakip.dataset.loader import DatasetError
-from sakip.domain.errors import DomainError
+from sakip.domain.errors import DomainError, NumberParseError
+from sakip.domain.numbers import NumberFormat, check_number, parse_number
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
@@ -49,10 +75,28 @@ from sakip.regency import figures
 from sakip.reports.scorecard import aggregate_dict, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
-from .models import ApiToken, hash_token
+from .models import LAST_USED_EVERY, ApiToken, hash_token
+from .quarter_targets import router as quarter_targets_router
 
 MAX_LIMIT = 500
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class UnreadableBody(ValueError):
+    """A request body that is not JSON (or nested too deep to read): a 400 in the `Problems` shape."""
+
+
+class ExactJsonParser(Parser):
+    """JSON bodies with exact numbers: decimals and integers become `Decimal` from their text (no binary
+    float, no limit on digits before the number rule refuses them); ``NaN``/``Infinity`` become the
+    Decimal NaN/Infinity, which the number rule refuses with its own message."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return json.loads(request.body, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal)
+        except RecursionError:
+            raise UnreadableBody(_("JSON bersarang terlalu dalam")) from None
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+            raise UnreadableBody(str(exc)[:120]) from None
 
 
 class TokenAuth(HttpBearer):
@@ -62,9 +106,25 @@ class TokenAuth(HttpBearer):
         user = UserBackend().get_user(found.user_id) if found is not None else None  # None when inactive
         if found is None or user is None:
             return None
+        now = timezone.now()
+        if found.expires <= now:
+            raise HttpError(
+                401,
+                _("Token API ini sudah kedaluwarsa (%(when)s); buat token baru di /akun/token/.")
+                % {"when": timezone.localtime(found.expires).strftime("%Y-%m-%d %H:%M")},
+            )
+        if found.last_used is None or now - found.last_used >= LAST_USED_EVERY:
+            # at most once a minute per token, without signals (no audit row, no new data generation)
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+            found.last_used = now
         found.user = user
         request.user = user
         return found
+
+
+def _token(request: HttpRequest) -> ApiToken | None:
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
 
 
 api = NinjaAPI(
@@ -73,6 +133,7 @@ api = NinjaAPI(
     description=__doc__ or "",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=ExactJsonParser(),
 )
 v1 = Router()
 
@@ -105,6 +166,7 @@ class OfficeDetail(OfficeOut):
 class Rows(Page):
     office: str
     year: int
+    quarter: int | None = Field(None, description="The quarter the figures are as of (null: the year)")
     items: list[dict[str, Any]]
 
 
@@ -117,10 +179,26 @@ class Budget(Rows):
     total: dict[str, Any] | None
 
 
+NUMBER_TEXT = (
+    "A JSON number (read exactly: 12.5 is 12.5) or a string in the international format (\"12.5\", "
+    "\"1,234.5\"); at most 15 digits and 6 decimals; NaN, Infinity and exponents are refused"
+)
+#: a number written through the API: validated by `_exact` (the one number rule), documented as number or string
+ApiNumber = Annotated[
+    Any,
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "description": NUMBER_TEXT}),
+]
+
+
 class RealisationIn(Schema):
     indicator: str = Field(description="Indicator code, e.g. S1.1")
-    value: str | None = Field(None, description="Exact decimal text (12.5); null = not measured")
-    inputs: dict[str, str | None] | None = Field(None, description="Formula inputs as exact decimal text")
+    version: str | None = Field(
+        None,
+        description="The row's version for this quarter, as read from GET …/realisations (items[].versions[quarter]); "
+        "required (428 without it); 409 when the row changed since",
+    )
+    value: ApiNumber = Field(None, description=f"{NUMBER_TEXT}; null = not measured")
+    inputs: dict[str, ApiNumber] | None = Field(None, description=f"Formula inputs: {NUMBER_TEXT}")
     grade: str | None = Field(None, description="Qualitative indicators: the predicate")
     explanation: str | None = None
 
@@ -131,7 +209,12 @@ class RealisationsIn(Schema):
 
 class BudgetLineIn(Schema):
     code: str = Field(description="Budget line code (a leaf line)")
-    realisation: str | None = Field(description="Exact decimal text for the quarter; null = none")
+    version: str | None = Field(
+        None,
+        description="The line's version, as read from GET …/budget (items[].version); required (428 without it); "
+        "409 when the line changed since",
+    )
+    realisation: ApiNumber = Field(description=f"The quarter's realisation: {NUMBER_TEXT}; null = none")
 
 
 class BudgetIn(Schema):
@@ -148,6 +231,19 @@ class Problems(Schema):
     errors: dict[str, list[str]]
 
 
+class Detail(Schema):
+    detail: str
+
+
+class Conflicts(Schema):
+    detail: str
+    conflicts: list[dict[str, Any]] = Field(
+        [],
+        description="Per field changed since the client's version: where, field, stored (now), yours (sent), by, at"
+    )
+    current: list[dict[str, Any]] = Field([], description="The rows as stored now, with their versions")
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -158,6 +254,7 @@ def _page(items: list[Any], limit: int, offset: int) -> tuple[list[Any], dict[st
 
 
 def _office(request: HttpRequest, code: str, action: Action) -> tuple[Office, Membership]:
+    """The office ``code`` if both the user's role and the token allow ``action`` on it (else 404 / 403)."""
     m = membership_of(request)
     try:
         if m is None:
@@ -167,6 +264,12 @@ def _office(request: HttpRequest, code: str, action: Action) -> tuple[Office, Me
         raise HttpError(404, _("Perangkat daerah tidak ditemukan")) from None
     if not can(m, office, action):
         raise HttpError(403, _("Anda tidak berwenang untuk perangkat daerah ini"))
+    token = _token(request)
+    if token is not None:
+        if token.office_id is not None and token.office_id != office.pk:
+            raise HttpError(403, _("Token ini hanya berlaku untuk satu perangkat daerah lain"))
+        if action != "view" and not token.writes:
+            raise HttpError(403, _("Token ini hanya untuk membaca; buat token baca-tulis untuk mengisi data"))
     return office, m
 
 
@@ -176,9 +279,15 @@ def _year(year: int) -> int:
     return year
 
 
-def _scorecard(office: Office, year: int, gen: str | None = None) -> Scorecard:
+def _as_of(quarter: int | None) -> int | None:
+    if quarter is not None and quarter not in QUARTER_LABELS:
+        raise HttpError(422, _("triwulan harus 1–4"))
+    return quarter
+
+
+def _scorecard(office: Office, year: int, gen: str | None = None, quarter: int | None = None) -> Scorecard:
     try:
-        sc = figures.scorecard(office, _year(year), gen)
+        sc = figures.scorecard(office, _year(year), gen, _as_of(quarter))
     except (DatasetError, DomainError) as exc:
         why = error_text(exc)
         raise HttpError(409, _("Data perangkat daerah tidak dapat dihitung: %(why)s") % {"why": why}) from None
@@ -191,16 +300,22 @@ def _office_out(o: Office) -> dict[str, str]:
     return {"code": o.code, "name": o.name, "kind": o.kind, "url": f"/api/v1/offices/{o.code}"}
 
 
-def _exact(text: str | None, where: str) -> Decimal | None:
-    """API numbers are exact decimal text with a point (``12.5``); null is "not measured"."""
-    if text is None:
+def _exact(value: Any, where: str) -> Decimal | None:
+    """An API number: a JSON number (a Decimal from `ExactJsonParser`) or a string in the international
+    format, checked by the one number rule (`sakip.domain.numbers`); null is "not measured"."""
+    if value is None:
         return None
-    if not isinstance(text, str) or not _DECIMAL.match(text.strip()):
-        raise ValidationError(
-            _('%(where)s: «%(text)s» bukan angka desimal yang sah untuk API (contoh: "12.5")')
-            % {"where": where, "text": text}
-        )
-    return Decimal(text.strip())
+    try:
+        if isinstance(value, str):
+            return parse_number(value, NumberFormat.INTERNATIONAL, field=where)
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return check_number(value, where)
+    except NumberParseError as exc:
+        raise ValidationError(error_text(exc)) from None
+    raise ValidationError(
+        _("%(where)s: harus angka JSON atau teks angka (contoh: 12.5 atau \"12.5\"), bukan %(kind)s")
+        % {"where": where, "kind": json.dumps(value, default=str)[:40]}
+    )
 
 
 def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
@@ -241,11 +356,14 @@ def _kept_json(
 @v1.get("/offices", response=OfficePage, url_name="api-offices", summary="Offices the user may read")
 def offices(request: HttpRequest, limit: int = 100, offset: int = 0) -> HttpResponse:
     m = membership_of(request)
-    # the list is a function of the stored data and the membership: kept for the data generation
-    key = (m.regency_id, m.role, m.office_id) if m is not None else (None,)
+    token = _token(request)
+    only = token.office_id if token is not None else None
+    # the list is a function of the stored data, the membership and the token's reach: kept for the generation
+    key = (m.regency_id, m.role, m.office_id, only) if m is not None else (None,)
 
     def build() -> dict[str, Any]:
-        items, meta = _page([_office_out(o) for o in offices_for(m)], limit, offset)
+        reach = [o for o in offices_for(m) if only is None or o.pk == only]
+        items, meta = _page([_office_out(o) for o in reach], limit, offset)
         return {**meta, "items": items}
 
     return _kept_json(request, key, OfficePage, build)
@@ -324,12 +442,15 @@ def _target(t: Any) -> Any:
     "/offices/{office_code}/years/{year}/targets",
     response=Rows,
     url_name="api-targets",
-    summary="Each indicator's target for the year (measurement → PK in force → plan) and its quarterly targets",
+    summary="Each indicator's target for the year (measurement → PK in force → plan) and its quarterly targets; "
+    "?quarter=N: the targets to date",
 )
 @_kept(Rows)
-def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def targets(
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
+) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
+    sc = _scorecard(office, year, quarter=quarter)
     rows = [
         {
             "indicator": s.indicator.id,
@@ -338,31 +459,36 @@ def targets(request: HttpRequest, office_code: str, year: int, limit: int = 100,
             "in_pk": s.in_pk,
             "target": _target(s.target),
             "target_source": s.target_source,
-            "quarters": [{"quarter": q.quarter, "target_to_date": dec(q.target_to_date)} for q in s.quarters],
+            "year_target": _target(s.year_target),
+            "quarters": [{"quarter": q.quarter, "target_to_date": _target(q.target_to_date)} for q in s.quarters],
         }
         for s in sc.indicators
     ]
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "items": items}
 
 
 @v1.get(
     "/offices/{office_code}/years/{year}/realisations",
     response=Rows,
     url_name="api-realisations",
-    summary="Each indicator's quarterly values, value to date and year realisation",
+    summary="Quarterly values, value to date, year realisation, versions (for writes); ?quarter=N: as of TW N",
 )
 @_kept(Rows)
 def realisations(
-    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
+    sc = _scorecard(office, year, quarter=quarter)
+    versions = entry.quarter_tokens(office, sc.year)
+    absent = {q: "-/-" for q in QUARTER_LABELS}
     rows = [
         {
             "indicator": s.indicator.id,
             "name": s.indicator.name,
             "unit": s.indicator.unit,
+            # what a write of the quarter sends back as the row's "version" (see the module's description)
+            "versions": {str(q): v for q, v in versions.get(s.indicator.id, absent).items()},
             "realisation": _target(s.realisation),
             "realisation_source": s.realisation_source,
             "quarters": [
@@ -373,28 +499,32 @@ def realisations(
         for s in sc.indicators
     ]
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "items": items}
 
 
 @v1.get(
     "/offices/{office_code}/years/{year}/achievements",
     response=Achievements,
     url_name="api-achievements",
-    summary="Achievements and predicates: every indicator, and the office's mean (the office dashboard's figures)",
+    summary="Achievements and predicates: every indicator, and the office's mean (the office dashboard's figures); "
+    "?quarter=N: as of TW N",
 )
 @_kept(Achievements)
 def achievements(
-    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     gen = figures.generation()
-    sc = _scorecard(office, year, gen)
-    rows = figures.memo(gen, ("api-achievements", office.pk, year), lambda: [indicator_dict(s) for s in sc.indicators])
+    sc = _scorecard(office, year, gen, quarter)
+    rows = figures.memo(
+        gen, ("api-achievements", office.pk, year, sc.quarter), lambda: [indicator_dict(s) for s in sc.indicators]
+    )
     items, meta = _page(rows, limit, offset)
     return {
         **meta,
         "office": office.code,
         "year": sc.year,
+        "quarter": quarter,
         "scale": sc.scale.code,
         "office_achievement": aggregate_dict(sc.office_score),
         "items": items,
@@ -405,20 +535,29 @@ def achievements(
     "/offices/{office_code}/years/{year}/budget",
     response=Budget,
     url_name="api-budget",
-    summary="Budget lines: allocation, realisation (with quarters), absorption; and the total",
+    summary="Budget lines: allocation, realisation (with quarters), absorption, version; total; ?quarter=N: to date",
 )
 @_kept(Budget)
-def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def budget(
+    request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
+) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    sc = _scorecard(office, year)
+    sc = _scorecard(office, year, quarter=quarter)
     b = sc.budget
     rows = []
     if b is not None:
+        versions = {
+            code: f"{pk}.{version}"
+            for pk, version, code in BudgetLine.objects.filter(budget__office=office, budget__year=sc.year).values_list(
+                "pk", "version", "code"
+            )
+        }
         for ls in b.lines:
             a = ls.amounts
             rows.append(
                 {
                     "code": ls.line.code,
+                    "version": versions.get(ls.line.code, "-"),  # what a write sends back (module description)
                     "name": ls.line.name,
                     "level": ls.line.level.value,
                     "depth": ls.depth,
@@ -436,7 +575,7 @@ def budget(request: HttpRequest, office_code: str, year: int, limit: int = 100, 
             "absorption": dec(b.total.absorption),
         }
     items, meta = _page(rows, limit, offset)
-    return {**meta, "office": office.code, "year": sc.year, "total": total, "items": items}
+    return {**meta, "office": office.code, "year": sc.year, "quarter": quarter, "total": total, "items": items}
 
 
 # ----------------------------------------------------------------------------- write endpoints
@@ -472,9 +611,31 @@ def _invalid(request: HttpRequest, exc: _Invalid) -> Any:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    """django-ninja's refusals as ``{"detail": ...}``; a body it could not parse (it raises its own English
+    "Cannot parse request body" from our parser's `UnreadableBody`) in the `Problems` shape, in Indonesian."""
+    if isinstance(exc.__cause__, UnreadableBody):
+        detail = _("Isi permintaan bukan JSON yang dapat dibaca.")
+        return api.create_response(request, {"detail": detail, "errors": {"body": [str(exc.__cause__)]}}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> Any:
+    """A request that does not fit its schema: the same shape as every other refusal (`Problems`)."""
+    errors: dict[str, list[str]] = {}
+    for e in exc.errors:
+        where = ".".join(str(p) for p in e.get("loc", ())) or "request"
+        errors.setdefault(where, []).append(str(e.get("msg", "")))
+    return api.create_response(
+        request, {"detail": _("Permintaan tidak sesuai skema API."), "errors": errors}, status=422
+    )
+
+
 @v1.post(
     "/offices/{office_code}/years/{year}/quarters/{quarter}/realisations",
-    response={200: Saved, 409: Problems, 422: Problems},
+    response={200: Saved, 409: Conflicts, 422: Problems, 428: Detail},
     url_name="api-realisations-write",
     summary="Store realisations of one quarter (all or nothing; the quarterly entry's checks)",
 )
@@ -487,6 +648,20 @@ def write_realisations(
     _locked(office, year, quarter)
     if current_plan(office) is None:
         raise HttpError(404, _("Perangkat daerah ini belum mempunyai rencana strategis"))
+    _require_versions([item.version for item in payload.rows])
+    try:
+        touched = retrying(lambda: _write_realisations(request, office, year, quarter, payload))
+    except Changed:
+        raise HttpError(409, _("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba lagi.")) from None
+    sc = _scorecard(office, year)
+    saved = {r.indicator.code for r in touched}
+    return {"saved": len(touched), "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved]}
+
+
+def _write_realisations(
+    request: HttpRequest, office: Office, year: int, quarter: int, payload: RealisationsIn
+) -> list[entry.Row]:
+    """One attempt: read the stored rows, check the payload with the entry page's rules and versions, store."""
     domain = entry.load_domain(office)
     rows = {r.indicator.code: r for r in entry.build_rows(office, year, quarter, domain)}
     errors: dict[str, list[str]] = {}
@@ -505,6 +680,7 @@ def write_realisations(
             errors.setdefault(where, []).append(_("indikator «%(code)s» disebut dua kali") % {"code": item.indicator})
             continue
         touched.append(row)
+        form[row.field_name("ver")] = item.version or ""
         try:  # API numbers → the entry page's field text, so the page's own reading and checks apply
             if row.qualitative:
                 form[row.field_name("g")] = item.grade or ""
@@ -534,24 +710,73 @@ def write_realisations(
                 errors[row.indicator.code] = row.all_errors
     if errors:
         raise _Invalid(_("Tidak ada yang disimpan: perbaiki %(n)d isian.") % {"n": len(errors)}, errors)
+    found = entry.conflicts(touched, quarter)
+    if found:
+        stale = {row.indicator.code for row in touched if row.loaded != row.token}
+        raise _Stale(found, [_stored_realisation(row) for row in touched if row.indicator.code in stale])
     try:
         with atomic_checked(office):
+            entry.verify_unchanged(year, quarter, touched)
             entry.save_rows(office, year, quarter, touched, request.user)
     except Rollback as exc:
         raise _Invalid(_("Tidak ada yang disimpan."), {"rows": exc.issues}) from None
-    sc = _scorecard(office, year)
-    saved = {r.indicator.code for r in touched}
-    return {"saved": len(touched), "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved]}
+    return touched
+
+
+def _stored_realisation(row: entry.Row) -> dict[str, Any]:
+    """A row of a quarter as stored now, with its version (the 409 answer's ``current``)."""
+    q, iy = row.quarter_row, row.stored
+    inputs = {iv.input.name: dec(iv.value) for iv in q.inputs.all()} if q is not None and row.has_formula else None
+    return {
+        "indicator": row.indicator.code,
+        "version": row.token,
+        "value": dec(q.value) if q is not None and not row.has_formula and not row.qualitative else None,
+        "inputs": inputs,
+        "grade": (iy.annual_grade or None) if iy is not None and row.qualitative else None,
+        "explanation": iy.explanation if iy is not None else "",
+    }
+
+
+def _stored_line(line: Any) -> dict[str, Any]:
+    """A budget line as stored now, with its version (the 409 answer's ``current``)."""
+    return {
+        "code": line.code,
+        "version": token(line),
+        "allocation": dec(line.allocation),
+        "quarters": {str(lq.quarter): dec(lq.realisation) for lq in line.quarters.all()},
+    }
+
+
+def _require_versions(versions: list[str | None]) -> None:
+    if any(v is None or not v.strip() for v in versions):
+        raise HttpError(
+            428,
+            _("Sertakan «version» setiap baris seperti dibaca dari GET (tanpa itu perubahan orang lain bisa "
+              "tertimpa)."),
+        )
+
+
+class _Stale(HttpError):
+    def __init__(self, found: list[Conflict], current: list[dict[str, Any]]) -> None:
+        super().__init__(409, stale_message())
+        self.found = found
+        self.current = current
+
+
+@api.exception_handler(_Stale)
+def _stale(request: HttpRequest, exc: _Stale) -> Any:
+    body = {"detail": str(exc), "conflicts": [c.as_dict() for c in exc.found], "current": exc.current}
+    return api.create_response(request, body, status=409)
 
 
 @v1.post(
     "/offices/{office_code}/years/{year}/quarters/{quarter}/budget",
-    response={200: Saved, 409: Problems, 422: Problems},
+    response={200: Saved, 409: Conflicts, 422: Problems, 428: Detail},
     url_name="api-budget-write",
     summary="Store budget realisations of one quarter for leaf lines (all or nothing; the budget page's checks)",
 )
 def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int, payload: BudgetIn) -> dict[str, Any]:
-    from sakip.budgeting.views import _ordered, _save_lines
+    from sakip.budgeting.views import _ordered, save_lines
 
     office, _m = _office(request, office_code, "enter")
     _year(year)
@@ -560,11 +785,12 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     by = BudgetYear.objects.filter(office=office, year=year).first()
     if by is None:
         raise HttpError(404, _("Belum ada anggaran tahun %(year)s") % {"year": year})
+    _require_versions([item.version for item in payload.lines])
     ordered = _ordered(list(by.lines.prefetch_related("quarters")))
     leaves = {line.code: line for line, _d, leaf in ordered if leaf}
     errors: dict[str, list[str]] = {}
     form = QueryDict(mutable=True)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # code -> line id
     for i, item in enumerate(payload.lines):
         where = f"lines[{i}]"
         line = leaves.get(item.code)
@@ -574,30 +800,26 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
                 % {"code": item.code, "year": year}
             )
             continue
-        seen.add(item.code)
-        stored = {lq.quarter: lq.realisation for lq in line.quarters.all()}
-        form[f"a-{line.pk}"] = input_text(line.allocation)  # the page sends every field of the row
-        for q in QUARTER_LABELS:
-            form[f"q-{line.pk}-{q}"] = input_text(stored.get(q))
+        seen[item.code] = str(line.pk)
+        form[f"ver-{line.pk}"] = item.version or ""  # only the quarter is sent: the line's other fields stay
         try:
             form[f"q-{line.pk}-{quarter}"] = input_text(_exact(item.realisation, f"{where}.realisation"))
         except ValidationError as exc:
             errors.setdefault(where, []).extend(exc.messages)
     if errors:
         raise _Invalid(_("Tidak ada yang disimpan: perbaiki %(n)d isian.") % {"n": len(errors)}, errors)
-    fake = HttpRequest()
-    fake.POST = form  # type: ignore[assignment]
-    page_errors: dict[str, list[str]] = {}
-    problems: list[str] = []
-    chosen: list[tuple[Any, int, bool]] = [(line, d, leaf) for line, d, leaf in ordered if leaf and line.code in seen]
-    if not _save_lines(fake, office, chosen, page_errors, {}, problems):
-        by_code = {str(line.pk): line.code for line, _d, _l in chosen}
+    result = save_lines(form, office, year, set(seen))
+    by_code = {pk: code for code, pk in seen.items()}
+    if result.conflicts or set(seen.values()) - {str(line.pk) for line, _d, _l in result.ordered}:
+        current = [_stored_line(line) for line, _d, leaf in result.ordered if leaf and line.code in seen]
+        raise _Stale(result.conflicts, current)
+    if not result.saved:
         mapped: dict[str, list[str]] = {}
-        for key, messages in page_errors.items():
+        for key, messages in result.errors.items():
             pk = key.split("-")[1] if "-" in key else key
             mapped.setdefault(by_code.get(pk, key), []).extend(messages)
-        if problems:
-            mapped["lines"] = problems
+        if result.problems:
+            mapped["lines"] = result.problems
         raise _Invalid(_("Tidak ada yang disimpan."), mapped)
     sc = _scorecard(office, year)
     lines = [ls for ls in (sc.budget.lines if sc.budget else ()) if ls.line.code in seen]
@@ -616,4 +838,6 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
     }
 
 
+# quarter targets (Rencana Aksi): read, and written with the PK (sakip/api/quarter_targets.py)
+v1.add_router("", quarter_targets_router)
 api.add_router("/v1", v1)

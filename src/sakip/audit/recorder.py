@@ -31,6 +31,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from sakip.accounts import scope
 from sakip.accounts.models import Office
+from sakip.core.concurrency import Versioned
 
 from .context import current, own_context
 from .models import Action, AuditEntry
@@ -84,8 +85,11 @@ def audited(model: type[models.Model]) -> bool:
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     out = []
+    versioned = issubclass(model, Versioned)
     for f in model._meta.concrete_fields:
         if f.primary_key or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            continue
+        if versioned and f.name == "version":  # the row's version counter is not a change a person made
             continue
         out.append(f)
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
@@ -20,11 +19,12 @@ from django.views.decorators.http import require_safe
 
 from sakip.accounts.access import office_view, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.params import int_param
+from sakip.reports.cells import CsvWriter
 
 from .models import Action, AuditEntry
 
 PAGE_SIZE = 50
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def model_name(label: str) -> str:
@@ -45,8 +45,9 @@ def filtered(request: HttpRequest, qs: QuerySet[AuditEntry]) -> tuple[QuerySet[A
         qs = qs.filter(action=f["tindakan"])
     if f["pengguna"]:
         qs = qs.filter(user_name__icontains=f["pengguna"])
-    if f["opd"].isdigit():
-        qs = qs.filter(office_id=int(f["opd"]))
+    office_id = int_param(f["opd"])
+    if office_id is not None:
+        qs = qs.filter(office_id=office_id)
     for key, lookup in (("dari", "at__date__gte"), ("sampai", "at__date__lte")):
         if f[key]:
             try:
@@ -165,12 +166,6 @@ def _regency_entries(membership: Membership) -> QuerySet[AuditEntry]:
 # ----------------------------------------------------------------------------- CSV
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -192,12 +187,12 @@ HEADER = [
 
 
 def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())  # every column is text; none read as a formula (`sakip.reports.cells`)
     yield "\ufeff" + writer.writerow(HEADER)
     for e in entries:
         yield writer.writerow(
             [
-                safe_cell(v)
+                "" if v is None else str(v)
                 for v in (
                     timezone.localtime(e.at).isoformat(timespec="seconds"),
                     e.user_name,
@@ -236,4 +231,4 @@ def regency_export(request: HttpRequest, membership: Membership) -> StreamingHtt
     return _csv(qs, f"jejak-audit-{membership.regency.code}.csv")
 
 
-__all__ = ["_", "office_export", "office_log", "regency_export", "regency_log", "safe_cell"]
+__all__ = ["_", "office_export", "office_log", "regency_export", "regency_log"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import Versioned
 from sakip.core.fields import ExactDecimalField
 from sakip.core.guarded import GuardedManager
 from sakip.domain.budget import CLASS_LABELS, BudgetClass
@@ -13,7 +14,7 @@ from sakip.domain.budget import CLASS_LABELS, BudgetClass
 CLASS_CHOICES = [(c.value, CLASS_LABELS[c]) for c in BudgetClass]
 
 
-class BudgetYear(models.Model):
+class BudgetYear(Versioned):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="budget_years")
     year = models.PositiveSmallIntegerField(_("tahun"))
     total_allocation = ExactDecimalField(_("total pagu (dinyatakan)"), null=True, blank=True)
@@ -47,7 +48,7 @@ class ClassAmount(models.Model):
         constraints = [models.UniqueConstraint(fields=["budget", "budget_class"], name="one_amount_per_class")]
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     class Level(models.TextChoices):
         PROGRAM = "program", _("Program")
         ACTIVITY = "activity", _("Kegiatan")

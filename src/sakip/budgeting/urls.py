@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("anggaran/<int:year>/", views.budget_entry, name="budget-entry"),
+    path("anggaran/<year:year>/", views.budget_entry, name="budget-entry"),
 ]

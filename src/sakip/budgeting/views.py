@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.concurrency import (
+    Changed,
+    Conflict,
+    conflict_context,
+    create_once,
+    get_or_create_once,
+    last_changes,
+    locked,
+    reapplied,
+    retrying,
+    token,
+    verify,
+)
 from sakip.core.i18n import error_text
 from sakip.core.web import (
     Rollback,
@@ -78,6 +92,9 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
     ordered = _ordered(lines)
     errors: dict[str, list[str]] = {}
     typed: dict[str, str] = {}
+    versions: dict[str, str] = {}  # the versions the page was loaded with (kept while the user fixes errors)
+    found: list[Conflict] = []
+    status = 200
     add_errors: dict[str, list[str]] = {}
     add_typed: dict[str, str] = {}
     problems: list[str] = []
@@ -92,11 +109,17 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
             return refused
         op = request.POST.get("op", "")
         if op == "save" and budget is not None:
-            result = _save_lines(request, office, ordered, errors, typed, problems)
-            if result:
+            result = save_lines(reapplied(request.POST), office, year)
+            if result.saved:
                 messages.success(request, _("Anggaran %(year)s tersimpan.") % {"year": year})
                 return redirect(here)
-            messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
+            errors, typed, problems, found = result.errors, result.typed, result.problems, result.conflicts
+            versions, ordered = result.versions, result.ordered
+            budget = BudgetYear.objects.filter(office=office, year=year).first()
+            if found:
+                status = 409
+            elif any(errors.values()):
+                messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))
         elif op == "add":
             if _add_line(request, office, year, budget, lines, add_errors, add_typed, problems):
                 messages.success(request, _("Baris anggaran %(code)s ditambahkan.") % {"code": add_typed["code"]})
@@ -114,7 +137,7 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         quarters = {q.quarter: q.realisation for q in line.quarters.all()}
         key = str(line.pk)
         rows.append({
-            "line": line, "depth": depth, "leaf": leaf, "indent": depth * 1.2, "key": key,
+            "line": line, "depth": depth, "leaf": leaf, "key": key,
             "allocation": _money(ls.amounts.allocation if ls else line.allocation),
             "stated": _money(line.allocation) if not leaf and line.allocation is not None else None,
             "realisation": _money(ls.amounts.realisation) if ls else "-",
@@ -129,6 +152,7 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
             "allocation_field": {"name": f"a-{key}", "text": typed.get(f"a-{key}", input_text(line.allocation)),
                                  "errors": errors.get(f"a-{key}", [])},
             "line_errors": errors.get(f"line-{key}", []),
+            "version": {"name": f"ver-{key}", "value": versions.get(key) or token(line)},
         })
     context = page_context(
         office, membership, "budget", year,
@@ -154,8 +178,9 @@ def budget_entry(request: HttpRequest, year: int, office: Office, membership: Me
         parents=[(line, depth) for line, depth, _leaf in ordered],
         objectives=_objectives(office),
         add_errors=add_errors, add_typed=add_typed,
+        conflict_form=True, **conflict_context(found),
     )
-    return render(request, "budgeting/budget.html", context)
+    return render(request, "budgeting/budget.html", context, status=status)
 
 
 def _objectives(office: Office) -> list[tuple[str, str]]:
@@ -181,20 +206,68 @@ def _refuse_locked_quarters(
     return None
 
 
+@dataclass
+class LinesSave:
+    """What a save of budget lines gives back: the lines as read, the typed texts, errors, conflicts."""
+
+    ordered: list[tuple[BudgetLine, int, bool]]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)  # line pk -> the version the form was loaded with
+    saved: bool = False
+
+
+def read_lines(office: Office, year: int) -> list[tuple[BudgetLine, int, bool]]:
+    budget = BudgetYear.objects.filter(office=office, year=year).first()
+    return _ordered(list(budget.lines.prefetch_related("quarters"))) if budget else []
+
+
+def save_lines(post: QueryDict, office: Office, year: int, codes: set[str] | None = None) -> LinesSave:
+    """Store the leaf lines' allocations and quarterly realisations typed in ``post`` (all or nothing).
+
+    The page and the API (``codes``: only those lines) both come here. A field absent from
+    ``post`` is left as stored. Each line's version (``ver-<id>``) is compared with the stored
+    one: a line changed since would be a conflict (nothing stored, `LinesSave.conflicts`).
+    Read, checked and stored again from the start when another save comes in between
+    (`core.concurrency.retrying`).
+    """
+
+    def attempt() -> LinesSave:
+        ordered = read_lines(office, year)
+        result = LinesSave(ordered)
+        chosen: list[tuple[BudgetLine, int, bool]] = (
+            ordered if codes is None else [(ln, d, leaf) for ln, d, leaf in ordered if leaf and ln.code in codes]
+        )
+        result.saved = _save_lines(post, office, chosen, result)
+        return result
+
+    try:
+        return retrying(attempt)
+    except Changed:
+        result = LinesSave(read_lines(office, year))
+        result.problems.append(_("Anggaran ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
+        return result
+
+
 def _save_lines(
-    request: HttpRequest, office: Office, ordered: list[tuple[BudgetLine, int, bool]],
-    errors: dict[str, list[str]], typed: dict[str, str], problems: list[str],
+    post: QueryDict, office: Office, ordered: list[tuple[BudgetLine, int, bool]], result: LinesSave
 ) -> bool:
-    post = request.POST
+    errors, typed = result.errors, result.typed
     parsed: dict[int, tuple[Decimal | None, dict[int, Decimal | None]]] = {}
     for line, _depth, leaf in ordered:
         if not leaf:
             continue
         key = str(line.pk)
         name = f"a-{key}"
-        if name not in post:
+        fields = [name, *(f"q-{key}-{q}" for q in QUARTERS)]
+        if not any(f in post for f in fields):
             continue
-        typed[name] = post.get(name, "")
+        if f"ver-{key}" in post:
+            result.versions[key] = post.get(f"ver-{key}") or ""
+        stored_q = {lq.quarter: lq.realisation for lq in line.quarters.all()}
+        typed[name] = post.get(name, "") if name in post else input_text(line.allocation)
         try:
             allocation = parse_amount(typed[name], f"{line.code} pagu")
         except ValidationError as exc:
@@ -206,7 +279,7 @@ def _save_lines(
         quarters: dict[int, Decimal | None] = {}
         for q in QUARTERS:
             qname = f"q-{key}-{q}"
-            typed[qname] = post.get(qname, "")
+            typed[qname] = post.get(qname, "") if qname in post else input_text(stored_q.get(q))
             try:
                 quarters[q] = parse_amount(typed[qname], f"{line.code} TW {q}")
             except ValidationError as exc:
@@ -228,28 +301,79 @@ def _save_lines(
     if any(errors.values()):
         return False
     lines = {line.pk: line for line, _d, _l in ordered}
+    result.conflicts = _conflicts(lines, parsed, result)
+    if result.conflicts:
+        return False
     try:
         with atomic_checked(office):
+            current = {
+                str(pk): f"{pk}.{version}"
+                for pk, version in locked(BudgetLine.objects.filter(pk__in=parsed)).values_list("pk", "version")
+            }
+            verify({str(pk): token(lines[pk]) for pk in parsed}, current)
             for pk, (allocation, quarters) in parsed.items():
-                line = lines[pk]
-                if line.allocation != allocation:
-                    line.allocation = allocation
-                    line.save(update_fields=["allocation"])
-                stored = {lq.quarter: lq for lq in line.quarters.all()}
-                for q, v in quarters.items():
-                    lq = stored.get(q)
-                    if v is None:
-                        if lq is not None:
-                            lq.delete()
-                    elif lq is None:
-                        LineQuarter.objects.create(line=line, quarter=q, realisation=v)
-                    elif lq.realisation != v:
-                        lq.realisation = v
-                        lq.save(update_fields=["realisation"])
+                _store_line(lines[pk], allocation, quarters)
     except Rollback as exc:
-        problems.extend(exc.issues)
+        result.problems.extend(exc.issues)
         return False
     return True
+
+
+def _store_line(line: BudgetLine, allocation: Decimal | None, quarters: dict[int, Decimal | None]) -> None:
+    """One line's allocation and quarters; the line's version goes up when any of them changed."""
+    quarters_changed = False
+    stored = {lq.quarter: lq for lq in line.quarters.all()}
+    for q, v in quarters.items():
+        lq = stored.get(q)
+        if v is None:
+            if lq is not None:
+                lq.delete()
+                quarters_changed = True
+        elif lq is None:
+            create_once(LineQuarter, line=line, quarter=q, realisation=v)
+            quarters_changed = True
+        elif lq.realisation != v:
+            lq.realisation = v
+            lq.save(update_fields=["realisation"])
+            quarters_changed = True
+    if line.allocation != allocation:
+        line.allocation = allocation
+        line.save(update_fields=["allocation"])
+    elif quarters_changed:
+        line.touch()
+
+
+def _conflicts(
+    lines: dict[int, BudgetLine], parsed: dict[int, tuple[Decimal | None, dict[int, Decimal | None]]], result: LinesSave
+) -> list[Conflict]:
+    """The typed fields of lines changed since the form was loaded that differ from what is stored now."""
+    stale = [pk for pk in parsed if (loaded := result.versions.get(str(pk))) is not None and loaded != token(lines[pk])]
+    if not stale:
+        return []
+    quarter_ids = {lq.pk: pk for pk in stale for lq in lines[pk].quarters.all()}
+    changes = last_changes(BudgetLine, stale)
+    for qid, (who, when) in last_changes(LineQuarter, quarter_ids).items():
+        line_pk = str(quarter_ids[int(qid)])
+        if line_pk not in changes or changes[line_pk][1] < when:
+            changes[line_pk] = (who, when)
+    out: list[Conflict] = []
+    for pk in stale:
+        line = lines[pk]
+        allocation, quarters = parsed[pk]
+        by, at = changes.get(str(pk), ("", None))
+        where = f"{line.code} {line.name}"
+        stored_q = {lq.quarter: lq.realisation for lq in line.quarters.all()}
+        if allocation != line.allocation:
+            out.append(Conflict(where, _("Pagu"), input_text(line.allocation), result.typed[f"a-{pk}"], by, at,
+                                name=f"a-{pk}"))
+        for q, v in quarters.items():
+            if v != stored_q.get(q):
+                out.append(Conflict(where, _("Realisasi %(q)s") % {"q": QUARTER_LABELS[q]}, input_text(stored_q.get(q)),
+                                    result.typed[f"q-{pk}-{q}"], by, at, name=f"q-{pk}-{q}"))
+    for c in out:  # the form shows what is stored now; what was typed is kept for "use my values"
+        result.typed[c.name] = c.stored
+    result.versions.clear()
+    return out
 
 
 def _add_line(
@@ -307,8 +431,11 @@ def _add_line(
     if any(errors.values()):
         return False
     try:
-        with atomic_checked(office):
-            by = budget or BudgetYear.objects.create(office=office, year=year)
+        with atomic_checked(office):  # the office locked: a line added meanwhile is seen here
+            by = get_or_create_once(BudgetYear, office=office, year=year)[0]
+            if BudgetLine.objects.filter(budget=by, code=code).exists():
+                errors.setdefault("code", []).append(_("Kode %(code)s sudah ada.") % {"code": code})
+                return False
             order = (BudgetLine.objects.filter(budget=by).aggregate(m=Max("order"))["m"] or 0) + 1
             BudgetLine.objects.create(
                 budget=by, parent=parent, code=code, name=typed["name"][:500], level=typed["level"],

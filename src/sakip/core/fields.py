@@ -1,9 +1,11 @@
 """Model fields for exact numbers.
 
 Amounts and indicator values are `DecimalField`s with 6 decimal places and up to
-15 significant digits: SQLite keeps a decimal as a double, which is exact to 15
-significant digits, so the same values round-trip on SQLite and PostgreSQL.
-`check_exact` refuses a value that would not (import and forms call it).
+15 digits: SQLite keeps a decimal as a double, which is exact to 15 significant
+digits, so the same values round-trip on SQLite and PostgreSQL. The limits are the
+domain's (`sakip.domain.numbers.check_number`, the one rule of every number read
+from a person or a file); `check_exact` is that rule as a Django validator (the
+model field runs it, the pages and the import call it).
 """
 
 from __future__ import annotations
@@ -13,24 +15,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
-MAX_DIGITS = 21
-DECIMAL_PLACES = 6
-MAX_SIGNIFICANT = 15
+from sakip.domain.errors import NumberParseError
+from sakip.domain.numbers import MAX_DECIMAL_PLACES, MAX_SIGNIFICANT_DIGITS, check_number
+
+from .i18n import error_text
+
+DECIMAL_PLACES = MAX_DECIMAL_PLACES
+MAX_SIGNIFICANT = MAX_SIGNIFICANT_DIGITS
+MAX_DIGITS = MAX_SIGNIFICANT + DECIMAL_PLACES  # room for 15 whole digits or 6 decimals (the rule keeps both)
 
 
-def check_exact(value: Decimal) -> None:
-    t = value.normalize().as_tuple()
-    exponent = t.exponent if isinstance(t.exponent, int) else 0
-    if exponent < -DECIMAL_PLACES:
-        raise ValidationError(
-            _("%(value)s has more than %(places)d decimal places"), params={"value": value, "places": DECIMAL_PLACES}
-        )
-    if len(t.digits) > MAX_SIGNIFICANT and value != 0:
-        raise ValidationError(
-            _("%(value)s has more than %(n)d significant digits"), params={"value": value, "n": MAX_SIGNIFICANT}
-        )
+def check_exact(value: Decimal, field: str | None = None) -> None:
+    """`check_number` as a validator: a ValidationError with the domain's one-line message."""
+    try:
+        check_number(value, field)
+    except NumberParseError as exc:
+        raise ValidationError(error_text(exc)) from None
 
 
 class ExactDecimalField(models.DecimalField):  # type: ignore[type-arg]

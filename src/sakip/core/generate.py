@@ -3,7 +3,9 @@
 Each office is a ``sakip-office/1`` document stored with `interchange.import_office`
 (the one construction path), so the generated offices are as valid as an imported
 one. Values come from a seeded random generator: the same arguments give the same
-regency. Default size: 50 offices × 10 indicators × 5 years × 4 quarters.
+regency. Every indicator has quarter targets (the year target in every quarter, rolled
+up as the latest value), so the figures as of a quarter are computed for all of them.
+Default size: 50 offices × 10 indicators × 5 years × 4 quarters.
 """
 
 from __future__ import annotations
@@ -84,6 +86,9 @@ def office_document(index: int, size: Size, seed: int = 2026) -> dict[str, Any]:
                     "quarters": {str(q + 1): v.quantize(Decimal(1)) for q, v in enumerate(spent)},
                 }
             )
+        pk_targets = {iid: _dec(rng, 60, 95) for iid, _ in indicators}
+        for iid, target in pk_targets.items():  # the action plan: the year target in every quarter (an index)
+            measurements[iid]["quarterly_targets"] = dict.fromkeys(("1", "2", "3", "4"), target)
         bl = sum((line["allocation"] for line in lines), Decimal(0))
         spent_total = sum((v for line in lines for v in line["quarters"].values()), Decimal(0))
         year_docs.append(
@@ -93,7 +98,7 @@ def office_document(index: int, size: Size, seed: int = 2026) -> dict[str, Any]:
                     {
                         "kind": "original",
                         "title": f"Perjanjian Kinerja OPD {index} Tahun {y}",
-                        "targets": {iid: _dec(rng, 60, 95) for iid, _ in indicators},
+                        "targets": pk_targets,
                     }
                 ],
                 "indicators": measurements,

@@ -1,9 +1,11 @@
 """Import and export of the office dataset format (``sakip-office/1``) to and from the database.
 
 `import_office` validates the whole document first (the dataset loader: schema,
-then meaning; then the database's exactness limits) and stores it in one
-transaction: one error anywhere and nothing is stored. Importing an office that
-exists replaces its data. `export_office` writes the same document back;
+then meaning; then the database's exactness limits; the files of a bundle) and
+stores it in one transaction: one error anywhere and nothing is stored. Importing
+an office that exists replaces its data. `export_office` writes the same document
+back (with ``provenance=True`` also the evidence files' metadata and who entered
+each quarter and uploaded each file: `core.provenance`);
 `canonical` puts a document in a normal form (defaults filled, empty values
 dropped) so that a round trip can be compared for equality.
 
@@ -45,6 +47,8 @@ from sakip.planning.models import (
 from sakip.surveys.models import Survey
 from sakip.workflow import guard
 from sakip.workflow.services import PeriodLocked, has_frozen_periods
+
+from .provenance import BundleFiles, ImportProvenance, ProvenanceExport, files_rolled_back
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -159,32 +163,48 @@ def _person_out(obj: Any, prefix: str) -> dict[str, str] | None:
 # ----------------------------------------------------------------------------- import
 
 
+@files_rolled_back  # a bundle's evidence files written by a failed import are removed again
 @transaction.atomic
 @audit_batch()
-def import_office(doc: Mapping[str, Any], regency: Regency, *, source: str | None = None) -> Office:
-    """Store a whole office dataset; all-or-nothing. Raises `DatasetError` with every problem."""
+def import_office(
+    doc: Mapping[str, Any],
+    regency: Regency,
+    *,
+    source: str | None = None,
+    files: BundleFiles | None = None,
+    notes: list[Issue] | None = None,
+) -> Office:
+    """Store a whole office dataset; all-or-nothing. Raises `DatasetError` with every problem.
+
+    ``files``: the evidence files of a bundle (`core.bundle`), checked against the document
+    before anything is stored; who entered what is recorded as the file's claim (`core.provenance`).
+    ``notes`` receives what was stored differently from the file's words (a file not included).
+    """
     load_document(doc, source)  # schema + meaning; raises with every issue
     exact = _exactness_issues(doc)
     if exact:
         raise DatasetError(exact, source)
+    provenance = ImportProvenance(doc, files, notes, source)  # a bundle's files checked: raises with every issue
     o = doc["office"]
     office, _ = Office.objects.get_or_create(regency=regency, code=o["code"], defaults={"name": o["name"]})
     # the import replaces all the office's data; while some period is frozen it may only leave that period as it
     # was: stored without the row-by-row lock check, then the dataset before and after compared (frozen_changes)
-    before = export_office(office) if has_frozen_periods(office) and office.plans.exists() else None
+    # (with the evidence files' SHA-256 and who entered what: a frozen period's files may not be swapped or dropped)
+    before = export_office(office, provenance=True) if has_frozen_periods(office) and office.plans.exists() else None
     if before is None:
-        _replace(office, regency, doc)
+        _replace(office, regency, doc, provenance)
         return office
     with guard.suspended():
-        _replace(office, regency, doc)
+        _replace(office, regency, doc, provenance)
     try:
-        guard.refuse_dataset_changes(office, before, export_office(office))
+        guard.refuse_dataset_changes(office, before, export_office(office, provenance=True))
     except PeriodLocked as exc:  # the whole import is rolled back (transaction.atomic)
         raise DatasetError([Issue("office", exc.messages[0])], source) from None
     return office
 
 
-def _replace(office: Office, regency: Regency, doc: Mapping[str, Any]) -> None:
+def _replace(office: Office, regency: Regency, doc: Mapping[str, Any], provenance: ImportProvenance) -> None:
+    provenance.begin(office)  # before the old evidence rows go: their stored files may be kept
     o = doc["office"]
     _clear(office)
     head = o.get("head") or {}
@@ -217,8 +237,8 @@ def _replace(office: Office, regency: Regency, doc: Mapping[str, Any]) -> None:
             lower_formula=settings.get("lower_is_better_formula", "mirror"),
         )
     indicators = _import_plan(office, doc["plan"])
-    for y in doc.get("years", []):
-        _import_year(office, y, indicators)
+    for yi, y in enumerate(doc.get("years", [])):
+        _import_year(office, y, indicators, provenance, f"years[{yi}]")
 
 
 def _clear(office: Office) -> None:
@@ -317,7 +337,8 @@ def _import_plan(office: Office, p: Mapping[str, Any]) -> dict[str, Indicator]:
     return indicators
 
 
-def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Indicator]) -> None:
+def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Indicator],
+                 provenance: ImportProvenance, where: str) -> None:
     year = y["year"]
     for n, v in enumerate(y.get("performance_agreement", []), start=1):
         version = PkVersion.objects.create(
@@ -344,17 +365,23 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
         )
         inputs = {fi.name: fi for fi in ind.inputs.all()}
         quarters = {int(q) for q in (m.get("quarterly_targets") or {})} | {int(q) for q in (m.get("quarters") or {})}
-        quarters |= {int(q) for q in (m.get("inputs") or {})}
+        quarters |= {int(q) for q in (m.get("inputs") or {})} | {int(q) for q in (m.get("entered") or {})}
+        here = f"{where}.indicators.{iid}"
         for q in sorted(quarters):
+            target = (m.get("quarterly_targets") or {}).get(str(q))
+            value = (m.get("quarters") or {}).get(str(q))
             row = Quarter.objects.create(
                 indicator_year=iy, quarter=q,
-                target=(m.get("quarterly_targets") or {}).get(str(q)),
-                value=(m.get("quarters") or {}).get(str(q)),
+                target=None if isinstance(target, str) else target,
+                target_grade=target if isinstance(target, str) else "",
+                value=None if isinstance(value, str) else value,
+                grade=value if isinstance(value, str) else "",
             )
+            provenance.quarter(row, (m.get("entered") or {}).get(str(q)))
             for name, value in ((m.get("inputs") or {}).get(str(q)) or {}).items():
                 InputValue.objects.create(quarter=row, input=inputs[name], value=value)
-        for name in m.get("evidence", []):
-            Evidence.objects.create(indicator_year=iy, name=name)
+        for i, item in enumerate(m.get("evidence", [])):
+            provenance.evidence(iy, item, f"{here}.evidence[{i}]")
     for oid, printed in (y.get("objectives_printed") or {}).items():
         obj = Objective.objects.get(plan__office=office, code=oid)
         ObjectivePrinted.objects.create(objective=obj, year=year, printed=_printed_json(printed))
@@ -415,8 +442,13 @@ def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in (None, "", [], {})}
 
 
-def export_office(office: Office) -> dict[str, Any]:
-    """The office as a ``sakip-office/1`` document (Decimals for numbers)."""
+def export_office(office: Office, *, provenance: bool = False, files: dict[str, str] | None = None) -> dict[str, Any]:
+    """The office as a ``sakip-office/1`` document (Decimals for numbers).
+
+    ``provenance``: each evidence file's metadata and SHA-256 (the files are read) and who
+    entered each quarter; ``files`` then receives each evidence file's bundle path → stored
+    name (`core.bundle`). Without it, evidence is a list of names (what the domain reads).
+    """
     plan = office.plans.order_by("-start_year").first()
     if plan is None:
         raise DatasetError([Issue("plan", f"{office} has no plan period")])
@@ -444,7 +476,10 @@ def export_office(office: Office) -> dict[str, Any]:
             scale = {**scale, "bands": [_band_out(b) for b in scale.get("bands", [])]}
         doc["settings"] = {"scale": scale, "cap": setting.cap, "lower_is_better_formula": setting.lower_formula}
     doc["plan"] = _export_plan(plan)
-    doc["years"] = _export_years(office, plan)
+    evidence = ProvenanceExport(office) if provenance else None
+    doc["years"] = _export_years(office, plan, evidence)
+    if evidence is not None and files is not None:
+        files.update(evidence.files)
     return doc
 
 
@@ -534,7 +569,7 @@ def _export_plan(plan: PlanPeriod) -> dict[str, Any]:
     }) | {"goals": goals, "objectives": objectives}
 
 
-def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
+def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport | None) -> list[dict[str, Any]]:
     years: dict[int, dict[str, Any]] = {}
 
     def year(y: int) -> dict[str, Any]:
@@ -557,16 +592,17 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
     measurements = IndicatorYear.objects.filter(indicator__plan=plan)
     # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
     # queryset per year and per quarter: most of the export's time for a large office)
-    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands)
+    # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands);
+    # a qualitative quarter target or realisation is its grade
     quarters_of: dict[int, list[tuple[int, int, Any, Any]]] = {}
-    for year_id, qid, q, target, value in (
+    for year_id, qid, q, target, target_grade, value, grade in (
         Quarter.objects.filter(indicator_year__in=measurements)
         # by the key columns: ordering by the relation would join up to the regency for its default
         # ordering, which PostgreSQL answers in minutes on a large regency before ANALYZE
         .order_by("indicator_year_id", "quarter")
-        .values_list("indicator_year_id", "id", "quarter", "target", "value")
+        .values_list("indicator_year_id", "id", "quarter", "target", "target_grade", "value", "grade")
     ):
-        quarters_of.setdefault(year_id, []).append((qid, q, target, value))
+        quarters_of.setdefault(year_id, []).append((qid, q, target_grade or target, grade or value))
     inputs_of: dict[int, list[tuple[str, Any]]] = {}
     for quarter_id, name, value in (
         InputValue.objects.filter(quarter__indicator_year__in=measurements)
@@ -574,15 +610,19 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
         .values_list("quarter_id", "input__name", "value")
     ):
         inputs_of.setdefault(quarter_id, []).append((name, value))
-    evidence_of: dict[int, list[str]] = {}
-    for year_id, name in (
-        Evidence.objects.filter(indicator_year__in=measurements)
-        .order_by("indicator_year_id", "quarter", "id")
-        .values_list("indicator_year_id", "name")
-    ):
-        evidence_of.setdefault(year_id, []).append(name)
     # the indicators' codes from one flat read (selecting each year's indicator built 10,000 more instances)
     codes = dict(Indicator.objects.filter(plan=plan).order_by().values_list("id", "code"))
+    evidence_of: dict[int, list[Any]] = {}
+    entered_of: dict[int, dict[str, dict[str, str]]] = {}
+    if evidence is None:
+        for year_id, name in (
+            Evidence.objects.filter(indicator_year__in=measurements)
+            .order_by("indicator_year_id", "quarter", "id")
+            .values_list("indicator_year_id", "name")
+        ):
+            evidence_of.setdefault(year_id, []).append(name)
+    else:
+        evidence_of, entered_of = evidence.read(measurements, codes)
     for iy in measurements.order_by("year", "indicator__order"):
         quarters = quarters_of.get(iy.pk, [])
         m: dict[str, Any] = {
@@ -594,6 +634,7 @@ def _export_years(office: Office, plan: PlanPeriod) -> list[dict[str, Any]]:
             "annual": iy.annual_grade or iy.annual_value,
             "explanation": iy.explanation,
             "evidence": evidence_of.get(iy.pk, []),
+            "entered": entered_of.get(iy.pk),
             "printed": _printed_from_json(iy.printed),
         }
         year(iy.year).setdefault("indicators", {})[codes[iy.indicator_id]] = _drop_empty(m)
@@ -689,6 +730,11 @@ def canonical(doc: Any, key: str | None = None) -> Any:
         return [canonical(v) for v in doc]
     if isinstance(doc, Decimal | int) and not isinstance(doc, bool):
         return normalize(Decimal(doc))
+    if isinstance(doc, str) and key is not None and key.endswith("_at"):  # the same moment in any time zone
+        try:
+            return datetime.datetime.fromisoformat(doc).astimezone(datetime.UTC).isoformat()
+        except ValueError:
+            return doc
     return doc
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sakip.accounts.models import Membership, Office, YearSetting
 from sakip.agreements.models import PkVersion
 from sakip.budgeting.models import BudgetYear
+from sakip.core.params import int_param
 from sakip.dataset.loader import load_document
 from sakip.domain.measurement import CapPolicy, LowerFormula
 from sakip.domain.office import Settings
@@ -35,8 +36,9 @@ def office_years(office: Office) -> list[int]:
 
 def reporting_year(office: Office, requested: str | None = None) -> int | None:
     years = office_years(office)
-    if requested and requested.isdigit() and int(requested) in years:
-        return int(requested)
+    chosen = int_param(requested)
+    if chosen is not None and chosen in years:
+        return chosen
     with_pk = sorted(set(PkVersion.objects.filter(office=office).values_list("year", flat=True)), reverse=True)
     return with_pk[0] if with_pk else (years[0] if years else None)
 
@@ -69,12 +71,17 @@ def _custom_scale(bands: Any) -> Any:
     return _num_json(bands)
 
 
-def scorecard_for(office: Office, year: int | None) -> Scorecard | None:
+def scorecard_for(office: Office, year: int | None, quarter: int | None = None) -> Scorecard | None:
+    """The stored office's scorecard of ``year``; with ``quarter`` (1–4) its figures as of that quarter.
+
+    The one construction (`domain_office`, the year's settings) and the one rule
+    (`domain.scorecard.build_scorecard`) behind every page, API answer and document.
+    """
     if year is None:
         return None
     dom = domain_office(office)
     dom.settings = settings_for(office, year)
-    return build_scorecard(dom, year)
+    return build_scorecard(dom, year, quarter=quarter)
 
 
 @dataclass(frozen=True)

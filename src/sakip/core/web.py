@@ -36,14 +36,12 @@ from sakip.domain.scales import get_ordinal_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
 
-from .fields import check_exact
+from .concurrency import lock_office
 from .i18n import error_text
 from .interchange import domain_office
+from .params import int_param
+from .params import valid_year as valid_year  # the year rule lives in core.params, with its URL converter
 from .services import office_nav, office_years, reporting_year
-
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-
 
 # ----------------------------------------------------------------------------- access
 
@@ -95,8 +93,12 @@ def year_choices(office: Office, year: int | None = None) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def valid_year(year: int) -> bool:
-    return FIRST_YEAR <= year <= LAST_YEAR
+def quarter_param(text: str | None) -> int | None:
+    """The ``?triwulan=`` of a page: 1–4, or None for the year (anything else is the year too)."""
+    from .params import int_param
+
+    chosen = int_param(text)
+    return chosen if chosen in (1, 2, 3, 4) else None
 
 
 # ----------------------------------------------------------------------------- scorecard
@@ -147,8 +149,14 @@ def _issue_text(issue: Issue) -> str:
 
 @contextmanager
 def atomic_checked(office: Office) -> Iterator[None]:
-    """A transaction that is rolled back (raising `Rollback`) if the stored office no longer loads."""
+    """A transaction that is rolled back (raising `Rollback`) if the stored office no longer loads.
+
+    It begins with the office's lock (`concurrency.lock_office`): the office's writers take
+    turns, so a save's check of the versions it was given and its writes see no other save
+    in between.
+    """
     with transaction.atomic():
+        lock_office(office)
         yield
         issues = stored_issues(office)
         if issues:
@@ -157,29 +165,20 @@ def atomic_checked(office: Office) -> Iterator[None]:
 
 # ----------------------------------------------------------------------------- numbers
 
-_INTERNATIONAL_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
-
-
-def number_error(text: str) -> str:
-    t = text.strip()
-    if _INTERNATIONAL_DECIMAL.match(t) or ("." in t and "," not in t and not re.match(r"^[-+]?\d{1,3}(\.\d{3})+$", t)):
-        return _("«%(text)s» bukan angka yang sah: gunakan koma sebagai pemisah desimal (misalnya %(example)s)") % {
-            "text": t,
-            "example": t.replace(".", ",") if _INTERNATIONAL_DECIMAL.match(t) else "12,5",
-        }
-    return _("«%(text)s» bukan angka yang sah (format Indonesia, misalnya 1.234,56)") % {"text": t}
-
 
 def parse_amount(text: str | None, field: str) -> Decimal | None:
-    """Indonesian number text → Decimal; empty → None (not measured, never 0). Raises ValidationError."""
+    """Indonesian number text → Decimal; empty → None (not measured, never 0). Raises ValidationError.
+
+    The one rule of every page and of the Excel import's text cells:
+    `sakip.domain.numbers.parse_number` in the Indonesian format (``1.234,56``), with
+    its one-line message (``docs/security.md``, "Input at the boundary").
+    """
     if text is None or not text.strip():
         return None
     try:
-        value = parse_number(text, NumberFormat.INDONESIAN, field=field)
-    except NumberParseError:
-        raise ValidationError(number_error(text)) from None
-    check_exact(value)
-    return value
+        return parse_number(text, NumberFormat.INDONESIAN, field=field)
+    except NumberParseError as exc:
+        raise ValidationError(error_text(exc)) from None
 
 
 def input_text(value: Decimal | None) -> str:
@@ -340,7 +339,7 @@ FIELD_MESSAGES = {"required": gettext_lazy("Wajib diisi.")}
 
 def year_switch(request: Any, year: int) -> int | None:
     """The year chosen in a page's year selector (``?tahun=``) when it differs from the URL's."""
-    requested = request.GET.get("tahun", "")
-    if requested.isdigit() and valid_year(int(requested)) and int(requested) != year:
-        return int(requested)
+    requested = int_param(request.GET.get("tahun", ""))
+    if requested is not None and valid_year(requested) and requested != year:
+        return requested
     return None

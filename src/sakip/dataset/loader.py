@@ -16,16 +16,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from sakip.domain import quarter_targets as quarter_target_rules
 from sakip.domain.budget import BudgetClass, BudgetLine, Level
 from sakip.domain.errors import DomainError
 from sakip.domain.formulas import Formula
@@ -55,6 +56,8 @@ from sakip.domain.periods import Rollup
 from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_scale
 from sakip.domain.survey import INSTRUMENTS
 
+from .reading import DocumentError, load_json, load_yaml
+
 FORMAT = "sakip-office/1"
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -80,51 +83,15 @@ class DatasetError(ValueError):
 # ----------------------------------------------------------------------------- reading
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML safe loader that reads floats as exact decimals."""
-
-
-def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    assert isinstance(node, yaml.ScalarNode)
-    text = loader.construct_scalar(node)
-    value = Decimal(str(text).replace("_", ""))
-    if not value.is_finite():
-        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a finite number", node.start_mark)
-    return value
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
-
-
-# dates stay text: the format's dates are ISO strings
-def _text_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    assert isinstance(node, yaml.ScalarNode)
-    return loader.construct_scalar(node)
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _text_constructor)
-
-
-def _normalise(value: Any) -> Any:
-    """Mapping keys become strings (YAML reads ``2020:`` as an int)."""
-    if isinstance(value, dict):
-        return {str(k): _normalise(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalise(v) for v in value]
-    return value
-
-
 def parse_text(text: str, *, json_format: bool = False, source: str | None = None) -> Any:
+    """The document of a YAML or JSON text, within the limits of `sakip.dataset.reading` (size, aliases,
+    nesting, exact and checked numbers); `DatasetError` with every problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise DatasetError([Issue("", f"berkas lebih besar dari {MAX_BYTES // (1024 * 1024)} MB")], source)
     try:
-        if json_format:
-            raw = json.loads(text, parse_float=Decimal)
-        else:
-            raw = yaml.load(text, Loader=_DecimalLoader)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise DatasetError([Issue("", f"bukan {'JSON' if json_format else 'YAML'} yang sah: {exc}")], source) from None
-    return _normalise(raw)
+        return load_json(text) if json_format else load_yaml(text)
+    except DocumentError as exc:
+        raise DatasetError([Issue(p.path, p.message) for p in exc.problems], source) from None
 
 
 @cache
@@ -419,16 +386,23 @@ class _Builder:
 
     # -- years
     def measurement(self, ind: Indicator | None, d: Mapping[str, Any], path: str) -> Measurement:
+        given_targets = d.get("quarterly_targets") or {}
+        given_quarters = d.get("quarters") or {}
         m = Measurement(
-            quarterly_targets=self.quarters(d.get("quarterly_targets")),
+            quarterly_targets={int(q): self.num(v) for q, v in given_targets.items() if not isinstance(v, str)},
+            quarterly_target_grades={int(q): v for q, v in given_targets.items() if isinstance(v, str)},
             cumulative_targets=d.get("cumulative_targets", False),
-            quarters=self.quarters(d.get("quarters")),
+            quarters={int(q): self.num(v) for q, v in given_quarters.items() if not isinstance(v, str)},
+            quarter_grades={int(q): v for q, v in given_quarters.items() if isinstance(v, str)},
             explanation=d.get("explanation"),
-            evidence=list(d.get("evidence", [])),
+            evidence=[e if isinstance(e, str) else e["name"] for e in d.get("evidence", [])],
         )
+        self.provenance(d, path)
         if ind is not None:
             if "target" in d:
                 m.target = self.target_for(ind, d["target"], f"{path}.target")
+            if given_targets:
+                self.quarter_targets(ind, m, f"{path}.quarterly_targets")
             annual = d.get("annual")
             if annual is not None:
                 if ind.polarity is Polarity.QUALITATIVE:
@@ -453,6 +427,8 @@ class _Builder:
                         for name in sorted(unknown):
                             self.error(f"{path}.inputs.{q}.{name}", f"bukan komponen rumus indikator {ind.id}")
                         m.inputs[int(q)] = {n: self.num(values.get(n)) for n in ind.formula.inputs}
+            if given_quarters:
+                self.quarter_grades(ind, given_quarters, f"{path}.quarters")
             if ind.formula is not None and d.get("quarters"):
                 self.error(f"{path}.quarters", f"indikator {ind.id} memakai rumus: isi komponennya, bukan hasilnya")
         p = d.get("printed")
@@ -465,6 +441,63 @@ class _Builder:
                 p.get("where"),
             )
         return m
+
+    def moment(self, text: str, path: str) -> None:
+        """A time of the dataset: ISO 8601 with its offset from UTC (never a local time of unknown zone)."""
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            self.error(path, f"harus tanggal dan jam ISO 8601 dengan zona waktu (misalnya 2025-04-10T09:15:00+07:00), "
+                             f"bukan {_show(text)}")
+
+    def provenance(self, d: Mapping[str, Any], path: str) -> None:
+        """Evidence files and who entered what: kept by the adapters, checked here (the domain does not read them)."""
+        for i, e in enumerate(d.get("evidence", [])):
+            if not isinstance(e, dict):
+                continue
+            ep = f"{path}.evidence[{i}]"
+            if "path" in e:
+                if any(part in ("", ".", "..") for part in e["path"].split("/")):
+                    self.error(f"{ep}.path", "letak berkas tidak boleh memuat «..», «.» atau «//»")
+                if "sha256" not in e or "size" not in e:
+                    self.error(ep, "berkas dengan letak (path) memerlukan sha256 dan size")
+            if "uploaded_at" in e:
+                self.moment(e["uploaded_at"], f"{ep}.uploaded_at")
+        for q, who in (d.get("entered") or {}).items():
+            if "entered_at" in who:
+                self.moment(who["entered_at"], f"{path}.entered.{q}.entered_at")
+
+    def quarter_grades(self, ind: Indicator, given: Mapping[str, Any], path: str) -> None:
+        """Quarter realisations: grades of the scale for a qualitative indicator, numbers for the others."""
+        for q, v in given.items():
+            if v is None:
+                continue
+            if ind.polarity is Polarity.QUALITATIVE:
+                if not isinstance(v, str):
+                    self.error(f"{path}.{q}", f"harus predikat, bukan {_show(v)}")
+                elif ind.ordinal is not None:
+                    try:
+                        ind.ordinal.rank(v)
+                    except DomainError as exc:
+                        self.error(f"{path}.{q}", str(exc))
+            elif isinstance(v, str):
+                self.error(f"{path}.{q}", f"harus angka, bukan {_show(v)}")
+
+    def quarter_targets(self, ind: Indicator, m: Measurement, path: str) -> None:
+        """The quarter targets' own rules (`domain.quarter_targets.check`): kind, scale, cumulative direction."""
+        targets: dict[int, Decimal | str | None] = {**m.quarterly_targets, **m.quarterly_target_grades}
+        for issue in quarter_target_rules.errors(
+            quarter_target_rules.check(
+                targets,
+                polarity=ind.polarity,
+                rollup=ind.rollup,
+                cumulative=m.cumulative_targets,
+                ordinal=ind.ordinal,
+            )
+        ):
+            self.error(f"{path}.{issue.quarter}" if issue.quarter else path, str(issue))
 
     def printed_amounts(self, d: Mapping[str, Any] | None) -> PrintedAmounts | None:
         if not d:

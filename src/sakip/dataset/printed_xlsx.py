@@ -17,6 +17,7 @@ from typing import Any
 
 from sakip.domain.errors import DomainError
 from sakip.domain.numbers import NumberFormat, format_number, parse_number
+from sakip.domain.text import clean_text
 
 from .loader import DatasetError, Issue
 
@@ -142,7 +143,7 @@ def _read_value(raw: Any, field_: str, where: str, issues: list[Issue]) -> Any:
         if isinstance(raw, int | float):
             return Decimal(str(raw))
         try:
-            return parse_number(str(raw), NumberFormat.INDONESIAN)
+            return parse_number(str(raw), NumberFormat.INDONESIAN, units=True)
         except DomainError as exc:
             issues.append(Issue(where, f"harus angka, bukan {str(raw)!r} ({exc})"))
             return None
@@ -347,11 +348,14 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from sakip.reports.cells import put_value, text_cell
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Laporan"
-    ws.append(["field", "value"])
+    text_cell(ws.cell(row=1, column=1), "field")
+    text_cell(ws.cell(row=1, column=2), "value")
     report = (doc or {}).get("report", {})
     scale = (doc or {}).get("scale", {})
     meta = {
@@ -362,13 +366,11 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
         "scale_preset": scale.get("preset"),
     }
     for r, k in enumerate(META_FIELDS, start=2):
-        ws.cell(row=r, column=1, value=k)
-        value = _cell_value(meta.get(k))
-        cell = ws.cell(row=r, column=2, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-    ws.append([])
-    ws.append(["keterangan", HELP])
+        text_cell(ws.cell(row=r, column=1), k)
+        put_value(ws.cell(row=r, column=2), _cell_value(meta.get(k)))  # every cell through sakip.reports.cells
+    help_row = len(META_FIELDS) + 3  # after an empty row
+    text_cell(ws.cell(row=help_row, column=1), "keterangan")
+    text_cell(ws.cell(row=help_row, column=2), HELP)
     rows: dict[str, list[dict[str, Any]]] = {
         "Skala": scale.get("bands", []),
         "Indikator": (doc or {}).get("indicators", []),
@@ -403,15 +405,11 @@ def write_xlsx(doc: dict[str, Any] | None, path: str | Path) -> Path:
     }
     for sheet, columns in SHEETS.items():
         s = wb.create_sheet(sheet)
-        s.append(list(columns))
-        for c in s[1]:
-            c.font = Font(bold=True)
+        for c, col in enumerate(columns, start=1):
+            text_cell(s.cell(row=1, column=c), col).font = Font(bold=True)
         for r, row in enumerate(rows[sheet], start=2):
             for c, col in enumerate(columns, start=1):
-                value = _cell_value(row.get(col))
-                cell = s.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text, even when it starts with = + - @
+                put_value(s.cell(row=r, column=c), _cell_value(row.get(col)))  # text never a formula
     out = Path(path)
     wb.save(out)
     return out
@@ -424,7 +422,9 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return clean_text("; ".join(str(v) for v in value))
+    if isinstance(value, str):
+        return clean_text(value)  # a control character in stored text must not break the file
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= 0:

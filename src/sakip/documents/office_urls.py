@@ -5,5 +5,5 @@ from django.urls import URLPattern, URLResolver, path
 from . import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("dokumen/<int:year>/<slug:kind>.<slug:fmt>", views.download, name="document-download"),
+    path("dokumen/<year:year>/<slug:kind>.<slug:fmt>", views.download, name="document-download"),
 ]

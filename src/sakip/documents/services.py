@@ -3,7 +3,7 @@ workflow, and the regency batch job. The generation itself is `sakip.reports.bat
 
 A document is a DRAFT (every page marked) unless its period has its final approval in the workflow
 (`sakip.workflow.services.is_approved`): the LKjIP and the Matrik Capaian Kinerja follow the annual
-report, the Laporan Triwulan its quarter, the PK, the RKT and the IKU decree the year's PK.
+report, the Laporan Triwulan its quarter, the PK, the Rencana Aksi, the RKT and the IKU decree the year's PK.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ STEP_OF: dict[str, str] = {
     "matrik": "annual",
     "triwulan": "quarter",
     "pk": "pk",
+    "rencana-aksi": "pk",  # the quarter targets are agreed with the PK
     "rkt": "pk",
     "iku": "pk",
 }

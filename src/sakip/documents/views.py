@@ -78,7 +78,7 @@ class BatchForm(forms.Form):
             raise forms.ValidationError(
                 _(
                     "Tidak ada dokumen terpilih yang tersedia dalam format terpilih (LKjIP, Triwulan, PK, IKU: "
-                    "DOCX/PDF; RKT, Matrik: XLSX)."
+                    "DOCX/PDF; Rencana Aksi: DOCX/PDF/XLSX; RKT, Matrik: XLSX)."
                 )
             )
         return data

@@ -251,8 +251,8 @@ def grand_total(classes: Mapping[BudgetClass, Amounts]) -> Amounts:
     return result
 
 
-def by_objective(lines: Sequence[BudgetLine]) -> dict[str, Amounts]:
-    """Budget per objective through each program's links.
+def by_objective(lines: Sequence[BudgetLine], through: int = 4) -> dict[str, Amounts]:
+    """Budget per objective through each program's links, as of TW ``through`` (4: the year).
 
     A program linked to several objectives counts fully in each (the report
     marks such programs as shared); a program with no link is reported under
@@ -260,7 +260,7 @@ def by_objective(lines: Sequence[BudgetLine]) -> dict[str, Amounts]:
     """
     result: dict[str, Amounts] = {}
     for program in lines:
-        a = amounts(program)
+        a = amounts(program, through)
         for objective in program.objectives or ("",):
             result[objective] = result.get(objective, ZERO_AMOUNTS) + a
     return result

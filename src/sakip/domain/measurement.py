@@ -14,7 +14,9 @@ One function, `achievement`, implements every polarity and method:
 
 Negative results floor at 0. The cap policy (none / 100 / 120) is applied on top:
 `Achievement.raw` keeps the uncapped value, `Achievement.value` the capped one.
-A missing realisation is *not measured* — never 0.
+A missing realisation is *not measured* (`Status.NOT_MEASURED`, *belum diukur*) and a
+missing target is `Status.NO_TARGET` (*target belum ditetapkan*) — never 0, and never
+confused with each other.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class Status(StrEnum):
     MEASURED = "measured"
     NOT_MEASURED = "not_measured"  # belum diukur: no realisation yet
     UNDEFINED = "undefined"  # realisation exists but achievement cannot be computed (T = 0 ...)
+    NO_TARGET = "no_target"  # target belum ditetapkan: a realisation without a target (never 0, never "undefined")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,9 @@ class Achievement(NamedTuple):
 
 
 NOT_MEASURED = Achievement(Status.NOT_MEASURED)
+#: the reason of `NO_TARGET` (`reports.narrative.reason_text`: "target belum ditetapkan")
+NO_TARGET_REASON = "no target"
+NO_TARGET = Achievement(Status.NO_TARGET, reason=NO_TARGET_REASON)
 
 
 def _undefined(reason: str) -> Achievement:
@@ -173,7 +179,7 @@ def achievement(
     if realisation is None:
         return NOT_MEASURED
     if target is None:
-        return _undefined("no target")
+        return NO_TARGET
     if polarity is Polarity.QUALITATIVE:
         if ordinal is None:
             raise DomainError(N_("indikator kualitatif memerlukan skala predikat"))

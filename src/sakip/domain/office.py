@@ -145,8 +145,12 @@ class Measurement:
 
     target: Target | None = None  # overrides the PK / plan target for this year
     quarterly_targets: dict[int, Decimal | None] = field(default_factory=dict)
+    #: a qualitative indicator's quarter targets: grades of its ordinal scale (``{2: "B", 4: "BB"}``)
+    quarterly_target_grades: dict[int, str] = field(default_factory=dict)
     cumulative_targets: bool = False
     quarters: dict[int, Decimal | None] = field(default_factory=dict)
+    #: a qualitative indicator's quarter realisations: grades of its ordinal scale (``{1: "B", 2: "BB"}``)
+    quarter_grades: dict[int, str] = field(default_factory=dict)
     inputs: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
     annual: Decimal | str | None = None  # year-end value reported directly
     explanation: str | None = None

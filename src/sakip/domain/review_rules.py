@@ -22,6 +22,7 @@ from typing import Any
 
 from .measurement import Status
 from .office import Indicator, Office
+from .periods import QUARTERS
 from .review import Finding, Severity
 from .review_engine import OFFICE_RULES, PRINTED_RULES, ReviewResult, Rule, _show, all_rules, rule
 from .review_printed import (
@@ -32,6 +33,7 @@ from .review_printed import (
     scale_problems,
 )
 from .scorecard import IndicatorScore, Scorecard, build_scorecard
+from .to_date import is_measured
 
 __all__ = [
     "DEFAULT_ABSORPTION_LAG",
@@ -197,14 +199,16 @@ def office_polarity(ctx: OfficeContext) -> Iterator[Finding]:
         if s.realisation is None:
             continue
         ctx.checked += 1
-        if s.achievement.status is Status.UNDEFINED:
+        if s.achievement.status in (Status.UNDEFINED, Status.NO_TARGET):
             yield Finding(
                 f"{place} › Capaian {ctx.year}",
                 "capaian",
                 None,
                 "capaian terhitung",
                 Severity.MAJOR,
-                f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
+                "capaian tidak dapat dihitung: target belum ditetapkan"
+                if s.achievement.status is Status.NO_TARGET
+                else f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
             )
         for e in s.errors:
             yield Finding(f"{place} › Capaian {ctx.year}", "perhitungan", None, None, Severity.MAJOR, e)
@@ -280,7 +284,7 @@ def office_evidence(ctx: OfficeContext) -> Iterator[Finding]:
         place = _place(s.indicator, s.level, s.parent_id)
         if ctx.facts.evidence is not None:
             have = ctx.facts.evidence.get(s.indicator.id, frozenset())
-            measured = [q for q, v in sorted(m.quarters.items()) if v is not None] or sorted(m.inputs) or [4]
+            measured = [q for q in QUARTERS if is_measured(s.indicator, m, q)] or [4]
             for q in measured:
                 ctx.checked += 1
                 if q not in have:

@@ -1,20 +1,26 @@
-"""The scorecard of one office-year: every figure the reports and pages show.
+"""The scorecard of one office-year — or of the year as of TW N: every figure the reports and pages show.
 
-`build_scorecard` ties the rules together — targets (year override → PK in force
-→ plan), realisations (quarters, formula inputs rolled up first, or the
-year-end value; a linked survey's index), achievements and predicates,
-aggregation per objective, goal and office, comparisons with earlier years, the
-end-of-plan target and the national standard, the budget and the survey — and
-compares every printed figure the data carries with the computed one.
+`build_scorecard(office, year)` ties the rules together — targets (year override → PK
+in force → plan), realisations (quarters, formula inputs rolled up first, or the
+year-end value; a linked survey's index), achievements and predicates, aggregation per
+objective, goal and office, comparisons with earlier years, the end-of-plan target and
+the national standard, the budget and the survey — and compares every printed figure
+the data carries with the computed one (`scorecard_findings`).
+
+`build_scorecard(office, year, quarter=N)` is the same scorecard with every figure *as
+of TW N* (the one quarter rule, `to_date`): each indicator's target, realisation,
+achievement and predicate to date, the objective, goal and office means of those, the
+budget to date (`scorecard_budget`) and the efficiency to date. TW IV (or no quarter) is
+the year. Year-only figures have no quarter value: the comparison with the previous year,
+the progress to the end target, the national standard, the survey and the printed-figure
+findings are left out (``None`` / empty) of a TW I–III scorecard.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import budget as budget_rules
 from . import survey as survey_rules
 from .aggregation import (
     Aggregate,
@@ -25,34 +31,28 @@ from .aggregation import (
     aggregate_values,
     compare_to_standard,
     compare_years,
-    mean,
 )
-from .budget import Amounts, BudgetClass, BudgetLine, Efficiency, SumCheck
 from .errors import N_, DomainError, FormulaError
-from .measurement import (
-    NOT_MEASURED,
-    Achievement,
-    Polarity,
-    Range,
-    Target,
-    achievement,
-    progress_to_end_target,
-)
-from .numbers import format_number
-from .office import Indicator, Measurement, Office, PrintedAmounts, SurveyData, YearData
-from .periods import QUARTERS, roll_up, roll_up_inputs, target_to_date
-from .review import Finding, Severity, agrees, compare_category, compare_number
+from .measurement import NOT_MEASURED, Achievement, Polarity, Target, progress_to_end_target
+from .office import Indicator, Measurement, Office, SurveyData, YearData
+from .periods import QUARTERS, roll_up, roll_up_inputs
+from .review import Finding
 from .scales import PredicateScale
+from .scorecard_budget import BudgetScore, LineScore, budget_findings, score_budget
+from .scorecard_findings import indicator_findings, objective_findings, pk_findings, survey_findings
+from .to_date import QuarterScore, achieve, check_quarter, grades_year_value, has_quarters, quarter_scores
 
-
-@dataclass(frozen=True)
-class QuarterScore:
-    quarter: int
-    value: Decimal | str | None  # the quarter's own value
-    to_date: Decimal | str | None  # realisation to date (rolled up)
-    target_to_date: Decimal | None
-    achievement: Achievement
-    category: str | None
+__all__ = [
+    "AggregateScore",
+    "BudgetScore",
+    "IndicatorScore",
+    "LineScore",
+    "QuarterScore",
+    "Scorecard",
+    "SurveyScore",
+    "build_scorecard",
+    "score_survey",
+]
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,14 @@ class IndicatorScore:
     indicator: Indicator
     level: str  # "goal" | "objective"
     parent_id: str
-    target: Target | None
-    target_source: str | None  # "measurement" | "pk" | "plan"
+    target: Target | None  # as of the scorecard's quarter (the year's target for the year)
+    target_source: str | None  # "measurement" | "pk" | "plan"; "quarter" as of TW I–III
     realisation: Decimal | str | None
     realisation_source: str | None  # "annual" | "quarters" | "formula" | "survey"
     achievement: Achievement
     category: str | None
     color: str | None
-    quarters: tuple[QuarterScore, ...]
+    quarters: tuple[QuarterScore, ...]  # TW I … TW IV (as of TW N: up to N)
     history: tuple[YearPoint, ...]
     change: Change | None
     end_target_progress: Achievement | None
@@ -75,6 +75,7 @@ class IndicatorScore:
     explanation: str | None
     in_pk: bool
     errors: tuple[str, ...] = ()
+    year_target: Target | None = None  # the year's target (measurement → PK → plan), also as of a quarter
 
 
 @dataclass(frozen=True)
@@ -84,28 +85,6 @@ class AggregateScore:
     aggregate: Aggregate
     category: str | None
     color: str | None
-
-
-@dataclass(frozen=True)
-class LineScore:
-    line: BudgetLine
-    depth: int
-    amounts: Amounts
-
-    @property
-    def absorption(self) -> Decimal | None:
-        return self.amounts.absorption
-
-
-@dataclass(frozen=True)
-class BudgetScore:
-    classes: dict[BudgetClass, Amounts]
-    total: Amounts | None
-    lines: tuple[LineScore, ...]
-    lines_total: Amounts | None
-    sum_checks: tuple[SumCheck, ...]
-    by_objective: dict[str, Amounts]
-    efficiency: dict[str, Efficiency]
 
 
 @dataclass(frozen=True)
@@ -128,6 +107,12 @@ class Scorecard:
     survey: SurveyScore | None
     findings: tuple[Finding, ...]
     messages: tuple[str, ...] = field(default=())
+    quarter: int | None = None  # the figures are as of this quarter; None (or 4): the year
+
+    @property
+    def as_of(self) -> int:
+        """The quarter the figures are as of: 1–3, or 4 for the year."""
+        return self.quarter if self.quarter is not None else 4
 
 
 # --------------------------------------------------------------------------- indicators
@@ -146,17 +131,7 @@ def _target_for(office: Office, ind: Indicator, year: YearData | None, y: int) -
 
 
 def _achieve(office: Office, ind: Indicator, target: Target | None, real: Decimal | str | None) -> Achievement:
-    s = office.settings
-    return achievement(
-        target,
-        real,
-        ind.polarity,
-        cap=s.cap,
-        lower_formula=s.lower_formula,
-        method=ind.method,
-        baseline=ind.baseline,
-        ordinal=ind.ordinal,
-    )
+    return achieve(office.settings, ind, target, real)
 
 
 def _quarter_values(ind: Indicator, m: Measurement, errors: list[str]) -> dict[int, Decimal | None]:
@@ -176,11 +151,19 @@ def _quarter_values(ind: Indicator, m: Measurement, errors: list[str]) -> dict[i
     return values
 
 
+def _missing_message(ind: Indicator, missing: list[int]) -> str:
+    return (
+        f"{ind.id}: TW {', '.join(str(q) for q in missing)} belum diukur; nilai tahunan sementara dari "
+        f"{4 - len(missing)} triwulan"
+    )
+
+
 def _realisation(
     ind: Indicator, m: Measurement | None, errors: list[str], messages: list[str]
-) -> tuple[Decimal | str | None, str | None, dict[int, Decimal | None]]:
+) -> tuple[Decimal | str | None, str | None]:
+    """The year's realisation and where it comes from."""
     if m is None:
-        return None, None, {}
+        return None, None
     quarters = _quarter_values(ind, m, errors)
     if ind.formula is not None and m.inputs:
         rolled = roll_up_inputs(m.inputs, {n: ind.input_rollups.get(n, ind.rollup) for n in ind.formula.inputs})
@@ -193,50 +176,25 @@ def _realisation(
             messages.append(
                 f"{ind.id}: nilai tahunan {m.annual} berbeda dari rumus atas input ({value}); dipakai hasil rumus"
             )
-        return value, "formula", quarters
+        return value, "formula"
     if m.annual is not None:
         rolled_q = roll_up(quarters, ind.rollup)
         if rolled_q is not None and isinstance(m.annual, Decimal) and rolled_q != m.annual:
             messages.append(
                 f"{ind.id}: nilai tahunan {m.annual} berbeda dari rekap triwulan ({rolled_q}); dipakai nilai tahunan"
             )
-        return m.annual, "annual", quarters
+        return m.annual, "annual"
+    if ind.polarity is Polarity.QUALITATIVE and any(m.quarter_grades.values()):
+        grade = grades_year_value(ind, m)
+        missing = [q for q in QUARTERS if not m.quarter_grades.get(q)]
+        if missing:
+            messages.append(_missing_message(ind, missing))
+        return grade, "quarters"
     year_value = roll_up(quarters, ind.rollup)
     missing = [q for q in QUARTERS if quarters.get(q) is None]
     if year_value is not None and missing:
-        messages.append(
-            f"{ind.id}: TW {', '.join(str(q) for q in missing)} belum diukur; nilai tahunan sementara dari "
-            f"{4 - len(missing)} triwulan"
-        )
-    return year_value, ("quarters" if year_value is not None else None), quarters
-
-
-def _quarter_scores(
-    office: Office, ind: Indicator, m: Measurement | None, quarters: dict[int, Decimal | None], scale: PredicateScale
-) -> tuple[QuarterScore, ...]:
-    if m is None or not any(v is not None for v in quarters.values()):
-        return ()
-    out: list[QuarterScore] = []
-    for q in QUARTERS:
-        if ind.formula is not None:
-            rolled = roll_up_inputs(
-                m.inputs, {n: ind.input_rollups.get(n, ind.rollup) for n in ind.formula.inputs}, q
-            )
-            try:
-                to_date = ind.formula.evaluate(rolled)
-            except FormulaError:
-                to_date = None
-        else:
-            to_date = roll_up(quarters, ind.rollup, q)
-        t = (
-            target_to_date(m.quarterly_targets, q, cumulative=m.cumulative_targets, method=ind.rollup)
-            if m.quarterly_targets
-            else None
-        )
-        a = _achieve(office, ind, t, to_date) if quarters.get(q) is not None else NOT_MEASURED
-        cat = scale.classify(a.value) if a.value is not None else None
-        out.append(QuarterScore(q, quarters.get(q), to_date, t, a, cat))
-    return tuple(out)
+        messages.append(_missing_message(ind, missing))
+    return year_value, ("quarters" if year_value is not None else None)
 
 
 def _history(office: Office, ind: Indicator, upto: int) -> tuple[YearPoint, ...]:
@@ -248,7 +206,7 @@ def _history(office: Office, ind: Indicator, upto: int) -> tuple[YearPoint, ...]
         m = yd.measurements.get(ind.id)
         if m is None:
             continue
-        real, _, _ = _realisation(ind, m, [], [])
+        real, _ = _realisation(ind, m, [], [])
         if real is None or isinstance(real, str):
             continue
         target, _ = _target_for(office, ind, yd, y)
@@ -256,6 +214,14 @@ def _history(office: Office, ind: Indicator, upto: int) -> tuple[YearPoint, ...]
         a = _achieve(office, ind, t, real) if t is not None else NOT_MEASURED
         points.append(YearPoint(y, t, real, a.value))
     return tuple(points)
+
+
+def _year_quarters(
+    office: Office, ind: Indicator, m: Measurement | None, scale: PredicateScale, year_target: Target | None
+) -> tuple[QuarterScore, ...]:
+    if not has_quarters(m):
+        return ()
+    return quarter_scores(office.settings, scale, ind, m, year_target)
 
 
 def _score_indicator(
@@ -272,7 +238,7 @@ def _score_indicator(
     errors: list[str] = []
     m = yd.measurements.get(ind.id) if yd else None
     target, target_source = _target_for(office, ind, yd, y)
-    real, source, quarters = _realisation(ind, m, errors, messages)
+    real, source = _realisation(ind, m, errors, messages)
     if real is None and survey is not None and survey.data.indicator_id == ind.id:
         real, source = survey.result.index, "survey"
     try:
@@ -306,7 +272,7 @@ def _score_indicator(
         a,
         band.label if band else None,
         band.color if band else None,
-        _quarter_scores(office, ind, m, quarters, scale),
+        _year_quarters(office, ind, m, scale, target),
         history,
         change,
         end,
@@ -314,91 +280,49 @@ def _score_indicator(
         m.explanation if m else None,
         in_pk,
         tuple(errors),
+        target,
     )
 
 
-# --------------------------------------------------------------------------- budget
-
-
-def _lines_with_depth(lines: Iterable[BudgetLine], depth: int = 0) -> Iterable[tuple[BudgetLine, int]]:
-    for line in lines:
-        yield line, depth
-        yield from _lines_with_depth(line.children, depth + 1)
-
-
-def _score_budget(yd: YearData, objectives: dict[str, Decimal | None]) -> BudgetScore | None:
-    b = yd.budget
-    if b is None:
-        return None
-    stated = {c: s.amounts for c, s in b.classes.items()}
-    classes = budget_rules.by_class(b.lines, stated) if (b.lines or stated) else {}
-    total = b.total.amounts if b.total else (budget_rules.grand_total(classes) if classes else None)
-    line_scores = tuple(LineScore(line, d, budget_rules.amounts(line)) for line, d in _lines_with_depth(b.lines))
-    lines_total = budget_rules.total(b.lines) if b.lines else None
-    by_obj = budget_rules.by_objective(b.lines)
-    eff = {
-        oid: budget_rules.efficiency(objectives.get(oid), amounts.absorption)
-        for oid, amounts in by_obj.items()
-        if oid
-    }
-    return BudgetScore(
-        classes, total, line_scores, lines_total, tuple(budget_rules.sum_checks(b.lines)), by_obj, eff
+def _score_indicator_as_of(
+    office: Office,
+    ind: Indicator,
+    level: str,
+    parent_id: str,
+    y: int,
+    yd: YearData | None,
+    scale: PredicateScale,
+    quarter: int,
+) -> IndicatorScore:
+    """The indicator as of the end of TW ``quarter`` (1–3): the one quarter rule (`to_date`)."""
+    m = yd.measurements.get(ind.id) if yd else None
+    year_target, _ = _target_for(office, ind, yd, y)
+    scores = quarter_scores(office.settings, scale, ind, m, year_target, through=quarter)
+    now = scores[-1]
+    source = None
+    if now.to_date is not None:
+        source = "formula" if ind.formula is not None else "quarters"
+    return IndicatorScore(
+        ind,
+        level,
+        parent_id,
+        now.target_to_date,
+        "quarter" if now.target_to_date is not None else None,
+        now.to_date,
+        source,
+        now.achievement,
+        now.category,
+        now.color,
+        scores,
+        _history(office, ind, y),
+        None,
+        None,
+        None,
+        None,  # the year's explanation is not the quarter's
+        bool(yd and yd.agreement and ind.id in yd.agreement.targets),
+        now.errors,
+        year_target,
     )
-
-
-def _budget_findings(yd: YearData, score: BudgetScore, findings: list[Finding]) -> None:
-    b = yd.budget
-    assert b is not None
-    y = yd.year
-
-    def amounts_findings(where: str, printed: PrintedAmounts | None, computed: Amounts, whole: Amounts | None) -> None:
-        if printed is None:
-            return
-        checks = [
-            ("pagu", printed.allocation, computed.allocation),
-            ("realisasi", printed.realisation, computed.realisation),
-            ("penyerapan %", printed.absorption, computed.absorption),
-            ("deviasi %", printed.deviation, computed.deviation),
-            ("sisa", printed.remaining, computed.remaining),
-        ]
-        if whole is not None:
-            checks.append(("porsi %", printed.share, budget_rules.share(computed.allocation, whole.allocation)))
-        for what, p, c in checks:
-            f = compare_number(f"{where} ({printed.where})" if printed.where else where, what, p, c)
-            if f:
-                findings.append(f)
-
-    for cls, stated in b.classes.items():
-        amounts_findings(f"Anggaran {y} {cls.label}", stated.printed, stated.amounts, score.total)
-    if b.total is not None:
-        amounts_findings(f"Anggaran {y} total", b.total.printed, b.total.amounts, None)
-        if score.classes and all(a.realisation is not None for a in score.classes.values()):
-            summed = budget_rules.grand_total(score.classes)
-            for what, stated_v, c in (
-                ("pagu", b.total.allocation, summed.allocation),
-                ("realisasi", b.total.realisation, summed.realisation),
-            ):
-                f = compare_number(f"Anggaran {y} total = jumlah kelompok belanja", what, stated_v, c)
-                if f:
-                    findings.append(f)
-    for ls in score.lines:
-        amounts_findings(
-            f"Anggaran {y} {ls.line.code} {ls.line.name}", b.printed_lines.get(ls.line.code), ls.amounts, None
-        )
-    for check in score.sum_checks:
-        if not check.ok:
-            findings.append(
-                Finding(
-                    f"Anggaran {y} {check.where}",
-                    f"jumlah {'pagu' if check.what == 'allocation' else 'realisasi'}",
-                    check.stated,
-                    check.computed,
-                    Severity.MAJOR,
-                    "jumlah yang dinyatakan tidak sama dengan jumlah rinciannya",
-                )
-            )
-    if b.printed_lines_total is not None and score.lines_total is not None:
-        amounts_findings(f"Anggaran {y} jumlah tabel", b.printed_lines_total, score.lines_total, None)
 
 
 # --------------------------------------------------------------------------- survey
@@ -426,59 +350,34 @@ def score_survey(data: SurveyData) -> survey_rules.SurveyResult:
     )
 
 
-def _survey_findings(s: SurveyScore, findings: list[Finding], year: int) -> None:
-    where = f"SKM {year}"
-    r = s.result
-    f = compare_number(where, "indeks (IKM)", s.data.printed_index, r.index, "dihitung dari data per unsur")
-    if f:
-        findings.append(f)
-    f2 = compare_category(where, s.data.printed_grade, r.grade, f"tabel mutu {r.instrument.grade_table.value}")
-    if f2:
-        findings.append(f2)
-    by_name = {e.name: e for e in r.elements}
-    for name, printed in s.data.printed_elements.items():
-        e = by_name.get(name)
-        if e is None:
-            findings.append(
-                Finding(f"{where} unsur {name!r}", "skor", printed, None, Severity.WARNING,
-                        "skor tercetak tanpa data yang dapat dihitung")
-            )
-            continue
-        f3 = compare_number(f"{where} unsur {name!r}", "skor", printed, e.score)
-        if f3:
-            findings.append(f3)
-    if s.data.printed_elements:
-        printed_mean = mean(list(s.data.printed_elements.values()))
-        f4 = compare_number(where, "rerata skor tercetak", s.data.printed_index, printed_mean,
-                            "rata-rata skor unsur yang tercetak")
-        if f4:
-            findings.append(f4)
-
-
 # --------------------------------------------------------------------------- the scorecard
 
 
-def build_scorecard(office: Office, year: int | None = None) -> Scorecard:
+def build_scorecard(office: Office, year: int | None = None, quarter: int | None = None) -> Scorecard:
+    """The year's scorecard; with ``quarter`` 1–3, every figure as of the end of that quarter (4: the year)."""
+    check_quarter(quarter)
     y = year if year is not None else office.latest_year
     if y is None:
         raise DomainError(N_("%(office)s: belum ada tahun yang berisi data"), office=office.name)
+    as_of = quarter if quarter is not None and quarter < 4 else None
     yd = office.years.get(y)
     scale = office.settings.scale
     messages: list[str] = []
     findings: list[Finding] = []
 
     survey = None
-    if yd is not None and yd.survey is not None:
+    if as_of is None and yd is not None and yd.survey is not None:
         survey = SurveyScore(yd.survey, score_survey(yd.survey))
         messages.extend(survey.result.warnings)
 
-    scores: list[IndicatorScore] = []
-    for g in office.plan.goals:
-        for ind in g.indicators:
-            scores.append(_score_indicator(office, ind, "goal", g.id, y, yd, scale, survey, messages))
-    for o in office.plan.objectives:
-        for ind in o.indicators:
-            scores.append(_score_indicator(office, ind, "objective", o.id, y, yd, scale, survey, messages))
+    levels = [("goal", g.id, ind) for g in office.plan.goals for ind in g.indicators]
+    levels += [("objective", o.id, ind) for o in office.plan.objectives for ind in o.indicators]
+    scores: list[IndicatorScore] = [
+        _score_indicator(office, ind, level, parent, y, yd, scale, survey, messages)
+        if as_of is None
+        else _score_indicator_as_of(office, ind, level, parent, y, yd, scale, as_of)
+        for level, parent, ind in levels
+    ]
 
     def agg_score(id_: str, text: str, agg: Aggregate) -> AggregateScore:
         band = scale.band_for(agg.value) if agg.value is not None else None
@@ -518,135 +417,29 @@ def build_scorecard(office: Office, year: int | None = None) -> Scorecard:
         office.code, office.name, aggregate((s.achievement, s.indicator.weight) for s in unique_items)
     )
 
+    through = as_of if as_of is not None else 4
     budget = budget_prev = None
     if yd is not None:
-        budget = _score_budget(yd, {o.id: o.aggregate.value for o in objectives})
-        if budget is not None:
-            _budget_findings(yd, budget, findings)
+        budget = score_budget(yd, {o.id: o.aggregate.value for o in objectives}, through)
+        if budget is not None and as_of is None:
+            budget_findings(yd, budget, findings)
     prev = office.years.get(y - 1)
     if prev is not None and prev.budget is not None:
-        budget_prev = _score_budget(prev, {})
-        if budget_prev is not None:
-            _budget_findings(prev, budget_prev, findings)
+        budget_prev = score_budget(prev, {}, through)
+        if budget_prev is not None and as_of is None:
+            budget_findings(prev, budget_prev, findings)
 
-    for s in scores:
-        _indicator_findings(s, scale, survey, yd, findings)
-    if yd is not None:
-        _objective_findings(objectives, scores, yd, scale, findings)
-        _pk_findings(yd, findings)
-    if survey is not None:
-        _survey_findings(survey, findings, y)
+    if as_of is None:
+        for s in scores:
+            indicator_findings(s, scale, survey, yd, findings)
+        if yd is not None:
+            objective_findings(objectives, scores, yd, scale, findings)
+            pk_findings(yd, findings)
+        if survey is not None:
+            survey_findings(survey, findings, y)
     for s in scores:
         messages.extend(f"{s.indicator.id}: {e}" for e in s.errors)
     return Scorecard(
         office, y, scale, tuple(scores), objectives, goals, office_score, budget, budget_prev, survey,
-        tuple(findings), tuple(messages),
+        tuple(findings), tuple(messages), quarter,
     )
-
-
-def _indicator_findings(
-    s: IndicatorScore, scale: PredicateScale, survey: SurveyScore | None, yd: YearData | None, findings: list[Finding]
-) -> None:
-    m = yd.measurements.get(s.indicator.id) if yd else None
-    printed = m.printed if m else None
-    where = f"{s.indicator.id} {s.indicator.name}"
-    if printed is not None:
-        if printed.where:
-            where += f" ({printed.where})"
-        if s.achievement.value is not None:
-            f = compare_number(where, "capaian %", printed.achievement, s.achievement.value,
-                               _formula_text(s), major_if_different=False)
-            if f:
-                findings.append(f)
-            f2 = compare_category(where, printed.category, s.category, f"skala {scale.code}")
-            if f2:
-                findings.append(f2)
-        elif printed.achievement is not None and printed.category is not None:
-            # no realisation printed: at least the category must follow the printed achievement
-            expected = scale.classify(printed.achievement)
-            f3 = compare_category(
-                where, printed.category, expected,
-                f"capaian tercetak {format_number(printed.achievement)} termasuk kategori {expected} "
-                f"pada skala {scale.code}; "
-                "realisasi tidak tercetak sehingga capaian tidak dapat dihitung ulang",
-            )
-            if f3:
-                findings.append(f3)
-    if (
-        survey is not None
-        and survey.data.indicator_id == s.indicator.id
-        and s.realisation_source != "survey"
-        and isinstance(s.realisation, Decimal)
-        and not agrees(s.realisation, survey.result.index)
-    ):
-        findings.append(
-            Finding(where, "realisasi vs hasil survei", s.realisation, survey.result.index.quantize(Decimal("0.01")),
-                    Severity.MAJOR, "realisasi yang dilaporkan berbeda dari indeks hasil perhitungan SKM")
-        )
-    pk = yd.agreement if yd else None
-    if pk is not None and s.indicator.id in pk.targets and s.target_source == "measurement":
-        pk_t = pk.targets[s.indicator.id]
-        if pk_t != s.target:
-            findings.append(
-                Finding(where, "target PK vs target pengukuran", _show(pk_t), _show(s.target), Severity.MAJOR,
-                        "target yang diukur berbeda dari target Perjanjian Kinerja")
-            )
-
-
-def _show(t: Target | None) -> Decimal | str | None:
-    if isinstance(t, Range):
-        return f"{t.low}–{t.high}"
-    return t
-
-
-def _formula_text(s: IndicatorScore) -> str:
-    p = s.indicator.polarity
-    if p is Polarity.LOWER_IS_BETTER:
-        return "capaian = (2 × target − realisasi) / target × 100"
-    if p is Polarity.HIGHER_IS_BETTER:
-        return "capaian = realisasi / target × 100"
-    return ""
-
-
-def _objective_findings(
-    objectives: tuple[AggregateScore, ...],
-    scores: list[IndicatorScore],
-    yd: YearData,
-    scale: PredicateScale,
-    findings: list[Finding],
-) -> None:
-    for o in objectives:
-        printed = yd.objectives_printed.get(o.id)
-        if printed is None:
-            continue
-        where = f"Sasaran {o.id}" + (f" ({printed.where})" if printed.where else "")
-        value = o.aggregate.value
-        note = "rata-rata capaian indikator"
-        if value is None or o.aggregate.not_measured:
-            # realisations not printed: check against the mean of the printed achievements
-            printed_values = []
-            for s in scores:
-                if s.level == "objective" and s.parent_id == o.id:
-                    m = yd.measurements.get(s.indicator.id)
-                    if m and m.printed and m.printed.achievement is not None:
-                        printed_values.append(m.printed.achievement)
-            value = mean(printed_values) if printed_values else None
-            note = "rata-rata capaian indikator yang tercetak"
-        f = compare_number(where, "capaian sasaran %", printed.achievement, value, note)
-        if f:
-            findings.append(f)
-        basis = printed.achievement if printed.achievement is not None else value
-        if basis is not None:
-            f2 = compare_category(where, printed.category, scale.classify(basis),
-                                  f"{format_number(basis)} pada skala {scale.code}")
-            if f2:
-                findings.append(f2)
-
-
-def _pk_findings(yd: YearData, findings: list[Finding]) -> None:
-    for pk in yd.agreements:
-        if pk.printed_total is not None and pk.programs:
-            computed = sum((p.allocation for p in pk.programs), Decimal(0))
-            f = compare_number(f"PK {yd.year} ({pk.kind})", "jumlah anggaran program", pk.printed_total, computed)
-            if f:
-                findings.append(f)

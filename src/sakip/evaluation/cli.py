@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
+from sakip.dataset.reading import DocumentError, load_yaml
 from sakip.domain.evaluation import EvaluationError, Framework, NodeScore, Score, score
 from sakip.domain.numbers import format_number
 
@@ -101,8 +101,8 @@ def score_cmd(
     """Hitung nilai jawaban LKE: nilai per komponen, nilai akhir 0–100 dan predikatnya."""
     fw = _load(lke)
     try:
-        data = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(answers.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, DocumentError) as exc:
         _fail(f"{answers}: jawaban tidak dapat dibaca ({exc})")
     if not isinstance(data, dict):
         _fail(f"{answers}: harus berupa pemetaan kode kriteria → kode jawaban")

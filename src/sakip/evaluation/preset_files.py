@@ -6,8 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sakip.dataset.reading import DocumentError, load_yaml
 from sakip.domain.errors import N_, msg
 from sakip.domain.evaluation import EvaluationError, Framework, framework_from_dict
 
@@ -34,8 +33,8 @@ def preset_text(code: str) -> str:
 
 def read_data(text: str, source: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = load_yaml(text)  # the limits of every YAML read from outside (aliases, depth, numbers)
+    except DocumentError as exc:
         raise EvaluationError(
             [msg(N_("%(path)s: bukan YAML/JSON yang sah (%(error)s)"), path=source, error=exc)]
         ) from None

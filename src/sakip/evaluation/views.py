@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view, offices_for, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.concurrency import Changed, Conflict, conflict_context, lock_office, reapplied, retrying
 from sakip.core.i18n import error_text
+from sakip.core.params import int_param
 from sakip.core.web import (
     default_year,
     evidence_content_type,
@@ -34,7 +36,7 @@ from sakip.domain.evaluation import EvaluationError, Framework, Score
 from sakip.domain.numbers import format_number
 from sakip.planning.models import Indicator
 
-from . import services
+from . import concurrency, services
 from .models import Answer, Evaluation, Recommendation, Template
 from .report import evaluation_report_docx
 
@@ -67,6 +69,11 @@ class CriterionRow:
     evaluator_label: str = ""
     error: str = ""
     typed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """The version the form carries: the one it was loaded with while the user fixes errors."""
+        return self.typed.get("ver") or concurrency.row_token(self.answer)
 
 
 @dataclass
@@ -243,6 +250,8 @@ def _read_answers(
         value = request.POST.get(f"{prefix}-value", "").strip().upper()
         note = request.POST.get(f"{prefix}-note", "").strip()
         typed[a.pk] = {"value": value, "note": note}
+        if f"{prefix}-ver" in request.POST:
+            typed[a.pk]["ver"] = request.POST.get(f"{prefix}-ver", "")
         problems: list[str] = []
         if value and crit.answers.option(value) is None:
             problems.append(
@@ -299,6 +308,7 @@ def evaluation_office(request: HttpRequest, year: int, office: Office, membershi
     ev = _evaluation(office, year)
     errors: dict[int, str] = {}
     typed: dict[int, dict[str, str]] = {}
+    found: list[Conflict] = []
     start_error = ""
     if request.method == "POST":
         require(membership, office, "enter")
@@ -315,13 +325,31 @@ def evaluation_office(request: HttpRequest, year: int, office: Office, membershi
             if fw is None:
                 return _page(request, "evaluation-office", office, year)
             _ensure_answers(ev)
-            changes, errors, typed = _read_answers(request, ev, fw, "self")
-            if not errors:
-                with transaction.atomic():
-                    n = _store_answers(ev, changes)
+            request.POST = reapplied(request.POST)  # type: ignore[assignment]
+
+            def attempt() -> tuple[int | None, list[Conflict], dict[int, str], dict[int, dict[str, str]]]:
+                changes, errs, typed_now = _read_answers(request, ev, fw, "self")
+                if errs:
+                    return None, [], errs, typed_now
+                found_now, read = concurrency.answer_conflicts(ev, typed_now, "self")
+                if found_now:
+                    return None, found_now, errs, typed_now
+                n = concurrency.save_answers(
+                    office, ev, Evaluation.Status.SELF, changes, read, lambda: _store_answers(ev, changes)
+                )
+                return n, [], errs, typed_now
+
+            try:
+                n, found, errors, typed = retrying(attempt)
+            except Changed:
+                n, found, errors, typed = None, [], {0: _("Jawaban sedang diubah orang lain; coba simpan lagi.")}, {}
+            except ValidationError as exc:
+                n, found, errors, typed = None, [], {0: " ".join(exc.messages)}, {}
+            if n is not None:
                 messages.success(request, _("%(n)d jawaban tersimpan.") % {"n": n})
                 return _page(request, "evaluation-office", office, year)
-            messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
+            if not found:
+                messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
     if ev is None:
         templates = services.templates_for(office.regency, year)
         return render(
@@ -360,7 +388,10 @@ def evaluation_office(request: HttpRequest, year: int, office: Office, membershi
             show_evaluator=ev.status == Evaluation.Status.FINISHED,
             own_total=_node_text(s.own.total) if s else "—",
             errors=list(errors.values()),
+            conflict_form=True,
+            **conflict_context(found),
         ),
+        status=409 if found else 200,
     )
 
 
@@ -369,8 +400,8 @@ def _start(request: HttpRequest, office: Office, year: int) -> str:
     try:
         if choice.startswith("preset:"):
             template = services.install_preset(office.regency, year, choice.removeprefix("preset:"))
-        elif choice.isdigit():
-            t = Template.objects.filter(pk=int(choice), regency=office.regency).first()
+        elif (template_id := int_param(choice)) is not None:
+            t = Template.objects.filter(pk=template_id, regency=office.regency).first()
             if t is None:
                 return _("LKE yang dipilih tidak dikenal.")
             template = (
@@ -404,12 +435,14 @@ def _lke_action(
     refusal, after success."""
     if request.method != "POST":
         return HttpResponse(status=405)
-    ev = _evaluation(office, year)
-    if ev is None:
-        messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
-        return _page(request, missing, office, year)
     try:
-        text = run(ev)
+        with transaction.atomic():  # the office's writers wait: the step sees the status and answers as stored now
+            lock_office(office)
+            ev = _evaluation(office, year)
+            if ev is None:
+                messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
+                return _page(request, missing, office, year)
+            text = run(ev)
     except (ValidationError, EvaluationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", None) or getattr(exc, "errors", [])))
         return _page(request, failed, office, year)
@@ -440,6 +473,8 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
         return render(request, "evaluation/score.html", _context(request, office, membership, year, None))
     errors: dict[int, str] = {}
     typed: dict[int, dict[str, str]] = {}
+    found: list[Conflict] = []
+    summary_text = summary_loaded = None
     if request.method == "POST":
         if ev.status != Evaluation.Status.EVALUATION:
             messages.error(
@@ -454,19 +489,50 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
         if fw is None:
             return _page(request, "evaluation-score", office, year)
         _ensure_answers(ev)
-        changes, errors, typed = _read_answers(request, ev, fw, "evaluator")
+        request.POST = reapplied(request.POST)  # type: ignore[assignment]
         summary = request.POST.get("summary")
-        if summary is not None and len(summary) > 4 * MAX_NOTE:
-            errors[0] = _("simpulan terlalu panjang")
-        if not errors:
-            with transaction.atomic():
+
+        def attempt() -> tuple[int | None, list[Conflict], dict[int, str], dict[int, dict[str, str]]]:
+            changes, errs, typed_now = _read_answers(request, ev, fw, "evaluator")
+            if summary is not None and len(summary) > 4 * MAX_NOTE:
+                errs[0] = _("simpulan terlalu panjang")
+            if errs:
+                return None, [], errs, typed_now
+            found_now, read = concurrency.answer_conflicts(ev, typed_now, "evaluator")
+            summary_clash = concurrency.summary_conflict(ev, request.POST)
+            if found_now or summary_clash:
+                return None, found_now + ([summary_clash] if summary_clash else []), errs, typed_now
+            read_summary = Evaluation.objects.filter(pk=ev.pk).values_list("summary", flat=True).get()
+
+            def store() -> int:
                 n = _store_answers(ev, changes)
-                if summary is not None and summary.strip() != ev.summary:
+                stored = Evaluation.objects.filter(pk=ev.pk).values_list("summary", flat=True).get()
+                if stored != read_summary:  # saved by another evaluator since this save's check: read again
+                    raise Changed("summary")
+                if summary is not None and summary.strip() != stored:
                     ev.summary = summary.strip()
                     ev.save(update_fields=["summary"])
+                return n
+
+            return concurrency.save_answers(office, ev, Evaluation.Status.EVALUATION, changes, read, store), [], \
+                errs, typed_now
+
+        try:
+            n, found, errors, typed = retrying(attempt)
+        except Changed:
+            n, found, errors, typed = None, [], {0: _("Nilai sedang diubah orang lain; coba simpan lagi.")}, {}
+        except ValidationError as exc:
+            n, found, errors, typed = None, [], {0: " ".join(exc.messages)}, {}
+        ev.refresh_from_db()
+        if summary is not None and not any(c.name == "summary" for c in found):
+            summary_text = summary.strip()  # what was typed, kept while the user fixes the errors
+            if not found:  # the version it was typed over, unless the conflicts were just checked against now
+                summary_loaded = request.POST.get(concurrency.SUMMARY_LOADED, ev.summary)
+        if n is not None:
             messages.success(request, _("%(n)d nilai tersimpan.") % {"n": n})
             return _page(request, "evaluation-score", office, year)
-        messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
+        if not found:
+            messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
     s, problem = _scored(ev)
     rows = _tree(ev, s.framework, s.own, s.evaluator, errors, typed) if s else []
     return render(
@@ -484,8 +550,14 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
             editable=ev.status == Evaluation.Status.EVALUATION,
             own_total=_node_text(s.own.total) if s else "—",
             evaluator_total=_node_text(s.evaluator.total) if s else "—",
+            summary_text=ev.summary if summary_text is None else summary_text,
+            summary_loaded=ev.summary if summary_loaded is None else summary_loaded,
+            summary_loaded_name=concurrency.SUMMARY_LOADED,
             errors=list(errors.values()),
+            conflict_form=True,
+            **conflict_context(found),
         ),
+        status=409 if found else 200,
     )
 
 
@@ -560,7 +632,8 @@ def evaluation_akip(request: HttpRequest, year: int, office: Office, membership:
         return HttpResponse(status=405)
     ev = _evaluation(office, year)
     pk = request.POST.get("indicator", "")
-    indicator = Indicator.objects.filter(pk=int(pk), plan__office=office).first() if pk.isdigit() else None
+    pk_n = int_param(pk)
+    indicator = Indicator.objects.filter(pk=pk_n, plan__office=office).first() if pk_n is not None else None
     if ev is None:
         messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
     elif indicator is None:
@@ -598,17 +671,25 @@ def evaluation_recommendations(
         return switched
     ev = _evaluation(office, year)
     errors: list[str] = []
+    found: list[Conflict] = []
+    post = None
     if request.method == "POST":
         require(membership, office, "enter")
         if ev is None:
             messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
             return _page(request, "evaluation-recommendations", office, year)
-        errors = _follow_up(request, ev)
-        if not errors:
+        post = reapplied(request.POST)
+        try:
+            errors, found = retrying(lambda: _follow_up(request, office, ev, post))
+        except Changed:
+            errors = [_("Tindak lanjut sedang diubah orang lain; coba simpan lagi.")]
+        if not errors and not found:
             messages.success(request, _("Tindak lanjut tersimpan."))
             return _page(request, "evaluation-recommendations", office, year)
-        messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
+        if errors:
+            messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
     recs = list(ev.recommendations.select_related("carried_from__evaluation")) if ev else []
+    concurrency.follow_up_form(recs, post, found)
     components = list(ev.template.components.values_list("code", "name")) if ev else []
     return render(
         request,
@@ -624,22 +705,29 @@ def evaluation_recommendations(
             follow_up_choices=Recommendation.FollowUp.choices,
             components=components,
             can_add=ev is not None and ev.status != Evaluation.Status.SELF and can(membership, office, "evaluate"),
+            conflict_form=True,
+            **conflict_context(found),
         ),
+        status=409 if found else 200,
     )
 
 
-def _follow_up(request: HttpRequest, ev: Evaluation) -> list[str]:
+def _follow_up(
+    request: HttpRequest, office: Office, ev: Evaluation, post: QueryDict
+) -> tuple[list[str], list[Conflict]]:
+    """Check and store the follow-ups: the errors, or the conflicts with follow-ups changed since the page was
+    loaded (nothing stored for either)."""
     errors: list[str] = []
     url_ok = URLValidator(schemes=["http", "https"])
     valid_status = {c for c, _l in Recommendation.FollowUp.choices}
     pending: list[tuple[Recommendation, dict[str, Any]]] = []
     for i, r in enumerate(ev.recommendations.all(), start=1):
         prefix = f"r{r.pk}"
-        if f"{prefix}-status" not in request.POST:
+        if f"{prefix}-status" not in post:
             continue
-        status = request.POST.get(f"{prefix}-status", "")
-        note = request.POST.get(f"{prefix}-note", "").strip()
-        link = request.POST.get(f"{prefix}-link", "").strip()
+        status = post.get(f"{prefix}-status", "")
+        note = post.get(f"{prefix}-note", "").strip()
+        link = post.get(f"{prefix}-link", "").strip()
         upload = request.FILES.get(f"{prefix}-file")
         where = _("Rekomendasi %(n)d") % {"n": i}
         if status not in valid_status:
@@ -657,8 +745,13 @@ def _follow_up(request: HttpRequest, ev: Evaluation) -> list[str]:
             (r, {"follow_up_status": status, "follow_up_note": note, "follow_up_link": link, "file": upload})
         )
     if errors:
-        return errors
+        return errors, []
+    found = concurrency.follow_up_conflicts([r for r, _change in pending], post)
+    if found:
+        return [], found
     with transaction.atomic():
+        lock_office(office)
+        concurrency.verify_follow_ups(ev, post, [r.pk for r, _change in pending])
         for r, change in pending:
             upload = change.pop("file")
             for k, v in change.items():
@@ -667,7 +760,7 @@ def _follow_up(request: HttpRequest, ev: Evaluation) -> list[str]:
                 r.follow_up_file.save(upload.name or "bukti", upload, save=False)
                 r.follow_up_name = (upload.name or "bukti")[:255]
             r.save()
-    return []
+    return [], []
 
 
 @office_view("evaluate")
@@ -759,7 +852,8 @@ def evaluation_regency(request: HttpRequest, membership: Membership) -> HttpResp
     years = sorted(
         set(Evaluation.objects.filter(office__regency=membership.regency).values_list("year", flat=True)), reverse=True
     )
-    year = int(text) if text.isdigit() and valid_year(int(text)) else (years[0] if years else None)
+    chosen = int_param(text)
+    year = chosen if chosen is not None and valid_year(chosen) else (years[0] if years else None)
     evaluations = (
         {
             e.office_id: e

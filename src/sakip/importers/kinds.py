@@ -21,6 +21,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sakip.domain.text import clean_text
+from sakip.reports.cells import put_value, text_cell
+
 from .workbook import Column, Limits, Problem, Record, SheetSpec, WorkbookRefused, read_rows
 
 QUARTER_COLUMNS = tuple(
@@ -71,21 +74,42 @@ ANGGARAN = SheetSpec(
     "pagu dan realisasi anggaran per program/kegiatan/sub kegiatan",
 )
 
-PK = SheetSpec(
-    "PK",
-    (
-        Column("code", "Kode indikator", "code", required=True),
-        Column("name", "Indikator", width=50, help="hanya keterangan; tidak diimpor"),
-        Column("unit", "Satuan", width=12, help="hanya keterangan; tidak diimpor"),
-        Column(
-            "target",
-            "Target",
-            width=16,
-            help="angka, rentang «2 – 4», atau predikat; wajib untuk indikator yang baru masuk PK",
-        ),
+YES_NO = ("ya", "tidak")
+
+PK_TARGET_COLUMNS = (
+    Column("code", "Kode indikator", "code", required=True),
+    Column("name", "Indikator", width=50, help="hanya keterangan; tidak diimpor"),
+    Column("unit", "Satuan", width=12, help="hanya keterangan; tidak diimpor"),
+    Column(
+        "target",
+        "Target",
+        width=16,
+        help="angka, rentang «2 – 4», atau predikat; wajib untuk indikator yang baru masuk PK",
     ),
-    "target Perjanjian Kinerja",
 )
+
+# the quarter targets (Rencana Aksi) after «Target»; files written before they existed import without them
+PK_QUARTER_COLUMNS = (
+    *(
+        Column(
+            f"q{q}",
+            f"Target TW {r}",
+            width=13,
+            help="angka, atau predikat untuk indikator kualitatif; indikator rentang tidak memakai target triwulan",
+        )
+        for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))
+    ),
+    Column(
+        "cumulative",
+        "Target triwulan kumulatif",
+        width=14,
+        choices=YES_NO,
+        help="ya: setiap triwulan adalah target s.d. triwulan itu; tidak: target triwulan itu sendiri",
+    ),
+)
+
+PK = SheetSpec("PK", (*PK_TARGET_COLUMNS, *PK_QUARTER_COLUMNS), "target Perjanjian Kinerja dan target triwulan")
+PK_WITHOUT_QUARTERS = SheetSpec("PK", PK_TARGET_COLUMNS, "target Perjanjian Kinerja")
 
 TUJUAN = SheetSpec(
     "Tujuan",
@@ -122,7 +146,6 @@ ROLLUP_TEXT: dict[str, str] = {
     "max": "tertinggi",
     "min": "terendah",
 }
-YES_NO = ("ya", "tidak")
 
 # the «Indikator» columns after «Target akhir periode» (files written before they existed import without them)
 INDICATOR_DEFINITION = (
@@ -242,6 +265,10 @@ KIND_NOTES: dict[str, list[str]] = {
         "Menambah indikator ke PK: tambahkan baris dengan kode indikator Renstra dan targetnya. Jika PK tahun itu "
         "belum ada, templat berisi indikator Renstra dengan target tahun itu (hapus baris yang tidak masuk PK) "
         "dan impor membuat PK versi 1; penandatangan diisi di halaman Perjanjian kinerja.",
+        "Target triwulan (Rencana Aksi): «Target TW I» … «Target TW IV» dan «Target triwulan kumulatif» (ya/tidak). "
+        "Kumulatif: setiap triwulan adalah target s.d. triwulan itu dan tidak boleh turun (indikator «semakin "
+        "rendah» yang bukan jumlah: tidak boleh naik). Sel kosong: target triwulan yang tersimpan tetap. Target "
+        "triwulan yang periodenya sudah dikirim atau disetujui tidak dapat diubah.",
     ],
     "renstra": [
         "Menambah tujuan/sasaran/indikator: tulis baris dengan kode baru (huruf, angka dan titik, misalnya S1.2). "
@@ -270,22 +297,21 @@ def write_template(
     info = wb.active
     assert info is not None
     info.title = "Petunjuk"
-    info["A1"] = title
-    info["A1"].font = Font(bold=True, size=14)
-    info["A2"] = KINDS[kind].intro
+    text_cell(info["A1"], title).font = Font(bold=True, size=14)
+    text_cell(info["A2"], KINDS[kind].intro)
     line = 4
     for text in [*GENERAL_INSTRUCTIONS, *KIND_NOTES.get(kind, []), *notes]:
-        info.cell(line, 1, f"• {text}")
+        text_cell(info.cell(line, 1), f"• {text}")
         line += 1
     line += 1
     for spec, _rows in sheets:
-        info.cell(line, 1, f"Lembar «{spec.name}» — {spec.title}").font = Font(bold=True)
+        text_cell(info.cell(line, 1), f"Lembar «{spec.name}» — {spec.title}").font = Font(bold=True)
         line += 1
         for i, col in enumerate(spec.columns, start=1):
             kind_text = {"number": "angka", "int": "bilangan bulat", "code": "kode", "text": "teks"}[col.kind]
             extra = f"; {col.help}" if col.help else ""
             need = "wajib" if col.required else "boleh kosong"
-            info.cell(line, 1, f"  {get_column_letter(i)} «{col.header}»: {kind_text}, {need}{extra}")
+            text_cell(info.cell(line, 1), f"  {get_column_letter(i)} «{col.header}»: {kind_text}, {need}{extra}")
             line += 1
         line += 1
     info.column_dimensions["A"].width = 120
@@ -293,7 +319,7 @@ def write_template(
     for spec, rows in sheets:
         ws = wb.create_sheet(spec.name)
         for i, col in enumerate(spec.columns, start=1):
-            c = ws.cell(1, i, col.header)
+            c = text_cell(ws.cell(1, i), col.header)
             c.font = Font(bold=True)
             c.fill = _HEADER_FILL
             c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -303,10 +329,10 @@ def write_template(
         for n, row in enumerate(rows, start=2):
             for i, col in enumerate(spec.columns, start=1):
                 v = row.get(col.key)
+                if isinstance(v, str):
+                    v = clean_text(v)  # stored text with a control character must not break the file
                 if v is not None and v != "":
-                    cell = ws.cell(n, i, v)
-                    if isinstance(v, str) and v.startswith("="):
-                        cell.data_type = "s"  # stored text is never written as a formula
+                    put_value(ws.cell(n, i), v)  # stored text is never written (or read) as a formula
         last = max(n, 1) + spare_rows
         unlocked = Protection(locked=False)
         for r in range(2, last + 1):

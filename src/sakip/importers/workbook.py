@@ -22,8 +22,9 @@ Order of the checks (each refuses the whole file with a clear Indonesian message
    ``data_only=False``, so a formula shows as ``=…``); booleans, dates and errors
    are refused in number columns; numbers read as numbers become ``Decimal``
    exactly through their shortest ``repr`` (``79.95`` stored as a binary float is
-   ``Decimal("79.95")``, never ``Decimal(79.95)``); number *text* is kept as text
-   for the caller to parse with the Indonesian rule of the pages.
+   ``Decimal("79.95")``, never ``Decimal(79.95)``) and are checked by
+   `sakip.domain.numbers.check_number` (finite, 15 digits, 6 decimals); number *text*
+   is kept as text for the caller to parse with the Indonesian rule of the pages.
 
 Empty rows are skipped wherever they are (a trailing block of empty rows is what
 spreadsheet programs write); they are not errors. Rows are counted while reading,
@@ -51,6 +52,9 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHARED_STRINGS
+
+from sakip.domain.errors import NumberParseError
+from sakip.domain.numbers import check_number
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -709,6 +713,10 @@ def _cell_value(data_type: str, raw: Any, col: Column, limits: Limits) -> Value 
         d = exact_decimal(raw)
         if d is None:
             return Problem(f"«{col.header}» berisi angka yang tidak sah ({raw}).")
+        try:  # a number cell: the one rule of every number read from a file (15 digits, 6 decimals, -0 is 0)
+            d = check_number(d)
+        except NumberParseError as exc:
+            return Problem(f"«{col.header}»: {exc.text}: {exc.reason}.")
         if col.kind in ("number", "int"):
             if col.kind == "int" and d != d.to_integral_value():
                 return Problem(f"«{col.header}» harus bilangan bulat, tertulis {raw}.")

@@ -44,12 +44,14 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from sakip.accounts.models import Office
+from sakip.agreements import quarter_targets
 from sakip.agreements.models import PkTarget, PkVersion
 from sakip.audit.context import current as audit_context
 from sakip.audit.models import Action, AuditEntry
 from sakip.audit.recorder import batch as audit_batch
 from sakip.audit.recorder import plain as audit_plain
 from sakip.budgeting.models import BudgetLine, BudgetYear, LineQuarter
+from sakip.core.concurrency import lock_office
 from sakip.core.fields import check_exact
 from sakip.core.interchange import domain_office
 from sakip.core.web import (
@@ -64,6 +66,8 @@ from sakip.core.web import (
 from sakip.dataset.loader import DatasetError
 from sakip.domain import budget as budget_rules
 from sakip.domain.errors import BudgetError, DomainError
+from sakip.domain.office import Measurement as DomainMeasurement
+from sakip.domain.office import YearData as DomainYear
 from sakip.domain.periods import QUARTERS
 from sakip.importers.kinds import (
     ANGGARAN,
@@ -104,6 +108,8 @@ from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
 from sakip.planning.forms import check_code
 from sakip.planning.models import Goal, Indicator, Objective, PlanPeriod, Target
 from sakip.regency.figures import bump as bump_figures
+
+from . import pk_quarters, versions
 
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
@@ -157,6 +163,10 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     apply: Callable[[], None] | None = None
     applied: bool = False
+    #: the version tokens of the rows the file names, read before they were matched (`imports.versions`)
+    versions: dict[str, str] = field(default_factory=dict)
+    #: the rows changed since then, when `apply` refused for that reason
+    stale: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -285,6 +295,7 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
         return Outcome(kind, year, [Problem(f"Jenis impor «{kind}» tidak dikenal.")])
     lim = limits()
     ctx = _Ctx(office, year, user)
+    tokens = versions.scope(office, kind, year)  # before the stored data is read: never newer than what is shown
     try:
         wb = open_workbook(data, lim, filename)
     except WorkbookRefused as exc:
@@ -312,11 +323,32 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
         wb.close()
     if ctx.problems:
         return Outcome(kind, year, ctx.problems, ctx.changes)
-    return Outcome(kind, year, [], ctx.changes, apply_fn)
+    return Outcome(kind, year, [], ctx.changes, apply_fn, versions=versions.previewed(kind, ctx.changes, tokens))
 
 
-def apply(office: Office, outcome: Outcome) -> Outcome:
-    """Store the outcome's changes in one transaction (nothing when there is nothing to change)."""
+class _Stale(Exception):
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(", ".join(keys))
+        self.keys = keys
+
+
+STALE_MESSAGE = "Data berubah sejak pratinjau; unggah ulang. Tidak ada yang disimpan. Baris yang berubah: "
+
+
+@contextmanager
+def _locked_transaction(office: Office) -> Iterator[None]:
+    with transaction.atomic():
+        lock_office(office)
+        yield
+
+
+def apply(office: Office, outcome: Outcome, expected: Mapping[str, str] | None = None) -> Outcome:
+    """Store the outcome's changes in one transaction (nothing when there is nothing to change).
+
+    Under the office's lock, the rows the file names must still have the versions ``expected``
+    (those recorded at the preview; by default the outcome's own, read by `prepare`): a row
+    changed or made since refuses everything (`Outcome.stale`).
+    """
     if not outcome.ok or outcome.apply is None:
         return outcome
     if not outcome.has_changes:
@@ -324,11 +356,18 @@ def apply(office: Office, outcome: Outcome) -> Outcome:
         return outcome
     from sakip.workflow.services import PeriodLocked
 
+    wanted = outcome.versions if expected is None else expected
     try:
         # the quarterly rows were put into the domain by `simulate` before: the stored office loads with them
-        guard = transaction.atomic() if outcome.kind == "realisasi" else atomic_checked(office)
+        guard = _locked_transaction(office) if outcome.kind == "realisasi" else atomic_checked(office)
         with _gc_paused(), guard, audit_batch():
+            changed = versions.stale(office, outcome.kind, outcome.year, wanted)
+            if changed:
+                raise _Stale(changed)
             outcome.apply()
+    except _Stale as exc:
+        refuse_stale(outcome, exc.keys)
+        return outcome
     except Rollback as exc:
         outcome.problems = [Problem("Tidak ada yang disimpan: " + issue) for issue in exc.issues]
         return outcome
@@ -337,6 +376,18 @@ def apply(office: Office, outcome: Outcome) -> Outcome:
         return outcome
     outcome.applied = True
     return outcome
+
+
+def refuse_stale(outcome: Outcome, keys: list[str]) -> None:
+    """The outcome refused because these rows changed since its preview (nothing stored)."""
+    outcome.stale = versions.describe(outcome.kind, outcome.changes, keys)
+    outcome.problems = [Problem(STALE_MESSAGE + "; ".join(outcome.stale) + ".")]
+
+
+def changed_since(outcome: Outcome, previewed: Mapping[str, str]) -> list[str]:
+    """The keys of the rows whose version differs between the preview and this (later) preparation."""
+    keys = set(previewed) | set(outcome.versions)
+    return sorted(k for k in keys if previewed.get(k, "-") != outcome.versions.get(k, "-"))
 
 
 def run(
@@ -366,6 +417,11 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     if not by_q[1]:
         ctx.problem(f"Tidak ada indikator untuk tahun {year} (Perjanjian Kinerja atau Renstra).")
         return None
+    # the workbook's «Realisasi (predikat)» is a qualitative indicator's year grade (``annual_grade``),
+    # not TW IV's quarter grade: the TW IV rows carry the stored year grade
+    for year_row in by_q[4].values():
+        if year_row.qualitative:
+            year_row.grade_text = year_row.stored.annual_grade if year_row.stored is not None else ""
     # the stored grade and explanation (the rows' texts change as the file is read)
     old: dict[str, tuple[str, str]] = {
         code: (by_q[4][code].grade_text, row.explanation) for code, row in by_q[1].items()
@@ -448,11 +504,17 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     for q in QUARTERS:
         for code in in_file:
             read_row(by_q[q][code], data[q], None)
-    for q in (1, 2, 3):
+    for q in QUARTERS:
         for code in in_file:
-            if not by_q[q][code].has_errors:
-                _put(domain, year, q, by_q[q][code])
-    scorecard = simulate(domain, year, 4, [by_q[4][code] for code in in_file])
+            row = by_q[q][code]
+            if row.has_errors:
+                continue
+            if q == 4 and row.qualitative:  # the year grade
+                yd = domain.years.setdefault(year, DomainYear(year))
+                yd.measurements.setdefault(code, DomainMeasurement()).annual = row.grade_text or None
+            else:
+                _put(domain, year, q, row)
+    scorecard = simulate(domain, year, 4, [by_q[4][code] for code in in_file], typed=False)
     scores = {s.indicator.id: s for s in scorecard.indicators}
     for q in (1, 2, 3):
         for code in in_file:
@@ -764,6 +826,8 @@ def _update(model: type[Model], rows: list[dict[str, Any]], now: Any, columns: t
     pk = model._meta.pk
     assert pk is not None
     sets = ", ".join(f"{qn(_column(fields[n]))} = %s" for n in (*columns, *auto))
+    if "version" in fields and "version" not in columns:  # a versioned row (core.concurrency): one more version
+        sets += f", {qn('version')} = {qn('version')} + 1"
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(_column(pk))} = %s"
     params = [
         [
@@ -1090,16 +1154,18 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
             if realisation is not None and realisation != line.realisation:
                 line.realisation = realisation
                 update.append("realisation")
-            if update:
-                line.save(update_fields=update)
             stored = {lq.quarter: lq for lq in line.quarters.all()}
             for q, v in quarters.items():
                 lq = stored.get(q)
                 if lq is None:
                     LineQuarter.objects.create(line=line, quarter=q, realisation=v)
+                    update.append("version")
                 elif lq.realisation != v:
                     lq.realisation = v
                     lq.save(update_fields=["realisation"])
+                    update.append("version")
+            if update:  # the line's version goes up with its quarters too (the budget page's check)
+                line.save(update_fields=sorted(set(update)))
 
     return write
 
@@ -1110,7 +1176,8 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
 def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     """Targets of the year's latest PK version, by indicator code; a plan indicator not yet in the PK is added
     (with its target), and a year without a PK gets one (version 1) holding the file's rows."""
-    recs = read_sheet(wb, PK, lim, ctx.problems)
+    spec = pk_quarters.sheet(wb)
+    recs = read_sheet(wb, spec, lim, ctx.problems)
     if ctx.problems:
         return None
     office, year = ctx.office, ctx.year
@@ -1120,6 +1187,11 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     existing = {t.indicator_id: t for t in version.targets.select_related("indicator")} if version else {}
     dup = _duplicates(ctx, recs, lambda r: r.text("code"), "Kode indikator")
     plans: list[tuple[Indicator, dict[str, Any], Change]] = []
+    # the quarter targets (Rencana Aksi) of the file's rows, merged with the stored ones
+    quarterly = spec is PK
+    stored_quarters = quarter_targets.stored(year, indicators.values()) if quarterly else {}
+    frozen = quarter_targets.frozen_quarters(office, year) if quarterly else {}
+    quarter_plans: list[pk_quarters.Planned] = []
     for rec in recs:
         code = rec.text("code")
         ind = indicators.get(code)
@@ -1139,25 +1211,34 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 ctx.problem(
                     f"«Target» wajib diisi: indikator {code} belum ada pada Perjanjian Kinerja {year}.", rec, "target"
                 )
-            else:
-                ctx.changes.append(Change(rec.sheet, rec.row, code, ind.name, UNCHANGED))
-            continue
-        try:
-            parsed = parse_target(_cell_text(rec.values["target"]), ind.polarity, ind.ordinal_scale, code)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            ctx.problem(" ".join(exc.messages), rec, "target")
-            continue
-        assert parsed is not None
-        old = stored_target_text(current)
-        new = _target_display(parsed)
-        if current is None:
-            change = Change(rec.sheet, rec.row, code, ind.name, CREATED, [FieldChange("Target", "", new)])
-        elif _target_display(_target_fields(current)) != new:
-            change = Change(rec.sheet, rec.row, code, ind.name, UPDATED, [FieldChange("Target", old, new)])
-        else:
+                continue
             change = Change(rec.sheet, rec.row, code, ind.name, UNCHANGED)
+            year_target = quarter_targets.domain_target(current)
+        else:
+            try:
+                parsed = parse_target(_cell_text(rec.values["target"]), ind.polarity, ind.ordinal_scale, code)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                ctx.problem(" ".join(exc.messages), rec, "target")
+                continue
+            assert parsed is not None
+            old = stored_target_text(current)
+            new = _target_display(parsed)
+            if current is None:
+                change = Change(rec.sheet, rec.row, code, ind.name, CREATED, [FieldChange("Target", "", new)])
+            elif _target_display(_target_fields(current)) != new:
+                change = Change(rec.sheet, rec.row, code, ind.name, UPDATED, [FieldChange("Target", old, new)])
+            else:
+                change = Change(rec.sheet, rec.row, code, ind.name, UNCHANGED)
+            plans.append((ind, parsed, change))
+            year_target = quarter_targets.domain_target(parsed)
+        if quarterly:
+            planned = pk_quarters.plan(rec, ind, year_target, stored_quarters.get(ind.pk), frozen, ctx.problem)
+            if planned is not None and planned.fields:
+                quarter_plans.append(planned)
+                change.fields += [FieldChange(*f) for f in planned.fields]
+                if change.action == UNCHANGED:
+                    change.action = UPDATED
         ctx.changes.append(change)
-        plans.append((ind, parsed, change))
     if ctx.problems:
         return None
     named = {rec.text("code") for rec in recs}
@@ -1191,11 +1272,16 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             if change.action == CREATED:
                 PkTarget.objects.create(version=target_version, indicator=ind, order=order, **parsed)
                 order += 1
-            elif change.action == UPDATED:  # saved one by one: the audit trail records each change
+            elif change.action == UPDATED and any(f.label == "Target" for f in change.fields):
+                # saved one by one: the audit trail records each change
                 target = PkTarget.objects.get(version=target_version, indicator=ind)
                 for attr, v in parsed.items():
                     setattr(target, attr, v)
                 target.save()
+        if version is not None:
+            target_version.touch()  # the PK page's version of it goes up with its targets
+        for planned in quarter_plans:
+            quarter_targets.save(year, planned.indicator, planned.targets, planned.cumulative)
 
     return write
 
@@ -1699,6 +1785,8 @@ def _write_indicator(
         fields += ["end_value", "end_grade", "end_low", "end_high"]
     if fields:
         ind.save(update_fields=fields)
+    elif targets:
+        ind.touch()  # its targets change: the indicator editor's version of it goes up
     for y, parsed in targets:
         Target.objects.update_or_create(indicator=ind, year=y, defaults=parsed)
 
@@ -1799,14 +1887,23 @@ def _pk_rows(office: Office, year: int) -> list[dict[str, Any]]:
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
     if version is None:  # no PK yet: the plan's indicators with their Renstra target of the year, to start from
         plan = current_plan(office)
-        targets = Target.objects.filter(indicator__plan=plan, year=year).select_related("indicator")
-        return [
-            {"code": t.indicator.code, "name": t.indicator.name, "unit": t.indicator.unit, "target": _target_cell(t)}
-            for t in targets.order_by("indicator__order", "indicator_id")
-        ]
+        targets: list[Any] = list(
+            Target.objects.filter(indicator__plan=plan, year=year)
+            .select_related("indicator")
+            .order_by("indicator__order", "indicator_id")
+        )
+    else:
+        targets = list(version.targets.select_related("indicator"))
+    quarters = quarter_targets.stored(year, [t.indicator for t in targets])
     return [
-        {"code": t.indicator.code, "name": t.indicator.name, "unit": t.indicator.unit, "target": _target_cell(t)}
-        for t in version.targets.select_related("indicator")
+        {
+            "code": t.indicator.code,
+            "name": t.indicator.name,
+            "unit": t.indicator.unit,
+            "target": _target_cell(t),
+            **pk_quarters.template_cells(quarters.get(t.indicator_id)),
+        }
+        for t in targets
     ]
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from sakip.accounts.access import Action, can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.params import int_param
 from sakip.core.web import default_year, page_context, require, valid_year, year_choices, year_switch
 from sakip.importers.kinds import KINDS
 from sakip.importers.workbook import Problem
@@ -129,7 +130,8 @@ def import_page(request: HttpRequest, year: int, office: Office, membership: Mem
         sha256=services.sha256(data),
         content=data,
         changes_digest=outcome.digest(),
-        summary={"counts": outcome.counts},
+        # the versions of the rows the preview shows: the confirmation refuses if any changed since
+        summary={"counts": outcome.counts, "versions": outcome.versions},
         created_by=request.user if request.user.is_authenticated else None,
     )
     return _render(request, office, membership, year, kind=kind, outcome=outcome, batch=batch)
@@ -140,11 +142,11 @@ def import_page(request: HttpRequest, year: int, office: Office, membership: Mem
 def import_confirm(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """POST: apply a previewed upload, exactly the changes the preview showed."""
     here = reverse("import-excel", args=[office.code, year])
-    batch_id = request.POST.get("batch", "")
-    if not batch_id.isdigit():
+    batch_id = int_param(request.POST.get("batch", ""))
+    if batch_id is None:
         messages.error(request, _("Tidak ada unggahan untuk dikonfirmasi; unggah berkas terlebih dahulu."))
         return redirect(here)
-    batch = ImportBatch.objects.filter(office=office, pk=int(batch_id), year=year).first()
+    batch = ImportBatch.objects.filter(office=office, pk=batch_id, year=year).first()
     if batch is None:
         raise Http404(_("Unggahan tidak ditemukan"))
     if not can(membership, office, _kind_action(batch.kind)):
@@ -154,17 +156,25 @@ def import_confirm(request: HttpRequest, year: int, office: Office, membership: 
         return redirect(here)
     data = bytes(batch.content)
     outcome = services.prepare(office, batch.kind, batch.year, data, filename=batch.filename, user=request.user)
-    if outcome.ok and outcome.digest() != batch.changes_digest:
+    summary = batch.summary or {}
+    previewed: dict[str, str] | None = summary.get("versions") if isinstance(summary, dict) else None
+    changed = services.changed_since(outcome, previewed) if outcome.ok and previewed is not None else []
+    if changed:  # someone saved rows of this file since the preview: nothing is stored, the file is uploaded again
+        services.refuse_stale(outcome, changed)
+    elif outcome.ok and outcome.digest() != batch.changes_digest:
         batch.changes_digest = outcome.digest()
         batch.save(update_fields=["changes_digest"])
         messages.warning(request, _("Data berubah sejak pratinjau; periksa pratinjau yang baru lalu konfirmasi lagi."))
         return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, batch=batch)
     if outcome.ok:
-        services.apply(office, outcome)
+        services.apply(office, outcome, previewed)
     if not outcome.ok:
         batch.status = ImportBatch.Status.REFUSED
         batch.content = b""
         batch.save(update_fields=["status", "content"])
+        if outcome.stale:
+            messages.error(request, _("Data berubah sejak pratinjau; unggah ulang berkasnya. Tidak ada yang diimpor."))
+            return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, status=409)
         messages.error(request, _("Tidak ada yang diimpor: %(n)d kesalahan.") % {"n": len(outcome.problems)})
         return _render(request, office, membership, year, kind=batch.kind, outcome=outcome)
     batch.status = ImportBatch.Status.APPLIED

@@ -1,8 +1,11 @@
 """Quarterly entry: read the operator's rows, compute them with the domain, store them all or nothing.
 
-The computed value of a formula indicator, the achievement and the predicate of
-a quarter come from the scorecard of the office with the typed values put in
-(`simulate`): the same rules as every report, no second implementation.
+The computed value of a formula indicator and every figure *as of* the quarter — the
+target, realisation and achievement to date and the predicate — come from the office's
+scorecard as of the quarter with the typed values put in (`simulate`, i.e.
+`build_scorecard(..., quarter=N)`): the same rule as the dashboards, the API and the
+documents, no second implementation. A qualitative indicator's quarter is its grade
+(`Quarter.grade`).
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office
 from sakip.agreements.models import PkVersion
+from sakip.core.concurrency import Conflict, create_once, last_changes, locked, tokens, verify
 from sakip.core.i18n import translate
 from sakip.core.interchange import domain_office
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
 from sakip.domain import office as dom
 from sakip.domain.errors import DomainError, FormulaError
-from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, assess
+from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, Target, assess
 from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
 from sakip.planning.models import Indicator
 
@@ -55,10 +59,21 @@ class Row:
     score: IndicatorScore | None = None
     quarter_score: QuarterScore | None = None
     computed: Decimal | None = None
+    loaded: str | None = None  # the version token the form (or the API) was loaded with; None: not given
 
     @property
     def key(self) -> str:
         return str(self.indicator.pk)
+
+    @property
+    def token(self) -> str:
+        """The stored version of the line: its indicator's year and this quarter (`core.concurrency`)."""
+        return tokens(self.stored, self.quarter_row)
+
+    @property
+    def form_token(self) -> str:
+        """The token the page carries: the one it was loaded with until the user has seen any newer data."""
+        return self.loaded if self.loaded is not None else self.token
 
     @property
     def has_formula(self) -> bool:
@@ -147,7 +162,7 @@ def build_quarter_rows(
                 row.input_texts = {name: input_text(values.get(name)) for name in names}
             else:
                 row.input_texts = {name: "" for name in names}
-            row.grade_text = iy.annual_grade if iy else ""
+            row.grade_text = q_row.grade if q_row is not None else ""
             rows.append(row)
     return out
 
@@ -162,6 +177,8 @@ def ind_inputs(definition: dom.Indicator) -> list[str]:
 def read_row(row: Row, data: QueryDict, files: MultiValueDict[str, UploadedFile[bytes]] | None) -> None:
     """Take the typed values of ``row`` from the request and check each (Indonesian numbers, files)."""
     label = f"{row.indicator.code}"
+    if row.field_name("ver") in data:
+        row.loaded = data.get(row.field_name("ver")) or ""
     if row.qualitative:
         if row.field_name("g") in data:  # a field absent from the request is left as stored
             row.grade_text = (data.get(row.field_name("g")) or "").strip()
@@ -220,7 +237,10 @@ def _put(domain: dom.Office, year: int, quarter: int, row: Row) -> None:
     if m is None:
         m = yd.measurements[row.indicator.code] = dom.Measurement()
     if row.qualitative:
-        m.annual = row.grade_text or None
+        if row.grade_text:
+            m.quarter_grades[quarter] = row.grade_text
+        else:
+            m.quarter_grades.pop(quarter, None)
     elif row.has_formula:
         if all(v is None for v in row.inputs.values()):
             m.inputs.pop(quarter, None)
@@ -231,12 +251,16 @@ def _put(domain: dom.Office, year: int, quarter: int, row: Row) -> None:
 
 
 def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, typed: bool = True) -> Scorecard:
-    """The scorecard with the typed values of ``rows`` in place of the stored ones (``typed``)."""
+    """The scorecard as of ``quarter`` with the typed values of ``rows`` in place of the stored ones (``typed``).
+
+    ``row.score`` is the row's indicator as of the quarter (TW IV: the year), ``row.quarter_score``
+    the quarter's own row (its value, and the quarter target to date).
+    """
     if typed:
         for row in rows:
             if not row.has_errors:
                 _put(domain, year, quarter, row)
-    sc = build_scorecard(domain, year)
+    sc = build_scorecard(domain, year, quarter=quarter)
     by_id = {s.indicator.id: s for s in sc.indicators}
     for row in rows:
         row.score = by_id.get(row.indicator.code)
@@ -245,26 +269,29 @@ def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, ty
     return sc
 
 
-def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
-    """The achievement that decides whether the row is below target this quarter.
+def _as_of(row: Row, quarter: int) -> tuple[Achievement, Target | None, Decimal | str | None] | None:
+    """The row's (achievement, target, realisation) as of ``quarter``: its TW row (the one quarter rule,
+    `domain.to_date`) for TW I–III, the year's figures for TW IV (TW IV to date is the year)."""
+    if quarter < 4:
+        qs = row.quarter_score
+        return (qs.achievement, qs.target_to_date, qs.to_date) if qs is not None else None
+    s = row.score
+    return (s.achievement, s.target, s.realisation) if s is not None else None
 
-    The quarter's (to-date) target when the action plan gives one; for
-    qualitative indicators and in TW IV without quarterly targets, the year's.
-    """
-    qs = row.quarter_score
-    if qs is not None and qs.target_to_date is not None:
-        return qs.achievement
-    if row.score is not None and (row.qualitative or quarter == 4):
-        return row.score.achievement
-    return qs.achievement if qs is not None else None
+
+def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
+    """The achievement to date that decides whether the row is below target (TW IV: the year's)."""
+    figures = _as_of(row, quarter)
+    return figures[0] if figures is not None else None
 
 
 def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
     """What the preview shows: the value, the achievement and the predicate (all from the domain)."""
     from sakip.reports.narrative import reason_text
-    from sakip.reports.scorecard import show_achievement, show_number
+    from sakip.reports.scorecard import show_achievement, show_number, show_target
 
-    a = quarter_achievement(row, quarter)
+    figures = _as_of(row, quarter)
+    a, target, to_date = figures if figures is not None else (None, None, None)
     assessment: Assessment | None = assess(a, sc.scale) if a is not None else None
     qs = row.quarter_score
     if row.qualitative:
@@ -275,18 +302,18 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
         value = row.computed if row.has_formula else row.value
     return {
         "value": show_number(value) if value is not None else None,
-        "to_date": show_number(qs.to_date) if qs is not None and qs.to_date is not None else None,
+        "to_date": show_number(to_date) if to_date is not None else None,
+        "target_to_date": show_target(target) if target is not None else None,
         "achievement": show_achievement(a) if a is not None else None,
         "undefined": a is not None and a.status is Status.UNDEFINED,
+        "no_target": a is not None and a.status is Status.NO_TARGET,
+        "not_measured": a is not None and a.status is Status.NOT_MEASURED,
         "reason": reason_text(a.reason) if a is not None and a.reason else None,
         "met": a.met if a is not None else None,
         "category": assessment.category if assessment else None,
         "color": assessment.color if assessment else None,
         "below": a is not None and a.met is False,
         "needs_explanation": a is not None and a.measured and a.met is False and not row.explanation,
-        "year_value": show_number(row.score.realisation) if row.score and row.score.realisation is not None else None,
-        "year_achievement": show_achievement(row.score.achievement)
-        if row.score and row.score.realisation is not None else None,
     }
 
 
@@ -315,33 +342,143 @@ def _quarter_changed(row: Row) -> bool:
     q_row = row.quarter_row
     if q_row is None:
         return _has_data(row)
+    if row.qualitative:
+        return q_row.grade != row.grade_text
     if row.has_formula:
         stored = {iv.input.name: iv.value for iv in q_row.inputs.all()}
         return any(stored.get(name) != value for name, value in row.inputs.items())
     return bool(q_row.value != row.value)
 
 
-def save_rows(office: Office, year: int, quarter: int, rows: list[Row], user: Any) -> list[Evidence]:
-    """Store every row (the caller holds the transaction); returns the evidence created."""
+def conflicts(rows: Iterable[Row], quarter: int) -> list[Conflict]:
+    """The fields of the rows that changed since the page was loaded and differ from what the user typed.
+
+    A row whose version token is still the one the page was loaded with is no conflict,
+    nor a changed row whose stored values equal the typed ones (two people typed the same).
+    """
+    stale = [row for row in rows if row.loaded is not None and row.loaded != row.token]
+    if not stale:
+        return []
+    quarter_label = _("Realisasi TW %(q)s") % {"q": ("I", "II", "III", "IV")[quarter - 1]}
+    year_changes = last_changes(IndicatorYear, [row.stored.pk for row in stale if row.stored is not None])
+    out: list[Conflict] = []
+    for row in stale:
+        where = f"{row.indicator.code} {row.indicator.name}"
+        iy, q = row.stored, row.quarter_row
+        year_by = year_changes.get(str(iy.pk), ("", None)) if iy is not None else ("", None)
+        q_by = ((q.entered_by.get_username() if q.entered_by else ""), q.entered_at) if q is not None else ("", None)
+        if row.qualitative:
+            stored_grade = iy.annual_grade if iy is not None else ""
+            if row.grade_text != stored_grade:
+                out.append(Conflict(where, _("Realisasi (predikat)"), stored_grade, row.grade_text,
+                                    by=year_by[0], at=year_by[1], name=row.field_name("g")))
+        elif row.has_formula:
+            stored_inputs = {iv.input.name: iv.value for iv in q.inputs.all()} if q is not None else {}
+            for name in ind_inputs(row.definition):
+                if row.inputs.get(name) != stored_inputs.get(name):
+                    label = row.definition.input_labels.get(name, name)
+                    out.append(Conflict(where, f"{quarter_label}: {label}", input_text(stored_inputs.get(name)),
+                                        row.input_texts.get(name, ""), *q_by, name=row.field_name("i", name)))
+        else:
+            stored_value = q.value if q is not None else None
+            if row.value != stored_value:
+                out.append(Conflict(where, quarter_label, input_text(stored_value), row.value_text, *q_by,
+                                    name=row.field_name("v")))
+        stored_explanation = iy.explanation if iy is not None else ""
+        if row.explanation != stored_explanation:
+            out.append(Conflict(where, _("Penjelasan"), stored_explanation, row.explanation,
+                                by=year_by[0], at=year_by[1], name=row.field_name("e")))
+    return out
+
+
+def show_stored(rows: Iterable[Row], found: Iterable[Conflict]) -> None:
+    """After a conflict: the conflicting fields show what is stored now (what the user typed is kept apart),
+    and every row carries its current version, so that saving again never undoes the other person's change."""
+    names = {c.name for c in found}
+    for row in rows:
+        iy, q = row.stored, row.quarter_row
+        if row.field_name("g") in names:
+            row.grade_text = iy.annual_grade if iy is not None else ""
+        if row.field_name("v") in names:
+            row.value_text = input_text(q.value if q is not None else None)
+            row.value = q.value if q is not None else None
+        if row.has_formula:
+            stored_inputs = {iv.input.name: iv.value for iv in q.inputs.all()} if q is not None else {}
+            for name in ind_inputs(row.definition):
+                if row.field_name("i", name) in names:
+                    row.input_texts[name] = input_text(stored_inputs.get(name))
+                    row.inputs[name] = stored_inputs.get(name)
+        if row.field_name("e") in names:
+            row.explanation = iy.explanation if iy is not None else ""
+        row.loaded = None
+
+
+def quarter_tokens(office: Office, year: int) -> dict[str, dict[int, str]]:
+    """Every indicator's version token per quarter for an office-year: ``{code: {quarter: token}}`` (two queries)."""
+    years = {
+        iy_id: (code, f"{iy_id}.{version}")
+        for iy_id, version, code in IndicatorYear.objects.filter(indicator__plan__office=office, year=year).values_list(
+            "pk", "version", "indicator__code"
+        )
+    }
+    quarters: dict[tuple[int, int], str] = {
+        (iy_id, q): f"{pk}.{version}"
+        for pk, version, iy_id, q in Quarter.objects.filter(
+            indicator_year__indicator__plan__office=office, indicator_year__year=year
+        ).values_list("pk", "version", "indicator_year_id", "quarter")
+    }
+    out: dict[str, dict[int, str]] = {}
+    for iy_id, (code, year_token) in years.items():
+        out[code] = {q: f"{year_token}/{quarters.get((iy_id, q), '-')}" for q in (1, 2, 3, 4)}
+    return out
+
+
+def verify_unchanged(year: int, quarter: int, rows: list[Row]) -> None:
+    """Inside the save's transaction (the office locked): the rows' versions are still the ones read, else
+    `Changed` — another save came between this one's read and its lock; the caller reads again."""
+    ids = [row.indicator.pk for row in rows]
+    years = {
+        ind: f"{pk}.{version}"
+        for pk, version, ind in locked(IndicatorYear.objects.filter(indicator_id__in=ids, year=year)).values_list(
+            "pk", "version", "indicator_id"
+        )
+    }
+    quarters = {
+        ind: f"{pk}.{version}"
+        for pk, version, ind in locked(
+            Quarter.objects.filter(indicator_year__indicator_id__in=ids, indicator_year__year=year, quarter=quarter)
+        ).values_list("pk", "version", "indicator_year__indicator_id")
+    }
+    current = {str(i): f"{years.get(i, '-')}/{quarters.get(i, '-')}" for i in ids}
+    verify({row.key: row.token for row in rows}, current)
+
+
+def save_rows(
+    office: Office, year: int, quarter: int, rows: list[Row], user: Any, created: list[Evidence] | None = None
+) -> list[Evidence]:
+    """Store every row (the caller holds the transaction, see `verify_unchanged`); returns the evidence created.
+
+    ``created`` collects the evidence as it is made, so that a caller whose transaction is rolled
+    back afterwards can delete the stored files. A row made meanwhile by a parallel save raises
+    `core.concurrency.Changed` (its unique constraint): the caller reads and checks again.
+    """
     now = timezone.now()
-    created: list[Evidence] = []
+    created = created if created is not None else []
     for row in rows:
         iy = row.stored
         if iy is None:
             if not (_has_data(row) or row.explanation or row.upload is not None):
                 continue
-            iy = IndicatorYear.objects.create(indicator=row.indicator, year=year)
+            iy = create_once(IndicatorYear, indicator=row.indicator, year=year)
         changed_year = False
         if iy.explanation != row.explanation:
             iy.explanation = row.explanation
             changed_year = True
-        if row.qualitative:
-            if iy.annual_grade != row.grade_text:
-                iy.annual_grade = row.grade_text
-                changed_year = True
-        elif _quarter_changed(row):
-            q_row = row.quarter_row or Quarter.objects.get_or_create(indicator_year=iy, quarter=quarter)[0]
-            if row.has_formula:
+        if _quarter_changed(row):
+            q_row = row.quarter_row or create_once(Quarter, indicator_year=iy, quarter=quarter)
+            if row.qualitative:
+                q_row.grade = row.grade_text
+            elif row.has_formula:
                 q_row.value = None
                 existing = {iv.input.name: iv for iv in q_row.inputs.select_related("input")}
                 for fi in row.indicator.inputs.all():

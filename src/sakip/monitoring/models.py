@@ -6,12 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sakip.core.concurrency import Versioned
 from sakip.core.fields import ExactDecimalField
 from sakip.core.guarded import GuardedManager
 from sakip.planning.models import FormulaInput, Indicator, Objective, TargetValue
 
 
-class IndicatorYear(TargetValue):
+class IndicatorYear(Versioned, TargetValue):
     """``value``/``grade``/``low``/``high`` (from TargetValue) override the PK target this year."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="years")
@@ -32,7 +33,7 @@ class IndicatorYear(TargetValue):
         constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_measurement_per_year")]
 
 
-class Quarter(models.Model):
+class Quarter(Versioned):
     indicator_year = models.ForeignKey(IndicatorYear, on_delete=models.CASCADE, related_name="quarters")
     quarter = models.PositiveSmallIntegerField(
         _("triwulan"), choices=[(q, f"TW {r}") for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))]

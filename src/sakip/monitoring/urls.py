@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="office-dashboard"),
-    path("pengukuran/<int:year>/tw/<int:quarter>/", views.quarter_entry, name="quarter-entry"),
-    path("pengukuran/<int:year>/tw/<int:quarter>/pratinjau/", views.quarter_preview, name="quarter-preview"),
+    path("pengukuran/<year:year>/tw/<int:quarter>/", views.quarter_entry, name="quarter-entry"),
+    path("pengukuran/<year:year>/tw/<int:quarter>/pratinjau/", views.quarter_preview, name="quarter-preview"),
     path("bukti/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]

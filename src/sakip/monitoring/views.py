@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +19,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplied, retrying
 from sakip.core.fragments import kept_page
 from sakip.core.i18n import error_text
+from sakip.core.params import int_param
 from sakip.core.services import office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
@@ -27,6 +30,7 @@ from sakip.core.web import (
     current_plan,
     default_year,
     page_context,
+    quarter_param,
     require,
     valid_year,
     year_choices,
@@ -42,7 +46,7 @@ from sakip.reports.scorecard import show_achievement, show_number, show_percent,
 from sakip.workflow.web import lock_message, refuse_if_locked
 
 from . import entry
-from .models import Evidence
+from .models import Evidence, Quarter
 
 
 @office_view("view")
@@ -61,18 +65,23 @@ def _dashboard(
 ) -> HttpResponse:
     gen = figures.generation()
     requested = request.GET.get("tahun")
-    requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
+    requested = requested if int_param(requested, 1000, 9999) is not None else None
     year = figures.memo(gen, ("reporting-year", office.pk, requested), lambda: reporting_year(office, requested))
+    quarter = quarter_param(request.GET.get("triwulan"))
     context: dict[str, object] = {
         "office": office,
         "office_nav": office_nav(office, membership, "dashboard", year),
         "actions": allowed_actions(membership, office),
+        "quarter": quarter,
+        "quarters": list(QUARTER_LABELS.items()),
     }
-    data = figures.memo(gen, ("dashboard", office.pk, year), lambda: _dashboard_data(office, year, gen))
+    data = figures.memo(
+        gen, ("dashboard", office.pk, year, quarter), lambda: _dashboard_data(office, year, quarter, gen)
+    )
     context.update(data)
     context["figures_html"] = figures.memo(
         gen,
-        ("dashboard-html", office.pk, year, get_language()),
+        ("dashboard-html", office.pk, year, quarter, get_language()),
         lambda: render_to_string("monitoring/_dashboard_figures.html", data),
     )
     if csrf_token is not None:
@@ -80,20 +89,29 @@ def _dashboard(
     return render(request, "monitoring/dashboard.html", context)
 
 
-def _dashboard_data(office: Office, year: int | None, gen: str) -> dict[str, object]:
-    sc = figures.scorecard(office, year, gen)
-    context: dict[str, object] = {"year": year, "years": office_years(office), "sc": sc}
+def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: str) -> dict[str, object]:
+    """The dashboard's figures: the year's, or as of TW ``quarter`` (one scorecard, `figures.scorecard`)."""
+    sc = figures.scorecard(office, year, gen, quarter)
+    context: dict[str, object] = {
+        "year": year,
+        "years": office_years(office),
+        "sc": sc,
+        "quarter": quarter,
+        "quarter_label": QUARTER_LABELS.get(quarter) if quarter else None,
+    }
     if sc is not None:
         rows = []
         for s in sc.indicators:
             rows.append({
                 "s": s,
                 "target": show_target(s.target),
+                "target_not_set": s.target is None and s.realisation is not None,
+                "year_target": show_target(s.year_target),
                 "realisation": show_number(s.realisation) if s.realisation is not None else None,
                 "achievement": show_achievement(s.achievement),
                 "quarters": [
                     {"label": QUARTER_LABELS[q.quarter], "value": show_number(q.value) if q.value is not None else None,
-                     "color": _color(sc, q.achievement.value)}
+                     "color": q.color}
                     for q in s.quarters
                 ],
                 "history": [(p.year, show_number(p.realisation)) for p in s.history],
@@ -106,7 +124,8 @@ def _dashboard_data(office: Office, year: int | None, gen: str) -> dict[str, obj
             programs = [ls for ls in sc.budget.lines if ls.depth == 0]
             context["budget_programs"] = [
                 {"code": ls.line.code, "name": ls.line.name, "allocation": show_number(ls.amounts.allocation, 2),
-                 "realisation": show_number(ls.amounts.realisation, 2), "absorption": show_percent(ls.absorption)}
+                 "realisation": show_number(ls.amounts.realisation, 2) if ls.amounts.realisation is not None else None,
+                 "absorption": show_percent(ls.absorption)}
                 for ls in programs
             ]
             if programs:
@@ -129,21 +148,16 @@ def _charts(sc: Scorecard) -> tuple[str, list[str]]:
         sc.scale,
     )
     trends = []
+    now = str(sc.year) if sc.quarter is None else f"{sc.year} {QUARTER_LABELS[sc.quarter]}"
     for s in sc.indicators:
         points = [(str(p.year), p.realisation) for p in s.history]
         if isinstance(s.realisation, Decimal) or s.realisation is None:
-            points.append((str(sc.year), s.realisation if isinstance(s.realisation, Decimal) else None))
+            points.append((now, s.realisation if isinstance(s.realisation, Decimal) else None))
         if len(points) > 1:
             trends.append(charts.trend(
                 points, s.target if isinstance(s.target, Decimal) else None,
                 f"{s.indicator.id} {s.indicator.name[:50]}", s.indicator.unit))
     return bars, trends
-
-
-def _color(sc: object, value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return sc.scale.band_for(value).color  # type: ignore[attr-defined, no-any-return]
 
 
 # ----------------------------------------------------------------------------- quarterly entry
@@ -168,42 +182,20 @@ def quarter_entry(
         if refused is not None:
             return refused
     editable = can(membership, office, "enter") and not lock_message(office, year, "quarter", quarter)
-    problems: list[str] = []
-    rows: list[entry.Row] = []
-    sc = None
-    if current_plan(office) is not None:
-        try:
-            domain = entry.load_domain(office)
-            rows = entry.build_rows(office, year, quarter, domain)
-            if request.method == "POST":
-                for row in rows:
-                    entry.read_row(row, request.POST, request.FILES)
-            sc = entry.simulate(domain, year, quarter, rows, typed=request.method == "POST")
-        except (DatasetError, DomainError) as exc:
-            problems.append(error_text(exc))
-    if request.method == "POST" and sc is not None:
-        entry.check_explanations(rows, quarter)
-        bad = [row for row in rows if row.has_errors]
-        if not bad:
-            created: list[Evidence] = []
-            try:
-                with atomic_checked(office):
-                    created = entry.save_rows(office, year, quarter, rows, request.user)
-            except Rollback as exc:
-                for ev in created:
-                    ev.file.delete(save=False)
-                problems.extend(exc.issues)
-            else:
-                messages.success(
-                    request,
-                    _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
-                )
-                return redirect(_entry_url(office, year, quarter))
-        else:
-            messages.error(
-                request,
-                _("Tidak ada yang disimpan: perbaiki %(n)d indikator yang ditandai.") % {"n": len(bad)},
-            )
+    post = reapplied(request.POST) if request.method == "POST" else None
+    try:
+        outcome = retrying(lambda: _entry_attempt(request, office, year, quarter, post))
+    except Changed:  # changed again and again while this save waited: shown as it is now, nothing stored
+        outcome = _entry_attempt(request, office, year, quarter, None)
+        outcome.problems.append(_("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
+        outcome.status = 409
+    if outcome.saved:
+        messages.success(
+            request,
+            _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
+        )
+        return redirect(_entry_url(office, year, quarter))
+    rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
     lines = []
     for row in rows:
         q_row = row.quarter_row
@@ -211,7 +203,7 @@ def quarter_entry(
             "row": row,
             "show": entry.display(row, quarter, sc) if sc is not None else {},
             "year_target": show_target(row.score.target) if row.score is not None else "-",
-            "quarter_target": show_number(q_row.target) if q_row is not None and q_row.target is not None else None,
+            "quarter_target": _own_target(q_row),
             "cumulative": bool(row.stored and row.stored.cumulative_targets),
             "inputs": [
                 {"name": n, "label": row.definition.input_labels.get(n, n), "text": row.input_texts.get(n, ""),
@@ -236,8 +228,88 @@ def quarter_entry(
         evidence_types=", ".join(sorted(k.lstrip(".").upper() for k in settings.SAKIP_EVIDENCE_TYPES)),
         evidence_max_mb=settings.SAKIP_EVIDENCE_MAX_BYTES // (1024 * 1024),
         evidence_accept=",".join(sorted(settings.SAKIP_EVIDENCE_TYPES)),
+        conflict_form=True,
+        **conflict_context(outcome.conflicts),
     )
-    return render(request, "monitoring/quarter_entry.html", context)
+    return render(request, "monitoring/quarter_entry.html", context, status=outcome.status)
+
+
+@dataclass
+class _Outcome:
+    rows: list[entry.Row]
+    scorecard: Scorecard | None
+    problems: list[str]
+    conflicts: list[Conflict] = field(default_factory=list)
+    saved: bool = False
+    status: int = 200
+
+
+def _entry_attempt(
+    request: HttpRequest, office: Office, year: int, quarter: int, post: QueryDict | None
+) -> _Outcome:
+    """Read the stored rows (and, for a save, what was typed), check them and store them all or nothing.
+
+    Run again from the start by `core.concurrency.retrying` when another save came between this
+    one's read and its lock (`entry.verify_unchanged`) or made one of its rows first.
+    """
+    problems: list[str] = []
+    rows: list[entry.Row] = []
+    sc = None
+    if current_plan(office) is not None:
+        try:
+            domain = entry.load_domain(office)
+            rows = entry.build_rows(office, year, quarter, domain)
+            if post is not None:
+                for row in rows:
+                    entry.read_row(row, post, request.FILES)
+            sc = entry.simulate(domain, year, quarter, rows, typed=post is not None)
+        except (DatasetError, DomainError) as exc:
+            problems.append(error_text(exc))
+    outcome = _Outcome(rows, sc, problems)
+    if post is None or sc is None:
+        return outcome
+    entry.check_explanations(rows, quarter)
+    bad = [row for row in rows if row.has_errors]
+    if bad:
+        messages.error(
+            request,
+            _("Tidak ada yang disimpan: perbaiki %(n)d indikator yang ditandai.") % {"n": len(bad)},
+        )
+        return outcome
+    found = entry.conflicts(rows, quarter)
+    if found:  # changed by someone else since the page was loaded: nothing stored, the stored values shown
+        entry.show_stored(rows, found)
+        outcome.scorecard = entry.simulate(domain, year, quarter, rows)
+        outcome.conflicts, outcome.status = found, 409
+        return outcome
+    created: list[Evidence] = []
+    try:
+        with atomic_checked(office):
+            entry.verify_unchanged(year, quarter, rows)
+            entry.save_rows(office, year, quarter, rows, request.user, created)
+    except Rollback as exc:
+        _drop_files(created)
+        problems.extend(exc.issues)
+        return outcome
+    except BaseException:
+        _drop_files(created)
+        raise
+    outcome.saved = True
+    return outcome
+
+
+def _drop_files(created: list[Evidence]) -> None:
+    for ev in created:  # the rows were rolled back: their files go too
+        ev.file.delete(save=False)
+
+
+def _own_target(q_row: Quarter | None) -> str | None:
+    """The quarter's own target as stored (a number, or a grade); None: not set."""
+    if q_row is None:
+        return None
+    if q_row.target_grade:
+        return q_row.target_grade
+    return show_number(q_row.target) if q_row.target is not None else None
 
 
 def _quarter_trend(row: entry.Row) -> str | None:

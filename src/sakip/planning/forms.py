@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sakip.core.i18n import translate
+from sakip.core.versioned_forms import add_version_field
 from sakip.core.web import LinesField, NumberField, input_text, parse_target, stored_target_text
 from sakip.domain.errors import FormulaError
 from sakip.domain.formulas import Formula
@@ -36,6 +37,10 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["kind", "start_year", "end_year", "vision", "missions"]
         widgets = {"vision": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_version_field(self)
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         start, end = data.get("start_year"), data.get("end_year")
@@ -60,6 +65,7 @@ class GoalForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, plan: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        add_version_field(self)
 
     def clean_code(self) -> str:
         code = check_code(self.cleaned_data["code"])
@@ -90,6 +96,7 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, plan: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        add_version_field(self)
         self.fields["goal"].queryset = Goal.objects.filter(plan=plan)  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
@@ -154,6 +161,7 @@ class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
             elif instance.end_value is not None:
                 end = input_text(instance.end_value)
             self.initial["end_target"] = end or ""
+        add_version_field(self)
 
     def target_fields(self) -> list[forms.BoundField]:
         return [self[f"target_{y}"] for y in self.years]
@@ -269,6 +277,7 @@ class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, plan: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        add_version_field(self)
         parents = ProgramNode.objects.filter(plan=plan).exclude(level=ProgramNode.Level.SUB_ACTIVITY)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import Versioned
 from sakip.core.fields import ExactDecimalField
 from sakip.core.guarded import GuardedManager
 from sakip.domain.measurement import Method, Polarity
@@ -31,7 +32,7 @@ METHOD_CHOICES = [
 ORDINAL_CHOICES = [("akip", _("Predikat AKIP")), ("audit-opinion", _("Opini BPK"))]
 
 
-class PlanPeriod(models.Model):
+class PlanPeriod(Versioned):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="plans")
     kind = models.CharField(
         _("jenis"), max_length=10, choices=[("renstra", "Renstra"), ("rpjmd", "RPJMD")], default="renstra"
@@ -55,7 +56,7 @@ class PlanPeriod(models.Model):
         return f"{self.get_kind_display()} {self.office} {self.start_year}–{self.end_year}"
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="goals")
     code = models.CharField(_("kode"), max_length=40)
     text = models.TextField(_("tujuan"))
@@ -74,7 +75,7 @@ class Goal(models.Model):
         return f"{self.code} {self.text[:60]}"
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="objectives")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="objectives")
     code = models.CharField(_("kode"), max_length=40)
@@ -96,7 +97,7 @@ class Objective(models.Model):
         return f"{self.code} {self.text[:60]}"
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """An indicator of a goal or of an objective (exactly one of the two)."""
 
     plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="indicators")
@@ -186,7 +187,7 @@ class Target(TargetValue):
         constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year")]
 
 
-class ProgramNode(models.Model):
+class ProgramNode(Versioned):
     """Program → activity → sub-activity, with Permendagri 90/2019 codes."""
 
     class Level(models.TextChoices):

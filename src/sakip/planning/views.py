@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Max, Q
 from django.db.models.deletion import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +16,11 @@ from django.views.decorators.http import require_safe
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.concurrency import reapplied
+from sakip.core.params import id_or_404, int_param
+from sakip.core.versioned_forms import StaleDelete, delete_checked, save_form
 from sakip.core.web import (
     Rollback,
-    atomic_checked,
     compute,
     current_plan,
     default_year,
@@ -37,9 +39,9 @@ from .models import FormulaInput, Goal, Indicator, Objective, PlanPeriod, Progra
 
 
 def _requested_year(request: HttpRequest, office: Office) -> int:
-    requested = request.GET.get("tahun", "")
-    if requested.isdigit() and int(requested) in year_choices(office):
-        return int(requested)
+    requested = int_param(request.GET.get("tahun", ""))
+    if requested is not None and requested in year_choices(office):
+        return requested
     return default_year(office)
 
 
@@ -161,6 +163,7 @@ def plan_edit(request: HttpRequest, office: Office, membership: Membership | Non
         result = _plan_post(request, office, plan, op, bound, problems)
         if result is not None:
             return result
+    status = bound.pop("status", 200)
     plan = current_plan(office)
     context = page_context(
         office, membership, "plan", default_year(office),
@@ -183,27 +186,31 @@ def plan_edit(request: HttpRequest, office: Office, membership: Membership | Non
             for o in objectives
         ]
         context["new_objective"] = bound.get("o-new") or ObjectiveForm(plan=plan, prefix="o-new")
-    return render(request, "planning/plan_edit.html", context)
+    return render(request, "planning/plan_edit.html", context, status=status)
 
 
 def _plan_post(
     request: HttpRequest, office: Office, plan: PlanPeriod | None, op: str, bound: dict[str, Any], problems: list[str]
 ) -> HttpResponse | None:
     here = reverse("plan-edit", args=[office.code])
+    post = reapplied(request.POST)
     if op == "plan":
-        form = PlanForm(request.POST, instance=plan, prefix="plan")
-        if form.is_valid():
-            try:
-                with atomic_checked(office):
-                    p = form.save(commit=False)
-                    p.office = office
-                    p.save()
-            except Rollback as exc:
-                problems.extend(exc.issues)
-            else:
-                messages.success(request, _("Periode, visi dan misi tersimpan."))
-                return redirect(here)
-        bound["plan"] = form
+
+        def store_plan(form: PlanForm) -> PlanPeriod:
+            p: PlanPeriod = form.save(commit=False)
+            p.office = office
+            p.save()
+            return p
+
+        saved = save_form(
+            office, post, lambda data: PlanForm(data, instance=current_plan(office), prefix="plan"), store_plan,
+            lambda form: _("Periode, visi dan misi"),
+        )
+        if saved.saved is not None:
+            messages.success(request, _("Periode, visi dan misi tersimpan."))
+            return redirect(here)
+        problems.extend(saved.problems)
+        bound["plan"], bound["status"] = saved.form, saved.status
         return None
     if plan is None:
         problems.append(_("Buat periode rencana terlebih dahulu."))
@@ -212,35 +219,38 @@ def _plan_post(
         model: type[Goal] | type[Objective] = Goal if op == "goal" else Objective
         form_class: type[GoalForm] | type[ObjectiveForm] = GoalForm if op == "goal" else ObjectiveForm
         pk = request.POST.get("id", "")
-        instance = get_object_or_404(model, pk=pk, plan=plan) if pk else None
-        prefix = f"{op[0]}{instance.pk}" if instance else f"{op[0]}-new"
-        part_form = form_class(request.POST, instance=instance, plan=plan, prefix=prefix)
-        if part_form.is_valid():
-            try:
-                with atomic_checked(office):
-                    obj = part_form.save(commit=False)
-                    obj.plan = plan
-                    if instance is None:
-                        obj.order = (model.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
-                    obj.save()
-                    part_form.save_m2m()
-            except Rollback as exc:
-                problems.extend(exc.issues)
-            else:
-                messages.success(request, _("%(code)s tersimpan.") % {"code": obj.code})
-                return redirect(here + _plan_url(f"{op}-{obj.pk}"))
-        bound[prefix] = part_form
+        prefix = f"{op[0]}{pk}" if pk else f"{op[0]}-new"
+
+        def make(data: QueryDict) -> GoalForm | ObjectiveForm:
+            instance = get_object_or_404(model, pk=id_or_404(pk), plan=plan) if pk else None
+            return form_class(data, instance=instance, plan=plan, prefix=prefix)
+
+        def store(part_form: GoalForm | ObjectiveForm) -> Goal | Objective:
+            obj = part_form.save(commit=False)
+            obj.plan = plan
+            if obj.pk is None:
+                obj.order = (model.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+            obj.save()
+            part_form.save_m2m()
+            return obj  # type: ignore[no-any-return]
+
+        part = save_form(office, post, make, store, lambda f: f"{f.instance.code} {f.instance.text[:60]}")
+        if part.saved is not None:
+            messages.success(request, _("%(code)s tersimpan.") % {"code": part.saved.code})
+            return redirect(here + _plan_url(f"{op}-{part.saved.pk}"))
+        problems.extend(part.problems)
+        bound[prefix], bound["status"] = part.form, part.status
         return None
     if op in ("goal-delete", "objective-delete"):
         if op == "goal-delete":
-            goal = get_object_or_404(Goal, pk=request.POST.get("id", ""), plan=plan)
+            goal = get_object_or_404(Goal, pk=id_or_404(request.POST.get("id", "")), plan=plan)
             if goal.objectives.exists() or goal.indicators.exists():
                 messages.error(request, _("Tujuan %(code)s masih memiliki sasaran atau indikator; hapus itu dulu.")
                                % {"code": goal.code})
                 return redirect(here)
             target: Goal | Objective = goal
         else:
-            objective = get_object_or_404(Objective, pk=request.POST.get("id", ""), plan=plan)
+            objective = get_object_or_404(Objective, pk=id_or_404(request.POST.get("id", "")), plan=plan)
             if objective.indicators.exists():
                 messages.error(request, _("Sasaran %(code)s masih memiliki indikator; hapus indikatornya dulu.")
                                % {"code": objective.code})
@@ -248,10 +258,12 @@ def _plan_post(
             target = objective
         code = target.code
         try:
-            with atomic_checked(office):
-                target.delete()
-        except (Rollback, ProtectedError) as exc:
+            delete_checked(office, target, request.POST.get("ver"))
+        except (Rollback, ProtectedError, StaleDelete) as exc:
             issues = exc.issues if isinstance(exc, Rollback) else [str(exc)]
+            if isinstance(exc, StaleDelete):
+                messages.error(request, str(exc))
+                return redirect(here)
             messages.error(request, _("%(code)s tidak dapat dihapus: %(why)s")
                            % {"code": code, "why": "; ".join(issues)})
         else:
@@ -275,39 +287,50 @@ def indicator_edit(
     problems: list[str] = []
     if indicator is None:
         owner_key = request.POST.get("owner", "") if request.method == "POST" else ""
-        if not owner_key and request.GET.get("tujuan", "").isdigit():
+        if not owner_key and int_param(request.GET.get("tujuan", "")) is not None:
             owner_key = f"goal-{request.GET['tujuan']}"
-        elif not owner_key and request.GET.get("sasaran", "").isdigit():
+        elif not owner_key and int_param(request.GET.get("sasaran", "")) is not None:
             owner_key = f"objective-{request.GET['sasaran']}"
-        kind, _sep, owner_pk = owner_key.partition("-")
-        if owner_pk.isdigit() and kind == "goal":
+        kind, _sep, owner_text = owner_key.partition("-")
+        owner_pk = int_param(owner_text)
+        if owner_pk is not None and kind == "goal":
             goal = Goal.objects.filter(pk=owner_pk, plan=plan).first()
-        elif owner_pk.isdigit() and kind == "objective":
+        elif owner_pk is not None and kind == "objective":
             objective = Objective.objects.filter(pk=owner_pk, plan=plan).first()
     editable = can(membership, office, "plan")
     locked = indicator is not None and has_measurements(indicator)
     here = reverse("plan-edit", args=[office.code])
+    status = 200
     if request.method == "POST":
         require(membership, office, "plan")
         if request.POST.get("op") == "delete" and indicator is not None:
             refused = refuse_year_if_locked(request, office, [t.year for t in indicator.targets.all()])
-            return refused or _delete_indicator(request, office, indicator, locked)
-        form = IndicatorForm(request.POST, instance=indicator, plan=plan, locked=locked)
+            return refused or _delete_indicator(request, office, indicator, locked, request.POST.get("ver"))
         if indicator is None and goal is None and objective is None:
+            form = IndicatorForm(request.POST, instance=indicator, plan=plan, locked=locked)
             form.is_valid()
             form.add_error(None, _("Pilih tujuan atau sasaran tempat indikator ini."))
-        elif form.is_valid():
-            refused = refuse_year_if_locked(request, office, _changed_target_years(indicator, form))
-            if refused is not None:
-                return refused
-            try:
-                with atomic_checked(office):
-                    saved = _save_indicator(form, plan, goal, objective, locked)
-            except Rollback as exc:
-                problems.extend(exc.issues)
-            else:
-                messages.success(request, _("Indikator %(code)s tersimpan.") % {"code": saved.code})
-                return redirect(reverse("indicator-edit", args=[office.code, saved.pk]))
+        else:
+
+            def make(data: QueryDict) -> IndicatorForm:
+                current = get_object_or_404(Indicator, pk=pk, plan=plan) if pk is not None else None
+                return IndicatorForm(data, instance=current, plan=plan,
+                                     locked=current is not None and has_measurements(current))
+
+            result = save_form(
+                office, reapplied(request.POST), make,
+                lambda f: _save_indicator(f, plan, goal, objective, f.locked),
+                lambda f: f"{f.instance.code} {f.instance.name[:60]}",
+                before=lambda f: refuse_year_if_locked(request, office, _changed_target_years(
+                    f.instance if f.instance.pk else None, f)),
+            )
+            if result.refused is not None:
+                return result.refused  # type: ignore[no-any-return]
+            if result.saved is not None:
+                messages.success(request, _("Indikator %(code)s tersimpan.") % {"code": result.saved.code})
+                return redirect(reverse("indicator-edit", args=[office.code, result.saved.pk]))
+            form, status = result.form, result.status
+            problems.extend(result.problems)
     else:
         form = IndicatorForm(instance=indicator, plan=plan, locked=locked)
     context = page_context(
@@ -320,7 +343,7 @@ def indicator_edit(
         owners=[(f"goal-{g.pk}", _("Tujuan"), g.code, g.text) for g in plan.goals.all()]
         + [(f"objective-{o.pk}", _("Sasaran"), o.code, o.text) for o in plan.objectives.all()],
     )
-    return render(request, "planning/indicator_form.html", context)
+    return render(request, "planning/indicator_form.html", context, status=status)
 
 
 def _changed_target_years(indicator: Indicator | None, form: IndicatorForm) -> list[int]:
@@ -377,7 +400,9 @@ def _save_indicator(
     return ind
 
 
-def _delete_indicator(request: HttpRequest, office: Office, indicator: Indicator, locked: bool) -> HttpResponse:
+def _delete_indicator(
+    request: HttpRequest, office: Office, indicator: Indicator, locked: bool, loaded: str | None
+) -> HttpResponse:
     code = indicator.code
     back = reverse("indicator-edit", args=[office.code, indicator.pk])
     if locked:
@@ -389,11 +414,13 @@ def _delete_indicator(request: HttpRequest, office: Office, indicator: Indicator
                        % {"code": code})
         return redirect(back)
     try:
-        with atomic_checked(office):
-            indicator.delete()
+        delete_checked(office, indicator, loaded)
     except Rollback as exc:
         messages.error(request, _("%(code)s tidak dapat dihapus: %(why)s")
                        % {"code": code, "why": "; ".join(exc.issues)})
+        return redirect(back)
+    except StaleDelete as exc:
+        messages.error(request, str(exc))
         return redirect(back)
     messages.success(request, _("Indikator %(code)s dihapus.") % {"code": code})
     return redirect(reverse("plan-edit", args=[office.code]))
@@ -412,10 +439,11 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
     problems: list[str] = []
     here = reverse("program-edit", args=[office.code])
     bound: dict[str, ProgramForm] = {}
+    status = 200
     if request.method == "POST":
         require(membership, office, "plan")
         pk = request.POST.get("id", "")
-        node = get_object_or_404(ProgramNode, pk=pk, plan=plan) if pk else None
+        node = get_object_or_404(ProgramNode, pk=id_or_404(pk), plan=plan) if pk else None
         if request.POST.get("op") == "delete" and node is not None:
             if node.children.exists():
                 messages.error(request, _("%(code)s masih memiliki rincian; hapus rinciannya dulu.")
@@ -423,30 +451,37 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
                 return redirect(here)
             code = node.code
             try:
-                with atomic_checked(office):
-                    node.delete()
+                delete_checked(office, node, request.POST.get("ver"))
             except Rollback as exc:
                 messages.error(request, "; ".join(exc.issues))
+            except StaleDelete as exc:
+                messages.error(request, str(exc))
             else:
                 messages.success(request, _("%(code)s dihapus.") % {"code": code})
             return redirect(here)
         prefix = f"p{node.pk}" if node else "p-new"
-        form = ProgramForm(request.POST, instance=node, plan=plan, prefix=prefix)
-        if form.is_valid():
-            try:
-                with atomic_checked(office):
-                    obj = form.save(commit=False)
-                    obj.plan = plan
-                    if node is None:
-                        obj.order = (ProgramNode.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
-                    obj.save()
-                    form.save_m2m()
-            except Rollback as exc:
-                problems.extend(exc.issues)
-            else:
-                messages.success(request, _("%(code)s tersimpan.") % {"code": obj.code})
-                return redirect(here)
-        bound[prefix] = form
+
+        def make(data: QueryDict) -> ProgramForm:
+            current = get_object_or_404(ProgramNode, pk=pk, plan=plan) if pk else None
+            return ProgramForm(data, instance=current, plan=plan, prefix=prefix)
+
+        def store(form: ProgramForm) -> ProgramNode:
+            obj: ProgramNode = form.save(commit=False)
+            obj.plan = plan
+            if obj.pk is None:
+                obj.order = (ProgramNode.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+            obj.save()
+            form.save_m2m()
+            return obj
+
+        result = save_form(
+            office, reapplied(request.POST), make, store, lambda f: f"{f.instance.code} {f.instance.name[:60]}"
+        )
+        if result.saved is not None:
+            messages.success(request, _("%(code)s tersimpan.") % {"code": result.saved.code})
+            return redirect(here)
+        problems.extend(result.problems)
+        bound[prefix], status = result.form, result.status
     nodes = list(plan.programs.prefetch_related("objectives"))
     depth: dict[int, int] = {}
     ordered: list[ProgramNode] = []
@@ -462,7 +497,7 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
 
     walk(None, 0)
     rows = [
-        {"node": n, "depth": depth[n.pk], "indent": depth[n.pk] * 1.2,
+        {"node": n, "depth": depth[n.pk],
          "form": bound.get(f"p{n.pk}") or ProgramForm(instance=n, plan=plan, prefix=f"p{n.pk}")}
         for n in ordered
     ]
@@ -470,4 +505,4 @@ def program_edit(request: HttpRequest, office: Office, membership: Membership | 
         office, membership, "plan", default_year(office), plan=plan, rows=rows, editable=editable,
         new_form=bound.get("p-new") or ProgramForm(plan=plan, prefix="p-new"), problems=problems,
     )
-    return render(request, "planning/program_edit.html", context)
+    return render(request, "planning/program_edit.html", context, status=status)

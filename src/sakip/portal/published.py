@@ -12,7 +12,7 @@ are the office pages' scorecard (`sakip.regency.figures`).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -187,21 +187,8 @@ def budget_rows(pub: Published, gen: str) -> list[dict[str, Any]]:
     return rows
 
 
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def csv_safe(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula.
-
-    Exact decimal numbers (``-2.5``) and integers are written as they are; any other
-    text starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading apostrophe.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if _DECIMAL.match(text):
-        return text
-    return "'" + text if _FORMULA_START.match(text) else text
+def number_columns(fields: Sequence[str]) -> list[bool]:
+    """Which open-data columns are numbers in the CSV (`sakip.reports.cells.CsvWriter`): their exact decimal
+    text (``-2.5``) is written as it is; ``pk_target`` is a number or a range. Any other text that a
+    spreadsheet could read as a formula gets a leading apostrophe."""
+    return [f not in TEXT_FIELDS or f == "pk_target" for f in fields]

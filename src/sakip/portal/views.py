@@ -5,7 +5,6 @@ No login. Every page and download shows only what `published.published` allows.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from sakip.accounts.models import Office, Regency
 from sakip.regency import figures
+from sakip.reports.cells import CsvWriter
 from sakip.reports.scorecard import show_number, show_percent, show_target
 
 from .published import (
@@ -26,7 +26,7 @@ from .published import (
     PERFORMANCE_FIELDS,
     Published,
     budget_rows,
-    csv_safe,
+    number_columns,
     performance_rows,
     published_many,
 )
@@ -152,10 +152,10 @@ def data_csv(request: HttpRequest, dataset: str) -> HttpResponse:
     rows = _rows(request, dataset)
     fields = DATASETS[dataset]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = CsvWriter(buf, numbers=number_columns(fields))  # no field read as a formula
     writer.writerow(fields)
     for r in rows:
-        writer.writerow([csv_safe(r[f]) for f in fields])
+        writer.writerow([r[f] for f in fields])
     response = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sakip-{dataset}.csv"'
     response["Access-Control-Allow-Origin"] = "*"

@@ -1,8 +1,9 @@
 """Office figures for the regency pages, the API and the portal: one scorecard, cached by data generation.
 
 Every figure comes from `sakip.core.services.scorecard_for` — the office pages' own
-scorecard — so the regency dashboard, the API and the portal show the same numbers
-as the office dashboard. Building a scorecard takes tens of milliseconds, so the
+scorecard, for the year or as of a quarter (`domain.scorecard.build_scorecard(...,
+quarter=N)`) — so the regency dashboard, the API and the portal show the same numbers
+as the office dashboard, quarter by quarter. Building a scorecard takes tens of milliseconds, so the
 results are kept in a per-process memory keyed by the *data generation*: a token in
 the database (`DataGeneration`) that every save or delete of an office's data changes
 (signals connected in `RegencyConfig.ready`). A page reads the token once (one query)
@@ -27,16 +28,14 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db import connections, router
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
 from sakip.accounts.models import Office
-from sakip.core.interchange import domain_office
-from sakip.core.services import scorecard_for, settings_for
-from sakip.domain import budget as budget_rules
-from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+from sakip.core.services import scorecard_for
+from sakip.domain.scorecard import IndicatorScore, Scorecard
 
 from .models import DataGeneration
 
@@ -66,7 +65,11 @@ def bump(**_kwargs: Any) -> None:
         return
     token = secrets.token_hex(16)
     if not DataGeneration.objects.filter(pk=1).update(token=token):
-        DataGeneration.objects.create(pk=1, token=token)
+        try:  # the very first write; a parallel first write may make the row at the same time
+            with transaction.atomic():
+                DataGeneration.objects.create(pk=1, token=token)
+        except IntegrityError:
+            DataGeneration.objects.filter(pk=1).update(token=token)
     seen = _request_generation.get()
     if seen is not None:  # a write inside a GET request: the rest of the request sees it
         seen[0] = token
@@ -212,36 +215,22 @@ def clear() -> None:
 # ----------------------------------------------------------------------------- scorecards
 
 
-def scorecard(office: Office, year: int | None, gen: str | None = None) -> Scorecard | None:
-    """`scorecard_for(office, year)`, cached for the data generation. Do not mutate the result."""
+def scorecard(
+    office: Office, year: int | None, gen: str | None = None, quarter: int | None = None
+) -> Scorecard | None:
+    """`scorecard_for(office, year, quarter)`, cached for the data generation. Do not mutate the result.
+
+    ``quarter`` 1–3: every figure as of the end of that quarter (the one rule,
+    `domain.to_date`); ``None`` or 4: the year (one cache entry: TW IV is the year).
+    """
     if year is None:
         return None
+    q = quarter if quarter is not None and quarter < 4 else None
     return memo(
-        gen if gen is not None else generation(), ("scorecard", office.pk, year), lambda: scorecard_for(office, year)
+        gen if gen is not None else generation(),
+        ("scorecard", office.pk, year, q),
+        lambda: scorecard_for(office, year, q),
     )
-
-
-def scorecard_to_quarter(office: Office, year: int, quarter: int) -> Scorecard:
-    """The office's scorecard as it stood at the end of ``quarter``: later quarters and year-end values left out.
-
-    The same construction and the same `build_scorecard` as `scorecard_for`; only
-    the data is cut at the quarter. TW IV is the year's scorecard.
-    """
-    if quarter >= 4:
-        sc = scorecard_for(office, year)
-        assert sc is not None
-        return sc
-    dom = domain_office(office)
-    dom.settings = settings_for(office, year)
-    yd = dom.years.get(year)
-    if yd is not None:
-        yd = dom.years[year] = copy.copy(yd)
-        yd.measurements = {k: copy.copy(m) for k, m in yd.measurements.items()}
-        for m in yd.measurements.values():
-            m.quarters = {q: v for q, v in m.quarters.items() if q <= quarter}
-            m.inputs = {q: v for q, v in m.inputs.items() if q <= quarter}
-            m.annual = None
-    return build_scorecard(dom, year)
 
 
 @dataclass(frozen=True)
@@ -260,6 +249,7 @@ class OfficeFigures:
     allocation: Decimal | None
     realisation: Decimal | None
     weakest: tuple[str, str, Decimal | None, str | None] | None  # (id, name, achievement, color)
+    undefined: int = 0  # indicators with a realisation but no achievement (target belum ditetapkan, target 0 …)
 
 
 def _weakest(scores: tuple[IndicatorScore, ...]) -> tuple[str, str, Decimal | None, str | None] | None:
@@ -270,23 +260,15 @@ def _weakest(scores: tuple[IndicatorScore, ...]) -> tuple[str, str, Decimal | No
     return (s.indicator.id, s.indicator.name, s.achievement.value, s.color)
 
 
-def _figures(office: Office, year: int, quarter: int | None) -> OfficeFigures | None:
-    if quarter is None:
-        sc = scorecard_for(office, year)
-    else:
-        sc = scorecard_to_quarter(office, year, quarter)
+def _figures(office: Office, year: int, quarter: int | None, gen: str) -> OfficeFigures | None:
+    sc = scorecard(office, year, gen, quarter)
     if sc is None:
         return None
     agg = sc.office_score.aggregate
     allocation = realisation = absorption = None
-    yd = sc.office.years.get(year)
-    if quarter is None or quarter == 4:
-        if sc.budget is not None and sc.budget.total is not None:
-            total = sc.budget.total
-            allocation, realisation, absorption = total.allocation, total.realisation, total.absorption
-    elif yd is not None and yd.budget is not None and yd.budget.lines:
-        amounts = budget_rules.total(yd.budget.lines, through=quarter)
-        allocation, realisation, absorption = amounts.allocation, amounts.realisation, amounts.absorption
+    if sc.budget is not None and sc.budget.total is not None:
+        total = sc.budget.total
+        allocation, realisation, absorption = total.allocation, total.realisation, total.absorption
     return OfficeFigures(
         office.pk,
         year,
@@ -300,9 +282,10 @@ def _figures(office: Office, year: int, quarter: int | None) -> OfficeFigures | 
         allocation,
         realisation,
         _weakest(sc.indicators),
+        agg.undefined,
     )
 
 
 def office_figures(office: Office, year: int, quarter: int | None, gen: str) -> OfficeFigures | None:
     """The office's figures, computed once per data generation."""
-    return memo(gen, ("figures", office.pk, year, quarter), lambda: _figures(office, year, quarter))
+    return memo(gen, ("figures", office.pk, year, quarter), lambda: _figures(office, year, quarter, gen))

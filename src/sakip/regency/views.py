@@ -23,6 +23,8 @@ from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.agreements.models import PkVersion
 from sakip.core.fragments import kept_page
+from sakip.core.params import int_param
+from sakip.core.web import quarter_param
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
 from sakip.reports.scorecard import show_number, show_percent
@@ -47,17 +49,16 @@ def regency_years(regency_id: int) -> list[tuple[int, int]]:
 def choose_year(years: list[tuple[int, int]], requested: str | None) -> int | None:
     """The requested year if it has data, else the year most offices report (the latest of equals)."""
     known = [y for y, _n in years]
-    if requested and requested.isdigit() and int(requested) in known:
-        return int(requested)
+    chosen = int_param(requested)
+    if chosen is not None and chosen in known:
+        return chosen
     if not years:
         return None
     return max(years, key=lambda yn: (yn[1], yn[0]))[0]
 
 
 def choose_quarter(requested: str | None) -> int | None:
-    if requested and requested.isdigit() and int(requested) in QUARTER_LABELS:
-        return int(requested)
-    return None
+    return quarter_param(requested)
 
 
 def _sort_key(value: Decimal | None, name: str) -> tuple[int, Decimal, str]:
@@ -79,7 +80,7 @@ def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | N
     gen = data_generation()
     quarter = choose_quarter(request.GET.get("triwulan"))
     requested = request.GET.get("tahun")
-    requested = requested if requested and requested.isdigit() and len(requested) == 4 else None
+    requested = requested if int_param(requested, 1000, 9999) is not None else None
     # the page is a function of the stored data: built once per data generation, year and quarter
     context = memo(
         gen,
@@ -104,7 +105,10 @@ def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str
     rows: list[dict[str, Any]] = []
     for office in offices:
         f: OfficeFigures | None = office_figures(office, year, quarter, gen) if year is not None else None
-        url = reverse("office-dashboard", args=[office.code]) + (f"?tahun={year}" if year else "")
+        query = "&".join(
+            part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
+        )
+        url = reverse("office-dashboard", args=[office.code]) + (f"?{query}" if query else "")
         rows.append(
             {
                 "office": office,

@@ -5,7 +5,8 @@ so every channel produces the same files:
 
 * `generate(office, kind, year, formats, quarter=…, draft=…)` → `GeneratedFile`s (name + bytes) for
   one document kind of one domain office. Kinds and their formats: ``lkjip``, ``triwulan``, ``pk``,
-  ``iku`` as .docx and .pdf (LibreOffice converts the same .docx); ``rkt`` and ``matrik`` as .xlsx.
+  ``iku`` as .docx and .pdf (LibreOffice converts the same .docx); ``rkt`` and ``matrik`` as .xlsx;
+  ``rencana-aksi`` (the quarter targets) as .docx, .pdf and .xlsx.
 * `run_batch(jobs, kinds, formats, out_dir, workers=…, on_progress=…)` → generates every job (an
   `OfficeJob`: a domain office, its year, and which kinds are drafts) in a pool of worker processes
   sized to the cores, writes ``out_dir/<office>/<file>`` and reports progress after each office.
@@ -31,12 +32,13 @@ from pathlib import Path
 from sakip.domain.office import Office
 from sakip.domain.scorecard import Scorecard, build_scorecard
 
-KINDS: tuple[str, ...] = ("lkjip", "triwulan", "pk", "iku", "rkt", "matrik")
+KINDS: tuple[str, ...] = ("lkjip", "triwulan", "pk", "rencana-aksi", "iku", "rkt", "matrik")
 FORMATS: tuple[str, ...] = ("docx", "pdf", "xlsx")
 SUPPORTED: dict[str, tuple[str, ...]] = {
     "lkjip": ("docx", "pdf"),
     "triwulan": ("docx", "pdf"),
     "pk": ("docx", "pdf"),
+    "rencana-aksi": ("docx", "pdf", "xlsx"),
     "iku": ("docx", "pdf"),
     "rkt": ("xlsx",),
     "matrik": ("xlsx",),
@@ -45,6 +47,7 @@ TITLES: dict[str, str] = {
     "lkjip": "Laporan Kinerja Instansi Pemerintah (LKjIP)",
     "triwulan": "Laporan Kinerja Triwulan",
     "pk": "Perjanjian Kinerja",
+    "rencana-aksi": "Rencana Aksi (target triwulan)",
     "iku": "Keputusan Indikator Kinerja Utama (IKU)",
     "rkt": "Rencana Kinerja Tahunan (RKT)",
     "matrik": "Matrik Capaian Kinerja",
@@ -142,7 +145,7 @@ def generate(
         quarter = 4 if quarter is None else quarter
         if quarter not in (1, 2, 3, 4):
             raise RequestError(f"triwulan harus 1–4, bukan {quarter}")
-    if kind in ("lkjip", "triwulan", "rkt", "matrik") and scorecard is None:
+    if kind in ("lkjip", "triwulan", "rkt", "matrik", "rencana-aksi") and scorecard is None:
         scorecard = build_scorecard(office, y)
     out: list[GeneratedFile] = []
     if kind in ("rkt", "matrik"):
@@ -151,10 +154,19 @@ def generate(
         assert scorecard is not None
         data = (xlsx.rkt_xlsx if kind == "rkt" else xlsx.matrik_xlsx)(scorecard, draft=draft)
         return [GeneratedFile(file_name(office.code, kind, y, "xlsx"), data)]
-    from .documents import build_iku, build_lkjip, build_pk, build_triwulan
+    if kind == "rencana-aksi" and "xlsx" in wanted:
+        from .xlsx_rencana_aksi import rencana_aksi_xlsx
+
+        assert scorecard is not None
+        out.append(GeneratedFile(file_name(office.code, kind, y, "xlsx"), rencana_aksi_xlsx(scorecard, draft=draft)))
+        if not any(f in wanted for f in ("docx", "pdf")):
+            return out
+    from .documents import build_iku, build_lkjip, build_pk, build_rencana_aksi, build_triwulan
     from .docx import render_docx
 
-    if kind == "lkjip":
+    if kind == "rencana-aksi":
+        document = build_rencana_aksi(office, y, draft=draft, scorecard=scorecard)
+    elif kind == "lkjip":
         document = build_lkjip(office, y, draft=draft, scorecard=scorecard)
     elif kind == "triwulan":
         document = build_triwulan(office, y, quarter if quarter is not None else 4, draft=draft, scorecard=scorecard)
@@ -280,7 +292,8 @@ def run_batch(
     # forkserver: safe from a threaded parent (the web job), the children import the renderers once
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
-        ["sakip.reports.batch", "sakip.reports.xlsx", "sakip.reports.docx", "sakip.reports.documents"]
+        ["sakip.reports.batch", "sakip.reports.xlsx", "sakip.reports.docx", "sakip.reports.documents",
+         "sakip.reports.xlsx_rencana_aksi"]
     )
     with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
         futures: dict[Future[OfficeResult], OfficeJob] = {

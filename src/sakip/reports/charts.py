@@ -16,7 +16,9 @@ budget absorption per program, and survey element scores against their mean.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,7 +68,34 @@ def _svg(fig: Figure) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg") :]
+    return without_inline_style(text[text.index("<svg") :])
+
+
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>\*\{([^}]*)\}</style>")
+
+
+def _attributes(declarations: str) -> str:
+    out = []
+    for declaration in declarations.split(";"):
+        name, sep, value = declaration.partition(":")
+        if sep and name.strip():
+            text = html.escape(value.strip(), quote=False).replace('"', "&quot;")
+            out.append(f' {name.strip()}="{text}"')
+    return "".join(out)
+
+
+def without_inline_style(svg: str) -> str:
+    """The SVG with matplotlib's ``style="…"`` attributes and its ``<style>*{…}</style>`` written as SVG
+    presentation attributes (``fill="…"``, ``stroke-width="…"``, on the root for the ``*`` rule): the
+    page's Content-Security-Policy (``style-src 'self'``) allows no inline style, and the charts are
+    drawn inline. The picture is the same: every property matplotlib writes is a presentation attribute."""
+    root_rule = _STYLE_ELEMENT.search(svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(lambda m: _attributes(html.unescape(m.group(1))), svg)
+    if root_rule:
+        svg = svg.replace("<svg ", "<svg" + _attributes(root_rule.group(1)) + " ", 1)
+    return svg
 
 
 def _png(fig: Figure, dpi: int = PNG_DPI) -> bytes:

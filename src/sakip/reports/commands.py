@@ -3,6 +3,7 @@
     sakip report lkjip    --office kaloran --year 2020 --format docx,pdf -o out/
     sakip report triwulan --office kaloran --year 2020 --quarter 3
     sakip report pk|iku|rkt|matrik --dataset my-office.yaml -f xlsx -o out/
+    sakip report rencana-aksi --office kaloran --year 2020 -f docx,xlsx
     sakip report batch    --regency demo -f docx,xlsx -o out/
 
 ``--office CODE`` is looked up in the local database (the demo's SQLite under ``./var``, or
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
 
 report_app = typer.Typer(
     name="report",
-    help="Dokumen: LKjIP, Laporan Triwulan, PK, Keputusan IKU (.docx/.pdf), RKT dan Matrik Capaian Kinerja (.xlsx).",
+    help="Dokumen: LKjIP, Laporan Triwulan, PK, Keputusan IKU (.docx/.pdf), Rencana Aksi (.docx/.pdf/.xlsx), RKT dan "
+    "Matrik Capaian Kinerja (.xlsx).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -40,6 +40,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree  # type: ignore[import-untyped]
 
+from sakip.domain.text import CONTROL
+
 from .model import (
     Align,
     Cover,
@@ -78,7 +80,7 @@ _ALIGN = {
 _MARKER = re.compile(r"^\[\[([a-z_]+)\]\]$")
 # characters XML 1.0 cannot carry (pasted text may hold them): vertical tab / form feed become a
 # line break, the others are dropped
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = CONTROL  # sakip.domain.text: the one definition
 
 
 def clean_text(text: str) -> str:

@@ -103,6 +103,8 @@ def reason_text(reason: str | None) -> str:
 def achievement_text(a: Achievement) -> str:
     if a.status is Status.NOT_MEASURED:
         return NOT_MEASURED
+    if a.status is Status.NO_TARGET:
+        return "target belum ditetapkan"
     if a.status is Status.UNDEFINED or a.value is None:
         return "tidak terdefinisi"
     return pct_text(a.value)

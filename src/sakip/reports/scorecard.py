@@ -13,10 +13,12 @@ from typing import Any
 from sakip.domain.budget import EfficiencyVerdict
 from sakip.domain.measurement import Achievement, Range, Status, Target
 from sakip.domain.numbers import format_number, format_percent, round_half_up
+from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.review import Finding
 from sakip.domain.scorecard import AggregateScore, IndicatorScore, Scorecard
 
 NOT_MEASURED_TEXT = "belum diukur"
+NO_TARGET_TEXT = "target belum ditetapkan"
 
 EFFICIENCY_TEXT = {
     EfficiencyVerdict.EFFICIENT: "target tercapai dengan anggaran lebih kecil dari yang direncanakan (efisien)",
@@ -55,6 +57,8 @@ def show_target(t: Target | None) -> str:
 def show_achievement(a: Achievement) -> str:
     if a.status is Status.NOT_MEASURED:
         return NOT_MEASURED_TEXT
+    if a.status is Status.NO_TARGET:
+        return NO_TARGET_TEXT
     if a.status is Status.UNDEFINED or a.value is None:
         return "tidak terdefinisi"
     text = format_percent(a.value)
@@ -99,6 +103,7 @@ def indicator_dict(s: IndicatorScore) -> dict[str, Any]:
         "in_pk": s.in_pk,
         "target": _target_json(s.target),
         "target_source": s.target_source,
+        "year_target": _target_json(s.year_target),
         "realisation": _target_json(s.realisation),
         "realisation_source": s.realisation_source,
         "achievement": achievement_dict(s.achievement),
@@ -109,9 +114,10 @@ def indicator_dict(s: IndicatorScore) -> dict[str, Any]:
                 "quarter": q.quarter,
                 "value": _target_json(q.value),
                 "to_date": _target_json(q.to_date),
-                "target_to_date": dec(q.target_to_date),
+                "target_to_date": _target_json(q.target_to_date),
                 "achievement": achievement_dict(q.achievement),
                 "category": q.category,
+                "color": q.color,
             }
             for q in s.quarters
         ],
@@ -174,10 +180,19 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def as_of_text(sc: Scorecard) -> str:
+    """What the figures are: "tahun 2025" or "s.d. TW II 2025"."""
+    if sc.quarter is None:
+        return f"tahun {sc.year}"
+    return f"s.d. {QUARTER_LABELS[sc.quarter]} {sc.year}"
+
+
 def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
     out: dict[str, Any] = {
         "office": {"code": sc.office.code, "name": sc.office.name, "regency": sc.office.regency},
         "year": sc.year,
+        "quarter": sc.quarter,
+        "as_of": as_of_text(sc),
         "scale": sc.scale.code,
         "cap": sc.office.settings.cap.value,
         "indicators": [indicator_dict(s) for s in sc.indicators],
@@ -192,6 +207,7 @@ def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
     b = sc.budget
     if b is not None:
         out["budget"] = {
+            "through": b.through,
             "classes": {
                 c.value: {
                     "label": c.label,

@@ -9,9 +9,9 @@ amounts (a parent line is the sum of its children, as in the scorecard).
   ``#,##0`` / ``#,##0.00``, which Excel and LibreOffice show with the reader's separators —
   ``1.816.490.281,00`` and ``96,47`` in an Indonesian locale. Rounding happens only in the format.
 * A value that is missing is the text "belum diukur" (or "-" for an optional figure), never 0.
-* Every text cell is written through `put_text`: text that a spreadsheet could read as a formula
-  (starting with ``= + - @``, or a tab / carriage return before one) is stored as a string cell with
-  the quote prefix, so no spreadsheet ever executes user text.
+* Every text cell is written through `put_text` (`sakip.reports.cells.text_cell`): text that a
+  spreadsheet could read as a formula (starting with ``= + - @``, or a tab / carriage return before
+  one) is stored as a string cell with the quote prefix, so no spreadsheet ever executes user text.
 * Header rows are frozen and repeated on every printed page, columns have widths, pages are A4
   landscape fitted to the width; ``draft=True`` writes "DRAFT" in the title and page header.
 
@@ -27,7 +27,7 @@ from decimal import Decimal
 from itertools import zip_longest
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -39,13 +39,14 @@ from sakip.domain.numbers import format_number, format_percent
 from sakip.domain.office import Objective, OutputIndicator, PkProgram, ProgramNode
 from sakip.domain.scorecard import IndicatorScore, LineScore, Scorecard
 
+from .cells import put_value as put_cell
+from .cells import text_cell
+
 NOT_MEASURED_TEXT = "belum diukur"
 UNDEFINED_TEXT = "tidak terdefinisi"
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 MONEY_FORMAT = "#,##0.00"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL_TEXT = 32767
 
 _THIN = Side(style="thin", color="9AA5B1")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -67,19 +68,14 @@ _NUMBER_ALIGN = Alignment(vertical="top", horizontal="right")
 
 
 def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, bold: bool = False) -> Cell:
-    """A text cell that is never a formula: risky text is a string with the quote prefix.
+    """A text cell that is never a formula (`sakip.reports.cells.text_cell`: a string, with the quote
+    prefix when risky), wrapped and bordered.
 
     Control characters that a workbook cannot hold are shown as ``?`` and text beyond Excel's
     32.767 characters per cell is cut with "…", rather than failing the whole file."""
     cell = ws.cell(row=row, column=col)
     assert isinstance(cell, Cell)  # never a covered cell of a merged range
-    value = ILLEGAL_CHARACTERS_RE.sub("?", "" if text is None else str(text))
-    if len(value) > MAX_CELL_TEXT:
-        value = value[: MAX_CELL_TEXT - 1] + "…"
-    cell.value = value
-    if value.startswith(FORMULA_TRIGGERS) or cell.data_type != "s":
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    text_cell(cell, text)
     cell.alignment = _WRAP
     cell.border = _BORDER
     if bold:
@@ -102,8 +98,7 @@ def put_number(
         cell = put_text(ws, row, col, missing, bold=bold)
         cell.alignment = _NUMBER_ALIGN
         return cell
-    cell = ws.cell(row=row, column=col, value=value)
-    assert isinstance(cell, Cell)
+    cell = put_cell(ws.cell(row=row, column=col), value)
     if number_format is None:
         number_format = INTEGER_FORMAT if Decimal(value) == Decimal(value).to_integral_value() else DECIMAL_FORMAT
     cell.number_format = number_format

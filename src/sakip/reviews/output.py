@@ -198,15 +198,15 @@ def review_xlsx(result: ReviewResult, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from sakip.reports.cells import put_value
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Reviu"
 
     def put(r: int, c: int, value: Any, bold: bool = False) -> None:
-        cell = ws.cell(row=r, column=c, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text, even when it starts with = + - @
+        cell = put_value(ws.cell(row=r, column=c), value)  # text never a formula (quote prefix when risky)
         if bold:
             cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

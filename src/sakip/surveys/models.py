@@ -7,11 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import Versioned
 from sakip.core.guarded import GuardedManager
 from sakip.planning.models import Indicator
 
 
-class Survey(models.Model):
+class Survey(Versioned):
     class Input(models.TextChoices):
         RESPONSES = "responses", _("kuesioner per responden")
         DISTRIBUTION = "distribution", _("sebaran jawaban per unsur")

@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("survei/<int:year>/", views.survey_detail, name="survey-detail"),
+    path("survei/<year:year>/", views.survey_detail, name="survey-detail"),
 ]

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.concurrency import Conflict, conflict_context, last_changes, locked, token
 from sakip.core.i18n import error_text
+from sakip.core.params import int_param
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -59,6 +61,8 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
     errors: list[dict[str, str]] = []
     typed: dict[str, str] = {}
     problems: list[str] = []
+    found: list[Conflict] = []
+    status = 200
     if request.method == "POST":
         require(membership, office, "enter")
         if plan is None:
@@ -66,10 +70,13 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
         refused = refuse_if_locked(request, office, year, "annual")
         if refused is not None:
             return refused
-        if _upload(request, office, year, errors, typed, problems):
+        if _upload(request, office, year, errors, typed, problems, found):
             messages.success(request, _("Survei %(year)s tersimpan.") % {"year": year})
             return redirect(reverse("survey-detail", args=[office.code, year]))
-        messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
+        if found:
+            status = 409
+        else:
+            messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
     survey = Survey.objects.filter(office=office, year=year).select_related("indicator").first()
     computed = compute(office, year) if survey else None
     result = computed.scorecard.survey.result if computed and computed.scorecard and computed.scorecard.survey else None
@@ -80,6 +87,9 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
         instruments=[(code, i.name) for code, i in INSTRUMENTS.items()],
         grade_tables=list(GRADE_TABLE_LABELS.items()),
         indicators=list(Indicator.objects.filter(plan=plan).values_list("pk", "code", "name")) if plan else [],
+        # the version of the survey this page shows: an upload replaces it only if it is still the one stored
+        version=typed.get("ver") if typed.get("ver") is not None and not found else token(survey),
+        conflict_form=False, **conflict_context(found),
     )
     if result is not None:
         context["index"] = format_number(result.index)
@@ -94,31 +104,33 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
                                                strict=False))
         context["chart"] = mark_safe(charts.element_scores(
             [e.name for e in result.elements], [e.score for e in result.elements], result.index))
-    return render(request, "surveys/survey.html", context)
+    return render(request, "surveys/survey.html", context, status=status)
 
 
 def _upload(
     request: HttpRequest, office: Office, year: int, errors: list[dict[str, str]], typed: dict[str, str],
-    problems: list[str],
+    problems: list[str], found: list[Conflict],
 ) -> bool:
     post = request.POST
     for k in ("instrument", "grade_table", "population", "indicator", "period"):
         typed[k] = post.get(k, "").strip()
+    if "ver" in post:
+        typed["ver"] = post.get("ver", "")
     upload = request.FILES.get("file")
     code = typed["instrument"]
     if code != CUSTOM and code not in INSTRUMENTS:
         errors.append({"where": _("instrumen"), "message": _("Pilih instrumen survei.")})
     population = None
     if typed["population"]:
-        if typed["population"].isdigit() and int(typed["population"]) > 0:
-            population = int(typed["population"])
-        else:
+        population = int_param(typed["population"], 1, 2**31 - 1)
+        if population is None:
             errors.append({"where": _("populasi"), "message": _("Populasi adalah bilangan bulat positif.")})
     plan = current_plan(office)
     indicator = None
     if typed["indicator"]:
-        if typed["indicator"].isdigit():
-            indicator = Indicator.objects.filter(plan=plan, pk=typed["indicator"]).first()
+        indicator_id = int_param(typed["indicator"])
+        if indicator_id is not None:
+            indicator = Indicator.objects.filter(plan=plan, pk=indicator_id).first()
         if indicator is None:
             errors.append({"where": _("indikator"), "message": _("Indikator tidak dikenal.")})
     grade_table = typed["grade_table"] or GradeTable.PERMENPAN_14_2017.value
@@ -155,7 +167,12 @@ def _upload(
         return False
     upload.seek(0)
     try:
-        with atomic_checked(office):
+        with atomic_checked(office):  # the office locked: the survey read here is the one replaced
+            current = locked(Survey.objects.filter(office=office, year=year)).first()
+            loaded = typed.get("ver")
+            if loaded is not None and loaded != token(current):
+                found.extend(_conflicts(current, code, sf.responses, population, indicator, typed))
+                return not found  # no conflict: the same questionnaires, uploaded meanwhile; nothing to change
             Survey.objects.filter(office=office, year=year).delete()
             Survey.objects.create(
                 office=office, year=year, instrument=code,
@@ -170,3 +187,31 @@ def _upload(
         problems.extend(exc.issues)
         return False
     return True
+
+
+def _conflicts(
+    current: Survey | None, code: str, responses: list[Any], population: int | None, indicator: Indicator | None,
+    typed: dict[str, str],
+) -> list[Conflict]:
+    """An upload over a survey that changed since the page was loaded: a conflict unless it is the same data."""
+    if (
+        current is not None
+        and current.instrument == code
+        and current.responses == responses
+        and current.population == population
+        and current.indicator_id == (indicator.pk if indicator else None)
+        and current.period == typed["period"][:100]
+    ):
+        return []
+    by, at = ("", None)
+    if current is not None:
+        by, at = last_changes(Survey, [current.pk]).get(str(current.pk), ("", None))
+
+    def describe(instrument: str, n: int, file: str) -> str:
+        return _("instrumen %(i)s, %(n)d responden%(file)s") % {
+            "i": instrument, "n": n, "file": f" ({file})" if file else ""}
+
+    stored = ""
+    if current is not None:
+        stored = describe(current.instrument, len(current.responses or []), current.source_file.name or "")
+    return [Conflict(_("Survei kepuasan"), _("Kuesioner"), stored, describe(code, len(responses), ""), by, at)]

@@ -7,7 +7,16 @@
 * ``SAKIP_SECRET_KEY`` — required in production.
 * ``SAKIP_ALLOWED_HOSTS`` — comma-separated, required in production.
 * ``SAKIP_TRUSTED_PROXIES`` — comma-separated IPs/CIDRs of the reverse proxies; only a request
-  from one of them has its client address (audit trail) taken from ``X-Forwarded-For``.
+  from one of them has its client address (audit trail, sign-in lockout) taken from
+  ``X-Forwarded-For`` and its scheme from ``X-Forwarded-Proto`` (``SECURE_PROXY_SSL_HEADER`` is set
+  only when this is set; the header from any other address is dropped).
+* ``SAKIP_SESSION_IDLE_MINUTES`` — a session ends after this long without a request (default 60).
+* ``SAKIP_LOCKOUT_FAILURES`` / ``SAKIP_LOCKOUT_MINUTES`` — failed sign-ins of one username, or from
+  one address, before that username or address is locked out, and for how long (default 5, 15).
+* ``SAKIP_2FA_REQUIRED_ROLES`` — comma-separated roles (``admin``, ``planner``, ``verifier``,
+  ``operator``, ``head``, ``public``; ``superuser`` for Django superusers) that must use two-factor
+  authentication; default ``admin,verifier,superuser`` in production, none otherwise (the demo and
+  the tests, where it is offered but optional). ``-`` means none.
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
   budget line's absorption is more than this many points behind the share of the year
   elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
@@ -18,6 +27,7 @@ Production keeps Django's security defaults on and passes ``manage.py check --de
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -46,6 +56,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",  # sign-in lockout (sakip.accounts.signin)
+    "django_otp",  # two-factor authentication (sakip.accounts.twofactor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
+    "csp",
     "sakip.accounts",
     "sakip.planning",
     "sakip.agreements",
@@ -66,7 +81,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sakip.web.security.TrustedProxyMiddleware",  # X-Forwarded-Proto only from SAKIP_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
+    "sakip.core.boundary.BoundaryMiddleware",  # NUL and control characters: 400 before anything reads them
+    "sakip.core.busy.BusyDatabaseMiddleware",  # a database still busy after its timeout: 503, not 500
+    "sakip.web.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sakip.regency.figures.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,9 +96,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sakip.audit.context.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # inactivity expiry and the two-factor step, read from the session alone (no query)
+    "sakip.accounts.sessions.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sakip.workflow.web.LockedMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "sakip.web.urls"
@@ -107,8 +130,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SAKIP_DB_CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+#: SQLite under concurrent writers ("database is locked" must never reach a user, see docs/security.md):
+#: write-ahead logging (readers never wait for the writer; synchronous=NORMAL is safe with WAL), a writer
+#: waits up to 20 s for the lock instead of failing at once, and a transaction takes the write lock at
+#: BEGIN (IMMEDIATE) — a deferred transaction that read first and then writes fails at once, without
+#: waiting, when another writer committed meanwhile.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("sqlite3"):
+        _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -118,12 +152,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Django's database sessions and ModelBackend, with the two reads every page makes written in plain SQL
-AUTHENTICATION_BACKENDS = ["sakip.accounts.fast.UserBackend"]
+# Django's database sessions and ModelBackend, with the two reads every page makes written in plain SQL;
+# before it the lockout check (django-axes), which only refuses and never signs anybody in
+AUTHENTICATION_BACKENDS = ["sakip.accounts.signin.LockoutBackend", "sakip.accounts.fast.UserBackend"]
 SESSION_ENGINE = "sakip.accounts.fast"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after inactivity: a stamp in the session, renewed at most every few minutes (each
+# renewal saves the session, which also moves its expiry): sakip.accounts.sessions
+SAKIP_SESSION_IDLE_MINUTES = max(1, int(os.environ.get("SAKIP_SESSION_IDLE_MINUTES", "60")))
+SESSION_COOKIE_AGE = SAKIP_SESSION_IDLE_MINUTES * 60
+
+# Sign-in lockout per username and per address (django-axes, database handler); audited
+SAKIP_LOCKOUT_FAILURES = max(1, int(os.environ.get("SAKIP_LOCKOUT_FAILURES", "5")))
+SAKIP_LOCKOUT_MINUTES = max(1, int(os.environ.get("SAKIP_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = SAKIP_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SAKIP_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: a username, or an address
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends on time, however often it is tried
+AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins
+AXES_CLIENT_IP_CALLABLE = "sakip.audit.context.client_ip"  # the same address as the audit trail
+AXES_LOCKOUT_CALLABLE = "sakip.accounts.signin.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP, recovery codes): sakip.accounts.twofactor
+_2FA_DEFAULT = "admin,verifier,superuser" if PRODUCTION else ""
+SAKIP_2FA_REQUIRED_ROLES = frozenset(
+    r.strip() for r in os.environ.get("SAKIP_2FA_REQUIRED_ROLES", _2FA_DEFAULT).split(",") if r.strip() not in ("", "-")
+)
+OTP_TOTP_ISSUER = "Sakip"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -158,6 +218,10 @@ SAKIP_EVIDENCE_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# an office dataset bundle (dataset.yaml and its evidence files, a zip) uploaded on the import page
+SAKIP_BUNDLE_MAX_BYTES = int(os.environ.get("SAKIP_BUNDLE_MAX_BYTES", str(200 * 1024 * 1024)))
+# …and all its files together once unpacked (a zip bomb is refused by this, whatever its headers say)
+SAKIP_BUNDLE_MAX_UNPACKED_BYTES = int(os.environ.get("SAKIP_BUNDLE_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -176,6 +240,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAKIP_EMAIL_FROM", "sakip@localhost")
 # the reverse proxies whose X-Forwarded-For the audit trail believes (sakip.audit.context.client_ip)
 SAKIP_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SAKIP_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
+# Headers: Content-Security-Policy (django-csp; no inline script or style, the pages' scripts are
+# static files), Permissions-Policy (sakip.web.security). docs/security.md
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
+SAKIP_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
+)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -188,6 +274,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SAKIP_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+if SAKIP_TRUSTED_PROXIES:  # believed only from those addresses: sakip.web.security.TrustedProxyMiddleware
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -340,10 +340,17 @@ def _empty(f: models.Field[Any, Any], value: Any) -> bool:
 
 
 def _fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
+    """The fields whose change is a change of data (not the key, automatic dates or the row's version counter)."""
+    from sakip.core.concurrency import Versioned
+
+    versioned = issubclass(model, Versioned)
     return {
         f.attname: f
         for f in model._meta.concrete_fields
-        if not f.primary_key and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)
+        if not f.primary_key
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+        and not (versioned and f.name == "version")
     }
 
 

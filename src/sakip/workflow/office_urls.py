@@ -9,10 +9,10 @@ from django.urls import URLPattern, URLResolver, path
 from . import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("alur/<int:year>/ajukan/", views.submit, name="workflow-submit"),
-    path("alur/<int:year>/verifikasi/", views.verify, name="workflow-verify"),
-    path("alur/<int:year>/kembalikan/", views.send_back, name="workflow-return"),
-    path("alur/<int:year>/setujui/", views.approve, name="workflow-approve"),
-    path("alur/<int:year>/buka-kunci/", views.unlock, name="workflow-unlock"),
-    path("alur/<int:year>/tarik-kembali/", views.withdraw, name="workflow-withdraw"),
+    path("alur/<year:year>/ajukan/", views.submit, name="workflow-submit"),
+    path("alur/<year:year>/verifikasi/", views.verify, name="workflow-verify"),
+    path("alur/<year:year>/kembalikan/", views.send_back, name="workflow-return"),
+    path("alur/<year:year>/setujui/", views.approve, name="workflow-approve"),
+    path("alur/<year:year>/buka-kunci/", views.unlock, name="workflow-unlock"),
+    path("alur/<year:year>/tarik-kembali/", views.withdraw, name="workflow-withdraw"),
 ]

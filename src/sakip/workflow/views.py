@@ -6,16 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sakip.accounts.access import allowed_actions, membership_of, office_view, regency_view
 from sakip.accounts.models import Membership, Office, Role
+from sakip.core.concurrency import get_or_create_once
+from sakip.core.params import int_param, next_path, valid_year
 from sakip.domain import workflow as wf
 
 from . import services
@@ -26,27 +28,27 @@ INBOX_ROWS = 50  # per list; the rest behind the overdue list's link
 
 
 def _back(request: HttpRequest, office: Office) -> str:
-    nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
-        return nxt
-    return reverse("office-dashboard", args=[office.code])
+    """Where to go after the transition: the form's ``next`` when it is a path of this site, else the office."""
+    return next_path(request, request.POST.get("next")) or reverse("office-dashboard", args=[office.code])
 
 
 def _move(
     request: HttpRequest, year: int, office: Office, membership: Membership | None, t: wf.Transition
 ) -> HttpResponse:
+    if not valid_year(year):  # 0, "the office's year" of the year pages, names no period
+        raise Http404(_("Tahun tidak dikenal"))
     back = _back(request, office)
     step = request.POST.get("step", "")
     quarter_text = request.POST.get("quarter", "")
-    if step not in {s.value for s in wf.Step} or (quarter_text and not quarter_text.isdigit()):
+    quarter = int_param(quarter_text, 1, 4) if quarter_text else None
+    if step not in {s.value for s in wf.Step} or (quarter_text and quarter is None):
         messages.error(request, _("Tahap atau triwulan tidak dikenal; tidak ada yang diubah."))
-        return redirect(back)
-    quarter = int(quarter_text) if quarter_text else None
+        return HttpResponseRedirect(back)
     try:
         wf.check_period(wf.Step(step), quarter)
     except wf.WorkflowError:
         messages.error(request, _("Tahap atau triwulan tidak dikenal; tidak ada yang diubah."))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     try:
         period = services.transition(
             office,
@@ -66,7 +68,7 @@ def _move(
             _("%(period)s: %(state)s.")
             % {"period": period_label(step, year, quarter), "state": period.get_state_display()},
         )
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @require_POST
@@ -240,12 +242,11 @@ def due_rules(request: HttpRequest, membership: Membership) -> HttpResponse:
                     "tahun berikutnya 0–2."
                 )
         if not errors:
-            for step, rule in parsed.items():
-                row = DueRuleSetting.objects.filter(regency=regency, step=step).first() or DueRuleSetting(
-                    regency=regency, step=step
-                )
-                row.days, row.month, row.day, row.year_offset = rule.days, rule.month, rule.day, rule.year_offset
-                row.save()
+            with transaction.atomic():  # the whole table, or nothing; a parallel save stores its own whole
+                for step, rule in parsed.items():
+                    row = get_or_create_once(DueRuleSetting, regency=regency, step=step)[0]  # parallel first saves
+                    row.days, row.month, row.day, row.year_offset = rule.days, rule.month, rule.day, rule.year_offset
+                    row.save()
             messages.success(request, _("Tenggat tersimpan."))
             return redirect(reverse("workflow-due-rules"))
         messages.error(request, _("Tidak ada yang disimpan: perbaiki isian yang ditandai."))

@@ -20,6 +20,7 @@ SHORT_TITLES = {
     "lkjip": "LKjIP",
     "triwulan": "Laporan Triwulan",
     "pk": "Perjanjian Kinerja",
+    "rencana-aksi": "Rencana Aksi",
     "iku": "Keputusan IKU",
     "rkt": "RKT",
     "matrik": "Matrik Capaian Kinerja",

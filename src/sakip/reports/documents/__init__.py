@@ -15,6 +15,8 @@ Each builder takes a `sakip.domain.office.Office` (from `sakip.dataset.load` or
 * ``build_pk(office, year=None, *, amendment=False, draft=False, place_date=None)`` — Perjanjian
   Kinerja or its amendment (`pk`).
 * ``build_iku(office, *, decree_number=None, date=None, draft=False)`` — Keputusan IKU (`iku`).
+* ``build_rencana_aksi(office, year=None, *, draft=False, scorecard=None, place_date=None)`` — Rencana
+  Aksi: the quarter targets of the PK's indicators and the programs that carry them (`rencana_aksi`).
 
 Errors, all with an Indonesian message for the user: `DocumentError` (the data cannot make
 the document, e.g. no PK amendment that year, quarter outside 1–4),
@@ -25,6 +27,7 @@ the document, e.g. no PK amendment that year, quarter outside 1–4),
 from .iku import build_iku
 from .lkjip import build_lkjip
 from .pk import DocumentError, build_pk
+from .rencana_aksi import build_rencana_aksi
 from .triwulan import build_triwulan
 
-__all__ = ["DocumentError", "build_iku", "build_lkjip", "build_pk", "build_triwulan"]
+__all__ = ["DocumentError", "build_iku", "build_lkjip", "build_pk", "build_rencana_aksi", "build_triwulan"]

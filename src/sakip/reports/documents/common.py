@@ -8,6 +8,7 @@ from decimal import Decimal
 from sakip.domain.budget import Amounts, Level
 from sakip.domain.measurement import Target
 from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNode, YearData
+from sakip.domain.quarter_targets import shown as shown_target
 from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import BudgetScore, IndicatorScore, LineScore, Scorecard
 
@@ -326,24 +327,64 @@ def programs_for(office: Office, objective_ids: set[str]) -> list[ProgramNode]:
     return [pr for pr in office.plan.programs if set(pr.objectives) & objective_ids]
 
 
-def pk_tables(office: Office, yd: YearData, pk: PkVersion, year: int) -> list[Table]:
-    """The PK annex: objectives / indicators / targets, then programs and their budget."""
+def quarter_target_cell(value: Decimal | str | None) -> Cell:
+    """A quarter target: the value with its own decimals, a grade, or "belum ditetapkan" (never 0)."""
+    if value is None:
+        return Cell("belum ditetapkan", align=Align.CENTER)
+    if isinstance(value, Decimal):
+        return n(value, text=shown_target(value))
+    return Cell(value, align=Align.CENTER)
+
+
+def quarter_targets_of(yd: YearData, indicator_id: str) -> dict[int, Decimal | str | None]:
+    """An indicator's four quarter targets of the year (numbers, or grades of a qualitative indicator)."""
+    m = yd.measurements.get(indicator_id)
+    out: dict[int, Decimal | str | None] = dict.fromkeys((1, 2, 3, 4))
+    if m is not None:
+        out.update({q: val for q, val in m.quarterly_targets.items() if val is not None})
+        out.update(m.quarterly_target_grades)
+    return out
+
+
+def pk_tables(office: Office, yd: YearData, pk: PkVersion, year: int, *, quarters: bool = False) -> list[Table]:
+    """The PK annex: objectives / indicators / targets, then programs and their budget.
+
+    ``quarters``: the four quarter targets (the Rencana Aksi) beside each target, when any is set —
+    for the version in force (quarter targets belong to the year, not to one version).
+    """
+    shown_quarters = quarters and any(
+        val is not None for iid in pk.targets for val in quarter_targets_of(yd, iid).values()
+    )
+    span = 8 if shown_quarters else 4
     rows: list[list[Cell]] = []
     no = 0
     for group, indicators in _pk_groups(office, pk):
-        rows.append([t(group, bold=True, span=4, shade=TOTAL_SHADE)])
+        rows.append([t(group, bold=True, span=span, shade=TOTAL_SHADE)])
         for ind in indicators:
             no += 1
-            rows.append([c(str(no)), t(ind.name), c(ind.unit), v(pk.targets[ind.id])])
+            row = [c(str(no)), t(ind.name), c(ind.unit), v(pk.targets[ind.id])]
+            if shown_quarters:
+                row += [quarter_target_cell(val) for val in quarter_targets_of(yd, ind.id).values()]
+            rows.append(row)
     if not rows:
-        rows.append([t("Belum ada indikator dalam Perjanjian Kinerja.", span=4)])
+        rows.append([t("Belum ada indikator dalam Perjanjian Kinerja.", span=span)])
     title = "Perjanjian Kinerja Perubahan" if pk.kind == "amendment" else "Perjanjian Kinerja"
+    header = [[h("No"), h("Indikator Kinerja"), h("Satuan"), h(f"Target {year}")]]
+    if shown_quarters:
+        header = [
+            [*header[0], h("Target Triwulan", span=4)],
+            [h(""), h(""), h(""), h("")] + [h(f"TW {r}") for r in ("I", "II", "III", "IV")],
+        ]
     tables = [
         Table(
             f"{title} Tahun {year}: Sasaran, Indikator dan Target",
-            [[h("No"), h("Indikator Kinerja"), h("Satuan"), h(f"Target {year}")]],
+            header,
             rows,
-            widths=(1.1, 9, 2, 2.5),
+            widths=(1.0, 5.8, 1.8, 1.8, 1.6, 1.6, 1.6, 1.6) if shown_quarters else (1.1, 9, 2, 2.5),
+            small=shown_quarters,
+            source="Target triwulan: Rencana Aksi (kumulatif atau per triwulan, lihat Rencana Aksi)."
+            if shown_quarters
+            else None,
         )
     ]
     if pk.programs:

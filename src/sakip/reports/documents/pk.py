@@ -8,6 +8,7 @@
   targets of that year (the statement says so); a target missing in the plan is shown
   as "belum ditetapkan", never 0.
 * First party: the office head; second party: the superior (Bupati / Wali Kota).
+* The PK in force shows the quarter targets (Rencana Aksi) beside each target when any is set.
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ def build_pk(
     doc.add(para(f"LAMPIRAN {title}", style=ParagraphStyle.TITLE))
     doc.add(para(office.name.upper(), style=ParagraphStyle.TITLE))
     yd = office.years.get(y)
-    doc.add(*cm.pk_tables(office, yd or YearData(y), pk, y))
+    in_force = bool(yd and yd.agreement is pk)
+    doc.add(*cm.pk_tables(office, yd or YearData(y), pk, y, quarters=in_force))
     doc.add(SignatureBlock(first, left=second, place_date=place))
     doc.number_items()
     return doc

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sakip.domain import budget as budget_rules
 from sakip.domain.office import Office
 from sakip.domain.scorecard import Scorecard, build_scorecard
 
@@ -87,9 +86,8 @@ def build_triwulan(
                 row += [
                     cm.v(qsc.target_to_date) if qsc.target_to_date is not None else cm.c("-"),
                     cm.v(qsc.to_date),
-                    cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement))
-                    if qsc.target_to_date is not None
-                    else cm.c("-"),  # no quarterly target: no achievement to show
+                    # no quarterly target: "target belum ditetapkan" (never 0)
+                    cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement)),
                 ]
         last = by_q.get(quarter)
         if last is not None and last.value is not None:
@@ -125,14 +123,14 @@ def build_triwulan(
     )
 
     doc.add(Heading(f"B. Realisasi Anggaran s.d. Triwulan {tw}", 2))
-    yd = office.years.get(y)
-    b = yd.budget if yd else None
-    if b is None or not b.lines:
+    # the budget to date of the scorecard as of the quarter (the one rule, `domain.scorecard_budget`)
+    b = (sc if quarter == 4 else build_scorecard(office, y, quarter=quarter)).budget
+    if b is None or not b.lines or b.lines_total is None:
         doc.add(para(f"Rincian anggaran per program tahun {y} belum tersedia.", style=ParagraphStyle.PLACEHOLDER))
     else:
         brows: list[list[Cell]] = []
-        for line, depth in _walk(b.lines):
-            a = budget_rules.amounts(line, through=quarter)
+        for ls in b.lines:
+            line, depth, a = ls.line, ls.depth, ls.amounts
             bold = depth == 0
             brows.append(
                 [
@@ -144,7 +142,7 @@ def build_triwulan(
                     cm.m(a.remaining, bold=bold),
                 ]
             )
-        tot = budget_rules.total(b.lines, through=quarter)
+        tot = b.lines_total
         brows.append(
             [
                 cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
@@ -179,11 +177,3 @@ def build_triwulan(
     doc.add(SignatureBlock(head, place_date=place))
     doc.number_items()
     return doc
-
-
-def _walk(lines: list[budget_rules.BudgetLine], depth: int = 0) -> list[tuple[budget_rules.BudgetLine, int]]:
-    out: list[tuple[budget_rules.BudgetLine, int]] = []
-    for line in lines:
-        out.append((line, depth))
-        out += _walk(line.children, depth + 1)
-    return out
