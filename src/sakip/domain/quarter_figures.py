@@ -6,29 +6,33 @@ date, the realisation to date, the achievement to date, whether a quarter was
 measured, the year-end condition (*kondisi akhir*) as of TW N, a budget line's
 amounts to date and its realisation in one quarter.
 
-Today the indicator figures come from the scorecard's per-quarter figures
-(`scorecard.QuarterScore`: the quarter's value, the value to date, the target to
-date and the achievement) and the budget figures from `budget.amounts(line,
-through=N)`. When ``build_scorecard(office, year, quarter=N)`` gives every figure
-as of TW N, only the bodies of these methods change.
+Every figure comes from the one rule for "as of TW N" (`to_date`): the indicator
+figures to date are the scorecard's `to_date.QuarterScore` rows (the same rows
+``build_scorecard(office, year, quarter=N)`` takes its figures from; TW IV to date is
+the year's TW IV row), and a budget line's amounts to date are the line's amounts in
+``build_scorecard(office, year, quarter=N)``'s budget (TW IV: the year's). A target not
+set is ``None`` (*target belum ditetapkan*), never the year's target, also for a
+qualitative indicator (its quarter targets are grades such as "BB"); a quarter not
+measured has no realisation (*belum diukur*).
 
-A qualitative indicator (AKIP predicate "BB") whose quarter targets are not
-given takes the year's target as its target in every quarter: a grade is a state,
-not an amount that accumulates.
+What the rule does not define is worked out here from its parts: a quarter's own
+target and value (the "TW N" column of a report that prints each quarter alone), the
+kondisi akhir before TW IV (the realisation to date against the year's target) and a
+budget line's realisation in one quarter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .budget import Amounts, BudgetLine, amounts
+from .budget import Amounts
 from .errors import DomainError
-from .measurement import NOT_MEASURED, Achievement, Polarity, Target, achievement
-from .office import Indicator, Office
+from .measurement import NOT_MEASURED, Achievement, Target
+from .office import Indicator, Measurement, Office
 from .periods import QUARTERS
-from .scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
+from .scorecard import IndicatorScore, Scorecard, build_scorecard
+from .to_date import QuarterScore, achieve, is_measured, quarter_targets
 
 
 @dataclass(frozen=True)
@@ -40,26 +44,28 @@ class Figure:
     achievement: Achievement
 
 
-def _walk(lines: list[BudgetLine]) -> Iterator[BudgetLine]:
-    for line in lines:
-        yield from line.walk()
-
-
 class FiguresAsOf:
     """The computed figures of one office-year that a printed quarterly report is compared with."""
 
     def __init__(self, office: Office, year: int, card: Scorecard | None = None) -> None:
         self.office = office
         self.year = year
-        self.card = card if card is not None and card.year == year else build_scorecard(office, year)
+        self.card = card if card is not None and card.year == year and card.quarter is None else build_scorecard(
+            office, year
+        )
+        self._cards: dict[int, Scorecard] = {4: self.card}
         self._scores: dict[str, IndicatorScore] = {}
         for s in self.card.indicators:
             self._scores.setdefault(s.indicator.id, s)
-        yd = office.years.get(year)
-        self._lines: dict[str, BudgetLine] = {}
-        if yd is not None and yd.budget is not None:
-            for line in _walk(yd.budget.lines):
-                self._lines.setdefault(line.code, line)
+        self._lines: set[str] = set()
+        if self.card.budget is not None:
+            self._lines = {ls.line.code for ls in self.card.budget.lines}
+
+    def as_of(self, quarter: int) -> Scorecard:
+        """The office's scorecard as of TW ``quarter`` (the one rule; TW IV is the year)."""
+        if quarter not in self._cards:
+            self._cards[quarter] = build_scorecard(self.office, self.year, quarter=quarter)
+        return self._cards[quarter]
 
     # ------------------------------------------------------------------ what exists
 
@@ -81,9 +87,9 @@ class FiguresAsOf:
                 return qs
         return None
 
-    def _qualitative(self, indicator_id: str) -> bool:
-        s = self._scores.get(indicator_id)
-        return s is not None and s.indicator.polarity is Polarity.QUALITATIVE
+    def _measurement(self, indicator_id: str) -> Measurement | None:
+        yd = self.office.years.get(self.year)
+        return yd.measurements.get(indicator_id) if yd else None
 
     def year_target(self, indicator_id: str) -> Target | None:
         """The year's target (year override → PK in force → plan)."""
@@ -91,48 +97,25 @@ class FiguresAsOf:
         return s.target if s else None
 
     def target_to_date(self, indicator_id: str, quarter: int) -> Target | None:
-        """The target to compare with the realisation to date at the end of TW ``quarter``."""
+        """The target to compare with the realisation to date at the end of TW ``quarter``; None: not set."""
         qs = self._quarter(indicator_id, quarter)
-        if qs is not None and qs.target_to_date is not None:
-            return qs.target_to_date
-        if qs is None:
-            # no measured quarter: the scorecard has no quarter figures; targets come from the data
-            t = self._stated_target_to_date(indicator_id, quarter)
-            if t is not None:
-                return t
-        if self._qualitative(indicator_id):
-            return self.year_target(indicator_id)
-        return None
-
-    def _stated_target_to_date(self, indicator_id: str, quarter: int) -> Decimal | None:
-        from .periods import target_to_date
-
-        yd = self.office.years.get(self.year)
-        m = yd.measurements.get(indicator_id) if yd else None
-        s = self._scores.get(indicator_id)
-        if m is None or s is None or not m.quarterly_targets:
-            return None
-        return target_to_date(m.quarterly_targets, quarter, cumulative=m.cumulative_targets, method=s.indicator.rollup)
+        return qs.target_to_date if qs is not None else None
 
     def realisation_to_date(self, indicator_id: str, quarter: int) -> Decimal | str | None:
         """The realisation to date at the end of TW ``quarter`` (by the indicator's rollup); None — belum
         diukur — when TW ``quarter`` itself was not measured."""
         qs = self._quarter(indicator_id, quarter)
-        return qs.to_date if qs is not None and qs.value is not None else None
+        return qs.to_date if qs is not None else None
 
     def measured(self, indicator_id: str, quarter: int) -> bool:
         """Was TW ``quarter`` itself measured?"""
-        qs = self._quarter(indicator_id, quarter)
-        return qs is not None and qs.value is not None
+        s = self._scores.get(indicator_id)
+        return s is not None and is_measured(s.indicator, self._measurement(indicator_id), quarter)
 
     def achievement_to_date(self, indicator_id: str, quarter: int) -> Achievement:
         """The achievement to date at TW ``quarter``; not measured when the quarter was not measured."""
         qs = self._quarter(indicator_id, quarter)
-        if qs is None or qs.value is None:
-            return NOT_MEASURED
-        if qs.target_to_date is None and self._qualitative(indicator_id):
-            return self._achieve(indicator_id, self.target_to_date(indicator_id, quarter), qs.to_date)
-        return qs.achievement
+        return qs.achievement if qs is not None else NOT_MEASURED
 
     def to_date(self, indicator_id: str, quarter: int) -> Figure:
         return Figure(
@@ -144,16 +127,15 @@ class FiguresAsOf:
     # ------------------------------------------------------------------ indicators, the quarter alone
 
     def quarter_target(self, indicator_id: str, quarter: int) -> Target | None:
-        """The quarter's own target (a cumulative target less the previous quarter's)."""
-        yd = self.office.years.get(self.year)
-        m = yd.measurements.get(indicator_id) if yd else None
-        if m is None or not m.quarterly_targets:
-            return self.year_target(indicator_id) if self._qualitative(indicator_id) else None
-        own = m.quarterly_targets.get(quarter)
-        if own is None or not m.cumulative_targets or quarter == 1:
+        """The quarter's own target (a cumulative number less the previous quarter's; a grade is a state
+        and stays TW N's grade); None: not set."""
+        m = self._measurement(indicator_id)
+        targets = quarter_targets(m)
+        own = targets.get(quarter)
+        if m is None or not isinstance(own, Decimal) or not m.cumulative_targets or quarter == 1:
             return own
-        before = m.quarterly_targets.get(quarter - 1)
-        return None if before is None else own - before
+        before = targets.get(quarter - 1)
+        return own - before if isinstance(before, Decimal) else None
 
     def quarter_value(self, indicator_id: str, quarter: int) -> Decimal | str | None:
         qs = self._quarter(indicator_id, quarter)
@@ -191,18 +173,8 @@ class FiguresAsOf:
         s = self._scores.get(indicator_id)
         if s is None or real is None:
             return NOT_MEASURED
-        ind, settings = s.indicator, self.office.settings
         try:
-            return achievement(
-                target,
-                real,
-                ind.polarity,
-                cap=settings.cap,
-                lower_formula=settings.lower_formula,
-                method=ind.method,
-                baseline=ind.baseline,
-                ordinal=ind.ordinal,
-            )
+            return achieve(self.office.settings, s.indicator, target, real)
         except DomainError:
             return NOT_MEASURED
 
@@ -210,13 +182,10 @@ class FiguresAsOf:
 
     def budget_to_date(self, code: str, quarter: int) -> Amounts | None:
         """A budget line's allocation and realisation to date at the end of TW ``quarter``."""
-        line = self._lines.get(code)
-        if line is None:
+        budget = self.as_of(quarter).budget
+        if budget is None:
             return None
-        try:
-            return amounts(line, through=quarter)
-        except DomainError:
-            return None
+        return next((ls.amounts for ls in budget.lines if ls.line.code == code), None)
 
     def budget_in_quarter(self, code: str, quarter: int) -> Decimal | None:
         """A budget line's realisation in TW ``quarter`` alone (to date less the quarter before)."""
