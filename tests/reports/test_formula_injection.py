@@ -479,9 +479,9 @@ OUTPUTS = [
       for kind in ("rkt", "matrik")),
     *(Output("sakip.reports.xlsx:build_" + kind, f"{kind}: batch{' draft' * draft}", _batch_document(kind, draft=draft),
              3) for kind in ("rkt", "matrik") for draft in (False, True)),
-    Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", "rencana-aksi: office download",
+    Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", "rencana aksi: office download",
            _office_document("rencana-aksi"), 3),
-    *(Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", f"rencana-aksi: batch{' draft' * draft}",
+    *(Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", f"rencana aksi: batch{' draft' * draft}",
              _batch_document("rencana-aksi", draft=draft), 3) for draft in (False, True)),
     *(Output("sakip.importers.kinds:write_template", f"import template {kind}: office data", _import_template(kind), 1)
       for kind in sorted(KINDS)),

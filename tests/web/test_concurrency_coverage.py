@@ -90,6 +90,10 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
         PARALLEL + "test_parallel_api_writes_with_the_same_version",
     ),
     "api-budget-write": (API + "test_a_stale_budget_line_is_refused",),
+    "api-quarter-targets-write": (
+        "tests/api/test_quarter_targets.py::test_write_then_read_back",
+        "tests/api/test_quarter_targets.py::test_no_version_is_428_and_a_json_number_is_refused",
+    ),
     # ---- steps and settings: parallel saves tested, no version needed
     "workflow-submit": (PARALLEL + "test_parallel_submissions_of_the_same_period",),
     "workflow-due-rules": (PARALLEL + "test_parallel_first_saves_of_the_due_rules",),
@@ -113,6 +117,10 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
     "review-printed": "reviews an uploaded printed report against the stored figures; stores nothing",
     "documents-batch": "starts a document job: a new row each time, nothing overwritten",
     "api-tokens": "the user's own API tokens: one person",
+    "password_change": "the user's own password: one person, and Django ends the other sessions",
+    "twofactor": "the user's own two-factor devices and recovery codes: one person",
+    "twofactor-enrol": "the user's own authenticator being enrolled: one person, one session",
+    "twofactor-verify": "the second step of the user's own sign-in: one session",
     "login": "the user's own session",
     "logout": "the user's own session",
     "set_language": "the user's own session",

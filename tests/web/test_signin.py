@@ -156,3 +156,9 @@ def test_every_user_changes_the_own_password_audited_and_other_sessions_end(user
 def test_the_password_change_needs_a_signed_in_user() -> None:
     response = Client().get(reverse("password_change"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_the_admin_sign_in_page_opens_before_signing_in(db: None) -> None:
+    """The admin's sign-in page asks every admin whether its app may be listed: not an error for a visitor."""
+    response = Client().get("/admin/login/")
+    assert response.status_code == 200 and 'name="username"' in response.content.decode()

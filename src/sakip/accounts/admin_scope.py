@@ -172,7 +172,10 @@ class RegencyScoped(_Choices):
     # ------------------------------------------------------------------ rights
 
     def _may(self, request: HttpRequest, what: str) -> bool:
-        rid = regency_scope(request)
+        try:
+            rid = regency_scope(request)
+        except PermissionDenied:  # not an administrator (the admin's sign-in page asks this too): no right
+            return False
         if rid is None:
             return what in self.may_superuser
         if self.regency_path is None:

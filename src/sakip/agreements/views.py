@@ -510,8 +510,8 @@ def _shown(typed: PkForm, stored: PkForm, found: list[Conflict]) -> PkForm:
         if key in names:
             shown.people[key] = stored.people.get(key, "")
     stored_targets = {r["ind"].pk: r["text"] for r in stored.targets}
-    shown.targets = [
-        {"ind": r["ind"], "text": stored_targets.get(r["ind"].pk, "") if f"t-{r['ind'].pk}" in names else r["text"],
+    shown.targets = [  # the row as typed (its quarter fields too), the stored target where that conflicts
+        {**r, "text": stored_targets.get(r["ind"].pk, "") if f"t-{r['ind'].pk}" in names else r["text"],
          "errors": []}
         for r in typed.targets
     ]
