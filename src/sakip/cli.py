@@ -253,7 +253,7 @@ def demo(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Jalankan aplikasi web dengan SQLite bawaan, tiga kantor contoh dan satu pengguna per peran."""
+    """Jalankan aplikasi web dengan SQLite bawaan, empat kantor contoh dan satu pengguna per peran."""
     if print_only or as_json:
         _print_seed_scorecards(as_json)
         return
@@ -307,7 +307,9 @@ def _print_seed_scorecards(as_json: bool) -> None:
         _emit_json([scorecard_dict(c) for c in cards])
         return
     console = _console()
-    console.print("Sakip — tiga kantor kecamatan dari laporan nyata", style="bold")
+    console.print(
+        "Sakip — kantor kecamatan contoh: tiga dari laporan tahunan nyata, satu laporan triwulan", style="bold"
+    )
     for c in cards:
         print_scorecard(c, console)
 

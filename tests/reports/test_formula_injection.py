@@ -62,6 +62,8 @@ NOT_TEXT = {
 }
 SKIP_MODELS = {"planning.FormulaInput"}  # its name is the formula's variable
 PRINTED = Path(__file__).parents[2] / "src/sakip/dataset/printed/kaloran-2020.yaml"
+#: a quarterly report: the Triwulan and Tanda tangan sheets carry text too
+PRINTED_QUARTERLY = Path(__file__).parents[2] / "src/sakip/dataset/printed/karangsari-2024-tw2.yaml"
 
 SRC = Path(sakip.__file__).resolve().parent
 CELLS = SRC / "reports" / "cells.py"
@@ -101,9 +103,10 @@ def overwrite_text(payloads: Iterator[str]) -> int:
     return changed
 
 
-def hostile_printed_report() -> dict[str, Any]:
-    """The Kaloran 2020 printed report with its titles, names and places formula-like (each text prefixed
-    with a payload, the same text always with the same one: references between rows still hold)."""
+def hostile_printed_report(path: Path = PRINTED) -> dict[str, Any]:
+    """The Kaloran 2020 printed report (or ``path``) with its titles, names, positions and places formula-like
+    (each text prefixed with a payload, the same text always with the same one: references between rows still
+    hold)."""
     payloads = _payloads()
     memo: dict[str, str] = {}
 
@@ -112,11 +115,11 @@ def hostile_printed_report() -> dict[str, Any]:
             return {k: hostile(v, k) for k, v in node.items()}
         if isinstance(node, list):
             return [hostile(v, key) for v in node]
-        if isinstance(node, str) and key in ("title", "office", "source", "where", "name", "indicators"):
+        if isinstance(node, str) and key in ("title", "office", "source", "where", "name", "indicators", "position"):
             return memo.setdefault(node, f"{next(payloads)} {node}")
         return node
 
-    doc: dict[str, Any] = hostile(yaml.safe_load(PRINTED.read_text("utf-8")))
+    doc: dict[str, Any] = hostile(yaml.safe_load(path.read_text("utf-8")))
     return doc
 
 
@@ -140,7 +143,9 @@ def hostile(demo_once: Demo, django_db_blocker: Any) -> Demo:  # noqa: F811
         from sakip.monitoring.models import IndicatorYear
 
         for payload, iy in zip(PAYLOADS, IndicatorYear.objects.filter(indicator__plan__office=office), strict=False):
-            iy.explanation = payload
+            # a text of its own: the planted one may already be this payload (the cycle of payloads over every
+            # stored text of the demo), and a save that changes nothing writes no audit row
+            iy.explanation = f"{payload} (penjelasan)"
             iy.save()  # through the ORM: an audit row of the office with the text
         for i, payload in enumerate(PAYLOADS):  # each from its own address: no lockout in between
             Client(HTTP_USER_AGENT=payload, REMOTE_ADDR=f"192.0.2.{10 + i}").post(
@@ -435,6 +440,12 @@ def _printed_filled(demo: Demo, tmp: Path) -> bytes:
     return write_xlsx(hostile_printed_report(), tmp / "laporan.xlsx").read_bytes()
 
 
+def _printed_quarterly_filled(demo: Demo, tmp: Path) -> bytes:
+    from sakip.dataset.printed_report import write_xlsx
+
+    return write_xlsx(hostile_printed_report(PRINTED_QUARTERLY), tmp / "laporan-tw2.xlsx").read_bytes()
+
+
 def _printed_template(demo: Demo, tmp: Path) -> bytes:
     return _get(demo, reverse("review-printed-template", args=[demo.office_a.code]))
 
@@ -470,16 +481,17 @@ OUTPUTS = [
              3) for kind in ("rkt", "matrik") for draft in (False, True)),
     Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", "rencana-aksi: office download",
            _office_document("rencana-aksi"), 3),
-    *(Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", f"rencana-aksi: batch{' draft' * draft}",
-             _batch_document("rencana-aksi", draft=draft), 1) for draft in (False, True)),
+    *(Output("sakip.reports.xlsx_rencana_aksi:build_rencana_aksi", f"rencana aksi: batch{' draft' * draft}",
+             _batch_document("rencana-aksi", draft=draft), 3) for draft in (False, True)),
     *(Output("sakip.importers.kinds:write_template", f"import template {kind}: office data", _import_template(kind), 1)
       for kind in sorted(KINDS)),
     *(Output("sakip.importers.kinds:write_template", f"import template {kind}: empty (CLI)",
              _empty_import_template(kind), 0) for kind in sorted(KINDS) if kind != "sipd"),
     Output("sakip.reviews.output:review_xlsx", "review of the office's data", _office_review, 1),
     Output("sakip.reviews.output:review_xlsx", "review of an uploaded printed report", _printed_review, 3),
-    Output("sakip.dataset.printed_report:write_xlsx", "printed report, filled", _printed_filled, 5),
-    Output("sakip.dataset.printed_report:write_xlsx", "printed-report template (download)", _printed_template, 0),
+    Output("sakip.dataset.printed_xlsx:write_xlsx", "printed report, filled", _printed_filled, 5),
+    Output("sakip.dataset.printed_xlsx:write_xlsx", "printed quarterly report, filled", _printed_quarterly_filled, 5),
+    Output("sakip.dataset.printed_xlsx:write_xlsx", "printed-report template (download)", _printed_template, 0),
     Output("sakip.audit.views:csv_lines", "audit trail of the office", _audit("office"), 1),
     Output("sakip.audit.views:csv_lines", "audit trail of the regency", _audit("regency"), len(PAYLOADS)),
     *(Output("sakip.portal.views:data_csv", f"open data {dataset}", _open_data(dataset), 1)

@@ -35,7 +35,7 @@ def _docx_text(path: Path) -> tuple[str, str]:
 
 @pytest.fixture
 def stored(db: None) -> Any:
-    """The demo regency (the three seed offices) in the test database."""
+    """The demo regency (the seed offices) in the test database."""
     return demo_support.load_demo()
 
 
@@ -220,6 +220,7 @@ def test_batch_of_a_stored_regency(tmp_path: Path, stored: Any) -> None:
         "matrik-kaliwates-2020.xlsx",
         "matrik-kaloran-2020.xlsx",
         "matrik-kandangserang-2021.xlsx",
+        "matrik-karangsari-2024.xlsx",
     ]
 
 

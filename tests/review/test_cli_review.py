@@ -71,3 +71,33 @@ def test_xlsx_printed_report_gives_the_same_findings(tmp_path: Path) -> None:
     from_yaml = runner.invoke(app, ["review", str(source), "--json"])
     assert from_xlsx.exit_code == from_yaml.exit_code == 0
     assert json.loads(from_xlsx.stdout)["findings"] == json.loads(from_yaml.stdout)["findings"]
+
+
+def test_quarterly_report_against_the_office_dataset() -> None:
+    """`--dataset`: the printed TW II report is also compared with the office's figures as of TW II."""
+    printed = str(printed_seed_path("karangsari-2024-tw2"))
+    office = str(seed_path("karangsari-2024"))
+    alone = json.loads(runner.invoke(app, ["review", printed, "--json"]).stdout)
+    result = runner.invoke(app, ["review", printed, "--dataset", office, "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    rules = {f["rule"] for f in data["findings"]}
+    assert {"PR-TW-02", "PR-TW-03", "PR-TW-05"} <= rules and "PR-TW-02" not in {f["rule"] for f in alone["findings"]}
+    earlier = next(f for f in data["findings"] if f["rule"] == "PR-TW-03" and f["figure"] == "realisasi"
+                   and "gaji" in f["place"])
+    assert (earlier["found"], earlier["expected"]) == ("531842600", "1078960950")
+    assert (earlier["found_display"], earlier["expected_display"]) == ("531.842.600", "1.078.960.950")
+    late = [f for f in data["findings"] if f["rule"] == "PR-TW-04"]
+    assert len(late) == 4 and all(f["severity"] == "warning" for f in late)
+    wider = json.loads(
+        runner.invoke(app, ["review", printed, "--dataset", office, "--ambang-serapan", "10", "--json"]).stdout
+    )
+    assert len([f for f in wider["findings"] if f["rule"] == "PR-TW-04"]) == 8
+
+
+def test_quarterly_review_refuses_a_missing_dataset_and_a_wrong_threshold(tmp_path: Path) -> None:
+    printed = str(printed_seed_path("karangsari-2024-tw2"))
+    missing = runner.invoke(app, ["review", printed, "--dataset", str(tmp_path / "tidak-ada.yaml")])
+    assert missing.exit_code == 2 and "berkas tidak ditemukan" in missing.stderr
+    wrong = runner.invoke(app, ["review", printed, "--ambang-serapan", "150"])
+    assert wrong.exit_code == 2 and "harus 0–100 poin" in wrong.stderr

@@ -140,7 +140,9 @@ def test_xlsx_errors_name_the_cell_and_nothing_is_loaded(tmp_path: Path) -> None
 def test_template_is_empty_and_text_cells_stay_text(tmp_path: Path) -> None:
     template = write_xlsx(None, tmp_path / "templat.xlsx")
     wb = load_workbook(template)
-    assert wb.sheetnames == ["Laporan", "Skala", "Indikator", "Sasaran", "Anggaran", "Survei"]
+    assert wb.sheetnames == [
+        "Laporan", "Skala", "Indikator", "Triwulan", "Sasaran", "Anggaran", "Survei", "Tanda tangan"
+    ]
     with pytest.raises(DatasetError) as info:
         load(template)  # office and year are still to be filled in
     assert {i.path for i in info.value.issues} == {"Laporan"}

@@ -56,5 +56,5 @@ def test_home_sends_each_user_to_their_place(login_as: Callable[[str], Client]) 
     assert login_as("operator_a").get("/")["Location"] == reverse("office-dashboard", args=[OFFICE_A])
     page = login_as("verifier").get("/")
     assert page.status_code == 200
-    for code in ("kaloran", "kaliwates", "kandangserang"):
+    for code in ("kaloran", "kaliwates", "kandangserang", "karangsari"):
         assert reverse("office-dashboard", args=[code]) in page.content.decode()

@@ -61,7 +61,7 @@ def test_reimport_replaces_and_a_failed_reimport_keeps_the_old(regency: Regency)
     assert Indicator.objects.count() == 6
 
 
-@pytest.mark.parametrize("name", ["kaloran-2020", "kaliwates-2020", "kandangserang-2021"])
+@pytest.mark.parametrize("name", ["kaloran-2020", "kaliwates-2020", "kandangserang-2021", "karangsari-2024"])
 def test_seed_offices_round_trip_equal(regency: Regency, name: str) -> None:
     from sakip.dataset import seed_path
 

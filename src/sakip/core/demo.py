@@ -1,4 +1,4 @@
-"""The demo regency: the three seed offices and one user per role (idempotent)."""
+"""The demo regency: the seed offices (three annual reports, one quarterly) and one user per role (idempotent)."""
 
 from __future__ import annotations
 

@@ -858,7 +858,9 @@ def load(path: str | Path) -> Office:
     return loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
 
 
-SEEDS = ("kaloran-2020", "kaliwates-2020", "kandangserang-2021")
+#: the seed offices: three published annual reports (LKjIP) and one quarterly report written for
+#: Sakip (Kecamatan Karangsari, TW II 2024: quarter targets, a qualitative target, budget to date)
+SEEDS = ("kaloran-2020", "kaliwates-2020", "kandangserang-2021", "karangsari-2024")
 
 
 def seed_path(name: str) -> Path:

@@ -19,7 +19,7 @@ injection). User text (names, explanations, comments, user agents) may start wit
   :func:`csv_cell`.
 
 The workbooks are made by ``reports.xlsx`` (RKT, Matrik), ``importers.kinds`` (import templates,
-filled with the office's data), ``dataset.printed_report`` (the printed-report template) and
+filled with the office's data), ``dataset.printed_xlsx`` (the printed-report template) and
 ``reviews.output`` (review findings); the CSV files by ``audit.views`` (the audit trail) and
 ``portal.views`` (open data). ``tests/reports/test_formula_injection.py`` finds every place that
 makes a workbook or a CSV writer in the source, generates each file through its real entry

@@ -1,9 +1,10 @@
 """``sakip review FILE [--json]``: the automatic review from the command line.
 
 FILE is either a printed-report file (``format: sakip-printed-report/1``, YAML/JSON,
-or the .xlsx template) — every printed figure that is wrong and what it should be —
-or an office dataset (``format: sakip-office/1``) — the review rules over one of its
-years. The kind is told by the file's ``format`` field. Exit code 0 when the review
+or the .xlsx template) — every printed figure that is wrong and what it should be;
+with ``--dataset OFFICE`` a quarterly report is also compared with the office's
+figures as of its quarter — or an office dataset (``format: sakip-office/1``) — the
+review rules over one of its years. The kind is told by the file's ``format`` field. Exit code 0 when the review
 ran (whatever it found), 2 when the file cannot be read.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +27,13 @@ from sakip.dataset.printed_report import FORMAT as PRINTED_FORMAT
 from sakip.dataset.printed_report import document_format
 from sakip.dataset.printed_report import load as load_printed
 from sakip.domain.errors import DomainError
-from sakip.domain.review_rules import ReviewResult, review_office, review_printed
+from sakip.domain.review_rules import (
+    DEFAULT_ABSORPTION_LAG,
+    ReviewResult,
+    ReviewSettings,
+    review_office,
+    review_printed,
+)
 
 from .output import as_json, rows, summary
 
@@ -38,12 +46,16 @@ def _fail(message: str, details: list[str] | None = None) -> None:
     raise typer.Exit(2)
 
 
-def run_review(path: Path, year: int | None = None) -> tuple[ReviewResult, str]:
+def run_review(
+    path: Path, year: int | None = None, dataset: Path | None = None, lag: Decimal = DEFAULT_ABSORPTION_LAG
+) -> tuple[ReviewResult, str]:
     """The review of ``path`` and its title; raises `DatasetError` / `DomainError` on bad input."""
     fmt = document_format(path)
     if fmt == PRINTED_FORMAT:
         report = load_printed(path)
-        return review_printed(report), f"Reviu angka tercetak: {report.title or report.office}"
+        office = load_office(dataset) if dataset is not None else None
+        result = review_printed(report, office=office, settings=ReviewSettings(lag))
+        return result, f"Reviu angka tercetak: {report.title or report.office}"
     if fmt == OFFICE_FORMAT:
         office = load_office(path)
         y = year if year is not None else office.latest_year
@@ -57,13 +69,29 @@ def run_review(path: Path, year: int | None = None) -> tuple[ReviewResult, str]:
 def review(
     file: Annotated[Path, typer.Argument(help="Laporan tercetak (YAML/JSON/.xlsx) atau dataset OPD.")],
     year: Annotated[int | None, typer.Option(help="Dataset OPD: tahun yang direviu (bawaan: terakhir).")] = None,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(help="Laporan tercetak: dataset OPD pembanding (angka s.d. triwulan laporan)."),
+    ] = None,
+    ambang_serapan: Annotated[
+        float,
+        typer.Option(
+            "--ambang-serapan",
+            help="Laporan triwulan: peringatan bila penyerapan tertinggal lebih dari sekian poin dari porsi waktu.",
+        ),
+    ] = float(DEFAULT_ABSORPTION_LAG),
     json_output: Annotated[bool, typer.Option("--json", help="Keluaran JSON untuk dibaca program.")] = False,
 ) -> None:
     """Reviu angka laporan tercetak, atau data satu tahun perangkat daerah, dan tampilkan setiap temuan."""
     if not file.is_file():
         _fail(f"{file}: berkas tidak ditemukan")
+    if dataset is not None and not dataset.is_file():
+        _fail(f"{dataset}: berkas tidak ditemukan")
+    lag = Decimal(str(ambang_serapan))
+    if not Decimal(0) <= lag <= Decimal(100):
+        _fail(f"--ambang-serapan {ambang_serapan}: harus 0–100 poin")
     try:
-        result, title = run_review(file, year)
+        result, title = run_review(file, year, dataset, lag)
     except DatasetError as exc:
         n = len(exc.issues)
         _fail(f"{file}: {n} kesalahan", [str(i) for i in exc.issues[:50]])

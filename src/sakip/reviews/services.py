@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q
 
 from sakip.accounts.models import Office
@@ -14,7 +16,15 @@ from sakip.dataset.loader import DatasetError, Issue
 from sakip.dataset.printed_report import load as load_printed
 from sakip.domain import workflow as wf
 from sakip.domain.errors import DomainError
-from sakip.domain.review_rules import OfficeFacts, ReviewResult, review_office, review_printed
+from sakip.domain.printed import PrintedReport
+from sakip.domain.review_rules import (
+    DEFAULT_ABSORPTION_LAG,
+    OfficeFacts,
+    ReviewResult,
+    ReviewSettings,
+    review_office,
+    review_printed,
+)
 from sakip.monitoring.models import Evidence
 from sakip.regency import figures
 from sakip.workflow.models import PeriodState
@@ -66,8 +76,31 @@ def office_review(office: Office, year: int) -> Outcome:
     return Outcome(result, title, [])
 
 
-def printed_review(name: str, data: bytes) -> Outcome:
-    """The review of an uploaded printed-report file (YAML, JSON or the .xlsx template)."""
+def absorption_lag() -> Decimal:
+    """The default threshold of the absorption warning (`SAKIP_REVIEW_ABSORPTION_LAG`, points; 20)."""
+    return Decimal(str(getattr(settings, "SAKIP_REVIEW_ABSORPTION_LAG", DEFAULT_ABSORPTION_LAG)))
+
+
+def _review(report: PrintedReport, office: Office | None, lag: Decimal | None) -> ReviewResult:
+    """The printed review; with the stored office's figures of the report's year when it has data for it."""
+    review_settings = ReviewSettings(lag if lag is not None else absorption_lag())
+    card = None
+    if office is not None:
+        try:
+            card = figures.scorecard(office, report.year)
+        except (DatasetError, DomainError):
+            card = None
+    if card is None:
+        return review_printed(report, settings=review_settings)
+    return review_printed(report, office=card.office, card=card, settings=review_settings)
+
+
+def printed_review(name: str, data: bytes, office: Office | None = None, lag: Decimal | None = None) -> Outcome:
+    """The review of an uploaded printed-report file (YAML, JSON or the .xlsx template).
+
+    With ``office``, rows and budget lines that name an indicator or a budget code are also
+    compared with the office's stored figures as of the report's quarter.
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         return Outcome(None, "", [f"berkas harus .yaml, .yml, .json atau .xlsx (bukan {suffix or 'tanpa akhiran'})"])
@@ -82,7 +115,7 @@ def printed_review(name: str, data: bytes) -> Outcome:
             return Outcome(None, "", [_issue(i) for i in exc.issues])
         except (DomainError, UnicodeDecodeError) as exc:
             return Outcome(None, "", [error_text(exc)])
-    return Outcome(review_printed(report), f"Reviu angka tercetak: {report.title or report.office}", [])
+    return Outcome(_review(report, office, lag), f"Reviu angka tercetak: {report.title or report.office}", [])
 
 
 def _issue(issue: Issue) -> str:

@@ -1,7 +1,9 @@
 """The «Reviu» pages of an office: the review of a stored year, and of an uploaded printed report.
 
-Both show one results table (severity, rule, place, figure, found, expected,
-message) and offer it as .docx and .xlsx. Every figure comes from the domain
+An uploaded printed report is compared with its own printed figures and, where its rows and
+budget lines name an indicator or a budget code, with the office's stored figures as of the
+report's quarter (a Laporan Kinerja Triwulan). Both show one results table (severity, rule,
+place, figure, found, expected, message) and offer it as .docx and .xlsx. Every figure comes from the domain
 (`sakip.domain.review_rules`); the pages only present it.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +23,8 @@ from sakip.accounts.access import office_view, regency_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.web import default_year, page_context, valid_year, year_choices, year_switch
 from sakip.dataset.printed_report import write_xlsx
+from sakip.domain.errors import DomainError
+from sakip.domain.numbers import NumberFormat, format_number, parse_number
 from sakip.domain.review import Severity
 from sakip.regency.views import REGENCY_ROLES, choose_year, regency_years
 
@@ -87,8 +92,19 @@ def office_xlsx(request: HttpRequest, year: int, office: Office, membership: Mem
 @office_view("view")
 def printed_page(request: HttpRequest, office: Office, membership: Membership | None) -> HttpResponse:
     """GET: the upload form. POST: review the uploaded printed report — as a page, .docx or .xlsx."""
-    context = page_context(office, membership, "review", None, max_mb=services.MAX_UPLOAD_BYTES // (1024 * 1024))
+    context = page_context(
+        office,
+        membership,
+        "review",
+        None,
+        max_mb=services.MAX_UPLOAD_BYTES // (1024 * 1024),
+        lag=request.POST.get("lag", "") or format_number(services.absorption_lag(), 0),
+    )
     if request.method != "POST":
+        return render(request, "reviews/printed.html", context)
+    lag = _lag(request.POST.get("lag", ""))
+    if lag is None:
+        context["problems"] = [_("Ambang penyerapan harus angka 0–100 (poin persentase).")]
         return render(request, "reviews/printed.html", context)
     upload = request.FILES.get("file")
     if upload is None:
@@ -98,7 +114,7 @@ def printed_page(request: HttpRequest, office: Office, membership: Membership | 
         context["problems"] = [_("Berkas terlalu besar; maksimum %(n)d MB.") % {"n": context["max_mb"]}]
         return render(request, "reviews/printed.html", context)
     name = upload.name or "laporan.yaml"
-    outcome = services.printed_review(name, upload.read())
+    outcome = services.printed_review(name, upload.read(), office, lag)
     if outcome.result is None:
         context["problems"] = outcome.problems
         return render(request, "reviews/printed.html", context)
@@ -112,6 +128,17 @@ def printed_page(request: HttpRequest, office: Office, membership: Membership | 
         outcome=outcome, filename=name, rows=output.rows(outcome.result), summary=output.summary(outcome.result)
     )
     return render(request, "reviews/printed.html", context)
+
+
+def _lag(text: str) -> Decimal | None:
+    """The absorption threshold typed on the page (blank: the default); None when it is not a number 0–100."""
+    if not text.strip():
+        return services.absorption_lag()
+    try:
+        value = parse_number(text, NumberFormat.INDONESIAN)
+    except DomainError:
+        return None
+    return value if Decimal(0) <= value <= Decimal(100) else None
 
 
 @office_view("view")

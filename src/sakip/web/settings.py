@@ -17,6 +17,10 @@
   ``operator``, ``head``, ``public``; ``superuser`` for Django superusers) that must use two-factor
   authentication; default ``admin,verifier,superuser`` in production, none otherwise (the demo and
   the tests, where it is offered but optional). ``-`` means none.
+* ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
+  budget line's absorption is more than this many points behind the share of the year
+  elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
+  per review on the page.
 
 Production keeps Django's security defaults on and passes ``manage.py check --deploy``.
 """
@@ -204,6 +208,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
 # Evidence uploads (SPEC §9: type and size limits)
+SAKIP_REVIEW_ABSORPTION_LAG = os.environ.get("SAKIP_REVIEW_ABSORPTION_LAG", "20")
 SAKIP_EVIDENCE_MAX_BYTES = int(os.environ.get("SAKIP_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
 SAKIP_EVIDENCE_TYPES = {
     ".pdf": "application/pdf",

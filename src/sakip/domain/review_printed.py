@@ -1,0 +1,649 @@
+"""The review of a report written elsewhere: its printed figures, recomputed (SPEC §8, part b).
+
+`review_printed` runs every ``printed`` rule over `printed.PrintedReport`: every
+printed figure that can be recomputed from the printed inputs is recomputed and
+compared at the printed precision (`review.compare_number`): a printed 96,47 for
+96,4651 is right. Given the office's data (``office=``), the figures of a
+quarterly report are also compared with the office's figures as of TW N
+(`quarter_figures.FiguresAsOf`, rules in `review_quarterly`); figures printed in
+several places, category labels, zero allocations and NIPs are checked by
+`review_consistency`.
+
+Arithmetic lives where it always lives — achievements in `measurement`, sums and
+percentages in `budget`, survey scores in `survey`, means in `aggregation` — the
+rules only decide what to compare with what. One printed figure gives one finding:
+when two rules flag the same place and figure, the more specific one is kept
+(`PRECEDENCE`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from itertools import pairwise
+
+from . import budget as budget_rules
+from . import survey as survey_rules
+from .aggregation import mean
+from .budget import Amounts
+from .errors import DomainError
+from .measurement import Achievement, Polarity, Status, achievement
+from .numbers import round_half_up
+from .office import Office
+from .printed import (
+    PrintedBudgetLine,
+    PrintedIndicatorRow,
+    PrintedReport,
+    PrintedScale,
+    PrintedSurvey,
+    PrintedValue,
+    grade,
+    number,
+)
+from .quarter_figures import FiguresAsOf
+from .review import Finding, Severity, agrees, compare_category, compare_number, printed_places
+from .review_engine import PRINTED_RULES, ReviewResult, _show, rule
+from .scales import AKIP_GRADES, Band, OrdinalScale
+from .scorecard import Scorecard
+
+DEFAULT_ABSORPTION_LAG = Decimal(20)
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """The reviewer's settings for the printed review."""
+
+    # a quarterly report's absorption this many points behind the share of the year elapsed
+    # (25 % per quarter) is a plausibility warning: at TW II, below 30 %
+    absorption_lag_points: Decimal = DEFAULT_ABSORPTION_LAG
+
+
+def printed_value(value: PrintedValue) -> Decimal | str | None:
+    """A printed number or grade; None for a dash or a blank."""
+    n = number(value)
+    return n if n is not None else grade(value)
+
+
+@dataclass
+class PrintedContext:
+    report: PrintedReport
+    checked: int = 0
+    figures: FiguresAsOf | None = None  # the office's own figures, when its data are given
+    settings: ReviewSettings = field(default_factory=ReviewSettings)
+    _achievements: dict[str, Achievement | None] = field(default_factory=dict)
+
+    def ordinal(self, row: PrintedIndicatorRow) -> OrdinalScale | None:
+        if row.ordinal is not None:
+            return row.ordinal
+        return AKIP_GRADES if row.polarity is Polarity.QUALITATIVE else None
+
+    def recompute(
+        self, row: PrintedIndicatorRow, target: PrintedValue, realisation: PrintedValue
+    ) -> Achievement | None:
+        """The achievement of a printed target by a printed realisation (None when not computable)."""
+        t, r = printed_value(target), printed_value(realisation)
+        if t is None or r is None:
+            return None
+        try:
+            return achievement(
+                t,
+                r,
+                row.polarity,
+                cap=self.report.cap,
+                lower_formula=self.report.lower_formula,
+                ordinal=self.ordinal(row),
+            )
+        except DomainError:
+            return None
+
+    def compare(
+        self, where: str, what: str, printed: Decimal | None, computed: Decimal | None, explanation: str = ""
+    ) -> Finding | None:
+        if printed is None or computed is None:
+            return None
+        self.checked += 1
+        return compare_number(where, what, printed, computed, explanation)
+
+    def compare_category(
+        self, where: str, printed: str | None, computed: str | None, explanation: str
+    ) -> Finding | None:
+        if printed is None or computed is None:
+            return None
+        self.checked += 1
+        return compare_category(where, printed, computed, explanation)
+
+    def achievement_of(self, row: PrintedIndicatorRow) -> Achievement | None:
+        """The achievement recomputed from the row's printed target and realisation."""
+        if row.where not in self._achievements:
+            self._achievements[row.where] = self.recompute(row, row.target, row.realisation)
+        return self._achievements[row.where]
+
+    def value_of(self, row: PrintedIndicatorRow) -> Decimal | None:
+        """The row's achievement: recomputed where possible, else as printed."""
+        a = self.achievement_of(row)
+        if a is not None and a.status is Status.MEASURED:
+            return a.value
+        return number(row.achievement)
+
+    def bands(self) -> tuple[Band, ...]:
+        return self.report.scale.bands if self.report.scale else ()
+
+    def classify(self, value: Decimal) -> list[str]:
+        """Labels of the printed bands holding ``value`` as displayed (two decimals)."""
+        shown = round_half_up(value, 2)
+        return [b.label for b in self.bands() if b.contains(shown)]
+
+    @property
+    def through(self) -> int:
+        """The last quarter the report covers: TW N of a quarterly report, TW IV of an annual one."""
+        return self.report.quarter or 4
+
+    def office_amounts(self, line: PrintedBudgetLine) -> Amounts | None:
+        """The office's own amounts to date of a line that names its budget code."""
+        if self.figures is None or line.code is None:
+            return None
+        return self.figures.budget_to_date(line.code, self.through)
+
+    def amounts(self, line: PrintedBudgetLine) -> Amounts | None:
+        """The line's amounts: the sum of its parts where it has any, else as printed.
+
+        A total printed as the office's own amounts is taken as printed: a wrong part is then
+        reported on the part's row, not as a wrong total or percentage.
+        """
+        office = self.office_amounts(line) if line.parts else None
+        if office is not None and (line.allocation, line.realisation) == (office.allocation, office.realisation):
+            return office
+        if line.parts:
+            parts = [self.report.line(k) for k in line.parts]
+            if all(p is not None and p.allocation is not None for p in parts):
+                alloc = sum((p.allocation for p in parts if p and p.allocation is not None), Decimal(0))
+                reals = [p.realisation for p in parts if p is not None]
+                complete = all(r is not None for r in reals)
+                real = sum((r for r in reals if r is not None), Decimal(0)) if complete else None
+                return Amounts(alloc, real)
+        if line.allocation is None:
+            return None
+        return Amounts(line.allocation, line.realisation)
+
+
+#: when two rules flag the same place and figure, the finding of the rule listed first is kept
+#: (then registration order): the specific cause before the generic arithmetic, the arithmetic
+#: on the printed figures before the comparison with the office's data
+PRECEDENCE = ("PR-TW-03", "PR-NIP-01", "PR-TW-05", "PR-SKALA-02", "PR-ANG-07")
+LAST = ("PR-SAMA-01", "PR-TW-02")
+
+
+def _rank(rule_id: str) -> int:
+    ids = [r.id for r in PRINTED_RULES]
+    if rule_id in PRECEDENCE:
+        return PRECEDENCE.index(rule_id)
+    if rule_id in LAST:
+        return len(PRECEDENCE) + len(ids) + LAST.index(rule_id)
+    return len(PRECEDENCE) + (ids.index(rule_id) if rule_id in ids else len(ids))
+
+
+def one_per_figure(findings: list[Finding]) -> list[Finding]:
+    """One finding per place and figure (`PRECEDENCE`), in the order the rules found them."""
+    best: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        key = (f.where, f.what)
+        if key not in best or _rank(f.rule) < _rank(best[key].rule):
+            best[key] = f
+    return [f for f in findings if best[(f.where, f.what)] is f]
+
+
+def review_printed(
+    report: PrintedReport,
+    *,
+    office: Office | None = None,
+    settings: ReviewSettings | None = None,
+    card: Scorecard | None = None,
+) -> ReviewResult:
+    """Every printed figure of ``report`` that is wrong, and what it should be.
+
+    With ``office`` (its data, e.g. the stored office), the rows and budget lines that name
+    an indicator (``indicator``) or a budget code (``code``) are also compared with the
+    office's figures as of the report's quarter. ``card`` may pass the office's scorecard
+    of the report's year when the caller has it.
+    """
+    ctx = PrintedContext(report, settings=settings or ReviewSettings())
+    findings: list[Finding] = []
+    if office is not None:
+        if report.year in office.years:
+            ctx.figures = FiguresAsOf(office, report.year, card)
+        else:
+            findings.append(
+                Finding(
+                    f"Data {office.name}",
+                    "data tahun",
+                    None,
+                    str(report.year),
+                    Severity.WARNING,
+                    f"data tahun {report.year} tidak ada; angka hanya dibandingkan dengan angka tercetak lainnya",
+                    "PR-TW-02",
+                )
+            )
+    for r in PRINTED_RULES:
+        findings.extend(r.run(ctx))
+    kept = one_per_figure(findings)
+    ctx.checked -= len(findings) - len(kept)  # a figure flagged by two rules was counted twice
+    return ReviewResult(report.office, report.year, tuple(kept), ctx.checked, tuple(r.id for r in PRINTED_RULES))
+
+
+def _scale_text(scale: PrintedScale) -> str:
+    return "; ".join(b.describe() for b in scale.bands)
+
+
+def scale_problems(bands: tuple[Band, ...]) -> list[str]:
+    """Every gap and overlap of a printed scale, in Indonesian (the scale as printed, lowest first)."""
+    problems: list[str] = []
+    if not bands:
+        return ["skala tidak memuat satu pun rentang"]
+    ordered = sorted(bands, key=lambda b: (b.min is not None, b.min or Decimal(0)))
+    if ordered[0].min is not None:
+        problems.append(f"nilai di bawah {_show(ordered[0].min)} tidak masuk kategori mana pun")
+    if ordered[-1].max is not None:
+        problems.append(f"nilai di atas {_show(ordered[-1].max)} tidak masuk kategori mana pun")
+    for lower, upper in pairwise(ordered):
+        if lower.max is None or upper.min is None:
+            problems.append(f"rentang {lower.label} dan {upper.label} tumpang tindih")
+            continue
+        if lower.max < upper.min:
+            problems.append(f"nilai antara {_show(lower.max)} dan {_show(upper.min)} tidak masuk kategori mana pun")
+        elif lower.max == upper.min and not lower.max_inclusive and not upper.min_inclusive:
+            problems.append(f"nilai tepat {_show(lower.max)} tidak masuk kategori mana pun")
+        elif lower.max > upper.min or (lower.max_inclusive and upper.min_inclusive):
+            problems.append(f"rentang {lower.label} dan {upper.label} tumpang tindih pada {_show(upper.min)}")
+    return problems
+
+
+@rule("PR-SKALA-01", Severity.MINOR, "Skala predikat tercetak tanpa celah dan tumpang tindih", "printed")
+def printed_scale_is_gap_free(ctx: PrintedContext) -> Iterator[Finding]:
+    scale = ctx.report.scale
+    if scale is None:
+        return
+    ctx.checked += 1
+    problems = scale_problems(scale.bands)
+    if problems:
+        yield Finding(
+            scale.where,
+            "skala predikat",
+            _scale_text(scale),
+            "skala tanpa celah dan tanpa tumpang tindih",
+            Severity.MINOR,
+            "skala tercetak tidak lengkap: " + "; ".join(problems),
+        )
+
+
+@rule("PR-IND-01", Severity.MAJOR, "Capaian tercetak sesuai target, realisasi dan polaritas", "printed")
+def printed_achievement(ctx: PrintedContext) -> Iterator[Finding]:
+    for row in ctx.report.indicators:
+        a = ctx.achievement_of(row)
+        printed = number(row.achievement)
+        if a is None or a.status is not Status.MEASURED or printed is None:
+            continue
+        f = ctx.compare(
+            row.where,
+            "capaian %",
+            printed,
+            a.value,
+            f"{row.name}: capaian = {formula_text(row.polarity)} = {_show(a.value)} "
+            f"(target {show_value(row.target)}, realisasi {show_value(row.realisation)})",
+        )
+        if f:
+            yield f
+
+
+def formula_text(polarity: Polarity) -> str:
+    if polarity is Polarity.LOWER_IS_BETTER:
+        return "(2 × target − realisasi) / target × 100"
+    if polarity is Polarity.QUALITATIVE:
+        return "peringkat realisasi / peringkat target × 100"
+    return "realisasi / target × 100"
+
+
+def show_value(value: PrintedValue) -> str:
+    """A value in a message: a number in the Indonesian format at its precision (13; 93,05), a grade or "-"."""
+    if isinstance(value, Decimal):
+        return _show(value, min(printed_places(value), 6))
+    return "—" if value is None else value
+
+
+def _category_finding(ctx: PrintedContext, where: str, printed: str | None, value: Decimal | None) -> Finding | None:
+    if printed is None or value is None or not ctx.bands():
+        return None
+    labels = ctx.classify(value)
+    if not labels:
+        ctx.checked += 1
+        return Finding(
+            where,
+            "kategori",
+            printed,
+            "tidak ada kategori",
+            Severity.WARNING,
+            f"nilai {_show(value)} tidak masuk rentang mana pun pada skala tercetak",
+        )
+    return ctx.compare_category(where, printed, labels[0], f"nilai {_show(value)} pada skala tercetak")
+
+
+@rule("PR-IND-02", Severity.MAJOR, "Kategori tercetak sesuai skala tercetak", "printed")
+def printed_category(ctx: PrintedContext) -> Iterator[Finding]:
+    for row in ctx.report.indicators:
+        f = _category_finding(ctx, row.where, row.category, ctx.value_of(row))
+        if f:
+            yield f
+
+
+@rule("PR-IND-03", Severity.MAJOR, "Target pengukuran sama dengan target Perjanjian Kinerja", "printed")
+def printed_target_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
+    for row in ctx.report.indicators:
+        target, realisation = number(row.target), number(row.realisation)
+        if target is None or row.pk_target is None:
+            continue
+        ctx.checked += 1
+        if target == row.pk_target:
+            continue
+        note = ""
+        if realisation is not None:
+            try:
+                a = achievement(
+                    row.pk_target,
+                    realisation,
+                    row.polarity,
+                    cap=ctx.report.cap,
+                    lower_formula=ctx.report.lower_formula,
+                )
+                note = f"; terhadap target PK capaiannya {_show(a.value)} %"
+            except DomainError:
+                note = ""
+        yield Finding(
+            row.where,
+            "target",
+            target,
+            row.pk_target,
+            Severity.MAJOR,
+            f"{row.name}: target yang diukur berbeda dari target Perjanjian Kinerja{note}",
+        )
+
+
+@rule("PR-IND-04", Severity.WARNING, "Capaian indikator negatif dapat diverifikasi", "printed")
+def printed_lower_without_realisation(ctx: PrintedContext) -> Iterator[Finding]:
+    for row in ctx.report.indicators:
+        if (
+            row.polarity is Polarity.LOWER_IS_BETTER
+            and number(row.achievement) is not None
+            and printed_value(row.realisation) is None
+        ):
+            yield Finding(
+                row.where,
+                "realisasi",
+                None,
+                "realisasi dan rumus indikator negatif",
+                Severity.WARNING,
+                f"{row.name}: capaian {show_value(row.achievement)} dicetak tanpa realisasi; untuk indikator yang "
+                "makin kecil makin baik cara menghitungnya tidak dapat diverifikasi",
+            )
+
+
+def _survey_index(s: PrintedSurvey) -> Decimal | None:
+    scores = [_element_score(e.score, e.nrr) for e in s.elements]
+    known = [x for x in scores if x is not None]
+    return mean(known) if known else None
+
+
+def _element_score(score: Decimal | None, nrr: Decimal | None) -> Decimal | None:
+    if score is not None:
+        return score
+    return nrr * 25 if nrr is not None else None
+
+
+@rule("PR-IND-05", Severity.MAJOR, "Realisasi indikator survei sama dengan indeks hasil survei", "printed")
+def printed_realisation_vs_survey(ctx: PrintedContext) -> Iterator[Finding]:
+    if not ctx.report.surveys:
+        return
+    index = _survey_index(ctx.report.surveys[0])
+    for row in ctx.report.indicators:
+        realisation = number(row.realisation)
+        if not row.survey or realisation is None or index is None:
+            continue
+        ctx.checked += 1
+        if not agrees(realisation, index):
+            yield Finding(
+                row.where,
+                "realisasi",
+                realisation,
+                round_half_up(index, 2),
+                Severity.MAJOR,
+                f"{row.name}: realisasi berbeda dari indeks yang dihitung dari nilai per unsur survei",
+            )
+
+
+def _members(ctx: PrintedContext, names: tuple[str, ...]) -> list[PrintedIndicatorRow]:
+    return [r for n in names for r in ctx.report.indicators if n in (r.where, r.name)]
+
+
+@rule("PR-GRP-01", Severity.MAJOR, "Capaian sasaran = rata-rata capaian indikatornya", "printed")
+def printed_group_mean(ctx: PrintedContext) -> Iterator[Finding]:
+    for g in ctx.report.groups:
+        values = [ctx.value_of(r) for r in _members(ctx, g.indicators)]
+        if not values or any(v is None for v in values):
+            continue
+        f = ctx.compare(
+            g.where,
+            "capaian %",
+            g.achievement,
+            mean([v for v in values if v is not None]),
+            f"{g.name}: rata-rata capaian {len(values)} indikator",
+        )
+        if f:
+            yield f
+
+
+@rule("PR-GRP-02", Severity.MAJOR, "Kategori sasaran sesuai skala tercetak", "printed")
+def printed_group_category(ctx: PrintedContext) -> Iterator[Finding]:
+    for g in ctx.report.groups:
+        values = [ctx.value_of(r) for r in _members(ctx, g.indicators)]
+        basis = (
+            mean([v for v in values if v is not None])
+            if values and all(v is not None for v in values)
+            else g.achievement
+        )
+        f = _category_finding(ctx, g.where, g.category, basis)
+        if f:
+            yield f
+
+
+@rule("PR-ANG-01", Severity.MAJOR, "Jumlah anggaran = jumlah rinciannya", "printed")
+def printed_budget_sums(ctx: PrintedContext) -> Iterator[Finding]:
+    for line in ctx.report.budget:
+        if not line.parts:
+            continue
+        summed = ctx.amounts(line)
+        if summed is None:
+            continue
+        names = ", ".join(line.parts)
+        office = ctx.office_amounts(line)
+        for what, printed, computed in (
+            ("pagu", line.allocation, summed.allocation),
+            ("realisasi", line.realisation, summed.realisation),
+        ):
+            known = None if office is None else (office.allocation if what == "pagu" else office.realisation)
+            if printed is not None and known is not None and printed == known:
+                continue  # the total is the office's own: the wrong figure is a part (reported on its row)
+            f = ctx.compare(line.where, what, printed, computed, f"{line.name}: jumlah {what} baris {names}")
+            if f:
+                yield replace(f, severity=Severity.MAJOR)
+
+
+def _absorption_text(line: PrintedBudgetLine, a: Amounts) -> str:
+    return f"{line.name}: {_show(a.realisation, 0)} / {_show(a.allocation, 0)} × 100"
+
+
+def _deviation_text(line: PrintedBudgetLine, a: Amounts) -> str:
+    return (
+        f"{line.name}: ({_show(a.realisation, 0)} − {_show(a.allocation, 0)}) / "
+        f"{_show(a.allocation, 0)} × 100; persentase tidak dapat dijumlahkan"
+    )
+
+
+def budget_percentage_rule(
+    id: str, title: str, field: str, what: str, explanation: Callable[[PrintedBudgetLine, Amounts], str]
+) -> Callable[[PrintedContext], Iterator[Finding]]:
+    """Register the rule comparing a percentage printed on each budget line (``PrintedBudgetLine.<field>``)
+    with the one computed from the line's amounts (``Amounts.<field>``)."""
+
+    def check(ctx: PrintedContext) -> Iterator[Finding]:
+        for line in ctx.report.budget:
+            a = ctx.amounts(line)
+            printed: Decimal | None = getattr(line, field)
+            if a is None or printed is None:
+                continue
+            f = ctx.compare(line.where, what, printed, getattr(a, field), explanation(line, a))
+            if f:
+                yield f
+
+    check.__name__ = f"printed_{field}"
+    registered: Callable[[PrintedContext], Iterator[Finding]] = rule(id, Severity.MAJOR, title, "printed")(check)
+    return registered
+
+
+printed_absorption = budget_percentage_rule(
+    "PR-ANG-02", "Persentase penyerapan = realisasi / pagu × 100", "absorption", "penyerapan %", _absorption_text
+)
+printed_deviation = budget_percentage_rule(
+    "PR-ANG-03", "Persentase deviasi = (realisasi − pagu) / pagu × 100", "deviation", "deviasi %", _deviation_text
+)
+
+
+@rule("PR-ANG-04", Severity.MAJOR, "Porsi anggaran = pagu / pagu keseluruhan × 100", "printed")
+def printed_share(ctx: PrintedContext) -> Iterator[Finding]:
+    for line in ctx.report.budget:
+        if line.share is None or line.share_of is None:
+            continue
+        whole_line = ctx.report.line(line.share_of)
+        a = ctx.amounts(line)
+        whole = ctx.amounts(whole_line) if whole_line else None
+        if a is None or whole is None:
+            continue
+        f = ctx.compare(
+            line.where,
+            "porsi %",
+            line.share,
+            budget_rules.share(a.allocation, whole.allocation),
+            f"{line.name}: {_show(a.allocation, 0)} / {_show(whole.allocation, 0)} × 100",
+        )
+        if f:
+            yield f
+
+
+def _printed_mismatch(
+    ctx: PrintedContext, line: PrintedBudgetLine, what: str, mine: Decimal | None, theirs: Decimal | None, text: str
+) -> Finding | None:
+    """Two printed amounts that must be the same: a major finding where both are printed and differ."""
+    if mine is None or theirs is None:
+        return None
+    ctx.checked += 1
+    if mine == theirs:
+        return None
+    return Finding(line.where, what, mine, theirs, Severity.MAJOR, text)
+
+
+@rule("PR-ANG-05", Severity.MAJOR, "Angka anggaran yang sama tercetak sama di setiap tempat", "printed")
+def printed_same_amounts(ctx: PrintedContext) -> Iterator[Finding]:
+    for line in ctx.report.budget:
+        other = ctx.report.line(line.same_as) if line.same_as else None
+        if other is None:
+            continue
+        for what, mine, theirs in (
+            ("pagu", line.allocation, other.allocation),
+            ("realisasi", line.realisation, other.realisation),
+        ):
+            text = f"{line.name}: {what} berbeda dari yang tercetak di {other.where}"
+            if f := _printed_mismatch(ctx, line, what, mine, theirs, text):
+                yield f
+
+
+@rule("PR-ANG-06", Severity.MAJOR, "Pagu program sama dengan anggaran pada Perjanjian Kinerja", "printed")
+def printed_allocation_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
+    for line in ctx.report.budget:
+        text = f"{line.name}: pagu berbeda dari anggaran program pada Perjanjian Kinerja"
+        if f := _printed_mismatch(ctx, line, "pagu", line.allocation, line.pk_allocation, text):
+            yield f
+
+
+def _distributions(s: PrintedSurvey) -> dict[str, Decimal]:
+    """Element scores from printed answer distributions (rows that can be scored)."""
+    rows = {e.name: list(e.distribution) for e in s.elements if e.distribution is not None}
+    if not rows:
+        return {}
+    instrument = survey_rules.custom_instrument(list(rows), s.grade_table, "tercetak")
+    result = survey_rules.from_distributions(instrument, {k: v if sum(v) else None for k, v in rows.items()})
+    return {e.name: e.score for e in result.elements}
+
+
+@rule("PR-SKM-01", Severity.MAJOR, "Distribusi jawaban per unsur berjumlah 100 %", "printed")
+def printed_distribution_sums(ctx: PrintedContext) -> Iterator[Finding]:
+    for s in ctx.report.surveys:
+        for e in s.elements:
+            if e.distribution is None:
+                continue
+            ctx.checked += 1
+            total = sum(e.distribution, Decimal(0))
+            if total != 100:
+                yield Finding(
+                    f"{s.where} › {e.name}",
+                    "jumlah distribusi %",
+                    total,
+                    Decimal(100),
+                    Severity.MAJOR if total == 0 else Severity.MINOR,
+                    f"unsur {e.name}: proporsi jawaban berjumlah {_show(total)} %"
+                    + (" — skor tercetak tidak mungkin berasal dari distribusi ini" if total == 0 else ""),
+                )
+
+
+@rule("PR-SKM-02", Severity.MAJOR, "Skor unsur = rata-rata bobot jawaban × 25", "printed")
+def printed_element_scores(ctx: PrintedContext) -> Iterator[Finding]:
+    for s in ctx.report.surveys:
+        scored = _distributions(s)
+        for e in s.elements:
+            printed = _element_score(e.score, e.nrr)
+            f = ctx.compare(
+                f"{s.where} › {e.name}",
+                "skor",
+                printed,
+                scored.get(e.name),
+                f"unsur {e.name}: Σ(bobot × proporsi) / Σ proporsi × 25",
+            )
+            if f:
+                yield f
+
+
+@rule("PR-SKM-03", Severity.MAJOR, "Indeks (IKM) = rata-rata skor unsur", "printed")
+def printed_survey_index(ctx: PrintedContext) -> Iterator[Finding]:
+    for s in ctx.report.surveys:
+        index = _survey_index(s)
+        n = sum(1 for e in s.elements if _element_score(e.score, e.nrr) is not None)
+        f = ctx.compare(s.where, "indeks (IKM)", s.index, index, f"rata-rata {n} skor unsur yang tercetak")
+        if f:
+            yield f
+
+
+@rule("PR-SKM-04", Severity.MAJOR, "Mutu pelayanan sesuai tabel mutu yang berlaku", "printed")
+def printed_survey_grade(ctx: PrintedContext) -> Iterator[Finding]:
+    for s in ctx.report.surveys:
+        index = _survey_index(s) or s.index
+        if index is None:
+            continue
+        f = ctx.compare_category(
+            s.where,
+            s.grade,
+            s.grade_table.scale.classify(index),
+            f"indeks {_show(index)} pada tabel mutu {s.grade_table.value}",
+        )
+        if f:
+            yield f
+
+
+# the rules for quarterly reports and for figures printed in several places register themselves here
+from . import review_consistency, review_quarterly  # noqa: E402, F401
