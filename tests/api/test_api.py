@@ -97,6 +97,13 @@ def test_write_realisations_then_read_them_back(uji: dict[str, Api]) -> None:
     items = uji["admin"].get(f"{BASE}/realisations").json()["items"]
     s11 = next(i for i in items if i["indicator"] == "S1.1")
     assert next(q for q in s11["quarters"] if q["quarter"] == 2)["value"] == "77.25"
+    # the explanation is TW II's own: TW I carries none, and the scorecard as of TW II shows it
+    assert next(q for q in s11["quarters"] if q["quarter"] == 2)["explanation"] == "uji"
+    assert next(q for q in s11["quarters"] if q["quarter"] == 1)["explanation"] == ""
+    as_of = uji["admin"].get(f"{BASE}/realisations?quarter=2").json()["items"]
+    assert next(i for i in as_of if i["indicator"] == "S1.1")["explanation"] == "uji"
+    as_of_1 = uji["admin"].get(f"{BASE}/realisations?quarter=1").json()["items"]
+    assert next(i for i in as_of_1 if i["indicator"] == "S1.1")["explanation"] is None
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplie
 from sakip.core.fragments import kept_page
 from sakip.core.i18n import error_text
 from sakip.core.params import int_param
-from sakip.core.services import office_nav, office_years, reporting_year
+from sakip.core.services import explanation_policy, office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -194,14 +194,18 @@ def quarter_entry(
             request,
             _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
         )
+        for row in outcome.rows:  # the regency's rule is "peringatan": stored, and the operator is told
+            for warning in row.warnings:
+                messages.warning(request, f"{row.indicator.code}: {warning}")
         return redirect(_entry_url(office, year, quarter))
     rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
+    policy = explanation_policy(office, year)
     lines = []
     for row in rows:
         q_row = row.quarter_row
         lines.append({
             "row": row,
-            "show": entry.display(row, quarter, sc) if sc is not None else {},
+            "show": entry.display(row, quarter, sc, policy) if sc is not None else {},
             "year_target": show_target(row.score.target) if row.score is not None else "-",
             "quarter_target": _own_target(q_row),
             "cumulative": bool(row.stored and row.stored.cumulative_targets),
@@ -212,6 +216,7 @@ def quarter_entry(
             ],
             "grades": row.definition.ordinal.grades if row.definition.ordinal else (),
             "evidence": list(row.stored.evidence.all()) if row.stored else [],
+            "annual_explanation": row.stored.explanation if row.stored else "",
             "trend": _quarter_trend(row) if row.score is not None and not row.qualitative else None,
         })
     context = page_context(
@@ -268,7 +273,7 @@ def _entry_attempt(
     outcome = _Outcome(rows, sc, problems)
     if post is None or sc is None:
         return outcome
-    entry.check_explanations(rows, quarter)
+    entry.check_explanations(rows, quarter, explanation_policy(office, year))
     bad = [row for row in rows if row.has_errors]
     if bad:
         messages.error(
@@ -342,8 +347,8 @@ def quarter_preview(
     row = rows[0]
     entry.read_row(row, request.POST, None)
     sc = entry.simulate(domain, year, quarter, [row])
-    entry.check_explanations([row], quarter)
-    return render(request, "monitoring/_preview.html", {"row": row, "show": entry.display(row, quarter, sc)})
+    policy = explanation_policy(office, year)  # a missing explanation is shown by `display`, next to the figures
+    return render(request, "monitoring/_preview.html", {"row": row, "show": entry.display(row, quarter, sc, policy)})
 
 
 @require_safe
