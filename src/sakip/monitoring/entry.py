@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
@@ -37,6 +38,7 @@ from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, buil
 from sakip.planning.models import Indicator
 
 from .models import Evidence, IndicatorYear, InputValue, Quarter
+from .pending import PendingFile
 
 MAX_EXPLANATION = 5000
 
@@ -53,7 +55,8 @@ class Row:
     input_texts: dict[str, str] = field(default_factory=dict)
     grade_text: str = ""
     explanation: str = ""
-    upload: UploadedFile[bytes] | None = None
+    upload: File[bytes] | None = None  # a new upload, or the file kept from a refused save (`pending`)
+    pending: PendingFile | None = None  # the kept file this row's save will store
     value: Decimal | None = None
     inputs: dict[str, Decimal | None] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)

@@ -45,7 +45,7 @@ from sakip.reports import charts
 from sakip.reports.scorecard import show_achievement, show_number, show_percent, show_target
 from sakip.workflow.web import lock_message, refuse_if_locked
 
-from . import entry
+from . import entry, pending
 from .models import Evidence, Quarter
 
 
@@ -189,6 +189,8 @@ def quarter_entry(
         outcome = _entry_attempt(request, office, year, quarter, None)
         outcome.problems.append(_("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
         outcome.status = 409
+    if post is not None:
+        _keep_or_clear_uploads(request, office, year, quarter, outcome, post)
     if outcome.saved:
         messages.success(
             request,
@@ -200,6 +202,7 @@ def quarter_entry(
         return redirect(_entry_url(office, year, quarter))
     rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
     policy = explanation_policy(office, year)
+    kept = pending.listing(request, office, year, quarter) if editable else {}
     lines = []
     for row in rows:
         q_row = row.quarter_row
@@ -217,6 +220,7 @@ def quarter_entry(
             "grades": row.definition.ordinal.grades if row.definition.ordinal else (),
             "evidence": list(row.stored.evidence.all()) if row.stored else [],
             "annual_explanation": row.stored.explanation if row.stored else "",
+            "pending": kept.get(row.key),
             "trend": _quarter_trend(row) if row.score is not None and not row.qualitative else None,
         })
     context = page_context(
@@ -265,8 +269,13 @@ def _entry_attempt(
             domain = entry.load_domain(office)
             rows = entry.build_rows(office, year, quarter, domain)
             if post is not None:
+                kept = pending.listing(request, office, year, quarter)
+                gone = pending.removed(post)
                 for row in rows:
                     entry.read_row(row, post, request.FILES)
+                    pf = kept.get(row.key)
+                    if row.upload is None and pf is not None and row.key not in gone:  # kept from a refused save
+                        row.upload, row.pending = pending.open_file(pf), pf
             sc = entry.simulate(domain, year, quarter, rows, typed=post is not None)
         except (DatasetError, DomainError) as exc:
             problems.append(error_text(exc))
@@ -301,6 +310,24 @@ def _entry_attempt(
         raise
     outcome.saved = True
     return outcome
+
+
+def _keep_or_clear_uploads(
+    request: HttpRequest, office: Office, year: int, quarter: int, outcome: _Outcome, post: QueryDict
+) -> None:
+    """A refused save keeps every valid new file for the retry; a stored one (or one removed) is cleared."""
+    gone = pending.removed(post)
+    if outcome.saved:
+        gone |= {row.key for row in outcome.rows if row.pending is not None}
+    else:
+        fresh = {
+            row.key: row.upload
+            for row in outcome.rows
+            if row.upload is not None and row.pending is None and not row.errors.get("f")
+        }
+        pending.keep(request, office, year, quarter, fresh)
+        gone -= fresh.keys()
+    pending.drop(request, office, year, quarter, gone)
 
 
 def _drop_files(created: list[Evidence]) -> None:
