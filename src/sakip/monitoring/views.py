@@ -43,6 +43,7 @@ from sakip.domain.scorecard import Scorecard
 from sakip.regency import figures
 from sakip.reports import charts
 from sakip.reports.scorecard import show_achievement, show_number, show_percent, show_target
+from sakip.workflow.models import RowComment
 from sakip.workflow.web import lock_message, refuse_if_locked
 
 from . import entry, pending
@@ -203,6 +204,9 @@ def quarter_entry(
     rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
     policy = explanation_policy(office, year)
     kept = pending.listing(request, office, year, quarter) if editable else {}
+    notes: dict[int, list[RowComment]] = {}
+    for note in RowComment.objects.filter(office=office, year=year, quarter=quarter).order_by("at", "id"):
+        notes.setdefault(note.indicator_id, []).append(note)
     lines = []
     for row in rows:
         q_row = row.quarter_row
@@ -221,6 +225,7 @@ def quarter_entry(
             "evidence": list(row.stored.evidence.all()) if row.stored else [],
             "annual_explanation": row.stored.explanation if row.stored else "",
             "pending": kept.get(row.key),
+            "comments": notes.get(row.indicator.pk, []),
             "trend": _quarter_trend(row) if row.score is not None and not row.qualitative else None,
         })
     context = page_context(
@@ -238,6 +243,8 @@ def quarter_entry(
         evidence_max_mb=settings.SAKIP_EVIDENCE_MAX_BYTES // (1024 * 1024),
         evidence_accept=",".join(sorted(settings.SAKIP_EVIDENCE_TYPES)),
         conflict_form=True,
+        can_comment=can(membership, office, "verify"),
+        comment_url=reverse("quarter-comment", args=[office.code, year, quarter]),
         **conflict_context(outcome.conflicts),
     )
     return render(request, "monitoring/quarter_entry.html", context, status=outcome.status)
