@@ -40,6 +40,13 @@ def _quarter(code: str, q: int) -> Quarter:
     )
 
 
+def _fits(page: Any, selector: str, width: int) -> None:
+    """Shown within the viewport's width (a wide table scrolls inside the page, not the page sideways)."""
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
+
+
 def _row(page: Any, code: str) -> Any:
     return page.locator(f"tr[data-indicator='{code}']")
 
@@ -73,6 +80,8 @@ def test_tw_i_below_target_demands_an_explanation_and_a_refused_save_keeps_the_f
     message.scroll_into_view_if_needed()
     assert message.is_visible()
     assert _quarter("S1.1", 1).value == Decimal(240)
+    _fits(page, "div.scroll-x:has([data-testid=entry-table])", width)
+    _fits(page, "[data-testid=entry-form] button[type=submit]:has-text('Simpan semua')", width)
     shot(page, f"entry-explanation-demanded-{width}")
     # explained: stored, as TW I's own text
     _row(page, "S1.1").locator("textarea[name^=e-]").fill("Dua desa terlambat menyerahkan rekap.")
