@@ -128,6 +128,23 @@ def test_bad_rows_store_nothing(row: dict[str, Any], message: str, uji: dict[str
     assert (_stored("S1.1", 4), _stored("S1.2", 4)) == before
 
 
+def test_peringatan_stores_the_row_and_answers_the_warning(uji: dict[str, Api]) -> None:
+    from sakip.accounts.models import YearSetting
+
+    YearSetting.objects.filter(regency__code="uji").update(explanation_rule="peringatan")
+    if not YearSetting.objects.filter(regency__code="uji").exists():
+        YearSetting.objects.create(regency=Office.objects.get(code="opd-001").regency, year=2025,
+                                   explanation_rule="peringatan")
+    rows = [{"indicator": "S1.1", "value": "1"}]  # TW IV far below target, no explanation
+    response = uji["opd-001"].post(f"{BASE}/quarters/4/realisations", versioned(uji["opd-001"], 4, rows))
+    assert response.status_code == 200, response.content
+    assert response.json()["warnings"] == {"S1.1": [
+        "Capaian di bawah target dan penyebab serta solusinya belum dijelaskan. Data tetap disimpan; lengkapi "
+        "penjelasannya."
+    ]}
+    assert _stored("S1.1", 4) == Decimal(1)
+
+
 def test_a_json_number_is_read_exactly(uji: dict[str, Api]) -> None:
     body = versioned(uji["opd-001"], 2, [{"indicator": "S1.1", "value": 77.123456, "explanation": "uji"}])
     response = uji["opd-001"].post(f"{BASE}/quarters/2/realisations", body)

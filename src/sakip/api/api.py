@@ -226,6 +226,10 @@ class BudgetIn(Schema):
 class Saved(Schema):
     saved: int
     items: list[dict[str, Any]]
+    warnings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per indicator: stored with a warning (an explanation missing below target, rule 'peringatan')",
+    )
 
 
 class Problems(Schema):
@@ -660,7 +664,11 @@ def write_realisations(
         raise HttpError(409, _("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba lagi.")) from None
     sc = _scorecard(office, year)
     saved = {r.indicator.code for r in touched}
-    return {"saved": len(touched), "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved]}
+    return {
+        "saved": len(touched),
+        "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved],
+        "warnings": {r.indicator.code: r.warnings for r in touched if r.warnings},
+    }
 
 
 def _write_realisations(
