@@ -97,6 +97,13 @@ def test_write_realisations_then_read_them_back(uji: dict[str, Api]) -> None:
     items = uji["admin"].get(f"{BASE}/realisations").json()["items"]
     s11 = next(i for i in items if i["indicator"] == "S1.1")
     assert next(q for q in s11["quarters"] if q["quarter"] == 2)["value"] == "77.25"
+    # the explanation is TW II's own: TW I carries none, and the scorecard as of TW II shows it
+    assert next(q for q in s11["quarters"] if q["quarter"] == 2)["explanation"] == "uji"
+    assert next(q for q in s11["quarters"] if q["quarter"] == 1)["explanation"] == ""
+    as_of = uji["admin"].get(f"{BASE}/realisations?quarter=2").json()["items"]
+    assert next(i for i in as_of if i["indicator"] == "S1.1")["explanation"] == "uji"
+    as_of_1 = uji["admin"].get(f"{BASE}/realisations?quarter=1").json()["items"]
+    assert next(i for i in as_of_1 if i["indicator"] == "S1.1")["explanation"] is None
 
 
 @pytest.mark.parametrize(
@@ -119,6 +126,23 @@ def test_bad_rows_store_nothing(row: dict[str, Any], message: str, uji: dict[str
     assert response.status_code == 422, response.content
     assert message in str(response.json())
     assert (_stored("S1.1", 4), _stored("S1.2", 4)) == before
+
+
+def test_peringatan_stores_the_row_and_answers_the_warning(uji: dict[str, Api]) -> None:
+    from sakip.accounts.models import YearSetting
+
+    YearSetting.objects.filter(regency__code="uji").update(explanation_rule="peringatan")
+    if not YearSetting.objects.filter(regency__code="uji").exists():
+        YearSetting.objects.create(regency=Office.objects.get(code="opd-001").regency, year=2025,
+                                   explanation_rule="peringatan")
+    rows = [{"indicator": "S1.1", "value": "1"}]  # TW IV far below target, no explanation
+    response = uji["opd-001"].post(f"{BASE}/quarters/4/realisations", versioned(uji["opd-001"], 4, rows))
+    assert response.status_code == 200, response.content
+    assert response.json()["warnings"] == {"S1.1": [
+        "Capaian di bawah target dan penyebab serta solusinya belum dijelaskan. Data tetap disimpan; lengkapi "
+        "penjelasannya."
+    ]}
+    assert _stored("S1.1", 4) == Decimal(1)
 
 
 def test_a_json_number_is_read_exactly(uji: dict[str, Api]) -> None:

@@ -43,6 +43,12 @@ def quarter_value(code: str, quarter: int) -> Decimal | None:
     return q.value if q else None
 
 
+def quarter_explanation(code: str, quarter: int) -> str | None:
+    """The quarter's own explanation as stored (None: no quarter row)."""
+    q = Quarter.objects.filter(indicator_year__indicator=ind(code), indicator_year__year=YEAR, quarter=quarter).first()
+    return q.explanation if q else None
+
+
 def entry_url(office: Office, quarter: int) -> str:
     return reverse("quarter-entry", args=[office.code, YEAR, quarter])
 

@@ -81,6 +81,7 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "workflow-approve": (None, "lock"),
     "workflow-unlock": (None, "unlock"),
     "workflow-withdraw": (None, "approve"),
+    "quarter-comment": (None, "verify"),
     "audit-office": ("view", None),
     "audit-office-export": ("view", None),
     "plan-tree": ("view", None),

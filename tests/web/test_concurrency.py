@@ -15,10 +15,19 @@ from django.urls import reverse
 
 from sakip.accounts.models import Office, Regency
 from sakip.core.concurrency import REAPPLY
-from sakip.monitoring.models import IndicatorYear, Quarter
+from sakip.monitoring.models import Quarter
 
 from . import pages_support
-from .concurrency_support import YEAR, entry_url, ind, load, quarter_value, token_of, two_clients
+from .concurrency_support import (
+    YEAR,
+    entry_url,
+    ind,
+    load,
+    quarter_explanation,
+    quarter_value,
+    token_of,
+    two_clients,
+)
 from .forms_support import form_buttons, form_fields
 
 media = pages_support.media
@@ -50,7 +59,7 @@ def test_entry_second_save_of_a_stale_page_is_refused_then_reapplied(regency: Re
     # nothing of Budi's was stored, Ani's value is intact
     assert quarter_value("S1.2", 1) == Decimal(260)
     assert quarter_value("T1.1", 1) is None
-    assert IndicatorYear.objects.get(indicator=s12, year=YEAR).explanation == "rekap ulang Ani"
+    assert quarter_explanation("S1.2", 1) == "rekap ulang Ani"
 
     # the 409 page: the conflicting field shows the stored value, Budi's other edit is kept, the versions are new
     form_409 = form_fields(html, "entry-form")
@@ -177,7 +186,7 @@ def test_entry_reapply_only_the_ticked_values(regency: Regency, office: Office) 
     form_409["pakai"] = [f"v-{s12.pk}"]
     assert budi.post(url, {**form_409, REAPPLY: "1"}).status_code == 302
     assert quarter_value("S1.2", 1) == Decimal(250)
-    assert IndicatorYear.objects.get(indicator=s12, year=YEAR).explanation == "rekap Ani"
+    assert quarter_explanation("S1.2", 1) == "rekap Ani"
 
 
 # ----------------------------------------------------------------------------- the plan editor

@@ -99,7 +99,9 @@ def test_evidence_of_a_refused_stale_page_is_not_stored(regency: Regency, office
     stale = budi.post(url, {**form_b, f"v-{s12.pk}": "250", f"f-{s12.pk}": pdf("bukti-budi.pdf")})
     assert stale.status_code == 409
     assert not Evidence.objects.filter(name="bukti-budi.pdf").exists()
-    assert not [p for p in media.rglob("*") if p.name.startswith("bukti-budi")]  # no file left behind
+    # no evidence file; the upload is kept aside for Budi's retry only (issue #11: never attached twice)
+    assert [p.relative_to(media).parts[0] for p in media.rglob("*") if p.name.startswith("bukti-budi")] == ["pending"]
+    assert "berkas sudah diunggah: bukti-budi.pdf (akan disimpan)" in stale.content.decode()
     assert quarter_value("S1.2", 1) == Decimal(260)
 
 

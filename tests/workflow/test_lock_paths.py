@@ -520,6 +520,9 @@ NOT_PERIOD_DATA = {
     "workflow-approve",
     "workflow-unlock",
     "workflow-withdraw",
+    # a verifier's note on an indicator's quarter: not period data, written while the period is submitted or
+    # approved (tests/workflow/test_row_comments.py::test_a_note_is_accepted_in_a_locked_period_and_changes_no_data)
+    "quarter-comment",
     "quarter-preview",
     "review-printed",
     "import-excel-confirm",

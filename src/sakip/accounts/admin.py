@@ -112,7 +112,7 @@ class MembershipAdmin(ScopedAdmin):
 @admin.register(YearSetting)
 class YearSettingAdmin(ScopedAdmin):
     regency_path = "regency"
-    list_display = ["year", "regency", "office", "scale", "cap", "lower_formula"]
+    list_display = ["year", "regency", "office", "scale", "cap", "lower_formula", "explanation_rule"]
     list_filter = ["year", "scale", "cap", "regency"]
     search_fields = ["office__name", "regency__name"]
 

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sakip.core.fields import ExactDecimalField
 from sakip.core.guarded import GuardedManager
+from sakip.domain.explanations import ExplanationRule
 from sakip.domain.measurement import CapPolicy, LowerFormula
 from sakip.domain.scales import SCALE_PRESETS
 
@@ -141,6 +143,20 @@ class YearSetting(models.Model):
         max_length=10,
         choices=[(f.value, f.value) for f in LowerFormula],
         default=LowerFormula.MIRROR.value,
+    )
+    #: what a quarter below target without an explanation does (`domain.explanations`)
+    explanation_rule = models.CharField(
+        _("penjelasan capaian di bawah target"),
+        max_length=12,
+        choices=[(ExplanationRule.REQUIRED.value, _("wajib (tidak disimpan tanpa penjelasan)")),
+                 (ExplanationRule.WARNING.value, _("peringatan (disimpan, dengan peringatan)"))],
+        default=ExplanationRule.REQUIRED.value,
+    )
+    explanation_threshold = ExactDecimalField(
+        _("batas capaian yang perlu dijelaskan (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosong: penjelasan diminta bila capaian di bawah target (100 %)."),
     )
 
     objects = GuardedManager["YearSetting"]()

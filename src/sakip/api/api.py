@@ -63,7 +63,7 @@ from sakip.budgeting.models import BudgetLine, BudgetYear
 from sakip.core.concurrency import Changed, Conflict, retrying, stale_message, token
 from sakip.core.i18n import error_text
 from sakip.core.interchange import domain_office
-from sakip.core.services import office_years
+from sakip.core.services import explanation_policy, office_years
 from sakip.core.web import Rollback, atomic_checked, current_plan, input_text, valid_year
 from sakip.dataset.loader import DatasetError
 from sakip.domain.errors import DomainError, NumberParseError
@@ -200,7 +200,9 @@ class RealisationIn(Schema):
     value: ApiNumber = Field(None, description=f"{NUMBER_TEXT}; null = not measured")
     inputs: dict[str, ApiNumber] | None = Field(None, description=f"Formula inputs: {NUMBER_TEXT}")
     grade: str | None = Field(None, description="Qualitative indicators: the predicate")
-    explanation: str | None = None
+    explanation: str | None = Field(
+        None, description="The quarter's own explanation (causes and solutions); null = left as stored"
+    )
 
 
 class RealisationsIn(Schema):
@@ -224,6 +226,10 @@ class BudgetIn(Schema):
 class Saved(Schema):
     saved: int
     items: list[dict[str, Any]]
+    warnings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per indicator: stored with a warning (an explanation missing below target, rule 'peringatan')",
+    )
 
 
 class Problems(Schema):
@@ -481,6 +487,7 @@ def realisations(
     office, _m = _office(request, office_code, "view")
     sc = _scorecard(office, year, quarter=quarter)
     versions = entry.quarter_tokens(office, sc.year)
+    explanations = entry.quarter_explanations(office, sc.year)
     absent = {q: "-/-" for q in QUARTER_LABELS}
     rows = [
         {
@@ -492,7 +499,9 @@ def realisations(
             "realisation": _target(s.realisation),
             "realisation_source": s.realisation_source,
             "quarters": [
-                {"quarter": q.quarter, "value": _target(q.value), "to_date": _target(q.to_date)} for q in s.quarters
+                {"quarter": q.quarter, "value": _target(q.value), "to_date": _target(q.to_date),
+                 "explanation": explanations.get((s.indicator.id, q.quarter), "")}
+                for q in s.quarters
             ],
             "explanation": s.explanation,
         }
@@ -656,7 +665,11 @@ def write_realisations(
         raise HttpError(409, _("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba lagi.")) from None
     sc = _scorecard(office, year)
     saved = {r.indicator.code for r in touched}
-    return {"saved": len(touched), "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved]}
+    return {
+        "saved": len(touched),
+        "items": [indicator_dict(s) for s in sc.indicators if s.indicator.id in saved],
+        "warnings": {r.indicator.code: r.warnings for r in touched if r.warnings},
+    }
 
 
 def _write_realisations(
@@ -705,7 +718,7 @@ def _write_realisations(
             entry.simulate(domain, year, quarter, touched)
         except (DatasetError, DomainError) as exc:
             errors.setdefault("rows", []).append(error_text(exc))
-        entry.check_explanations(touched, quarter)
+        entry.check_explanations(touched, quarter, explanation_policy(office, year))
         for row in touched:
             if row.has_errors:
                 errors[row.indicator.code] = row.all_errors
@@ -734,7 +747,7 @@ def _stored_realisation(row: entry.Row) -> dict[str, Any]:
         "value": dec(q.value) if q is not None and not row.has_formula and not row.qualitative else None,
         "inputs": inputs,
         "grade": (iy.annual_grade or None) if iy is not None and row.qualitative else None,
-        "explanation": iy.explanation if iy is not None else "",
+        "explanation": q.explanation if q is not None else "",
     }
 
 

@@ -366,6 +366,7 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
         inputs = {fi.name: fi for fi in ind.inputs.all()}
         quarters = {int(q) for q in (m.get("quarterly_targets") or {})} | {int(q) for q in (m.get("quarters") or {})}
         quarters |= {int(q) for q in (m.get("inputs") or {})} | {int(q) for q in (m.get("entered") or {})}
+        quarters |= {int(q) for q, text in (m.get("quarter_explanations") or {}).items() if text}
         here = f"{where}.indicators.{iid}"
         for q in sorted(quarters):
             target = (m.get("quarterly_targets") or {}).get(str(q))
@@ -376,6 +377,7 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
                 target_grade=target if isinstance(target, str) else "",
                 value=None if isinstance(value, str) else value,
                 grade=value if isinstance(value, str) else "",
+                explanation=(m.get("quarter_explanations") or {}).get(str(q)) or "",
             )
             provenance.quarter(row, (m.get("entered") or {}).get(str(q)))
             for name, value in ((m.get("inputs") or {}).get(str(q)) or {}).items():
@@ -605,14 +607,17 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
     # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands);
     # a qualitative quarter target or realisation is its grade
     quarters_of: dict[int, list[tuple[int, int, Any, Any]]] = {}
-    for year_id, qid, q, target, target_grade, value, grade in (
+    explained: dict[int, dict[str, str]] = {}  # each quarter's own explanation
+    for year_id, qid, q, target, target_grade, value, grade, text in (
         Quarter.objects.filter(indicator_year__in=measurements)
         # by the key columns: ordering by the relation would join up to the regency for its default
         # ordering, which PostgreSQL answers in minutes on a large regency before ANALYZE
         .order_by("indicator_year_id", "quarter")
-        .values_list("indicator_year_id", "id", "quarter", "target", "target_grade", "value", "grade")
+        .values_list("indicator_year_id", "id", "quarter", "target", "target_grade", "value", "grade", "explanation")
     ):
         quarters_of.setdefault(year_id, []).append((qid, q, target_grade or target, grade or value))
+        if text:
+            explained.setdefault(year_id, {})[str(q)] = text
     inputs_of: dict[int, list[tuple[str, Any]]] = {}
     for quarter_id, name, value in (
         InputValue.objects.filter(quarter__indicator_year__in=measurements)
@@ -643,6 +648,7 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
             "inputs": {str(q): dict(inputs_of[qid]) for qid, q, _t, _v in quarters if qid in inputs_of},
             "annual": iy.annual_grade or iy.annual_value,
             "explanation": iy.explanation,
+            "quarter_explanations": explained.get(iy.pk),
             "evidence": evidence_of.get(iy.pk, []),
             "entered": entered_of.get(iy.pk),
             "printed": _printed_from_json(iy.printed),

@@ -17,6 +17,7 @@ from sakip.agreements.models import PkVersion
 from sakip.budgeting.models import BudgetYear
 from sakip.core.params import int_param
 from sakip.dataset.loader import load_document
+from sakip.domain.explanations import ExplanationPolicy, ExplanationRule
 from sakip.domain.measurement import CapPolicy, LowerFormula
 from sakip.domain.office import Settings
 from sakip.domain.scales import get_scale
@@ -49,10 +50,7 @@ def settings_for(office: Office, year: int) -> Settings:
     The office's own row for the year, else the regency's row for the year, else the
     latest earlier row (office first, then regency), else the defaults.
     """
-    rows = YearSetting.objects.filter(regency=office.regency).filter(
-        Q(office=office) | Q(office__isnull=True), year__lte=year
-    )
-    row = min(rows, key=lambda r: (-r.year, r.office_id is None), default=None)
+    row = _setting_row(office, year)
     if row is None:
         return Settings()
     if row.scale == "custom":
@@ -63,6 +61,22 @@ def settings_for(office: Office, year: int) -> Settings:
     else:
         scale = get_scale(row.scale)
     return Settings(scale=scale, cap=CapPolicy(row.cap), lower_formula=LowerFormula(row.lower_formula))
+
+
+def _setting_row(office: Office, year: int) -> YearSetting | None:
+    """The office's row for the year, else the regency's, else the latest earlier (office first)."""
+    rows = YearSetting.objects.filter(regency=office.regency).filter(
+        Q(office=office) | Q(office__isnull=True), year__lte=year
+    )
+    return min(rows, key=lambda r: (-r.year, r.office_id is None), default=None)
+
+
+def explanation_policy(office: Office, year: int) -> ExplanationPolicy:
+    """When an explanation is required for an office's year, and what its absence does (`domain.explanations`)."""
+    row = _setting_row(office, year)
+    if row is None:
+        return ExplanationPolicy()
+    return ExplanationPolicy(ExplanationRule(row.explanation_rule), row.explanation_threshold)
 
 
 def _custom_scale(bands: Any) -> Any:

@@ -458,6 +458,7 @@ class _Builder:
             quarters={int(q): self.num(v) for q, v in given_quarters.items() if not isinstance(v, str)},
             quarter_grades={int(q): v for q, v in given_quarters.items() if isinstance(v, str)},
             explanation=d.get("explanation"),
+            quarter_explanations={int(q): t for q, t in (d.get("quarter_explanations") or {}).items() if t},
             evidence=[e if isinstance(e, str) else e["name"] for e in d.get("evidence", [])],
         )
         self.provenance(d, path)

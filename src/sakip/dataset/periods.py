@@ -104,7 +104,7 @@ def classify(path: Path) -> list[Touched]:
     if part == "indicators":
         field = rest[2] if len(rest) > 2 else ""
         quarter = _int(rest[3]) if len(rest) > 3 else None
-        if field in ("quarters", "inputs"):
+        if field in ("quarters", "inputs", "quarter_explanations"):
             return [Touched(year, Scope.QUARTER, quarter, shown)]
         if field == "quarterly_targets":
             return [Touched(year, Scope.PK, path=shown), Touched(year, Scope.QUARTER, quarter, shown)]

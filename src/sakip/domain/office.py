@@ -153,7 +153,9 @@ class Measurement:
     quarter_grades: dict[int, str] = field(default_factory=dict)
     inputs: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
     annual: Decimal | str | None = None  # year-end value reported directly
-    explanation: str | None = None
+    explanation: str | None = None  # the year's text (the annual report's)
+    #: each quarter's own explanation (causes and solutions of that quarter): ``{1: "…", 2: "…"}``
+    quarter_explanations: dict[int, str] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
     printed: PrintedMeasurement | None = None
 

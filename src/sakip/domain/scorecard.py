@@ -18,6 +18,7 @@ findings are left out (``None`` / empty) of a TW I–III scorecard.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -284,6 +285,12 @@ def _score_indicator(
     )
 
 
+def _with_quarter_explanation(s: IndicatorScore, yd: YearData | None, quarter: int) -> IndicatorScore:
+    m = yd.measurements.get(s.indicator.id) if yd else None
+    text = m.quarter_explanations.get(quarter) if m else None
+    return dataclasses.replace(s, explanation=text) if text else s
+
+
 def _score_indicator_as_of(
     office: Office,
     ind: Indicator,
@@ -318,7 +325,7 @@ def _score_indicator_as_of(
         None,
         None,
         None,
-        None,  # the year's explanation is not the quarter's
+        (m.quarter_explanations.get(quarter) or None) if m else None,  # the quarter's own, never the year's
         bool(yd and yd.agreement and ind.id in yd.agreement.targets),
         now.errors,
         year_target,
@@ -378,6 +385,8 @@ def build_scorecard(office: Office, year: int | None = None, quarter: int | None
         else _score_indicator_as_of(office, ind, level, parent, y, yd, scale, as_of)
         for level, parent, ind in levels
     ]
+    if quarter == 4:  # the year's figures, with the TW IV explanation where the operator wrote one
+        scores = [_with_quarter_explanation(s, yd, 4) for s in scores]
 
     def agg_score(id_: str, text: str, agg: Aggregate) -> AggregateScore:
         band = scale.band_for(agg.value) if agg.value is not None else None

@@ -54,6 +54,7 @@ from sakip.budgeting.models import BudgetLine, BudgetYear, LineQuarter
 from sakip.core.concurrency import lock_office
 from sakip.core.fields import check_exact
 from sakip.core.interchange import domain_office
+from sakip.core.services import explanation_policy
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -413,7 +414,10 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     # the four quarters' rows from one read of the stored data (no evidence files: not shown here)
     by_q: dict[int, dict[str, Row]] = {
         q: {row.indicator.code: row for row in rows}
-        for q, rows in build_quarter_rows(office, year, QUARTERS, domain, evidence=False).items()
+        # the workbook's one «Penjelasan» column is the indicator's year text (the annual report's)
+        for q, rows in build_quarter_rows(
+            office, year, QUARTERS, domain, evidence=False, annual_explanation=True
+        ).items()
     }
     if not by_q[1]:
         ctx.problem(f"Tidak ada indikator untuk tahun {year} (Perjanjian Kinerja atau Renstra).")
@@ -525,7 +529,7 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 next((qs for qs in row.score.quarters if qs.quarter == q), None) if row.score is not None else None
             )
     for q in QUARTERS:
-        check_explanations([by_q[q][code] for code in given[q]], q)
+        check_explanations([by_q[q][code] for code in given[q]], q, explanation_policy(office, year))
         for code, rec in in_file.items():
             row = by_q[q][code]
             for name, messages in row.errors.items():

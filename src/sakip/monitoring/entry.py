@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
@@ -31,11 +32,13 @@ from sakip.core.interchange import domain_office
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
 from sakip.domain import office as dom
 from sakip.domain.errors import DomainError, FormulaError
+from sakip.domain.explanations import ExplanationPolicy, explanation_demand
 from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, Target, assess
 from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
 from sakip.planning.models import Indicator
 
 from .models import Evidence, IndicatorYear, InputValue, Quarter
+from .pending import PendingFile
 
 MAX_EXPLANATION = 5000
 
@@ -52,7 +55,8 @@ class Row:
     input_texts: dict[str, str] = field(default_factory=dict)
     grade_text: str = ""
     explanation: str = ""
-    upload: UploadedFile[bytes] | None = None
+    upload: File[bytes] | None = None  # a new upload, or the file kept from a refused save (`pending`)
+    pending: PendingFile | None = None  # the kept file this row's save will store
     value: Decimal | None = None
     inputs: dict[str, Decimal | None] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -60,6 +64,10 @@ class Row:
     quarter_score: QuarterScore | None = None
     computed: Decimal | None = None
     loaded: str | None = None  # the version token the form (or the API) was loaded with; None: not given
+    #: the explanation is the year's (the yearly workbook's one column), not the quarter's own (the import)
+    annual_explanation: bool = False
+    copy_to_year: bool = False  # TW IV: also make the quarter's explanation the year's (the annual report's)
+    warnings: list[str] = field(default_factory=list)  # shown on the row, the save goes ahead
 
     @property
     def key(self) -> str:
@@ -74,6 +82,13 @@ class Row:
     def form_token(self) -> str:
         """The token the page carries: the one it was loaded with until the user has seen any newer data."""
         return self.loaded if self.loaded is not None else self.token
+
+    @property
+    def stored_explanation(self) -> str:
+        """The stored text this row's explanation edits: its quarter's own (the year's for the import)."""
+        if self.annual_explanation:
+            return self.stored.explanation if self.stored is not None else ""
+        return self.quarter_row.explanation if self.quarter_row is not None else ""
 
     @property
     def has_formula(self) -> bool:
@@ -116,7 +131,13 @@ def build_rows(office: Office, year: int, quarter: int, domain: dom.Office) -> l
 
 
 def build_quarter_rows(
-    office: Office, year: int, quarters: Iterable[int], domain: dom.Office, *, evidence: bool = True
+    office: Office,
+    year: int,
+    quarters: Iterable[int],
+    domain: dom.Office,
+    *,
+    evidence: bool = True,
+    annual_explanation: bool = False,
 ) -> dict[int, list[Row]]:
     """The rows of several quarters, the stored data read once (an import takes the four quarters at once).
 
@@ -153,8 +174,8 @@ def build_quarter_rows(
                 continue
             iy = stored.get(ind.pk)
             q_row = by_year.get(iy.pk, {}).get(quarter) if iy else None
-            row = Row(ind, definition, iy, q_row)
-            row.explanation = iy.explanation if iy else ""
+            row = Row(ind, definition, iy, q_row, annual_explanation=annual_explanation)
+            row.explanation = row.stored_explanation
             names = ind_inputs(definition)
             if q_row is not None:
                 row.value_text = input_text(q_row.value)
@@ -221,6 +242,8 @@ def read_row(row: Row, data: QueryDict, files: MultiValueDict[str, UploadedFile[
         row.explanation = (data.get(row.field_name("e")) or "").strip()
         if len(row.explanation) > MAX_EXPLANATION:
             row.error("e", _("Penjelasan terlalu panjang (maksimum %(n)d karakter).") % {"n": MAX_EXPLANATION})
+    if data.get(row.field_name("ya")):  # offered on TW IV only (`save_rows` ignores it on another quarter)
+        row.copy_to_year = True
     if files is not None:
         upload = files.get(row.field_name("f"))
         if upload is not None:
@@ -236,6 +259,10 @@ def _put(domain: dom.Office, year: int, quarter: int, row: Row) -> None:
     m = yd.measurements.get(row.indicator.code)
     if m is None:
         m = yd.measurements[row.indicator.code] = dom.Measurement()
+    if row.explanation:
+        m.quarter_explanations[quarter] = row.explanation
+    else:
+        m.quarter_explanations.pop(quarter, None)
     if row.qualitative:
         if row.grade_text:
             m.quarter_grades[quarter] = row.grade_text
@@ -285,7 +312,7 @@ def quarter_achievement(row: Row, quarter: int) -> Achievement | None:
     return figures[0] if figures is not None else None
 
 
-def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
+def display(row: Row, quarter: int, sc: Scorecard, policy: ExplanationPolicy | None = None) -> dict[str, Any]:
     """What the preview shows: the value, the achievement and the predicate (all from the domain)."""
     from sakip.reports.narrative import reason_text
     from sakip.reports.scorecard import show_achievement, show_number, show_target
@@ -313,20 +340,29 @@ def display(row: Row, quarter: int, sc: Scorecard) -> dict[str, Any]:
         "category": assessment.category if assessment else None,
         "color": assessment.color if assessment else None,
         "below": a is not None and a.met is False,
-        "needs_explanation": a is not None and a.measured and a.met is False and not row.explanation,
+        "needs_explanation": (demand := explanation_demand(a, row.explanation, policy or ExplanationPolicy()))
+        is not None,
+        "explanation_required": demand is not None and demand.blocking,
     }
 
 
-def check_explanations(rows: list[Row], quarter: int) -> None:
+def check_explanations(rows: list[Row], quarter: int, policy: ExplanationPolicy | None = None) -> None:
+    """A row below target without its quarter's explanation (`domain.explanations`): an error on the row
+    (``wajib``: not stored) or a warning (``peringatan``: stored). Rows whose quarter is unchanged are
+    left alone (an older row stored without an explanation does not block another row's save)."""
+    policy = policy or ExplanationPolicy()
     for row in rows:
-        if row.has_errors:
+        if row.has_errors or not (_figures_changed(row) or row.stored_explanation != row.explanation):
             continue
-        a = quarter_achievement(row, quarter)
-        if a is not None and a.measured and a.met is False and not row.explanation:
-            row.error(
-                "e",
-                _("Realisasi di bawah target: jelaskan penyebab dan solusinya (wajib)."),
-            )
+        if row.loaded is not None and row.loaded != row.token:  # changed meanwhile: `conflicts` decides first
+            continue
+        demand = explanation_demand(quarter_achievement(row, quarter), row.explanation, policy)
+        if demand is None:
+            continue
+        if demand.blocking:
+            row.error("e", translate(demand.message))
+        else:
+            row.warnings.append(translate(demand.message))
 
 
 def _has_data(row: Row) -> bool:
@@ -339,6 +375,11 @@ def _has_data(row: Row) -> bool:
 
 def _quarter_changed(row: Row) -> bool:
     """Whether the typed quarter differs from what is stored (unchanged rows keep who entered them)."""
+    return _figures_changed(row) or (not row.annual_explanation and row.stored_explanation != row.explanation)
+
+
+def _figures_changed(row: Row) -> bool:
+    """Whether the typed figures (value, inputs or grade) of the quarter differ from what is stored."""
     q_row = row.quarter_row
     if q_row is None:
         return _has_data(row)
@@ -384,10 +425,10 @@ def conflicts(rows: Iterable[Row], quarter: int) -> list[Conflict]:
             if row.value != stored_value:
                 out.append(Conflict(where, quarter_label, input_text(stored_value), row.value_text, *q_by,
                                     name=row.field_name("v")))
-        stored_explanation = iy.explanation if iy is not None else ""
+        stored_explanation = row.stored_explanation
         if row.explanation != stored_explanation:
             out.append(Conflict(where, _("Penjelasan"), stored_explanation, row.explanation,
-                                by=year_by[0], at=year_by[1], name=row.field_name("e")))
+                                *q_by, name=row.field_name("e")))
     return out
 
 
@@ -409,7 +450,7 @@ def show_stored(rows: Iterable[Row], found: Iterable[Conflict]) -> None:
                     row.input_texts[name] = input_text(stored_inputs.get(name))
                     row.inputs[name] = stored_inputs.get(name)
         if row.field_name("e") in names:
-            row.explanation = iy.explanation if iy is not None else ""
+            row.explanation = row.stored_explanation
         row.loaded = None
 
 
@@ -431,6 +472,16 @@ def quarter_tokens(office: Office, year: int) -> dict[str, dict[int, str]]:
     for iy_id, (code, year_token) in years.items():
         out[code] = {q: f"{year_token}/{quarters.get((iy_id, q), '-')}" for q in (1, 2, 3, 4)}
     return out
+
+
+def quarter_explanations(office: Office, year: int) -> dict[tuple[str, int], str]:
+    """Every quarter's own explanation of an office-year: ``{(code, quarter): text}`` (one query)."""
+    return {
+        (code, q): text
+        for code, q, text in Quarter.objects.filter(
+            indicator_year__indicator__plan__office=office, indicator_year__year=year
+        ).exclude(explanation="").values_list("indicator_year__indicator__code", "quarter", "explanation")
+    }
 
 
 def verify_unchanged(year: int, quarter: int, rows: list[Row]) -> None:
@@ -471,8 +522,8 @@ def save_rows(
                 continue
             iy = create_once(IndicatorYear, indicator=row.indicator, year=year)
         changed_year = False
-        if iy.explanation != row.explanation:
-            iy.explanation = row.explanation
+        if (row.annual_explanation or (quarter == 4 and row.copy_to_year)) and iy.explanation != row.explanation:
+            iy.explanation = row.explanation  # the annual report's text (TW IV offers to copy the quarter's)
             changed_year = True
         if _quarter_changed(row):
             q_row = row.quarter_row or create_once(Quarter, indicator_year=iy, quarter=quarter)
@@ -494,6 +545,8 @@ def save_rows(
                         iv.save(update_fields=["value"])
             else:
                 q_row.value = row.value
+            if not row.annual_explanation:
+                q_row.explanation = row.explanation
             q_row.entered_by = user
             q_row.entered_at = now
             q_row.save()

@@ -23,7 +23,7 @@ from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplie
 from sakip.core.fragments import kept_page
 from sakip.core.i18n import error_text
 from sakip.core.params import int_param
-from sakip.core.services import office_nav, office_years, reporting_year
+from sakip.core.services import explanation_policy, office_nav, office_years, reporting_year
 from sakip.core.web import (
     Rollback,
     atomic_checked,
@@ -43,9 +43,10 @@ from sakip.domain.scorecard import Scorecard
 from sakip.regency import figures
 from sakip.reports import charts
 from sakip.reports.scorecard import show_achievement, show_number, show_percent, show_target
+from sakip.workflow.models import RowComment
 from sakip.workflow.web import lock_message, refuse_if_locked
 
-from . import entry
+from . import entry, pending
 from .models import Evidence, Quarter
 
 
@@ -189,19 +190,29 @@ def quarter_entry(
         outcome = _entry_attempt(request, office, year, quarter, None)
         outcome.problems.append(_("Data ini sedang diubah orang lain; tidak ada yang disimpan. Coba simpan lagi."))
         outcome.status = 409
+    if post is not None:
+        _keep_or_clear_uploads(request, office, year, quarter, outcome, post)
     if outcome.saved:
         messages.success(
             request,
             _("Realisasi %(quarter)s %(year)s tersimpan.") % {"quarter": QUARTER_LABELS[quarter], "year": year},
         )
+        for row in outcome.rows:  # the regency's rule is "peringatan": stored, and the operator is told
+            for warning in row.warnings:
+                messages.warning(request, f"{row.indicator.code}: {warning}")
         return redirect(_entry_url(office, year, quarter))
     rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
+    policy = explanation_policy(office, year)
+    kept = pending.listing(request, office, year, quarter) if editable else {}
+    notes: dict[int, list[RowComment]] = {}
+    for note in RowComment.objects.filter(office=office, year=year, quarter=quarter).order_by("at", "id"):
+        notes.setdefault(note.indicator_id, []).append(note)
     lines = []
     for row in rows:
         q_row = row.quarter_row
         lines.append({
             "row": row,
-            "show": entry.display(row, quarter, sc) if sc is not None else {},
+            "show": entry.display(row, quarter, sc, policy) if sc is not None else {},
             "year_target": show_target(row.score.target) if row.score is not None else "-",
             "quarter_target": _own_target(q_row),
             "cumulative": bool(row.stored and row.stored.cumulative_targets),
@@ -212,6 +223,9 @@ def quarter_entry(
             ],
             "grades": row.definition.ordinal.grades if row.definition.ordinal else (),
             "evidence": list(row.stored.evidence.all()) if row.stored else [],
+            "annual_explanation": row.stored.explanation if row.stored else "",
+            "pending": kept.get(row.key),
+            "comments": notes.get(row.indicator.pk, []),
             "trend": _quarter_trend(row) if row.score is not None and not row.qualitative else None,
         })
     context = page_context(
@@ -229,6 +243,8 @@ def quarter_entry(
         evidence_max_mb=settings.SAKIP_EVIDENCE_MAX_BYTES // (1024 * 1024),
         evidence_accept=",".join(sorted(settings.SAKIP_EVIDENCE_TYPES)),
         conflict_form=True,
+        can_comment=can(membership, office, "verify"),
+        comment_url=reverse("quarter-comment", args=[office.code, year, quarter]),
         **conflict_context(outcome.conflicts),
     )
     return render(request, "monitoring/quarter_entry.html", context, status=outcome.status)
@@ -260,15 +276,20 @@ def _entry_attempt(
             domain = entry.load_domain(office)
             rows = entry.build_rows(office, year, quarter, domain)
             if post is not None:
+                kept = pending.listing(request, office, year, quarter)
+                gone = pending.removed(post)
                 for row in rows:
                     entry.read_row(row, post, request.FILES)
+                    pf = kept.get(row.key)
+                    if row.upload is None and pf is not None and row.key not in gone:  # kept from a refused save
+                        row.upload, row.pending = pending.open_file(pf), pf
             sc = entry.simulate(domain, year, quarter, rows, typed=post is not None)
         except (DatasetError, DomainError) as exc:
             problems.append(error_text(exc))
     outcome = _Outcome(rows, sc, problems)
     if post is None or sc is None:
         return outcome
-    entry.check_explanations(rows, quarter)
+    entry.check_explanations(rows, quarter, explanation_policy(office, year))
     bad = [row for row in rows if row.has_errors]
     if bad:
         messages.error(
@@ -296,6 +317,24 @@ def _entry_attempt(
         raise
     outcome.saved = True
     return outcome
+
+
+def _keep_or_clear_uploads(
+    request: HttpRequest, office: Office, year: int, quarter: int, outcome: _Outcome, post: QueryDict
+) -> None:
+    """A refused save keeps every valid new file for the retry; a stored one (or one removed) is cleared."""
+    gone = pending.removed(post)
+    if outcome.saved:
+        gone |= {row.key for row in outcome.rows if row.pending is not None}
+    else:
+        fresh = {
+            row.key: row.upload
+            for row in outcome.rows
+            if row.upload is not None and row.pending is None and not row.errors.get("f")
+        }
+        pending.keep(request, office, year, quarter, fresh)
+        gone -= fresh.keys()
+    pending.drop(request, office, year, quarter, gone)
 
 
 def _drop_files(created: list[Evidence]) -> None:
@@ -342,8 +381,8 @@ def quarter_preview(
     row = rows[0]
     entry.read_row(row, request.POST, None)
     sc = entry.simulate(domain, year, quarter, [row])
-    entry.check_explanations([row], quarter)
-    return render(request, "monitoring/_preview.html", {"row": row, "show": entry.display(row, quarter, sc)})
+    policy = explanation_policy(office, year)  # a missing explanation is shown by `display`, next to the figures
+    return render(request, "monitoring/_preview.html", {"row": row, "show": entry.display(row, quarter, sc, policy)})
 
 
 @require_safe

@@ -128,3 +128,35 @@ def period_label(step: str, year: int, quarter: int | None) -> str:
     if step == wf.Step.PK:
         return f"{_('Perjanjian Kinerja')} {year}"
     return f"{_('Laporan kinerja tahunan (LKjIP)')} {year}"
+
+
+class RowComment(models.Model):
+    """A verifier's (or planner's) note on one indicator's quarter, shown to the office next to the row.
+
+    Append-only (a comment is never edited; a new one is written), audited like every model, and
+    not period data: it may be written while the period is submitted or approved (that is when
+    a verifier reads it), so it is outside the write guard.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="row_comments")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"))
+    indicator = models.ForeignKey("planning.Indicator", on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(_("catatan"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    author_name = models.CharField(_("pengguna"), max_length=150, blank=True)
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catatan verifikator per indikator")
+        verbose_name_plural = _("catatan verifikator per indikator")
+        ordering = ["office", "year", "quarter", "indicator", "at", "id"]
+        indexes = [models.Index(fields=["office", "year", "quarter"], name="row_comment_period")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="row_comment_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.year} TW {self.quarter} {self.indicator_id}: {self.text[:40]}"

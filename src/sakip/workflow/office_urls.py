@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("alur/<year:year>/setujui/", views.approve, name="workflow-approve"),
     path("alur/<year:year>/buka-kunci/", views.unlock, name="workflow-unlock"),
     path("alur/<year:year>/tarik-kembali/", views.withdraw, name="workflow-withdraw"),
+    path("alur/<year:year>/tw/<int:quarter>/catatan/", views.row_comment, name="quarter-comment"),
 ]

@@ -21,9 +21,10 @@ from sakip.core.params import int_param, next_path, valid_year
 from sakip.domain import workflow as wf
 
 from . import services
-from .models import STEP_CHOICES, DueRuleSetting, PeriodState, period_label
+from .models import STEP_CHOICES, DueRuleSetting, PeriodState, RowComment, period_label
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+MAX_COMMENT = 2000
 INBOX_ROWS = 50  # per list; the rest behind the overdue list's link
 
 
@@ -67,6 +68,44 @@ def _move(
             request,
             _("%(period)s: %(state)s.")
             % {"period": period_label(step, year, quarter), "state": period.get_state_display()},
+        )
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@office_view("verify")
+def row_comment(
+    request: HttpRequest, year: int, quarter: int, office: Office, membership: Membership | None
+) -> HttpResponse:
+    """A verifier's or planner's note on one indicator's quarter (POST ``indicator``, ``text``, ``next``).
+
+    Allowed whatever the period's state (a note is not period data); the office sees it next to the row.
+    """
+    from sakip.planning.models import Indicator
+
+    if quarter not in (1, 2, 3, 4) or not valid_year(year):
+        raise Http404(_("Triwulan atau tahun tidak dikenal"))
+    pk = int_param(request.POST.get("indicator"))
+    indicator = Indicator.objects.filter(pk=pk, plan__office=office).first() if pk is not None else None
+    page = reverse("quarter-entry", args=[office.code, year, quarter])
+    back = next_path(request, request.POST.get("next")) or (page + (f"#row-{indicator.pk}" if indicator else ""))
+    text = (request.POST.get("text") or "").strip()
+    if indicator is None:  # none given, or not this office's: the same answer either way
+        messages.error(request, _("Indikator tidak dikenal; tidak ada yang dikirim."))
+    elif not text:
+        messages.error(request, _("Catatan kosong; tidak ada yang dikirim."))
+    elif len(text) > MAX_COMMENT:
+        messages.error(request, _("Catatan terlalu panjang (maksimum %(n)d karakter).") % {"n": MAX_COMMENT})
+    else:
+        user = request.user if request.user.is_authenticated else None  # office_view: always signed in
+        RowComment.objects.create(
+            office=office, year=year, quarter=quarter, indicator=indicator, text=text,
+            author=user, author_name=request.user.get_username(),
+        )
+        messages.success(
+            request,
+            _("Catatan untuk %(code)s %(period)s terkirim.")
+            % {"code": indicator.code, "period": period_label("quarter", year, quarter)},
         )
     return HttpResponseRedirect(back)
 
