@@ -162,3 +162,15 @@ def test_the_admin_sign_in_page_opens_before_signing_in(db: None) -> None:
     """The admin's sign-in page asks every admin whether its app may be listed: not an error for a visitor."""
     response = Client().get("/admin/login/")
     assert response.status_code == 200 and 'name="username"' in response.content.decode()
+
+
+def test_a_lockout_is_in_the_trail_of_the_users_regency(user: Any) -> None:
+    """Failed sign-ins and the lockout of a regency's user are rows of that regency (its administrator sees them)."""
+    from sakip.accounts.models import Membership, Regency, Role
+
+    regency = Regency.objects.create(code="uji", name="Kabupaten Uji", province="Jawa Tengah")
+    Membership.objects.create(user=user, regency=regency, role=Role.PLANNER)
+    fail(settings.SAKIP_LOCKOUT_FAILURES, "petugas", address="198.51.100.9")
+    rows = list(AuditEntry.objects.filter(action="login_failed", object_repr="petugas"))
+    assert any(e.comment == LOCKOUT_COMMENT for e in rows)
+    assert rows and all(e.regency_id == regency.pk for e in rows)

@@ -77,23 +77,9 @@ class SignInView(auth_views.LoginView):
 
 def _audit_lockout(sender: Any, request: HttpRequest | None = None, username: str | None = None,
                    ip_address: str | None = None, **kwargs: Any) -> None:
-    from sakip.audit.context import for_request
-    from sakip.audit.models import Action
-    from sakip.audit.recorder import record
-    from sakip.audit.users import _label
+    from sakip.audit.users import record_failed_sign_in
 
-    attempted = str(username or "")[:150]
-    with for_request(request):
-        record(
-            action=Action.LOGIN_FAILED,
-            model=_label(),
-            object_id="",
-            object_repr=attempted,
-            office_id=None,
-            office_name="",
-            changes={"username": [None, attempted]},
-            comment=LOCKOUT_COMMENT,
-        )
+    record_failed_sign_in(request, str(username or "")[:150], LOCKOUT_COMMENT)
 
 
 def connect() -> None:

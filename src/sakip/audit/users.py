@@ -197,7 +197,15 @@ def _failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | Non
     user_model = get_user_model()
     username_field = user_model.USERNAME_FIELD
     attempted = str(credentials.get(username_field) or credentials.get("username") or "")[:150]
-    known = user_model._default_manager.filter(**{username_field: attempted}).values_list("pk", flat=True).first()
+    record_failed_sign_in(request, attempted)
+
+
+def record_failed_sign_in(request: HttpRequest | None, attempted: str, comment: str = "") -> None:
+    """The audit row of a failed (or locked-out) sign-in, in the regency of the username tried."""
+    user_model = get_user_model()
+    known = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: attempted}).values_list(
+        "pk", flat=True
+    ).first()
     with for_request(request):
         record(
             action=Action.LOGIN_FAILED,
@@ -208,6 +216,7 @@ def _failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | Non
             office_name="",
             changes={"username": [None, attempted]},
             regency_id=_membership_regency(known),  # an unknown username: no regency (superusers only)
+            comment=comment,
         )
 
 
