@@ -5,7 +5,8 @@
 
 1. The Debian packages some tests need — ``postgresql`` (a throwaway server) and
    ``chromium`` (the browser tests), ``libreoffice-writer-nogui`` and ``poppler-utils``
-   (PDF documents and their page images) — are installed with apt-get when they are
+   (PDF documents and their page images), ``fonts-liberation2`` (metric-compatible Arial and
+   Times New Roman, so a PDF lays out as in Word) — are installed with apt-get when they are
    missing (``apt-get update`` once, then ``apt-get install -y --no-install-recommends``).
    When that cannot be done (not root, no apt-get) the reason is printed and only
    what needs them is skipped: the PostgreSQL pass, and the tests marked
@@ -88,6 +89,9 @@ def _present() -> dict[str, bool]:
         "chromium": chromium() is not None,
         "libreoffice-writer-nogui": soffice() is not None,  # .docx -> PDF
         "poppler-utils": shutil.which("pdftoppm") is not None,  # PDF pages -> PNG
+        # metric-compatible Arial / Times New Roman: the PDF lays out as Word does (no number broken
+        # across lines because a substitute font is wider)
+        "fonts-liberation2": Path("/usr/share/fonts/truetype/liberation2").is_dir(),
     }
 
 

@@ -105,3 +105,43 @@ def test_a_conversion_that_takes_too_long_is_stopped_with_a_clear_error() -> Non
     office = next(o for o in load_seeds() if o.code == "kaloran")
     with pytest.raises(PdfError, match=r"tidak selesai mengubah dokumen ke PDF dalam 0\.3 detik"):
         render_pdf(render_docx(build_lkjip(office, charts=False)), timeout=0.3)
+
+
+def _base_fonts(pdf: bytes) -> set[str]:
+    fonts: set[str] = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        resources = page.get("/Resources")
+        font_dict = resources.get_object().get("/Font") if resources is not None else None
+        for ref in (font_dict.get_object().values() if font_dict is not None else ()):
+            name = str(ref.get_object().get("/BaseFont", ""))
+            fonts.add(name.split("+", 1)[-1].lstrip("/"))  # "/ABCDEF+LiberationSans" -> "LiberationSans"
+    return fonts
+
+
+@pytest.mark.pdf
+def test_the_pdf_uses_a_metric_compatible_arial_not_a_wider_substitute() -> None:
+    # The documents are set in Arial. On a bare server LibreOffice substitutes it; with Debian's
+    # fonts-liberation2 (installed by the test setup, named in the README) the substitute is Liberation
+    # Sans, which has Arial's widths, so tables break lines where Word does.
+    office = next(o for o in load_seeds() if o.code == "kaloran")
+    fonts = _base_fonts(render_pdf(render_docx(build_lkjip(office, charts=False))))
+    assert fonts, "the PDF names no font"
+    assert any(f.startswith("LiberationSans") for f in fonts), fonts
+    assert not any(f.startswith("DejaVuSans") for f in fonts), fonts
+
+
+def test_no_style_of_the_default_template_names_a_theme_font() -> None:
+    # A theme attribute (w:asciiTheme …) wins over w:ascii: headings would be set in the theme's Calibri
+    # (and on a server without it, in DejaVu Sans), not in the document's Arial.
+    import docx
+    from docx.oxml.ns import qn
+
+    from sakip.reports.templates.build_default import FONT, HERE
+
+    styles = docx.Document(str(HERE / "default.docx")).styles.element
+    fonts = list(styles.iter(qn("w:rFonts")))
+    assert fonts
+    themed = [f.attrib for f in fonts if any(k.lower().endswith("theme") for k in f.attrib)]
+    assert themed == []
+    heading = docx.Document(str(HERE / "default.docx")).styles["Heading 1"]
+    assert heading.font.name == FONT

@@ -53,6 +53,14 @@ def _font(
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    _arial(fonts)
+
+
+def _arial(fonts: OxmlElement) -> None:
+    """``w:rFonts`` naming Arial only: a theme font attribute (``w:asciiTheme`` …) wins over ``w:ascii``
+    in Word and LibreOffice, so the python-docx template's headings would stay in the theme's Calibri."""
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
 
@@ -218,6 +226,12 @@ def build(path: Path = HERE / "default.docx") -> Path:
     border.append(bottom)
     ppr.append(border)
     doc.add_paragraph("[[akhir]]")
+
+    # every style still naming a theme font (the document defaults, the built-in styles the builders
+    # use without restyling: Caption, TOC, List …) names Arial instead, so no text falls back to Calibri
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        if any(k.endswith("Theme") or k.endswith("theme") for k in fonts.attrib):
+            _arial(fonts)
 
     props = doc.core_properties
     props.title = "Templat dokumen Sakip"
