@@ -23,6 +23,7 @@ A block left out of the template falls back to the built-in layout or wording.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -56,7 +57,7 @@ def _font(
     _arial(fonts)
 
 
-def _arial(fonts: OxmlElement) -> None:
+def _arial(fonts: Any) -> None:
     """``w:rFonts`` naming Arial only: a theme font attribute (``w:asciiTheme`` …) wins over ``w:ascii``
     in Word and LibreOffice, so the python-docx template's headings would stay in the theme's Calibri."""
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
