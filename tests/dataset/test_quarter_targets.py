@@ -68,8 +68,8 @@ def test_grades_numbers_and_the_cumulative_direction_are_checked(doc: dict[str, 
     assert f"{base}.S1.3.quarterly_targets.3: TW III: target harus predikat, bukan angka" in msgs
     assert f"{base}.S1.2.quarterly_targets.3: TW III: target harus angka, bukan «BB»" in msgs
     assert (
-        f"{base}.S1.4.quarterly_targets: indikator rentang tidak memakai target triwulan: rentang tahunan berlaku "
-        "tiap triwulan" in msgs
+        f"{base}.S1.4.quarterly_targets.1: TW I: target indikator rentang harus rentang «batas bawah – batas atas», "
+        "bukan «3»" in msgs
     )
     assert (
         f"{base}.S1.5.quarterly_targets.2: target kumulatif TW II (12) lebih tinggi dari TW I (11): target kumulatif "

@@ -87,7 +87,7 @@ def test_even_split_of_a_grade_is_the_grade_each_quarter() -> None:
     [
         (D(15), DOWN, Rollup.LAST, "memerlukan baseline"),
         (None, UP, Rollup.SUM, "target tahunan belum ditetapkan"),
-        (Range(D(2), D(4)), RANGE, Rollup.LAST, "indikator rentang"),
+        (None, RANGE, Rollup.LAST, "target tahunan belum ditetapkan"),
         (Range(D(2), D(4)), UP, Rollup.LAST, "indikator rentang"),
         ("BB", UP, Rollup.LAST, "berupa predikat"),
         (None, QUAL, Rollup.LAST, "target tahunan belum ditetapkan"),
@@ -207,12 +207,12 @@ def test_grades_are_of_the_scale_and_do_not_fall_when_cumulative() -> None:
     assert texts(found) == [(4, "target s.d. TW IV (A) tidak sama dengan target tahunan (BB)", True)]
 
 
-def test_numbers_only_for_numeric_indicators_and_none_for_ranges() -> None:
+def test_numbers_only_for_numeric_indicators_and_bands_only_for_ranges() -> None:
     found = check({1: "BB"}, polarity=UP, rollup=Rollup.LAST, cumulative=False)
     assert texts(found) == [(1, "TW I: target harus angka, bukan «BB»", False)]
     found = check({2: D(3)}, polarity=RANGE, rollup=Rollup.LAST, cumulative=False, year_target=Range(D(2), D(4)))
     assert texts(found) == [
-        (None, "indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan", False)
+        (2, "TW II: target indikator rentang harus rentang «batas bawah – batas atas», bukan «3»", False)
     ]
     assert check({5: D(1)}, polarity=UP, rollup=Rollup.LAST, cumulative=False)[0].quarter is None
     assert check({}, polarity=RANGE, rollup=Rollup.LAST, cumulative=False) == []

@@ -118,7 +118,7 @@ def test_bad_rows_are_named_and_nothing_is_stored(office: Office) -> None:
         pk_row("S1.2", None, (250, 200), None),  # row 2: cumulative, TW II below TW I
         pk_row("S1.3", None, ("ZZ", 3), None),  # row 3: not a grade; a number for a grade
         pk_row("T1.1", None, ("12.5",), None),  # row 4: international decimal text
-        pk_row("S1.4", "2 – 4", (3,), None),  # row 5: in range: no quarter targets
+        pk_row("S1.4", "2 – 4", (3,), None),  # row 5: in range: a band, not a number
         pk_row("S1.5", 10, (11, 12), "ya"),  # row 6: lower is better (a stock): cumulative must not go up
         pk_row("S1.1", None, (None, None, "BB")),  # row 7: a grade for a number
     ]})
@@ -129,7 +129,7 @@ def test_bad_rows_are_named_and_nothing_is_stored(office: Office) -> None:
     assert "bukan predikat yang sah" in found[(3, "E")]
     assert "bukan predikat yang sah" in found[(3, "F")]
     assert "koma" in found[(4, "E")]
-    assert "rentang" in found[(5, "A")]
+    assert "TW I: Tulis rentang target sebagai «batas bawah – batas atas»" in found[(5, "E")]
     assert "tidak boleh naik" in found[(6, "F")]
     assert "bukan angka yang sah" in found[(7, "G")]
     assert len(found) == 7

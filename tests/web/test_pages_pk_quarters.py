@@ -178,12 +178,12 @@ def test_bad_quarter_targets_store_nothing(operator: Client, office: Office) -> 
     assert "koma" in html
     assert PkVersion.objects.filter(office=office, year=2025).count() == before
     assert quarters("S1.2", 2025) == {1: D(250), 2: D(550), 3: D(850), 4: D(1100)}
-    # in-range indicators take no quarter targets (no field is offered; one sent is refused)
-    assert f'name="qt-{s14.pk}-1"' not in html
+    # in-range indicators take bands, not numbers
+    assert f'name="qt-{s14.pk}-1"' in html
     data = form_data(operator, url)
     data.update({"reason": "Uji", f"qt-{s14.pk}-1": "3"})
     html = operator.post(url, data).content.decode()
-    assert "rentang tahunan berlaku tiap triwulan" in html
+    assert "TW I: Tulis rentang target sebagai «batas bawah – batas atas», misalnya 2 – 4" in html
     assert quarters("S1.4", 2025) == {}
 
 

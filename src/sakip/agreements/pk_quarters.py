@@ -102,7 +102,7 @@ def fill(action: str, rows: list[dict[str, Any]], frozen: dict[int, str], year: 
     reasons: list[str] = []
     for r in chosen:
         target = year_target(r)
-        if which == "all" and (target is None or r["in_range"] or (kind == "pattern" and not r["has_pattern"])):
+        if which == "all" and (target is None or (kind == "pattern" and (r["in_range"] or not r["has_pattern"]))):
             continue  # «every row»: the rows it applies to
         try:
             values = qt.suggestion(kind, r["ind"], target, r["cumulative"], year)

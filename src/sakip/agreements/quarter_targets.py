@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office
 from sakip.core.i18n import error_text, translate
-from sakip.core.web import input_text, parse_amount
+from sakip.core.web import parse_amount, parse_target, target_text
 from sakip.domain import quarter_targets as rules
 from sakip.domain.errors import DomainError
 from sakip.domain.measurement import Polarity, Range, Target
@@ -34,7 +34,8 @@ from sakip.domain.scales import OrdinalScale, get_ordinal_scale
 from sakip.monitoring.models import IndicatorYear, Quarter
 from sakip.planning.models import Indicator
 
-Value = Decimal | str | None
+#: a number, a grade (qualitative indicator) or a band (in-range indicator); None: not set
+Value = Decimal | Range | str | None
 Targets = dict[int, Value]
 
 
@@ -73,18 +74,26 @@ def domain_target(fields: Mapping[str, Any] | Any | None) -> Target | None:
 
 
 def text_of(value: Value) -> str:
-    """A quarter target as the text of an input field (``82,5``, ``BB``, empty when not set)."""
+    """A quarter target as the text of an input field (``82,5``, ``BB``, ``80 – 90``, empty when not set)."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else input_text(value)
+    return target_text(value)
 
 
 def parse(text: str, ind: Indicator, quarter: int) -> Value:
-    """Typed text → a quarter target (a number in the Indonesian format, or a grade of the scale); empty → None."""
+    """Typed text → a quarter target (a number in the Indonesian format, a grade of the scale, or for an
+    in-range indicator a band «80 – 90» read as the annual target's); empty → None."""
     t = (text or "").strip()
     if not t:
         return None
     label = QUARTER_LABELS[quarter]
+    if ind.polarity == Polarity.IN_RANGE.value:
+        try:
+            fields = parse_target(t, ind.polarity, "", f"target {label}")
+        except ValidationError as exc:
+            raise ValidationError(f"{label}: {' '.join(exc.messages)}") from None
+        assert fields is not None and fields["low"] is not None and fields["high"] is not None
+        return Range(fields["low"], fields["high"])
     if ind.polarity == Polarity.QUALITATIVE.value:
         scale = ordinal(ind)
         grades = scale.grades if scale is not None else ()
@@ -124,10 +133,10 @@ def stored(year: int, indicators: Iterable[Indicator]) -> dict[int, Stored]:
     ):
         out[ind_id] = Stored({}, cumulative)
     rows = Quarter.objects.filter(indicator_year__indicator_id__in=ids, indicator_year__year=year).values_list(
-        "indicator_year__indicator_id", "quarter", "target", "target_grade"
+        "indicator_year__indicator_id", "quarter", "target", "target_grade", "target_low", "target_high"
     )
-    for ind_id, q, target, grade in rows:
-        value: Value = grade or target
+    for ind_id, q, target, grade, low, high in rows:
+        value: Value = Range(low, high) if low is not None and high is not None else grade or target
         if value is not None and value != "":
             out.setdefault(ind_id, Stored()).targets[q] = value
     return out
@@ -263,14 +272,18 @@ def save(year: int, ind: Indicator, targets: Mapping[int, Value], cumulative: bo
     for q, value in wanted.items():
         target = value if isinstance(value, Decimal) else None
         grade = value if isinstance(value, str) else ""
+        low, high = (value.low, value.high) if isinstance(value, Range) else (None, None)
         row = rows.get(q)
         if row is None:
             if value is None:
                 continue
-            Quarter.objects.create(indicator_year=iy, quarter=q, target=target, target_grade=grade)
+            Quarter.objects.create(
+                indicator_year=iy, quarter=q, target=target, target_grade=grade, target_low=low, target_high=high
+            )
             changed = True
-        elif row.target != target or row.target_grade != grade:
-            row.target, row.target_grade = target, grade
-            row.save(update_fields=["target", "target_grade"])  # one by one: the audit trail records each
+        elif (row.target, row.target_grade, row.target_low, row.target_high) != (target, grade, low, high):
+            row.target, row.target_grade, row.target_low, row.target_high = target, grade, low, high
+            # one by one: the audit trail records each
+            row.save(update_fields=["target", "target_grade", "target_low", "target_high"])
             changed = True
     return changed

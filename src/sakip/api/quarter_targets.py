@@ -2,7 +2,8 @@
 
 * ``GET /api/v1/offices/{code}/years/{year}/quarter-targets`` (action ``view``): each indicator of
   the PK in force (and any other with quarter targets) — its year target, the four quarter targets
-  (exact decimal text, a grade, or null: not set), ``cumulative``, the row's ``version`` and the
+  (exact decimal text, a grade, a band ``{"low", "high"}`` for an in-range indicator, or null: not
+  set), ``cumulative``, the row's ``version`` and the
   domain's warnings (TW IV to date different from the year target, quarters not set).
 * ``POST /api/v1/offices/{code}/years/{year}/pk/quarter-targets`` (action ``plan``, as the PK page):
   ``{"rows": [{"indicator": "S1.2", "version": "…", "cumulative": true, "quarters": {"1": "250", …}}]}``.
@@ -32,6 +33,7 @@ from pydantic import Field
 
 from sakip.agreements import quarter_targets as qt
 from sakip.agreements.models import PkVersion
+from sakip.domain.measurement import Polarity, Range
 from sakip.domain.periods import QUARTERS
 from sakip.planning.models import Indicator
 from sakip.reports.scorecard import dec
@@ -49,10 +51,11 @@ class QuarterTargetIn(Schema):
     cumulative: bool | None = Field(
         None, description="True: each quarter's target is the target to date; null keeps the stored choice"
     )
-    quarters: dict[str, str | None] = Field(
+    quarters: dict[str, str | dict[str, Any] | None] = Field(
         default_factory=dict,
         description='All four quarters, "1" … "4": exact decimal text ("250", "82.5"), a grade for a qualitative '
-        "indicator (\"BB\"); a missing key or null = not set",
+        'indicator ("BB"), a band {"low": "80", "high": "90"} for an in-range indicator; a missing key or '
+        "null = not set",
     )
 
 
@@ -96,14 +99,18 @@ def version_of(code: str, year: int, stored: qt.Stored | None) -> str:
 def _plain(v: qt.Value) -> str:
     if v is None:
         return "-"
+    if isinstance(v, Range):
+        return f"{_plain(v.low)}..{_plain(v.high)}"
     if isinstance(v, Decimal):
         return format(v.normalize(), "f")
     return v
 
 
-def _api_value(v: qt.Value) -> str | None:
+def _api_value(v: qt.Value) -> str | dict[str, str | None] | None:
     if v is None:
         return None
+    if isinstance(v, Range):
+        return {"low": dec(v.low), "high": dec(v.high)}
     return v if isinstance(v, str) else dec(v)
 
 
@@ -161,15 +168,31 @@ def read(request: HttpRequest, office_code: str, year: int, limit: int = 100, of
     return {**meta, "office": office.code, "year": year, "items": items}
 
 
-def _value(text: str | None, ind: Indicator, q: int, where: str) -> qt.Value:
-    """API text → a quarter target: exact decimal text with a point, or a grade of the indicator's scale."""
+def _value(given: str | dict[str, Any] | None, ind: Indicator, q: int, where: str) -> qt.Value:
+    """API value → a quarter target: exact decimal text with a point, a grade of the indicator's scale, or
+    an in-range indicator's band ``{"low", "high"}`` (each an exact number)."""
     from .api import _exact
 
-    if text is None or (isinstance(text, str) and not text.strip()):
+    if given is None or (isinstance(given, str) and not given.strip()):
         return None
+    if ind.polarity == Polarity.IN_RANGE.value:
+        if not isinstance(given, dict) or set(given) != {"low", "high"}:
+            raise ValidationError(
+                _("%(where)s: target indikator rentang berupa {\"low\": …, \"high\": …}") % {"where": where}
+            )
+        low, high = _exact(given["low"], f"{where}.low"), _exact(given["high"], f"{where}.high")
+        if low is None or high is None:
+            raise ValidationError(_("%(where)s: kedua batas rentang harus diisi") % {"where": where})
+        if low > high:
+            raise ValidationError(_("%(where)s: batas bawah lebih besar dari batas atas") % {"where": where})
+        return Range(low, high)
+    if isinstance(given, dict):
+        raise ValidationError(
+            _("%(where)s: rentang {low, high} hanya untuk indikator rentang") % {"where": where}
+        )
     if ind.polarity == "qualitative":
-        return qt.parse(text, ind, q)
-    return _exact(text, where)
+        return qt.parse(given, ind, q)
+    return _exact(given, where)
 
 
 @router.post(

@@ -371,10 +371,13 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
         for q in sorted(quarters):
             target = (m.get("quarterly_targets") or {}).get(str(q))
             value = (m.get("quarters") or {}).get(str(q))
+            band = target if isinstance(target, dict) else None  # an in-range indicator's {low, high}
             row = Quarter.objects.create(
                 indicator_year=iy, quarter=q,
-                target=None if isinstance(target, str) else target,
+                target=None if isinstance(target, str | dict) else target,
                 target_grade=target if isinstance(target, str) else "",
+                target_low=band["low"] if band else None,
+                target_high=band["high"] if band else None,
                 value=None if isinstance(value, str) else value,
                 grade=value if isinstance(value, str) else "",
                 explanation=(m.get("quarter_explanations") or {}).get(str(q)) or "",
@@ -605,17 +608,22 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
     # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
     # queryset per year and per quarter: most of the export's time for a large office)
     # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands);
-    # a qualitative quarter target or realisation is its grade
+    # a qualitative quarter target or realisation is its grade, an in-range quarter target its {low, high}
     quarters_of: dict[int, list[tuple[int, int, Any, Any]]] = {}
     explained: dict[int, dict[str, str]] = {}  # each quarter's own explanation
-    for year_id, qid, q, target, target_grade, value, grade, text in (
+    for year_id, qid, q, target, target_grade, low, high, value, grade, text in (
         Quarter.objects.filter(indicator_year__in=measurements)
         # by the key columns: ordering by the relation would join up to the regency for its default
         # ordering, which PostgreSQL answers in minutes on a large regency before ANALYZE
         .order_by("indicator_year_id", "quarter")
-        .values_list("indicator_year_id", "id", "quarter", "target", "target_grade", "value", "grade", "explanation")
+        .values_list(
+            "indicator_year_id", "id", "quarter", "target", "target_grade", "target_low", "target_high", "value",
+            "grade", "explanation",
+        )
     ):
-        quarters_of.setdefault(year_id, []).append((qid, q, target_grade or target, grade or value))
+        # a quarter band (in-range indicator) as the annual target's {low, high}
+        shown = {"low": low, "high": high} if low is not None else target_grade or target
+        quarters_of.setdefault(year_id, []).append((qid, q, shown, grade or value))
         if text:
             explained.setdefault(year_id, {})[str(q)] = text
     inputs_of: dict[int, list[tuple[str, Any]]] = {}

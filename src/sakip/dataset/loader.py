@@ -452,8 +452,11 @@ class _Builder:
         given_targets = d.get("quarterly_targets") or {}
         given_quarters = d.get("quarters") or {}
         m = Measurement(
-            quarterly_targets={int(q): self.num(v) for q, v in given_targets.items() if not isinstance(v, str)},
+            quarterly_targets={
+                int(q): self.num(v) for q, v in given_targets.items() if not isinstance(v, str | dict)
+            },
             quarterly_target_grades={int(q): v for q, v in given_targets.items() if isinstance(v, str)},
+            quarterly_target_ranges=self.bands(given_targets, f"{path}.quarterly_targets"),
             cumulative_targets=d.get("cumulative_targets", False),
             quarters={int(q): self.num(v) for q, v in given_quarters.items() if not isinstance(v, str)},
             quarter_grades={int(q): v for q, v in given_quarters.items() if isinstance(v, str)},
@@ -549,9 +552,24 @@ class _Builder:
             elif isinstance(v, str):
                 self.error(f"{path}.{q}", f"harus angka, bukan {_show(v)}")
 
+    def bands(self, given: Mapping[str, Any], path: str) -> dict[int, Range]:
+        """The ``{low, high}`` quarter targets (an in-range indicator's bands); a reversed band is an error."""
+        out: dict[int, Range] = {}
+        for q, v in given.items():
+            if isinstance(v, dict):
+                try:
+                    out[int(q)] = Range(self.num(v["low"]) or Decimal(0), self.num(v["high"]) or Decimal(0))
+                except DomainError as exc:
+                    self.error(f"{path}.{q}", str(exc))
+        return out
+
     def quarter_targets(self, ind: Indicator, m: Measurement, path: str) -> None:
         """The quarter targets' own rules (`domain.quarter_targets.check`): kind, scale, cumulative direction."""
-        targets: dict[int, Decimal | str | None] = {**m.quarterly_targets, **m.quarterly_target_grades}
+        targets: dict[int, Decimal | Range | str | None] = {
+            **m.quarterly_targets,
+            **m.quarterly_target_grades,
+            **m.quarterly_target_ranges,
+        }
         for issue in quarter_target_rules.errors(
             quarter_target_rules.check(
                 targets,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .budget import Amounts, BudgetClass, BudgetLine
 from .formulas import Formula
-from .measurement import CapPolicy, LowerFormula, Method, Polarity, Target
+from .measurement import CapPolicy, LowerFormula, Method, Polarity, Range, Target
 from .periods import Rollup
 from .scales import LKJIP_4, OrdinalScale, PredicateScale
 
@@ -147,6 +147,8 @@ class Measurement:
     quarterly_targets: dict[int, Decimal | None] = field(default_factory=dict)
     #: a qualitative indicator's quarter targets: grades of its ordinal scale (``{2: "B", 4: "BB"}``)
     quarterly_target_grades: dict[int, str] = field(default_factory=dict)
+    #: an in-range indicator's quarter bands (``{1: Range(80, 90)}``): the band of the figure to date at TW N
+    quarterly_target_ranges: dict[int, Range] = field(default_factory=dict)
     cumulative_targets: bool = False
     quarters: dict[int, Decimal | None] = field(default_factory=dict)
     #: a qualitative indicator's quarter realisations: grades of its ordinal scale (``{1: "B", 2: "BB"}``)

@@ -1,7 +1,11 @@
 """Quarter targets (the *Rencana Aksi*): the even split, last year's pattern, and the checks (SPEC §3).
 
-A quarter target is a number, or a grade for a qualitative indicator (``"BB"``), or
-``None`` (*belum ditetapkan*, not set — never 0). With ``cumulative`` each quarter's
+A quarter target is a number, or a grade for a qualitative indicator (``"BB"``), or a band
+(`Range`, ``80 – 90``) for an in-range indicator, or ``None`` (*belum ditetapkan*, not set —
+never 0). A band is the band of the figure *to date* at the end of TW N, whatever the
+cumulative choice (a band is not rolled up); a quarter without its own band uses the year's
+band, as before quarter bands existed, so an in-range indicator is never "not set" while it
+has a year band. With ``cumulative`` each quarter's
 target is the target *to date* (the way travelled by the end of the quarter); without
 it each quarter has its own target, and the target to date is the quarters rolled up
 like the realisations (`periods.target_to_date`).
@@ -24,7 +28,8 @@ exactly and the rounding is spread over the quarters (10 → 3, 2, 3, 2).
 * per quarter, *sum*: a quarter each of the year target, as the differences above;
 * per quarter, other rollups: every quarter the year target (four equal targets roll up
   to it);
-* qualitative: every quarter the year's grade.
+* qualitative: every quarter the year's grade;
+* in range: every quarter the year's band.
 
 **Last year's pattern** (`from_pattern`): last year's four targets to date ``D1 … D4``
 (by last year's own cumulative choice) give the shape; this year TW N to date is
@@ -32,13 +37,14 @@ exactly and the rounding is spread over the quarters (10 → 3, 2, 3, 2).
 ``T × tN / D4`` of last year's quarter values ``tN`` with the remainder in TW IV, so the
 mean is exactly ``T``; *last*, *max* and *min* take ``T × tN / D4`` (the quarter that
 made last year's figure to date makes ``T`` exactly). Last year's targets must all be set
-and its TW IV to date must not be 0; grades have no pattern.
+and its TW IV to date must not be 0; grades and bands have no pattern.
 
-**Checks** (`check`): a qualitative indicator takes grades of its scale and a numeric one
-numbers; an in-range indicator takes no quarter targets (its band applies to every
-quarter); cumulative targets must not go down — for a *sum* (a running total) whatever
-the polarity, for the others in the direction of the polarity (a lower-is-better stock
-must not go up; grades must not fall). A target to date at TW IV different from the year
+**Checks** (`check`): a qualitative indicator takes grades of its scale, an in-range
+indicator bands (``low ≤ high``; a TW IV band other than the year's band is a warning, a
+quarter without a band is not: the year's band applies) and a numeric one numbers;
+cumulative targets must not go down — for a *sum* (a running total) whatever the polarity,
+for the others in the direction of the polarity (a lower-is-better stock must not go up;
+grades must not fall). A target to date at TW IV different from the year
 target, and a year with some quarters set and others not, are *warnings*: real action
 plans print 10 / 25 / 50 / 85 % of the way, and a mid-year PK amendment may change the
 year target while earlier quarters are frozen.
@@ -56,12 +62,14 @@ from .numbers import ENGINE_CONTEXT, format_number, quantum
 from .periods import QUARTER_LABELS, QUARTERS, Rollup, cumulative_targets_from_shares, target_to_date
 from .scales import OrdinalScale
 
-QuarterTarget = Decimal | str | None
+QuarterTarget = Decimal | Range | str | None
 QuarterTargets = Mapping[int, QuarterTarget]
 
 EVEN_SHARES: tuple[Decimal, ...] = (Decimal(25), Decimal(50), Decimal(75), Decimal(100))
 MAX_PLACES = 6  # the database keeps six decimals
-IN_RANGE_TEXT = N_("indikator rentang tidak memakai target triwulan: rentang tahunan berlaku tiap triwulan")
+IN_RANGE_TEXT = N_("indikator rentang: target triwulan berupa rentang «batas bawah – batas atas»; tanpa rentang "
+                   "triwulan, rentang tahunan berlaku tiap triwulan")
+NO_PATTERN_TEXT = N_("pola tahun lalu hanya untuk target angka; untuk predikat atau rentang gunakan pembagian rata")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -90,10 +98,12 @@ def _plain(value: Decimal) -> Decimal:
     return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
 
 
-def shown(value: Decimal | str) -> str:
-    """A target as a message shows it (``1.100``, ``82,5``, ``BB``)."""
+def shown(value: Decimal | Range | str) -> str:
+    """A target as a message shows it (``1.100``, ``82,5``, ``BB``, ``80 – 90``)."""
     if isinstance(value, str):
         return value
+    if isinstance(value, Range):
+        return f"{shown(value.low)} – {shown(value.high)}"
     return format_number(value, places_of(value))
 
 
@@ -154,7 +164,9 @@ def even_split(
             raise DomainError(N_("target tahunan belum ditetapkan: isi target tahunan terlebih dahulu"))
         return dict.fromkeys(QUARTERS, year_target)
     if polarity is Polarity.IN_RANGE:
-        raise DomainError(IN_RANGE_TEXT)
+        if not isinstance(year_target, Range):
+            raise DomainError(N_("target tahunan belum ditetapkan: isi target tahunan terlebih dahulu"))
+        return dict.fromkeys(QUARTERS, year_target)
     target = _numeric_year_target(year_target)
     if cumulative or rollup is Rollup.SUM:
         start = _stock_start(polarity, rollup, baseline) if cumulative else Decimal(0)
@@ -178,8 +190,8 @@ def from_pattern(
     last_cumulative: bool,
 ) -> dict[int, QuarterTarget]:
     """This year's quarter targets in the shape of last year's (``last``), scaled to ``year_target``."""
-    if polarity is Polarity.QUALITATIVE:
-        raise DomainError(N_("pola tahun lalu hanya untuk target angka; untuk predikat gunakan pembagian rata"))
+    if polarity in (Polarity.QUALITATIVE, Polarity.IN_RANGE):
+        raise DomainError(NO_PATTERN_TEXT)
     target = _numeric_year_target(year_target)
     missing = [_label(q) for q in QUARTERS if last.get(q) is None]
     if missing:
@@ -191,7 +203,7 @@ def from_pattern(
     for q in QUARTERS:
         v = last.get(q)
         if not isinstance(v, Decimal):
-            raise DomainError(N_("pola tahun lalu hanya untuk target angka; untuk predikat gunakan pembagian rata"))
+            raise DomainError(NO_PATTERN_TEXT)
         values[q] = v
     to_date = {q: target_to_date(values, q, cumulative=last_cumulative, method=rollup) for q in QUARTERS}
     end = to_date[4]
@@ -258,10 +270,10 @@ def check(
             issues.append(Issue(msg(N_("triwulan harus 1–4, bukan %(quarter)s"), quarter=q)))
     if issues:
         return issues
-    if polarity is Polarity.IN_RANGE:
-        return [Issue(msg(IN_RANGE_TEXT))]
     if require_year_target and year_target is None:
         issues.append(Issue(msg(N_("target triwulan memerlukan target tahunan: isi target tahunan indikator ini"))))
+    if polarity is Polarity.IN_RANGE:
+        return issues + _check_bands(given, year_target)
     ranks: dict[int, Decimal] = {}
     for q in sorted(given):
         v = given[q]
@@ -274,6 +286,11 @@ def check(
                     ranks[q] = Decimal(ordinal.rank(v))
                 except ScaleError as exc:
                     issues.append(Issue(msg(N_("%(quarter)s: %(why)s"), quarter=_label(q), why=exc.msg), q))
+        elif isinstance(v, Range):
+            issues.append(
+                Issue(msg(N_("%(quarter)s: target harus angka, bukan rentang %(text)s"), quarter=_label(q),
+                          text=shown(v)), q)
+            )
         elif isinstance(v, str):
             issues.append(
                 Issue(msg(N_("%(quarter)s: target harus angka, bukan «%(text)s»"), quarter=_label(q), text=v), q)
@@ -336,11 +353,45 @@ def check(
     return issues
 
 
+def _check_bands(given: Mapping[int, QuarterTarget], year_target: Target | None) -> list[Issue]:
+    """An in-range indicator's quarter targets: bands only (``low ≤ high`` holds by `Range`); a TW IV band other
+    than the year's is a warning."""
+    issues: list[Issue] = []
+    for q in sorted(given):
+        v = given[q]
+        if not isinstance(v, Range):
+            text = v if isinstance(v, str) else shown(v) if isinstance(v, Decimal) else str(v)
+            issues.append(
+                Issue(
+                    msg(N_("%(quarter)s: target indikator rentang harus rentang «batas bawah – batas atas», "
+                           "bukan «%(text)s»"), quarter=_label(q), text=text),
+                    q,
+                )
+            )
+    if issues:
+        return issues
+    end = given.get(4)
+    if isinstance(end, Range) and isinstance(year_target, Range) and end != year_target:
+        issues.append(
+            Issue(
+                msg(
+                    N_("target s.d. TW IV (%(end)s) tidak sama dengan target tahunan (%(year)s)"),
+                    end=shown(end),
+                    year=shown(year_target),
+                ),
+                4,
+                warning=True,
+            )
+        )
+    return issues
+
+
 def _to_date_at_end(
-    targets: Mapping[int, Decimal | str], *, polarity: Polarity, rollup: Rollup, cumulative: bool
+    targets: Mapping[int, Decimal | Range | str], *, polarity: Polarity, rollup: Rollup, cumulative: bool
 ) -> Decimal | str | None:
     if polarity is Polarity.QUALITATIVE:
-        return targets.get(4)  # a grade to date is the latest
+        end = targets.get(4)  # a grade to date is the latest
+        return end if isinstance(end, str) else None
     numbers = {q: v for q, v in targets.items() if isinstance(v, Decimal)}
     return target_to_date(numbers, 4, cumulative=cumulative, method=rollup)
 

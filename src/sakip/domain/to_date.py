@@ -90,21 +90,29 @@ def _grade_rollup(grades: list[str], method: Rollup, ordinal: OrdinalScale | Non
 
 
 def quarter_targets(m: Measurement | None) -> dict[int, Target | None]:
-    """An indicator's quarter targets as the domain's `Target`: numbers, or grades (qualitative)."""
+    """An indicator's quarter targets as the domain's `Target`: numbers, grades (qualitative) or bands (in range)."""
     if m is None:
         return {}
     out: dict[int, Target | None] = dict(m.quarterly_targets)
     for q, grade in m.quarterly_target_grades.items():
         if grade:
             out[q] = grade
+    out.update(m.quarterly_target_ranges)
     return out
 
 
 def target_as_of(
     ind: Indicator, m: Measurement | None, quarter: int, year_target: Target | None = None
 ) -> Target | None:
-    """The target to date at the end of ``quarter``; ``None`` when it is not set (*target belum ditetapkan*)."""
+    """The target to date at the end of ``quarter``; ``None`` when it is not set (*target belum ditetapkan*).
+
+    An in-range indicator's band at TW N is the quarter's own band when one is set (it is the band of
+    the figure to date, never rolled up), else the year's band, which then applies to every quarter.
+    """
     if ind.polarity is Polarity.IN_RANGE:
+        band = m.quarterly_target_ranges.get(quarter) if m is not None else None
+        if band is not None:
+            return band
         return year_target if isinstance(year_target, Range) else None
     targets = quarter_targets(m)
     own = targets.get(quarter)
@@ -243,7 +251,9 @@ def has_quarters(m: Measurement | None) -> bool:
         v is not None
         for values in (m.quarters, m.quarterly_targets)
         for v in values.values()
-    ) or any(m.quarter_grades.values()) or any(m.quarterly_target_grades.values()) or any(
+    ) or any(m.quarter_grades.values()) or any(m.quarterly_target_grades.values()) or bool(
+        m.quarterly_target_ranges
+    ) or any(
         any(v is not None for v in inputs.values()) for inputs in m.inputs.values()
     )
 

@@ -95,7 +95,7 @@ PK_QUARTER_COLUMNS = (
             f"q{q}",
             f"Target TW {r}",
             width=13,
-            help="angka, atau predikat untuk indikator kualitatif; indikator rentang tidak memakai target triwulan",
+            help="angka; predikat untuk indikator kualitatif; rentang «80 – 90» untuk indikator rentang",
         )
         for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))
     ),
@@ -267,8 +267,9 @@ KIND_NOTES: dict[str, list[str]] = {
         "dan impor membuat PK versi 1; penandatangan diisi di halaman Perjanjian kinerja.",
         "Target triwulan (Rencana Aksi): «Target TW I» … «Target TW IV» dan «Target triwulan kumulatif» (ya/tidak). "
         "Kumulatif: setiap triwulan adalah target s.d. triwulan itu dan tidak boleh turun (indikator «semakin "
-        "rendah» yang bukan jumlah: tidak boleh naik). Sel kosong: target triwulan yang tersimpan tetap. Target "
-        "triwulan yang periodenya sudah dikirim atau disetujui tidak dapat diubah.",
+        "rendah» yang bukan jumlah: tidak boleh naik). Indikator rentang: target triwulan berupa rentang «80 – 90» "
+        "untuk realisasi s.d. triwulan itu (triwulan kosong memakai rentang tahunan). Sel kosong: target triwulan "
+        "yang tersimpan tetap. Target triwulan yang periodenya sudah dikirim atau disetujui tidak dapat diubah.",
     ],
     "renstra": [
         "Menambah tujuan/sasaran/indikator: tulis baris dengan kode baru (huruf, angka dan titik, misalnya S1.2). "

@@ -120,6 +120,8 @@ def _run(kind: str, file: Path, office: str, year: int, dry_run: bool, as_json: 
                 f"{c.sheet} baris {c.row}: {c.code} {services.ACTION_LABELS[c.action]} — "
                 f"{f.label}: {f.old or '—'} → {f.new or '—'}\n"
             )
+    for w in outcome.warnings:  # accepted ("peringatan"), the operator is told per row
+        sys.stdout.write(f"peringatan: {w}\n")
     verb = "uji coba, belum disimpan" if dry_run else "tersimpan"
     sys.stdout.write(
         f"{file}: {counts[services.CREATED]} baru, {counts[services.UPDATED]} berubah, "
@@ -129,7 +131,9 @@ def _run(kind: str, file: Path, office: str, year: int, dry_run: bool, as_json: 
             if counts[services.ABSENT]
             else ""
         )
-        + f" ({verb if outcome.has_changes else 'tidak ada yang berubah'})\n"
+        + f" ({verb if outcome.has_changes else 'tidak ada yang berubah'})"
+        + (f", {len(outcome.warnings)} peringatan" if outcome.warnings else "")
+        + "\n"
     )
 
 

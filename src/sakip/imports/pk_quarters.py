@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from sakip.agreements import quarter_targets as qt
-from sakip.domain.measurement import Target
+from sakip.domain.measurement import Range, Target
 from sakip.domain.periods import QUARTER_LABELS, QUARTERS
 from sakip.importers.kinds import PK, PK_WITHOUT_QUARTERS
 from sakip.importers.workbook import Record, SheetSpec
@@ -111,9 +111,9 @@ def plan(
 
 
 def template_cells(stored: qt.Stored | None) -> dict[str, Any]:
-    """A row's quarter target cells in the template: numbers as numbers, grades as text."""
+    """A row's quarter target cells in the template: numbers as numbers, grades and bands («80 – 90») as text."""
     if stored is None or not stored.targets:
         return {}
-    cells: dict[str, Any] = {f"q{q}": v for q, v in stored.targets.items()}
+    cells: dict[str, Any] = {f"q{q}": qt.text_of(v) if isinstance(v, Range) else v for q, v in stored.targets.items()}
     cells["cumulative"] = "ya" if stored.cumulative else "tidak"
     return cells

@@ -169,6 +169,8 @@ class Outcome:
     versions: dict[str, str] = field(default_factory=dict)
     #: the rows changed since then, when `apply` refused for that reason
     stale: list[str] = field(default_factory=list)
+    #: accepted, but the operator is told (a row below target without explanation under "peringatan")
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -197,6 +199,7 @@ class Outcome:
             "applied": self.applied,
             "counts": self.counts,
             "problems": [p.as_dict() for p in self.problems],
+            "warnings": [w.as_dict() for w in self.warnings],
             "changes": [c.as_dict() for c in self.changes],
         }
 
@@ -209,6 +212,7 @@ class _Ctx:
         self.year = year
         self.user = user
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.changes: list[Change] = []
 
     def problem(
@@ -222,6 +226,10 @@ class _Ctx:
                 column=rec.letters.get(key) if rec is not None and key else None,
             )
         )
+
+    def warn(self, message: str, rec: Record, key: str) -> None:
+        """Something accepted that the operator must still be told (nothing is refused)."""
+        self.warnings.append(Problem(message, sheet=rec.sheet, row=rec.row, column=rec.letters.get(key)))
 
     def amount(self, rec: Record, key: str, label: str) -> Decimal | None:
         v = rec.values.get(key)
@@ -325,7 +333,15 @@ def _prepare(office: Office, kind: str, year: int, data: bytes, *, filename: str
         wb.close()
     if ctx.problems:
         return Outcome(kind, year, ctx.problems, ctx.changes)
-    return Outcome(kind, year, [], ctx.changes, apply_fn, versions=versions.previewed(kind, ctx.changes, tokens))
+    return Outcome(
+        kind,
+        year,
+        [],
+        ctx.changes,
+        apply_fn,
+        versions=versions.previewed(kind, ctx.changes, tokens),
+        warnings=sorted(ctx.warnings, key=lambda w: (w.sheet or "", w.row or 0)),  # per row, its quarters in order
+    )
 
 
 class _Stale(Exception):
@@ -535,6 +551,8 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             for name, messages in row.errors.items():
                 for m in messages:
                     _realisasi_problem(ctx, rec, comp_at, row, q, name, m)
+            for w in row.warnings:  # the regency's rule is "peringatan": imported, and listed per row
+                ctx.warn(f"{QUARTER_NAMES[q]}, indikator {code}: {w}", rec, "explanation")
     if ctx.problems:
         return None
     touched: set[int] = set()

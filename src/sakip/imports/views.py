@@ -31,6 +31,7 @@ from . import services
 from .models import ImportBatch
 
 UNCHANGED_SHOWN = 500  # unchanged rows listed in the preview (all are counted)
+WARNINGS_SHOWN = 50  # warnings told on the result page after the confirmation (the preview lists all)
 STALE_PREVIEW = datetime.timedelta(days=1)
 
 
@@ -68,6 +69,7 @@ def _render(
         editable=can(membership, office, "plan"),
         outcome=outcome,
         problems=problems if problems is not None else (outcome.problems if outcome else []),
+        warnings=outcome.warnings if outcome and outcome.ok else [],
         changes=[c for c in outcome.changes if c.action in (services.CREATED, services.UPDATED)] if outcome else [],
         absent=[c for c in outcome.changes if c.action == services.ABSENT][:UNCHANGED_SHOWN] if outcome else [],
         unchanged=[c for c in outcome.changes if c.action == services.UNCHANGED][:UNCHANGED_SHOWN] if outcome else [],
@@ -188,7 +190,20 @@ def import_confirm(request: HttpRequest, year: int, office: Office, membership: 
         _("Impor tersimpan: %(c)d baru, %(u)d berubah, %(s)d tetap.")
         % {"c": counts[services.CREATED], "u": counts[services.UPDATED], "s": counts[services.UNCHANGED]},
     )
+    _tell_warnings(request, outcome.warnings)
     return redirect(here)
+
+
+def _tell_warnings(request: HttpRequest, warnings: list[Problem]) -> None:
+    """The stored import's warnings on the result page, one message per row and quarter (the first ones)."""
+    for w in warnings[:WARNINGS_SHOWN]:
+        messages.warning(request, _("Peringatan, %(where)s: %(why)s") % {"where": w.where(), "why": w.message})
+    if len(warnings) > WARNINGS_SHOWN:
+        messages.warning(
+            request,
+            _("… dan %(n)d peringatan lain; lihat pratinjau atau keluaran perintah «sakip import».")
+            % {"n": len(warnings) - WARNINGS_SHOWN},
+        )
 
 
 @office_view("view")

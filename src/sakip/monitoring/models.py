@@ -41,6 +41,9 @@ class Quarter(Versioned):
     target = ExactDecimalField(_("target triwulan"), null=True, blank=True)
     #: a qualitative quarter target (an ordinal grade such as "BB"), instead of ``target``
     target_grade = models.CharField(_("target triwulan (predikat)"), max_length=20, blank=True)
+    #: an in-range indicator's quarter band (both bounds, instead of ``target``): the band of the figure to date
+    target_low = ExactDecimalField(_("target triwulan (batas bawah)"), null=True, blank=True)
+    target_high = ExactDecimalField(_("target triwulan (batas atas)"), null=True, blank=True)
     value = ExactDecimalField(_("realisasi"), null=True, blank=True)
     #: a qualitative realisation (an ordinal grade), instead of ``value``
     grade = models.CharField(_("realisasi (predikat)"), max_length=20, blank=True)
@@ -56,6 +59,18 @@ class Quarter(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["indicator_year", "quarter"], name="one_row_per_quarter"),
             models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
+            # a band has both bounds, the low one not above the high one, and is the quarter's only target
+            models.CheckConstraint(
+                condition=models.Q(target_low__isnull=True, target_high__isnull=True)
+                | models.Q(
+                    target_low__isnull=False,
+                    target_high__isnull=False,
+                    target_low__lte=models.F("target_high"),
+                    target__isnull=True,
+                    target_grade="",
+                ),
+                name="quarter_target_band",
+            ),
         ]
 
 

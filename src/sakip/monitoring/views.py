@@ -38,7 +38,9 @@ from sakip.core.web import (
 )
 from sakip.dataset.loader import DatasetError
 from sakip.domain.errors import DomainError
+from sakip.domain.measurement import Range
 from sakip.domain.periods import QUARTER_LABELS
+from sakip.domain.quarter_targets import shown as shown_target
 from sakip.domain.scorecard import Scorecard
 from sakip.regency import figures
 from sakip.reports import charts
@@ -343,11 +345,13 @@ def _drop_files(created: list[Evidence]) -> None:
 
 
 def _own_target(q_row: Quarter | None) -> str | None:
-    """The quarter's own target as stored (a number, or a grade); None: not set."""
+    """The quarter's own target as stored (a number, a grade, or a band «80 – 90»); None: not set."""
     if q_row is None:
         return None
     if q_row.target_grade:
         return q_row.target_grade
+    if q_row.target_low is not None and q_row.target_high is not None:
+        return shown_target(Range(q_row.target_low, q_row.target_high))  # as the PK page shows it
     return show_number(q_row.target) if q_row.target is not None else None
 
 

@@ -224,7 +224,12 @@ RULES: dict[str, Rule] = {
     "monitoring.Quarter": Rule(
         lambda v: _at(_indicator_year(v["indicator_year_id"]), v["quarter"]),
         QUARTER,
-        fields={"target": ((S.PK, None), (S.QUARTER, None)), "target_grade": ((S.PK, None), (S.QUARTER, None))},
+        fields={
+            "target": ((S.PK, None), (S.QUARTER, None)),
+            "target_grade": ((S.PK, None), (S.QUARTER, None)),
+            "target_low": ((S.PK, None), (S.QUARTER, None)),
+            "target_high": ((S.PK, None), (S.QUARTER, None)),
+        },
         identity=frozenset({"indicator_year_id", "quarter"}),
     ),
     "monitoring.InputValue": Rule(

@@ -12,6 +12,7 @@ from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNod
 from sakip.domain.quarter_targets import shown as shown_target
 from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import BudgetScore, IndicatorScore, LineScore, Scorecard
+from sakip.domain.to_date import quarter_targets
 
 from ..model import Align, Cell, Signatory, Table
 from ..narrative import NOT_MEASURED, achievement_text, money_text, num_text, pct_text, value_text
@@ -338,22 +339,21 @@ def programs_for(office: Office, objective_ids: set[str]) -> list[ProgramNode]:
     return [pr for pr in office.plan.programs if set(pr.objectives) & objective_ids]
 
 
-def quarter_target_cell(value: Decimal | str | None) -> Cell:
-    """A quarter target: the value with its own decimals, a grade, or "belum ditetapkan" (never 0)."""
+def quarter_target_cell(value: Target | None) -> Cell:
+    """A quarter target: the value with its own decimals, a grade, a band «80 – 90», or "belum ditetapkan"
+    (never 0)."""
     if value is None:
         return Cell("belum ditetapkan", align=Align.CENTER)
     if isinstance(value, Decimal):
         return n(value, text=shown_target(value))
-    return Cell(value, align=Align.CENTER)
+    return Cell(shown_target(value), align=Align.CENTER)
 
 
-def quarter_targets_of(yd: YearData, indicator_id: str) -> dict[int, Decimal | str | None]:
-    """An indicator's four quarter targets of the year (numbers, or grades of a qualitative indicator)."""
-    m = yd.measurements.get(indicator_id)
-    out: dict[int, Decimal | str | None] = dict.fromkeys((1, 2, 3, 4))
-    if m is not None:
-        out.update({q: val for q, val in m.quarterly_targets.items() if val is not None})
-        out.update(m.quarterly_target_grades)
+def quarter_targets_of(yd: YearData, indicator_id: str) -> dict[int, Target | None]:
+    """An indicator's four quarter targets of the year (numbers, grades of a qualitative indicator, bands of an
+    in-range indicator)."""
+    out: dict[int, Target | None] = dict.fromkeys((1, 2, 3, 4))
+    out.update({q: val for q, val in quarter_targets(yd.measurements.get(indicator_id)).items() if val is not None})
     return out
 
 

@@ -23,6 +23,7 @@ from sakip.domain.office import Office, OutputIndicator, ProgramNode
 from sakip.domain.periods import QUARTERS
 from sakip.domain.quarter_targets import shown
 from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+from sakip.domain.to_date import quarter_targets
 
 from .. import narrative as nv
 from ..model import Align, Cell, Document, Heading, ParagraphStyle, SignatureBlock, Table, para
@@ -38,7 +39,7 @@ LEVELS = ("Program", "Kegiatan", "Sub Kegiatan")
 class IndicatorRow:
     score: IndicatorScore
     target: Target | None
-    quarters: dict[int, Decimal | str | None]
+    quarters: dict[int, Target | None]
     cumulative: bool
 
     @property
@@ -125,10 +126,8 @@ def plan_rows(sc: Scorecard) -> list[Group]:
             if (in_pk and not s.in_pk) or (not in_pk and s.target is None):
                 continue
             m = yd.measurements.get(s.indicator.id) if yd else None
-            quarters: dict[int, Decimal | str | None] = dict.fromkeys(QUARTERS)
-            if m is not None:
-                quarters.update({q: v for q, v in m.quarterly_targets.items() if v is not None})
-                quarters.update(m.quarterly_target_grades)
+            quarters: dict[int, Target | None] = dict.fromkeys(QUARTERS)
+            quarters.update({q: v for q, v in quarter_targets(m).items() if v is not None})
             # the PK's own target (the action plan breaks the agreement down), else the plan's for the year
             target = agreed.get(s.indicator.id, s.target) if in_pk else s.target
             rows.append(IndicatorRow(s, target, quarters, bool(m and m.cumulative_targets)))
