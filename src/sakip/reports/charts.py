@@ -326,7 +326,11 @@ def trends_png(charts: Sequence[TrendSpec], dpi: int = PNG_DPI) -> list[bytes]:
     n = len(charts)
     if n == 0:
         return []
-    fig = _trends_figure(charts)
+    return _cut(_trends_figure(charts), n, dpi)
+
+
+def _cut(fig: Figure, n: int, dpi: int) -> list[bytes]:
+    """A figure of ``n`` equal panels stacked top to bottom, drawn once and cut into ``n`` PNGs."""
     fig.set_dpi(dpi)
     canvas = fig.canvas
     assert isinstance(canvas, FigureCanvasAgg)
@@ -342,6 +346,94 @@ def trends_png(charts: Sequence[TrendSpec], dpi: int = PNG_DPI) -> list[bytes]:
         )
         out.append(buf.getvalue())
     return out
+
+
+# --------------------------------------------------------------------------- target and realisation per quarter
+
+
+QUARTER_SIZE = (6.0, 2.2)  # inches, one indicator's quarter chart
+
+
+@dataclass(frozen=True)
+class QuarterBar:
+    """One quarter of an indicator's chart: the target and the realisation to date, or the words for
+    what is missing (``None`` values are never drawn as 0)."""
+
+    label: str  # "TW I"
+    target: Decimal | None
+    realisation: Decimal | None
+    target_missing: str = "target belum ditetapkan"
+    realisation_missing: str = NOT_MEASURED
+
+
+QuarterSpec = tuple[Sequence[QuarterBar], str, str]  # quarters, title, unit
+
+
+def _quarter_panel(ax: Axes, y0: float, bars: Sequence[QuarterBar], title: str, unit: str) -> None:
+    """Grouped bars (target to date, realisation to date) per quarter, drawn in inches on a canvas-wide
+    axes, like `_trend_panel`; the value is written above each bar, the missing words at the baseline."""
+    width, height = QUARTER_SIZE
+    left, right, top, bottom = 0.3, 1.5, 0.45, 0.35
+    x_lo, x_hi = left, width - right
+    y_lo, y_hi = y0 + bottom, y0 + height - top
+    known = [float(v) for b in bars for v in (b.target, b.realisation) if v is not None]
+    lo = min([0.0, *known])
+    hi = max([*known, 0.0]) or 1.0
+    hi = hi + (hi - lo) * 0.2
+
+    def y_of(value: float) -> float:
+        return y_lo + (y_hi - y_lo) * (value - lo) / (hi - lo)
+
+    slot = (x_hi - x_lo) / max(len(bars), 1)
+    bar_w = slot * 0.32
+    rects: dict[str, tuple[list[float], list[float], list[float]]] = {"t": ([], [], []), "r": ([], [], [])}
+    for i, b in enumerate(bars):
+        centre = x_lo + slot * (i + 0.5)
+        ax.text(centre, y_lo - 0.07, b.label, ha="center", va="top", fontsize=8)
+        for key, value, missing, dx in (
+            ("t", b.target, b.target_missing, -bar_w / 2 - 0.02),
+            ("r", b.realisation, b.realisation_missing, bar_w / 2 + 0.02),
+        ):
+            x = centre + dx
+            if value is None:
+                ax.text(x, y_of(0.0) + 0.04, missing, ha="center", va="bottom", fontsize=6, color="#616e7c",
+                        style="italic", rotation=90)
+                continue
+            xs, bottoms, heights = rects[key]
+            xs.append(x)
+            bottoms.append(y_of(0.0))
+            heights.append(y_of(float(value)) - y_of(0.0))
+            ax.text(x, max(y_of(float(value)), y_of(0.0)) + 0.03, format_number(value, 2), ha="center",
+                    va="bottom", fontsize=6.5)
+    for key, color in (("t", "#adb5bd"), ("r", "#0b6e4f")):
+        xs, bottoms, heights = rects[key]
+        if xs:
+            ax.bar(xs, heights, width=bar_w, bottom=bottoms, color=color)
+    ax.plot([x_lo, x_hi], [y_of(0.0)] * 2, color="#1f2933", lw=0.8)
+    for j, (color, text) in enumerate((("#adb5bd", "target s.d. triwulan"), ("#0b6e4f", "realisasi s.d. triwulan"))):
+        yy = y0 + height - top - 0.15 - j * 0.22
+        ax.add_patch(Rectangle((x_hi + 0.15, yy - 0.06), 0.14, 0.12, color=color, lw=0))
+        ax.text(x_hi + 0.35, yy, text, va="center", fontsize=6.5)
+    ax.text(0.1, y0 + height - 0.1, _short(title + (f" ({unit})" if unit else ""), 70), ha="left", va="top",
+            fontsize=9)
+
+
+def quarter_charts_png(charts: Sequence[QuarterSpec], dpi: int = 96) -> list[bytes]:
+    """One chart per indicator of the Laporan Triwulan: target and realisation to date per quarter,
+    all drawn on one canvas in one pass and cut apart (one figure per chart would cost many times more)."""
+    n = len(charts)
+    if n == 0:
+        return []
+    width, height = QUARTER_SIZE
+    fig = Figure(figsize=(width, height * n))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height * n)
+    for i, (bars, title, unit) in enumerate(charts):
+        _quarter_panel(ax, height * (n - 1 - i), bars, title, unit)
+    return _cut(fig, n, dpi)
 
 
 # --------------------------------------------------------------------------- budget absorption
