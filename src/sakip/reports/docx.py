@@ -249,6 +249,96 @@ def _field(p: Any, instruction: str, cached: str = "") -> None:
     _sub(_sub(p, "w:r"), "w:fldChar", fldCharType="end")
 
 
+def keep_with_next(p: Any) -> None:
+    """Set keep-with-next on a ``w:p`` element (in the schema's place: right after the paragraph style)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = _el("w:pPr")
+        p.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is not None:
+        return
+    style = ppr.find(qn("w:pStyle"))
+    ppr.insert(1 if style is not None else 0, _el("w:keepNext"))
+
+
+# --------------------------------------------------------------------------- column widths from content
+
+HEADER_PT, TEXT_PT, SMALL_PT = 8.5, 9.5, 8.0  # the default template's table styles (Sakip Table …)
+CELL_MARGINS_TWIPS = 2 * 57 + 40  # left and right cell margins, and a little room for rounding
+
+
+KNOWN_FONT_DIRS = tuple(
+    Path("/usr/share/fonts/truetype") / d for d in ("liberation2", "liberation", "msttcorefonts")
+)
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+
+
+@lru_cache(maxsize=2)
+def _font(bold: bool) -> Any:
+    """The table font for measuring: Arial, or Liberation Sans (Arial's metrics, what LibreOffice prints
+    with), else matplotlib's DejaVu Sans (wider: an upper bound); ``None`` when none can be read."""
+    from PIL import ImageFont
+
+    names = (
+        ("Arial Bold.ttf", "arialbd.ttf", "LiberationSans-Bold.ttf")
+        if bold
+        else ("Arial.ttf", "arial.ttf", "LiberationSans-Regular.ttf")
+    )
+    for d in KNOWN_FONT_DIRS:  # the usual places first: a walk over every font directory is slower
+        for name in names:
+            if (d / name).is_file():
+                return ImageFont.truetype(str(d / name), 100)
+    for name in names:
+        for d in FONT_DIRS:
+            found = next(iter(d.rglob(name)), None) if d.is_dir() else None
+            if found is not None:
+                return ImageFont.truetype(str(found), 100)
+    try:
+        import matplotlib
+
+        fallback = (
+            Path(matplotlib.get_data_path()) / "fonts" / "ttf" / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+        )
+        return ImageFont.truetype(str(fallback), 100)
+    except Exception:  # pragma: no cover - no font at all: the estimate in word_twips
+        return None
+
+
+@lru_cache(maxsize=8192)
+def word_twips(word: str, pt: float, bold: bool) -> int:
+    """The printed width of ``word`` at ``pt`` points, in twips (1/20 pt)."""
+    font = _font(bold)
+    units = font.getlength(word) / 100 if font is not None else 0.62 * len(word)
+    return int(units * pt * 20) + 1
+
+
+def fit_words(t: Table, widths: list[int]) -> list[int]:
+    """Column widths (twips) widened so that no word of a one-column cell — a header word above all —
+    has to break inside itself; the room comes from the columns with room to spare, in proportion to it.
+    When the words cannot all fit in the table's width, the widths are left as they were."""
+    body_pt = SMALL_PT if t.small else TEXT_PT
+    need = [0] * len(widths)
+    for is_header, rows in ((True, t.header), (False, t.rows)):
+        pt = HEADER_PT if is_header else body_pt
+        for cells in rows:
+            col = 0
+            for c in cells:
+                if c.span == 1 and c.text:
+                    longest = max((word_twips(w, pt, c.bold or is_header) for w in c.text.split()), default=0)
+                    need[col] = max(need[col], longest + CELL_MARGINS_TWIPS)
+                col += c.span
+    short = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+    if short == 0 or sum(need) > sum(widths):
+        return widths
+    slack = [max(w - n, 0) for n, w in zip(need, widths, strict=True)]
+    total_slack = sum(slack)
+    out = []
+    for n, w, room in zip(need, widths, slack, strict=True):
+        out.append(n if w < n else w - (short * room) // total_slack)
+    out[out.index(max(out))] += sum(widths) - sum(out)  # the rounding, to the widest column
+    return out
+
+
 class _Renderer:
     def __init__(self, document: Document, template: str | Path | None) -> None:
         self.model = document
@@ -432,6 +522,8 @@ class _Renderer:
             raise ValueError(f"{t.label} {t.caption}: {len(rel)} column widths for {ncols} columns")
         total = sum(rel)
         widths = [int(Cm(width * w / total).twips) for w in rel]
+        if not t.plain:
+            widths = fit_words(t, widths)
         tbl = _el("w:tbl")
         tblpr = _sub(tbl, "w:tblPr")
         if not t.plain:
@@ -517,8 +609,25 @@ class _Renderer:
             lines.append((f"NIP. {s.nip}", False))
         return lines
 
+    def _keep_last_with_next(self) -> None:
+        """Keep the element before the insertion point with what follows: a paragraph by its keep-with-next,
+        a table by keep-with-next on the paragraphs of its last row (Word and LibreOffice honour both)."""
+        sect = self.body.find(qn("w:sectPr"))
+        last = sect.getprevious() if sect is not None else (self.body[-1] if len(self.body) else None)
+        if last is None:
+            return
+        if last.tag == qn("w:p"):
+            keep_with_next(last)
+        elif last.tag == qn("w:tbl"):
+            rows = last.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(qn("w:p")):
+                    keep_with_next(p)
+
     def _signature(self, b: SignatureBlock) -> None:
-        self._paragraph("Sakip Body")  # space above
+        # never alone on a page: the text before it, the space above and the block stay together
+        self._keep_last_with_next()
+        keep_with_next(self._paragraph("Sakip Body"))  # space above
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         width = self._usable_width_cm()
@@ -534,6 +643,7 @@ class _Renderer:
                 p = cell.paragraphs[0] if first else cell.add_paragraph()
                 first = False
                 p._p.style = self._sid("Sakip Signature")
+                keep_with_next(p._p)
                 run = p.add_run(clean_text(text))
                 if bold:
                     run.bold = True
@@ -542,6 +652,7 @@ class _Renderer:
         if b.left is not None and b.place_date:
             # two parties: the place and date once, centred above both
             p = self._paragraph("Sakip Center", b.place_date)
+            keep_with_next(p)
             table._tbl.addprevious(p)
         self.page_started = False
 

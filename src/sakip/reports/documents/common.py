@@ -529,13 +529,18 @@ def indicator_groups(sc: Scorecard) -> list[tuple[str, list[IndicatorScore]]]:
     return out
 
 
+def end_target_cell(ind: Indicator) -> Cell:
+    """The Renstra's end target, or "-" when none is set (a target is never "belum diukur")."""
+    return v(ind.end_target) if ind.end_target is not None else c("-")
+
+
 def renstra_table(office: Office) -> Table:
     rows = []
     plan = office.plan
     for g in plan.goals:
         rows.append([t(f"Tujuan: {g.text}", bold=True, span=4, shade=TOTAL_SHADE)])
         for i in g.indicators:
-            rows.append([t("Indikator tujuan"), t(i.name), v(i.end_target), t("-")])
+            rows.append([t("Indikator tujuan"), t(i.name), end_target_cell(i), t("-")])
         for o in plan.objectives:
             if o.goal_id != g.id:
                 continue
@@ -548,7 +553,7 @@ def renstra_table(office: Office) -> Table:
                 ]
             )
             for i in o.indicators:
-                rows.append([t("Indikator sasaran"), t(i.name), v(i.end_target), t("")])
+                rows.append([t("Indikator sasaran"), t(i.name), end_target_cell(i), t("")])
     return Table(
         f"Tujuan, Sasaran, Strategi dan Arah Kebijakan {plan.start}–{plan.end}",
         [
