@@ -90,7 +90,7 @@ def quarter_chart_specs(sc: Scorecard, figs: FiguresAsOf) -> dict[str, QuarterSp
             label = f"TW {ROMAN[q]}"
             if q > sc.as_of:
                 t = figs.target_to_date(ind.id, q)
-                bars.append(QuarterBar(label, t if isinstance(t, Decimal) else None, None, realisation_missing="-"))
+                bars.append(QuarterBar(label, t if isinstance(t, Decimal) else None, None, realisation_missing=""))
                 continue
             qs = by_q.get(q)
             target = qs.target_to_date if qs is not None else None
