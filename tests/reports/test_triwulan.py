@@ -241,6 +241,8 @@ def test_a_chart_per_numeric_indicator(karangsari: Office) -> None:
     numeric = [s.indicator.name for s in build_scorecard(karangsari, 2024, quarter=2).indicators
                if s.indicator.polarity.value not in ("qualitative", "in_range")]
     assert names == numeric
+    # an indicator with nothing per quarter (annual data only) has no chart: nothing to draw
+    assert build_triwulan(load(seed_path("kaliwates-2020")), quarter=4).figures() == []
     assert all(f.png.startswith(b"\x89PNG") for f in model.figures())
 
 

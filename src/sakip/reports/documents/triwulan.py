@@ -100,7 +100,8 @@ def quarter_chart_specs(sc: Scorecard, figs: FiguresAsOf) -> dict[str, QuarterSp
                     label, target if isinstance(target, Decimal) else None, real if isinstance(real, Decimal) else None
                 )
             )
-        specs[ind.id] = (bars, f"{ind.id} {ind.name}", ind.unit)
+        if any(b.target is not None or b.realisation is not None for b in bars):  # else nothing to draw
+            specs[ind.id] = (bars, f"{ind.id} {ind.name}", ind.unit)
     return specs
 
 
@@ -241,7 +242,7 @@ def build_triwulan(
             doc.add(Heading(f"Indikator: {s.indicator.name}", 3, in_toc=False))
             doc.add(tt.indicator_table(sc, figs, s))
             doc.add(nv.quarter_sentence(s, tw))
-            doc.add(para(f"Penjelasan triwulan {tw} (penyebab dan upaya/solusi):", style=ParagraphStyle.LIST))
+            doc.add(Heading(f"Penjelasan triwulan {tw} (penyebab dan upaya/solusi)", 3, in_toc=False))
             doc.add(*nv.quarter_explanation_paragraphs(s))
             png = pngs.get(s.indicator.id)
             if png is not None:
