@@ -308,15 +308,22 @@ def budget_amount_cells(
     ]
 
 
+def grand_total(b: BudgetScore) -> Amounts | None:
+    """The budget's total to date: the stated (or class) total when it holds more than the program lines
+    (salaries stated as a class, say), else the lines' total."""
+    if b.lines_total is None:
+        return b.total
+    if b.total is not None and b.total.allocation > b.lines_total.allocation:
+        return b.total
+    return b.lines_total
+
+
 def outside_lines(b: BudgetScore) -> Amounts | None:
     """The budget to date not itemised in program lines (personnel spending stated as a class, say)."""
-    if b.total is None or b.lines_total is None or b.total.allocation == b.lines_total.allocation:
+    whole = grand_total(b)
+    if whole is None or b.lines_total is None or whole is b.lines_total:
         return None
-    return b.total - b.lines_total
-
-
-def grand_total(b: BudgetScore) -> Amounts | None:
-    return b.total if b.total is not None and b.lines_total is not None else b.lines_total
+    return whole - b.lines_total
 
 
 def budget_table(sc: Scorecard, b: BudgetScore) -> Table:
