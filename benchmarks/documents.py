@@ -8,6 +8,11 @@
   profile, against `sakip.reports.pdf.render_pdf` (bytes in, bytes out, fresh copy of the
   profile per call). Runs alternate between the two so machine load hits both alike.
 
+* Laporan Kinerja Triwulan .docx (issue #11, target ≤ 0.5 s per document): for N generated offices
+  (default 50 × 20 indicators, `sakip.core.generate.office_document`), the report as of TW N built from
+  the office (both scorecards, the per-indicator charts) and rendered, in process, once per office:
+  mean, p95 and max per document (``--triwulan-offices 0`` skips it).
+
 Each figure is the best of several runs (the usual way to take out scheduler noise); the
 median is printed too. ``--json`` prints the figures as JSON.
 """
@@ -109,19 +114,75 @@ def bench_pdf(runs: int, code: str) -> dict[str, Any]:
     }
 
 
+def bench_triwulan(offices: int, indicators: int, quarter: int) -> dict[str, Any]:
+    """The Laporan Triwulan .docx of each generated office, with its charts: seconds per document."""
+    import os
+
+    os.environ.setdefault("SAKIP_DATA_DIR", tempfile.mkdtemp(prefix="sakip-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sakip.web.settings")
+    import django
+
+    django.setup()
+    from sakip.core.generate import Size, office_document
+    from sakip.dataset import load_document
+    from sakip.reports.documents import build_triwulan
+
+    size = Size(offices=offices, indicators=indicators)
+    docs = [load_document(office_document(i, size)) for i in range(1, offices + 1)]
+    render_docx(build_triwulan(docs[0], quarter=quarter))  # warm: imports, fonts, template
+    times, cpu = [], []
+    for office in docs:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        render_docx(build_triwulan(office, quarter=quarter))
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+
+    def figures(values: list[float]) -> dict[str, float]:
+        ordered = sorted(values)
+        p95 = ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
+        return {"mean": round(statistics.mean(values), 4), "p95": round(p95, 4), "max": round(ordered[-1], 4)}
+
+    # the processor time is the figure on a shared machine: the wall time counts the other load too
+    return {
+        "offices": offices,
+        "indicators_per_office": indicators,
+        "quarter": quarter,
+        **figures(times),
+        "cpu": figures(cpu),
+        "load_average": os.getloadavg()[0],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5, help="runs per .docx figure (default 5)")
     parser.add_argument("--pdf-runs", type=int, default=3, help="alternating PDF runs (default 3)")
     parser.add_argument("--pdf-office", default="kaloran", help="seed office for the PDF comparison")
     parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice comparison")
+    parser.add_argument("--triwulan-offices", type=int, default=50, help="generated offices (0: skip)")
+    parser.add_argument("--triwulan-indicators", type=int, default=20, help="indicators per generated office")
+    parser.add_argument("--triwulan-quarter", type=int, default=2, help="the quarter of the Laporan Triwulan")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
+    triwulan = (
+        bench_triwulan(args.triwulan_offices, args.triwulan_indicators, args.triwulan_quarter)
+        if args.triwulan_offices
+        else None
+    )
     docx_results = bench_docx(args.runs)
     pdf_results = None if args.no_pdf else bench_pdf(args.pdf_runs, args.pdf_office)
     if args.json:
-        print(json.dumps({"docx": docx_results, "pdf": pdf_results}, indent=2))
+        print(json.dumps({"docx": docx_results, "pdf": pdf_results, "triwulan": triwulan}, indent=2))
         return
+    if triwulan is not None:
+        t = triwulan
+        print(
+            f"Laporan Triwulan TW {t['quarter']} .docx with charts, {t['offices']} generated offices × "
+            f"{t['indicators_per_office']} indicators (seconds per document; target ≤ 0,5 s): "
+            f"mean {t['mean']:.3f}  p95 {t['p95']:.3f}  max {t['max']:.3f}; processor time mean "
+            f"{t['cpu']['mean']:.3f}  p95 {t['cpu']['p95']:.3f}  max {t['cpu']['max']:.3f} "
+            f"(load average {t['load_average']:.1f})"
+        )
     print("LKjIP .docx in process (seconds, best / median of", args.runs, "runs; target ≤ 0,5 s)")
     for code, r in docx_results.items():
         print(

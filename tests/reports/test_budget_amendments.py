@@ -111,3 +111,28 @@ def test_the_rendered_file_has_both_columns() -> None:
     data = render_docx(build_lkjip(load_document(copy.deepcopy(amended_doc())), charts=False))
     found = [row for t in table_texts(open_docx(data)) for row in t if row and row[0] == "7.01.02.2.02"]
     assert found and "80.000.000,00" in found[0] and "100.000.000,00" in found[0]
+
+
+@pytest.mark.parametrize(("quarter", "in_force"), [(2, 80_000_000), (3, 100_000_000)])
+def test_the_quarterly_report_shows_the_allocation_in_force_and_the_amendment(quarter: int, in_force: int) -> None:
+    """Laporan Triwulan: the allocation in force at TW N beside the original one, the amendment in words,
+    and the objectives, the supporting line and the total adding up."""
+    from sakip.reports.documents import build_triwulan
+
+    model = build_triwulan(load_document(amended_doc()), YEAR, quarter, charts=False)
+    t = table(model, f"Realisasi Anggaran s.d. Triwulan {('I', 'II', 'III', 'IV')[quarter - 1]}")
+    header = [c.text for c in t.header[0]]
+    assert header[2] == "Pagu murni (Rp)" and header[3].startswith("Pagu TW")
+    row = next(r for r in t.rows if r[0].text == "7.01.02.2.02")
+    assert (row[2].value, row[3].value) == (Decimal(80_000_000), Decimal(in_force))
+    sentences = " ".join(p.text for p in model.paragraphs())
+    assert "Fasilitasi Musrenbang: pagu Rp 80.000.000,00 menjadi Rp 100.000.000,00" in sentences
+    assert "APBD Perubahan 2025" in sentences
+    groups = [r for r in t.rows if r[0].text == "" and r[0].shade and r[3].value is not None]
+    total = next(r for r in t.rows if r[0].text == "Jumlah")
+    assert sum(r[3].value for r in groups) == total[2].value  # type: ignore[misc]
+    sc = build_scorecard(load_document(amended_doc()), YEAR, quarter=quarter)
+    # the lines hold more than the class total (a line without a class): the lines' total, nothing negative
+    assert sc.budget is not None and sc.budget.lines_total is not None
+    assert total[2].value == sc.budget.lines_total.allocation
+    assert not any(r[1].text.startswith("Belanja di luar") for r in t.rows)

@@ -107,6 +107,26 @@ def test_a_conversion_that_takes_too_long_is_stopped_with_a_clear_error() -> Non
         render_pdf(render_docx(build_lkjip(office, charts=False)), timeout=0.3)
 
 
+def test_the_signature_block_never_stands_alone_on_a_page() -> None:
+    """A closing sentence and a signature block pushed down line by line across the page end: when the
+    block no longer fits, the sentence goes to the next page with it (keep-with-next, LibreOffice's PDF)."""
+    from sakip.reports.model import Document, Heading, Signatory, SignatureBlock, para
+
+    moved = False
+    for n in (19, 20, 21, 22, 23):
+        d = Document("x", "Uji", "Kantor Uji", 2024)
+        d.add(Heading("BAB I", 1, new_page=False))
+        d.add(*(para(f"Baris isi nomor {i} untuk mengisi halaman.") for i in range(n)))
+        d.add(para("Demikian laporan ini disusun."))
+        d.add(SignatureBlock(Signatory("Camat Uji", "Nama Camat Uji", None, "197001012000011001"),
+                             place_date="Uji, Juli 2024"))
+        pages = [p for p in _pages(render_pdf(render_docx(d))) if p.strip()]
+        signed = next(p for p in pages if "Nama Camat Uji" in p)
+        assert "Demikian laporan ini disusun." in signed, n
+        moved = moved or len(pages) > 1
+    assert moved  # the block did cross the page end in one of the cases
+
+
 def _base_fonts(pdf: bytes) -> set[str]:
     fonts: set[str] = set()
     for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:

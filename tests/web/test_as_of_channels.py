@@ -6,20 +6,24 @@ target, budget lines realised per quarter) is stored, then read through the quar
 page, the office dashboard, the regency dashboard, the API and `sakip scorecard --quarter N
 --json` (on the dataset the data page exports). The numbers are read from each channel's own
 output and compared with `build_scorecard(..., quarter=N)` of the domain, for TW I–IV and
-the year; a few of them are also pinned to the hand-computed figures of
+the year — and the Laporan Kinerja Triwulan (.docx, downloaded from the office's documents page) for
+TW I–IV; a few of them are also pinned to the hand-computed figures of
 tests/domain/test_to_date.py so that "all channels agree" cannot mean "all are wrong".
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from django.test import Client
+from django.urls import reverse
 from typer.testing import CliRunner
 
 from sakip.accounts.models import Membership, Office, Regency, Role
@@ -31,6 +35,7 @@ from sakip.core.views import dump_yaml
 from sakip.dataset.loader import parse_text
 from sakip.domain.scorecard import IndicatorScore, Scorecard
 from sakip.monitoring.models import Quarter
+from sakip.reports import narrative as nv
 from sakip.reports.scorecard import dec, show_achievement, show_number, show_percent, show_target
 
 from .pages_support import make_user
@@ -142,6 +147,21 @@ def cli_json(dataset: Path, quarter: int | None) -> dict[str, Any]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def quarterly_report(web: Client, office: Office, quarter: int) -> dict[str, Any]:
+    """The Laporan Triwulan's recap table (s.d. TW N) and budget total, read from the downloaded .docx."""
+    url = reverse("document-download", args=[office.code, YEAR, "triwulan", "docx"])
+    r = web.get(url, {"tw": quarter})
+    assert r.status_code == 200, r.content[:200]
+    d = docx.Document(io.BytesIO(r.content))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]
+    recap = next(t for t in tables if "Kondisi akhir" in t[0] and t[1][3] == "Target")
+    out: dict[str, Any] = {row[1]: (row[3], row[4], row[5]) for row in recap[2:] if row[0].isdigit()}
+    budget = next(t for t in tables if t[0][0] == "Kode" and t[0][-1] == "Porsi pagu (%)")
+    total = next(row for row in budget if row[0] == "Jumlah")
+    out["budget"] = (total[2], total[3], total[4])
+    return out
+
+
 # ---------------------------------------------------------------- the test
 
 
@@ -180,6 +200,17 @@ def test_every_channel_gives_the_domains_figures_for_each_quarter(
             assert set(entry) == set(scores)
             for iid, s in scores.items():
                 assert entry[iid] == (_target(s), _real(s), show_achievement(s.achievement)), (quarter, iid)
+
+        if quarter is not None:
+            report = quarterly_report(web, stored, quarter)
+            for s in scores.values():
+                target = nv.value_text(s.target) if s.target is not None else "belum ditetapkan"
+                assert report[s.indicator.name] == (
+                    target, nv.value_text(s.realisation), nv.achievement_text(s.achievement)
+                ), (quarter, s.indicator.id)
+            assert report["budget"] == (
+                nv.money_text(total.allocation), nv.money_text(total.realisation), nv.pct_text(total.absorption)
+            ), quarter
 
         achievements = api(token, stored, "achievements", quarter)
         assert achievements["quarter"] == quarter

@@ -279,6 +279,15 @@ class Amounts:
             real = self.realisation + other.realisation
         return Amounts(self.allocation + other.allocation, real)
 
+    def __sub__(self, other: Amounts) -> Amounts:
+        """What ``self`` holds beyond ``other`` (e.g. the budget outside the itemised program lines:
+        salaries not itemised per program); no realisation unless both have one."""
+        if self.realisation is None or other.realisation is None:
+            real = None
+        else:
+            real = self.realisation - other.realisation
+        return Amounts(self.allocation - other.allocation, real)
+
 
 ZERO_AMOUNTS = Amounts(ZERO, ZERO)
 

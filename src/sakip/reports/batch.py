@@ -169,7 +169,11 @@ def generate(
     elif kind == "lkjip":
         document = build_lkjip(office, y, draft=draft, scorecard=scorecard)
     elif kind == "triwulan":
-        document = build_triwulan(office, y, quarter if quarter is not None else 4, draft=draft, scorecard=scorecard)
+        # every figure as of the quarter: the quarter's scorecard, the year's beside it (targets of later quarters)
+        q = quarter if quarter is not None else 4
+        document = build_triwulan(
+            office, y, q, draft=draft, scorecard=build_scorecard(office, y, quarter=q), year_scorecard=scorecard
+        )
     elif kind == "pk":
         yd = office.years[y]
         if not yd.agreements:

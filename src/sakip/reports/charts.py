@@ -9,6 +9,9 @@ measured is never drawn as 0: it is written "belum diukur" (a gap in a trend lin
 User text (indicator and program names) is drawn literally: mathtext parsing is switched off so a
 ``$`` in a name can neither fail the rendering nor be interpreted.
 
+`quarter_charts_png` draws the Laporan Triwulan's chart per indicator (target and realisation to date per
+quarter) with Pillow — the same look, at a fraction of matplotlib's cost per label.
+
 `scorecard_charts_png` makes the four charts of an office-year for the LKjIP (SPEC §7.1):
 achievement per indicator against the predicate bands, trend across years per indicator,
 budget absorption per program, and survey element scores against their mean.
@@ -16,12 +19,14 @@ budget absorption per program, and survey element scores against their mean.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import matplotlib
 
@@ -32,7 +37,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from sakip.domain.numbers import format_number
 from sakip.domain.scales import PredicateScale
@@ -326,7 +331,11 @@ def trends_png(charts: Sequence[TrendSpec], dpi: int = PNG_DPI) -> list[bytes]:
     n = len(charts)
     if n == 0:
         return []
-    fig = _trends_figure(charts)
+    return _cut(_trends_figure(charts), n, dpi)
+
+
+def _cut(fig: Figure, n: int, dpi: int) -> list[bytes]:
+    """A figure of ``n`` equal panels stacked top to bottom, drawn once and cut into ``n`` PNGs."""
     fig.set_dpi(dpi)
     canvas = fig.canvas
     assert isinstance(canvas, FigureCanvasAgg)
@@ -342,6 +351,100 @@ def trends_png(charts: Sequence[TrendSpec], dpi: int = PNG_DPI) -> list[bytes]:
         )
         out.append(buf.getvalue())
     return out
+
+
+# --------------------------------------------------------------------------- target and realisation per quarter
+
+
+QUARTER_SIZE = (6.0, 2.2)  # inches, one indicator's quarter chart
+
+
+@dataclass(frozen=True)
+class QuarterBar:
+    """One quarter of an indicator's chart: the target and the realisation to date, or the words for
+    what is missing (``None`` values are never drawn as 0)."""
+
+    label: str  # "TW I"
+    target: Decimal | None
+    realisation: Decimal | None
+    target_missing: str = "target belum ditetapkan"
+    realisation_missing: str = NOT_MEASURED  # "": nothing written (a quarter after the report's)
+
+
+QuarterSpec = tuple[Sequence[QuarterBar], str, str]  # quarters, title, unit
+
+
+@functools.lru_cache(maxsize=16)
+def _pil_font(px: int, style: str = "") -> ImageFont.FreeTypeFont:
+    """matplotlib's own DejaVu Sans (always installed with it) at ``px`` pixels; ``style`` "Oblique"."""
+    name = f"DejaVuSans-{style}.ttf" if style else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), px)
+
+
+def _quarter_png(bars: Sequence[QuarterBar], title: str, unit: str, dpi: int) -> bytes:
+    """Grouped bars (target to date, realisation to date) per quarter, drawn with Pillow: a chart of this
+    kind has a few dozen labels, and Pillow writes them at a small fraction of matplotlib's cost per label
+    (twenty indicators' charts in a few tens of milliseconds). The value is written above each bar; the
+    words for a missing value stand upright at the baseline — never a bar of 0."""
+    width_in, height_in = QUARTER_SIZE
+    k = dpi / 72  # pixels per point
+    w, h = round(width_in * dpi), round(height_in * dpi)
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    left, right, top, bottom = (round(x * dpi) for x in (0.3, 1.5, 0.45, 0.35))
+    x_lo, x_hi, y_top, y_bottom = left, w - right, top, h - bottom
+    known = [float(v) for b in bars for v in (b.target, b.realisation) if v is not None]
+    lo = min([0.0, *known])
+    hi = max([*known, 0.0]) or 1.0
+    hi = hi + (hi - lo) * 0.2
+
+    def y_of(value: float) -> float:
+        return y_bottom - (y_bottom - y_top) * (value - lo) / (hi - lo)
+
+    label_font, value_font = _pil_font(round(8 * k)), _pil_font(round(6.5 * k))
+    missing_font = _pil_font(round(6 * k), "Oblique")
+    draw.text(
+        (round(0.1 * dpi), round(0.08 * dpi)),
+        _short(title + (f" ({unit})" if unit else ""), 70),
+        fill="#1f2933",
+        font=_pil_font(round(9 * k)),
+    )
+    slot = (x_hi - x_lo) / max(len(bars), 1)
+    bar_w = slot * 0.32
+    zero = y_of(0.0)
+    for i, b in enumerate(bars):
+        centre = x_lo + slot * (i + 0.5)
+        draw.text((centre, y_bottom + 0.07 * dpi), b.label, fill="#1f2933", font=label_font, anchor="mt")
+        for value, missing, dx, color in (
+            (b.target, b.target_missing, -bar_w / 2 - 2, "#adb5bd"),
+            (b.realisation, b.realisation_missing, bar_w / 2 + 2, "#0b6e4f"),
+        ):
+            x = centre + dx
+            if value is None and not missing:  # nothing to say (a quarter not reported yet)
+                continue
+            if value is None:
+                box = draw.textbbox((0, 0), missing, font=missing_font)
+                word = Image.new("RGBA", (int(box[2]) + 2, int(box[3]) + 2), (255, 255, 255, 0))
+                ImageDraw.Draw(word).text((1, 1), missing, fill="#616e7c", font=missing_font)
+                upright = word.rotate(90, expand=True)
+                img.paste(upright, (round(x - upright.width / 2), round(zero - 3 - upright.height)), upright)
+                continue
+            y = y_of(float(value))
+            draw.rectangle((x - bar_w / 2, min(y, zero), x + bar_w / 2, max(y, zero)), fill=color)
+            draw.text((x, min(y, zero) - 2), format_number(value, 2), fill="#1f2933", font=value_font, anchor="mb")
+    draw.line((x_lo, zero, x_hi, zero), fill="#1f2933", width=max(1, round(0.8 * k)))
+    for j, (color, text) in enumerate((("#adb5bd", "target s.d. triwulan"), ("#0b6e4f", "realisasi s.d. triwulan"))):
+        yy = y_top + 0.15 * dpi + j * 0.22 * dpi
+        draw.rectangle((x_hi + 0.15 * dpi, yy - 0.06 * dpi, x_hi + 0.29 * dpi, yy + 0.06 * dpi), fill=color)
+        draw.text((x_hi + 0.35 * dpi, yy), text, fill="#1f2933", font=value_font, anchor="lm")
+    buf = io.BytesIO()  # a few flat colours and their antialiasing: a small palette, half the encoding time
+    img.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def quarter_charts_png(charts: Sequence[QuarterSpec], dpi: int = 110) -> list[bytes]:
+    """One chart per indicator of the Laporan Triwulan: target and realisation to date per quarter."""
+    return [_quarter_png(bars, title, unit, dpi) for bars, title, unit in charts]
 
 
 # --------------------------------------------------------------------------- budget absorption

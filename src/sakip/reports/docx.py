@@ -42,6 +42,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from sakip.domain.text import CONTROL
 
+from .docx_layout import fit_words, keep_with_next
 from .model import (
     Align,
     Cover,
@@ -432,6 +433,8 @@ class _Renderer:
             raise ValueError(f"{t.label} {t.caption}: {len(rel)} column widths for {ncols} columns")
         total = sum(rel)
         widths = [int(Cm(width * w / total).twips) for w in rel]
+        if not t.plain:
+            widths = fit_words(t, widths)
         tbl = _el("w:tbl")
         tblpr = _sub(tbl, "w:tblPr")
         if not t.plain:
@@ -517,8 +520,25 @@ class _Renderer:
             lines.append((f"NIP. {s.nip}", False))
         return lines
 
+    def _keep_last_with_next(self) -> None:
+        """Keep the element before the insertion point with what follows: a paragraph by its keep-with-next,
+        a table by keep-with-next on the paragraphs of its last row (Word and LibreOffice honour both)."""
+        sect = self.body.find(qn("w:sectPr"))
+        last = sect.getprevious() if sect is not None else (self.body[-1] if len(self.body) else None)
+        if last is None:
+            return
+        if last.tag == qn("w:p"):
+            keep_with_next(last)
+        elif last.tag == qn("w:tbl"):
+            rows = last.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(qn("w:p")):
+                    keep_with_next(p)
+
     def _signature(self, b: SignatureBlock) -> None:
-        self._paragraph("Sakip Body")  # space above
+        # never alone on a page: the text before it, the space above and the block stay together
+        self._keep_last_with_next()
+        keep_with_next(self._paragraph("Sakip Body"))  # space above
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         width = self._usable_width_cm()
@@ -534,6 +554,7 @@ class _Renderer:
                 p = cell.paragraphs[0] if first else cell.add_paragraph()
                 first = False
                 p._p.style = self._sid("Sakip Signature")
+                keep_with_next(p._p)
                 run = p.add_run(clean_text(text))
                 if bold:
                     run.bold = True
@@ -542,6 +563,7 @@ class _Renderer:
         if b.left is not None and b.place_date:
             # two parties: the place and date once, centred above both
             p = self._paragraph("Sakip Center", b.place_date)
+            keep_with_next(p)
             table._tbl.addprevious(p)
         self.page_started = False
 

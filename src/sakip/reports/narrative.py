@@ -392,3 +392,59 @@ def budget_sentence(year: int, total: Amounts | None) -> Paragraph:
 
 def rounded_equal(a: Decimal, b: Decimal, places: int = 2) -> bool:
     return round_half_up(a, places) == round_half_up(b, places)
+
+
+# --------------------------------------------------------------------------- the quarter (Laporan Triwulan)
+
+
+def quarter_sentence(s: IndicatorScore, tw: str) -> Paragraph:
+    """One indicator as of TW ``tw`` ("II"), from the scorecard as of that quarter: target, realisation and
+    achievement to date with the predicate; *belum diukur* and *target belum ditetapkan* said apart, never 0."""
+    ind = s.indicator
+    u = _unit(ind.unit)
+    when = f"s.d. triwulan {tw}"
+    a = s.achievement
+    if s.realisation is None:
+        parts: list[str | Run] = [f"{ind.name}: realisasi {when} {NOT_MEASURED}"]
+        if s.target is None:
+            parts.append(f" dan target {when} belum ditetapkan")
+        else:
+            parts += [f" (target {when} ", value_run(s.target), u, ")"]
+        parts.append("; capaian belum dapat dihitung.")
+        return para(*parts)
+    if s.target is None:
+        return para(
+            f"{ind.name}: realisasi {when} sebesar ", value_run(s.realisation), u,
+            f", tetapi target {when} belum ditetapkan, sehingga capaian belum dapat dihitung.",
+        )
+    if a.value is None:
+        return para(
+            f"{ind.name}: target {when} ", value_run(s.target), u, ", realisasi ", value_run(s.realisation), u,
+            f"; capaian tidak terdefinisi ({reason_text(a.reason)}).",
+        )
+    parts = [
+        f"{ind.name}: target {when} ", value_run(s.target), u, ", realisasi ", value_run(s.realisation), u,
+        ", capaian ", pct(a.value), " %",
+    ]
+    if s.category:
+        parts += [" (", Run(s.category, bold=True), ")"]
+    if a.met is not None:
+        parts.append(f"; target {when} " + ("tercapai." if a.met else "belum tercapai."))
+    else:
+        parts.append(".")
+    return para(*parts)
+
+
+NO_QUARTER_EXPLANATION = (
+    "Penjelasan triwulan ini (penyebab dan upaya/solusi) belum diisi oleh operator perangkat daerah."
+)
+
+
+def quarter_explanation_paragraphs(s: IndicatorScore) -> list[Paragraph]:
+    """The operator's explanation of the quarter (the scorecard as of TW N carries only that quarter's own
+    text), or a neutral placeholder — never another quarter's text."""
+    if s.explanation and s.explanation.strip():
+        return [
+            para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in s.explanation.split("\n\n") if chunk.strip()
+        ]
+    return [para(NO_QUARTER_EXPLANATION, style=ParagraphStyle.PLACEHOLDER)]

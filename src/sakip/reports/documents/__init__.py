@@ -10,8 +10,10 @@ Each builder takes a `sakip.domain.office.Office` (from `sakip.dataset.load` or
 * ``build_lkjip(office, year=None, *, narrative=None, charts=True, draft=False, scorecard=None,
   place_date=None)`` — annual LKjIP (`lkjip`); ``charts`` may be a prebuilt
   `sakip.reports.charts.ScorecardCharts` (plotting is most of the build time).
-* ``build_triwulan(office, year=None, quarter=4, *, draft=False, scorecard=None, place_date=None)`` —
-  Laporan Kinerja Triwulan (`triwulan`).
+* ``build_triwulan(office, year=None, quarter=4, *, draft=False, scorecard=None, year_scorecard=None,
+  place_date=None, narrative=None, charts=True)`` — Laporan Kinerja Triwulan (`triwulan`): Bab I–IV with
+  every figure as of TW N; ``scorecard`` must be the scorecard as of that quarter
+  (``build_scorecard(office, year, quarter=N)``), ``year_scorecard`` the year's (both built when absent).
 * ``build_pk(office, year=None, *, amendment=False, draft=False, place_date=None)`` — Perjanjian
   Kinerja or its amendment (`pk`).
 * ``build_iku(office, *, decree_number=None, date=None, draft=False)`` — Keputusan IKU (`iku`).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from sakip.domain import budget as budget_rules
@@ -14,7 +14,7 @@ from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import BudgetScore, IndicatorScore, LineScore, Scorecard
 from sakip.domain.to_date import quarter_targets
 
-from ..model import Align, Cell, Signatory, Table
+from ..model import Align, Cell, Paragraph, ParagraphStyle, Signatory, Table, para
 from ..narrative import NOT_MEASURED, achievement_text, money_text, num_text, pct_text, value_text
 
 HEAD_SHADE = "D9E2F3"
@@ -124,6 +124,31 @@ def objective_of(office: Office, score: IndicatorScore) -> str:
     return score.parent_id
 
 
+def lower_formula_text(office: Office) -> str:
+    """The lower-is-better achievement formula of the office's settings, in words."""
+    if office.settings.lower_formula.value == "mirror":
+        return "(2 × target − realisasi) / target × 100"
+    return "target / realisasi × 100"
+
+
+def cap_text(office: Office) -> str:
+    """The cap policy of the office's settings, in words."""
+    return {
+        "none": "tanpa batas atas",
+        "100": "dibatasi paling tinggi 100 %",
+        "120": "dibatasi paling tinggi 120 %",
+    }.get(office.settings.cap.value, office.settings.cap.value)
+
+
+def achievement_rule_sentence(office: Office) -> str:
+    """How an achievement is computed (LKjIP Bab III A, Laporan Triwulan Bab III A)."""
+    return (
+        "Capaian indikator dihitung sebagai realisasi / target × 100 untuk indikator yang makin tinggi "
+        f"makin baik, dan {lower_formula_text(office)} untuk indikator yang makin rendah makin baik; capaian "
+        f"{cap_text(office)}. Kategori capaian mengikuti skala berikut."
+    )
+
+
 def scale_table(scale: PredicateScale) -> Table:
     rows = []
     for i, band in enumerate(reversed(scale.bands), 1):
@@ -201,7 +226,9 @@ def objective_table(sc: Scorecard) -> Table:
         ]
     )
     return Table(
-        f"Capaian Sasaran {sc.office.name} Tahun {sc.year}",
+        f"Capaian Sasaran {sc.office.name}"
+        + (f" s.d. Triwulan {('I', 'II', 'III')[sc.quarter - 1]}" if sc.quarter in (1, 2, 3) else "")
+        + f" Tahun {sc.year}",
         [[h("No"), h("Sasaran"), h("Indikator diukur"), h("Belum diukur"), h("Rata-rata capaian (%)"), h("Kategori")]],
         rows,
         widths=(1.1, 5.6, 1.9, 1.8, 2.0, 2.5),
@@ -287,8 +314,11 @@ def budget_lines_table(sc: Scorecard, b: BudgetScore) -> Table:
     )
 
 
-def class_table(sc: Scorecard) -> Table | None:
-    years = [(sc.year - 1, sc.budget_previous), (sc.year, sc.budget)]
+def class_table(sc: Scorecard, *, previous: bool = True, through: str | None = None) -> Table | None:
+    """Allocation and realisation per spending class, this year (and the previous one with ``previous``);
+    ``through`` names the period of the realisation ("s.d. TW II") in the caption."""
+    years = [(sc.year - 1, sc.budget_previous)] if previous else []
+    years += [(sc.year, sc.budget)]
     years = [(y, b) for y, b in years if b is not None and (b.classes or b.total is not None)]
     if not years:
         return None
@@ -318,7 +348,7 @@ def class_table(sc: Scorecard) -> Table | None:
         rows.append([t(k.label)] + [x for _, b in years for x in amounts_cells(b.classes.get(k) if b else None)])
     rows.append([t("Total", bold=True)] + [x for _, b in years for x in amounts_cells(b.total if b else None, True)])
     return Table(
-        "Realisasi Anggaran per Kelompok Belanja",
+        "Realisasi Anggaran per Kelompok Belanja" + (f" {through}" if through else ""),
         header,
         rows,
         widths=(2.3, *([2.4, 2.4, 1.2, 2.2] * len(years))),
@@ -466,5 +496,75 @@ def iku_table(office: Office) -> Table:
         [[h("No"), h("Indikator Kinerja Utama"), h("Formulasi / Definisi"), h("Penanggung jawab"), h("Sumber data")]],
         rows,
         widths=(1.1, 4.6, 6.2, 2.4, 2.4),
+        small=True,
+    )
+
+
+# --------------------------------------------------------------------------- shared by the reports' chapters
+
+
+def placeholder(text: str) -> Paragraph:
+    return para(text, style=ParagraphStyle.PLACEHOLDER)
+
+
+def operator_or(narrative: Mapping[str, str], key: str, text_if_missing: str) -> list[Paragraph]:
+    """The operator's text under ``key`` (paragraphs split at blank lines), or a neutral placeholder."""
+    text = (narrative.get(key) or "").strip()
+    if not text:
+        return [placeholder(text_if_missing)]
+    return [para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in text.split("\n\n") if chunk.strip()]
+
+
+def letters(i: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[i % 26]
+
+
+def indicator_groups(sc: Scorecard) -> list[tuple[str, list[IndicatorScore]]]:
+    out: list[tuple[str, list[IndicatorScore]]] = []
+    for s in sc.indicators:
+        g = objective_of(sc.office, s)
+        if not out or out[-1][0] != g:
+            out.append((g, []))
+        out[-1][1].append(s)
+    return out
+
+
+def end_target_cell(ind: Indicator) -> Cell:
+    """The Renstra's end target, or "-" when none is set (a target is never "belum diukur")."""
+    return v(ind.end_target) if ind.end_target is not None else c("-")
+
+
+def renstra_table(office: Office) -> Table:
+    rows = []
+    plan = office.plan
+    for g in plan.goals:
+        rows.append([t(f"Tujuan: {g.text}", bold=True, span=4, shade=TOTAL_SHADE)])
+        for i in g.indicators:
+            rows.append([t("Indikator tujuan"), t(i.name), end_target_cell(i), t("-")])
+        for o in plan.objectives:
+            if o.goal_id != g.id:
+                continue
+            rows.append(
+                [
+                    t("Sasaran", bold=True),
+                    t(o.text, bold=True),
+                    t(""),
+                    t("; ".join(o.strategies + o.policies) or "-"),
+                ]
+            )
+            for i in o.indicators:
+                rows.append([t("Indikator sasaran"), t(i.name), end_target_cell(i), t("")])
+    return Table(
+        f"Tujuan, Sasaran, Strategi dan Arah Kebijakan {plan.start}–{plan.end}",
+        [
+            [
+                h("Uraian"),
+                h("Tujuan / Sasaran / Indikator"),
+                h(f"Target akhir {plan.end}"),
+                h("Strategi dan arah kebijakan"),
+            ]
+        ],
+        rows,
+        widths=(2.2, 6, 2, 5),
         small=True,
     )

@@ -42,7 +42,6 @@ from ..model import (
     FixedText,
     Heading,
     Orientation,
-    Paragraph,
     ParagraphStyle,
     Run,
     SignatureBlock,
@@ -52,23 +51,6 @@ from ..model import (
 )
 from . import budget_tables as bt
 from . import common as cm
-
-PLACEHOLDER = ParagraphStyle.PLACEHOLDER
-
-
-def _ph(text: str) -> Paragraph:
-    return para(text, style=PLACEHOLDER)
-
-
-def _operator_or(narrative: Mapping[str, str], key: str, placeholder: str) -> list[Paragraph]:
-    text = (narrative.get(key) or "").strip()
-    if not text:
-        return [_ph(placeholder)]
-    return [para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in text.split("\n\n") if chunk.strip()]
-
-
-def _letters(i: int) -> str:
-    return "abcdefghijklmnopqrstuvwxyz"[i % 26]
 
 
 def build_lkjip(
@@ -158,23 +140,23 @@ def build_lkjip(
             values,
         )
     )
-    doc.add(*_operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
+    doc.add(*cm.operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
     doc.add(Heading("B. Tugas dan Fungsi", 2))
     if office.mandate:
         mandate = office.mandate.strip()
         doc.add(para(mandate if mandate[:1].isupper() else f"Tugas {office.name} adalah {mandate.rstrip('.')}."))
     else:
-        doc.add(_ph("Uraian tugas dan fungsi belum diisi."))
+        doc.add(cm.placeholder("Uraian tugas dan fungsi belum diisi."))
     doc.add(Heading("C. Struktur Organisasi", 2))
     if office.units:
         doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
-        doc.add(*[para(f"{_letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
+        doc.add(*[para(f"{cm.letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
     else:
-        doc.add(_ph("Susunan organisasi belum diisi."))
+        doc.add(cm.placeholder("Susunan organisasi belum diisi."))
     doc.add(Heading("D. Sumber Daya", 2))
-    doc.add(*_operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
+    doc.add(*cm.operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
     doc.add(Heading("E. Isu Strategis", 2))
-    doc.add(*_operator_or(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
+    doc.add(*cm.operator_or(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
     doc.add(Heading("F. Sistematika Penyajian", 2))
     doc.add(
         FixedText(
@@ -204,7 +186,7 @@ def build_lkjip(
     if plan.missions:
         doc.add(para("Misi:"))
         doc.add(*[para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)])
-    doc.add(_renstra_table(office))
+    doc.add(cm.renstra_table(office))
     doc.add(Heading("B. Indikator Kinerja Utama", 2))
     doc.add(para(f"Indikator Kinerja Utama (IKU) {office.name} sebagai berikut."))
     doc.add(cm.iku_table(office))
@@ -220,7 +202,7 @@ def build_lkjip(
             )
         doc.add(*cm.pk_tables(office, yd, pk, y))
     else:
-        doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
+        doc.add(cm.placeholder(f"Perjanjian Kinerja tahun {y} belum dicatat."))
     doc.add(Heading(f"D. Rencana Anggaran Tahun {y}", 2))
     if sc.budget is not None and sc.budget.lines:
         doc.add(bt.plan_budget_table(sc.budget, y))
@@ -232,28 +214,12 @@ def build_lkjip(
             )
         )
     else:
-        doc.add(_ph(f"Data anggaran tahun {y} belum tersedia."))
+        doc.add(cm.placeholder(f"Data anggaran tahun {y} belum tersedia."))
 
     # ---------------------------------------------------------------- BAB III
     doc.add(Heading("BAB III  AKUNTABILITAS KINERJA", 1, chapter="3"))
     doc.add(Heading("A. Capaian Kinerja Organisasi", 2))
-    lower = (
-        "(2 × target − realisasi) / target × 100"
-        if office.settings.lower_formula.value == "mirror"
-        else "target / realisasi × 100"
-    )
-    cap_text = {
-        "none": "tanpa batas atas",
-        "100": "dibatasi paling tinggi 100 %",
-        "120": "dibatasi paling tinggi 120 %",
-    }.get(office.settings.cap.value, office.settings.cap.value)
-    doc.add(
-        para(
-            "Capaian indikator dihitung sebagai realisasi / target × 100 untuk indikator yang makin tinggi "
-            f"makin baik, dan {lower} untuk indikator yang makin rendah makin baik; capaian {cap_text}. "
-            "Kategori capaian mengikuti skala berikut."
-        )
-    )
+    doc.add(para(cm.achievement_rule_sentence(office)))
     doc.add(cm.scale_table(sc.scale))
     doc.add(cm.achievement_table(sc, sc.indicators, f"Capaian Indikator Kinerja {office.name} Tahun {y}"))
     doc.add(cm.predicate_table(sc))
@@ -270,7 +236,7 @@ def build_lkjip(
             doc.add(Figure(f"Nilai Unsur Survei Kepuasan Masyarakat Tahun {y}", figs.survey))
 
     doc.add(Heading("Analisis Capaian per Indikator", 3))
-    for o_i, (group, scores) in enumerate(_groups(sc)):
+    for o_i, (group, scores) in enumerate(cm.indicator_groups(sc)):
         doc.add(Heading(f"{o_i + 1}. {group}", 3))
         for s in scores:
             doc.add(*_indicator_analysis(sc, s, texts, figs))
@@ -278,7 +244,7 @@ def build_lkjip(
     doc.add(Heading("B. Akuntabilitas Keuangan", 2))
     b = sc.budget
     if b is None:
-        doc.add(_ph(f"Data realisasi anggaran tahun {y} belum tersedia."))
+        doc.add(cm.placeholder(f"Data realisasi anggaran tahun {y} belum tersedia."))
     else:
         doc.add(nv.budget_sentence(y, b.total or b.lines_total))
         ct = cm.class_table(sc)
@@ -301,7 +267,7 @@ def build_lkjip(
                 )
             if figs is not None and figs.absorption is not None:
                 doc.add(Figure(f"Penyerapan Anggaran per Program Tahun {y}", figs.absorption))
-        doc.add(*_operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+        doc.add(*cm.operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
 
     # ---------------------------------------------------------------- BAB IV
     doc.add(Heading("BAB IV  PENUTUP", 1, chapter="4"))
@@ -313,9 +279,9 @@ def build_lkjip(
         doc.add(para("Indikator yang belum mencapai target: " + "; ".join(missed) + "."))
     if unmeasured:
         doc.add(para(f"Indikator yang {nv.NOT_MEASURED}: " + "; ".join(unmeasured) + "."))
-    doc.add(*_operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
+    doc.add(*cm.operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
     doc.add(Heading("B. Langkah Peningkatan Kinerja", 2))
-    doc.add(*_operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi."))
+    doc.add(*cm.operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi."))
     doc.add(
         FixedText(
             "penutup",
@@ -337,7 +303,7 @@ def build_lkjip(
     if pk is not None and yd is not None:
         doc.add(*cm.pk_tables(office, yd, pk, y))
     else:
-        doc.add(_ph(f"Perjanjian Kinerja tahun {y} belum dicatat."))
+        doc.add(cm.placeholder(f"Perjanjian Kinerja tahun {y} belum dicatat."))
     doc.add(Heading("Lampiran 2. Indikator Kinerja Utama", 2))
     doc.add(cm.iku_table(office))
     doc.add(Heading(f"Lampiran 3. Rencana Kinerja Tahunan {y}", 2))
@@ -349,16 +315,6 @@ def build_lkjip(
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _groups(sc: Scorecard) -> list[tuple[str, list[IndicatorScore]]]:
-    out: list[tuple[str, list[IndicatorScore]]] = []
-    for s in sc.indicators:
-        g = cm.objective_of(sc.office, s)
-        if not out or out[-1][0] != g:
-            out.append((g, []))
-        out[-1][1].append(s)
-    return out
 
 
 def _indicator_analysis(
@@ -409,42 +365,6 @@ def _objective_ids(sc: Scorecard, s: IndicatorScore) -> set[str]:
     if s.level == "objective":
         return {s.parent_id}
     return {o.id for o in sc.office.plan.objectives if o.goal_id == s.parent_id}
-
-
-def _renstra_table(office: Office) -> Table:
-    rows = []
-    plan = office.plan
-    for g in plan.goals:
-        rows.append([cm.t(f"Tujuan: {g.text}", bold=True, span=4, shade=cm.TOTAL_SHADE)])
-        for i in g.indicators:
-            rows.append([cm.t("Indikator tujuan"), cm.t(i.name), cm.v(i.end_target), cm.t("-")])
-        for o in plan.objectives:
-            if o.goal_id != g.id:
-                continue
-            rows.append(
-                [
-                    cm.t("Sasaran", bold=True),
-                    cm.t(o.text, bold=True),
-                    cm.t(""),
-                    cm.t("; ".join(o.strategies + o.policies) or "-"),
-                ]
-            )
-            for i in o.indicators:
-                rows.append([cm.t("Indikator sasaran"), cm.t(i.name), cm.v(i.end_target), cm.t("")])
-    return Table(
-        f"Tujuan, Sasaran, Strategi dan Arah Kebijakan {plan.start}–{plan.end}",
-        [
-            [
-                cm.h("Uraian"),
-                cm.h("Tujuan / Sasaran / Indikator"),
-                cm.h(f"Target akhir {plan.end}"),
-                cm.h("Strategi dan arah kebijakan"),
-            ]
-        ],
-        rows,
-        widths=(2.2, 6, 2, 5),
-        small=True,
-    )
 
 
 def _history_table(sc: Scorecard) -> Table:
@@ -597,7 +517,7 @@ def _survey_blocks(sc: Scorecard) -> list[Block]:
 
 def _rkt_table(sc: Scorecard) -> Table:
     rows = []
-    for group, scores in _groups(sc):
+    for group, scores in cm.indicator_groups(sc):
         progs = cm.programs_for(sc.office, _objective_ids(sc, scores[0]))
         rows.append([cm.t(group, bold=True, span=4, shade=cm.TOTAL_SHADE)])
         for s in scores:

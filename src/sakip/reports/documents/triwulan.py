@@ -1,26 +1,108 @@
-"""Laporan Kinerja Triwulan: quarterly targets, realisations and achievements, budget to date.
+"""Laporan Kinerja Triwulan (TW I–IV), in the structure kecamatan and dinas offices print it.
 
-``build_triwulan(office, year=None, quarter=4, *, draft=False, scorecard=None, place_date=None) -> Document``
+``build_triwulan(office, year=None, quarter=4, *, draft=False, scorecard=None, year_scorecard=None,
+place_date=None, narrative=None, charts=True) -> Document``
 
-Per indicator: target and realisation to date and achievement for TW I up to the
-requested quarter (a quarter without a measurement shows "belum diukur"), the annual
-target and, in TW IV, the year-end condition (*kondisi akhir*). Budget: allocation and
-realisation through the quarter per program / activity / sub-activity with a total.
+* ``scorecard`` — the scorecard AS OF TW ``quarter`` (``build_scorecard(office, year, quarter=N)``,
+  or `sakip.core.services.scorecard_for(office, year, N)`); built here when not given. Every figure
+  of the report is that scorecard's: a year scorecard where TW I–III is asked is refused
+  (`ValueError`), so a caller cannot print the year's figures under a quarter's title.
+* ``year_scorecard`` — the year's scorecard, for what the quarter scorecard has no field for (the
+  targets to date of the quarters after TW N, the kondisi akhir before TW IV: both through
+  `sakip.domain.quarter_figures.FiguresAsOf`, the rule the review of printed quarterly reports uses);
+  built here when not given.
+* ``narrative`` — the operator's texts, as for the LKjIP: ``latar_belakang``, ``sumber_daya``,
+  ``kesimpulan``, ``langkah`` (next steps), ``anggaran``; missing ones get a neutral placeholder.
+  The explanation of an indicator is the quarter's own (``IndicatorScore.explanation`` of the
+  scorecard as of TW N): never another quarter's text.
+* ``charts`` — a chart per indicator (target and realisation to date per quarter,
+  `sakip.reports.charts.quarter_charts_png`), ``False`` for none, or prebuilt PNGs by indicator id.
+
+Outline: cover, Kata Pengantar (fixed text), Daftar Isi / Tabel / Gambar; Bab I Pendahuluan
+(mandate, organisation, operator texts); Bab II Perencanaan Kinerja (Renstra, IKU, the PK with its
+quarter targets); Bab III Akuntabilitas Kinerja (landscape: A. achievements to date — recap,
+objectives, the formula table, per objective and indicator the TW I … TW IV table, the sentence,
+the quarter's explanation and the chart; B. budget to date — per spending class and linked objective
+→ indicator → program → activity → sub activity, amendments); Bab IV Penutup (a sentence per
+indicator, next steps, signature).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
+from sakip.domain.measurement import Polarity
 from sakip.domain.office import Office
-from sakip.domain.scorecard import Scorecard, build_scorecard
+from sakip.domain.quarter_figures import FiguresAsOf
+from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+from sakip.reports.charts import QuarterBar, QuarterSpec, quarter_charts_png
 
 from .. import narrative as nv
-from ..model import Cell, Document, Heading, ParagraphStyle, SignatureBlock, Table, para
+from ..model import (
+    Cover,
+    Document,
+    Figure,
+    FixedText,
+    Heading,
+    Orientation,
+    Paragraph,
+    ParagraphStyle,
+    Run,
+    SignatureBlock,
+    TableOfContents,
+    para,
+)
+from . import budget_tables as bt
 from . import common as cm
+from . import triwulan_tables as tt
 from .pk import DocumentError
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN = tt.ROMAN
+END_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}  # the report is signed in the month after the quarter
+
+
+def _scorecards(
+    office: Office, year: int | None, quarter: int, scorecard: Scorecard | None, year_scorecard: Scorecard | None
+) -> tuple[Scorecard, Scorecard]:
+    """The scorecard as of TW ``quarter`` and the year's scorecard of the same office-year."""
+    if scorecard is not None and scorecard.as_of != quarter:
+        raise ValueError(
+            f"build_triwulan(quarter={quarter}) needs the scorecard as of that quarter, "
+            f"not one as of TW {scorecard.as_of}"
+        )
+    sc = scorecard if scorecard is not None else build_scorecard(office, year, quarter=quarter)
+    if year_scorecard is not None and year_scorecard.quarter is None and year_scorecard.year == sc.year:
+        return sc, year_scorecard
+    return sc, (sc if sc.quarter is None else build_scorecard(office, sc.year))
+
+
+def quarter_chart_specs(sc: Scorecard, figs: FiguresAsOf) -> dict[str, QuarterSpec]:
+    """The chart of each numeric indicator: target and realisation to date of TW I … TW N, targets after."""
+    specs: dict[str, QuarterSpec] = {}
+    for s in sc.indicators:
+        ind = s.indicator
+        if ind.id in specs or ind.polarity in (Polarity.QUALITATIVE, Polarity.IN_RANGE):
+            continue
+        by_q = {q.quarter: q for q in s.quarters}
+        bars = []
+        for q in (1, 2, 3, 4):
+            label = f"TW {ROMAN[q]}"
+            if q > sc.as_of:
+                t = figs.target_to_date(ind.id, q)
+                bars.append(QuarterBar(label, t if isinstance(t, Decimal) else None, None, realisation_missing=""))
+                continue
+            qs = by_q.get(q)
+            target = qs.target_to_date if qs is not None else None
+            real = qs.to_date if qs is not None else None
+            bars.append(
+                QuarterBar(
+                    label, target if isinstance(target, Decimal) else None, real if isinstance(real, Decimal) else None
+                )
+            )
+        if any(b.target is not None or b.realisation is not None for b in bars):  # else nothing to draw
+            specs[ind.id] = (bars, f"{ind.id} {ind.name}", ind.unit)
+    return specs
 
 
 def build_triwulan(
@@ -30,150 +112,220 @@ def build_triwulan(
     *,
     draft: bool = False,
     scorecard: Scorecard | None = None,
+    year_scorecard: Scorecard | None = None,
     place_date: str | None = None,
+    narrative: Mapping[str, str] | None = None,
+    charts: bool | Mapping[str, bytes] = True,
 ) -> Document:
     if quarter not in ROMAN:
         raise DocumentError(f"Triwulan harus 1–4, bukan {quarter}.")
-    sc = scorecard if scorecard is not None else build_scorecard(office, year)
+    sc, year_card = _scorecards(office, year, quarter, scorecard, year_scorecard)
+    figs = FiguresAsOf(office, sc.year, year_card)
     y = sc.year
     tw = ROMAN[quarter]
-    doc = Document(
-        "triwulan",
-        f"Laporan Kinerja Triwulan {tw} Tahun {y} {office.name}",
-        office.name,
-        y,
-        regency=office.regency,
-        draft=draft,
-        landscape=True,
-    )
-    doc.add(para(f"LAPORAN KINERJA TRIWULAN {tw} TAHUN {y}", style=ParagraphStyle.TITLE))
-    doc.add(para(office.name.upper(), style=ParagraphStyle.TITLE))
-    if office.regency:
-        doc.add(para(office.regency.upper(), style=ParagraphStyle.TITLE))
+    texts = dict(narrative or {})
+    yd = office.years.get(y)
+    plan = office.plan
+    if isinstance(charts, Mapping):
+        pngs: dict[str, bytes] = dict(charts)
+    elif charts:
+        specs = quarter_chart_specs(sc, figs)
+        pngs = dict(zip(specs, quarter_charts_png(list(specs.values())), strict=True))
+    else:
+        pngs = {}
+    title = f"Laporan Kinerja Triwulan {tw} Tahun {y} {office.name}"
+    doc = Document("triwulan", title, office.name, y, regency=office.regency, draft=draft)
+    head = cm.signatory(office.head, cm.head_position(office))
+    place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1 if quarter == 4 else y, END_MONTH[quarter])}"
+    values = {"instansi": office.name, "tahun": str(y), "pemda": office.regency or "", "triwulan": tw}
 
-    doc.add(Heading("A. Capaian Indikator Kinerja", 2))
-    qs = list(range(1, quarter + 1))
-    header = [
-        [cm.h("No"), cm.h("Indikator Kinerja"), cm.h("Satuan"), cm.h(f"Target {y}")]
-        + [cm.h(f"TW {ROMAN[q]}", span=3) for q in qs]
-        + ([cm.h("Kondisi akhir", span=2)] if quarter == 4 else []),
-        [cm.h(""), cm.h(""), cm.h(""), cm.h("")]
-        + [x for _ in qs for x in (cm.h("Target s.d."), cm.h("Realisasi s.d."), cm.h("Capaian (%)"))]
-        + ([cm.h("Realisasi"), cm.h("Capaian (%)")] if quarter == 4 else []),
-    ]
-    rows: list[list[Cell]] = []
-    no = 0
-    current = None
-    width = 4 + 3 * len(qs) + (2 if quarter == 4 else 0)
-    measured = 0
-    for s in sc.indicators:
-        group = cm.objective_of(office, s)
-        if group != current:
-            current = group
-            rows.append([cm.t(group, bold=True, span=width, shade=cm.TOTAL_SHADE)])
-        no += 1  # noqa: SIM113 - group rows are not numbered
-        by_q = {q.quarter: q for q in s.quarters}
-        row = [cm.c(str(no)), cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target)]
-        for q in qs:
-            qsc = by_q.get(q)
-            if qsc is None or qsc.value is None:
-                row += [
-                    cm.v(qsc.target_to_date if qsc else None) if qsc and qsc.target_to_date is not None else cm.c("-"),
-                    cm.c(nv.NOT_MEASURED),
-                    cm.c("-"),
-                ]
-            else:
-                row += [
-                    cm.v(qsc.target_to_date) if qsc.target_to_date is not None else cm.c("-"),
-                    cm.v(qsc.to_date),
-                    # no quarterly target: "target belum ditetapkan" (never 0)
-                    cm.p(qsc.achievement.value, missing=nv.achievement_text(qsc.achievement)),
-                ]
-        last = by_q.get(quarter)
-        if last is not None and last.value is not None:
-            measured += 1
-        if quarter == 4:
-            row += [cm.v(s.realisation), cm.p(s.achievement.value, missing=nv.achievement_text(s.achievement))]
-        rows.append(row)
-    small_w = (1.5, 1.6, 1.5)
-    widths = (1.1, 5, 1.2, 1.4) + small_w * len(qs) + ((1.5, 1.4) if quarter == 4 else ())
-    rows.append(
-        [
-            cm.t(f"Jumlah indikator dengan realisasi TW {tw}", bold=True, span=4, shade=cm.TOTAL_SHADE),
-            cm.n(Decimal(measured), bold=True, shade=cm.TOTAL_SHADE),
-            cm.t(f"dari {len(sc.indicators)} indikator", span=width - 5, shade=cm.TOTAL_SHADE),
-        ]
-    )
+    # ---------------------------------------------------------------- front matter
+    doc.add(Cover(["LAPORAN KINERJA", f"TRIWULAN {tw}"], office.name, office.regency, str(y)))
+    doc.add(Heading("KATA PENGANTAR", 1, new_page=False))
     doc.add(
-        Table(
-            f"Capaian Indikator Kinerja s.d. Triwulan {tw} Tahun {y}",
-            header,
-            rows,
-            widths=widths,
-            small=True,
-            source='"belum diukur": realisasi triwulan belum diisi (bukan 0).',
+        FixedText(
+            "kata_pengantar_triwulan",
+            [
+                para(
+                    f"Puji syukur ke hadirat Tuhan Yang Maha Esa, Laporan Kinerja Triwulan {tw} Tahun {y} "
+                    f"{office.name} telah selesai disusun. Laporan ini menyajikan kemajuan pencapaian sasaran dan "
+                    f"indikator kinerja sampai dengan akhir triwulan {tw} terhadap target Perjanjian Kinerja dan "
+                    "Rencana Aksi, beserta realisasi anggarannya, sebagai bahan pengendalian dan perbaikan kinerja "
+                    "pada triwulan berikutnya."
+                ),
+            ],
+            values,
         )
     )
+    doc.add(SignatureBlock(head, place_date=place))
+    doc.add(TableOfContents("contents"), TableOfContents("tables"), TableOfContents("figures"))
+
+    # ---------------------------------------------------------------- BAB I
+    doc.add(Heading("BAB I  PENDAHULUAN", 1, chapter="1"))
+    doc.add(Heading("A. Latar Belakang", 2))
+    doc.add(
+        FixedText(
+            "pendahuluan_triwulan",
+            [
+                para(
+                    "Pengukuran kinerja triwulanan merupakan bagian dari Sistem Akuntabilitas Kinerja Instansi "
+                    f"Pemerintah (SAKIP). Laporan Kinerja Triwulan {tw} {office.name} Tahun {y} memantau capaian "
+                    "indikator kinerja sampai dengan triwulan berjalan, agar hambatan dapat diketahui lebih awal "
+                    "dan upaya perbaikan dilakukan sebelum akhir tahun."
+                )
+            ],
+            values,
+        )
+    )
+    doc.add(*cm.operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
+    doc.add(Heading("B. Tugas dan Fungsi", 2))
+    if office.mandate:
+        mandate = office.mandate.strip()
+        doc.add(para(mandate if mandate[:1].isupper() else f"Tugas {office.name} adalah {mandate.rstrip('.')}."))
+    else:
+        doc.add(cm.placeholder("Uraian tugas dan fungsi belum diisi."))
+    doc.add(Heading("C. Struktur Organisasi", 2))
+    if office.units:
+        doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
+        doc.add(*[para(f"{cm.letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
+    else:
+        doc.add(cm.placeholder("Susunan organisasi belum diisi."))
+    doc.add(Heading("D. Sumber Daya", 2))
+    doc.add(*cm.operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
+
+    # ---------------------------------------------------------------- BAB II
+    doc.add(Heading("BAB II  PERENCANAAN KINERJA", 1, chapter="2"))
+    doc.add(Heading("A. Rencana Strategis", 2))
     doc.add(
         para(
-            f"Sampai dengan triwulan {tw}, ",
-            *nv.count_words(measured),
-            f" dari {len(sc.indicators)} indikator telah memiliki realisasi triwulan {tw}.",
+            f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat visi, misi, tujuan dan "
+            "sasaran berikut."
         )
     )
+    if plan.vision:
+        doc.add(para("Visi: ", Run(plan.vision, bold=True)))
+    if plan.missions:
+        doc.add(para("Misi:"))
+        doc.add(*[para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)])
+    doc.add(cm.renstra_table(office))
+    doc.add(Heading("B. Indikator Kinerja Utama", 2))
+    doc.add(cm.iku_table(office))
+    doc.add(Heading(f"C. Perjanjian Kinerja dan Rencana Aksi Tahun {y}", 2))
+    pk = yd.agreement if yd else None
+    if pk is not None and yd is not None:
+        if pk.kind == "amendment":
+            doc.add(
+                para(
+                    f"Perjanjian Kinerja tahun {y} telah diubah (PK Perubahan). Alasan perubahan: "
+                    f"{pk.reason or 'tidak disebutkan'}."
+                )
+            )
+        doc.add(para(f"Target tahun {y} dan target triwulan (Rencana Aksi) sebagai berikut."))
+        doc.add(*cm.pk_tables(office, yd, pk, y, quarters=True))
+    else:
+        doc.add(cm.placeholder(f"Perjanjian Kinerja tahun {y} belum dicatat."))
+
+    # ---------------------------------------------------------------- BAB III (landscape)
+    doc.add(Orientation(landscape=True))
+    doc.add(Heading("BAB III  AKUNTABILITAS KINERJA", 1, chapter="3"))
+    doc.add(Heading(f"A. Capaian Kinerja s.d. Triwulan {tw}", 2))
+    doc.add(para(cm.achievement_rule_sentence(office)))
+    doc.add(cm.scale_table(sc.scale))
+    doc.add(tt.formula_table(sc))
+    doc.add(tt.recap_table(sc, figs))
+    doc.add(cm.objective_table(sc))
+    doc.add(nv.office_sentence(office.name, y, sc.office_score) if quarter == 4 else _office_to_date(sc, tw))
+    doc.add(Heading("Capaian per Sasaran dan Indikator", 3))
+    for i, (group, scores) in enumerate(cm.indicator_groups(sc), 1):
+        doc.add(Heading(f"{i}. {group}", 3))
+        for s in scores:
+            doc.add(Heading(f"Indikator: {s.indicator.name}", 3, in_toc=False))
+            doc.add(tt.indicator_table(sc, figs, s))
+            doc.add(nv.quarter_sentence(s, tw))
+            doc.add(Heading(f"Penjelasan triwulan {tw} (penyebab dan upaya/solusi)", 3, in_toc=False))
+            doc.add(*nv.quarter_explanation_paragraphs(s))
+            png = pngs.get(s.indicator.id)
+            if png is not None:
+                doc.add(Figure(f"Target dan Realisasi s.d. Triwulan: {s.indicator.name}", png, width_cm=14))
 
     doc.add(Heading(f"B. Realisasi Anggaran s.d. Triwulan {tw}", 2))
-    # the budget to date of the scorecard as of the quarter (the one rule, `domain.scorecard_budget`)
-    b = (sc if quarter == 4 else build_scorecard(office, y, quarter=quarter)).budget
-    if b is None or not b.lines or b.lines_total is None:
-        doc.add(para(f"Rincian anggaran per program tahun {y} belum tersedia.", style=ParagraphStyle.PLACEHOLDER))
+    b = sc.budget
+    if b is None:
+        doc.add(cm.placeholder(f"Data anggaran tahun {y} belum tersedia."))
     else:
-        brows: list[list[Cell]] = []
-        for ls in b.lines:
-            line, depth, a = ls.line, ls.depth, ls.amounts
-            bold = depth == 0
-            brows.append(
-                [
-                    cm.t(line.code, bold=bold),
-                    cm.t("    " * depth + line.name, bold=bold),
-                    cm.m(a.allocation, bold=bold),
-                    cm.m(a.realisation, bold=bold, missing=nv.NOT_MEASURED),
-                    cm.p(a.absorption, bold=bold, missing="-"),
-                    cm.m(a.remaining, bold=bold),
-                ]
+        doc.add(para(f"Keadaan sampai dengan triwulan {tw}:"), nv.budget_sentence(y, tt.grand_total(b) or b.total))
+        ct = cm.class_table(sc, previous=False, through=f"s.d. Triwulan {tw} Tahun {y}")
+        if ct is not None:
+            doc.add(ct)
+        if b.lines:
+            doc.add(
+                para(
+                    "Realisasi anggaran per sasaran, dengan indikator, program, kegiatan dan sub kegiatan yang "
+                    "mendukungnya, sebagai berikut."
+                )
             )
-        tot = b.lines_total
-        brows.append(
+            doc.add(tt.budget_table(sc, b))
+            changes = bt.amendment_sentences(b)
+            if changes:
+                doc.add(para("Pagu anggaran berubah pada tahun berjalan (APBD Perubahan):"))
+                doc.add(*(para(f"- {x}") for x in changes))
+        else:
+            doc.add(cm.placeholder("Rincian anggaran per program belum dicatat."))
+        doc.add(*cm.operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+
+    # ---------------------------------------------------------------- BAB IV
+    doc.add(Orientation(landscape=False))
+    doc.add(Heading("BAB IV  PENUTUP", 1, chapter="4"))
+    doc.add(Heading("A. Kesimpulan", 2))
+    doc.add(nv.office_sentence(office.name, y, sc.office_score) if quarter == 4 else _office_to_date(sc, tw))
+    doc.add(para(f"Ringkasan capaian per indikator sampai dengan triwulan {tw}:"))
+    for i, s in enumerate(_unique(sc), 1):
+        p = nv.quarter_sentence(s, tw)
+        p.runs.insert(0, Run(f"{i}. "))
+        p.style = ParagraphStyle.LIST
+        doc.add(p)
+    doc.add(*cm.operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
+    doc.add(Heading("B. Langkah Selanjutnya", 2))
+    doc.add(
+        *cm.operator_or(
+            texts, "langkah", "Langkah dan upaya pada triwulan berikutnya untuk mencapai target tahun belum diisi."
+        )
+    )
+    doc.add(
+        FixedText(
+            "penutup_triwulan",
             [
-                cm.t("Jumlah", bold=True, span=2, shade=cm.TOTAL_SHADE),
-                cm.m(tot.allocation, bold=True, shade=cm.TOTAL_SHADE),
-                cm.m(tot.realisation, bold=True, shade=cm.TOTAL_SHADE, missing=nv.NOT_MEASURED),
-                cm.p(tot.absorption, bold=True, shade=cm.TOTAL_SHADE, missing="-"),
-                cm.m(tot.remaining, bold=True, shade=cm.TOTAL_SHADE),
-            ]
+                para(
+                    f"Demikian Laporan Kinerja Triwulan {tw} Tahun {y} {office.name} ini disusun sebagai bahan "
+                    "pengendalian dan perbaikan kinerja."
+                )
+            ],
+            values,
         )
-        doc.add(
-            Table(
-                f"Realisasi Anggaran s.d. Triwulan {tw} Tahun {y}",
-                [
-                    [
-                        cm.h("Kode"),
-                        cm.h("Program / Kegiatan / Sub Kegiatan"),
-                        cm.h("Pagu (Rp)"),
-                        cm.h(f"Realisasi s.d. TW {tw} (Rp)"),
-                        cm.h("Penyerapan (%)"),
-                        cm.h("Sisa (Rp)"),
-                    ]
-                ],
-                brows,
-                widths=(1.6, 9, 3, 3, 1.8, 3),
-                small=True,
-            )
-        )
-        doc.add(para(f"Keadaan sampai dengan triwulan {tw}:"), nv.budget_sentence(y, tot))
-    head = cm.signatory(office.head, cm.head_position(office))
-    end_month = {1: 4, 2: 7, 3: 10, 4: 1}[quarter]
-    place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1 if quarter == 4 else y, end_month)}"
+    )
     doc.add(SignatureBlock(head, place_date=place))
     doc.number_items()
     return doc
+
+
+def _unique(sc: Scorecard) -> list[IndicatorScore]:
+    seen: set[str] = set()
+    out = []
+    for s in sc.indicators:
+        if s.indicator.id not in seen:
+            seen.add(s.indicator.id)
+            out.append(s)
+    return out
+
+
+def _office_to_date(sc: Scorecard, tw: str) -> Paragraph:
+    """The office's mean achievement to date (the scorecard as of TW N), said as of the quarter."""
+    p = nv.office_sentence(sc.office.name, sc.year, sc.office_score)
+    first = p.runs[0]
+    p.runs[0] = Run(
+        first.text.replace(f"tahun {sc.year}", f"s.d. triwulan {tw} tahun {sc.year}"),
+        first.bold,
+        first.italic,
+        first.value,
+    )
+    return p

@@ -1,0 +1,113 @@
+"""Layout rules of the .docx renderer that need measuring: column widths from content, keep-with-next.
+
+* `fit_words(table, widths)` — widen a column so that no word of a one-column cell (a header word
+  above all) has to break inside itself, taking the room from columns with room to spare; words
+  are measured in the template's table fonts (Arial; Liberation Sans has its metrics and is what
+  LibreOffice prints with; matplotlib's DejaVu Sans, wider, as an upper bound).
+* `keep_with_next(p)` — keep a paragraph on the page of what follows it (the signature block).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from .model import Table
+
+
+def _el(tag: str) -> Any:
+    return OxmlElement(tag)
+
+
+def keep_with_next(p: Any) -> None:
+    """Set keep-with-next on a ``w:p`` element (in the schema's place: right after the paragraph style)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = _el("w:pPr")
+        p.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is not None:
+        return
+    style = ppr.find(qn("w:pStyle"))
+    ppr.insert(1 if style is not None else 0, _el("w:keepNext"))
+
+
+# --------------------------------------------------------------------------- column widths from content
+
+HEADER_PT, TEXT_PT, SMALL_PT = 8.5, 9.5, 8.0  # the default template's table styles (Sakip Table …)
+CELL_MARGINS_TWIPS = 2 * 57 + 40  # left and right cell margins, and a little room for rounding
+
+
+KNOWN_FONT_DIRS = tuple(
+    Path("/usr/share/fonts/truetype") / d for d in ("liberation2", "liberation", "msttcorefonts")
+)
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+
+
+@lru_cache(maxsize=2)
+def _font(bold: bool) -> Any:
+    """The table font for measuring: Arial, or Liberation Sans (Arial's metrics, what LibreOffice prints
+    with), else matplotlib's DejaVu Sans (wider: an upper bound); ``None`` when none can be read."""
+    from PIL import ImageFont
+
+    names = (
+        ("Arial Bold.ttf", "arialbd.ttf", "LiberationSans-Bold.ttf")
+        if bold
+        else ("Arial.ttf", "arial.ttf", "LiberationSans-Regular.ttf")
+    )
+    for d in KNOWN_FONT_DIRS:  # the usual places first: a walk over every font directory is slower
+        for name in names:
+            if (d / name).is_file():
+                return ImageFont.truetype(str(d / name), 100)
+    for name in names:
+        for d in FONT_DIRS:
+            found = next(iter(d.rglob(name)), None) if d.is_dir() else None
+            if found is not None:
+                return ImageFont.truetype(str(found), 100)
+    try:
+        import matplotlib
+
+        fallback = (
+            Path(matplotlib.get_data_path()) / "fonts" / "ttf" / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+        )
+        return ImageFont.truetype(str(fallback), 100)
+    except Exception:  # pragma: no cover - no font at all: the estimate in word_twips
+        return None
+
+
+@lru_cache(maxsize=8192)
+def word_twips(word: str, pt: float, bold: bool) -> int:
+    """The printed width of ``word`` at ``pt`` points, in twips (1/20 pt)."""
+    font = _font(bold)
+    units = font.getlength(word) / 100 if font is not None else 0.62 * len(word)
+    return int(units * pt * 20) + 1
+
+
+def fit_words(t: Table, widths: list[int]) -> list[int]:
+    """Column widths (twips) widened so that no word of a one-column cell — a header word above all —
+    has to break inside itself; the room comes from the columns with room to spare, in proportion to it.
+    When the words cannot all fit in the table's width, the widths are left as they were."""
+    body_pt = SMALL_PT if t.small else TEXT_PT
+    need = [0] * len(widths)
+    for is_header, rows in ((True, t.header), (False, t.rows)):
+        pt = HEADER_PT if is_header else body_pt
+        for cells in rows:
+            col = 0
+            for c in cells:
+                if c.span == 1 and c.text:
+                    longest = max((word_twips(w, pt, c.bold or is_header) for w in c.text.split()), default=0)
+                    need[col] = max(need[col], longest + CELL_MARGINS_TWIPS)
+                col += c.span
+    short = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+    if short == 0 or sum(need) > sum(widths):
+        return widths
+    slack = [max(w - n, 0) for n, w in zip(need, widths, strict=True)]
+    total_slack = sum(slack)
+    out = []
+    for n, w, room in zip(need, widths, slack, strict=True):
+        out.append(n if w < n else w - (short * room) // total_slack)
+    out[out.index(max(out))] += sum(widths) - sum(out)  # the rounding, to the widest column
+    return out
