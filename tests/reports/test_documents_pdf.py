@@ -107,6 +107,7 @@ def test_a_conversion_that_takes_too_long_is_stopped_with_a_clear_error() -> Non
         render_pdf(render_docx(build_lkjip(office, charts=False)), timeout=0.3)
 
 
+@pytest.mark.pdf
 def test_the_signature_block_never_stands_alone_on_a_page() -> None:
     """A closing sentence and a signature block pushed down line by line across the page end: when the
     block no longer fits, the sentence goes to the next page with it (keep-with-next, LibreOffice's PDF)."""
