@@ -121,7 +121,8 @@ session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 from django.utils.module_loading import import_string
 # the backend that signs users in (the lockout backend before it only refuses)
-session[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user"))
+backends = settings.AUTHENTICATION_BACKENDS
+session[BACKEND_SESSION_KEY] = next(b for b in backends if hasattr(import_string(b), "get_user"))
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 # signed in as an admin who passed the second step (what sakip.accounts.twofactor.verify leaves in the session)
 from django_otp import DEVICE_ID_SESSION_KEY
