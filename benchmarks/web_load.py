@@ -337,42 +337,73 @@ def bench(database: str, database_url: str, args: argparse.Namespace) -> list[di
     try:
         env = base_env(database_url, data_dir)
         creds = setup_database(env, args.offices)
-        results = []
-        with gunicorn(env, args.workers, args.threads) as base:
-            for name, path, headers in urls(creds["session"], creds["token"]):
-                colds = []
-                for _ in range(max(args.cold, 1)):  # the first request after a change, on whichever worker
-                    renew_generation(database_url)
-                    cold_status, cold = fetch(base + path, headers)
-                    assert cold_status == 200, (name, cold_status)
-                    colds.append(cold)
-                cold = sorted(colds)[len(colds) // 2]
-                warm_up(base + path, headers, args.workers * args.threads, name)
-                wrk(base + path, headers, args.connections, args.warmup, args.wrk_threads)  # warm-up
-                r = wrk(base + path, headers, args.connections, args.duration, args.wrk_threads)
-                r.update(
-                    {
-                        "database": database,
-                        "url": name,
-                        "path": path,
-                        "first_request_s": cold,  # the median of --cold first requests after a change
-                        "first_requests_s": colds,
-                        "load_average": os.getloadavg()[0],
-                    }
-                )
-                results.append(r)
-                say(
-                    f"{database:8} {name:26} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms"
-                    f"  {r['rps']:7.1f} req/s  (first request after a change {cold * 1000:.0f} ms"
-                    f" [{', '.join(f'{c * 1000:.0f}' for c in colds)}], errors {r['errors']},"
-                    f" non-200 {r['non200']}, load average {r['load_average']:.1f})"
-                )
-        cpu = cpu_per_request(env, creds, args.cpu_requests)
-        for r in results:
-            r["cpu_ms"] = cpu[str(r["path"])]
+        # --compare SRC: a second gunicorn runs the code of SRC (another checkout's src/) on the same database;
+        # each URL is measured on both, alternately, --rounds times, so a change of the machine's load hits both
+        variants = (
+            {"": env} if args.compare is None else {"before": dict(env, PYTHONPATH=str(args.compare)), "after": env}
+        )
+        with contextlib.ExitStack() as stack:
+            bases = {v: stack.enter_context(gunicorn(e, args.workers, args.threads)) for v, e in variants.items()}
+            results = [
+                r
+                for name, path, headers in urls(creds["session"], creds["token"])
+                for r in measure_url(database, database_url, name, path, headers, bases, args)
+            ]
+        for variant, variant_env in variants.items():
+            cpu = cpu_per_request(variant_env, creds, args.cpu_requests)
+            for r in results:
+                if r["variant"] == variant:
+                    r["cpu_ms"] = cpu[str(r["path"])]
         return results
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def measure_url(
+    database: str,
+    database_url: str,
+    name: str,
+    path: str,
+    headers: dict[str, str],
+    bases: dict[str, str],
+    args: argparse.Namespace,
+) -> list[dict[str, Any]]:
+    colds: dict[str, list[float]] = {v: [] for v in bases}
+    for _ in range(max(args.cold, 1)):  # the first request after a change, on whichever worker
+        for variant, base in bases.items():
+            renew_generation(database_url)
+            cold_status, cold = fetch(base + path, headers)
+            assert cold_status == 200, (name, variant, cold_status)
+            colds[variant].append(cold)
+    for base in bases.values():
+        warm_up(base + path, headers, args.workers * args.threads, name)
+        wrk(base + path, headers, args.connections, args.warmup, args.wrk_threads)  # warm-up
+    results = []
+    for _round in range(args.rounds):
+        for variant, base in bases.items():
+            load_before = os.getloadavg()[0]
+            r = wrk(base + path, headers, args.connections, args.duration, args.wrk_threads)
+            cold = sorted(colds[variant])[len(colds[variant]) // 2]
+            r.update(
+                {
+                    "database": database,
+                    "variant": variant,
+                    "url": name,
+                    "path": path,
+                    "first_request_s": cold,  # the median of --cold first requests after a change
+                    "first_requests_s": colds[variant],
+                    "load_average": os.getloadavg()[0],
+                    "load_average_before": load_before,
+                }
+            )
+            results.append(r)
+            say(
+                f"{database:8} {variant:6} {name:26} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms"
+                f"  p99 {r['p99']:7.1f} ms  {r['rps']:7.1f} req/s  (first request after a change {cold * 1000:.0f} ms"
+                f" [{', '.join(f'{c * 1000:.0f}' for c in colds[variant])}], errors {r['errors']},"
+                f" non-200 {r['non200']}, load average {load_before:.1f}→{r['load_average']:.1f})"
+            )
+    return results
 
 
 @contextlib.contextmanager
@@ -404,6 +435,12 @@ def main() -> int:
         "--only", default="", help='comma-separated URL names to run (default: all; "quarter": the quarter pages)'
     )
     parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout's src/ (e.g. git archive of an older commit): measured alternately on the same data",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="wrk runs per URL (and per --compare variant)")
+    parser.add_argument(
         "--cold", type=int, default=3, help="first requests after a change (generation renewed) timed per URL"
     )
     args = parser.parse_args()
@@ -426,7 +463,8 @@ def main() -> int:
             raise SystemExit(f"unknown database {database!r}")
     print()
     print(
-        f"{'database':9} {'URL':26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>6} {'CPU ms':>7}"
+        f"{'database':9} {'code':6} {'URL':26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>6}"
+        f" {'CPU ms':>7}"
         f" {'cold ms':>8} {'load':>5}  p95 ≤ {args.target_ms:g} ms"
     )
     missed = 0
@@ -434,7 +472,8 @@ def main() -> int:
         ok = float(r["p95"]) <= args.target_ms and not r["non200"] and not r["errors"]
         missed += not ok
         print(
-            f"{r['database']:9} {r['url']:26} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['rps']:8.1f} "
+            f"{r['database']:9} {r['variant']:6} {r['url']:26} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}"
+            f" {r['rps']:8.1f} "
             f"{r['errors'] + r['non200']:6d} {r['cpu_ms']:7.1f} {r['first_request_s'] * 1000:8.0f}"
             f" {r['load_average']:5.1f}  {'yes' if ok else 'NO'}"
         )
