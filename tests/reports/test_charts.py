@@ -102,3 +102,24 @@ def test_kaloran_achievement_chart_figures_come_from_the_golden_file() -> None:
             continue
         assert f"{Decimal(str(value)):.2f}".replace(".", ",") in texts
     assert texts.count("belum diukur") == sum(1 for v in computed if v is None)
+
+
+def test_a_chart_drawn_before_from_the_same_data_is_not_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first dashboard after a change draws again only the charts whose data changed (issue #11)."""
+    drawn: list[object] = []
+    real = charts._trends_figure
+
+    def counting(specs: list[charts.TrendSpec]) -> object:
+        drawn.append(specs)
+        return real(specs)
+
+    monkeypatch.setattr(charts, "_trends_figure", counting)
+    title = "uji-kept-chart"  # not drawn by any other test
+    points = [("2024", Decimal("70.5")), ("2025 TW II", Decimal("35.25"))]
+    first = charts.trend(points, Decimal(80), title, "%")
+    assert charts.trend(list(points), Decimal(80), title, "%") == first and len(drawn) == 1
+    changed = charts.trend([points[0], ("2025 TW II", Decimal("36.25"))], Decimal(80), title, "%")
+    assert len(drawn) == 2 and "36,25" in _texts(changed) and "36,25" not in _texts(first)
+    charts.trend(points, Decimal("80.00"), title, "%")  # equal, but written otherwise: drawn, not guessed
+    charts.trend(points, Decimal(80), title, "")
+    assert len(drawn) == 4

@@ -135,6 +135,20 @@ class GenerationMiddleware:
 _GENERATION_SQL = f"SELECT token FROM {DataGeneration._meta.db_table} WHERE id = 1"  # a constant: no input
 
 
+def unread_generation_sql() -> tuple[list[str | None], str] | None:
+    """For another statement of this GET request that can read the generation along (the session's,
+    `sakip.accounts.fast`): the request's holder and the scalar query, while the request has not read it
+    yet; else None. Whoever reads it puts the token in ``holder[0]`` (see `generation`)."""
+    seen = _request_generation.get()
+    return (seen, _GENERATION_SQL) if seen is not None and seen[0] is None else None
+
+
+def request_scope() -> object | None:
+    """An object that stands for the current GET/HEAD request (None outside one): what one reads for the
+    request can be tied to it and never used by a later request of the same thread."""
+    return _request_generation.get()
+
+
 def kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """``memo`` for the current generation, handing out a shallow copy of a kept model instance.
 

@@ -23,7 +23,9 @@ import functools
 import html
 import io
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -66,6 +68,42 @@ plt.rcParams.update(
 
 def _short(label: str, limit: int = 48) -> str:
     return label if len(label) <= limit else label[: limit - 2] + "…"
+
+
+#: SVG charts drawn lately, by what they are drawn from: a chart is a pure function of its arguments, and
+#: after a change of one figure a dashboard draws again the charts whose data did not change (most of the
+#: first request after a change, issue #11). Bounded; per process.
+_SVG_KEPT_MAX = 512
+_svg_kept: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_svg_lock = threading.Lock()
+
+
+def _hashable(value: object) -> object:
+    """A key that tells apart what draws differently: 1.0 and 1.00 (Decimal), 1 and 1.0 and True."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, Decimal):
+        return ("Decimal", str(value))
+    return (type(value).__qualname__, value)
+
+
+def _kept_svg(kind: str, args: tuple[object, ...], draw: Callable[[], Figure]) -> str:
+    """``_svg(draw())``, or the same text drawn before from the same arguments."""
+    try:
+        key = (kind, *(_hashable(a) for a in args))
+        hash(key)
+    except TypeError:  # an argument that cannot be a key: drawn every time
+        return _svg(draw())
+    with _svg_lock:
+        if key in _svg_kept:
+            _svg_kept.move_to_end(key)
+            return _svg_kept[key]
+    text = _svg(draw())
+    with _svg_lock:
+        _svg_kept[key] = text
+        while len(_svg_kept) > _SVG_KEPT_MAX:
+            _svg_kept.popitem(last=False)
+    return text
 
 
 def _svg(fig: Figure) -> str:
@@ -229,7 +267,10 @@ def achievement_bars(
     title: str = "Capaian indikator (%)",
 ) -> str:
     """Horizontal bars per indicator against the predicate bands; unmeasured shown as 'belum diukur' (SVG)."""
-    return _svg(_achievement_figure(labels, values, colors, scale, title))
+    return _kept_svg(
+        "achievement", (labels, values, colors, scale, title),
+        lambda: _achievement_figure(labels, values, colors, scale, title),
+    )
 
 
 def achievement_bars_png(
@@ -316,7 +357,7 @@ def _trends_figure(charts: Sequence[TrendSpec]) -> Figure:
 
 def trend(points: Sequence[Point], target: Decimal | None = None, title: str = "Tren realisasi", unit: str = "") -> str:
     """A line across quarters or years; unmeasured points are gaps, never zeros (SVG)."""
-    return _svg(_trends_figure([(points, target, title, unit)]))
+    return _kept_svg("trend", (points, target, title, unit), lambda: _trends_figure([(points, target, title, unit)]))
 
 
 def trend_png(
@@ -466,7 +507,7 @@ def _absorption_figure(labels: Sequence[str], values: Sequence[Decimal | None], 
 def absorption_bars(
     labels: Sequence[str], values: Sequence[Decimal | None], title: str = "Penyerapan anggaran per program (%)"
 ) -> str:
-    return _svg(_absorption_figure(labels, values, title))
+    return _kept_svg("absorption", (labels, values, title), lambda: _absorption_figure(labels, values, title))
 
 
 def absorption_bars_png(
