@@ -218,6 +218,15 @@ def test_the_quarters_own_explanation_never_another_quarters(karangsari: Office)
     assert "Sampai dengan triwulan II baru 3 dari 16 desa" not in text[2]
 
 
+def test_the_seed_reports_tw_ii_explanations_are_printed_in_tw_ii_only(karangsari: Office) -> None:
+    # the Karangsari seed carries its report's causes and solutions as TW II's own texts
+    tw2 = body_text(open_docx(render_docx(build_triwulan(karangsari, 2024, 2, charts=False))))
+    tw1 = body_text(open_docx(render_docx(build_triwulan(karangsari, 2024, 1, charts=False))))
+    for fragment in ("Sampai dengan triwulan II baru 3 dari 16 desa", "Pelanggaran triwulan II (8 kasus)"):
+        assert fragment in tw2
+        assert fragment not in tw1
+
+
 def test_not_measured_and_target_not_set_are_different_words_never_zero(karangsari: Office) -> None:
     office = copy.deepcopy(karangsari)
     office.years[2024].measurements["S1.1"].quarters[1] = Decimal(80)  # TW I measured, no TW I target
