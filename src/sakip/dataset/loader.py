@@ -57,6 +57,7 @@ from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_sca
 from sakip.domain.survey import INSTRUMENTS
 
 from .places import place
+from .profile import read_narratives, read_profile, read_year_profile
 from .reading import DocumentError, load_json, load_yaml
 
 FORMAT = "sakip-office/1"
@@ -728,6 +729,8 @@ class _Builder:
 
     def year(self, d: Mapping[str, Any], plan: Plan, path: str) -> YearData:
         y = YearData(d["year"])
+        y.profile = read_year_profile(d.get("profile"))
+        y.narratives = read_narratives(d.get("narratives"), f"{path}.narratives", self.error)
         by_id = {i.id: i for i in plan.indicators()}
         objective_ids = {o.id for o in plan.objectives}
         for vi, v in enumerate(d.get("performance_agreement", [])):
@@ -792,6 +795,7 @@ class _Builder:
             superior=self.person(o.get("superior")),
             units=list(o.get("units", [])),
             mandate=o.get("mandate"),
+            profile=read_profile(o.get("profile"), "office.profile", self.error),
         )
         for yi, yd in enumerate(doc.get("years", [])):
             path = f"years[{yi}]"
