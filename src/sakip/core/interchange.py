@@ -783,6 +783,8 @@ def domain_office(office: Office, *, check_shape: bool = False) -> domain.Office
     if check_shape:
         return load_document(doc, source=office.code)
     try:
-        return load_document(doc, source=office.code, check_shape=False)
+        loaded = load_document(doc, source=office.code, check_shape=False)
     except Exception:  # whatever the builder raised, the full load raises the reference error
-        return load_document(doc, source=office.code)
+        loaded = load_document(doc, source=office.code)
+    loaded.files.update(profile_io.stored_files(loaded))
+    return loaded

@@ -57,7 +57,7 @@ from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_sca
 from sakip.domain.survey import INSTRUMENTS
 
 from .places import place
-from .profile import read_narratives, read_profile, read_year_profile
+from .profile import read_files, read_narratives, read_profile, read_year_profile
 from .reading import DocumentError, load_json, load_yaml
 
 FORMAT = "sakip-office/1"
@@ -860,7 +860,9 @@ def load(path: str | Path) -> Office:
         text = p.read_text("utf-8")
     except UnicodeDecodeError:
         raise DatasetError([Issue("", "berkas bukan teks UTF-8")], str(p)) from None
-    return loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
+    office = loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
+    office.files.update(read_files(office, p.parent))
+    return office
 
 
 #: the seed offices: three published annual reports (LKjIP) and one quarterly report written for

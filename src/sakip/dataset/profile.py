@@ -6,10 +6,11 @@ are right and only meaning is checked here (known sections per document, units' 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from sakip.domain.office import Person
+from sakip.domain.office import Office, Person
 from sakip.domain.profile import (
     DOCUMENTS,
     Facility,
@@ -91,6 +92,31 @@ def read_narratives(d: Mapping[str, Any] | None, path: str, error: ErrorSink) ->
             else:
                 texts[key] = Narrative(value["text"], value.get("draft", False))
         out[document] = texts
+    return out
+
+
+#: the largest file a profile may refer to (a logo, a photo)
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def references(office: Office) -> Iterator[str]:
+    """Every file the office's profile refers to (logos, achievement photos)."""
+    if office.profile is not None:
+        yield from (r for r in (office.profile.logo, office.profile.regency_logo) if r)
+    for yd in office.years.values():
+        if yd.profile is not None:
+            yield from (ph.file for ph in yd.profile.photos)
+
+
+def read_files(office: Office, base: Path) -> dict[str, bytes]:
+    """The referenced files found under ``base`` (a dataset's folder); a missing or too large file is left out."""
+    out: dict[str, bytes] = {}
+    root = base.resolve()
+    for ref in references(office):
+        path = (root / ref).resolve()
+        if root not in path.parents or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            continue
+        out[ref] = path.read_bytes()
     return out
 
 

@@ -277,6 +277,8 @@ class Office:
     mandate: str | None = None
     years: dict[int, YearData] = field(default_factory=dict)
     profile: Profile | None = None  # identity and organisation (`domain.profile.Profile`)
+    #: the bytes of the files the profile refers to (logos, photos), by reference, as far as the adapter read them
+    files: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def latest_year(self) -> int | None:

@@ -15,7 +15,8 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from sakip.accounts.models import Office
-from sakip.dataset.profile import narratives_doc
+from sakip.dataset.profile import MAX_FILE_BYTES, narratives_doc, references
+from sakip.domain.office import Office as DomainOffice
 from sakip.domain.profile import DOCUMENTS, keys_of
 from sakip.domain.profile import Narrative as DomainNarrative
 
@@ -98,3 +99,19 @@ def export_into(office: Office, doc: dict[str, Any]) -> None:
 
 def known(document: str, key: str) -> bool:
     return document in DOCUMENTS and key in keys_of(document)
+
+
+def stored_files(office: DomainOffice) -> dict[str, bytes]:
+    """The stored files (media) a stored office's profile refers to, for the documents."""
+    out: dict[str, bytes] = {}
+    for ref in references(office):
+        if ref in out:
+            continue
+        try:
+            with default_storage.open(ref, "rb") as f:
+                out[ref] = f.read(MAX_FILE_BYTES + 1)
+        except (OSError, ValueError):  # a missing file: the document goes without it
+            continue
+        if len(out[ref]) > MAX_FILE_BYTES:
+            del out[ref]
+    return out

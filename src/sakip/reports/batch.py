@@ -20,6 +20,7 @@ draft flags from the workflow before calling in.
 
 from __future__ import annotations
 
+import inspect
 import multiprocessing
 import os
 import time
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sakip.domain.office import Office
 from sakip.domain.scorecard import Scorecard, build_scorecard
@@ -162,14 +164,19 @@ def generate(
         if not any(f in wanted for f in ("docx", "pdf")):
             return out
     from .documents import build_iku, build_lkjip, build_pk, build_rencana_aksi, build_triwulan
+    from .documents.profile_sections import narrative_for
     from .docx import render_docx
 
     if kind == "rencana-aksi":
         document = build_rencana_aksi(office, y, draft=draft, scorecard=scorecard)
     elif kind == "lkjip":
-        document = build_lkjip(office, y, draft=draft, scorecard=scorecard)
+        document = build_lkjip(office, y, draft=draft, scorecard=scorecard, narrative=narrative_for(office, y, "lkjip"))
     elif kind == "triwulan":
-        document = build_triwulan(office, y, quarter if quarter is not None else 4, draft=draft, scorecard=scorecard)
+        q = quarter if quarter is not None else 4
+        extra: dict[str, Any] = {}
+        if "narrative" in inspect.signature(build_triwulan).parameters:  # the builder that takes the texts
+            extra["narrative"] = narrative_for(office, y, f"triwulan-{q}")
+        document = build_triwulan(office, y, q, draft=draft, scorecard=scorecard, **extra)
     elif kind == "pk":
         yd = office.years[y]
         if not yd.agreements:

@@ -275,7 +275,9 @@ class _Renderer:
 
     def _office_values(self) -> dict[str, str]:
         pemda = self.model.regency or ""
-        return {"pemda": pemda, "PEMDA": pemda.upper()}
+        contact = self.model.contact
+        return {"pemda": pemda, "PEMDA": pemda.upper(), "alamat": contact[0] if contact else "",
+                "kontak": contact[1] if len(contact) > 1 else ""}
 
     # ------------------------------------------------------------------ helpers
 
@@ -586,6 +588,8 @@ class _Renderer:
         else:
             for line in b.title:
                 self._paragraph("Sakip Cover Title", line)
+            if self.model.logo:
+                self._logo(4.0)
             for line in (*b.subtitle, b.office.upper(), (b.regency or "").upper(), f"TAHUN {b.year}"):
                 if line:
                     self._paragraph("Sakip Cover Text", line)
@@ -597,8 +601,23 @@ class _Renderer:
             for el in _fill(custom, self.values):
                 self._append(el)
             return
+        if self.model.logo:
+            self._logo(2.0)
         for line in (f"PEMERINTAH {self.values['PEMDA']}", self.values["INSTANSI"]):
             self._paragraph("Sakip Title", line)
+        for line in self.model.contact:
+            self._paragraph("Sakip Center", line)
+
+    def _logo(self, width_cm: float) -> None:
+        """The office's logo, centred (an image the renderer cannot read is left out)."""
+        assert self.model.logo is not None
+        p = self.doc.add_paragraph()
+        p._p.style = self._sid("Sakip Center")
+        try:
+            p.add_run().add_picture(io.BytesIO(self.model.logo), width=Cm(width_cm))
+        except Exception:  # not an image python-docx reads: the document goes without the logo
+            p._p.getparent().remove(p._p)
+        self.page_started = False
 
 
 def render_docx(document: Document, template: str | Path | None = None) -> bytes:

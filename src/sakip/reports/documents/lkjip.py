@@ -52,19 +52,13 @@ from ..model import (
 )
 from . import budget_tables as bt
 from . import common as cm
+from . import profile_sections as ps
 
 PLACEHOLDER = ParagraphStyle.PLACEHOLDER
 
 
 def _ph(text: str) -> Paragraph:
     return para(text, style=PLACEHOLDER)
-
-
-def _operator_or(narrative: Mapping[str, str], key: str, placeholder: str) -> list[Paragraph]:
-    text = (narrative.get(key) or "").strip()
-    if not text:
-        return [_ph(placeholder)]
-    return [para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in text.split("\n\n") if chunk.strip()]
 
 
 def _letters(i: int) -> str:
@@ -86,10 +80,10 @@ def build_lkjip(
         charts if isinstance(charts, ScorecardCharts) else scorecard_charts_png(sc) if charts else None
     )
     y = sc.year
-    texts = dict(narrative or {})
+    texts = dict(narrative if narrative is not None else ps.narrative_for(office, y, "lkjip"))
     yd = office.years.get(y)
     plan = office.plan
-    place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1)}"
+    place = place_date or f"{ps.place_of_signing(office)}, {cm.month_year(y + 1)}"
     doc = Document(
         "lkjip",
         f"Laporan Kinerja Instansi Pemerintah {office.name} Tahun {y}",
@@ -97,6 +91,8 @@ def build_lkjip(
         y,
         regency=office.regency,
         draft=draft,
+        contact=ps.contact_lines(office),
+        logo=ps.logo(office),
     )
     head = cm.signatory(office.head, cm.head_position(office))
     values = {"instansi": office.name, "tahun": str(y), "pemda": office.regency or ""}
@@ -158,23 +154,34 @@ def build_lkjip(
             values,
         )
     )
-    doc.add(*_operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
+    doc.add(*ps.operator_text(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
+    doc.add(*ps.legal_basis(office))
     doc.add(Heading("B. Tugas dan Fungsi", 2))
-    if office.mandate:
+    tasks = ps.tasks_and_functions(office)
+    if tasks is not None:
+        doc.add(*tasks)
+    elif office.mandate:
         mandate = office.mandate.strip()
         doc.add(para(mandate if mandate[:1].isupper() else f"Tugas {office.name} adalah {mandate.rstrip('.')}."))
     else:
         doc.add(_ph("Uraian tugas dan fungsi belum diisi."))
     doc.add(Heading("C. Struktur Organisasi", 2))
-    if office.units:
+    units = ps.organisation(office)
+    if units is not None:
+        doc.add(*units)
+    elif office.units:
         doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
         doc.add(*[para(f"{_letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
     else:
         doc.add(_ph("Susunan organisasi belum diisi."))
     doc.add(Heading("D. Sumber Daya", 2))
-    doc.add(*_operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
-    doc.add(Heading("E. Isu Strategis", 2))
-    doc.add(*_operator_or(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
+    tables = ps.resources(office, y)
+    if "sumber_daya" in texts or not tables:
+        doc.add(*ps.operator_text(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
+    doc.add(*tables)
+    doc.add(Heading("E. Isu Strategis dan Permasalahan Utama", 2))
+    doc.add(*ps.operator_text(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
+    doc.add(*ps.operator_text(texts, "permasalahan", "Uraian permasalahan utama belum diisi."))
     doc.add(Heading("F. Sistematika Penyajian", 2))
     doc.add(
         FixedText(
@@ -301,7 +308,10 @@ def build_lkjip(
                 )
             if figs is not None and figs.absorption is not None:
                 doc.add(Figure(f"Penyerapan Anggaran per Program Tahun {y}", figs.absorption))
-        doc.add(*_operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+        doc.add(*ps.operator_text(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+    doc.add(Heading("C. Prestasi Kinerja", 2))
+    doc.add(*ps.operator_text(texts, "prestasi", "Uraian prestasi kinerja tahun ini belum diisi."))
+    doc.add(*ps.photos(office, y))
 
     # ---------------------------------------------------------------- BAB IV
     doc.add(Heading("BAB IV  PENUTUP", 1, chapter="4"))
@@ -313,9 +323,11 @@ def build_lkjip(
         doc.add(para("Indikator yang belum mencapai target: " + "; ".join(missed) + "."))
     if unmeasured:
         doc.add(para(f"Indikator yang {nv.NOT_MEASURED}: " + "; ".join(unmeasured) + "."))
-    doc.add(*_operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
+    doc.add(*ps.operator_text(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
     doc.add(Heading("B. Langkah Peningkatan Kinerja", 2))
-    doc.add(*_operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi."))
+    doc.add(
+        *ps.operator_text(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi.")
+    )
     doc.add(
         FixedText(
             "penutup",
