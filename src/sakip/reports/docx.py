@@ -165,6 +165,10 @@ def _open_template(template: str | Path | None) -> DocxDocument:
         raise TemplateError(f"Templat dokumen {path} bukan berkas .docx yang sah: {exc}") from exc
 
 
+def _text_of(el: Any) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
 def _fill(elements: Iterable[Any], values: Mapping[str, str]) -> list[Any]:
     """Deep copies of template elements with ``{name}`` placeholders filled in."""
     out = []
@@ -583,8 +587,15 @@ class _Renderer:
         if custom:
             values = {**self.values, "judul": " ".join(b.title), "subjudul": " ".join(b.subtitle)}
             els = _fill(custom, values)
-            for el in els:
+            # the office's logo above the office's name, unless the template has an image of its own
+            has_image = any(True for el in els for _ in el.iter(qn("w:drawing")))
+            at = next((i for i, el in enumerate(els) if _text_of(el) == self.values["INSTANSI"]), len(els))
+            for i, el in enumerate(els):
+                if i == at and self.model.logo and not has_image:
+                    self._logo(4.0)
                 self._append(el)
+            if at == len(els) and self.model.logo and not has_image:
+                self._logo(4.0)
         else:
             for line in b.title:
                 self._paragraph("Sakip Cover Title", line)
@@ -598,8 +609,22 @@ class _Renderer:
     def _letterhead(self) -> None:
         custom = self.tpl.blocks.get("kop")
         if custom:
-            for el in _fill(custom, self.values):
+            els = _fill(custom, self.values)
+            own = any("{alamat}" in _text_of(el) or "{kontak}" in _text_of(el) for el in custom)
+            if self.model.logo and not any(True for el in els for _ in el.iter(qn("w:drawing"))):
+                self._logo(2.0)
+            for el in els:
                 self._append(el)
+            if not own and self.model.contact:  # the address under the names; the kop's rule moves below it
+                border = els[-1].find(f"{qn('w:pPr')}/{qn('w:pBdr')}") if els else None
+                last = None
+                for line in self.model.contact:
+                    last = self._paragraph("Sakip Center", line)
+                if border is not None and last is not None:
+                    border.getparent().remove(border)
+                    ppr = last.find(qn("w:pPr"))
+                    if ppr is not None:
+                        ppr.append(border)
             return
         if self.model.logo:
             self._logo(2.0)
