@@ -32,7 +32,7 @@ def _docx_text(data: bytes) -> str:
     return "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
 
 
-def test_operator_writes_a_section_and_the_downloaded_lkjip_carries_it(demo: Any, login_as: Callable[..., Client]) -> None:
+def test_operator_writes_a_section_and_the_lkjip_carries_it(demo: Any, login_as: Callable[..., Client]) -> None:
     client = login_as("operator_a")
     url = _url(demo, "narrative-edit", YEAR, "lkjip")
     page = client.get(url)
