@@ -204,6 +204,13 @@ def staff_table(rows: list[StaffRow], by: str) -> list[tuple[str, int]]:
     return list(totals.items())
 
 
+def staff_total(rows: list[StaffRow]) -> int:
+    """How many staff the rows describe: rows may be groups of all attributes or one attribute's counts
+    (a report's tables by education, by rank …), so the total is the largest of the attributes' totals."""
+    totals = [sum(r.count for r in rows if getattr(r, by)) for by in ("rank", "education", "gender", "position")]
+    return max([*totals, sum(r.count for r in rows if not (r.rank or r.education or r.gender or r.position))])
+
+
 def unit_tree(units: list[OrgUnit]) -> list[tuple[int, OrgUnit]]:
     """The units in hierarchy order with their depth (0: directly under the head); unknown parents are roots."""
     names = {u.name for u in units}

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from sakip.domain.office import Office, Person
-from sakip.domain.profile import Profile, staff_table, texts_of, unit_tree
+from sakip.domain.profile import Profile, staff_table, staff_total, texts_of, unit_tree
 
 from .. import narrative as nv
 from ..model import Align, Block, Cell, Figure, Paragraph, ParagraphStyle, Table, para
@@ -151,7 +151,7 @@ def resources(office: Office, year: int) -> list[Block]:
         return []
     out: list[Block] = []
     if yp.staff:
-        total = sum(r.count for r in yp.staff)
+        total = staff_total(yp.staff)
         out.append(para(f"Jumlah pegawai {office.name} pada tahun {year} sebanyak ", nv.count(total), " orang."))
         for by, label in (("rank", "Golongan"), ("education", "Pendidikan"), ("gender", "Jenis Kelamin"),
                           ("position", "Jabatan")):
