@@ -83,7 +83,7 @@ def build_lkjip(
     texts = dict(narrative if narrative is not None else ps.narrative_for(office, y, "lkjip"))
     yd = office.years.get(y)
     plan = office.plan
-    place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1)}"
+    place = place_date or f"{ps.place_of_signing(office)}, {cm.month_year(y + 1)}"
     doc = Document(
         "lkjip",
         f"Laporan Kinerja Instansi Pemerintah {office.name} Tahun {y}",
