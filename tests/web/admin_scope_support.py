@@ -107,6 +107,10 @@ def _data_rows(office: Office, operator: Any, tag: str, year: int) -> None:
     evidence = Evidence(indicator_year=iy, quarter=1, name=f"bukti-{tag}.pdf", size=9, uploaded_by=operator)
     evidence.file.save(f"bukti-{tag}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    from sakip.profiles.models import YearProfile
+
+    if not YearProfile.objects.filter(office=office).exists():  # the seed of side b has no staff tables
+        YearProfile.objects.create(office=office, year=iy.year, facilities=[{"name": f"Gedung {tag}"}])
     if not InputValue.objects.filter(quarter__indicator_year__indicator__plan__office=office).exists():
         indicator = iy.indicator
         fi = FormulaInput.objects.create(indicator=indicator, name=f"masukan_{tag.lower()}", label=f"Masukan {tag}")
