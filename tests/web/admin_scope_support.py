@@ -162,7 +162,19 @@ def texts_of(obj: models.Model) -> set[str]:
             value = getattr(obj, f.attname)
             if isinstance(value, str):
                 out.add(value)
+        elif isinstance(f, models.JSONField):  # the texts inside (a profile's units, tasks, staff rows …)
+            out |= _json_texts(getattr(obj, f.attname))
     return {t.strip() for t in out if t and t.strip()}
+
+
+def _json_texts(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {t for v in value.values() for t in _json_texts(v)}
+    if isinstance(value, list):
+        return {t for v in value for t in _json_texts(v)}
+    return set()
 
 
 def identifiers(side: Side) -> set[str]:
