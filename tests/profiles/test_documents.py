@@ -88,3 +88,23 @@ def test_the_database_path_prints_the_stored_texts() -> None:
     assert "Kecamatan Contoh melaksanakan pelayanan kepada masyarakat di 2 desa dan kelurahan." in text
     assert "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan;" in text
     assert "Contoh Wetan" in text
+
+
+def test_the_command_line_prints_the_seed_profile_and_texts(tmp_path: Path) -> None:
+    """`sakip report lkjip --dataset <seed>`: the Kaliwates LKjIP and PK carry the transcribed profile and texts."""
+    from typer.testing import CliRunner
+
+    from sakip.cli import app
+    from sakip.dataset.loader import seed_path
+
+    runner = CliRunner()
+    for kind in ("lkjip", "pk"):
+        result = runner.invoke(app, ["report", kind, "--dataset", str(seed_path("kaliwates-2020")), "-f", "docx",
+                                     "-o", str(tmp_path)])
+        assert result.exit_code == 0, result.stderr
+    lkjip = _docx_text((tmp_path / "lkjip-kaliwates-2020.docx").read_bytes())
+    assert "• pembuatan SOP penanganan pengaduan;" in lkjip  # Bab IV, langkah
+    assert "Jember, Januari 2021" in lkjip  # signed at the capital
+    assert "Peraturan Bupati Jember Nomor 61 Tahun 2016" in lkjip
+    pk = _docx_text((tmp_path / "pk-kaliwates-2020.docx").read_bytes())
+    assert "Jl. Hayam Wuruk No. 167, Jember 68136" in pk
