@@ -203,3 +203,11 @@ def test_a_stale_profile_or_year_table_is_refused(demo: Any, login_as: Callable[
     fresh = type(row).objects.get(pk=row.pk)
     assert fresh.version == row.version
     assert client.post(url, {**data, "ver": token(fresh)}).status_code == 302
+
+
+def test_a_section_the_form_did_not_send_is_kept(demo: Any, login_as: Callable[..., Client]) -> None:
+    Narrative.objects.create(office=demo.office_a, year=YEAR, document="lkjip", key="prestasi", text="Juara I")
+    client = login_as("operator_a")
+    url = _url(demo, "narrative-edit", YEAR, "lkjip")
+    assert client.post(url, {"text-kesimpulan": "Baik.", "ver-kesimpulan": "-"}).status_code == 302
+    assert Narrative.objects.get(office=demo.office_a, year=YEAR, key="prestasi").text == "Juara I"

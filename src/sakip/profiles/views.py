@@ -65,7 +65,10 @@ def narrative_edit(
                 request, _("%(n)d bagian disalin dari tahun %(y)d sebagai draf.") % {"n": n, "y": year - 1}
             )
             return redirect(reverse("narrative-edit", args=[office.code, year, document]))
-        typed = {k: services.clean_text(request.POST.get(f"text-{k}", "")) for k in keys_of(document)}
+        # only the sections the form sent: a section left out is left as it is
+        typed = {
+            k: services.clean_text(request.POST[f"text-{k}"]) for k in keys_of(document) if f"text-{k}" in request.POST
+        }
         if _save_sections(request, office, year, document, typed, found):
             messages.success(request, _("Narasi tersimpan."))
             return redirect(reverse("narrative-edit", args=[office.code, year, document]))
