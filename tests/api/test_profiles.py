@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def test_profile_and_narratives_read(demo: Any, api_as: Callable[[str], Api]) -> None:
     office = demo.office_a
+    for model in (Narrative, OfficeProfile):  # the seed's profile and texts: this test writes its own
+        model.objects.filter(office=office).delete()
     OfficeProfile.objects.create(office=office, capital="Temanggung", tasks=["Tugas satu"])
     Narrative.objects.create(office=office, year=2020, document="lkjip", key="kesimpulan", text="Baik.")
     Narrative.objects.create(office=office, year=2020, document="lkjip", key="langkah", text="Lalu.", is_draft=True)

@@ -474,6 +474,7 @@ def _narrative(ctx: Ctx) -> tuple[str, dict[str, Any]]:
 def _narrative_carry(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     from sakip.profiles.models import Narrative
 
+    Narrative.objects.filter(office=ctx.office, year=YEAR, document="lkjip", key="langkah").delete()  # the seed's
     Narrative.objects.create(office=ctx.office, year=YEAR - 1, document="lkjip", key="langkah", text="Tahun lalu")
     return ctx.url("narrative-edit", YEAR, "lkjip"), {"op": "carry"}
 
