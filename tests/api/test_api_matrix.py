@@ -36,6 +36,8 @@ ENDPOINTS: dict[str, tuple[str, str | None]] = {
     "api:api-realisations-write": ("POST", "enter"),
     "api:api-budget-write": ("POST", "enter"),
     "api:api-quarter-targets": ("GET", "view"),
+    "api:api-profile": ("GET", "view"),
+    "api:api-narratives": ("GET", "view"),
     "api:api-quarter-targets-write": ("POST", "plan"),
     "api:openapi-json": ("GET", "public"),
     "api:openapi-view": ("GET", "public"),

@@ -329,3 +329,26 @@ def test_scorecard_as_of_is_the_documents(karangsari: Office) -> None:
     recap = _recap(model, 3)
     for s in sc.indicators:
         assert recap[s.indicator.name][5].value == s.achievement.value
+
+
+def test_the_office_profile_and_the_quarters_narratives_reach_the_report(karangsari: Office) -> None:
+    # the texts the office keeps for the Laporan Triwulan of TW II (dataset, web editor) and its profile's tasks
+    from sakip.domain.profile import Narrative, Profile
+
+    office = copy.deepcopy(karangsari)
+    yd = office.years[2024]
+    yd.narratives = {
+        "triwulan-2": {
+            "permasalahan": Narrative("Hambatan khusus triwulan dua.\n\n- Pilkades antarwaktu\n- Cuaca"),
+            "langkah": Narrative("Pembinaan dipadatkan Juli–Agustus."),
+        },
+        "triwulan-1": {"permasalahan": Narrative("Hambatan khusus triwulan satu.")},
+    }
+    office.profile = Profile(tasks=["Mengoordinasikan kegiatan pemberdayaan masyarakat desa."])
+    tw2 = next(f for f in generate(office, "triwulan", 2024, ["docx"], quarter=2) if f.name.endswith(".docx"))
+    text = body_text(open_docx(tw2.data))
+    assert "Hambatan khusus triwulan dua." in text and "• Cuaca" in text
+    assert "Pembinaan dipadatkan Juli–Agustus." in text
+    assert "Hambatan khusus triwulan satu." not in text
+    assert "Kecamatan Karangsari mempunyai tugas mengoordinasikan kegiatan pemberdayaan masyarakat desa." in text
+    assert "Permasalahan dan hambatan sampai dengan triwulan II belum diisi." not in text

@@ -107,6 +107,10 @@ def _data_rows(office: Office, operator: Any, tag: str, year: int) -> None:
     evidence = Evidence(indicator_year=iy, quarter=1, name=f"bukti-{tag}.pdf", size=9, uploaded_by=operator)
     evidence.file.save(f"bukti-{tag}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    from sakip.profiles.models import YearProfile
+
+    if not YearProfile.objects.filter(office=office).exists():  # the seed of side b has no staff tables
+        YearProfile.objects.create(office=office, year=iy.year, facilities=[{"name": f"Gedung {tag}"}])
     if not InputValue.objects.filter(quarter__indicator_year__indicator__plan__office=office).exists():
         indicator = iy.indicator
         fi = FormulaInput.objects.create(indicator=indicator, name=f"masukan_{tag.lower()}", label=f"Masukan {tag}")
@@ -158,7 +162,19 @@ def texts_of(obj: models.Model) -> set[str]:
             value = getattr(obj, f.attname)
             if isinstance(value, str):
                 out.add(value)
+        elif isinstance(f, models.JSONField):  # the texts inside (a profile's units, tasks, staff rows …)
+            out |= _json_texts(getattr(obj, f.attname))
     return {t.strip() for t in out if t and t.strip()}
+
+
+def _json_texts(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {t for v in value.values() for t in _json_texts(v)}
+    if isinstance(value, list):
+        return {t for v in value for t in _json_texts(v)}
+    return set()
 
 
 def identifiers(side: Side) -> set[str]:

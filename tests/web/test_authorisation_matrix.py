@@ -74,6 +74,10 @@ RIGHTS_ON_OFFICE_A: dict[str, set[str]] = {
 #: GET None: the view takes no GET (405). POST None: the page has no form; POST is not tested.
 OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "office-dashboard": ("view", None),
+    # the office profile, the year's staff/facilities/villages and the narrative sections of a document
+    "profile-edit": ("view", "enter"),
+    "profile-year": ("view", "enter"),
+    "narrative-edit": ("view", "enter"),
     # workflow buttons (POST only: step, quarter, comment in the form) and the office's audit trail
     "workflow-submit": (None, "approve"),
     "workflow-verify": (None, "verify"),
@@ -150,6 +154,7 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
     # a generated document: the Matrik Capaian Kinerja as .xlsx (quick to generate for every role)
     "kind": lambda o: "matrik",
     "fmt": lambda o: "xlsx",
+    "document": lambda o: "lkjip",
 }
 #: (URL name, keyword) -> its value for office A, where the keyword names an object.
 KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {

@@ -25,6 +25,7 @@ PAGES = "tests/web/test_concurrency_pages.py::"
 PARALLEL = "tests/web/test_parallel_saves.py::"
 API = "tests/api/test_concurrency.py::"
 IMPORTS = "tests/imports/test_concurrency.py::"
+PROFILES = "tests/profiles/test_pages.py::"
 
 #: The admin site: every route under ``admin:``.
 ADMIN = "admin:*"
@@ -67,6 +68,9 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
         PAGES + "test_delete_from_a_stale_page_is_refused[program]",
     ),
     "survey-detail": (WEB + "test_survey_upload_over_a_newer_survey_is_refused",),
+    "narrative-edit": (PROFILES + "test_a_stale_page_is_refused_with_the_conflict",),
+    "profile-edit": (PROFILES + "test_a_stale_profile_or_year_table_is_refused[profile-edit]",),
+    "profile-year": (PROFILES + "test_a_stale_profile_or_year_table_is_refused[profile-year]",),
     "office-data": (
         PAGES + "test_dataset_upload_over_changes_made_since_the_page_was_loaded_is_refused",
         PAGES + "test_dataset_upload_without_the_page_version_is_not_refused",

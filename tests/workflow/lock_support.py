@@ -45,6 +45,8 @@ ROWS_OF: dict[str, dict[str, Any]] = {
     "budgeting.AllocationAmendment": {"line__budget__office": "{office}", "line__budget__year": YEAR},
     "surveys.Survey": {"office": "{office}", "year": YEAR},
     "accounts.YearSetting": {"office": "{office}", "year": YEAR},
+    "profiles.Narrative": {"office": "{office}", "year": YEAR},
+    "profiles.YearProfile": {"office": "{office}", "year": YEAR},
 }
 
 

@@ -458,7 +458,31 @@ CASES: list[Case] = [
     Case("api quarter targets", _api_quarter_targets, _api_quarter_targets_send, ""),
     excel("pk", "Target TW II"),
     Case("cli import realisasi", lambda ctx: None, _cli_send, ""),
+    Case("narrative-edit", lambda ctx: _narrative(ctx), lambda ctx, p: post(ctx, *p), "narrative-edit"),
+    Case("narrative-edit carry over", lambda ctx: _narrative_carry(ctx), lambda ctx, p: post(ctx, *p),
+         "narrative-edit"),
+    Case("profile-year", lambda ctx: _year_profile(ctx), lambda ctx, p: post(ctx, *p), "profile-year"),
 ]
+
+
+def _narrative(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    url = ctx.url("narrative-edit", YEAR, "lkjip")
+    form = page_form(ctx, url, lambda f: f.testid == "narrative-form")
+    return url, form.data(**{"text-kesimpulan": "Kesimpulan setelah dikunci"})
+
+
+def _narrative_carry(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    from sakip.profiles.models import Narrative
+
+    Narrative.objects.filter(office=ctx.office, year=YEAR, document="lkjip", key="langkah").delete()  # the seed's
+    Narrative.objects.create(office=ctx.office, year=YEAR - 1, document="lkjip", key="langkah", text="Tahun lalu")
+    return ctx.url("narrative-edit", YEAR, "lkjip"), {"op": "carry"}
+
+
+def _year_profile(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    url = ctx.url("profile-year", YEAR)
+    form = page_form(ctx, url, lambda f: f.testid == "year-profile-form")
+    return url, form.data(staff="4 | III/a | S1 | L | Pelaksana")
 
 
 def _api_case_fix() -> None:
@@ -533,6 +557,9 @@ NOT_PERIOD_DATA = {
     "evaluation-reopen",
     "evaluation-recommendations",
     "evaluation-recommendation-add",
+    # the office's identity and organisation: not data of a period (the year's tables and texts are: profile-year,
+    # narrative-edit)
+    "profile-edit",
 }
 
 

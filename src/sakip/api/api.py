@@ -76,6 +76,7 @@ from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, ind
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import LAST_USED_EVERY, ApiToken, hash_token
+from .profiles import router as profiles_router
 from .quarter_targets import router as quarter_targets_router
 
 MAX_LIMIT = 500
@@ -854,4 +855,6 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
 
 # quarter targets (Rencana Aksi): read, and written with the PK (sakip/api/quarter_targets.py)
 v1.add_router("", quarter_targets_router)
+# the office profile and the narrative sections, read only (sakip/api/profiles.py)
+v1.add_router("", profiles_router)
 api.add_router("/v1", v1)

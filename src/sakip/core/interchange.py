@@ -44,6 +44,7 @@ from sakip.planning.models import (
     ProgramNode,
     Target,
 )
+from sakip.profiles import interchange as profile_io
 from sakip.surveys.models import Survey
 from sakip.workflow import guard
 from sakip.workflow.services import PeriodLocked, has_frozen_periods
@@ -223,6 +224,7 @@ def _replace(office: Office, regency: Regency, doc: Mapping[str, Any], provenanc
         regency.save()
     for i, name in enumerate(o.get("units", [])):
         Unit.objects.create(office=office, name=name, order=i)
+    profile_io.import_profile(office, doc)
     settings = doc.get("settings") or {}
     scale = settings.get("scale", "lkjip-4")
     years = sorted({y["year"] for y in doc.get("years", [])}) or [doc["plan"]["period"]["start"]]
@@ -251,6 +253,7 @@ def _clear(office: Office) -> None:
         plan.delete()
     Unit.objects.filter(office=office).delete()
     YearSetting.objects.filter(office=office).delete()
+    profile_io.clear(office)
 
 
 def _import_indicator(plan: PlanPeriod, d: Mapping[str, Any], order: int, **owner: Any) -> Indicator:
@@ -493,6 +496,7 @@ def export_office(office: Office, *, provenance: bool = False, files: dict[str, 
     doc["plan"] = _export_plan(plan)
     evidence = ProvenanceExport(office) if provenance else None
     doc["years"] = _export_years(office, plan, evidence)
+    profile_io.export_into(office, doc)
     if evidence is not None and files is not None:
         files.update(evidence.files)
     return doc
@@ -787,6 +791,8 @@ def domain_office(office: Office, *, check_shape: bool = False) -> domain.Office
     if check_shape:
         return load_document(doc, source=office.code)
     try:
-        return load_document(doc, source=office.code, check_shape=False)
+        loaded = load_document(doc, source=office.code, check_shape=False)
     except Exception:  # whatever the builder raised, the full load raises the reference error
-        return load_document(doc, source=office.code)
+        loaded = load_document(doc, source=office.code)
+    loaded.files.update(profile_io.stored_files(loaded))
+    return loaded

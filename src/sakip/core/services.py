@@ -123,6 +123,7 @@ def _office_nav(code: str, y: int, active: str, _language: str, _prefix: str) ->
         ("entry", str(_("Pengukuran triwulan")), reverse("quarter-entry", args=[office.code, y, 1])),
         ("budget", str(_("Anggaran")), reverse("budget-entry", args=[office.code, y])),
         ("survey", str(_("Survei kepuasan")), reverse("survey-detail", args=[office.code, y])),
+        ("profile", str(_("Profil dan narasi")), reverse("profile-edit", args=[office.code])),
         ("data", str(_("Impor/ekspor")), reverse("office-data", args=[office.code])),
         ("review", str(_("Reviu")), reverse("review-office", args=[office.code, y])),
         ("lke", str(_("Evaluasi SAKIP")), reverse("evaluation-office", args=[office.code, y])),

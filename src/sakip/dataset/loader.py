@@ -57,6 +57,7 @@ from sakip.domain.scales import Band, PredicateScale, get_ordinal_scale, get_sca
 from sakip.domain.survey import INSTRUMENTS
 
 from .places import place
+from .profile import read_files, read_narratives, read_profile, read_year_profile
 from .reading import DocumentError, load_json, load_yaml
 
 FORMAT = "sakip-office/1"
@@ -746,6 +747,8 @@ class _Builder:
 
     def year(self, d: Mapping[str, Any], plan: Plan, path: str) -> YearData:
         y = YearData(d["year"])
+        y.profile = read_year_profile(d.get("profile"))
+        y.narratives = read_narratives(d.get("narratives"), f"{path}.narratives", self.error)
         by_id = {i.id: i for i in plan.indicators()}
         objective_ids = {o.id for o in plan.objectives}
         for vi, v in enumerate(d.get("performance_agreement", [])):
@@ -810,6 +813,7 @@ class _Builder:
             superior=self.person(o.get("superior")),
             units=list(o.get("units", [])),
             mandate=o.get("mandate"),
+            profile=read_profile(o.get("profile"), "office.profile", self.error),
         )
         for yi, yd in enumerate(doc.get("years", [])):
             path = f"years[{yi}]"
@@ -874,7 +878,9 @@ def load(path: str | Path) -> Office:
         text = p.read_text("utf-8")
     except UnicodeDecodeError:
         raise DatasetError([Issue("", "berkas bukan teks UTF-8")], str(p)) from None
-    return loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
+    office = loads(text, json_format=p.suffix.lower() == ".json", source=str(p))
+    office.files.update(read_files(office, p.parent))
+    return office
 
 
 #: the seed offices: three published annual reports (LKjIP) and one quarterly report written for

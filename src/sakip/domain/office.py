@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .budget import Amounts, BudgetClass, BudgetLine
 from .formulas import Formula
 from .measurement import CapPolicy, LowerFormula, Method, Polarity, Range, Target
 from .periods import Rollup
 from .scales import LKJIP_4, OrdinalScale, PredicateScale
+
+if TYPE_CHECKING:
+    from .profile import Narrative, Profile, YearProfile
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,10 @@ class YearData:
     objectives_printed: dict[str, PrintedAggregate] = field(default_factory=dict)
     budget: BudgetYear | None = None
     survey: SurveyData | None = None
+    #: staff, facilities, villages and achievement photos of the year (`domain.profile.YearProfile`)
+    profile: YearProfile | None = None
+    #: the narrative sections by document code (``lkjip``, ``triwulan-N``) and key (`domain.profile`)
+    narratives: dict[str, dict[str, Narrative]] = field(default_factory=dict)
 
     @property
     def agreement(self) -> PkVersion | None:
@@ -270,6 +278,9 @@ class Office:
     units: list[str] = field(default_factory=list)
     mandate: str | None = None
     years: dict[int, YearData] = field(default_factory=dict)
+    profile: Profile | None = None  # identity and organisation (`domain.profile.Profile`)
+    #: the bytes of the files the profile refers to (logos, photos), by reference, as far as the adapter read them
+    files: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def latest_year(self) -> int | None:

@@ -352,3 +352,5 @@ def office_report_complete(ctx: OfficeContext) -> Iterator[Finding]:
                 "laporan kinerja tahun ini belum disetujui",
             )
 
+
+from . import review_narratives  # noqa: E402, F401  (registers OPD-NARASI-01)

@@ -162,17 +162,19 @@ def generate(
         if not any(f in wanted for f in ("docx", "pdf")):
             return out
     from .documents import build_iku, build_lkjip, build_pk, build_rencana_aksi, build_triwulan
+    from .documents.profile_sections import narrative_for
     from .docx import render_docx
 
     if kind == "rencana-aksi":
         document = build_rencana_aksi(office, y, draft=draft, scorecard=scorecard)
     elif kind == "lkjip":
-        document = build_lkjip(office, y, draft=draft, scorecard=scorecard)
+        document = build_lkjip(office, y, draft=draft, scorecard=scorecard, narrative=narrative_for(office, y, "lkjip"))
     elif kind == "triwulan":
         # every figure as of the quarter: the quarter's scorecard, the year's beside it (targets of later quarters)
         q = quarter if quarter is not None else 4
         document = build_triwulan(
-            office, y, q, draft=draft, scorecard=build_scorecard(office, y, quarter=q), year_scorecard=scorecard
+            office, y, q, draft=draft, scorecard=build_scorecard(office, y, quarter=q), year_scorecard=scorecard,
+            narrative=narrative_for(office, y, f"triwulan-{q}"),
         )
     elif kind == "pk":
         yd = office.years[y]

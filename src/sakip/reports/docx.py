@@ -166,6 +166,10 @@ def _open_template(template: str | Path | None) -> DocxDocument:
         raise TemplateError(f"Templat dokumen {path} bukan berkas .docx yang sah: {exc}") from exc
 
 
+def _text_of(el: Any) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
 def _fill(elements: Iterable[Any], values: Mapping[str, str]) -> list[Any]:
     """Deep copies of template elements with ``{name}`` placeholders filled in."""
     out = []
@@ -276,7 +280,9 @@ class _Renderer:
 
     def _office_values(self) -> dict[str, str]:
         pemda = self.model.regency or ""
-        return {"pemda": pemda, "PEMDA": pemda.upper()}
+        contact = self.model.contact
+        return {"pemda": pemda, "PEMDA": pemda.upper(), "alamat": contact[0] if contact else "",
+                "kontak": contact[1] if len(contact) > 1 else ""}
 
     # ------------------------------------------------------------------ helpers
 
@@ -603,11 +609,20 @@ class _Renderer:
         if custom:
             values = {**self.values, "judul": " ".join(b.title), "subjudul": " ".join(b.subtitle)}
             els = _fill(custom, values)
-            for el in els:
+            # the office's logo above the office's name, unless the template has an image of its own
+            has_image = any(True for el in els for _ in el.iter(qn("w:drawing")))
+            at = next((i for i, el in enumerate(els) if _text_of(el) == self.values["INSTANSI"]), len(els))
+            for i, el in enumerate(els):
+                if i == at and self.model.logo and not has_image:
+                    self._logo(4.0)
                 self._append(el)
+            if at == len(els) and self.model.logo and not has_image:
+                self._logo(4.0)
         else:
             for line in b.title:
                 self._paragraph("Sakip Cover Title", line)
+            if self.model.logo:
+                self._logo(4.0)
             for line in (*b.subtitle, b.office.upper(), (b.regency or "").upper(), f"TAHUN {b.year}"):
                 if line:
                     self._paragraph("Sakip Cover Text", line)
@@ -616,11 +631,40 @@ class _Renderer:
     def _letterhead(self) -> None:
         custom = self.tpl.blocks.get("kop")
         if custom:
-            for el in _fill(custom, self.values):
+            els = _fill(custom, self.values)
+            own = any("{alamat}" in _text_of(el) or "{kontak}" in _text_of(el) for el in custom)
+            if self.model.logo and not any(True for el in els for _ in el.iter(qn("w:drawing"))):
+                self._logo(2.0)
+            for el in els:
                 self._append(el)
+            if not own and self.model.contact:  # the address under the names; the kop's rule moves below it
+                border = els[-1].find(f"{qn('w:pPr')}/{qn('w:pBdr')}") if els else None
+                last = None
+                for line in self.model.contact:
+                    last = self._paragraph("Sakip Center", line)
+                if border is not None and last is not None:
+                    border.getparent().remove(border)
+                    ppr = last.find(qn("w:pPr"))
+                    if ppr is not None:
+                        ppr.append(border)
             return
+        if self.model.logo:
+            self._logo(2.0)
         for line in (f"PEMERINTAH {self.values['PEMDA']}", self.values["INSTANSI"]):
             self._paragraph("Sakip Title", line)
+        for line in self.model.contact:
+            self._paragraph("Sakip Center", line)
+
+    def _logo(self, width_cm: float) -> None:
+        """The office's logo, centred (an image the renderer cannot read is left out)."""
+        assert self.model.logo is not None
+        p = self.doc.add_paragraph()
+        p._p.style = self._sid("Sakip Center")
+        try:
+            p.add_run().add_picture(io.BytesIO(self.model.logo), width=Cm(width_cm))
+        except Exception:  # not an image python-docx reads: the document goes without the logo
+            p._p.getparent().remove(p._p)
+        self.page_started = False
 
 
 def render_docx(document: Document, template: str | Path | None = None) -> bytes:

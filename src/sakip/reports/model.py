@@ -227,6 +227,8 @@ class Document:
     draft: bool = False
     landscape: bool = False  # the first pages' orientation
     header: str | None = None  # running header text
+    contact: list[str] = field(default_factory=list)  # the office's address and contacts (cover, letterhead)
+    logo: bytes | None = None  # the office's logo (cover, letterhead); a regency template's blocks may override
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("sakip.imports.office_urls")),
     path("", include("sakip.reviews.office_urls")),
     path("", include("sakip.evaluation.office_urls")),
+    path("", include("sakip.profiles.urls")),
 ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sakip.imports",
     "sakip.reviews",
     "sakip.evaluation",
+    "sakip.profiles",
     "sakip.api",
     "ninja",  # the API documentation's static files, served locally
 ]

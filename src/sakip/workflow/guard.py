@@ -295,6 +295,13 @@ RULES: dict[str, Rule] = {
     ),
     # the year's scale, cap and formula choice: every figure of the year (an office's, or every office's)
     "accounts.YearSetting": Rule(_year_setting, YEAR, identity=frozenset({"regency_id", "office_id", "year"})),
+    # the documents' narrative sections and the year's staff, facilities and villages: what the year's report shows
+    "profiles.Narrative": Rule(
+        lambda v: Location(v["office_id"], (v["year"],)), ANNUAL, identity=frozenset({"office_id", "year"})
+    ),
+    "profiles.YearProfile": Rule(
+        lambda v: Location(v["office_id"], (v["year"],)), ANNUAL, identity=frozenset({"office_id", "year"})
+    ),
 }
 
 #: JSON fields holding one value per year (``{"2021": …}``): a change belongs to the years whose value changed

@@ -9,6 +9,7 @@ from sakip.domain import budget as budget_rules
 from sakip.domain.budget import Amounts, Level
 from sakip.domain.measurement import Target
 from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNode, YearData
+from sakip.domain.profile import text_blocks
 from sakip.domain.quarter_targets import shown as shown_target
 from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import BudgetScore, IndicatorScore, LineScore, Scorecard
@@ -16,6 +17,8 @@ from sakip.domain.to_date import quarter_targets
 
 from ..model import Align, Cell, Paragraph, ParagraphStyle, Signatory, Table, para
 from ..narrative import NOT_MEASURED, achievement_text, money_text, num_text, pct_text, value_text
+
+BULLET = "•"
 
 HEAD_SHADE = "D9E2F3"
 TOTAL_SHADE = "F2F2F2"
@@ -508,11 +511,18 @@ def placeholder(text: str) -> Paragraph:
 
 
 def operator_or(narrative: Mapping[str, str], key: str, text_if_missing: str) -> list[Paragraph]:
-    """The operator's text under ``key`` (paragraphs split at blank lines), or a neutral placeholder."""
+    """The operator's text under ``key`` as paragraphs and bullet items (blank line: a new paragraph; lines
+    starting with "- ": a list; `domain.profile.text_blocks`), or a neutral placeholder when empty."""
     text = (narrative.get(key) or "").strip()
     if not text:
         return [placeholder(text_if_missing)]
-    return [para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in text.split("\n\n") if chunk.strip()]
+    out: list[Paragraph] = []
+    for block in text_blocks(text):
+        if block.is_list:
+            out.extend(para(f"{BULLET} {item}", style=ParagraphStyle.LIST) for item in block.items)
+        else:
+            out.append(para(block.text, style=ParagraphStyle.OPERATOR))
+    return out
 
 
 def letters(i: int) -> str:

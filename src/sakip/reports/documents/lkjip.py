@@ -51,6 +51,7 @@ from ..model import (
 )
 from . import budget_tables as bt
 from . import common as cm
+from . import profile_sections as ps
 
 
 def build_lkjip(
@@ -68,10 +69,10 @@ def build_lkjip(
         charts if isinstance(charts, ScorecardCharts) else scorecard_charts_png(sc) if charts else None
     )
     y = sc.year
-    texts = dict(narrative or {})
+    texts = dict(narrative if narrative is not None else ps.narrative_for(office, y, "lkjip"))
     yd = office.years.get(y)
     plan = office.plan
-    place = place_date or f"{cm.place_of(office)}, {cm.month_year(y + 1)}"
+    place = place_date or f"{ps.place_of_signing(office)}, {cm.month_year(y + 1)}"
     doc = Document(
         "lkjip",
         f"Laporan Kinerja Instansi Pemerintah {office.name} Tahun {y}",
@@ -79,6 +80,8 @@ def build_lkjip(
         y,
         regency=office.regency,
         draft=draft,
+        contact=ps.contact_lines(office),
+        logo=ps.logo(office),
     )
     head = cm.signatory(office.head, cm.head_position(office))
     values = {"instansi": office.name, "tahun": str(y), "pemda": office.regency or ""}
@@ -141,22 +144,11 @@ def build_lkjip(
         )
     )
     doc.add(*cm.operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
-    doc.add(Heading("B. Tugas dan Fungsi", 2))
-    if office.mandate:
-        mandate = office.mandate.strip()
-        doc.add(para(mandate if mandate[:1].isupper() else f"Tugas {office.name} adalah {mandate.rstrip('.')}."))
-    else:
-        doc.add(cm.placeholder("Uraian tugas dan fungsi belum diisi."))
-    doc.add(Heading("C. Struktur Organisasi", 2))
-    if office.units:
-        doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
-        doc.add(*[para(f"{cm.letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
-    else:
-        doc.add(cm.placeholder("Susunan organisasi belum diisi."))
-    doc.add(Heading("D. Sumber Daya", 2))
-    doc.add(*cm.operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
-    doc.add(Heading("E. Isu Strategis", 2))
+    doc.add(*ps.legal_basis(office))
+    doc.add(*ps.office_chapter(office, y, texts))
+    doc.add(Heading("E. Isu Strategis dan Permasalahan Utama", 2))
     doc.add(*cm.operator_or(texts, "isu_strategis", "Uraian isu strategis belum diisi."))
+    doc.add(*cm.operator_or(texts, "permasalahan", "Uraian permasalahan utama belum diisi."))
     doc.add(Heading("F. Sistematika Penyajian", 2))
     doc.add(
         FixedText(
@@ -268,6 +260,9 @@ def build_lkjip(
             if figs is not None and figs.absorption is not None:
                 doc.add(Figure(f"Penyerapan Anggaran per Program Tahun {y}", figs.absorption))
         doc.add(*cm.operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+    doc.add(Heading("C. Prestasi Kinerja", 2))
+    doc.add(*cm.operator_or(texts, "prestasi", "Uraian prestasi kinerja tahun ini belum diisi."))
+    doc.add(*ps.photos(office, y))
 
     # ---------------------------------------------------------------- BAB IV
     doc.add(Heading("BAB IV  PENUTUP", 1, chapter="4"))
@@ -281,7 +276,9 @@ def build_lkjip(
         doc.add(para(f"Indikator yang {nv.NOT_MEASURED}: " + "; ".join(unmeasured) + "."))
     doc.add(*cm.operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
     doc.add(Heading("B. Langkah Peningkatan Kinerja", 2))
-    doc.add(*cm.operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi."))
+    doc.add(
+        *cm.operator_or(texts, "langkah", "Langkah dan strategi peningkatan kinerja tahun berikutnya belum diisi.")
+    )
     doc.add(
         FixedText(
             "penutup",

@@ -17,6 +17,7 @@ from sakip.domain.office import Office, PkVersion, YearData
 
 from ..model import Cell, Document, Letterhead, PageBreak, ParagraphStyle, SignatureBlock, Table, para
 from . import common as cm
+from . import profile_sections as ps
 
 
 class DocumentError(ValueError):
@@ -61,12 +62,14 @@ def build_pk(
         y,
         regency=office.regency,
         draft=draft,
+        contact=ps.contact_lines(office),
+        logo=ps.logo(office),
     )
     first = cm.signatory(pk.first_party or office.head, cm.head_position(office), "PIHAK PERTAMA")
-    second = cm.signatory(pk.second_party or office.superior, cm.superior_position(office), "PIHAK KEDUA")
-    place = place_date or (
-        f"{cm.place_of(office)}, {pk.date}" if pk.date else f"{cm.place_of(office)}, {cm.month_year(y)}"
-    )
+    # the second party: as the PK recorded it, else the head of region of the profile, else the superior
+    second = cm.signatory(pk.second_party or ps.region_head(office), cm.superior_position(office), "PIHAK KEDUA")
+    signing = ps.place_of_signing(office)
+    place = place_date or (f"{signing}, {pk.date}" if pk.date else f"{signing}, {cm.month_year(y)}")
 
     doc.add(Letterhead())
     doc.add(para(title, style=ParagraphStyle.TITLE))

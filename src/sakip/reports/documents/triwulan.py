@@ -55,6 +55,7 @@ from ..model import (
 )
 from . import budget_tables as bt
 from . import common as cm
+from . import profile_sections as ps
 from . import triwulan_tables as tt
 from .pk import DocumentError
 
@@ -178,20 +179,7 @@ def build_triwulan(
         )
     )
     doc.add(*cm.operator_or(texts, "latar_belakang", "Uraian latar belakang khusus perangkat daerah belum diisi."))
-    doc.add(Heading("B. Tugas dan Fungsi", 2))
-    if office.mandate:
-        mandate = office.mandate.strip()
-        doc.add(para(mandate if mandate[:1].isupper() else f"Tugas {office.name} adalah {mandate.rstrip('.')}."))
-    else:
-        doc.add(cm.placeholder("Uraian tugas dan fungsi belum diisi."))
-    doc.add(Heading("C. Struktur Organisasi", 2))
-    if office.units:
-        doc.add(para(f"Susunan organisasi {office.name} terdiri atas:"))
-        doc.add(*[para(f"{cm.letters(i)}. {u}", style=ParagraphStyle.LIST) for i, u in enumerate(office.units)])
-    else:
-        doc.add(cm.placeholder("Susunan organisasi belum diisi."))
-    doc.add(Heading("D. Sumber Daya", 2))
-    doc.add(*cm.operator_or(texts, "sumber_daya", "Uraian kepegawaian dan sarana prasarana belum diisi."))
+    doc.add(*ps.office_chapter(office, y, texts))
 
     # ---------------------------------------------------------------- BAB II
     doc.add(Heading("BAB II  PERENCANAAN KINERJA", 1, chapter="2"))
@@ -285,7 +273,11 @@ def build_triwulan(
         p.style = ParagraphStyle.LIST
         doc.add(p)
     doc.add(*cm.operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
-    doc.add(Heading("B. Langkah Selanjutnya", 2))
+    doc.add(Heading("B. Permasalahan dan Hambatan", 2))
+    doc.add(
+        *cm.operator_or(texts, "permasalahan", f"Permasalahan dan hambatan sampai dengan triwulan {tw} belum diisi.")
+    )
+    doc.add(Heading("C. Langkah Selanjutnya", 2))
     doc.add(
         *cm.operator_or(
             texts, "langkah", "Langkah dan upaya pada triwulan berikutnya untuk mencapai target tahun belum diisi."

@@ -1,0 +1,11 @@
+"""URLs under /opd/<office_code>/ (every view wrapped by accounts.access.office_view)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("profil/", views.profile_edit, name="profile-edit"),
+    path("profil/<year:year>/", views.year_profile_edit, name="profile-year"),
+    path("narasi/<year:year>/<slug:document>/", views.narrative_edit, name="narrative-edit"),
+]
