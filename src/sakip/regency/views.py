@@ -29,10 +29,16 @@ from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
 from sakip.reports.scorecard import show_number, show_percent
 
-from .figures import OfficeFigures, memo, office_figures, scorecard
-from .figures import generation as data_generation
+from .figures import OfficeFigures, memo, office_figures, office_generation, office_scopes, scorecard
+from .generations import STRUCTURE, aggregate_scope, regency_scope, tokens
+from .generations import generation as data_generation
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
+
+
+def regency_page_scopes(regency_id: int) -> tuple[str, ...]:
+    """What a regency page depends on: every office of the regency (its aggregate) and the list of offices."""
+    return (aggregate_scope(regency_id), regency_scope(regency_id), STRUCTURE)
 
 
 def regency_years(regency_id: int) -> list[tuple[int, int]]:
@@ -73,11 +79,12 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         request,
         ("regency-dashboard", membership.pk),
         lambda csrf_token: _dashboard(request, membership, csrf_token),
+        regency_page_scopes(membership.regency_id),
     )
 
 
 def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | None) -> HttpResponse:
-    gen = data_generation()
+    gen = data_generation(*regency_page_scopes(membership.regency_id))
     quarter = choose_quarter(request.GET.get("triwulan"))
     requested = request.GET.get("tahun")
     requested = requested if int_param(requested, 1000, 9999) is not None else None
@@ -102,9 +109,12 @@ def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str
     years = regency_years(regency_id)
     year = choose_year(years, requested)
     offices = list(Office.objects.filter(regency_id=regency_id).order_by("name"))
+    # each office's figures are kept for its own generation: a write in one office recomputes that office only
+    tokens(*(s for office in offices for s in office_scopes(office)))  # read in one query
     rows: list[dict[str, Any]] = []
     for office in offices:
-        f: OfficeFigures | None = office_figures(office, year, quarter, gen) if year is not None else None
+        own = office_generation(office)
+        f: OfficeFigures | None = office_figures(office, year, quarter, own) if year is not None else None
         query = "&".join(
             part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
         )
@@ -136,7 +146,7 @@ def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str
     chart = None
     ranked = [r for r in by_achievement if r["f"] is not None]
     if year is not None and ranked:
-        first_sc = scorecard(ranked[0]["office"], year, gen)
+        first_sc = scorecard(ranked[0]["office"], year)
         if first_sc is not None:
             scale = first_sc.scale
             chart = mark_safe(
