@@ -93,7 +93,7 @@ def test_the_regency_page_recomputes_only_the_office_that_changed(regency: Regen
     q.value = (q.value or Decimal(0)) + 5
     q.save()
     html = client.get(f"/pemda/?tahun={YEAR}").content.decode()
-    assert computed == [a.pk]
+    assert set(computed) == {a.pk}  # its four quarters; no other office
     assert 'data-office="opd-002"' in html
 
 

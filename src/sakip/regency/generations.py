@@ -109,11 +109,12 @@ def _read(scopes: Iterable[str]) -> dict[str, str]:
     return {s: found.get(s, "") for s in wanted}
 
 
-def tokens(*scopes: str) -> dict[str, str]:
-    """The tokens of ``*`` and ``scopes`` (one query, or none when this GET request read them already)."""
+def tokens(*scopes: str, fresh: bool = False) -> dict[str, str]:
+    """The tokens of ``*`` and ``scopes`` (one query, or none when this GET request read them already;
+    ``fresh``: read now, whatever the request read)."""
     want = {STRUCTURE, *scopes}
     state = _request.get()
-    if state is None:
+    if state is None or fresh:
         return _read(want)
     missing = want - state.tokens.keys()
     if missing:
@@ -123,9 +124,9 @@ def tokens(*scopes: str) -> dict[str, str]:
     return {s: state.tokens[s] for s in want}
 
 
-def generation(*scopes: str) -> str:
+def generation(*scopes: str, fresh: bool = False) -> str:
     """The generation of what depends on ``scopes`` (with none: on every write)."""
-    got = tokens(*(scopes or (EVERY_WRITE,)))
+    got = tokens(*(scopes or (EVERY_WRITE,)), fresh=fresh)
     return ".".join(f"{s}:{got[s]}" for s in sorted(got))
 
 
@@ -197,6 +198,23 @@ def _regency_of(office_id: int) -> int | None:
     return cache[key]  # type: ignore[no-any-return]
 
 
+@dataclass
+class Place:
+    """What a write changed: the generation scopes, and the kept figures' office-years (`kept_figures.touch`)."""
+
+    scopes: set[str] = field(default_factory=set)
+    office_years: set[tuple[int, int]] = field(default_factory=set)
+    offices_from: set[tuple[int, int]] = field(default_factory=set)  # (office, year): that year and later
+    regencies_from: set[tuple[int, int]] = field(default_factory=set)  # (regency, year): that year and later
+
+    def __ior__(self, other: Place) -> Place:
+        self.scopes |= other.scopes
+        self.office_years |= other.office_years
+        self.offices_from |= other.offices_from
+        self.regencies_from |= other.regencies_from
+        return self
+
+
 def _for_office(office_id: int) -> set[str]:
     regency_id = _regency_of(office_id)
     if regency_id is None:  # an office being deleted: its rows go with it
@@ -212,24 +230,33 @@ def _values(instance: Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
-def scopes_of(instance: Model) -> set[str]:
-    """The scopes a write of ``instance`` changes."""
+_EVERYTHING = 0  # a year before any: "from year 0 on" is every year
+
+
+def place_of(instance: Model) -> Place:
+    """What a write of ``instance`` changes."""
     label = instance._meta.label
     if label in _STRUCTURE:
-        return {STRUCTURE}
+        return Place({STRUCTURE})
     if label == "accounts.Membership":
         user_id = getattr(instance, "user_id", None)
-        return {user_scope(user_id)} if user_id is not None else {STRUCTURE}
+        return Place({user_scope(user_id)} if user_id is not None else {STRUCTURE})
     from sakip.workflow.guard import RULES
 
     rule = RULES.get(label)
     if rule is not None:
         location = rule.locate(_values(instance))
         if location is None:  # a row whose parent is gone: cannot be placed
-            return {STRUCTURE}
-        if location.regency_id is not None:
-            return _for_regency(location.regency_id)
-        return _for_office(location.office_id) if location.office_id is not None else {STRUCTURE}
+            return Place({STRUCTURE})
+        if location.regency_id is not None:  # the regency's year setting: its offices, from that year on
+            return Place(_for_regency(location.regency_id), regencies_from={(location.regency_id, min(location.years))})
+        if location.office_id is None:
+            return Place({STRUCTURE})
+        scopes = _for_office(location.office_id)
+        if label == "accounts.YearSetting":  # an office's own year setting: that year and the later ones
+            return Place(scopes, offices_from={(location.office_id, min(location.years))})
+        return Place(scopes, office_years={(location.office_id, y) for y in location.years})
+    office_id: int | None
     if label == "workflow.TransitionLog":
         from sakip.workflow.models import PeriodState
 
@@ -239,45 +266,53 @@ def scopes_of(instance: Model) -> set[str]:
             if period_id is not None
             else None
         )
-        return _for_office(office_id) if office_id is not None else {STRUCTURE}
+        return Place(_for_office(office_id) if office_id is not None else {STRUCTURE})
     office_id = getattr(instance, "office_id", None)
-    if office_id is not None:
-        return _for_office(office_id)
+    if office_id is not None:  # workflow states and comments (no figure), an office's units (every year)
+        units = label == "accounts.Unit"
+        return Place(_for_office(office_id), offices_from={(office_id, _EVERYTHING)} if units else set())
     regency_id = getattr(instance, "regency_id", None)
     if regency_id is not None:
-        return _for_regency(regency_id)
-    return {STRUCTURE}
+        return Place(_for_regency(regency_id))
+    return Place({STRUCTURE})
 
 
-def scopes_of_rows(rows: Sequence[Model]) -> set[str]:
-    out: set[str] = set()
-    for row in rows:
-        out |= scopes_of(row)
-    return out
+def scopes_of(instance: Model) -> set[str]:
+    """The scopes a write of ``instance`` changes."""
+    return place_of(instance).scopes
+
+
+def _written(place: Place) -> None:
+    """After a write: its generations renewed, then its kept figures marked (in that order: see `kept_figures`)."""
+    bump_scopes(place.scopes)
+    if place.office_years or place.offices_from or place.regencies_from:
+        from . import kept_figures
+
+        kept_figures.touch(place.office_years, place.offices_from, place.regencies_from)
 
 
 def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # loaddata: the fixture's rows are bumped once by the caller if needed
         return
-    bump_scopes(scopes_of(instance))
+    _written(place_of(instance))
 
 
-_PLACED = "_sakip_generation_scopes"
+_PLACED = "_sakip_generation_place"
 
 
 def _deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """Placed before the delete, while its parents are still stored; renewed after it (`_deleted`)."""
-    setattr(instance, _PLACED, scopes_of(instance))
+    setattr(instance, _PLACED, place_of(instance))
 
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     placed = getattr(instance, _PLACED, None)
-    bump_scopes(placed if placed is not None else {STRUCTURE})
+    _written(placed if isinstance(placed, Place) else Place({STRUCTURE}))
 
 
 def _linked(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
     if action.startswith("post_"):
-        bump_scopes(scopes_of(instance))
+        _written(place_of(instance))
 
 
 def watched_models() -> list[type[Model]]:
@@ -288,10 +323,12 @@ def watched_models() -> list[type[Model]]:
     return models
 
 
-def _bulk_written(model: type[Model], rows: Sequence[Model]) -> Callable[[], None]:
+def _bulk_written(model: type[Model], rows: Sequence[Model]) -> Callable[[], None] | None:
     """Before a bulk write of a watched model: place its rows; the returned call renews their scopes."""
-    scopes = scopes_of_rows(rows) if rows else set()
-    return lambda: bump_scopes(scopes) if scopes else None
+    place = Place()
+    for row in rows:
+        place |= place_of(row)
+    return (lambda: _written(place)) if place.scopes else None
 
 
 def connect_signals() -> None:

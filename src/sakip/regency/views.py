@@ -1,8 +1,10 @@
 """The regency dashboard (/pemda/): offices ranked by achievement and by budget absorption.
 
-Every figure is an office's own scorecard (`sakip.regency.figures`, the office
-pages' `scorecard_for`), cached per data generation: the page runs the same number
-of queries whatever the number of offices, once the figures are computed.
+Every figure is an office's own scorecard (the office pages' `scorecard_for`), kept in
+tables per office-year (`sakip.regency.kept_figures`) and read with SQL: a write in one
+office recomputes that office's rows only, and the page reads them all in two queries
+whatever the number of offices. The page itself is kept for the regency's aggregate
+generation (`sakip.regency.generations`).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from sakip.domain.periods import QUARTER_LABELS
 from sakip.reports import charts
 from sakip.reports.scorecard import show_number, show_percent
 
-from .figures import OfficeFigures, memo, office_figures, office_generation, office_scopes, scorecard
-from .generations import STRUCTURE, aggregate_scope, regency_scope, tokens
+from . import kept_figures
+from .figures import OfficeFigures, memo, scorecard
+from .generations import STRUCTURE, aggregate_scope, regency_scope
 from .generations import generation as data_generation
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
@@ -109,12 +112,12 @@ def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str
     years = regency_years(regency_id)
     year = choose_year(years, requested)
     offices = list(Office.objects.filter(regency_id=regency_id).order_by("name"))
-    # each office's figures are kept for its own generation: a write in one office recomputes that office only
-    tokens(*(s for office in offices for s in office_scopes(office)))  # read in one query
+    # the kept figures (`kept_figures`: SQL, two queries at any number of offices); an office-year a write
+    # made dirty is recomputed first — that office only
+    kept = kept_figures.read_offices(offices, year, quarter or 4) if year is not None else {}
     rows: list[dict[str, Any]] = []
     for office in offices:
-        own = office_generation(office)
-        f: OfficeFigures | None = office_figures(office, year, quarter, own) if year is not None else None
+        f: OfficeFigures | None = kept_figures.office_figures(kept[office.pk], quarter) if office.pk in kept else None
         query = "&".join(
             part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
         )
