@@ -180,11 +180,13 @@ def bump_scopes(scopes: Iterable[str]) -> None:
                 state.tokens[scope] = token
 
 
-def bump(**_kwargs: Any) -> None:
-    """Everything computed before is computed again (a write the signals cannot place: raw SQL)."""
-    if _kwargs.get("raw"):  # loaddata: the fixture's rows are bumped once by the caller if needed
-        return
-    bump_scopes([STRUCTURE])
+def bump(office_id: int | None = None, year: int | None = None) -> None:
+    """After a write the signals cannot see (raw SQL): with ``office_id`` and ``year``, that office-year's
+    generation and kept figures are renewed; without, everything computed before is computed again."""
+    if office_id is not None and year is not None:
+        _written(Place(_for_office(office_id), office_years={(office_id, year)}))
+    else:
+        bump_scopes([STRUCTURE])
 
 
 def _regency_of(office_id: int) -> int | None:

@@ -110,7 +110,11 @@ def recompute(office: Office, year: int) -> int:
     from .generations import generation, office_scopes
 
     row, _made = KeptOfficeYear.objects.get_or_create(office=office, year=year)
-    seen = KeptOfficeYear.objects.filter(pk=row.pk).values_list("changes", flat=True).get()  # before the data
+    seen, included, computed_at = (  # read before the data
+        KeptOfficeYear.objects.filter(pk=row.pk).values_list("changes", "included", "computed_at").get()
+    )
+    if included >= seen and computed_at is not None:
+        return row.version  # current already (a save of many rows: one recomputation after the commit)
     # the generation read from the database after ``seen`` (not the request's): a scorecard kept for it was
     # computed from data at least as new as the write that set ``seen`` (a write renews it before ``changes``)
     gen = generation(*office_scopes(office), fresh=True)
