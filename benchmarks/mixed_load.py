@@ -159,6 +159,11 @@ class Browser:
         return response.status, text, elapsed
 
 
+def bench_env(database_url: str, data_dir: Path) -> dict[str, str]:
+    # the benchmark's sessions are made in the database, without the second sign-in step of the regency roles
+    return {**web_load.base_env(database_url, data_dir), "SAKIP_2FA_REQUIRED_ROLES": "-"}
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -218,7 +223,7 @@ def writer(base: str, who: dict[str, str], index: int, until: float, out: dict[s
 def mixed(database: str, database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     data_dir = Path(tempfile.mkdtemp(prefix="sakip-bench-data-"))
     try:
-        env = web_load.base_env(database_url, data_dir)
+        env = bench_env(database_url, data_dir)
         started = time.perf_counter()
         out = subprocess.run([PYTHON, "-c", SETUP, str(args.offices), "10", str(args.years), str(args.writers), "0"],
                              env=env, check=True, capture_output=True, text=True)
@@ -278,7 +283,7 @@ def cold(offices: int, args: argparse.Namespace) -> dict[str, Any]:
     """SQLite: ``sakip figures rebuild`` and the first requests after a change, at ``offices`` offices."""
     data_dir = Path(tempfile.mkdtemp(prefix="sakip-bench-data-"))
     try:
-        env = web_load.base_env(f"sqlite:///{data_dir}/sakip.sqlite3", data_dir)
+        env = bench_env(f"sqlite:///{data_dir}/sakip.sqlite3", data_dir)
         started = time.perf_counter()
         out = subprocess.run([PYTHON, "-c", SETUP, str(offices), "10", "1", "0", "40"], env=env, check=True,
                              capture_output=True, text=True)

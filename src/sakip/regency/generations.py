@@ -161,10 +161,13 @@ class GenerationMiddleware:
 
 
 def bump_scopes(scopes: Iterable[str]) -> None:
-    """New tokens for ``scopes`` and for ``all`` (one query once the rows exist)."""
+    """New tokens for ``scopes`` and for ``all`` (two queries once the rows exist)."""
     wanted = sorted({EVERY_WRITE, *scopes})
     token = secrets.token_hex(16)
-    done = DataGeneration.objects.filter(scope__in=wanted).update(token=token)
+    # ``all`` first, alone: every write takes that row's lock first, so two writes never wait for each other's
+    # rows in opposite orders (PostgreSQL would end one of them as a deadlock)
+    done = DataGeneration.objects.filter(scope=EVERY_WRITE).update(token=token)
+    done += DataGeneration.objects.filter(scope__in=[s for s in wanted if s != EVERY_WRITE]).update(token=token)
     if done < len(wanted):  # the first write of a scope; a parallel first write may make the row at the same time
         have = set(DataGeneration.objects.filter(scope__in=wanted).values_list("scope", flat=True))
         for scope in sorted(set(wanted) - have):

@@ -76,8 +76,11 @@ def touch(
     year on (a year setting applies to the later years too), recomputed when read.
     """
     pairs = sorted(set(office_years))
+    years_of: dict[int, list[int]] = {}
     for office_id, year in pairs:
-        KeptOfficeYear.objects.filter(office_id=office_id, year=year).update(changes=F("changes") + 1)
+        years_of.setdefault(office_id, []).append(year)
+    for office_id, years in years_of.items():  # one UPDATE per office
+        KeptOfficeYear.objects.filter(office_id=office_id, year__in=years).update(changes=F("changes") + 1)
     for office_id, year in sorted(set(offices_from)):
         KeptOfficeYear.objects.filter(office_id=office_id, year__gte=year).update(changes=F("changes") + 1)
     for regency_id, year in sorted(set(regencies_from)):
