@@ -145,13 +145,17 @@ class Browser:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            return 0, "", time.perf_counter() - started
+        for attempt in (1, 2):  # a keep-alive connection the server closed while idle: once more, on a new one
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (OSError, http.client.HTTPException):
+                self.conn.close()
+                if attempt == 2:
+                    return 0, "", time.perf_counter() - started
+                started = time.perf_counter()
         elapsed = time.perf_counter() - started
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _eq, rest = header.partition("=")
