@@ -175,3 +175,13 @@ def test_figures_rebuild_command(regency: Regency) -> None:
     offices = list(Office.objects.filter(regency=regency))
     assert kept_figures.fresh_office_ids([o.pk for o in offices], YEAR) == {o.pk for o in offices}
     assert CliRunner().invoke(app, ["figures", "rebuild", "--regency", "tidak-ada"]).exit_code == 2
+
+
+def test_a_raw_sql_write_placed_by_bump_renews_its_office_year_only(regency: Regency) -> None:
+    """The Excel import writes with SQL and calls ``figures.bump(office_id, year)``."""
+    a, b = list(Office.objects.filter(regency=regency).order_by("code"))
+    kept_figures.read_offices([a, b], YEAR, 4)
+    before_b = figures.office_generation(b)
+    figures.bump(a.pk, YEAR)
+    assert kept_figures.fresh_office_ids([a.pk, b.pk], YEAR) == {b.pk}
+    assert figures.office_generation(b) == before_b

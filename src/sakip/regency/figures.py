@@ -156,7 +156,10 @@ def clear() -> None:
 def scorecard(
     office: Office, year: int | None, gen: str | None = None, quarter: int | None = None
 ) -> Scorecard | None:
-    """`scorecard_for(office, year, quarter)`, cached for the data generation. Do not mutate the result.
+    """`scorecard_for(office, year, quarter)`, cached for the office's generation. Do not mutate the result.
+
+    ``gen``: the office's own generation (`office_generation`) when the caller read it already — never
+    another one (a key holds one value: two generations for one key would compute it again and again).
 
     ``quarter`` 1–3: every figure as of the end of that quarter (the one rule,
     `domain.to_date`); ``None`` or 4: the year (one cache entry: TW IV is the year).
@@ -196,34 +199,3 @@ def _weakest(scores: tuple[IndicatorScore, ...]) -> tuple[str, str, Decimal | No
         return None
     s = min(measured, key=lambda s: (s.achievement.value, s.indicator.id))
     return (s.indicator.id, s.indicator.name, s.achievement.value, s.color)
-
-
-def _figures(office: Office, year: int, quarter: int | None, gen: str) -> OfficeFigures | None:
-    sc = scorecard(office, year, gen, quarter)
-    if sc is None:
-        return None
-    agg = sc.office_score.aggregate
-    allocation = realisation = absorption = None
-    if sc.budget is not None and sc.budget.total is not None:
-        total = sc.budget.total
-        allocation, realisation, absorption = total.allocation, total.realisation, total.absorption
-    return OfficeFigures(
-        office.pk,
-        year,
-        quarter,
-        agg.value,
-        sc.office_score.category,
-        sc.office_score.color,
-        agg.measured,
-        agg.not_measured,
-        absorption,
-        allocation,
-        realisation,
-        _weakest(sc.indicators),
-        agg.undefined,
-    )
-
-
-def office_figures(office: Office, year: int, quarter: int | None, gen: str) -> OfficeFigures | None:
-    """The office's figures, computed once per data generation."""
-    return memo(gen, ("figures", office.pk, year, quarter), lambda: _figures(office, year, quarter, gen))
