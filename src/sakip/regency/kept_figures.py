@@ -8,18 +8,20 @@ When they are recomputed (see `KeptOfficeYear`):
 
 * a write to an office-year's data (placed by `regency.generations`) marks it dirty in the
   write's own transaction (`touch`: one UPDATE) and recomputes it after the commit
-  (``transaction.on_commit``);
+  (``transaction.on_commit``; in production in a thread of the process, so that the save's
+  response does not wait: ``SAKIP_KEPT_BACKGROUND``);
 * a regency-wide setting (scale, cap) marks every kept office-year of the regency from its
-  year on dirty; they are recomputed when read, or by ``sakip figures rebuild``;
-* a reader (`read_offices`) recomputes what is missing or dirty before it reads
-  (the same rows a recomputation after the commit would have written), so the kept
-  figures are never older than the data — even if a process stopped between a commit
-  and its recomputation.
+  year on dirty; ``sakip figures rebuild`` recomputes them (after migrations too);
+* the regency dashboard (`ranking`) reads the current rows and computes in its process
+  what is dirty or missing (a recomputation not done yet, a process stopped between a
+  commit and its recomputation, a regency setting): the figures are never older than the
+  data, and a page never writes (on SQLite it would wait for the writers' lock).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
@@ -90,11 +92,16 @@ def touch(
 
 
 def _recompute_after_commit(pairs: list[tuple[int, int]]) -> None:
-    offices = {o for o, _y in pairs}
-    kept = set(KeptOfficeYear.objects.filter(office_id__in=offices).values_list("office_id", "year"))
+    from django.conf import settings
+
+    if getattr(settings, "SAKIP_KEPT_BACKGROUND", False):
+        _background.add(pairs)
+    else:
+        _recompute_now(pairs)
+
+
+def _recompute_now(pairs: list[tuple[int, int]]) -> None:
     for office_id, year in pairs:
-        if (office_id, year) not in kept:  # not read yet: computed when first read
-            continue
         office = Office.objects.filter(pk=office_id).first()
         if office is None:
             continue
@@ -104,8 +111,51 @@ def _recompute_after_commit(pairs: list[tuple[int, int]]) -> None:
             log.exception("kept figures of office %s, %s not recomputed", office_id, year)
 
 
+class _Background:
+    """One thread per process recomputing the office-years its writes touched, in the order they came (each
+    pending office-year once). A process that stops with work pending leaves those office-years dirty: the
+    regency dashboard computes them until the next write or ``sakip figures rebuild`` stores them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: dict[tuple[int, int], None] = {}  # ordered, each pair once
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def add(self, pairs: list[tuple[int, int]]) -> None:
+        with self.lock:
+            for pair in pairs:
+                self.pending[pair] = None
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="sakip-kept-figures", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def run(self) -> None:
+        from django.db import close_old_connections, connection
+
+        while True:
+            self.wake.wait(timeout=60)
+            self.wake.clear()
+            while True:
+                with self.lock:
+                    if not self.pending:
+                        break
+                    pair = next(iter(self.pending))
+                    del self.pending[pair]
+                try:
+                    close_old_connections()
+                    _recompute_now([pair])
+                finally:
+                    connection.close()  # this thread's connection: never held between jobs
+
+
+_background = _Background()
+
+
 def recompute(office: Office, year: int) -> int:
-    """Compute the office-year's scorecards (quarters 1–4) and store them as the next version.
+    """Compute the office-year's scorecards (quarters 1–4) and store them as the next version (created when
+    it was never kept).
 
     Returns the version stored (or the current one, when a newer computation stored first).
     """
@@ -228,20 +278,48 @@ def fresh_office_ids(office_ids: list[int], year: int) -> set[int]:
     )
 
 
-def read_offices(offices: list[Office], year: int, quarter: int) -> dict[int, KeptOffice]:
-    """The kept office rows of the year as of ``quarter`` (4: the year), recomputing what is missing or dirty.
+def kept_rows(offices: list[Office], year: int, quarter: int) -> dict[int, KeptOffice]:
+    """The current kept rows of the offices whose year is current (not dirty), as of ``quarter`` (4: the year).
 
-    Two queries when every office-year is current: which are current, and their rows (joined on
+    Two queries at any number of offices: which office-years are current, and their rows (joined on
     the current version, so a recomputation storing meanwhile is never mixed in).
     """
     ids = [o.pk for o in offices]
     fresh = fresh_office_ids(ids, year)
+    if not fresh:
+        return {}
+    current = KeptOfficeYear.objects.filter(office_id=OuterRef("office_id"), year=year).values("version")[:1]
+    rows = KeptOffice.objects.filter(office_id__in=fresh, year=year, quarter=quarter, version=Subquery(current))
+    return {r.office_id: r for r in rows}
+
+
+def read_offices(offices: list[Office], year: int, quarter: int) -> dict[int, KeptOffice]:
+    """`kept_rows` after recomputing (and storing) what is missing or dirty: for `rebuild` and the checks."""
+    fresh = fresh_office_ids([o.pk for o in offices], year)
     for office in offices:
         if office.pk not in fresh:
             recompute(office, year)
-    current = KeptOfficeYear.objects.filter(office_id=OuterRef("office_id"), year=year).values("version")[:1]
-    rows = KeptOffice.objects.filter(office_id__in=ids, year=year, quarter=quarter, version=Subquery(current))
-    return {r.office_id: r for r in rows}
+    return kept_rows(offices, year, quarter)
+
+
+def ranking(offices: list[Office], year: int, quarter: int | None) -> dict[int, OfficeFigures]:
+    """The regency dashboard's figures of every office: the kept rows where they are current; for an
+    office-year a write made dirty (its recomputation after the commit not done yet, a regency setting
+    changed, never computed), the scorecard computed in this process — the same figures, never older than
+    the data. Reads only: a page never waits for the database's write lock."""
+    from .figures import office_generation, scorecard
+
+    q = quarter if quarter is not None and quarter < 4 else 4
+    kept = kept_rows(offices, year, q)
+    out = {office_id: office_figures(row, quarter) for office_id, row in kept.items()}
+    for office in offices:
+        if office.pk in out:
+            continue
+        sc = scorecard(office, year, office_generation(office), quarter=q)
+        if sc is not None:
+            row = _office_row(sc, {"office_id": office.pk, "year": year, "quarter": q, "version": 0})
+            out[office.pk] = office_figures(row, quarter)
+    return out
 
 
 def office_figures(row: KeptOffice, quarter: int | None) -> OfficeFigures:

@@ -113,11 +113,11 @@ def _build(regency_id: int, requested: str | None, quarter: int | None, gen: str
     year = choose_year(years, requested)
     offices = list(Office.objects.filter(regency_id=regency_id).order_by("name"))
     # the kept figures (`kept_figures`: SQL, two queries at any number of offices); an office-year a write
-    # made dirty is recomputed first — that office only
-    kept = kept_figures.read_offices(offices, year, quarter or 4) if year is not None else {}
+    # made dirty is computed here until its recomputation is stored — that office only
+    kept = kept_figures.ranking(offices, year, quarter) if year is not None else {}
     rows: list[dict[str, Any]] = []
     for office in offices:
-        f: OfficeFigures | None = kept_figures.office_figures(kept[office.pk], quarter) if office.pk in kept else None
+        f: OfficeFigures | None = kept.get(office.pk)
         query = "&".join(
             part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
         )
