@@ -112,42 +112,42 @@ def _recompute_now(pairs: list[tuple[int, int]]) -> None:
 
 
 class _Background:
-    """One thread per process recomputing the office-years its writes touched, in the order they came (each
-    pending office-year once). A process that stops with work pending leaves those office-years dirty: the
-    regency dashboard computes them until the next write or ``sakip figures rebuild`` stores them."""
+    """A thread of the process recomputing the office-years its writes touched, in the order they came (each
+    pending office-year once). It ends when nothing is pending (the next write starts another); it is not a
+    daemon, so a command's process finishes its recomputations before it exits. A process killed with work
+    pending leaves those office-years dirty: the regency dashboard computes them until the next write or
+    ``sakip figures rebuild`` stores them."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.pending: dict[tuple[int, int], None] = {}  # ordered, each pair once
-        self.wake = threading.Event()
         self.thread: threading.Thread | None = None
 
     def add(self, pairs: list[tuple[int, int]]) -> None:
         with self.lock:
             for pair in pairs:
                 self.pending[pair] = None
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self.run, name="sakip-kept-figures", daemon=True)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.run, name="sakip-kept-figures")
                 self.thread.start()
-        self.wake.set()
 
     def run(self) -> None:
-        from django.db import close_old_connections, connection
+        from django.db import connection
 
-        while True:
-            self.wake.wait(timeout=60)
-            self.wake.clear()
+        try:
             while True:
                 with self.lock:
                     if not self.pending:
-                        break
+                        self.thread = None  # under the lock: the next add() starts a new thread
+                        return
                     pair = next(iter(self.pending))
                     del self.pending[pair]
-                try:
-                    close_old_connections()
-                    _recompute_now([pair])
-                finally:
-                    connection.close()  # this thread's connection: never held between jobs
+                _recompute_now([pair])
+        finally:
+            with self.lock:  # ended by an error: the next add() starts a new thread
+                if self.thread is threading.current_thread():
+                    self.thread = None
+            connection.close()  # this thread's own connection
 
 
 _background = _Background()
