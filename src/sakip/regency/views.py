@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -109,6 +109,41 @@ def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | N
     return render(request, "regency/dashboard.html", page)
 
 
+@require_safe
+@regency_view(*REGENCY_ROLES)
+def chart(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The dashboard's chart (SVG) of the offices' mean achievement, drawn again only when what it shows
+    changed (an explanation saved leaves it as it is)."""
+    quarter = choose_quarter(request.GET.get("triwulan"))
+    requested = request.GET.get("tahun")
+    requested = requested if int_param(requested, 1000, 9999) is not None else None
+    gen = data_generation(*regency_page_scopes(membership.regency_id))
+    context = memo(
+        gen,
+        ("regency-dashboard", membership.regency_id, requested, quarter),
+        lambda: _build(membership.regency_id, requested, quarter),
+    )
+    ranked = [r for r in context["by_achievement"] if r["f"] is not None]
+    year = context["year"]
+    first_sc = scorecard(ranked[0]["office"], year) if year is not None and ranked else None
+    if first_sc is None:
+        return HttpResponse(status=404)
+    names = [r["office"].name for r in ranked]
+    values = [r["f"].achievement for r in ranked]
+    colors = [r["f"].color for r in ranked]
+    shown = hashlib.sha256(repr((names, values, colors, first_sc.scale)).encode()).hexdigest()
+    svg = memo(
+        shown,
+        ("regency-chart", membership.regency_id, year, quarter),
+        lambda: charts.achievement_bars(
+            names, values, colors, first_sc.scale, title="Capaian rata-rata perangkat daerah (%)"
+        ),
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[str, Any]:
     years = regency_years(regency_id)
     year = choose_year(years, requested)
@@ -147,27 +182,12 @@ def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[
         )
     by_achievement = sorted(rows, key=lambda r: _sort_key(r["f"].achievement if r["f"] else None, r["office"].name))
     by_absorption = sorted(rows, key=lambda r: _sort_key(r["f"].absorption if r["f"] else None, r["office"].name))
-    chart = None
     ranked = [r for r in by_achievement if r["f"] is not None]
+    # the chart is its own request (`chart`): drawing it takes most of the time (matplotlib, ~20 ms per office)
+    chart_url = None
     if year is not None and ranked:
-        first_sc = scorecard(ranked[0]["office"], year)
-        if first_sc is not None:
-            scale = first_sc.scale
-            names = [r["office"].name for r in ranked]
-            values = [r["f"].achievement for r in ranked]
-            colors = [r["f"].color for r in ranked]
-            # drawn again only when what it shows changed (an explanation saved leaves it as it is): the chart
-            # takes most of the page's time (matplotlib, ~20 ms per office)
-            shown = hashlib.sha256(repr((names, values, colors, scale)).encode()).hexdigest()
-            chart = mark_safe(
-                memo(
-                    shown,
-                    ("regency-chart", regency_id, year, quarter),
-                    lambda: charts.achievement_bars(
-                        names, values, colors, scale, title="Capaian rata-rata perangkat daerah (%)"
-                    ),
-                )
-            )
+        query = urlencode({k: v for k, v in (("tahun", year), ("triwulan", quarter)) if v is not None})
+        chart_url = f"{reverse('regency-chart')}?{query}"
     return {
         "years": [y for y, _n in years],
         "year": year,
@@ -176,5 +196,5 @@ def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[
         "quarter_label": QUARTER_LABELS.get(quarter) if quarter else None,
         "by_achievement": by_achievement,
         "by_absorption": by_absorption,
-        "chart": chart,
+        "chart_url": chart_url,
     }
