@@ -94,6 +94,8 @@ def touch(
 def _recompute_after_commit(pairs: list[tuple[int, int]]) -> None:
     from django.conf import settings
 
+    if not getattr(settings, "SAKIP_KEPT_AFTER_COMMIT", True):
+        return  # left dirty: the ranking computes them in its process until `rebuild` stores them
     if getattr(settings, "SAKIP_KEPT_BACKGROUND", False):
         _background.add(pairs)
     else:
