@@ -218,3 +218,21 @@ def test_in_production_a_thread_recomputes_after_the_commit(settings: Any) -> No
         office=office, year=YEAR, quarter=4, version=KeptOfficeYear.objects.get(office=office, year=YEAR).version
     )
     assert row.achievement == scorecard_for(office, YEAR).office_score.aggregate.value  # type: ignore[union-attr]
+
+
+def test_without_recomputation_after_the_commit_the_ranking_still_shows_the_data(
+    regency: Regency, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """``SAKIP_KEPT_AFTER_COMMIT = False``: the office-year stays dirty; the ranking computes it."""
+    settings.SAKIP_KEPT_AFTER_COMMIT = False
+    office = Office.objects.filter(regency=regency).order_by("code").first()
+    assert office is not None
+    kept_figures.read_offices([office], YEAR, 4)
+    q = _quarters(office)[-1]
+    q.value = (q.value or Decimal(0)) + Decimal(7)
+    with django_capture_on_commit_callbacks(execute=True):
+        q.save()
+    assert kept_figures.fresh_office_ids([office.pk], YEAR) == set()
+    fresh = scorecard_for(office, YEAR)
+    assert fresh is not None
+    assert kept_figures.ranking([office], YEAR, None)[office.pk].achievement == fresh.office_score.aggregate.value
