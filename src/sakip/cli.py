@@ -521,6 +521,10 @@ from sakip.core.cli import office_app  # noqa: E402 — `sakip office export|imp
 
 app.add_typer(office_app, name="office")
 
+from sakip.regency.cli import figures_app  # noqa: E402 — `sakip figures rebuild` (Django set up on use)
+
+app.add_typer(figures_app, name="figures")
+
 
 def main() -> None:  # pragma: no cover
     app()

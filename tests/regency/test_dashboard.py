@@ -165,3 +165,17 @@ def test_office_roles_are_refused(demo: Demo, login_as: Any) -> None:
 def test_home_links_the_dashboard_for_regency_roles_only(demo: Demo, login_as: Any) -> None:
     assert 'data-testid="regency-dashboard-link"' in login_as("planner").get("/").content.decode()
     assert 'data-testid="regency-dashboard-link"' not in login_as("public").get("/").content.decode()
+
+
+def test_the_chart_is_its_own_request_and_shows_every_ranked_office(db: None) -> None:
+    regency = generate_regency("uji", Size(offices=2, indicators=2, years=1, start=2025), password="x")
+    client = _admin_client(regency)
+    html = client.get("/pemda/?tahun=2025&triwulan=2").content.decode()
+    src = re.search(r'<img src="([^"]+)"[^>]*data-testid="regency-chart"', html)
+    assert src is not None and src.group(1) == "/pemda/grafik.svg?tahun=2025&amp;triwulan=2"
+    response = client.get("/pemda/grafik.svg?tahun=2025&triwulan=2")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert "<svg" in svg
+    for office in Office.objects.filter(regency=regency):
+        assert office.name in svg

@@ -195,7 +195,9 @@ def test_kept_pages_stay_within_their_memory(monkeypatch: pytest.MonkeyPatch) ->
         page = bytes(100) + bytes([i])
         assert figures.memo("gen-a", ("page", i), lambda page=page: page) == page  # type: ignore[misc]
     assert figures._total[0] <= 250  # the oldest pages went first
-    assert [k[2] for k in figures._memory] == [8, 9]
-    figures.memo("gen-b", ("page", 0), lambda: b"x")  # a new generation starts empty
-    assert figures._total[0] == 1 and len(figures._memory) == 1
+    assert [k[1] for k in figures._memory] == [8, 9]
+    # one value per key: a newer generation of a key replaces its older value (and its weight)
+    assert figures.memo("gen-b", ("page", 9), lambda: b"x") == b"x"
+    assert figures._total[0] == 101 + 1 and [k[1] for k in figures._memory] == [8, 9]
+    assert figures.memo("gen-b", ("page", 9), lambda: b"y") == b"x"  # kept for gen-b
     figures.clear()

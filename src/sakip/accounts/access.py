@@ -48,12 +48,14 @@ def membership_of(request: HttpRequest) -> Membership | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    from sakip.regency import figures  # the data generation (regency depends on accounts, not the reverse)
+    from sakip.regency import figures, generations  # the data generation (regency depends on accounts)
 
     pk = user.pk
     # Kept for the data generation, which every change to a membership renews: no query on most pages.
     m = figures.kept(
-        ("membership", pk), lambda: Membership.objects.select_related("regency", "office").filter(user_id=pk).first()
+        ("membership", pk),
+        lambda: Membership.objects.select_related("regency", "office").filter(user_id=pk).first(),
+        (generations.user_scope(pk),),
     )
     # the same row as ``user.membership`` (one-to-one): cached there too, so the context processor reads no more
     Membership._meta.get_field("user").remote_field.set_cached_value(user, m)
@@ -63,13 +65,14 @@ def membership_of(request: HttpRequest) -> Membership | None:
 def office_by_code(regency_id: int, code: str) -> Office:
     """The regency's office with this code, kept for the data generation (which every change to an office
     renews); raises ``Office.DoesNotExist``."""
-    from sakip.regency import figures
+    from sakip.regency import figures, generations
 
     if len(code) > Office._meta.get_field("code").max_length:  # type: ignore[operator]
         raise Office.DoesNotExist
     found = figures.kept(
         ("office", regency_id, code),
         lambda: Office.objects.select_related("regency").filter(code=code, regency_id=regency_id).first(),
+        (generations.STRUCTURE,),
     )
     if found is None:
         raise Office.DoesNotExist
@@ -95,7 +98,7 @@ def offices_for(membership: Membership | None) -> list[Office]:
     """The offices a user may view."""
     if membership is None:
         return []
-    from sakip.regency import figures
+    from sakip.regency import figures, generations
 
     def read() -> list[Office]:
         qs = Office.objects.filter(regency_id=membership.regency_id).order_by("name")
@@ -103,7 +106,7 @@ def offices_for(membership: Membership | None) -> list[Office]:
 
     # kept for the data generation (every change to an office or a membership renews it); copies handed out
     key = ("offices-for", membership.regency_id, membership.role, membership.office_id)
-    return [figures.copy_instance(o) for o in figures.kept(key, read)]
+    return [figures.copy_instance(o) for o in figures.kept(key, read, (generations.STRUCTURE,))]
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])

@@ -6,14 +6,14 @@ are written once and read the same rows through the same models, so nothing else
 changes: sessions are Django's ``django_session`` rows (signed out = row deleted), the
 user is a normal ``User`` instance, and an inactive user is refused as before.
 
-On a GET page whose session this process has seen before, the session row, its user's
-row and the data generation (`sakip.regency.figures.generation`) are read by **one**
-statement instead of three: each is a round trip to the database, and on a busy machine
-with PostgreSQL every round trip waits for the server process to be scheduled. A
+On a GET page whose session this process has seen before, the session row and its user's
+row are read by **one** statement instead of two (the data generations of the page's scopes
+are the page's one other statement, `sakip.regency.generations`): each is a round trip to the
+database, and on a busy machine with PostgreSQL every round trip waits for the server process to be scheduled. A
 session key belongs to one user for its whole life (Django gives a new key at every
 sign-in), so the user's id is known from the session's last read in this process; the
 user row read along is used only if the session, decoded and checked as always, names
-that same user, and only within the same request (`figures.request_scope`). Nothing is
+that same user, and only within the same request (`generations.request_scope`). Nothing is
 kept across requests but the key → user id pairs.
 """
 
@@ -95,9 +95,6 @@ class SessionStore(DatabaseSessionStore):
             pk_column = quote(str(user_model._meta.pk.column))
             joins = f" LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{pk_column} = %s"
             params.append(user_id)
-        generation = _figures().unread_generation_sql()
-        if generation is not None:
-            columns.append(f"({generation[1]})")
         params += [key, now]
         with connection.cursor() as cursor:
             cursor.execute(
@@ -108,8 +105,6 @@ class SessionStore(DatabaseSessionStore):
         if row is None:
             self._session_key = None
             return None
-        if generation is not None:
-            generation[0][0] = str(row[-1]) if row[-1] is not None else ""
         if user_fields:
             values = list(row[1 : 1 + len(user_fields)])
             pk_index = user_fields.index(user_model._meta.pk)
@@ -119,9 +114,9 @@ class SessionStore(DatabaseSessionStore):
 
 
 def _figures() -> Any:
-    from sakip.regency import figures  # the data generation (regency depends on accounts, not the reverse)
+    from sakip.regency import generations  # the request's scope (regency depends on accounts, not the reverse)
 
-    return figures
+    return generations
 
 
 def _build(model: type[M], db: str, connection: BaseDatabaseWrapper, fields: list[Any], values: list[Any]) -> M:

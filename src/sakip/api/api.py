@@ -72,6 +72,7 @@ from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
 from sakip.regency import figures
+from sakip.regency.generations import STRUCTURE, office_scopes, user_scope
 from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, indicator_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
@@ -333,8 +334,9 @@ def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callabl
     def decorate(endpoint: Callable[..., Any]) -> Callable[..., HttpResponse]:
         @functools.wraps(endpoint)
         def kept(request: HttpRequest, office_code: str, **kwargs: Any) -> HttpResponse:
-            _office(request, office_code, "view")
-            return _kept_json(request, (), schema, lambda: endpoint(request, office_code=office_code, **kwargs))
+            office, _m = _office(request, office_code, "view")
+            build = functools.partial(endpoint, request, office_code=office_code, **kwargs)
+            return _kept_json(request, (), schema, build, office_scopes(office))
 
         return kept
 
@@ -342,9 +344,14 @@ def _kept(schema: type[Schema] | None) -> Callable[[Callable[..., Any]], Callabl
 
 
 def _kept_json(
-    request: HttpRequest, key: tuple[Any, ...], schema: type[Schema] | None, build: Callable[[], Any]
+    request: HttpRequest,
+    key: tuple[Any, ...],
+    schema: type[Schema] | None,
+    build: Callable[[], Any],
+    scopes: tuple[str, ...],
 ) -> HttpResponse:
-    """The JSON answer ``build()`` (validated against ``schema``), kept for the generation, address and ``key``."""
+    """The JSON answer ``build()`` (validated against ``schema``), kept for the generation of ``scopes`` (and
+    the user's membership), address and ``key``."""
 
     def render() -> bytes:
         data = build()
@@ -353,7 +360,8 @@ def _kept_json(
         content = api.renderer.render(request, data, response_status=200)
         return content.encode(api.renderer.charset) if isinstance(content, str) else bytes(content)
 
-    body = figures.kept(("api", request.get_full_path(), get_language(), *key), render)
+    user = user_scope(request.user.pk) if request.user.pk is not None else STRUCTURE
+    body = figures.kept(("api", request.get_full_path(), get_language(), *key), render, (*scopes, user))
     return HttpResponse(body, content_type=api.get_content_type())
 
 
@@ -373,7 +381,7 @@ def offices(request: HttpRequest, limit: int = 100, offset: int = 0) -> HttpResp
         items, meta = _page([_office_out(o) for o in reach], limit, offset)
         return {**meta, "items": items}
 
-    return _kept_json(request, key, OfficePage, build)
+    return _kept_json(request, key, OfficePage, build, (STRUCTURE,))
 
 
 @v1.get("/offices/{office_code}", response=OfficeDetail, url_name="api-office", summary="One office")
@@ -393,7 +401,7 @@ def plan(request: HttpRequest, office_code: str) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
     if current_plan(office) is None:
         raise HttpError(404, _("Perangkat daerah ini belum mempunyai rencana strategis"))
-    dom = figures.memo(figures.generation(), ("domain", office.pk), lambda: domain_office(office))
+    dom = figures.memo(figures.office_generation(office), ("domain", office.pk), lambda: domain_office(office))
     p = dom.plan
 
     def ind(i: Any) -> dict[str, Any]:
@@ -524,7 +532,7 @@ def achievements(
     request: HttpRequest, office_code: str, year: int, limit: int = 100, offset: int = 0, quarter: int | None = None
 ) -> dict[str, Any]:
     office, _m = _office(request, office_code, "view")
-    gen = figures.generation()
+    gen = figures.office_generation(office)
     sc = _scorecard(office, year, gen, quarter)
     rows = figures.memo(
         gen, ("api-achievements", office.pk, year, sc.quarter), lambda: [indicator_dict(s) for s in sc.indicators]

@@ -41,6 +41,10 @@ EXCLUDED = {
     "workflow.PeriodState",  # recorded as transitions, with the comment
     "workflow.TransitionLog",
     "regency.DataGeneration",  # a cache token bumped on every write
+    "regency.KeptOfficeYear",  # the kept figures: computed from the audited data (sakip.regency.kept_figures)
+    "regency.KeptOffice",
+    "regency.KeptIndicator",
+    "regency.KeptAggregate",
     "documents.BatchJob",  # a background job's progress
 }
 # values never copied into the trail: only whether they changed

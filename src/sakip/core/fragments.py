@@ -9,8 +9,9 @@ costs the access check and a copy. Two things are never kept:
   writes the token, and every response gets the request's own token put in;
 * one-time messages: a request with messages waiting renders the page afresh.
 
-Any change to the data, the memberships or the workflow renews the generation, so a
-kept page never shows older data than the database holds.
+Any change to the data the page depends on (its ``scopes``: an office's data, its
+regency's settings, the user's membership) renews their generation, so a kept page never
+shows older data than the database holds.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from sakip.regency import figures
+from sakip.regency.generations import user_scope
 
 #: What ``{% csrf_token %}`` writes in a kept page; replaced by the request's token on every use.
 CSRF_PLACEHOLDER = "sakip-csrf-placeholder-9d41c7"
@@ -43,8 +45,14 @@ class _Kept:
         return len(self.content)
 
 
-def kept_page(request: HttpRequest, key: tuple[Any, ...], render: Callable[[str | None], HttpResponse]) -> HttpResponse:
-    """``render(csrf_token)`` kept for the data generation under ``key`` and what else the page shows.
+def kept_page(
+    request: HttpRequest,
+    key: tuple[Any, ...],
+    render: Callable[[str | None], HttpResponse],
+    scopes: tuple[str, ...] = (),
+) -> HttpResponse:
+    """``render(csrf_token)`` kept for the data generation of ``scopes`` (`sakip.regency.generations`; none:
+    of every write) and the user's membership, under ``key`` and what else the page shows.
 
     ``render`` builds the page; it receives the placeholder to put in its context as
     ``csrf_token`` when the page is to be kept, or ``None`` to render for this request only.
@@ -67,7 +75,9 @@ def kept_page(request: HttpRequest, key: tuple[Any, ...], render: Callable[[str 
         response = render(CSRF_PLACEHOLDER)
         return _Kept(response.status_code, response.content, response["Content-Type"])
 
-    kept = figures.kept(full_key, build)
+    if scopes and user.pk is not None:
+        scopes = (*scopes, user_scope(user.pk))
+    kept = figures.kept(full_key, build, scopes)
     content = kept.content
     if _PLACEHOLDER in content:
         content = content.replace(_PLACEHOLDER, get_token(request).encode())

@@ -701,7 +701,7 @@ def _write_realisations(
     # one audit entry per imported row (the indicator's year), with the row's changes as previewed
     _insert(AuditEntry, *_audit_rows(office, year, user, codes, created_years, year_ids, changed), now)
     if new_years or year_updates or new_quarters or quarter_updates or new_inputs or changed_inputs or gone:
-        bump_figures()
+        bump_figures(office.pk, year)  # the office-year's generation and kept figures (sakip.regency.generations)
 
 
 _AUDIT_COLUMNS = (

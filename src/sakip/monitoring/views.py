@@ -60,13 +60,14 @@ def dashboard(request: HttpRequest, office: Office, membership: Membership | Non
         request,
         ("office-dashboard", office.pk, membership.pk if membership else None),
         lambda csrf_token: _dashboard(request, office, membership, csrf_token),
+        figures.office_scopes(office),
     )
 
 
 def _dashboard(
     request: HttpRequest, office: Office, membership: Membership | None, csrf_token: str | None
 ) -> HttpResponse:
-    gen = figures.generation()
+    gen = figures.office_generation(office)
     requested = request.GET.get("tahun")
     requested = requested if int_param(requested, 1000, 9999) is not None else None
     year = figures.memo(gen, ("reporting-year", office.pk, requested), lambda: reporting_year(office, requested))

@@ -126,7 +126,7 @@ def performance_rows(pub: Published, gen: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     office = pub.office
     for year in pub.years:
-        sc: Scorecard | None = figures.scorecard(office, year, gen)
+        sc: Scorecard | None = figures.scorecard(office, year)
         if sc is None:
             continue
         pk_public = year in pub.pk_years
@@ -169,7 +169,7 @@ def budget_rows(pub: Published, gen: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     office = pub.office
     for year in pub.annual_years:
-        sc = figures.scorecard(office, year, gen)
+        sc = figures.scorecard(office, year)
         if sc is None or sc.budget is None or sc.budget.total is None:
             continue
         t = sc.budget.total

@@ -54,7 +54,7 @@ def office_page(request: HttpRequest, pemda: str, opd: str) -> HttpResponse:
     context: dict[str, Any] = {"office": office, "pub": pub, "portal": True, "plan": None, "years": []}
     latest = max(pub.pk_years or pub.annual_years or [0])
     if pub.plan:
-        sc = figures.scorecard(office, latest, gen)
+        sc = figures.scorecard(office, latest)
         if sc is not None:
             p = sc.office.plan
             context["plan"] = {
@@ -80,7 +80,7 @@ def office_page(request: HttpRequest, pemda: str, opd: str) -> HttpResponse:
     rows = performance_rows(pub, gen)
     budgets = {r["year"]: r for r in budget_rows(pub, gen)}
     for year in sorted(pub.years, reverse=True):
-        sc = figures.scorecard(office, year, gen) if year in pub.annual_years else None
+        sc = figures.scorecard(office, year) if year in pub.annual_years else None
         context["years"].append(
             {
                 "year": year,

@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("pemda/", views.dashboard, name="regency-dashboard"),
+    path("pemda/grafik.svg", views.chart, name="regency-chart"),
 ]

@@ -17,6 +17,9 @@
   ``operator``, ``head``, ``public``; ``superuser`` for Django superusers) that must use two-factor
   authentication; default ``admin,verifier,superuser`` in production, none otherwise (the demo and
   the tests, where it is offered but optional). ``-`` means none.
+* ``SAKIP_KEPT_BACKGROUND`` — ``1`` (production default): the kept figures of an office-year a save
+  touched are recomputed in a thread after the commit; ``0`` (development, tests): before the response.
+  ``SAKIP_KEPT_AFTER_COMMIT=0``: not after the commit at all (the dashboard computes them until a rebuild).
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
   budget line's absorption is more than this many points behind the share of the year
   elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
@@ -185,6 +188,14 @@ SAKIP_2FA_REQUIRED_ROLES = frozenset(
     r.strip() for r in os.environ.get("SAKIP_2FA_REQUIRED_ROLES", _2FA_DEFAULT).split(",") if r.strip() not in ("", "-")
 )
 OTP_TOTP_ISSUER = "Sakip"
+
+# The kept figures of an office-year a write touched are recomputed after the commit: in a thread of the
+# process (production: the save's response does not wait for it), or before the response (development, tests).
+# sakip.regency.kept_figures
+SAKIP_KEPT_BACKGROUND = os.environ.get("SAKIP_KEPT_BACKGROUND", "1" if PRODUCTION else "0") == "1"
+# ``0``: not recomputed after the commit at all: the regency dashboard computes dirty office-years in its
+# process until ``sakip figures rebuild`` stores them (the cheapest write path; see benchmarks/README.md)
+SAKIP_KEPT_AFTER_COMMIT = os.environ.get("SAKIP_KEPT_AFTER_COMMIT", "1") == "1"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -98,9 +98,13 @@ def request_states(request: HttpRequest | None, office: Office) -> services.Offi
     cache: dict[int, services.OfficeStates] = request.__dict__.setdefault("_sakip_workflow_states", {})
     states = cache.get(office.pk)
     if states is None:
-        from sakip.regency import figures  # every workflow change renews the data generation
+        from sakip.regency import figures, generations  # every workflow change renews its office's generation
 
-        states = figures.kept(("office-states", office.pk), lambda: services.OfficeStates.read(office))
+        states = figures.kept(
+            ("office-states", office.pk),
+            lambda: services.OfficeStates.read(office),
+            (generations.office_scope(office.pk),),
+        )
         cache[office.pk] = states
     return states
 

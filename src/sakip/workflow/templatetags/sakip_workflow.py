@@ -60,9 +60,13 @@ def due_panel(context: Any, office: Office) -> str:
     rules, day, language and office, which are all it depends on.
     """
     states = request_states(context.get("request"), office)
-    from sakip.regency import figures  # every change of a rule renews the data generation
+    from sakip.regency import figures, generations  # every change of a rule renews its regency's generation
 
-    rules = figures.kept(("due-rules", office.regency_id), lambda: services.rules_for_regency_id(office.regency_id))
+    rules = figures.kept(
+        ("due-rules", office.regency_id),
+        lambda: services.rules_for_regency_id(office.regency_id),
+        (generations.regency_scope(office.regency_id),),
+    )
     today = timezone.localdate()
     key = (
         office.pk,
