@@ -26,8 +26,8 @@ URL = "/opd/opd-001/?tahun=2025"
 #: The cached office dashboard of a regency admin: session, user, membership, office, data generation,
 #: the office's workflow states (every year, one read shared by the three panels), the regency's due
 #: rules — plus the history of the dashboard's period (the annual report) once that period has a row.
-DASHBOARD_QUERIES = 1  # session, user and data generation in one statement: the panels are kept for the generation
-DASHBOARD_QUERIES_WITH_HISTORY = 1  # the history is read once, when the panels are rendered for the generation
+DASHBOARD_QUERIES = 2  # session and user in one statement, the generations in one: the panels are kept for them
+DASHBOARD_QUERIES_WITH_HISTORY = 2  # the history is read once, when the panels are rendered for the generation
 
 
 def _admin(regency: Regency) -> tuple[Client, Membership]:
