@@ -339,18 +339,21 @@ def check(
     if end is not None and year_target is not None and not isinstance(year_target, Range) and end != year_target:
         if isinstance(end, Decimal) != isinstance(year_target, Decimal):
             return issues
-        issues.append(
-            Issue(
-                msg(
-                    N_("target s.d. TW IV (%(end)s) tidak sama dengan target tahunan (%(year)s)"),
-                    end=shown(end),
-                    year=shown(year_target),
-                ),
-                4,
-                warning=True,
-            )
-        )
+        issues.append(_end_differs(end, year_target))
     return issues
+
+
+def _end_differs(end: Decimal | Range | str, year_target: Decimal | Range | str) -> Issue:
+    """The warning for a target to date at TW IV that is not the year's target."""
+    return Issue(
+        msg(
+            N_("target s.d. TW IV (%(end)s) tidak sama dengan target tahunan (%(year)s)"),
+            end=shown(end),
+            year=shown(year_target),
+        ),
+        4,
+        warning=True,
+    )
 
 
 def _check_bands(given: Mapping[int, QuarterTarget], year_target: Target | None) -> list[Issue]:
@@ -372,17 +375,7 @@ def _check_bands(given: Mapping[int, QuarterTarget], year_target: Target | None)
         return issues
     end = given.get(4)
     if isinstance(end, Range) and isinstance(year_target, Range) and end != year_target:
-        issues.append(
-            Issue(
-                msg(
-                    N_("target s.d. TW IV (%(end)s) tidak sama dengan target tahunan (%(year)s)"),
-                    end=shown(end),
-                    year=shown(year_target),
-                ),
-                4,
-                warning=True,
-            )
-        )
+        issues.append(_end_differs(end, year_target))
     return issues
 
 

@@ -15,7 +15,7 @@ from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import BudgetScore, IndicatorScore, LineScore, Scorecard
 from sakip.domain.to_date import quarter_targets
 
-from ..model import Align, Cell, Paragraph, ParagraphStyle, Signatory, Table, para
+from ..model import Align, Block, Cell, Paragraph, ParagraphStyle, Run, Signatory, Table, para
 from ..narrative import NOT_MEASURED, achievement_text, money_text, num_text, pct_text, value_text
 
 BULLET = "•"
@@ -578,3 +578,19 @@ def renstra_table(office: Office) -> Table:
         widths=(2.2, 6, 2, 5),
         small=True,
     )
+
+
+def renstra_blocks(office: Office, contents: str) -> list[Block]:
+    """Bab II A of the LKjIP and the Laporan Triwulan: the Renstra's period, vision, missions and its table
+    (``contents``: what the sentence says the Renstra holds)."""
+    plan = office.plan
+    out: list[Block] = [
+        para(f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat {contents} berikut.")
+    ]
+    if plan.vision:
+        out.append(para("Visi: ", Run(plan.vision, bold=True)))
+    if plan.missions:
+        out.append(para("Misi:"))
+        out += [para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)]
+    out.append(renstra_table(office))
+    return out

@@ -71,7 +71,6 @@ def build_lkjip(
     y = sc.year
     texts = dict(narrative if narrative is not None else ps.narrative_for(office, y, "lkjip"))
     yd = office.years.get(y)
-    plan = office.plan
     place = place_date or f"{ps.place_of_signing(office)}, {cm.month_year(y + 1)}"
     doc = Document(
         "lkjip",
@@ -167,18 +166,7 @@ def build_lkjip(
     # ---------------------------------------------------------------- BAB II
     doc.add(Heading("BAB II  PERENCANAAN KINERJA", 1, chapter="2"))
     doc.add(Heading("A. Rencana Strategis", 2))
-    doc.add(
-        para(
-            f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat visi, misi, tujuan, "
-            "sasaran, strategi dan arah kebijakan berikut."
-        )
-    )
-    if plan.vision:
-        doc.add(para("Visi: ", Run(plan.vision, bold=True)))
-    if plan.missions:
-        doc.add(para("Misi:"))
-        doc.add(*[para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)])
-    doc.add(cm.renstra_table(office))
+    doc.add(*cm.renstra_blocks(office, "visi, misi, tujuan, sasaran, strategi dan arah kebijakan"))
     doc.add(Heading("B. Indikator Kinerja Utama", 2))
     doc.add(para(f"Indikator Kinerja Utama (IKU) {office.name} sebagai berikut."))
     doc.add(cm.iku_table(office))

@@ -126,7 +126,6 @@ def build_triwulan(
     tw = ROMAN[quarter]
     texts = dict(narrative or {})
     yd = office.years.get(y)
-    plan = office.plan
     if isinstance(charts, Mapping):
         pngs: dict[str, bytes] = dict(charts)
     elif charts:
@@ -184,18 +183,7 @@ def build_triwulan(
     # ---------------------------------------------------------------- BAB II
     doc.add(Heading("BAB II  PERENCANAAN KINERJA", 1, chapter="2"))
     doc.add(Heading("A. Rencana Strategis", 2))
-    doc.add(
-        para(
-            f"Rencana Strategis {office.name} periode {plan.start}–{plan.end} memuat visi, misi, tujuan dan "
-            "sasaran berikut."
-        )
-    )
-    if plan.vision:
-        doc.add(para("Visi: ", Run(plan.vision, bold=True)))
-    if plan.missions:
-        doc.add(para("Misi:"))
-        doc.add(*[para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)])
-    doc.add(cm.renstra_table(office))
+    doc.add(*cm.renstra_blocks(office, "visi, misi, tujuan dan sasaran"))
     doc.add(Heading("B. Indikator Kinerja Utama", 2))
     doc.add(cm.iku_table(office))
     doc.add(Heading(f"C. Perjanjian Kinerja dan Rencana Aksi Tahun {y}", 2))
