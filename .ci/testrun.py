@@ -15,7 +15,9 @@
 2. ``django check --deploy --fail-level WARNING`` with production settings.
 3. The whole pytest suite on SQLite.
 4. The pytest suite on PostgreSQL, but for the pure layers, the PDF conversions and the browser tests (see
-   ``POSTGRES_DEFAULT_SELECTION``): a cluster made with initdb in a temporary
+   ``POSTGRES_DEFAULT_SELECTION``), side by side with the SQLite pass (each pass is one process; together
+   they take about as long as the longer one; its output is printed when it ends; ``SAKIP_TEST_SERIAL=1``
+   runs them one after the other): a cluster made with initdb in a temporary
    directory (as the ``postgres`` user when we are root), listening on 127.0.0.1 on a
    free port, stopped and deleted at the end whatever happens.
 
@@ -43,6 +45,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+#: SAKIP_TEST_SERIAL=1: the SQLite and PostgreSQL passes one after the other (by default they run side by
+#: side when the machine has two cores or more: each pass is one process, so together they take about as
+#: long as the longer one)
+SERIAL = os.environ.get("SAKIP_TEST_SERIAL", "").lower() not in ("", "0", "false", "no") or (os.cpu_count() or 1) < 2
 PG_USER = "sakip"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
@@ -202,15 +208,48 @@ def count_results(junit: Path) -> None:
 
 
 def pytest_pass(name: str, args: list[str], env: dict[str, str]) -> int:
-    say(f"pytest on {name}")
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="sakip-junit-") as tmp:
-        junit = Path(tmp) / "junit.xml"
-        rc = run([sys.executable, "-m", "pytest", f"--junitxml={junit}", *args], env=env, check=False, cwd=ROOT)
-        count_results(junit)
-    say(f"pytest on {name}: exit code {rc} after {time.monotonic() - started:.0f} s")
+    """One pass in the foreground, its output live."""
+    return finish_pass(start_pass(name, args, env, quiet=False))
+
+
+class Pass:
+    """A pytest pass running as a child process (its output in a file when it runs beside another)."""
+
+    def __init__(self, name: str, process: subprocess.Popen[bytes], junit_dir: str, output: Path | None) -> None:
+        self.name, self.process, self.junit_dir, self.output = name, process, junit_dir, output
+        self.started = time.monotonic()
+
+
+def start_pass(name: str, args: list[str], env: dict[str, str], *, quiet: bool) -> Pass:
+    say(f"pytest on {name}" + (" (beside the other pass; its output follows when it ends)" if quiet else ""))
+    tmp = tempfile.mkdtemp(prefix="sakip-junit-")
+    command = [sys.executable, "-m", "pytest", f"--junitxml={Path(tmp) / 'junit.xml'}", *args]
+    print("+", " ".join(command), flush=True)
+    output = Path(tmp) / "output.txt" if quiet else None
+    if output is not None:
+        with output.open("wb") as sink:
+            process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    else:
+        process = subprocess.Popen(command, env=env, cwd=ROOT)
+    return Pass(name, process, tmp, output)
+
+
+def finish_pass(p: Pass) -> int:
+    try:
+        rc = p.process.wait()
+    finally:
+        if p.process.poll() is None:  # interrupted: the child goes too
+            p.process.kill()
+            p.process.wait()
+        if p.output is not None and p.output.exists():
+            say(f"output of the pass on {p.name}:")
+            sys.stdout.write(p.output.read_text(errors="replace"))
+            sys.stdout.flush()
+        count_results(Path(p.junit_dir) / "junit.xml")
+        shutil.rmtree(p.junit_dir, ignore_errors=True)
+    say(f"pytest on {p.name}: exit code {rc} after {time.monotonic() - p.started:.0f} s")
     if rc == 5:
-        say(f"pytest collected no tests for this selection on {name} (exit code 5); nothing failed.")
+        say(f"pytest collected no tests for this selection on {p.name} (exit code 5); nothing failed.")
         return 0
     return rc
 
@@ -249,15 +288,28 @@ def main(args: list[str]) -> int:
     if browser:
         base_env["SAKIP_CHROMIUM"] = browser
     failures: list[str] = []
-    if "sqlite" in wanted:
-        env = dict(base_env, SAKIP_EXPECT_DB_VENDOR="sqlite")
-        if pytest_pass("SQLite", args, env) != 0:
-            failures.append("SQLite")
-    if "postgres" in wanted and "postgresql" not in missing:
+    sqlite_env = dict(base_env, SAKIP_EXPECT_DB_VENDOR="sqlite")
+    with_postgres = "postgres" in wanted and "postgresql" not in missing
+    if "sqlite" in wanted and not with_postgres and pytest_pass("SQLite", args, sqlite_env) != 0:
+        failures.append("SQLite")
+    if with_postgres:
         with postgres_cluster() as url:
-            env = dict(base_env, DATABASE_URL=url, SAKIP_EXPECT_DB_VENDOR="postgresql")
-            if pytest_pass("PostgreSQL", args or POSTGRES_DEFAULT_SELECTION, env) != 0:
-                failures.append("PostgreSQL")
+            pg_env = dict(base_env, DATABASE_URL=url, SAKIP_EXPECT_DB_VENDOR="postgresql")
+            pg_args = args or POSTGRES_DEFAULT_SELECTION
+            if "sqlite" in wanted and not SERIAL:
+                # both passes at once: each is one process, mostly on one core; the machine has more
+                background = start_pass("PostgreSQL", pg_args, pg_env, quiet=True)
+                try:
+                    if pytest_pass("SQLite", args, sqlite_env) != 0:
+                        failures.append("SQLite")
+                finally:
+                    if finish_pass(background) != 0:
+                        failures.append("PostgreSQL")
+            else:
+                if "sqlite" in wanted and pytest_pass("SQLite", args, sqlite_env) != 0:
+                    failures.append("SQLite")
+                if pytest_pass("PostgreSQL", pg_args, pg_env) != 0:
+                    failures.append("PostgreSQL")
     closing = f"total: {COUNTS['passed']} passed, {COUNTS['failed']} failed"
     if COUNTS["skipped"]:
         closing += f", {COUNTS['skipped']} skipped"
