@@ -594,3 +594,11 @@ def renstra_blocks(office: Office, contents: str) -> list[Block]:
         out += [para(f"{i}. {mi}", style=ParagraphStyle.LIST) for i, mi in enumerate(plan.missions, 1)]
     out.append(renstra_table(office))
     return out
+
+
+def amendment_sentence(pk: PkVersion, year: int) -> Paragraph:
+    """The sentence that says the year's PK was amended, and why (LKjIP and Laporan Triwulan, Bab II C)."""
+    return para(
+        f"Perjanjian Kinerja tahun {year} telah diubah (PK Perubahan). Alasan perubahan: "
+        f"{pk.reason or 'tidak disebutkan'}."
+    )

@@ -174,12 +174,7 @@ def build_lkjip(
     pk = yd.agreement if yd else None
     if pk is not None and yd is not None:
         if pk.kind == "amendment":
-            doc.add(
-                para(
-                    f"Perjanjian Kinerja tahun {y} telah diubah (PK Perubahan). Alasan perubahan: "
-                    f"{pk.reason or 'tidak disebutkan'}."
-                )
-            )
+            doc.add(cm.amendment_sentence(pk, y))
         doc.add(*cm.pk_tables(office, yd, pk, y))
     else:
         doc.add(cm.placeholder(f"Perjanjian Kinerja tahun {y} belum dicatat."))
