@@ -352,3 +352,18 @@ def test_the_office_profile_and_the_quarters_narratives_reach_the_report(karangs
     assert "Hambatan khusus triwulan satu." not in text
     assert "Kecamatan Karangsari mempunyai tugas mengoordinasikan kegiatan pemberdayaan masyarakat desa." in text
     assert "Permasalahan dan hambatan sampai dengan triwulan II belum diisi." not in text
+
+
+def test_an_amended_pk_is_named_with_its_reason_in_both_reports(karangsari: Office) -> None:
+    import dataclasses
+
+    from sakip.reports.documents import build_lkjip
+
+    office = copy.deepcopy(karangsari)
+    yd = office.years[2024]
+    amended = dataclasses.replace(yd.agreements[-1], kind="amendment", reason="APBD Perubahan 2024")
+    yd.agreements.append(amended)
+    sentence = "Perjanjian Kinerja tahun 2024 telah diubah (PK Perubahan). Alasan perubahan: APBD Perubahan 2024."
+    for model in (build_triwulan(office, 2024, 2, charts=False), build_lkjip(office, 2024, charts=False)):
+        assert sentence in body_text(open_docx(render_docx(model)))
+    assert "telah diubah" not in body_text(open_docx(render_docx(build_triwulan(karangsari, 2024, 2, charts=False))))
