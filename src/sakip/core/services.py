@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -19,6 +20,7 @@ from sakip.core.params import int_param
 from sakip.dataset.loader import load_document
 from sakip.domain.explanations import ExplanationPolicy, ExplanationRule
 from sakip.domain.measurement import CapPolicy, LowerFormula
+from sakip.domain.office import Office as DomainOffice
 from sakip.domain.office import Settings
 from sakip.domain.scales import get_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
@@ -85,15 +87,18 @@ def _custom_scale(bands: Any) -> Any:
     return _num_json(bands)
 
 
-def scorecard_for(office: Office, year: int | None, quarter: int | None = None) -> Scorecard | None:
+def scorecard_for(
+    office: Office, year: int | None, quarter: int | None = None, domain: DomainOffice | None = None
+) -> Scorecard | None:
     """The stored office's scorecard of ``year``; with ``quarter`` (1–4) its figures as of that quarter.
 
     The one construction (`domain_office`, the year's settings) and the one rule
     (`domain.scorecard.build_scorecard`) behind every page, API answer and document.
+    ``domain``: the stored office already built (`regency.figures.stored_domain`, shared: not changed here).
     """
     if year is None:
         return None
-    dom = domain_office(office)
+    dom = domain_office(office) if domain is None else dataclasses.replace(domain)
     dom.settings = settings_for(office, year)
     return build_scorecard(dom, year, quarter=quarter)
 

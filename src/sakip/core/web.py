@@ -32,6 +32,7 @@ from sakip.dataset.loader import DatasetError, Issue
 from sakip.domain.errors import DomainError, NumberParseError
 from sakip.domain.measurement import Polarity, Range, Target
 from sakip.domain.numbers import NumberFormat, parse_number
+from sakip.domain.office import Office as DomainOffice
 from sakip.domain.scales import get_ordinal_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.planning.models import PlanPeriod
@@ -152,20 +153,21 @@ class Rollback(Exception):
 
 def stored_issues(office: Office) -> list[str]:
     """Problems the domain finds in the office as stored (empty when it loads)."""
-    return _stored_problems(office).issues
+    return _stored_problems(office)[0].issues
 
 
-def _stored_problems(office: Office) -> Rollback:
+def _stored_problems(office: Office) -> tuple[Rollback, DomainOffice | None]:
+    """The problems of the office as stored, and the office the domain built when there are none."""
     if current_plan(office) is None:
-        return Rollback([])
+        return Rollback([]), None
     try:
-        domain_office(office, check_shape=True)  # the guard of every write: the full check
+        built = domain_office(office, check_shape=True)  # the guard of every write: the full check
     except DatasetError as exc:
         texts = [issue_text(i) for i in exc.issues]
-        return Rollback(texts, issue_rows(exc.issues), _others(exc.issues, texts))
+        return Rollback(texts, issue_rows(exc.issues), _others(exc.issues, texts)), None
     except DomainError as exc:
-        return Rollback([error_text(exc)])
-    return Rollback([])
+        return Rollback([error_text(exc)]), None
+    return Rollback([]), built
 
 
 def issue_text(issue: Issue) -> str:
@@ -198,9 +200,16 @@ def atomic_checked(office: Office) -> Iterator[None]:
     with transaction.atomic():
         lock_office(office)
         yield
-        found = _stored_problems(office)
+        found, built = _stored_problems(office)
         if found.issues:
             raise found
+        if built is not None:  # what the check built is the office after this write: kept for its generation
+            from sakip.profiles import interchange as profile_io
+            from sakip.regency import figures
+            from sakip.regency.generations import generation, office_scopes
+
+            built.files.update(profile_io.stored_files(built))
+            figures.keep_domain(office, generation(*office_scopes(office), fresh=True), built)
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -10,6 +10,7 @@ documents, no second implementation. A qualitative indicator's quarter is its gr
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +29,6 @@ from sakip.accounts.models import Office
 from sakip.agreements.models import PkVersion
 from sakip.core.concurrency import Conflict, create_once, last_changes, locked, tokens, verify
 from sakip.core.i18n import translate
-from sakip.core.interchange import domain_office
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
 from sakip.domain import office as dom
 from sakip.domain.errors import DomainError, FormulaError
@@ -566,4 +566,8 @@ def save_rows(
 
 
 def load_domain(office: Office) -> dom.Office:
-    return domain_office(office)
+    """The stored office for the entry page to simulate on: a private copy of the one built for the data
+    generation (`regency.figures.stored_domain`), as `simulate` puts the typed values into it."""
+    from sakip.regency import figures
+
+    return copy.deepcopy(figures.stored_domain(office))
