@@ -83,9 +83,9 @@ def test_the_regency_page_recomputes_only_the_office_that_changed(regency: Regen
     computed: list[int] = []
     real = figures.scorecard_for
 
-    def counting(office, year, quarter=None):  # the real computation, counted
+    def counting(office, year, quarter=None, domain=None):  # the real computation, counted
         computed.append(office.pk)
-        return real(office, year, quarter)
+        return real(office, year, quarter, domain)
 
     monkeypatch.setattr(figures, "scorecard_for", counting)
     a = _office("opd-001")

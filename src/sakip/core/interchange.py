@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from sakip.accounts.models import Office, Regency, Unit, YearSetting
 from sakip.agreements.models import PkProgram, PkTarget, PkVersion
@@ -608,7 +608,47 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
         })
         entry.setdefault("targets", {})
         year(v.year).setdefault("performance_agreement", []).append(entry)
-    measurements = IndicatorYear.objects.filter(indicator__plan=plan)
+    codes = dict(Indicator.objects.filter(plan=plan).order_by().values_list("id", "code"))
+    for y, code, m in _export_measurements(IndicatorYear.objects.filter(indicator__plan=plan), codes, evidence):
+        year(y).setdefault("indicators", {})[code] = m
+    for op in ObjectivePrinted.objects.filter(objective__plan=plan).select_related("objective"):
+        year(op.year).setdefault("objectives_printed", {})[op.objective.code] = _printed_from_json(op.printed)
+    for by in BudgetYear.objects.filter(office=office).prefetch_related(
+        "classes", "lines__quarters", "lines__amendments"
+    ):
+        year(by.year)["budget"] = _export_budget(by)
+    for s in Survey.objects.filter(office=office).select_related("indicator"):
+        inst: Any = s.instrument
+        if s.instrument == "custom":
+            inst = _drop_empty({"name": s.instrument_name, "elements": s.elements, "grade_table": s.grade_table})
+        year(s.year)["survey"] = _drop_empty({
+            "instrument": inst, "indicator": s.indicator.code if s.indicator else None, "period": s.period,
+            "respondents": s.respondents, "population": s.population, "input": s.input,
+            "responses": s.responses, "elements": _num_json(_in_element_order(s, s.values)),
+            "printed": _printed_from_json(_printed_in_element_order(s)),
+        })
+    return [years[y] for y in sorted(years)]
+
+
+def export_measurements(office: Office, indicator_years: Iterable[int]) -> dict[tuple[int, str], dict[str, Any]]:
+    """Some indicator-years of the office as their ``years[].indicators`` entries of `export_office` (evidence by
+    name, as `domain_office` reads them): ``{(year, indicator code): measurement}``."""
+    plan = office.plans.order_by("-start_year").first()
+    if plan is None:
+        return {}
+    codes = dict(Indicator.objects.filter(plan=plan).order_by().values_list("id", "code"))
+    found = IndicatorYear.objects.filter(indicator__plan=plan, pk__in=list(indicator_years))
+    return {(y, code): m for y, code, m in _export_measurements(found, codes, None)}
+
+
+def _export_measurements(
+    measurements: QuerySet[IndicatorYear], codes: dict[int, str], evidence: ProvenanceExport | None
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """(year, indicator code, measurement document) of each of ``measurements``, by year and indicator order.
+
+    The indicators' codes come from one flat read (``codes``: selecting each year's indicator built 10,000
+    more instances)."""
+    out: list[tuple[int, str, dict[str, Any]]] = []
     # quarters, their inputs and the evidence names read flat and grouped here (a prefetch builds a
     # queryset per year and per quarter: most of the export's time for a large office)
     # (id, quarter, target, value) of each quarter: no model instances (a large office has tens of thousands);
@@ -637,8 +677,6 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
         .values_list("quarter_id", "input__name", "value")
     ):
         inputs_of.setdefault(quarter_id, []).append((name, value))
-    # the indicators' codes from one flat read (selecting each year's indicator built 10,000 more instances)
-    codes = dict(Indicator.objects.filter(plan=plan).order_by().values_list("id", "code"))
     evidence_of: dict[int, list[Any]] = {}
     entered_of: dict[int, dict[str, dict[str, str]]] = {}
     if evidence is None:
@@ -665,24 +703,8 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
             "entered": entered_of.get(iy.pk),
             "printed": _printed_from_json(iy.printed),
         }
-        year(iy.year).setdefault("indicators", {})[codes[iy.indicator_id]] = _drop_empty(m)
-    for op in ObjectivePrinted.objects.filter(objective__plan=plan).select_related("objective"):
-        year(op.year).setdefault("objectives_printed", {})[op.objective.code] = _printed_from_json(op.printed)
-    for by in BudgetYear.objects.filter(office=office).prefetch_related(
-        "classes", "lines__quarters", "lines__amendments"
-    ):
-        year(by.year)["budget"] = _export_budget(by)
-    for s in Survey.objects.filter(office=office).select_related("indicator"):
-        inst: Any = s.instrument
-        if s.instrument == "custom":
-            inst = _drop_empty({"name": s.instrument_name, "elements": s.elements, "grade_table": s.grade_table})
-        year(s.year)["survey"] = _drop_empty({
-            "instrument": inst, "indicator": s.indicator.code if s.indicator else None, "period": s.period,
-            "respondents": s.respondents, "population": s.population, "input": s.input,
-            "responses": s.responses, "elements": _num_json(_in_element_order(s, s.values)),
-            "printed": _printed_from_json(_printed_in_element_order(s)),
-        })
-    return [years[y] for y in sorted(years)]
+        out.append((iy.year, codes[iy.indicator_id], _drop_empty(m)))
+    return out
 
 
 def _in_element_order(s: Survey, by_element: Mapping[str, Any]) -> dict[str, Any]:

@@ -868,6 +868,33 @@ def load_document(doc: Any, source: str | None = None, *, check_shape: bool = Tr
     return office
 
 
+@cache
+def _measurement_validator() -> Draft202012Validator:
+    whole = schema()
+    return Draft202012Validator({"$defs": whole["$defs"], "$ref": "#/$defs/measurement"})
+
+
+def load_measurements(
+    plan: Plan, docs: Mapping[tuple[int, str], Mapping[str, Any]]
+) -> dict[tuple[int, str], Measurement] | None:
+    """Some indicator-years' measurements (``{(year, indicator id): measurement document}``) as the load of the
+    whole document builds them — the same schema part (``$defs/measurement``: a measurement is checked on its
+    own) and the same builder — or None when the whole load would report an issue in one of them.
+
+    For a write that changed only these measurements of an office that loaded before it
+    (`core.web.atomic_checked`): the rest of the document is the one that loaded, so these decide.
+    """
+    validator = _measurement_validator()
+    builder = _Builder()
+    by_id = {i.id: i for i in plan.indicators()}
+    out: dict[tuple[int, str], Measurement] = {}
+    for (year, iid), md in docs.items():
+        if next(iter(validator.iter_errors(md)), None) is not None or iid not in by_id:
+            return None
+        out[(year, iid)] = builder.measurement(by_id[iid], md, f"{year}.indicators.{iid}")
+    return None if builder.issues else out
+
+
 def loads(text: str, *, json_format: bool = False, source: str | None = None) -> Office:
     return load_document(parse_text(text, json_format=json_format, source=source), source)
 

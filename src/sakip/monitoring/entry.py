@@ -155,8 +155,9 @@ def build_quarter_rows(
     years = IndicatorYear.objects.filter(indicator__plan__office=office, year=year)
     stored = {iy.indicator_id: iy for iy in (years.prefetch_related("evidence") if evidence else years)}
     by_year: dict[int, dict[int, Quarter]] = {}
-    stored_quarters = Quarter.objects.filter(
-        indicator_year__indicator__plan__office=office, indicator_year__year=year
+    quarters = list(quarters)
+    stored_quarters = Quarter.objects.filter(  # the rows of those quarters only (a page shows one)
+        indicator_year__indicator__plan__office=office, indicator_year__year=year, quarter__in=quarters
     ).order_by("indicator_year_id", "quarter")
     # who entered a quarter and when: only the page shows it (an import sets both on the quarters it writes)
     for q in stored_quarters if evidence else stored_quarters.defer("entered_by", "entered_at"):

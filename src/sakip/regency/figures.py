@@ -181,6 +181,13 @@ def stored_domain(office: Office, gen: str | None = None) -> DomainOffice:
                 lambda: domain_office(office))
 
 
+def peek_domain(office: Office, gen: str) -> DomainOffice | None:
+    """The stored office built for ``gen`` in this process, if it is there (never built here)."""
+    with _lock:
+        held = _memory.get(("domain", office.pk))
+    return held[1] if held is not None and held[0] == gen else None
+
+
 def keep_domain(office: Office, gen: str, built: DomainOffice) -> None:
     """Keep ``built`` — the office as a write's check built it from the stored rows, inside the write's
     transaction — for the generation that write made (``gen``, read in the same transaction), so the

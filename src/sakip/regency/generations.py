@@ -34,7 +34,8 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,10 +48,11 @@ from django.http import HttpRequest, HttpResponse
 
 from .models import DataGeneration
 
-#: Apps whose every model is office data (and the workflow states that decide what is shown and
+#: Apps whose every model is office data (the profile and narratives too: the stored office the domain
+#: builds, `figures.stored_domain`, holds them), and the workflow states that decide what is shown and
 #: editable); plus the office-level rows of accounts and the memberships (who sees what: the
 #: pages keep a user's membership for the generation, see `sakip.accounts.access.membership_of`).
-WATCHED_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys", "workflow")
+WATCHED_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys", "workflow", "profiles")
 WATCHED_ACCOUNTS = ("Regency", "Office", "Unit", "YearSetting", "Membership")
 
 STRUCTURE = "*"
@@ -195,6 +197,7 @@ def bump(office_id: int | None = None, year: int | None = None) -> None:
     if office_id is not None and year is not None:
         _written(Place(_for_office(office_id), office_years={(office_id, year)}))
     else:
+        _seen(UNKNOWN_ROW)
         bump_scopes([STRUCTURE])
 
 
@@ -293,8 +296,32 @@ def scopes_of(instance: Model) -> set[str]:
     return place_of(instance).scopes
 
 
-def _written(place: Place) -> None:
+#: a write whose row is not known (a bulk write, a many-to-many change, `bump`): see `watching_writes`
+UNKNOWN_ROW = ("unknown", None)
+
+_watchers: ContextVar[tuple[list[tuple[str, Model | None]], ...]] = ContextVar("sakip_write_watchers", default=())
+
+
+@contextmanager
+def watching_writes() -> Iterator[list[tuple[str, Model | None]]]:
+    """The writes placed during the block, as ``("saved" | "deleted", instance)`` or `UNKNOWN_ROW` — for a
+    check that can be narrowed to what was written (`core.web.atomic_checked`)."""
+    seen: list[tuple[str, Model | None]] = []
+    token = _watchers.set((*_watchers.get(), seen))
+    try:
+        yield seen
+    finally:
+        _watchers.reset(token)
+
+
+def _seen(what: tuple[str, Model | None]) -> None:
+    for seen in _watchers.get():
+        seen.append(what)
+
+
+def _written(place: Place, what: tuple[str, Model | None] = UNKNOWN_ROW) -> None:
     """After a write: its generations renewed, then its kept figures marked (in that order: see `kept_figures`)."""
+    _seen(what)
     bump_scopes(place.scopes)
     if place.office_years or place.offices_from or place.regencies_from:
         from . import kept_figures
@@ -305,7 +332,7 @@ def _written(place: Place) -> None:
 def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # loaddata: the fixture's rows are bumped once by the caller if needed
         return
-    _written(place_of(instance))
+    _written(place_of(instance), ("saved", instance))
 
 
 _PLACED = "_sakip_generation_place"
@@ -318,7 +345,7 @@ def _deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     placed = getattr(instance, _PLACED, None)
-    _written(placed if isinstance(placed, Place) else Place({STRUCTURE}))
+    _written(placed if isinstance(placed, Place) else Place({STRUCTURE}), ("deleted", instance))
 
 
 def _linked(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
