@@ -9,7 +9,7 @@ domain (`stored_issues`), so a page can never store what the engine refuses.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterator
@@ -254,11 +254,14 @@ def _measurements_only(
     loaded = load_measurements(base.plan, docs) if len(docs) == len(years) else None
     if loaded is None:
         return None
-    after = copy.deepcopy(base)
+    # the build with those measurements in place: the rest shared with ``base`` (builds are never changed)
+    after = dataclasses.replace(base, years=dict(base.years))
     for (year, code), measurement in loaded.items():
         held = after.years.get(year)
         if held is None or code not in held.measurements:
             return None  # a measurement the build did not have: the full load places it
+        if held is base.years[year]:
+            held = after.years[year] = dataclasses.replace(held, measurements=dict(held.measurements))
         held.measurements[code] = measurement
     return after
 

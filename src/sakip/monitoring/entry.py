@@ -11,6 +11,7 @@ documents, no second implementation. A qualitative indicator's quarter is its gr
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -285,6 +286,7 @@ def simulate(domain: dom.Office, year: int, quarter: int, rows: list[Row], *, ty
     the quarter's own row (its value, and the quarter target to date).
     """
     if typed:
+        _own_year(domain, year)
         for row in rows:
             if not row.has_errors:
                 _put(domain, year, quarter, row)
@@ -567,8 +569,27 @@ def save_rows(
 
 
 def load_domain(office: Office) -> dom.Office:
-    """The stored office for the entry page to simulate on: a private copy of the one built for the data
-    generation (`regency.figures.stored_domain`), as `simulate` puts the typed values into it."""
+    """The stored office for the entry page to simulate on: the one built for the data generation
+    (`regency.figures.stored_domain`, shared) with a list of years of its own — `simulate` copies the
+    year it puts the typed values into (`_own_year`) and changes nothing else."""
     from sakip.regency import figures
 
-    return copy.deepcopy(figures.stored_domain(office))
+    shared = figures.stored_domain(office)
+    return dataclasses.replace(shared, years=dict(shared.years))
+
+
+def _own_year(domain: dom.Office, year: int) -> None:
+    """The year's measurements copied into ``domain`` (whose list of years is its own), so that `_put` changes
+    them and not the shared build's."""
+    held = domain.years.get(year)
+    if held is None:
+        return
+    measurements = {}
+    for code, m in held.measurements.items():
+        own = copy.copy(m)
+        own.quarters = dict(m.quarters)
+        own.quarter_grades = dict(m.quarter_grades)
+        own.inputs = {q: dict(values) for q, values in m.inputs.items()}
+        own.quarter_explanations = dict(m.quarter_explanations)
+        measurements[code] = own
+    domain.years[year] = dataclasses.replace(held, measurements=measurements)
