@@ -64,10 +64,10 @@ def child(indicators: int, saves: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
+    from tests.web.forms_support import form_fields
 
     from sakip.accounts.models import Membership, Office, Regency, Role
     from sakip.core.generate import Size, generate_regency
-    from tests.web.forms_support import form_fields
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -122,21 +122,22 @@ def main() -> int:
         return 0
     web_load = _load("web_load")
     results: dict[str, Any] = {}
+
+    def run(url: str, data_dir: Path) -> dict[str, Any]:
+        env = {**web_load.base_env(url, data_dir), "SAKIP_2FA_REQUIRED_ROLES": "-",
+               "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+        done = subprocess.run([sys.executable, __file__, "--child", "--indicators", str(args.indicators),
+                               "--saves", str(args.saves)], env=env, check=True, capture_output=True, text=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
         data_dir = Path(tempfile.mkdtemp(prefix="sakip-bench-write-"))
         try:
-            def run(url: str) -> dict[str, Any]:
-                env = {**web_load.base_env(url, data_dir), "SAKIP_2FA_REQUIRED_ROLES": "-",
-                       "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-                done = subprocess.run([sys.executable, __file__, "--child", "--indicators", str(args.indicators),
-                                       "--saves", str(args.saves)], env=env, check=True, capture_output=True, text=True)
-                return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
             if database == "sqlite":
-                results[database] = run(f"sqlite:///{data_dir}/sakip.sqlite3")
+                results[database] = run(f"sqlite:///{data_dir}/sakip.sqlite3", data_dir)
             else:
                 with web_load.postgres() as url:
-                    results[database] = run(url)
+                    results[database] = run(url, data_dir)
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)
         r = results[database]

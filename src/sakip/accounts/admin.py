@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from . import (
     admin_signin,  # noqa: F401 - two-factor devices and lockouts (replaces the libraries' admins)
@@ -115,6 +116,14 @@ class YearSettingAdmin(ScopedAdmin):
     list_display = ["year", "regency", "office", "scale", "cap", "lower_formula", "explanation_rule"]
     list_filter = ["year", "scale", "cap", "regency"]
     search_fields = ["office__name", "regency__name"]
+
+    def save_model(self, request: HttpRequest, obj: YearSetting, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.office_id is None:  # a regency-wide setting: every office's figures from that year on
+            self.message_user(request, _(
+                "Pengaturan tahun %(year)s berlaku untuk semua OPD mulai tahun itu. Capaian tersimpan dihitung "
+                "ulang di latar belakang; kemajuannya tampil di Dasbor pemda."
+            ) % {"year": obj.year})
 
 
 admin_users.register(get_user_model())

@@ -23,11 +23,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sakip.accounts.models import Office
@@ -83,12 +84,58 @@ def touch(
         years_of.setdefault(office_id, []).append(year)
     for office_id, years in years_of.items():  # one UPDATE per office
         KeptOfficeYear.objects.filter(office_id=office_id, year__in=years).update(changes=F("changes") + 1)
-    for office_id, year in sorted(set(offices_from)):
-        KeptOfficeYear.objects.filter(office_id=office_id, year__gte=year).update(changes=F("changes") + 1)
-    for regency_id, year in sorted(set(regencies_from)):
-        KeptOfficeYear.objects.filter(office__regency_id=regency_id, year__gte=year).update(changes=F("changes") + 1)
+    wide = _wide(offices_from, regencies_from)
+    if wide is not None:
+        KeptOfficeYear.objects.filter(wide).update(changes=F("changes") + 1)
     if pairs:
         transaction.on_commit(lambda: _recompute_after_commit(pairs))
+    if wide is not None:
+        transaction.on_commit(lambda: _recompute_wide_after_commit(wide))
+
+
+def _wide(offices_from: Iterable[tuple[int, int]], regencies_from: Iterable[tuple[int, int]]) -> Q | None:
+    """The kept office-years a year setting changes: of an office or of every office of a regency, that year on."""
+    wide = Q()
+    for office_id, year in sorted(set(offices_from)):
+        wide |= Q(office_id=office_id, year__gte=year)
+    for regency_id, year in sorted(set(regencies_from)):
+        wide |= Q(office__regency_id=regency_id, year__gte=year)
+    return wide or None
+
+
+def _recompute_wide_after_commit(wide: Q) -> None:
+    """After a year setting's commit: its dirty office-years recomputed in the background thread, in the
+    order of the offices (`progress` reports how far it is). Without the thread (tests, ``SAKIP_KEPT_BACKGROUND=0``)
+    they stay dirty: the pages compute them when read, ``sakip figures rebuild`` stores them."""
+    from django.conf import settings
+
+    if not getattr(settings, "SAKIP_KEPT_AFTER_COMMIT", True) or not getattr(settings, "SAKIP_KEPT_BACKGROUND", False):
+        return
+    _background.add(list(
+        KeptOfficeYear.objects.filter(wide).exclude(included=F("changes"))
+        .order_by("year", "office_id").values_list("office_id", "year")
+    ))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many of a regency's kept office-years of a year are current (``done``) of ``total``."""
+
+    done: int
+    total: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done
+
+
+def progress(regency_id: int, year: int) -> Progress:
+    """The recomputation of a regency's kept figures for a year, as far as it went (one query): the office-years
+    a write or a setting made dirty and not yet stored again."""
+    counts = KeptOfficeYear.objects.filter(office__regency_id=regency_id, year=year).aggregate(
+        total=Count("id"), done=Count("id", filter=Q(included=F("changes"), computed_at__isnull=False))
+    )
+    return Progress(counts["done"] or 0, counts["total"] or 0)
 
 
 def _recompute_after_commit(pairs: list[tuple[int, int]]) -> None:

@@ -104,9 +104,23 @@ def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | N
         lambda: render_to_string("regency/_figures.html", context),
     )
     page = {**context, "membership": membership, "figures_html": html}
+    if context.get("year") is not None:  # the background recomputation after a setting changed, if any
+        page["progress"] = kept_figures.progress(membership.regency_id, context["year"])
     if csrf_token is not None:
         page["csrf_token"] = csrf_token
     return render(request, "regency/dashboard.html", page)
+
+
+@require_safe
+@regency_view(*REGENCY_ROLES)
+def progress(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """How far the recomputation of the regency's kept figures of a year is (the dashboard polls it)."""
+    year = int_param(request.GET.get("tahun"), 1000, 9999)
+    if year is None:
+        return HttpResponse(status=404)
+    return render(request, "regency/_progress.html", {
+        "progress": kept_figures.progress(membership.regency_id, year), "year": year, "polled": True,
+    })
 
 
 @require_safe
