@@ -42,6 +42,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from sakip.domain.text import CONTROL
 
+from . import docx_sections as sections
 from .docx_layout import fit_words, keep_with_next
 from .model import (
     Align,
@@ -263,6 +264,10 @@ class _Renderer:
         self.bookmark_id = 0
         self.anchors: dict[int, str] = {}  # id(block) -> bookmark name
         self.page_started = True  # nothing on the current page yet
+        self.last_break: Any = None  # the page-break paragraph that started the current page
+        # a cover: the front matter numbered i, ii …, the first chapter starts arabic numbering (docx_sections)
+        self.front_matter = bool(document.blocks) and isinstance(document.blocks[0], Cover)
+        self.main_started = False
         self.style_ids: dict[str, str] = {}
         name_upper = document.office.upper()
         office = self._office_values()
@@ -337,6 +342,9 @@ class _Renderer:
         section = self.doc.sections[0]
         if self.model.landscape:
             self._orient(section, landscape=True)
+        # no cover: every page numbered from 1; a cover: the cover unnumbered (its section keeps titlePg)
+        sections.set_title_page(section._sectPr, self.front_matter)
+        sections.set_numbering(section._sectPr, sections.ARABIC, None)
         settings = self.doc.settings.element
         upd = settings.find(qn("w:updateFields"))
         if upd is None:
@@ -407,14 +415,46 @@ class _Renderer:
         p = self._paragraph("Sakip Body")
         _sub(_sub(p, "w:r"), "w:br", type="page")
         self.page_started = True
+        self.last_break = p
 
     def _orientation(self, b: Orientation) -> None:
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        self._orient(section, landscape=b.landscape)
-        self.page_started = True
+        self._new_section(landscape=b.landscape)
+
+    def _new_section(
+        self, *, landscape: bool | None = None, numbering: tuple[str, int] | None = None, keep_headings: bool = False
+    ) -> None:
+        """End the current section and start a new one on a new page (`docx_sections`): another orientation,
+        a restart of the page numbers in another format, or the same numbering continued. A page break just
+        made is taken back (the section break starts the page). ``keep_headings``: headings just written move
+        to the new section with what follows them."""
+        sect = self.body.find(qn("w:sectPr"))
+        at = sect
+        if keep_headings:
+            heading_ids = {self._sid(f"Heading {i}") for i in (1, 2, 3)} | {self._sid("Sakip Table Caption")}
+            while (prev := at.getprevious()) is not None and prev.tag == qn("w:p") and prev is not self.last_break:
+                style = prev.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+                if style is None or style.get(qn("w:val")) not in heading_ids:
+                    break
+                at = prev
+        if self.page_started and self.last_break is not None and self.last_break.getnext() is at:
+            self.body.remove(self.last_break)
+        at.addprevious(sections.section_break(sect))
+        self.last_break = None
+        sections.set_title_page(sect, False)
+        if numbering is not None:
+            sections.set_numbering(sect, numbering[0], numbering[1])
+        else:
+            sections.set_numbering(sect, None, None)  # continue the previous section's numbers
+        if landscape is not None:
+            self._orient(self.doc.sections[-1], landscape=landscape)
+        if at is sect:
+            self.page_started = True
 
     def _heading(self, h: Heading) -> None:
-        if h.level == 1 and h.new_page:
+        if self.front_matter and not self.main_started and h.level == 1 and h.chapter is not None:
+            self.main_started = True  # the first chapter: arabic page numbers from 1 on a new page
+            self._new_section(numbering=(sections.ARABIC, 1))
+        elif h.level == 1 and h.new_page:
             self._page_break()
         p = self._paragraph(f"Heading {min(max(h.level, 1), 3)}", h.text)
         if not h.in_toc:
@@ -576,23 +616,27 @@ class _Renderer:
     def _toc(self, b: TableOfContents) -> None:
         self._page_break()
         self._paragraph("Sakip Title", b.title)
-        entries: list[tuple[str, str, str]] = []  # style, text, anchor
+        entries: list[tuple[str, str, str, bool]] = []  # style, text, anchor, on a roman-numbered page
+        front = self.front_matter
         for blk in self.model.blocks:
             anchor = self.anchors.get(id(blk))
+            if isinstance(blk, Heading) and blk.level == 1 and blk.chapter is not None:
+                front = False
             if b.kind == "contents" and isinstance(blk, Heading) and blk.in_toc:
-                entries.append((f"TOC {min(blk.level, 3)}", blk.text, anchor or ""))
+                entries.append((f"TOC {min(blk.level, 3)}", blk.text, anchor or "", front))
             elif (b.kind == "tables" and isinstance(blk, Table) and not blk.plain) or (
                 b.kind == "figures" and isinstance(blk, Figure)
             ):
-                entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or ""))
+                entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or "", front))
         if not entries:
             self._paragraph(
                 "Sakip Placeholder",
                 {"tables": "Tidak ada tabel.", "figures": "Tidak ada gambar."}.get(b.kind, "Tidak ada isi."),
             )
-        for style, text, anchor in entries:
+        for style, text, anchor, roman in entries:
             q = self._paragraph(style, text + "\t")
-            _field(q, f"PAGEREF {anchor} \\h", "")
+            # a page reference prints as a plain number: the front matter's pages ask for roman (i, ii …)
+            _field(q, f"PAGEREF {anchor} \\h" + (" \\* roman" if roman else ""), "")
         self._page_break()
 
     def _fixed(self, b: FixedText) -> None:
@@ -626,7 +670,10 @@ class _Renderer:
             for line in (*b.subtitle, b.office.upper(), (b.regency or "").upper(), f"TAHUN {b.year}"):
                 if line:
                     self._paragraph("Sakip Cover Text", line)
-        self._page_break()
+        if self.front_matter:  # the cover's own section; the front matter numbered i, ii …
+            self._new_section(numbering=(sections.ROMAN, 1))
+        else:
+            self._page_break()
 
     def _letterhead(self) -> None:
         custom = self.tpl.blocks.get("kop")
