@@ -43,7 +43,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from sakip.domain.text import CONTROL
 
 from . import docx_sections as sections
-from .docx_layout import fit_words, keep_with_next
+from .docx_layout import fit_words, fits, keep_with_next, unbreakable
 from .model import (
     Align,
     Cover,
@@ -264,7 +264,9 @@ class _Renderer:
         self.bookmark_id = 0
         self.anchors: dict[int, str] = {}  # id(block) -> bookmark name
         self.page_started = True  # nothing on the current page yet
-        self.last_break: Any = None  # the page-break paragraph that started the current page
+        # a new page asked for and not yet made: the next paragraph gets "page break before" (a paragraph
+        # holding a break, at the foot of a full page, would spill onto a page of its own: a blank page)
+        self.break_pending = False
         # a cover: the front matter numbered i, ii …, the first chapter starts arabic numbering (docx_sections)
         self.front_matter = bool(document.blocks) and isinstance(document.blocks[0], Cover)
         self.main_started = False
@@ -292,6 +294,13 @@ class _Renderer:
     # ------------------------------------------------------------------ helpers
 
     def _append(self, el: Any) -> None:
+        if self.break_pending:
+            self.break_pending = False
+            if el.tag != qn("w:p"):
+                self._append(_paragraph_el(self._sid("Sakip Body")))  # a table: an empty line starts the page
+                self.break_pending = False
+            else:
+                self._break_before(el)
         sect = self.body.find(qn("w:sectPr"))
         if sect is not None:
             sect.addprevious(el)
@@ -412,10 +421,23 @@ class _Renderer:
     def _page_break(self) -> None:
         if self.page_started:
             return
-        p = self._paragraph("Sakip Body")
-        _sub(_sub(p, "w:r"), "w:br", type="page")
         self.page_started = True
-        self.last_break = p
+        self.break_pending = True
+
+    @staticmethod
+    def _break_before(p: Any) -> None:
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = _el("w:pPr")
+            p.insert(0, ppr)
+        # the schema's order: pStyle, keepNext, keepLines, pageBreakBefore …
+        after = [c for c in ppr if c.tag in (qn("w:pStyle"), qn("w:keepNext"), qn("w:keepLines"))]
+        ppr.insert(ppr.index(after[-1]) + 1 if after else 0, _el("w:pageBreakBefore"))
+
+    def _flush_break(self) -> None:
+        """Before content added through python-docx: make the pending new page with an empty paragraph."""
+        if self.break_pending:
+            self._append(_paragraph_el(self._sid("Sakip Body")))
 
     def _orientation(self, b: Orientation) -> None:
         self._new_section(landscape=b.landscape)
@@ -431,15 +453,15 @@ class _Renderer:
         at = sect
         if keep_headings:
             heading_ids = {self._sid(f"Heading {i}") for i in (1, 2, 3)} | {self._sid("Sakip Table Caption")}
-            while (prev := at.getprevious()) is not None and prev.tag == qn("w:p") and prev is not self.last_break:
+            while (prev := at.getprevious()) is not None and prev.tag == qn("w:p"):
                 style = prev.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
                 if style is None or style.get(qn("w:val")) not in heading_ids:
                     break
                 at = prev
-        if self.page_started and self.last_break is not None and self.last_break.getnext() is at:
-            self.body.remove(self.last_break)
+        if at is not sect and at.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None:
+            at.find(qn("w:pPr")).remove(at.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}"))
         at.addprevious(sections.section_break(sect))
-        self.last_break = None
+        self.break_pending = False  # the section break starts the new page
         sections.set_title_page(sect, False)
         if numbering is not None:
             sections.set_numbering(sect, numbering[0], numbering[1])
@@ -469,18 +491,31 @@ class _Renderer:
         s = self.doc.sections[-1]
         return float(((s.page_width or 0) - (s.left_margin or 0) - (s.right_margin or 0)) / 360000)
 
+    def _landscape_now(self) -> bool:
+        s = self.doc.sections[-1]
+        return (s.page_width or 0) > (s.page_height or 0)
+
     def _table(self, t: Table) -> None:
-        if not t.plain:
-            self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
         ncols = t.columns
-        width = self._usable_width_cm()
         rel = t.widths or tuple(1.0 for _ in range(ncols))
         if len(rel) != ncols:
             raise ValueError(f"{t.label} {t.caption}: {len(rel)} column widths for {ncols} columns")
+        small, turned = t.small, False
+        if not t.plain:
+            # numbers never break: the smaller type where the words do not fit, then a landscape page
+            room = int(Cm(self._usable_width_cm()).twips)
+            if not fits(t, room, small) and not small and fits(t, room, True):
+                small = True
+            elif not fits(t, room, small) and not self._landscape_now():
+                self._new_section(landscape=True, keep_headings=True)
+                turned = True
+                small = small or not fits(t, int(Cm(self._usable_width_cm()).twips), False)
+            self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
+        width = self._usable_width_cm()
         total = sum(rel)
         widths = [int(Cm(width * w / total).twips) for w in rel]
         if not t.plain:
-            widths = fit_words(t, widths)
+            widths = fit_words(t, widths, small)
         tbl = _el("w:tbl")
         tblpr = _sub(tbl, "w:tblPr")
         if not t.plain:
@@ -509,7 +544,7 @@ class _Renderer:
         grid = _sub(tbl, "w:tblGrid")
         for w in widths:
             _sub(grid, "w:gridCol", w=str(w))
-        text_sid = self._sid("Sakip Body" if t.plain else "Sakip Table Small" if t.small else "Sakip Table Text")
+        text_sid = self._sid("Sakip Body" if t.plain else "Sakip Table Small" if small else "Sakip Table Text")
         header_sid = self._sid("Sakip Table Header")
         for is_header, rows in ((True, t.header), (False, t.rows)):
             for cells in rows:
@@ -536,14 +571,17 @@ class _Renderer:
                         None if c.align is Align.LEFT else c.align.value.replace("left", "start"),
                     )
                     if c.text:
-                        _run_el(p, c.text, bold=c.bold)
+                        _run_el(p, unbreakable(c.text), bold=c.bold)
                     tc.append(p)
                     col += c.span
         self._append(tbl)
         if not t.plain:
             self._paragraph("Sakip Note", t.source or "")
+        if turned:  # back to portrait for what follows
+            self._new_section(landscape=False)
 
     def _figure(self, f: Figure) -> None:
+        self._flush_break()
         p = self.doc.add_paragraph()
         p._p.style = self._sid("Sakip Center")
         p.paragraph_format.keep_with_next = True
@@ -585,6 +623,7 @@ class _Renderer:
         # never alone on a page: the text before it, the space above and the block stay together
         self._keep_last_with_next()
         keep_with_next(self._paragraph("Sakip Body"))  # space above
+        self._flush_break()
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         width = self._usable_width_cm()
@@ -705,6 +744,7 @@ class _Renderer:
     def _logo(self, width_cm: float) -> None:
         """The office's logo, centred (an image the renderer cannot read is left out)."""
         assert self.model.logo is not None
+        self._flush_break()
         p = self.doc.add_paragraph()
         p._p.style = self._sid("Sakip Center")
         try:
