@@ -14,10 +14,10 @@ from PIL import Image
 from sakip.dataset.loader import load_seeds
 from sakip.domain.office import Office, Person
 from sakip.domain.profile import Profile
-from sakip.reports.docx import render_docx
-from sakip.reports.docx_layout import WORD_JOINER, unbreakable
 from sakip.reports.documents import build_iku, build_lkjip, build_pk
 from sakip.reports.documents.iku import legal_basis
+from sakip.reports.docx import render_docx
+from sakip.reports.docx_layout import WORD_JOINER, unbreakable
 from sakip.reports.model import Align, Cell, Cover, Document, Heading, Orientation, Table, TableOfContents, para
 from sakip.reports.pdf_toc import fix_roman_references, has_roman_references, roman
 
