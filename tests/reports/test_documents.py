@@ -431,7 +431,8 @@ def test_iku_decree(seeds: dict[str, Office]) -> None:
         "KEPUTUSAN CAMAT KALORAN",
         "NOMOR 800/12/2019",
         "MEMUTUSKAN:",
-        "KESATU:",
+        "KESATU",
+        "KELIMA",
         "pada tanggal 2 Januari 2019",
     ):
         assert expected in text

@@ -40,8 +40,13 @@ def roman(n: int) -> str:
 
 
 def has_roman_references(docx_bytes: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        return _ROMAN_REF.search(z.read(_DOCUMENT).decode("utf-8")) is not None
+    """Whether the .docx has front-matter entries to fix (not a .docx: no; LibreOffice says what is wrong)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+            xml = z.read(_DOCUMENT).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        return False
+    return _ROMAN_REF.search(xml) is not None
 
 
 def _name(dest: str) -> str:
