@@ -37,6 +37,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -468,7 +469,7 @@ class _Renderer:
         else:
             sections.set_numbering(sect, None, None)  # continue the previous section's numbers
         if landscape is not None:
-            self._orient(self.doc.sections[-1], landscape=landscape)
+            self._orient(self._current_section(), landscape=landscape)
         if at is sect:
             self.page_started = True
 
@@ -488,11 +489,16 @@ class _Renderer:
         self._bookmark(p, anchor)
 
     def _usable_width_cm(self) -> float:
-        s = self.doc.sections[-1]
+        s = self._current_section()
         return float(((s.page_width or 0) - (s.left_margin or 0) - (s.right_margin or 0)) / 360000)
 
+    def _current_section(self) -> Section:
+        """The section being written: the body's last ``w:sectPr`` (python-docx's ``sections[-1]`` searches the
+        whole body with XPath on every call)."""
+        return Section(self.body.find(qn("w:sectPr")), self.doc.part)
+
     def _landscape_now(self) -> bool:
-        s = self.doc.sections[-1]
+        s = self._current_section()
         return (s.page_width or 0) > (s.page_height or 0)
 
     def _table(self, t: Table) -> None:
