@@ -32,6 +32,8 @@ from sakip.reports.model import Cover, Document, Heading
 from sakip.reports.pdf import render_pdf
 from sakip.reports.pdf_toc import roman
 
+from .test_documents_pdf import _base_fonts
+
 pytestmark = pytest.mark.pdf
 
 KINDS: dict[str, Callable[[Office], Document]] = {
@@ -47,6 +49,7 @@ KINDS: dict[str, Callable[[Office], Document]] = {
 class Printed:
     model: Document
     pages: list[str]  # pdftotext -layout, one string per page
+    fonts: set[str]  # the PDF's fonts, without their subset prefix
 
     def lines(self, page: int) -> list[str]:
         return [" ".join(x.split()) for x in self.pages[page].splitlines() if x.strip()]
@@ -68,9 +71,13 @@ def _text_pages(pdf: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+def _printed(model: Document) -> Printed:
+    pdf = render_pdf(render_docx(model))
+    return Printed(model, _text_pages(pdf), _base_fonts(pdf))
+
+
 def _print(office: Office, kind: str) -> Printed:
-    model = KINDS[kind](office)
-    return Printed(model, _text_pages(render_pdf(render_docx(model))))
+    return _printed(KINDS[kind](office))
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +89,7 @@ def printed() -> dict[tuple[str, str], Printed]:
     with ThreadPoolExecutor(max_workers=2) as pool:  # each conversion runs its own LibreOffice
         done = dict(zip(((o.code, k) for o, k in jobs), pool.map(lambda j: _print(*j), jobs), strict=True))
         for o in amended:
-            model = build_pk(o, amendment=True)
-            done[(o.code, "pk-perubahan")] = Printed(model, _text_pages(render_pdf(render_docx(model))))
+            done[(o.code, "pk-perubahan")] = _printed(build_pk(o, amendment=True))
     return done
 
 
@@ -104,6 +110,12 @@ def test_every_number_of_every_table_appears_unbroken(printed: dict[tuple[str, s
                         numbers += 1
                         assert any(word in x for x in lines), f"{code} {kind}: {word!r} of «{table.caption}» broken"
         assert numbers > 0, (code, kind)
+
+
+def test_headings_and_text_are_set_in_the_documents_font(printed: dict[tuple[str, str], Printed]) -> None:
+    # the templates name Arial for every style, headings included; LibreOffice prints it as Liberation Sans
+    for (code, kind), doc in printed.items():
+        assert doc.fonts and all(f.startswith("LiberationSans") for f in doc.fonts), (code, kind, doc.fonts)
 
 
 def test_no_page_is_empty(printed: dict[tuple[str, str], Printed]) -> None:
@@ -191,7 +203,7 @@ def test_a_heading_and_its_table_stay_together_across_the_page_end() -> None:
     from sakip.reports.model import Cell, Table, para
 
     moved = False
-    for n in range(24, 31):
+    for n in range(25, 30):
         d = Document("x", "Uji", "Kantor Uji", 2024)
         d.add(Heading("BAB I", 1, new_page=False))
         d.add(*(para(f"Baris isi nomor {i} untuk mengisi halaman.") for i in range(n)))
