@@ -71,6 +71,19 @@ def test_a_report_is_paginated_cover_roman_front_matter_arabic_main_matter() -> 
     ]
 
 
+def test_a_chapter_right_after_the_cover_makes_no_empty_front_matter_section() -> None:
+    d = Document("x", "Uji", "Kantor Uji", 2024)
+    d.add(Cover(["LAPORAN EVALUASI"], "Kantor Uji", "Kabupaten Uji", "2024"))
+    d.add(Heading("RINGKASAN", 1, chapter="1"), para("Isi."))
+    d.add(Orientation(landscape=True), Orientation(landscape=False), para("Sesudah."))
+    sections = _sections(render_docx(d))
+    assert sections == [
+        {"landscape": False, "fmt": "decimal", "start": None, "title": True},
+        {"landscape": False, "fmt": "decimal", "start": "1", "title": False},
+        {"landscape": False, "fmt": "decimal", "start": None, "title": False},  # two switches, one new page
+    ]
+
+
 def test_a_document_without_cover_is_numbered_on_every_page(seeds: dict[str, Office]) -> None:
     for data in (render_docx(build_pk(seeds["kaloran"])), render_docx(build_iku(seeds["kaloran"]))):
         assert all(s["title"] is False and s["start"] is None for s in _sections(data))

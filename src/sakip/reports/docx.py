@@ -461,7 +461,10 @@ class _Renderer:
                 at = prev
         if at is not sect and at.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None:
             at.find(qn("w:pPr")).remove(at.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}"))
-        at.addprevious(sections.section_break(sect))
+        prev = at.getprevious()
+        empty = at is sect and (prev is None or prev.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+        if not empty:  # a section with nothing in it yet takes the new properties itself: no blank page
+            at.addprevious(sections.section_break(sect))
         self.break_pending = False  # the section break starts the new page
         sections.set_title_page(sect, False)
         if numbering is not None:
