@@ -98,6 +98,22 @@ def test_no_empty_page_break_before_a_section_break() -> None:
     assert [p.text for p in before] == ["IKHTISAR EKSEKUTIF", "DAFTAR ISI", "BAB II  PENUTUP"]
 
 
+def test_a_table_right_after_a_page_break_starts_the_new_page() -> None:
+    from sakip.reports.model import PageBreak
+
+    plain = Table("Identitas", [], [[Cell("Nama"), Cell(":"), Cell("Uji")]], plain=True)
+    for table, before in ((_amounts_table(2), "Tabel"), (plain, "")):  # its caption, or an empty line
+        d = Document("x", "Uji", "Kantor Uji", 2024)
+        d.add(para("Halaman satu."), PageBreak(), table)
+        body = open_docx(render_docx(d)).element.body
+        children = list(body)
+        table_at = next(i for i, el in enumerate(children) if el.tag == qn("w:tbl"))
+        starts = [el for el in children[:table_at] if el.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None]
+        assert len(starts) == 1 and "".join(t.text or "" for t in starts[0].iter(qn("w:t"))).startswith(before)
+        assert children.index(starts[0]) >= table_at - 1 - (before != "")
+        assert not [br for br in body.iter(qn("w:br")) if br.get(qn("w:type")) == "page"]
+
+
 def test_front_matter_entries_of_the_contents_ask_for_roman_numbers() -> None:
     data = render_docx(_report())
     assert has_roman_references(data)

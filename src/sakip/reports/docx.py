@@ -44,7 +44,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from sakip.domain.text import CONTROL
 
 from . import docx_sections as sections
-from .docx_layout import fit_words, fits, keep_with_next, unbreakable
+from .docx_layout import fit_words, fits, keep_with_next, page_break_before, unbreakable
 from .model import (
     Align,
     Cover,
@@ -297,11 +297,12 @@ class _Renderer:
     def _append(self, el: Any) -> None:
         if self.break_pending:
             self.break_pending = False
-            if el.tag != qn("w:p"):
-                self._append(_paragraph_el(self._sid("Sakip Body")))  # a table: an empty line starts the page
-                self.break_pending = False
+            if el.tag != qn("w:p"):  # a table: an empty line starts the new page
+                filler = _paragraph_el(self._sid("Sakip Body"))
+                page_break_before(filler)
+                self._append(filler)
             else:
-                self._break_before(el)
+                page_break_before(el)
         sect = self.body.find(qn("w:sectPr"))
         if sect is not None:
             sect.addprevious(el)
@@ -424,16 +425,6 @@ class _Renderer:
             return
         self.page_started = True
         self.break_pending = True
-
-    @staticmethod
-    def _break_before(p: Any) -> None:
-        ppr = p.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = _el("w:pPr")
-            p.insert(0, ppr)
-        # the schema's order: pStyle, keepNext, keepLines, pageBreakBefore …
-        after = [c for c in ppr if c.tag in (qn("w:pStyle"), qn("w:keepNext"), qn("w:keepLines"))]
-        ppr.insert(ppr.index(after[-1]) + 1 if after else 0, _el("w:pageBreakBefore"))
 
     def _flush_break(self) -> None:
         """Before content added through python-docx: make the pending new page with an empty paragraph."""

@@ -7,6 +7,7 @@
 * `fits(table, width, small)` — whether every word of the table fits in ``width`` twips at the body size
   (the renderer then tries the smaller type, then a landscape section: numbers never break in a table);
 * `keep_with_next(p)` — keep a paragraph on the page of what follows it (the signature block);
+* `page_break_before(p)` — start a paragraph on a new page;
 * `unbreakable(text)` — a range of numbers ("2019–2021", "(25–100)") held together with word joiners:
   LibreOffice and Word may otherwise break a line after the dash.
 """
@@ -26,6 +27,19 @@ from .model import Table
 
 def _el(tag: str) -> Any:
     return OxmlElement(tag)
+
+
+def page_break_before(p: Any) -> None:
+    """Start a ``w:p`` on a new page ("page break before", in the schema's place after pStyle, keepNext,
+    keepLines): unlike a paragraph holding a break, it never spills onto a blank page of its own."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = _el("w:pPr")
+        p.insert(0, ppr)
+    if ppr.find(qn("w:pageBreakBefore")) is not None:
+        return
+    after = [c for c in ppr if c.tag in (qn("w:pStyle"), qn("w:keepNext"), qn("w:keepLines"))]
+    ppr.insert(ppr.index(after[-1]) + 1 if after else 0, _el("w:pageBreakBefore"))
 
 
 def keep_with_next(p: Any) -> None:
