@@ -68,12 +68,14 @@ def test_lkjip_pdf_has_the_figures_and_a_working_table_of_contents(tmp_path: Pat
     toc = next(p for p in pages if "DAFTAR ISI" in p)
     m = re.search(r"BAB III\s+AKUNTABILITAS KINERJA\s*\.+\s*(\d+)", toc)
     assert m, toc
-    page_no = int(m.group(1))  # footer numbering starts at the cover (page 1)
-    assert "BAB III" in pages[page_no - 1] and "AKUNTABILITAS KINERJA" in pages[page_no - 1]
+    # arabic page numbers start at Bab I (the cover and the front matter before it: no number, i, ii …)
+    bab1 = next(i for i, p in enumerate(pages) if p.lstrip().startswith("BAB I "))
+    page_no = int(m.group(1))
+    assert "BAB III" in pages[bab1 + page_no - 1] and "AKUNTABILITAS KINERJA" in pages[bab1 + page_no - 1]
     tables = next(p for p in pages if "DAFTAR TABEL" in p)
     m2 = re.search(r"Tabel 3\.2 [^\n]*?\.{3,}\s*(\d+)", tables)
     assert m2, tables
-    assert "Tabel 3.2" in pages[int(m2.group(1)) - 1]
+    assert "Tabel 3.2" in pages[bab1 + int(m2.group(1)) - 1]
     first = _png(pdf, tmp_path, 1)
     assert first.stat().st_size > 1000
 

@@ -32,17 +32,19 @@ from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm
 from lxml import etree  # type: ignore[import-untyped]
 
 from sakip.domain.text import CONTROL
 
-from .docx_layout import fit_words, keep_with_next
+from . import docx_sections as sections
+from .docx_layout import fit_words, fits, keep_with_next, page_break_before, unbreakable
 from .model import (
     Align,
     Cover,
@@ -263,6 +265,12 @@ class _Renderer:
         self.bookmark_id = 0
         self.anchors: dict[int, str] = {}  # id(block) -> bookmark name
         self.page_started = True  # nothing on the current page yet
+        # a new page asked for and not yet made: the next paragraph gets "page break before" (a paragraph
+        # holding a break, at the foot of a full page, would spill onto a page of its own: a blank page)
+        self.break_pending = False
+        # a cover: the front matter numbered i, ii …, the first chapter starts arabic numbering (docx_sections)
+        self.front_matter = bool(document.blocks) and isinstance(document.blocks[0], Cover)
+        self.main_started = False
         self.style_ids: dict[str, str] = {}
         name_upper = document.office.upper()
         office = self._office_values()
@@ -287,6 +295,14 @@ class _Renderer:
     # ------------------------------------------------------------------ helpers
 
     def _append(self, el: Any) -> None:
+        if self.break_pending:
+            self.break_pending = False
+            if el.tag != qn("w:p"):  # a table: an empty line starts the new page
+                filler = _paragraph_el(self._sid("Sakip Body"))
+                page_break_before(filler)
+                self._append(filler)
+            else:
+                page_break_before(el)
         sect = self.body.find(qn("w:sectPr"))
         if sect is not None:
             sect.addprevious(el)
@@ -337,6 +353,9 @@ class _Renderer:
         section = self.doc.sections[0]
         if self.model.landscape:
             self._orient(section, landscape=True)
+        # no cover: every page numbered from 1; a cover: the cover unnumbered (its section keeps titlePg)
+        sections.set_title_page(section._sectPr, self.front_matter)
+        sections.set_numbering(section._sectPr, sections.ARABIC, None)
         settings = self.doc.settings.element
         upd = settings.find(qn("w:updateFields"))
         if upd is None:
@@ -404,17 +423,55 @@ class _Renderer:
     def _page_break(self) -> None:
         if self.page_started:
             return
-        p = self._paragraph("Sakip Body")
-        _sub(_sub(p, "w:r"), "w:br", type="page")
         self.page_started = True
+        self.break_pending = True
+
+    def _flush_break(self) -> None:
+        """Before content added through python-docx: make the pending new page with an empty paragraph."""
+        if self.break_pending:
+            self._append(_paragraph_el(self._sid("Sakip Body")))
 
     def _orientation(self, b: Orientation) -> None:
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        self._orient(section, landscape=b.landscape)
-        self.page_started = True
+        self._new_section(landscape=b.landscape)
+
+    def _new_section(
+        self, *, landscape: bool | None = None, numbering: tuple[str, int] | None = None, keep_headings: bool = False
+    ) -> None:
+        """End the current section and start a new one on a new page (`docx_sections`): another orientation,
+        a restart of the page numbers in another format, or the same numbering continued. A page break just
+        made is taken back (the section break starts the page). ``keep_headings``: headings just written move
+        to the new section with what follows them."""
+        sect = self.body.find(qn("w:sectPr"))
+        at = sect
+        if keep_headings:
+            heading_ids = {self._sid(f"Heading {i}") for i in (1, 2, 3)} | {self._sid("Sakip Table Caption")}
+            while (prev := at.getprevious()) is not None and prev.tag == qn("w:p"):
+                style = prev.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+                if style is None or style.get(qn("w:val")) not in heading_ids:
+                    break
+                at = prev
+        if at is not sect and at.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None:
+            at.find(qn("w:pPr")).remove(at.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}"))
+        prev = at.getprevious()
+        empty = at is sect and (prev is None or prev.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+        if not empty:  # a section with nothing in it yet takes the new properties itself: no blank page
+            at.addprevious(sections.section_break(sect))
+        self.break_pending = False  # the section break starts the new page
+        sections.set_title_page(sect, False)
+        if numbering is not None:
+            sections.set_numbering(sect, numbering[0], numbering[1])
+        else:
+            sections.set_numbering(sect, None, None)  # continue the previous section's numbers
+        if landscape is not None:
+            self._orient(self._current_section(), landscape=landscape)
+        if at is sect:
+            self.page_started = True
 
     def _heading(self, h: Heading) -> None:
-        if h.level == 1 and h.new_page:
+        if self.front_matter and not self.main_started and h.level == 1 and h.chapter is not None:
+            self.main_started = True  # the first chapter: arabic page numbers from 1 on a new page
+            self._new_section(numbering=(sections.ARABIC, 1))
+        elif h.level == 1 and h.new_page:
             self._page_break()
         p = self._paragraph(f"Heading {min(max(h.level, 1), 3)}", h.text)
         if not h.in_toc:
@@ -426,21 +483,39 @@ class _Renderer:
         self._bookmark(p, anchor)
 
     def _usable_width_cm(self) -> float:
-        s = self.doc.sections[-1]
+        s = self._current_section()
         return float(((s.page_width or 0) - (s.left_margin or 0) - (s.right_margin or 0)) / 360000)
 
+    def _current_section(self) -> Section:
+        """The section being written: the body's last ``w:sectPr`` (python-docx's ``sections[-1]`` searches the
+        whole body with XPath on every call)."""
+        return Section(self.body.find(qn("w:sectPr")), self.doc.part)
+
+    def _landscape_now(self) -> bool:
+        s = self._current_section()
+        return (s.page_width or 0) > (s.page_height or 0)
+
     def _table(self, t: Table) -> None:
-        if not t.plain:
-            self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
         ncols = t.columns
-        width = self._usable_width_cm()
         rel = t.widths or tuple(1.0 for _ in range(ncols))
         if len(rel) != ncols:
             raise ValueError(f"{t.label} {t.caption}: {len(rel)} column widths for {ncols} columns")
+        small, turned = t.small, False
+        if not t.plain:
+            # numbers never break: the smaller type where the words do not fit, then a landscape page
+            room = int(Cm(self._usable_width_cm()).twips)
+            if not fits(t, room, small) and not small and fits(t, room, True):
+                small = True
+            elif not fits(t, room, small) and not self._landscape_now():
+                self._new_section(landscape=True, keep_headings=True)
+                turned = True
+                small = small or not fits(t, int(Cm(self._usable_width_cm()).twips), False)
+            self._caption("Sakip Table Caption", t.label, t.caption, self.anchors[id(t)])
+        width = self._usable_width_cm()
         total = sum(rel)
         widths = [int(Cm(width * w / total).twips) for w in rel]
         if not t.plain:
-            widths = fit_words(t, widths)
+            widths = fit_words(t, widths, small)
         tbl = _el("w:tbl")
         tblpr = _sub(tbl, "w:tblPr")
         if not t.plain:
@@ -469,7 +544,7 @@ class _Renderer:
         grid = _sub(tbl, "w:tblGrid")
         for w in widths:
             _sub(grid, "w:gridCol", w=str(w))
-        text_sid = self._sid("Sakip Body" if t.plain else "Sakip Table Small" if t.small else "Sakip Table Text")
+        text_sid = self._sid("Sakip Body" if t.plain else "Sakip Table Small" if small else "Sakip Table Text")
         header_sid = self._sid("Sakip Table Header")
         for is_header, rows in ((True, t.header), (False, t.rows)):
             for cells in rows:
@@ -496,14 +571,17 @@ class _Renderer:
                         None if c.align is Align.LEFT else c.align.value.replace("left", "start"),
                     )
                     if c.text:
-                        _run_el(p, c.text, bold=c.bold)
+                        _run_el(p, unbreakable(c.text), bold=c.bold)
                     tc.append(p)
                     col += c.span
         self._append(tbl)
         if not t.plain:
             self._paragraph("Sakip Note", t.source or "")
+        if turned:  # back to portrait for what follows
+            self._new_section(landscape=False)
 
     def _figure(self, f: Figure) -> None:
+        self._flush_break()
         p = self.doc.add_paragraph()
         p._p.style = self._sid("Sakip Center")
         p.paragraph_format.keep_with_next = True
@@ -545,6 +623,7 @@ class _Renderer:
         # never alone on a page: the text before it, the space above and the block stay together
         self._keep_last_with_next()
         keep_with_next(self._paragraph("Sakip Body"))  # space above
+        self._flush_break()
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         width = self._usable_width_cm()
@@ -576,23 +655,27 @@ class _Renderer:
     def _toc(self, b: TableOfContents) -> None:
         self._page_break()
         self._paragraph("Sakip Title", b.title)
-        entries: list[tuple[str, str, str]] = []  # style, text, anchor
+        entries: list[tuple[str, str, str, bool]] = []  # style, text, anchor, on a roman-numbered page
+        front = self.front_matter
         for blk in self.model.blocks:
             anchor = self.anchors.get(id(blk))
+            if isinstance(blk, Heading) and blk.level == 1 and blk.chapter is not None:
+                front = False
             if b.kind == "contents" and isinstance(blk, Heading) and blk.in_toc:
-                entries.append((f"TOC {min(blk.level, 3)}", blk.text, anchor or ""))
+                entries.append((f"TOC {min(blk.level, 3)}", blk.text, anchor or "", front))
             elif (b.kind == "tables" and isinstance(blk, Table) and not blk.plain) or (
                 b.kind == "figures" and isinstance(blk, Figure)
             ):
-                entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or ""))
+                entries.append(("Table of Figures", f"{blk.label} {blk.caption}", anchor or "", front))
         if not entries:
             self._paragraph(
                 "Sakip Placeholder",
                 {"tables": "Tidak ada tabel.", "figures": "Tidak ada gambar."}.get(b.kind, "Tidak ada isi."),
             )
-        for style, text, anchor in entries:
+        for style, text, anchor, roman in entries:
             q = self._paragraph(style, text + "\t")
-            _field(q, f"PAGEREF {anchor} \\h", "")
+            # a page reference prints as a plain number: the front matter's pages ask for roman (i, ii …)
+            _field(q, f"PAGEREF {anchor} \\h" + (" \\* roman" if roman else ""), "")
         self._page_break()
 
     def _fixed(self, b: FixedText) -> None:
@@ -626,7 +709,10 @@ class _Renderer:
             for line in (*b.subtitle, b.office.upper(), (b.regency or "").upper(), f"TAHUN {b.year}"):
                 if line:
                     self._paragraph("Sakip Cover Text", line)
-        self._page_break()
+        if self.front_matter:  # the cover's own section; the front matter numbered i, ii …
+            self._new_section(numbering=(sections.ROMAN, 1))
+        else:
+            self._page_break()
 
     def _letterhead(self) -> None:
         custom = self.tpl.blocks.get("kop")
@@ -658,6 +744,7 @@ class _Renderer:
     def _logo(self, width_cm: float) -> None:
         """The office's logo, centred (an image the renderer cannot read is left out)."""
         assert self.model.logo is not None
+        self._flush_break()
         p = self.doc.add_paragraph()
         p._p.style = self._sid("Sakip Center")
         try:

@@ -8,6 +8,13 @@ never share state and may run in parallel. The profile is created once per proce
 (LibreOffice's first start is slow; ``<tmp>/sakip-lo-profile-<uid>``) and
 copied for each call. Errors raise
 `PdfError` with an Indonesian message: LibreOffice missing, timed out, or failed.
+
+Roman page numbers in the table of contents: LibreOffice computes every ``PAGEREF`` of the .docx at
+layout, but prints it as an arabic number whatever its format switch, so the front matter's entries
+(``PAGEREF … \\* roman``, which Word honours) would read 1, 2 beside BAB I's 1. A document with such
+entries is converted twice: the first PDF carries the headings' bookmarks as named destinations, which
+give each front-matter heading's page; the entries then become plain text (i, ii …) and the second
+conversion is the PDF (`sakip.reports.pdf_toc`).
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
+
+from . import pdf_toc
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 _profile_lock = threading.Lock()
@@ -42,7 +52,10 @@ def soffice_path() -> str | None:
     return None
 
 
-def _command(soffice: str, profile: Path, outdir: Path, source: Path) -> list[str]:
+def _command(soffice: str, profile: Path, outdir: Path, source: Path, destinations: bool = False) -> list[str]:
+    export = "pdf:writer_pdf_Export"
+    if destinations:  # bookmarks as named destinations (LibreOffice 7.4+: filter options as JSON)
+        export += ':{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
     return [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -51,7 +64,7 @@ def _command(soffice: str, profile: Path, outdir: Path, source: Path) -> list[st
         "--nolockcheck",
         "--nodefault",
         "--convert-to",
-        "pdf:writer_pdf_Export",
+        export,
         "--outdir",
         str(outdir),
         str(source),
@@ -108,7 +121,9 @@ def _base_profile(soffice: str, timeout: float) -> Path:
         return shared
 
 
-def convert(source: Path, outdir: Path, *, timeout: float = 120, fresh_profile: bool = False) -> Path:
+def convert(
+    source: Path, outdir: Path, *, timeout: float = 120, fresh_profile: bool = False, destinations: bool = False
+) -> Path:
     """Convert one file with LibreOffice into ``outdir``; returns the PDF path."""
     soffice = soffice_path()
     if soffice is None:
@@ -122,7 +137,7 @@ def convert(source: Path, outdir: Path, *, timeout: float = 120, fresh_profile: 
         if not fresh_profile:
             shutil.copytree(_base_profile(soffice, max(timeout, 120)), profile, symlinks=True)
         try:
-            proc = _run(_command(soffice, profile, outdir, source), timeout)
+            proc = _run(_command(soffice, profile, outdir, source, destinations), timeout)
         except subprocess.TimeoutExpired as exc:
             raise PdfError(f"LibreOffice tidak selesai mengubah dokumen ke PDF dalam {timeout:g} detik") from exc
         pdf = outdir / (source.stem + ".pdf")
@@ -142,4 +157,10 @@ def render_pdf(docx_bytes: bytes, *, timeout: float = 120) -> bytes:
         source.write_bytes(docx_bytes)
         out = d / "out"
         out.mkdir()
-        return convert(source, out, timeout=timeout).read_bytes()
+        if not pdf_toc.has_roman_references(docx_bytes):
+            return convert(source, out, timeout=timeout).read_bytes()
+        started = time.monotonic()
+        first = convert(source, out, timeout=timeout, destinations=True).read_bytes()
+        source.write_bytes(pdf_toc.fix_roman_references(docx_bytes, pdf_toc.destination_pages(first)))
+        left = max(timeout - (time.monotonic() - started), 1.0)
+        return convert(source, out, timeout=left).read_bytes()

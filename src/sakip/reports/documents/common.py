@@ -39,6 +39,8 @@ MONTHS = (
 LEVEL_LABEL = {Level.PROGRAM: "Program", Level.ACTIVITY: "Kegiatan", Level.SUB_ACTIVITY: "Sub Kegiatan"}
 
 
+NOT_SET = "belum ditetapkan"  # no value in the plan (never "belum diukur", never guessed)
+
 def h(text: str, span: int = 1) -> Cell:
     return Cell(text, bold=True, align=Align.CENTER, span=span, shade=HEAD_SHADE)
 
@@ -488,7 +490,7 @@ def iku_table(office: Office) -> Table:
                     c(str(no)),
                     t(f"{ind.name} ({ind.unit})"),
                     t(formula),
-                    t(ind.responsible_unit or office.name),
+                    t(ind.responsible_unit or NOT_SET),  # as the plan records it, never guessed
                     t(ind.data_source or "-"),
                 ]
             )

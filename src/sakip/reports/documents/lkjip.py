@@ -21,7 +21,7 @@ Outline: cover; Kata Pengantar; Ikhtisar Eksekutif; Daftar Isi / Tabel / Gambar;
 Bab I Pendahuluan; Bab II Perencanaan Kinerja (Renstra, IKU, PK, budget);
 Bab III Akuntabilitas Kinerja (A. achievement with the seven analyses per indicator,
 B. budget realisation per program/activity/sub-activity and efficiency);
-Bab IV Penutup; Lampiran (PK, IKU, RKT, Matriks Capaian Kinerja).
+Bab IV Penutup; Lampiran (the signed PK page and its targets, IKU, RKT, Matriks Capaian Kinerja).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from ..model import (
     FixedText,
     Heading,
     Orientation,
+    PageBreak,
     ParagraphStyle,
     Run,
     SignatureBlock,
@@ -52,6 +53,7 @@ from ..model import (
 from . import budget_tables as bt
 from . import common as cm
 from . import profile_sections as ps
+from .pk import statement as pk_statement
 
 
 def build_lkjip(
@@ -277,13 +279,16 @@ def build_lkjip(
     doc.add(SignatureBlock(head, place_date=place))
 
     # ---------------------------------------------------------------- Lampiran
-    doc.add(Orientation(landscape=True))
-    doc.add(Heading("LAMPIRAN", 1, chapter="L", new_page=False))
+    doc.add(Heading("LAMPIRAN", 1, chapter="L"))
     doc.add(Heading(f"Lampiran 1. Perjanjian Kinerja Tahun {y}", 2))
     if pk is not None and yd is not None:
+        # the signed PK page as the office signed it (letterhead, parties, signatures), then its targets
+        doc.add(*pk_statement(office, y, pk))
+        doc.add(PageBreak())
         doc.add(*cm.pk_tables(office, yd, pk, y))
     else:
         doc.add(cm.placeholder(f"Perjanjian Kinerja tahun {y} belum dicatat."))
+    doc.add(Orientation(landscape=True))
     doc.add(Heading("Lampiran 2. Indikator Kinerja Utama", 2))
     doc.add(cm.iku_table(office))
     doc.add(Heading(f"Lampiran 3. Rencana Kinerja Tahunan {y}", 2))
