@@ -239,10 +239,9 @@ class ReplicaMiddleware:
         if self._recent_write(request) or not checker.current().usable:
             with primary():
                 return self.get_response(request)
-        conn = connections[REPLICA]
         with replica_reads():
             response = self.get_response(request)
-        if conn.errors_occurred:  # an error on the replica: gone meanwhile, or the query's own error?
+        if enabled() and connections[REPLICA].errors_occurred:  # gone meanwhile, or the query's own error?
             health = checker.current(force=True)
             if not health.usable:
                 log.warning("%s %s failed on the read replica: run again on the primary", request.method,
