@@ -21,6 +21,9 @@
    directory (as the ``postgres`` user when we are root), listening on 127.0.0.1 on a
    free port, stopped and deleted at the end whatever happens.
 
+The PostgreSQL helpers (``Server``, ``postgres_cluster``, ``primary_and_replica``: a primary and a streaming
+replica of it) are also imported by tests/replica/test_replica_routing.py (marker ``replica``, PostgreSQL pass).
+
 ``SAKIP_TEST_DATABASES=sqlite`` (or ``postgres``) runs only that pass. pytest's exit
 code 5 (no test collected for the selection) counts as success, with a message.
 Standard library only.

@@ -50,11 +50,11 @@ def test_a_transaction_reads_from_the_primary() -> None:
 @override_settings(DATABASE_ROUTERS=["sakip.core.db_routing.ReplicaRouter"])
 def test_the_kept_figures_recompute_reads_from_the_primary(demo: Demo) -> None:
     # the test database has no "replica" alias: a read routed there would fail
-    with replica_reads():
+    with replica_reads() as request:
         with pytest.raises(ConnectionDoesNotExist):
             Office.objects.count()
         assert kept_figures.recompute(demo.office_a, 2020) >= 1  # every read of it on the primary
-        assert db_routing.reads_on_replica()  # and the request's routing is back after it
+        assert request.wrote  # it stored the figures: the rest of the request reads the primary
     assert KeptOffice.objects.filter(office=demo.office_a, year=2020).exists()
 
 
@@ -128,3 +128,21 @@ def test_settings_switch_it_on_only_with_a_postgresql_replica() -> None:
 
     on_sqlite = _settings(SAKIP_REPLICA_URL="postgres://sakip@127.0.0.1:5433/sakip")
     assert on_sqlite.returncode != 0 and "needs a PostgreSQL primary" in on_sqlite.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(DATABASE_ROUTERS=["sakip.core.db_routing.ReplicaRouter"], SAKIP_REPLICA_CHECK_SECONDS=3600)
+def test_a_get_that_writes_reads_the_primary_from_its_write_on(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_routing.checker, "state", Health("ok", "", 0.0, time.monotonic()))
+    office = demo.office_a
+
+    def view(request: HttpRequest) -> HttpResponse:
+        with pytest.raises(ConnectionDoesNotExist):  # on the replica (none in the tests) before the write
+            Office.objects.filter(pk=office.pk).count()
+        Office.objects.filter(pk=office.pk).update(name="Ditulis saat GET")
+        return HttpResponse(Office.objects.get(pk=office.pk).name)  # read back: from the primary
+
+    response = ReplicaMiddleware(view)(RequestFactory().get("/"))
+    assert response.content == b"Ditulis saat GET"
+    assert COOKIE in response.cookies  # the browser's next pages read from the primary too
+    assert ReplicaMiddleware(_ok)(RequestFactory().get("/")).cookies.get(COOKIE) is None  # a GET that only read

@@ -8,12 +8,13 @@ and the middleware; see docs/deployment.md). The rules, in one place:
   thread, migrations — nothing is routed to the replica: the default is the primary.
 * **Writes always go to the primary** (`db_for_write`), and so does **every read inside a
   transaction** (``transaction.atomic`` on the primary: what a transaction reads is what it decides
-  on) and **anything under** `primary()` (the kept-figures recompute: figures stored on the primary
-  are computed from the primary's data).
+  on), **anything under** `primary()` (the kept-figures recompute: figures stored on the primary
+  are computed from the primary's data) and **every read of a request after its first write** (a GET
+  that creates a row reads it back).
 * **Read-your-writes: a cookie with a time.** An unsafe request (POST, PUT, PATCH, DELETE) sets the
-  cookie ``sakip_primary_until`` to now + ``SAKIP_REPLICA_STICKY_SECONDS``; until then the same
-  browser's GET pages read from the primary. The default window is the allowed lag plus the check
-  interval plus 2 s: a replica that is read at all is at most ``SAKIP_REPLICA_MAX_LAG`` behind as of
+  cookie ``sakip_primary_until`` to now + ``SAKIP_REPLICA_STICKY_SECONDS`` (so does a GET that wrote);
+  until then the same browser's GET pages read from the primary. The default window is the allowed lag
+  plus the check interval plus 2 s: a replica that is read at all is at most ``SAKIP_REPLICA_MAX_LAG`` behind as of
   its last check, so once the window has passed it has replayed the user's write. Why a time and not
   the primary's WAL position (LSN): no extra query on any request (an LSN needs one on the primary
   after every write and one on the replica for every marked read), nothing to compare across
@@ -50,9 +51,19 @@ REPLICA = "replica"
 COOKIE = "sakip_primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-#: True only while a request the middleware let read from the replica runs (a context variable: threads and
-#: the kept-figures background thread start without it, so they read from the primary)
-_on_replica: ContextVar[bool] = ContextVar("sakip_reads_on_replica", default=False)
+@dataclass
+class _Request:
+    """Where the running request reads: ``replica`` when the middleware let it; ``wrote`` from its first write on."""
+
+    replica: bool
+    wrote: bool = False
+
+
+#: the running request's state (a context variable: threads — the kept-figures background thread — and
+#: commands start without one, so they read from the primary)
+_request: ContextVar[_Request | None] = ContextVar("sakip_replica_request", default=None)
+#: True under `primary()`
+_pinned: ContextVar[bool] = ContextVar("sakip_primary_pinned", default=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,6 +103,9 @@ class ReplicaRouter:
         return REPLICA if reads_on_replica() else PRIMARY
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
+        state = _request.get()
+        if state is not None:  # a request that writes reads what it wrote: from the primary from now on
+            state.wrote = True
         return PRIMARY
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
@@ -105,18 +119,26 @@ class ReplicaRouter:
 
 
 def reads_on_replica() -> bool:
-    """Whether a read now goes to the replica: in a request let onto it, not in a transaction, not `primary()`."""
-    return _on_replica.get() and not connections[PRIMARY].in_atomic_block
+    """Whether a read now goes to the replica: in a request let onto it that has not written yet, not in a
+    transaction, not under `primary()`."""
+    state = _request.get()
+    return (
+        state is not None
+        and state.replica
+        and not state.wrote
+        and not _pinned.get()
+        and not connections[PRIMARY].in_atomic_block
+    )
 
 
 @contextlib.contextmanager
 def primary() -> Iterator[None]:
     """Every read in the block from the primary (what is computed from it is written there)."""
-    token = _on_replica.set(False)
+    token = _pinned.set(True)
     try:
         yield
     finally:
-        _on_replica.reset(token)
+        _pinned.reset(token)
 
 
 def on_primary(func: F) -> F:
@@ -131,13 +153,19 @@ def on_primary(func: F) -> F:
 
 
 @contextlib.contextmanager
-def replica_reads() -> Iterator[None]:
-    """Reads in the block from the replica (as in a GET page the middleware let onto it)."""
-    token = _on_replica.set(True)
+def request_reads(replica: bool) -> Iterator[_Request]:
+    """One request's reads: from the replica (``replica``, until it writes) or from the primary."""
+    state = _Request(replica)
+    token = _request.set(state)
     try:
-        yield
+        yield state
     finally:
-        _on_replica.reset(token)
+        _request.reset(token)
+
+
+def replica_reads() -> contextlib.AbstractContextManager[_Request]:
+    """Reads in the block from the replica, as in a GET page the middleware let onto it."""
+    return request_reads(True)
 
 
 # ----------------------------------------------------------------------------- the replica's health
@@ -231,23 +259,21 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in SAFE_METHODS:
-            with primary():
+        if request.method not in SAFE_METHODS or self._recent_write(request) or not checker.current().usable:
+            with request_reads(replica=False) as state:
                 response = self.get_response(request)
-            self._mark(response)
-            return response
-        if self._recent_write(request) or not checker.current().usable:
-            with primary():
-                return self.get_response(request)
-        with replica_reads():
-            response = self.get_response(request)
-        if enabled() and connections[REPLICA].errors_occurred:  # gone meanwhile, or the query's own error?
-            health = checker.current(force=True)
-            if not health.usable:
-                log.warning("%s %s failed on the read replica: run again on the primary", request.method,
-                            request.path)
-                with primary():
-                    return self.get_response(request)
+        else:
+            with request_reads(replica=True) as state:
+                response = self.get_response(request)
+            if enabled() and connections[REPLICA].errors_occurred:  # gone meanwhile, or the query's own error?
+                health = checker.current(force=True)
+                if not health.usable:
+                    log.warning("%s %s failed on the read replica: run again on the primary", request.method,
+                                request.path)
+                    with request_reads(replica=False) as state:
+                        response = self.get_response(request)
+        if request.method not in SAFE_METHODS or state.wrote:
+            self._mark(response)  # its next pages read from the primary
         return response
 
     @staticmethod
