@@ -51,6 +51,7 @@ REPLICA = "replica"
 COOKIE = "sakip_primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+
 @dataclass
 class _Request:
     """Where the running request reads: ``replica`` when the middleware let it; ``wrote`` from its first write on."""
@@ -265,7 +266,9 @@ class ReplicaMiddleware:
         else:
             with request_reads(replica=True) as state:
                 response = self.get_response(request)
-            if enabled() and connections[REPLICA].errors_occurred:  # gone meanwhile, or the query's own error?
+            # an error on the replica: gone meanwhile, or the query's own error? (Before any write: once a request
+            # wrote, it reads the primary, so running it again cannot write twice.)
+            if enabled() and connections[REPLICA].errors_occurred and not state.wrote:
                 health = checker.current(force=True)
                 if not health.usable:
                     log.warning("%s %s failed on the read replica: run again on the primary", request.method,
