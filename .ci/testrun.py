@@ -21,6 +21,9 @@
    directory (as the ``postgres`` user when we are root), listening on 127.0.0.1 on a
    free port, stopped and deleted at the end whatever happens.
 
+The PostgreSQL helpers (``Server``, ``postgres_cluster``, ``primary_and_replica``: a primary and a streaming
+replica of it) are also imported by tests/replica/test_replica_routing.py (marker ``replica``, PostgreSQL pass).
+
 ``SAKIP_TEST_DATABASES=sqlite`` (or ``postgres``) runs only that pass. pytest's exit
 code 5 (no test collected for the selection) counts as success, with a message.
 Standard library only.
@@ -134,49 +137,101 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: the throwaway servers' settings: fast and unsafe (nothing of them outlives the run)
+FAST_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+
+
+class Server:
+    """One throwaway PostgreSQL server: its directory, its port, pg_ctl (as the ``postgres`` user when root)."""
+
+    def __init__(self, prefix: str = "sakip-pg-") -> None:
+        bindir = pg_bindir()
+        assert bindir is not None
+        self.bindir = bindir
+        self.as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        self.run_as: list[str] = []
+        self.owner: tuple[int, int] | None = None
+        if self.as_root:  # initdb and postgres refuse to run as root
+            try:
+                import pwd
+
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                raise SystemExit("running as root and there is no 'postgres' user to run the test server") from None
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+            self.owner = (pw.pw_uid, pw.pw_gid)
+        self.base = Path(tempfile.mkdtemp(prefix=prefix))
+        self.data, self.log = self.base / "data", self.base / "server.log"
+        if self.owner is not None:
+            os.chown(self.base, *self.owner)
+        self.port = 0
+        self.running = False
+
+    def url(self, database: str = "sakip") -> str:
+        return f"postgres://{PG_USER}@127.0.0.1:{self.port}/{database}"
+
+    def tool(self, name: str, *args: str, check: bool = True, quiet: bool = True) -> int:
+        """Run one of PostgreSQL's programs (initdb, pg_ctl, pg_basebackup, psql …) in the server's directory."""
+        return run([*self.run_as, str(self.bindir / name), *args], check=check,
+                   stdout=subprocess.DEVNULL if quiet else None, cwd=self.base)
+
+    def initdb(self) -> None:
+        self.tool("initdb", "-D", str(self.data), "-U", PG_USER, "--auth=trust", "-E", "UTF8", "--locale=C",
+                  "--no-sync")
+
+    def start(self, options: str = FAST_OPTIONS, attempts: int = 5) -> None:
+        """Start on a free port of 127.0.0.1 (a new one for each attempt)."""
+        for attempt in range(attempts):
+            port = self.port or free_port()
+            full = f"-c listen_addresses=127.0.0.1 -p {port} -k {self.base} {options}"
+            if self.tool("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", full, "-w", "-t", "60", "start",
+                         check=False) == 0:
+                self.port, self.running = port, True
+                return
+            say(f"PostgreSQL did not start on port {port} (attempt {attempt + 1}):\n"
+                f"{self.log.read_text(errors='replace')}")
+        raise SystemExit("could not start the throwaway PostgreSQL server")
+
+    def stop(self, mode: str = "immediate") -> None:
+        if self.running:
+            self.tool("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+            self.running = False
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def postgres_cluster() -> Iterator[str]:
     """A throwaway PostgreSQL server; yields its DATABASE_URL. Stopped and deleted on exit."""
-    bindir = pg_bindir()
-    assert bindir is not None
-    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    prefix: list[str] = []
-    if as_root:  # initdb and postgres refuse to run as root
-        try:
-            import pwd
-
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            raise SystemExit("running as root and there is no 'postgres' user to run the test server") from None
-        prefix = ["runuser", "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="sakip-pg-"))
-    data, log = base / "data", base / "server.log"
-    if as_root:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    started = False
+    server = Server()
     try:
-        run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "--auth=trust", "-E", "UTF8",
-             "--locale=C", "--no-sync"], stdout=subprocess.DEVNULL, cwd=base)
-        for attempt in range(5):
-            port = free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off"
-                       " -c full_page_writes=off -c max_connections=50")
-            rc = run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
-                      "-t", "60", "start"], check=False, stdout=subprocess.DEVNULL, cwd=base)
-            if rc == 0:
-                started = True
-                break
-            say(f"PostgreSQL did not start on port {port} (attempt {attempt + 1}):\n{log.read_text(errors='replace')}")
-        if not started:
-            raise SystemExit("could not start the throwaway PostgreSQL server")
-        say(f"throwaway PostgreSQL in {base} on 127.0.0.1:{port}")
-        yield f"postgres://{PG_USER}@127.0.0.1:{port}/sakip"
+        server.initdb()
+        server.start()
+        say(f"throwaway PostgreSQL in {server.base} on 127.0.0.1:{server.port}")
+        yield server.url()
     finally:
-        if started:
-            run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], check=False,
-                stdout=subprocess.DEVNULL, cwd=base)
-        shutil.rmtree(base, ignore_errors=True)
-        say(f"PostgreSQL stopped, {base} deleted")
+        server.remove()
+        say(f"PostgreSQL stopped, {server.base} deleted")
+
+
+@contextlib.contextmanager
+def primary_and_replica(options: str = "-c fsync=off -c synchronous_commit=off") -> Iterator[tuple[Server, Server]]:
+    """A throwaway primary and a streaming replica of it (``pg_basebackup -R``: a hot standby), each on its own
+    free port; both stopped and deleted on exit. The primary keeps full-page writes (a base backup needs them)."""
+    primary, replica = Server("sakip-primary-"), Server("sakip-replica-")
+    try:
+        primary.initdb()
+        primary.start(options)
+        replica.tool("pg_basebackup", "-D", str(replica.data), "-R", "-X", "stream", "--no-sync", "-c", "fast",
+                     "-h", "127.0.0.1", "-p", str(primary.port), "-U", PG_USER)
+        replica.start(f"{options} -c hot_standby=on")
+        say(f"throwaway primary on 127.0.0.1:{primary.port}, streaming replica on 127.0.0.1:{replica.port}")
+        yield primary, replica
+    finally:
+        replica.remove()
+        primary.remove()
 
 
 # ----------------------------------------------------------------------------- passes

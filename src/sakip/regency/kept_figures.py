@@ -32,6 +32,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sakip.accounts.models import Office
+from sakip.core.db_routing import on_primary
 from sakip.domain.measurement import Range
 from sakip.domain.scorecard import Scorecard
 
@@ -149,6 +150,7 @@ def _recompute_after_commit(pairs: list[tuple[int, int]]) -> None:
         _recompute_now(pairs)
 
 
+@on_primary  # with a read replica: computed from the primary's data, as it is stored there
 def _recompute_now(pairs: list[tuple[int, int]]) -> None:
     for office_id, year in pairs:
         office = Office.objects.filter(pk=office_id).first()
@@ -202,6 +204,7 @@ class _Background:
 _background = _Background()
 
 
+@on_primary  # with a read replica (sakip.core.db_routing): the figures stored are the primary's data's
 def recompute(office: Office, year: int) -> int:
     """Compute the office-year's scorecards (quarters 1–4) and store them as the next version (created when
     it was never kept).

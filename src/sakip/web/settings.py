@@ -20,6 +20,11 @@
 * ``SAKIP_KEPT_BACKGROUND`` — ``1`` (production default): the kept figures of an office-year a save
   touched are recomputed in a thread after the commit; ``0`` (development, tests): before the response.
   ``SAKIP_KEPT_AFTER_COMMIT=0``: not after the commit at all (the dashboard computes them until a rebuild).
+* ``SAKIP_REPLICA_URL`` — a PostgreSQL streaming replica (``postgres://…``) that GET pages read from; off
+  when empty (default). ``SAKIP_REPLICA_MAX_LAG`` (seconds, default 5): a replica further behind is left
+  aside; ``SAKIP_REPLICA_CHECK_SECONDS`` (default 2): how often a process checks it;
+  ``SAKIP_REPLICA_STICKY_SECONDS`` (default lag limit + check + 2): how long after its own write a browser
+  reads from the primary; ``SAKIP_REPLICA_CONNECT_TIMEOUT`` (default 2). See docs/deployment.md.
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
   budget line's absorption is more than this many points behind the share of the year
   elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
@@ -35,6 +40,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -147,6 +153,35 @@ SQLITE_OPTIONS = {
 for _database in DATABASES.values():
     if _database["ENGINE"].endswith("sqlite3"):
         _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+
+# A PostgreSQL streaming replica for the read-only pages (off by default; docs/deployment.md, sakip.core.db_routing):
+# writes, transactions, the kept-figures recompute and a browser's pages for a few seconds after its own write
+# read the primary; a replica that cannot be reached or lags beyond the limit is left aside (with a log line).
+SAKIP_REPLICA_URL = os.environ.get("SAKIP_REPLICA_URL", "")
+SAKIP_REPLICA_MAX_LAG = float(os.environ.get("SAKIP_REPLICA_MAX_LAG", "5"))
+SAKIP_REPLICA_CHECK_SECONDS = float(os.environ.get("SAKIP_REPLICA_CHECK_SECONDS", "2"))
+#: how long after a write the same browser reads from the primary; default the lag limit + the check interval + 2 s
+SAKIP_REPLICA_STICKY_SECONDS = (
+    float(os.environ["SAKIP_REPLICA_STICKY_SECONDS"]) if os.environ.get("SAKIP_REPLICA_STICKY_SECONDS") else None
+)
+if SAKIP_REPLICA_URL:
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("SAKIP_REPLICA_URL needs a PostgreSQL primary (DATABASE_URL=postgres://…)")
+    _replica = dj_database_url.parse(
+        SAKIP_REPLICA_URL, conn_max_age=int(os.environ.get("SAKIP_DB_CONN_MAX_AGE", "60"))
+    )
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("SAKIP_REPLICA_URL must be a PostgreSQL streaming replica (postgres://…)")
+    # a replica that is down must not hold a page for long: it is left aside after this many seconds
+    _replica.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("SAKIP_REPLICA_CONNECT_TIMEOUT", "2"))
+    )
+    _replica["TEST"] = {"MIRROR": "default"}  # the tests' database has no replica of its own
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["sakip.core.db_routing.ReplicaRouter"]
+    # which database a request reads: before everything that reads one (sessions, data generations)
+    MIDDLEWARE.insert(MIDDLEWARE.index("sakip.core.busy.BusyDatabaseMiddleware") + 1,
+                      "sakip.core.db_routing.ReplicaMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
