@@ -266,9 +266,15 @@ class SurveyLink:
                 "entered": self.entered if isinstance(self.entered, str) else format_number(
                     self.entered, printed_places(self.entered)
                 ),
-                "difference": format_number(self.difference, 2) if self.difference is not None else "-",
+                "difference": signed(self.difference) if self.difference is not None else "-",
             },
         )
+
+
+def signed(value: Decimal) -> str:
+    """A difference with its sign: ``+3,58``, ``−1,58`` (a true minus), ``0,00``."""
+    text = format_number(abs(value), 2)
+    return ("\u2212" + text) if value < 0 else ("+" + text) if value > 0 else text
 
 
 def survey_link(indicator_id: str | None, index: Decimal | None, entered: Decimal | str | None) -> SurveyLink | None:

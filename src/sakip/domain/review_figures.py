@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .numbers import format_number, round_half_up
-from .one_figure import distinct, target_text
+from .one_figure import distinct, signed, target_text
 from .review import Finding, Severity
 from .review_engine import rule
 
@@ -63,6 +63,6 @@ def office_survey_realisation(ctx: OfficeContext) -> Iterator[Finding]:
                 round_half_up(link.index, 2),
                 Severity.WARNING,
                 f"indeks hasil survei {format_number(link.index, 2)} berbeda dari realisasi yang diisi; "
-                f"selisih {format_number(link.difference, 2) if link.difference is not None else '-'}. Capaian "
+                f"selisih {signed(link.difference) if link.difference is not None else '-'}. Capaian "
                 "dihitung dari realisasi yang diisi; samakan realisasi dengan indeks survei atau perbaiki data survei",
             )
