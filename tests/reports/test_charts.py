@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from sakip.dataset import load, seed_path
-from sakip.domain.scales import KEMENPAN_5, LKJIP_4
 from sakip.domain.one_figure import distinct
+from sakip.domain.scales import KEMENPAN_5, LKJIP_4
 from sakip.domain.scorecard import build_scorecard
 from sakip.reports import charts
 

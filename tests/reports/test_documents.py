@@ -15,8 +15,8 @@ from sakip.dataset.loader import load_seeds
 from sakip.domain.measurement import Polarity
 from sakip.domain.numbers import round_half_up
 from sakip.domain.office import Indicator, Measurement, Office
-from sakip.domain.periods import Rollup
 from sakip.domain.one_figure import distinct
+from sakip.domain.periods import Rollup
 from sakip.domain.scorecard import build_scorecard
 from sakip.reports.documents import build_iku, build_lkjip, build_pk, build_triwulan
 from sakip.reports.documents.pk import DocumentError

@@ -203,6 +203,8 @@ def resolve_target(ind: Indicator, yd: YearData | None, year: int) -> TargetBasi
     in_pk = pk is not None and ind.id in pk.targets
     pk_target = pk.targets[ind.id] if pk is not None and in_pk else None
     plan_target = ind.targets.get(year)
+    used: Target | None
+    source: str | None
     if m is not None and m.target is not None:
         used, source = m.target, "measurement"
     elif in_pk:
@@ -263,9 +265,9 @@ class SurveyLink:
             {
                 "index": format_number(self.index, 2),
                 "name": indicator_name,
-                "entered": self.entered if isinstance(self.entered, str) else format_number(
-                    self.entered, printed_places(self.entered)
-                ),
+                "entered": format_number(self.entered, printed_places(self.entered))
+                if isinstance(self.entered, Decimal)
+                else str(self.entered),
                 "difference": signed(self.difference) if self.difference is not None else "-",
             },
         )

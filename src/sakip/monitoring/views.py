@@ -105,13 +105,16 @@ def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: 
     }
     if sc is not None:
         rows = []
+        figure_notes: list[tuple[object, str]] = []
         for s in sc.indicators:
             # which target the achievement is measured against (when not the PK's) and a survey index apart
             target_note = s.target_basis.note() if s.target_basis is not None else None
             survey_note = s.survey.note(s.indicator.name) if s.survey is not None else None
+            notes = [translate(m) for m in (target_note, survey_note) if m is not None]
+            figure_notes += [(s, n) for n in notes]
             rows.append({
                 "s": s,
-                "notes": [translate(m) for m in (target_note, survey_note) if m is not None],
+                "notes": notes,
                 "target_noted": target_note is not None,
                 "survey_noted": survey_note is not None,
                 "target": show_target(s.target),
@@ -127,7 +130,7 @@ def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: 
                 "history": [(p.year, show_number(p.realisation)) for p in s.history],
             })
         context["rows"] = rows
-        context["figure_notes"] = [(r["s"], n) for r in rows for n in r["notes"]]
+        context["figure_notes"] = figure_notes
         chart_achievement, trends = _charts(sc)
         context["chart_achievement"] = mark_safe(chart_achievement)
         context["trends"] = [mark_safe(t) for t in trends]

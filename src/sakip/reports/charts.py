@@ -41,8 +41,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from PIL import Image, ImageDraw, ImageFont
 
-from sakip.domain.one_figure import distinct
 from sakip.domain.numbers import format_number
+from sakip.domain.one_figure import distinct
 from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import IndicatorScore, Scorecard
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from sakip.domain.aggregation import Aggregate
 from sakip.domain.budget import Amounts, Efficiency, EfficiencyVerdict, low_absorption
 from sakip.domain.measurement import Achievement, Range, Status, Target
 from sakip.domain.numbers import format_number, round_half_up
-from sakip.domain.aggregation import Aggregate
 from sakip.domain.scorecard import AggregateScore, IndicatorScore
 
 from .model import Paragraph, ParagraphStyle, Run, para
@@ -319,7 +319,9 @@ def efficiency_sentence(objective_text: str, eff: Efficiency | None, amounts: Am
         and eff.absorption is not None
         and low_absorption(eff.absorption)
     ):  # efficient only because the office explained the low absorption: say where
-        parts.append(" Penyerapan anggaran yang rendah dijelaskan pada catatan pelaksanaan anggaran (Bab III bagian B).")
+        parts.append(
+            " Penyerapan anggaran yang rendah dijelaskan pada catatan pelaksanaan anggaran (Bab III bagian B)."
+        )
     return para(*parts)
 
 
