@@ -386,6 +386,8 @@ def programs_sentence(programs: Sequence[tuple[str, str, Amounts | None]]) -> Pa
 
 def objective_sentence(o: AggregateScore) -> Paragraph:
     agg = o.aggregate
+    if agg.value is None and agg.undefined:  # realised, but without a target (or undefined): not "belum diukur"
+        return para(f"Capaian sasaran {o.text} belum dapat dihitung", *_not_counted(agg), ".")
     if agg.value is None:
         return para(f"Capaian sasaran {o.text} {NOT_MEASURED}: tidak ada indikator yang sudah diukur.")
     parts: list[str | Run] = [f"Rata-rata capaian sasaran {o.text} sebesar ", pct(agg.value), " %"]
@@ -411,6 +413,8 @@ def _not_counted(agg: Aggregate) -> list[str | Run]:
 
 def office_sentence(office_name: str, year: int, o: AggregateScore) -> Paragraph:
     agg = o.aggregate
+    if agg.value is None and agg.undefined:
+        return para(f"Capaian kinerja {office_name} tahun {year} belum dapat dihitung", *_not_counted(agg), ".")
     if agg.value is None:
         return para(f"Capaian kinerja {office_name} tahun {year} {NOT_MEASURED}.")
     parts: list[str | Run] = [
