@@ -166,7 +166,6 @@ class TargetBasis:
     pk: Target | None  # the target of the PK in force (None: the indicator is not in the PK, or no PK)
     plan: Target | None  # the Renstra's target of the year
     in_pk: bool
-    pk_exists: bool = False  # the year has a PK in force at all
 
     @property
     def differs(self) -> bool:
@@ -174,8 +173,11 @@ class TargetBasis:
         return self.in_pk and self.pk is not None and self.used is not None and self.used != self.pk
 
     def note(self) -> Message | None:
-        """Which target is used and why, when it is not simply the PK's; None when nothing needs saying."""
-        if self.differs and self.source == "measurement":
+        """Which target is used and why, when the PK names another one; None when nothing needs saying.
+
+        (An indicator outside the PK is measured against the Renstra's target as always: no note.)
+        """
+        if self.differs:
             return Message(
                 N_(
                     "Capaian diukur terhadap target %(used)s, yaitu target yang diisi bersama realisasi tahun "
@@ -184,14 +186,6 @@ class TargetBasis:
                     "tetapkan PK Perubahan."
                 ),
                 {"used": target_text(self.used), "pk": target_text(self.pk)},
-            )
-        if self.used is not None and self.source == "plan" and not self.in_pk and self.pk_exists:
-            return Message(
-                N_(
-                    "Indikator ini tidak tercantum dalam Perjanjian Kinerja; capaian diukur terhadap target "
-                    "Renstra %(used)s."
-                ),
-                {"used": target_text(self.used)},
             )
         return None
 
@@ -213,7 +207,7 @@ def resolve_target(ind: Indicator, yd: YearData | None, year: int) -> TargetBasi
         used, source = plan_target, "plan"
     else:
         used, source = None, None
-    return TargetBasis(used, source, pk_target, plan_target, in_pk, pk_exists=pk is not None)
+    return TargetBasis(used, source, pk_target, plan_target, in_pk)
 
 
 # --------------------------------------------------------------------------- a survey linked to an indicator

@@ -332,17 +332,12 @@ def target_basis_paragraph(s: IndicatorScore) -> Paragraph | None:
     if b is None or b.note() is None:
         return None
     u = _unit(s.indicator.unit)
-    if b.differs:
-        return para(
-            "Capaian diukur terhadap target ", value_run(b.used), u,
-            ", yaitu target yang diisi bersama realisasi tahun ini, bukan target Perjanjian Kinerja ",
-            value_run(b.pk), u,
-            ": target yang diisi bersama realisasi menggantikan target PK. Bila target PK yang berlaku, hapus target "
-            "pada data realisasi atau tetapkan PK Perubahan.",
-        )
     return para(
-        "Indikator ini tidak tercantum dalam Perjanjian Kinerja; capaian diukur terhadap target Renstra ",
-        value_run(b.used), u, ".",
+        "Capaian diukur terhadap target ", value_run(b.used), u,
+        ", yaitu target yang diisi bersama realisasi tahun ini, bukan target Perjanjian Kinerja ",
+        value_run(b.pk), u,
+        ": target yang diisi bersama realisasi menggantikan target PK. Bila target PK yang berlaku, hapus target "
+        "pada data realisasi atau tetapkan PK Perubahan.",
     )
 
 
