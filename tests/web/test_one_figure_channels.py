@@ -109,7 +109,7 @@ def test_the_target_used_is_said_alike_on_the_page_the_api_the_review_and_the_do
     assert s.target_basis is not None and s.target_basis.differs
     note = translate(s.target_basis.note())  # type: ignore[arg-type]
 
-    page, targets, notes = _dashboard(web, office, 2020)
+    _page, targets, notes = _dashboard(web, office, 2020)
     assert targets["T1.1"].startswith("85")  # the target used, marked with a reference to the note
     assert notes == [f"T1.1 {s.indicator.name}: {note}"]
 
