@@ -150,13 +150,6 @@ def target_text(value: Target | None) -> str:
     return format_number(value, 0 if value == value.to_integral_value() else 2)
 
 
-SOURCE_NAMES = {
-    "measurement": N_("target yang diisi bersama realisasi tahun ini"),
-    "pk": N_("target Perjanjian Kinerja"),
-    "plan": N_("target Renstra"),
-}
-
-
 @dataclass(frozen=True)
 class TargetBasis:
     """The target an indicator's achievement is measured against, and the PK's beside it."""
