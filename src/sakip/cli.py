@@ -112,7 +112,7 @@ def print_scorecard(sc: Scorecard, console: Console) -> None:
             s.indicator.id,
             s.indicator.name + (" (IKU)" if s.indicator.iku else ""),
             s.indicator.unit,
-            show_target(s.target) if s.target is not None or sc.quarter is None else NO_TARGET_TEXT,
+            show_target(s.target) if s.target is not None else NO_TARGET_TEXT,  # never "belum diukur", never "-"
             show_number(s.realisation) if s.realisation is not None else NOT_MEASURED_TEXT,
             show_achievement(s.achievement),
             _styled(s.category or "-", s.color),

@@ -73,7 +73,7 @@ from sakip.domain.scorecard import Scorecard
 from sakip.monitoring import entry
 from sakip.regency import figures
 from sakip.regency.generations import STRUCTURE, office_scopes, user_scope
-from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, indicator_dict
+from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, indicator_dict, target_basis_dict
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import LAST_USED_EVERY, ApiToken, hash_token
@@ -475,6 +475,7 @@ def targets(
             "target": _target(s.target),
             "target_source": s.target_source,
             "year_target": _target(s.year_target),
+            "target_basis": target_basis_dict(s),  # the PK's target beside the one used, and why (one_figure)
             "quarters": [{"quarter": q.quarter, "target_to_date": _target(q.target_to_date)} for q in s.quarters],
         }
         for s in sc.indicators

@@ -25,6 +25,8 @@ class Aggregate:
     not_measured: int
     undefined: int
     total_weight: Decimal
+    #: of ``undefined``, those whose target is not set (*target belum ditetapkan*, never *belum diukur*)
+    no_target: int = 0
 
     @property
     def count(self) -> int:
@@ -41,7 +43,7 @@ def aggregate(items: Iterable[Achievement | tuple[Achievement, Decimal]]) -> Agg
     """Weighted mean of the measured achievements (weight 1 unless given)."""
     total = ZERO
     weights = ZERO
-    measured = not_measured = undefined = 0
+    measured = not_measured = undefined = no_target = 0
     for item in items:
         if isinstance(item, Achievement):
             a, w = item, Decimal(1)
@@ -53,12 +55,13 @@ def aggregate(items: Iterable[Achievement | tuple[Achievement, Decimal]]) -> Agg
             not_measured += 1
         elif a.status is Status.UNDEFINED or a.value is None:
             undefined += 1
+            no_target += int(a.status is Status.NO_TARGET)
         else:
             measured += 1
             total += a.value * w
             weights += w
     value = ENGINE_CONTEXT.divide(total, weights) if weights > ZERO else None
-    return Aggregate(value, measured, not_measured, undefined, weights)
+    return Aggregate(value, measured, not_measured, undefined, weights, no_target)
 
 
 def aggregate_values(items: Iterable[tuple[Decimal | None, Decimal]]) -> Aggregate:

@@ -507,7 +507,19 @@ class EfficiencyVerdict(StrEnum):
     TARGET_MISSED_UNDERSPENT = "target_missed_underspent"
     TARGET_MISSED_OVERSPENT = "target_missed_overspent"
     OVERSPENT = "overspent"  # target met but more than allocated was spent
+    #: target met, but the absorption is far behind the time elapsed and nobody explained why: not "efficient"
+    LOW_ABSORPTION = "low_absorption"
     UNKNOWN = "unknown"
+
+
+#: the absorption counted as low: this many points behind the share of the year elapsed (25 % a quarter), the
+#: same default as the review's absorption warning (``review_printed.DEFAULT_ABSORPTION_LAG``)
+LOW_ABSORPTION_LAG = Decimal(20)
+
+
+def low_absorption(absorption_pct: Decimal, through: int = 4) -> bool:
+    """Is the absorption to date far behind the time elapsed (below 80 % for the year, 30 % at TW II)?"""
+    return absorption_pct < Decimal(25) * min(max(through, 1), 4) - LOW_ABSORPTION_LAG
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,14 +531,29 @@ class Efficiency:
     verdict: EfficiencyVerdict
 
 
-def efficiency(achievement: Decimal | None, absorption_pct: Decimal | None) -> Efficiency:
+def efficiency(
+    achievement: Decimal | None,
+    absorption_pct: Decimal | None,
+    *,
+    missed: bool = False,
+    explained: bool = True,
+    through: int = 4,
+) -> Efficiency:
+    """The objective's efficiency: its achievement against the absorption of its budget.
+
+    ``missed``: an indicator of the objective missed its target (the objective's mean may still reach 100);
+    its target then counts as missed. ``explained``: the office explained the year's budget execution; a low
+    absorption (`low_absorption`) without it is `EfficiencyVerdict.LOW_ABSORPTION`, never *efisien*.
+    """
     if achievement is None or absorption_pct is None:
         return Efficiency(achievement, absorption_pct, None, None, EfficiencyVerdict.UNKNOWN)
     ratio = None if absorption_pct == ZERO else ENGINE_CONTEXT.divide(achievement, absorption_pct)
     diff = achievement - absorption_pct
-    met = achievement >= HUNDRED
+    met = achievement >= HUNDRED and not missed
     if absorption_pct > HUNDRED:
         verdict = EfficiencyVerdict.OVERSPENT if met else EfficiencyVerdict.TARGET_MISSED_OVERSPENT
+    elif met and not explained and low_absorption(absorption_pct, through):
+        verdict = EfficiencyVerdict.LOW_ABSORPTION
     elif met:
         verdict = EfficiencyVerdict.EFFICIENT if absorption_pct < HUNDRED else EfficiencyVerdict.ON_PLAN
     else:

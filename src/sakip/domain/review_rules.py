@@ -353,4 +353,4 @@ def office_report_complete(ctx: OfficeContext) -> Iterator[Finding]:
             )
 
 
-from . import review_narratives  # noqa: E402, F401  (registers OPD-NARASI-01)
+from . import review_figures, review_narratives  # noqa: E402, F401  (register OPD-TARGET-01, OPD-SURVEI-01, OPD-NARASI-01)

@@ -36,6 +36,7 @@ from .aggregation import (
 from .errors import N_, DomainError, FormulaError
 from .measurement import NOT_MEASURED, Achievement, Polarity, Target, progress_to_end_target
 from .office import Indicator, Measurement, Office, SurveyData, YearData
+from .one_figure import SurveyLink, TargetBasis, distinct, resolve_target, survey_link
 from .periods import QUARTERS, roll_up, roll_up_inputs
 from .review import Finding
 from .scales import PredicateScale
@@ -77,6 +78,10 @@ class IndicatorScore:
     in_pk: bool
     errors: tuple[str, ...] = ()
     year_target: Target | None = None  # the year's target (measurement → PK → plan), also as of a quarter
+    #: which target the year's achievement is measured against and the PK's beside it (`one_figure`)
+    target_basis: TargetBasis | None = None
+    #: the year's survey when it is linked to this indicator: sets or proposes the realisation (`one_figure`)
+    survey: SurveyLink | None = None
 
 
 @dataclass(frozen=True)
@@ -120,15 +125,8 @@ class Scorecard:
 
 
 def _target_for(office: Office, ind: Indicator, year: YearData | None, y: int) -> tuple[Target | None, str | None]:
-    m = year.measurements.get(ind.id) if year else None
-    if m is not None and m.target is not None:
-        return m.target, "measurement"
-    pk = year.agreement if year else None
-    if pk is not None and ind.id in pk.targets:
-        return pk.targets[ind.id], "pk"
-    if y in ind.targets:
-        return ind.targets[y], "plan"
-    return None, None
+    basis = resolve_target(ind, year, y)  # the one order: measurement → PK in force → plan
+    return basis.used, basis.source
 
 
 def _achieve(office: Office, ind: Indicator, target: Target | None, real: Decimal | str | None) -> Achievement:
@@ -238,10 +236,14 @@ def _score_indicator(
 ) -> IndicatorScore:
     errors: list[str] = []
     m = yd.measurements.get(ind.id) if yd else None
-    target, target_source = _target_for(office, ind, yd, y)
+    basis = resolve_target(ind, yd, y)
+    target, target_source = basis.used, basis.source
     real, source = _realisation(ind, m, errors, messages)
-    if real is None and survey is not None and survey.data.indicator_id == ind.id:
-        real, source = survey.result.index, "survey"
+    link = None
+    if survey is not None and survey.data.indicator_id == ind.id:
+        link = survey_link(ind.id, survey.result.index, real)
+        if link is not None and real is None:  # the survey sets the realisation; an entered one stays (proposal)
+            real, source = link.realisation, "survey"
     try:
         a = _achieve(office, ind, target, real)
     except DomainError as exc:
@@ -282,6 +284,8 @@ def _score_indicator(
         in_pk,
         tuple(errors),
         target,
+        basis,
+        link,
     )
 
 
@@ -303,7 +307,8 @@ def _score_indicator_as_of(
 ) -> IndicatorScore:
     """The indicator as of the end of TW ``quarter`` (1–3): the one quarter rule (`to_date`)."""
     m = yd.measurements.get(ind.id) if yd else None
-    year_target, _ = _target_for(office, ind, yd, y)
+    basis = resolve_target(ind, yd, y)
+    year_target = basis.used
     scores = quarter_scores(office.settings, scale, ind, m, year_target, through=quarter)
     now = scores[-1]
     source = None
@@ -329,6 +334,7 @@ def _score_indicator_as_of(
         bool(yd and yd.agreement and ind.id in yd.agreement.targets),
         now.errors,
         year_target,
+        basis,
     )
 
 
@@ -416,12 +422,7 @@ def build_scorecard(office: Office, year: int | None = None, quarter: int | None
     )
     in_pk = [s for s in scores if s.in_pk]
     office_items = in_pk or [s for s in scores if s.indicator.iku] or scores
-    seen: set[str] = set()
-    unique_items = []
-    for s in office_items:
-        if s.indicator.name not in seen:  # a goal indicator repeated as objective indicator counts once
-            seen.add(s.indicator.name)
-            unique_items.append(s)
+    unique_items = [g.score for g in distinct(office_items)]  # a goal indicator repeated as objective's: once
     office_score = agg_score(
         office.code, office.name, aggregate((s.achievement, s.indicator.weight) for s in unique_items)
     )
@@ -429,7 +430,8 @@ def build_scorecard(office: Office, year: int | None = None, quarter: int | None
     through = as_of if as_of is not None else 4
     budget = budget_prev = None
     if yd is not None:
-        budget = score_budget(yd, {o.id: o.aggregate.value for o in objectives}, through)
+        missed = {s.parent_id for s in scores if s.level == "objective" and s.achievement.met is False}
+        budget = score_budget(yd, {o.id: o.aggregate.value for o in objectives}, through, missed)
         if budget is not None and as_of is None:
             budget_findings(yd, budget, findings)
     prev = office.years.get(y - 1)

@@ -17,13 +17,14 @@ As of TW N (``through`` 1–3; 4 is the year):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import budget as budget_rules
 from .budget import Amounts, BudgetClass, BudgetLine, Efficiency, SumCheck
 from .office import PrintedAmounts, YearData
+from .profile import missing_sections
 from .review import Finding, Severity, compare_number
 
 
@@ -100,8 +101,14 @@ def _total_as_of(
     return Amounts(stated, None)
 
 
-def score_budget(yd: YearData, objectives: dict[str, Decimal | None], through: int = 4) -> BudgetScore | None:
-    """The year's budget figures (``through`` 4), or as of TW ``through``; ``objectives``: achievements to match."""
+def score_budget(
+    yd: YearData,
+    objectives: dict[str, Decimal | None],
+    through: int = 4,
+    missed: Collection[str] = (),
+) -> BudgetScore | None:
+    """The year's budget figures (``through`` 4), or as of TW ``through``; ``objectives``: achievements to match;
+    ``missed``: the objectives with an indicator below its target (never called efficient)."""
     b = yd.budget
     if b is None:
         return None
@@ -120,8 +127,11 @@ def score_budget(yd: YearData, objectives: dict[str, Decimal | None], through: i
     )
     lines_total = budget_rules.total(b.lines, through) if b.lines else None
     by_obj = budget_rules.by_objective(b.lines, through)
+    explained = budget_explained(yd)
     eff = {
-        oid: budget_rules.efficiency(objectives.get(oid), amounts.absorption)
+        oid: budget_rules.efficiency(
+            objectives.get(oid), amounts.absorption, missed=oid in missed, explained=explained, through=through
+        )
         for oid, amounts in by_obj.items()
         if oid not in (budget_rules.UNATTACHED, budget_rules.SEVERAL)
     }
@@ -182,3 +192,8 @@ def budget_findings(yd: YearData, score: BudgetScore, findings: list[Finding]) -
             )
     if b.printed_lines_total is not None and score.lines_total is not None:
         amounts_findings(f"Anggaran {y} jumlah tabel", b.printed_lines_total, score.lines_total, None)
+
+
+def budget_explained(yd: YearData) -> bool:
+    """Has the office explained the year's budget execution (the LKjIP's budget notes, written, not a draft)?"""
+    return "anggaran" not in missing_sections("lkjip", yd.narratives.get("lkjip", {}))

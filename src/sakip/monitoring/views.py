@@ -21,7 +21,7 @@ from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplied, retrying
 from sakip.core.fragments import kept_page
-from sakip.core.i18n import error_text
+from sakip.core.i18n import error_text, translate
 from sakip.core.params import int_param
 from sakip.core.services import explanation_policy, office_nav, office_years, reporting_year
 from sakip.core.web import (
@@ -105,9 +105,18 @@ def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: 
     }
     if sc is not None:
         rows = []
+        figure_notes: list[tuple[object, str]] = []
         for s in sc.indicators:
+            # which target the achievement is measured against (when not the PK's) and a survey index apart
+            target_note = s.target_basis.note() if s.target_basis is not None else None
+            survey_note = s.survey.note(s.indicator.name) if s.survey is not None else None
+            notes = [translate(m) for m in (target_note, survey_note) if m is not None]
+            figure_notes += [(s, n) for n in notes]
             rows.append({
                 "s": s,
+                "notes": notes,
+                "target_noted": target_note is not None,
+                "survey_noted": survey_note is not None,
                 "target": show_target(s.target),
                 "target_not_set": s.target is None and s.realisation is not None,
                 "year_target": show_target(s.year_target),
@@ -121,6 +130,7 @@ def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: 
                 "history": [(p.year, show_number(p.realisation)) for p in s.history],
             })
         context["rows"] = rows
+        context["figure_notes"] = figure_notes
         chart_achievement, trends = _charts(sc)
         context["chart_achievement"] = mark_safe(chart_achievement)
         context["trends"] = [mark_safe(t) for t in trends]

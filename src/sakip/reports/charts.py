@@ -40,6 +40,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image, ImageDraw, ImageFont
 
 from sakip.domain.numbers import format_number
+from sakip.domain.one_figure import distinct
 from sakip.domain.scales import PredicateScale
 from sakip.domain.scorecard import IndicatorScore, Scorecard
 from sakip.reports.drawing import Canvas
@@ -503,14 +504,15 @@ class ScorecardCharts:
 
 def scorecard_charts_png(sc: Scorecard, *, trends: bool = True) -> ScorecardCharts:
     """The LKjIP's figures for one office-year, as PNG bytes (figures from the scorecard only)."""
+    shown = [g.score for g in distinct(sc.indicators)]  # an indicator of a goal and its objective: one bar
     achievement = (
         achievement_bars_png(
-            [f"{s.indicator.id} {s.indicator.name}" for s in sc.indicators],
-            [s.achievement.value for s in sc.indicators],
-            [s.color for s in sc.indicators],
+            [f"{s.indicator.id} {s.indicator.name}" for s in shown],
+            [s.achievement.value for s in shown],
+            [s.color for s in shown],
             sc.scale,
         )
-        if sc.indicators
+        if shown
         else None
     )
     absorption = None
@@ -527,7 +529,7 @@ def scorecard_charts_png(sc: Scorecard, *, trends: bool = True) -> ScorecardChar
     by_indicator: dict[str, bytes] = {}
     if trends:
         items = []
-        for s in sc.indicators:
+        for s in shown:
             points = year_points(s, sc.year)
             if len(points) > 1:
                 target = s.target if isinstance(s.target, Decimal) else None

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sakip.domain.budget import Amounts, Efficiency
+from sakip.domain.aggregation import Aggregate
+from sakip.domain.budget import Amounts, Efficiency, EfficiencyVerdict, low_absorption
 from sakip.domain.measurement import Achievement, Range, Status, Target
 from sakip.domain.numbers import format_number, round_half_up
 from sakip.domain.scorecard import AggregateScore, IndicatorScore
@@ -313,7 +314,46 @@ def efficiency_sentence(objective_text: str, eff: Efficiency | None, amounts: Am
     if eff.ratio is not None:
         parts += [", rasio capaian terhadap penyerapan ", num(eff.ratio, 2)]
     parts.append(f": {EFFICIENCY_TEXT[eff.verdict]}.")
+    if (
+        eff.verdict in (EfficiencyVerdict.EFFICIENT, EfficiencyVerdict.ON_PLAN)
+        and eff.absorption is not None
+        and low_absorption(eff.absorption)
+    ):  # efficient only because the office explained the low absorption: say where
+        parts.append(
+            " Penyerapan anggaran yang rendah dijelaskan pada catatan pelaksanaan anggaran (Bab III bagian B)."
+        )
     return para(*parts)
+
+
+def target_basis_paragraph(s: IndicatorScore) -> Paragraph | None:
+    """Which target the achievement is measured against and why, when it is not the PK's: the document's words
+    for `one_figure.TargetBasis.note` (the page's and the API's), with the numbers as runs."""
+    b = s.target_basis
+    if b is None or b.note() is None:
+        return None
+    u = _unit(s.indicator.unit)
+    return para(
+        "Capaian diukur terhadap target ", value_run(b.used), u,
+        ", yaitu target yang diisi bersama realisasi tahun ini, bukan target Perjanjian Kinerja ",
+        value_run(b.pk), u,
+        ": target yang diisi bersama realisasi menggantikan target PK. Bila target PK yang berlaku, hapus target "
+        "pada data realisasi atau tetapkan PK Perubahan.",
+    )
+
+
+def survey_paragraph(s: IndicatorScore) -> Paragraph | None:
+    """The linked survey's index proposed in place of a different entered realisation, with the difference
+    (`one_figure.SurveyLink.note` in the document's runs)."""
+    link = s.survey
+    if link is None or link.status != "differs" or link.difference is None:
+        return None
+    d = link.difference
+    return para(
+        "Indeks hasil survei ", pct(link.index), " berbeda dari realisasi ", s.indicator.name, " yang diisi (",
+        value_run(link.entered), "): indeks survei ", "lebih rendah " if d < 0 else "lebih tinggi ", pct(abs(d)),
+        ". Capaian dihitung dari realisasi yang diisi; indeks survei diusulkan sebagai realisasi. Periksa dan "
+        "samakan salah satunya.",
+    )
 
 
 def programs_sentence(programs: Sequence[tuple[str, str, Amounts | None]]) -> Paragraph:
@@ -341,22 +381,35 @@ def programs_sentence(programs: Sequence[tuple[str, str, Amounts | None]]) -> Pa
 
 def objective_sentence(o: AggregateScore) -> Paragraph:
     agg = o.aggregate
+    if agg.value is None and agg.undefined:  # realised, but without a target (or undefined): not "belum diukur"
+        return para(f"Capaian sasaran {o.text} belum dapat dihitung", *_not_counted(agg), ".")
     if agg.value is None:
         return para(f"Capaian sasaran {o.text} {NOT_MEASURED}: tidak ada indikator yang sudah diukur.")
     parts: list[str | Run] = [f"Rata-rata capaian sasaran {o.text} sebesar ", pct(agg.value), " %"]
     if o.category:
         parts += [" dengan kategori ", Run(o.category, bold=True)]
     parts += [", dihitung dari ", *count_words(agg.measured), " indikator yang diukur"]
-    if agg.not_measured:
-        parts += ["; ", *count_words(agg.not_measured), f" indikator {NOT_MEASURED}"]
-    if agg.undefined:
-        parts += ["; ", *count_words(agg.undefined), " indikator capaiannya tidak terdefinisi"]
+    parts += _not_counted(agg)
     parts.append(".")
     return para(*parts)
 
 
+def _not_counted(agg: Aggregate) -> list[str | Run]:
+    """The indicators left out of a mean, each said for what it is: not measured, no target, undefined."""
+    parts: list[str | Run] = []
+    if agg.not_measured:
+        parts += ["; ", *count_words(agg.not_measured), f" indikator {NOT_MEASURED}"]
+    if agg.no_target:
+        parts += ["; ", *count_words(agg.no_target), " indikator targetnya belum ditetapkan"]
+    if agg.undefined - agg.no_target:
+        parts += ["; ", *count_words(agg.undefined - agg.no_target), " indikator capaiannya tidak terdefinisi"]
+    return parts
+
+
 def office_sentence(office_name: str, year: int, o: AggregateScore) -> Paragraph:
     agg = o.aggregate
+    if agg.value is None and agg.undefined:
+        return para(f"Capaian kinerja {office_name} tahun {year} belum dapat dihitung", *_not_counted(agg), ".")
     if agg.value is None:
         return para(f"Capaian kinerja {office_name} tahun {year} {NOT_MEASURED}.")
     parts: list[str | Run] = [
@@ -368,8 +421,7 @@ def office_sentence(office_name: str, year: int, o: AggregateScore) -> Paragraph
     ]
     if o.category:
         parts += [" dengan kategori ", Run(o.category, bold=True)]
-    if agg.not_measured:
-        parts += ["; ", *count_words(agg.not_measured), f" indikator {NOT_MEASURED}"]
+    parts += _not_counted(agg)
     parts.append(".")
     return para(*parts)
 

@@ -27,6 +27,10 @@ EFFICIENCY_TEXT = {
     EfficiencyVerdict.TARGET_MISSED_UNDERSPENT: "target belum tercapai dan anggaran tidak terserap penuh",
     EfficiencyVerdict.TARGET_MISSED_OVERSPENT: "target belum tercapai meskipun realisasi melebihi pagu",
     EfficiencyVerdict.OVERSPENT: "target tercapai dengan realisasi melebihi pagu",
+    EfficiencyVerdict.LOW_ABSORPTION: (
+        "target tercapai, tetapi penyerapan anggaran rendah dan belum dijelaskan, sehingga belum dapat "
+        "disebut efisien"
+    ),
     EfficiencyVerdict.UNKNOWN: "efisiensi belum dapat dihitung",
 }
 
@@ -150,6 +154,39 @@ def indicator_dict(s: IndicatorScore) -> dict[str, Any]:
         },
         "explanation": s.explanation,
         "errors": list(s.errors),
+        "target_basis": target_basis_dict(s),
+        "survey": survey_link_dict(s),
+    }
+
+
+def target_basis_dict(s: IndicatorScore) -> dict[str, Any] | None:
+    """Which target the year's achievement is measured against, the PK's beside it, and why (`one_figure`)."""
+    b = s.target_basis
+    if b is None:
+        return None
+    note = b.note()
+    return {
+        "used": _target_json(b.used),
+        "source": b.source,
+        "pk_target": _target_json(b.pk),
+        "plan_target": _target_json(b.plan),
+        "differs_from_pk": b.differs,
+        "note": str(note) if note is not None else None,
+    }
+
+
+def survey_link_dict(s: IndicatorScore) -> dict[str, Any] | None:
+    """The linked survey's index: sets the realisation, agrees with it, or is proposed in its place."""
+    link = s.survey
+    if link is None:
+        return None
+    note = link.note(s.indicator.name)
+    return {
+        "index": dec(link.index),
+        "entered": _target_json(link.entered),
+        "status": link.status,
+        "difference": dec(link.difference),
+        "note": str(note) if note is not None else None,
     }
 
 

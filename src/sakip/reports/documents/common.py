@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from sakip.domain import budget as budget_rules
 from sakip.domain.budget import Amounts, Level
-from sakip.domain.measurement import Target
+from sakip.domain.measurement import Status, Target
 from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNode, YearData
+from sakip.domain.one_figure import distinct
+from sakip.domain.one_figure import target_text as domain_target_text
 from sakip.domain.profile import text_blocks
 from sakip.domain.quarter_targets import shown as shown_target
 from sakip.domain.scales import PredicateScale
@@ -79,10 +81,30 @@ def m(value: Decimal | None, *, bold: bool = False, shade: str | None = None, mi
 
 
 def v(value: Target | Decimal | str | None) -> Cell:
-    """A target or realisation cell."""
+    """A realisation cell (``None`` → "belum diukur"); a target is `tv`."""
     if isinstance(value, Decimal):
         return n(value)
     return Cell(value_text(value), align=Align.CENTER)
+
+
+def tv(value: Target | None) -> Cell:
+    """A target cell: ``None`` is "belum ditetapkan" (no target), never "belum diukur" (no measurement)."""
+    if value is None:
+        return Cell(domain_target_text(None), align=Align.CENTER)
+    return v(value)
+
+
+def shown_indicators(sc: Scorecard) -> list[IndicatorScore]:
+    """Each indicator once (`one_figure.distinct`): a goal indicator repeated at objective level is one row."""
+    return [g.score for g in distinct(sc.indicators)]
+
+
+def indicator_label(sc: Scorecard, s: IndicatorScore) -> str:
+    """The indicator's name as the tables show it, with its levels when it stands for two rows."""
+    for g in distinct(sc.indicators):
+        if g.score is s:
+            return g.label
+    return s.indicator.name
 
 
 def month_year(year: int, month: int = 1) -> str:
@@ -183,9 +205,9 @@ def indicator_rows(sc: Scorecard, scores: Iterable[IndicatorScore]) -> list[list
         rows.append(
             [
                 c(str(no)),
-                t(s.indicator.name),
+                t(indicator_label(sc, s)),
                 c(s.indicator.unit),
-                v(s.target),
+                tv(s.target),
                 v(s.realisation),
                 p(a.value, missing=achievement_text(a)),
                 c(s.category or "-"),
@@ -243,14 +265,21 @@ def objective_table(sc: Scorecard) -> Table:
 def predicate_table(sc: Scorecard) -> Table:
     rows = []
     total = 0
+    scores = shown_indicators(sc)  # an indicator shown at two levels is counted once
     for i, band in enumerate(reversed(sc.scale.bands), 1):
-        k = sum(1 for s in sc.indicators if s.category == band.label)
+        k = sum(1 for s in scores if s.category == band.label)
         total += k
         rows.append([c(str(i)), t(band.label), n(Decimal(k))])
-    missing = sum(1 for s in sc.indicators if s.category is None)
+    no_target = sum(1 for s in scores if s.category is None and s.achievement.status is Status.NO_TARGET)
+    missing = sum(1 for s in scores if s.category is None) - no_target
     rows.append([c(str(len(rows) + 1)), t(NOT_MEASURED + " / tidak terdefinisi"), n(Decimal(missing))])
+    if no_target:
+        rows.append([c(str(len(rows) + 1)), t("target belum ditetapkan"), n(Decimal(no_target))])
     rows.append(
-        [t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE), n(Decimal(total + missing), bold=True, shade=TOTAL_SHADE)]
+        [
+            t("Jumlah", bold=True, span=2, shade=TOTAL_SHADE),
+            n(Decimal(total + missing + no_target), bold=True, shade=TOTAL_SHADE),
+        ]
     )
     return Table(
         "Jumlah Indikator per Kategori Capaian",
@@ -533,7 +562,7 @@ def letters(i: int) -> str:
 
 def indicator_groups(sc: Scorecard) -> list[tuple[str, list[IndicatorScore]]]:
     out: list[tuple[str, list[IndicatorScore]]] = []
-    for s in sc.indicators:
+    for s in shown_indicators(sc):
         g = objective_of(sc.office, s)
         if not out or out[-1][0] != g:
             out.append((g, []))

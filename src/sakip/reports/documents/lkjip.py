@@ -116,7 +116,7 @@ def build_lkjip(
     doc.add(
         para(
             "Laporan ini menyajikan capaian ",
-            *nv.count_words(len(sc.indicators)),
+            *nv.count_words(len(cm.shown_indicators(sc))),  # an indicator of a goal and its objective: once
             f" indikator kinerja {office.name} tahun {y} beserta akuntabilitas keuangannya.",
         )
     )
@@ -198,7 +198,11 @@ def build_lkjip(
     doc.add(Heading("A. Capaian Kinerja Organisasi", 2))
     doc.add(para(cm.achievement_rule_sentence(office)))
     doc.add(cm.scale_table(sc.scale))
-    doc.add(cm.achievement_table(sc, sc.indicators, f"Capaian Indikator Kinerja {office.name} Tahun {y}"))
+    doc.add(cm.achievement_table(sc, cm.shown_indicators(sc), f"Capaian Indikator Kinerja {office.name} Tahun {y}"))
+    for s in cm.shown_indicators(sc):  # the target achievement is measured against, where it is not the PK's
+        note = nv.target_basis_paragraph(s)
+        if note is not None:
+            doc.add(para(f"Catatan target {s.indicator.name}: ", *note.runs))
     doc.add(cm.predicate_table(sc))
     doc.add(cm.objective_table(sc))
     doc.add(nv.office_sentence(office.name, y, sc.office_score))
@@ -253,12 +257,16 @@ def build_lkjip(
     doc.add(Heading("BAB IV  PENUTUP", 1, chapter="4"))
     doc.add(Heading("A. Kesimpulan", 2))
     doc.add(nv.office_sentence(office.name, y, sc.office_score))
-    missed = [s.indicator.name for s in sc.indicators if s.achievement.met is False]
-    unmeasured = [s.indicator.name for s in sc.indicators if s.realisation is None]
+    shown = cm.shown_indicators(sc)
+    missed = [s.indicator.name for s in shown if s.achievement.met is False]
+    unmeasured = [s.indicator.name for s in shown if s.realisation is None]
+    no_target = [s.indicator.name for s in shown if s.realisation is not None and s.target is None]
     if missed:
         doc.add(para("Indikator yang belum mencapai target: " + "; ".join(missed) + "."))
     if unmeasured:
         doc.add(para(f"Indikator yang {nv.NOT_MEASURED}: " + "; ".join(unmeasured) + "."))
+    if no_target:
+        doc.add(para("Indikator yang targetnya belum ditetapkan: " + "; ".join(no_target) + "."))
     doc.add(*cm.operator_or(texts, "kesimpulan", "Kesimpulan kualitatif belum diisi oleh operator."))
     doc.add(Heading("B. Langkah Peningkatan Kinerja", 2))
     doc.add(
@@ -306,10 +314,11 @@ def _indicator_analysis(
     sc: Scorecard, s: IndicatorScore, texts: Mapping[str, str], figs: ScorecardCharts | None
 ) -> list[Block]:
     office = sc.office
-    blocks: list[Block] = [Heading(f"Indikator: {s.indicator.name}", 3, in_toc=False)]
+    blocks: list[Block] = [Heading(f"Indikator: {cm.indicator_label(sc, s)}", 3, in_toc=False)]
     li = ParagraphStyle.LIST
     blocks.append(para("a. Perbandingan target dan realisasi", style=li))
     blocks.append(nv.target_sentence(s, sc.year))
+    blocks += [x for x in (nv.target_basis_paragraph(s), nv.survey_paragraph(s)) if x is not None]
     blocks.append(para("b. Perbandingan dengan tahun-tahun sebelumnya", style=li))
     blocks.append(nv.history_sentence(s, sc.year))
     trend = figs.trends.get(s.indicator.id) if figs is not None else None
@@ -353,7 +362,7 @@ def _objective_ids(sc: Scorecard, s: IndicatorScore) -> set[str]:
 
 
 def _history_table(sc: Scorecard) -> Table:
-    years = sorted({p.year for s in sc.indicators for p in s.history})[-2:]
+    years = sorted({p.year for s in cm.shown_indicators(sc) for p in s.history})[-2:]
     header = [
         [cm.h("No"), cm.h("Indikator")]
         + [cm.h(str(yy), span=2) for yy in (*years, sc.year)]
@@ -363,10 +372,10 @@ def _history_table(sc: Scorecard) -> Table:
         + [cm.h("Realisasi"), cm.h("Capaian (poin)")],
     ]
     rows = []
-    for i, s in enumerate(sc.indicators, 1):
+    for i, s in enumerate(cm.shown_indicators(sc), 1):
         by_year = {p.year: p for p in s.history}
         ch = s.change
-        row = [cm.c(str(i)), cm.t(s.indicator.name)]
+        row = [cm.c(str(i)), cm.t(cm.indicator_label(sc, s))]
         for yy in years:
             point = by_year.get(yy)
             row += [cm.v(point.realisation if point else None), cm.p(point.achievement if point else None, missing="-")]
@@ -390,13 +399,13 @@ def _history_table(sc: Scorecard) -> Table:
 def _end_standard_table(sc: Scorecard) -> Table:
     plan = sc.office.plan
     rows = []
-    for i, s in enumerate(sc.indicators, 1):
+    for i, s in enumerate(cm.shown_indicators(sc), 1):
         prog = s.end_target_progress
         std = s.standard
         rows.append(
             [
                 cm.c(str(i)),
-                cm.t(s.indicator.name),
+                cm.t(cm.indicator_label(sc, s)),
                 cm.v(s.realisation),
                 cm.v(s.indicator.end_target) if s.indicator.end_target is not None else cm.c("-"),
                 cm.p(prog.value) if prog is not None and prog.value is not None else cm.c("-"),
@@ -495,6 +504,26 @@ def _survey_blocks(sc: Scorecard) -> list[Block]:
     out: list[Block] = [table, para(*parts)]
     if r.weakest:
         out.append(para("Unsur dengan nilai di bawah rata-rata: " + "; ".join(e.name for e in r.weakest) + "."))
+    for s in cm.shown_indicators(sc):  # one index for the survey: an entered realisation apart is a proposal
+        link = s.survey
+        if link is not None and link.status == "differs" and link.difference is not None:
+            table.rows[-1][0] = cm.t(
+                "Indeks Kepuasan Masyarakat (konversi), diusulkan sebagai realisasi", bold=True, span=3,
+                shade=cm.TOTAL_SHADE,
+            )
+            table.rows += [
+                [cm.t(f"Realisasi {s.indicator.name} yang diisi", span=3), cm.v(link.entered)],
+                [
+                    cm.t("Selisih indeks survei terhadap realisasi yang diisi", span=3),
+                    cm.n(link.difference, text=cm.signed(nv.pct_text(abs(link.difference)), link.difference)),
+                ],
+            ]
+            out.append(
+                para(
+                    f"Indeks ini diusulkan sebagai realisasi indikator {s.indicator.name}; realisasi yang diisi "
+                    "berbeda (lihat analisis indikator tersebut)."
+                )
+            )
     if r.respondents is not None:
         table.rows.insert(len(table.rows) - 1, [cm.t("Jumlah responden", span=3), cm.n(Decimal(r.respondents))])
     return out
@@ -506,7 +535,7 @@ def _rkt_table(sc: Scorecard) -> Table:
         progs = cm.programs_for(sc.office, _objective_ids(sc, scores[0]))
         rows.append([cm.t(group, bold=True, span=4, shade=cm.TOTAL_SHADE)])
         for s in scores:
-            rows.append([cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target), cm.t("")])
+            rows.append([cm.t(cm.indicator_label(sc, s)), cm.c(s.indicator.unit), cm.tv(s.target), cm.t("")])
         for pr in progs:
             a = cm.program_amounts(sc.budget, pr.code)
             rows.append([cm.t(f"Program: {pr.name}"), cm.c("Rp"), cm.m(a.allocation if a else None), cm.t("")])
@@ -528,11 +557,11 @@ def _matrix_table(sc: Scorecard) -> Table:
         + [cm.h("Kategori")]
     ]
     rows = []
-    for i, s in enumerate(sc.indicators, 1):
+    for i, s in enumerate(cm.shown_indicators(sc), 1):
         qv = {q.quarter: q.value for q in s.quarters}
         a = s.achievement
         rows.append(
-            [cm.c(str(i)), cm.t(s.indicator.name), cm.c(s.indicator.unit), cm.v(s.target)]
+            [cm.c(str(i)), cm.t(cm.indicator_label(sc, s)), cm.c(s.indicator.unit), cm.tv(s.target)]
             + [cm.v(qv.get(q)) for q in (1, 2, 3, 4)]
             + [cm.v(s.realisation), cm.p(a.value, missing=nv.achievement_text(a))]
             + ([cm.p(a.raw, missing=nv.achievement_text(a))] if capped else [])

@@ -286,7 +286,7 @@ def build_triwulan(
 def _unique(sc: Scorecard) -> list[IndicatorScore]:
     seen: set[str] = set()
     out = []
-    for s in sc.indicators:
+    for s in cm.shown_indicators(sc):  # an indicator of a goal and its objective: once
         if s.indicator.id not in seen:
             seen.add(s.indicator.id)
             out.append(s)

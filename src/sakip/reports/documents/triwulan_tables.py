@@ -64,7 +64,7 @@ def recap_table(sc: Scorecard, figs: FiguresAsOf) -> Table:
     rows: list[list[Cell]] = []
     current = None
     no = 0
-    for s in sc.indicators:
+    for s in cm.shown_indicators(sc):  # an indicator of a goal and its objective: one row
         group = cm.objective_of(sc.office, s)
         if group != current:
             current = group
@@ -74,7 +74,7 @@ def recap_table(sc: Scorecard, figs: FiguresAsOf) -> Table:
         rows.append(
             [
                 cm.c(str(no)),
-                cm.t(s.indicator.name),
+                cm.t(cm.indicator_label(sc, s)),
                 cm.c(s.indicator.unit),
                 _target_cell(s.target),
                 cm.v(s.realisation),
@@ -211,7 +211,7 @@ def formula_table(sc: Scorecard) -> Table:
     rows: list[list[Cell]] = []
     seen: set[str] = set()
     measurements = office.years[sc.year].measurements if sc.year in office.years else {}
-    for s in sc.indicators:
+    for s in cm.shown_indicators(sc):
         ind = s.indicator
         if ind.id in seen:
             continue
