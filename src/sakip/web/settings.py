@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sakip.workflow",
     "sakip.audit",
     "sakip.regency",
+    "sakip.province",
     "sakip.portal",
     "sakip.documents",
     "sakip.imports",
