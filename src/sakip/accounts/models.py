@@ -145,6 +145,10 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         _office_in_regency(self)
+        if self.user_id is not None and Oversight.objects.filter(user_id=self.user_id).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(_("Pengguna ini sudah memiliki peran pengawasan provinsi/nasional."))
 
 
 class OversightRole(models.TextChoices):

@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("pengawasan/", views.overview, name="oversight-overview"),
-    path("pengawasan/<slug:regency_code>/<slug:office_code>/", views.office, name="oversight-office"),
+    path("pengawasan/<slug:pemda>/<slug:opd>/", views.office, name="oversight-office"),
 ]

@@ -109,9 +109,9 @@ def overview(request: HttpRequest, oversight: Oversight) -> HttpResponse:
 
 @require_safe
 @oversight_view
-def office(request: HttpRequest, oversight: Oversight, regency_code: str, office_code: str) -> HttpResponse:
+def office(request: HttpRequest, oversight: Oversight, pemda: str, opd: str) -> HttpResponse:
     scope = Scope.of(oversight)
-    found = queries.office_in_scope(scope, regency_code, office_code)
+    found = queries.office_in_scope(scope, pemda, opd)
     if found is None:
         raise Http404("Perangkat daerah tidak ditemukan")
     known = queries.office_years(found)
