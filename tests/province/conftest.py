@@ -41,7 +41,8 @@ def build_world(size: Size = SIZE) -> World:
     p1 = Province.objects.create(code="jawa-tengah", name="Jawa Tengah")
     p2 = Province.objects.create(code="jawa-timur", name="Jawa Timur")
     regencies = []
-    for code, name, province in (("kab-a", "Kabupaten A", p1), ("kab-b", "Kabupaten B", p1), ("kab-c", "Kabupaten C", p2)):
+    names = (("kab-a", "Kabupaten A", p1), ("kab-b", "Kabupaten B", p1), ("kab-c", "Kabupaten C", p2))
+    for code, name, province in names:
         r = generate_regency(code, size)
         Regency.objects.filter(pk=r.pk).update(name=name, province=province.name, province_group=province)
         r.refresh_from_db()
