@@ -11,10 +11,13 @@ def group_by_province(apps, schema_editor):  # type: ignore[no-untyped-def]
 
     Regency = apps.get_model("accounts", "Regency")
     Province = apps.get_model("accounts", "Province")
-    for name in sorted({n.strip() for n in Regency.objects.values_list("province", flat=True) if n and n.strip()}):
+    for regency in Regency.objects.exclude(province="").order_by("pk"):
+        name = " ".join(regency.province.split())
+        if not name:
+            continue
         code = slugify(name)[:40] or "provinsi"
         province, _made = Province.objects.get_or_create(code=code, defaults={"name": name})
-        Regency.objects.filter(province__iexact=name).update(province_group=province)
+        Regency.objects.filter(pk=regency.pk).update(province_group=province)
 
 
 class Migration(migrations.Migration):
