@@ -254,3 +254,13 @@ def test_build_world_twice_is_refused_by_the_unique_codes(db: None) -> None:
     build_world()
     with transaction.atomic(), pytest.raises(IntegrityError):
         build_world()
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [(None, "-"), ("86.55", "86,55"), ("1100", "1.100"), ("2–4", "2–4"), ("2.5–4", "2,50–4"), ("BB", "BB")],
+)
+def test_kept_targets_are_shown_as_numbers_in_indonesian(text: str | None, shown: str) -> None:
+    from sakip.province.views import shown_number
+
+    assert shown_number(text) == shown

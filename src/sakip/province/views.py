@@ -11,6 +11,7 @@ Nothing here writes: both views take GET only (``require_safe``).
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +30,21 @@ from sakip.reports.scorecard import show_number, show_percent
 
 from . import queries
 from .queries import PAGE_SIZE, Scope
+
+
+def shown_number(text: str | None) -> str:
+    """A kept target or realisation (`kept_figures._text`: a number, ``low–high`` or a grade) as the pages
+    show numbers (Indonesian format); a grade as it is."""
+    if text is None or text == "":
+        return "-"
+    parts = text.split("–")
+    try:
+        numbers = [Decimal(p) for p in parts]
+    except InvalidOperation:
+        return text
+    if not all(n.is_finite() for n in numbers):
+        return text
+    return "–".join(show_number(n) for n in numbers)
 
 
 def _period(request: HttpRequest, known: list[int]) -> tuple[int | None, int | None]:
@@ -131,7 +147,12 @@ def office(request: HttpRequest, oversight: Oversight, pemda: str, opd: str) -> 
             "row": row,
             "achievement": show_percent(row.achievement) if row and row.achievement is not None else None,
             "indicators": [
-                {"k": k, "achievement": show_percent(k.achievement) if k.achievement is not None else None}
+                {
+                    "k": k,
+                    "target": shown_number(k.target),
+                    "realisation": shown_number(k.realisation),
+                    "achievement": show_percent(k.achievement) if k.achievement is not None else None,
+                }
                 for k in indicators
             ],
             "pending": pending,
