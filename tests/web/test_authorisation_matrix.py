@@ -163,6 +163,8 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     # the public portal: office A by its regency's code and its own (not office_code: no login there)
     ("portal-office", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("portal-office", "opd"): lambda o: o.demo.office_a.code,
+    ("oversight-office", "pemda"): lambda o: o.demo.office_a.regency.code,
+    ("oversight-office", "opd"): lambda o: o.demo.office_a.code,
     ("portal-data-json", "dataset"): lambda o: "kinerja",
     ("portal-data-csv", "dataset"): lambda o: "kinerja",
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_a).pk,
@@ -219,6 +221,10 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "regency-dashboard": {
         "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}
     },
+    # the province / national oversight view: only an `Oversight` role (none of the demo's roles; see
+    # tests/province for those) — every regency role is refused
+    "oversight-overview": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 403}},
+    "oversight-office": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 403}},
     "regency-chart": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the review of every office of the regency: the regency roles only
     "review-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},

@@ -16,6 +16,11 @@ reads every office and edits plans; a verifier (Inspektorat) reads every office;
 an operator enters and plans for the own office; the head also approves; the
 public role sees only the public portal. An office user never reaches another
 office: the check answers 403.
+
+Above the regencies (issue #12), a province's or the instance's oversight role
+(`Oversight`, not a `Membership`) reads the oversight pages only (`oversight_view`):
+aggregates, rankings and each office's kept figures of the regencies it oversees;
+it writes nothing and has no regency page.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .models import Membership, Office, Role
+from .models import Membership, Office, Oversight, Role
 
 Action = Literal["view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate"]
 ACTIONS: tuple[Action, ...] = ("view", "enter", "plan", "approve", "verify", "lock", "unlock", "evaluate")
@@ -156,3 +161,28 @@ def regency_view(*roles: str) -> Callable[[V], V]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def oversight_of(request: HttpRequest) -> Oversight | None:
+    """The signed-in user's province or national oversight role, if any (one query)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return Oversight.objects.select_related("province").filter(user_id=user.pk).first()
+
+
+def oversight_view(view: V) -> V:
+    """Decorator for the province / national pages: only a user with an oversight role (`Oversight`); a
+    regency's users (whatever their role) get 403. Passes ``oversight``. The pages read, never write."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        o = oversight_of(request)
+        if o is None:
+            raise PermissionDenied("Halaman ini khusus untuk pengawas provinsi atau nasional")
+        return view(request, *args, oversight=o, **kwargs)
+
+    wrapper.sakip_oversight = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

@@ -20,7 +20,7 @@ from . import (
     admin_users,
 )
 from .admin_scope import ScopedAdmin, TabularInline, regency_scope
-from .models import Membership, Office, Regency, Role, Unit, YearSetting
+from .models import Membership, Office, Oversight, Province, Regency, Role, Unit, YearSetting
 
 
 def admin_allowed(request: HttpRequest) -> bool:
@@ -47,12 +47,36 @@ class UnitInline(TabularInline):
 class RegencyAdmin(ScopedAdmin):
     regency_path = ""
     may_regency_admin = frozenset({"view", "change"})  # its own regency's name and province
-    list_display = ["code", "name", "province"]
+    list_display = ["code", "name", "province", "province_group"]
+    list_filter = ["province_group"]
     search_fields = ["code", "name", "province"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
-        return fields if regency_scope(request) is None else [*fields, "code"]
+        # the grouping decides who oversees the regency: the instance's (superuser's) matter
+        return fields if regency_scope(request) is None else [*fields, "code", "province_group"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(ScopedAdmin):
+    """Provinces grouping the regencies of a province or national instance: superusers only."""
+
+    regency_path = None
+    may_regency_admin = frozenset()
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Oversight)
+class OversightAdmin(ScopedAdmin):
+    """Province and national oversight roles (read-only users above the regencies): superusers only."""
+
+    regency_path = None
+    may_regency_admin = frozenset()
+    list_display = ["user", "role", "province"]
+    list_filter = ["role", "province"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Office)

@@ -26,10 +26,38 @@ REGENCY_ROLES = {Role.ADMIN, Role.PLANNER, Role.VERIFIER}
 OFFICE_ROLES = {Role.OPERATOR, Role.HEAD}
 
 
+class Province(models.Model):
+    """A province grouping the regencies of a province or national instance (issue #12).
+
+    Only for oversight: the regencies' data stay each their own (a regency's users never see
+    another regency); a province's oversight users read the aggregates of its regencies.
+    """
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+
+    class Meta:
+        verbose_name = _("provinsi")
+        verbose_name_plural = _("provinsi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Regency(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
+    # the province's name as the documents print it (text); `province_group` is the oversight grouping
     province = models.CharField(_("provinsi"), max_length=200, blank=True)
+    province_group = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regencies",
+        verbose_name=_("provinsi (pengawasan)"),
+    )
 
     class Meta:
         verbose_name = _("pemerintah daerah")
@@ -117,6 +145,61 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         _office_in_regency(self)
+        if self.user_id is not None and Oversight.objects.filter(user_id=self.user_id).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(_("Pengguna ini sudah memiliki peran pengawasan provinsi/nasional."))
+
+
+class OversightRole(models.TextChoices):
+    """Roles above the regencies: they read aggregates and the offices' figures, and write nothing."""
+
+    PROVINCE = "province", _("Pengawas provinsi")
+    NATIONAL = "national", _("Pengawas nasional")
+
+
+class Oversight(models.Model):
+    """A user overseeing the regencies of one province, or every regency of the instance (issue #12).
+
+    Kept apart from `Membership` on purpose: every regency page resolves the user's regency from the
+    membership, so a user without one is refused everywhere there — an oversight user reaches regency
+    data only through the oversight pages (`sakip.province`), which read and never write. A user has
+    a membership or an oversight role, not both (`clean`; the admin form calls it).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight")
+    role = models.CharField(_("peran"), max_length=20, choices=OversightRole.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, null=True, blank=True, related_name="overseers", verbose_name=_("provinsi")
+    )
+
+    class Meta:
+        verbose_name = _("peran pengawasan")
+        verbose_name_plural = _("peran pengawasan")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="province", province__isnull=False)
+                    | models.Q(role="national", province__isnull=True)
+                ),
+                name="oversight_province_matches_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.user_id is not None and Membership.objects.filter(user_id=self.user_id).exists():
+            raise ValidationError(_("Pengguna ini sudah memiliki peran di sebuah pemda."))
+
+    def regencies(self) -> models.QuerySet[Regency]:
+        """The regencies this role oversees."""
+        if self.role == OversightRole.NATIONAL:
+            return Regency.objects.all()
+        return Regency.objects.filter(province_group_id=self.province_id)
 
 
 SCALE_CHOICES = [(code, scale.name) for code, scale in SCALE_PRESETS.items() if code != "lke-akip"]

@@ -77,6 +77,7 @@ from sakip.reports.scorecard import aggregate_dict, budget_line_extras, dec, ind
 from sakip.workflow.services import PeriodLocked, ensure_editable
 
 from .models import LAST_USED_EVERY, ApiToken, hash_token
+from .oversight import router as oversight_router
 from .profiles import router as profiles_router
 from .quarter_targets import router as quarter_targets_router
 
@@ -866,4 +867,6 @@ def write_budget(request: HttpRequest, office_code: str, year: int, quarter: int
 v1.add_router("", quarter_targets_router)
 # the office profile and the narrative sections, read only (sakip/api/profiles.py)
 v1.add_router("", profiles_router)
+# the province / national oversight rankings, read only (sakip/api/oversight.py)
+v1.add_router("", oversight_router)
 api.add_router("/v1", v1)

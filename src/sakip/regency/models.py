@@ -131,7 +131,16 @@ class KeptIndicator(_KeptRow):
     color = models.CharField(max_length=20, null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["office", "year", "quarter", "version"], name="kept_indicator_lookup")]
+        indexes = [
+            models.Index(fields=["office", "year", "quarter", "version"], name="kept_indicator_lookup"),
+            # the province / national predicate distribution (`sakip.province.queries`): every indicator of a
+            # year and quarter, read from the index alone (PostgreSQL; not created where unsupported)
+            models.Index(
+                fields=["year", "quarter"],
+                include=["office", "version", "category", "color", "status", "achievement_num"],
+                name="kept_indicator_national",
+            ),
+        ]
 
 
 class KeptAggregate(_KeptRow):

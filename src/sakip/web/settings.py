@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sakip.workflow",
     "sakip.audit",
     "sakip.regency",
+    "sakip.province",
     "sakip.portal",
     "sakip.documents",
     "sakip.imports",

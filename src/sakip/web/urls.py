@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sakip.workflow.urls")),
     path("", include("sakip.audit.urls")),
     path("", include("sakip.regency.urls")),
+    path("", include("sakip.province.urls")),
     path("", include("sakip.portal.urls")),
     path("", include("sakip.documents.urls")),
     path("", include("sakip.imports.urls")),
