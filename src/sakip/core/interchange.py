@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from sakip.accounts.models import Office, Regency, Unit, YearSetting
 from sakip.agreements.models import PkProgram, PkTarget, PkVersion
@@ -553,8 +553,10 @@ _PROGRAM_PREFETCH = [
 
 def _export_plan(plan: PlanPeriod) -> dict[str, Any]:
     # the indicators, their formula inputs and targets read flat and grouped here (a prefetch builds two
-    # querysets per indicator: most of the export's time for a large plan); each list in the models' order
-    indicators = list(Indicator.objects.filter(Q(goal__plan=plan) | Q(objective__plan=plan)))
+    # querysets per indicator: most of the export's time for a large plan); each list in the models' order.
+    # By the indicator's own plan (its (plan, code) key, indexed): an OR over its goal's and objective's plans
+    # cannot use an index and read every indicator of the instance (0.7 s at 27,500 offices)
+    indicators = list(Indicator.objects.filter(plan=plan))
     ids = [i.pk for i in indicators]
     inputs: dict[int, list[FormulaInput]] = {}
     for fi in FormulaInput.objects.filter(indicator__in=ids):
