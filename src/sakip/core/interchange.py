@@ -224,7 +224,7 @@ def _replace(office: Office, regency: Regency, doc: Mapping[str, Any], provenanc
         regency.save()
     for i, name in enumerate(o.get("units", [])):
         Unit.objects.create(office=office, name=name, order=i)
-    profile_io.import_profile(office, doc)
+    profile_io.import_profile(office, doc, provenance.files, source=provenance.source)
     settings = doc.get("settings") or {}
     scale = settings.get("scale", "lkjip-4")
     years = sorted({y["year"] for y in doc.get("years", [])}) or [doc["plan"]["period"]["start"]]
