@@ -80,12 +80,16 @@ def reencode(data: bytes) -> tuple[bytes, str]:
     with Image.open(io.BytesIO(data)) as src:
         im = ImageOps.exif_transpose(src) or src
         transparent = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+        icc = im.info.get("icc_profile")  # the colours' meaning is kept; nothing else of the source's metadata
         out = io.BytesIO()
-        if fmt in ("PNG", "GIF") or transparent:
-            im = im.convert("RGBA" if transparent else "RGB")
-            im.save(out, "PNG", optimize=True)
+        png = fmt in ("PNG", "GIF") or transparent
+        clean = im.convert("RGBA" if transparent else "RGB")
+        clean.info = {}  # no comment, EXIF, XMP or text chunk is written again
+        extra = {"icc_profile": icc} if icc else {}
+        if png:
+            clean.save(out, "PNG", optimize=True, **extra)
             return out.getvalue(), "png"
-        im.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **extra)
         return out.getvalue(), "jpg"
 
 

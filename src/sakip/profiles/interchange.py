@@ -79,12 +79,11 @@ def import_profile(office: Office, doc: Mapping[str, Any], files: object = None,
         yp = y.get("profile")
         if yp:
             out = {k: list(yp.get(k) or []) for k in YEAR_FIELDS}
-            photos = []
-            for pi, ph in enumerate(out["photos"]):
-                name = refs.stored(ph.get("file"), f"years[{yi}].profile.photos[{pi}].file")
-                if name:  # a photo whose file is not there is left out (the document could not print it)
-                    photos.append({**ph, "file": name})
-            out["photos"] = photos
+            # a photo whose file is not stored keeps its reference (the dataset's words; the documents skip it)
+            out["photos"] = [
+                {**ph, "file": refs.stored(ph.get("file"), f"years[{yi}].profile.photos[{pi}].file") or ph.get("file")}
+                for pi, ph in enumerate(out["photos"])
+            ]
             YearProfile.objects.create(office=office, year=y["year"], **out)
         rows = []
         for document, sections in (y.get("narratives") or {}).items():
@@ -157,7 +156,7 @@ class _Refs:
 
 def bundle_files(doc: dict[str, Any]) -> dict[str, str]:
     """Rewrite an exported ``doc``'s file references to their bundle paths (``profile/<name>``); bundle path →
-    stored name of every file that is stored (a reference to a missing file is dropped from the bundle's doc)."""
+    stored name of every file that is stored (a photo whose file is missing keeps its reference, a logo is dropped)."""
     out: dict[str, str] = {}
 
     def move(name: str) -> str | None:
@@ -180,14 +179,7 @@ def bundle_files(doc: dict[str, Any]) -> dict[str, str]:
     for y in doc.get("years", []):
         yp = y.get("profile")
         if yp and yp.get("photos"):
-            photos = []
-            for ph in yp["photos"]:
-                path = move(ph["file"])
-                if path is not None:
-                    photos.append({**copy.deepcopy(ph), "file": path})
-            yp["photos"] = photos
-            if not photos:
-                del yp["photos"]
+            yp["photos"] = [{**copy.deepcopy(ph), "file": move(ph["file"]) or ph["file"]} for ph in yp["photos"]]
     return out
 
 
@@ -232,7 +224,7 @@ def stored_files(office: DomainOffice) -> dict[str, bytes]:
     """The stored files (media) a stored office's profile refers to, for the documents."""
     out: dict[str, bytes] = {}
     for ref in references(office):
-        if ref in out:
+        if ref in out or not ref.startswith(images.PREFIX + "/"):  # only the profile's own stored files
             continue
         try:
             with default_storage.open(ref, "rb") as f:

@@ -95,3 +95,12 @@ def files_of(office: Office) -> set[str]:
     for photos in YearProfile.objects.filter(office=office).values_list("photos", flat=True):
         out.update(ph["file"] for ph in photos if isinstance(ph, dict) and ph.get("file"))
     return out
+
+
+def delete_unused(office: Office, name: str) -> None:
+    """Remove a replaced or deleted image of the office's once nothing of the office refers to it any more (a
+    re-imported bundle may have one file behind a photo of two years)."""
+    from . import images
+
+    if images.owned(office.pk, name) and name not in files_of(office):
+        images.delete(name)

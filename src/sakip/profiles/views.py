@@ -186,7 +186,7 @@ def _save_profile(form: ProfileForm, office: Office) -> None:
             gone.append(old)
     row.save()
     for name in gone:
-        transaction.on_commit(lambda name=name: images.delete(name))  # type: ignore[misc]
+        transaction.on_commit(lambda name=name: services.delete_unused(office, name))  # type: ignore[misc]
 
 
 @office_view("view")
@@ -230,8 +230,7 @@ def photos_edit(request: HttpRequest, year: int, office: Office, membership: Mem
                 messages.success(request, result)
                 return redirect(reverse("profile-photos", args=[office.code, year]))
             status = 409 if found else 400
-        else:
-            status = 400
+        # an invalid upload: the form with its errors (200, as a form shown again)
         row = YearProfile.objects.filter(office=office, year=year).first()
     photos = [
         {"i": i, "name": p["file"].rsplit("/", 1)[-1], "caption": p.get("caption", "")}
@@ -285,8 +284,8 @@ def _change_photos(
                 return None
         row.photos = photos
         row.save()
-        if gone and images.owned(office.pk, gone):
-            transaction.on_commit(lambda: images.delete(gone))
+        if gone:
+            transaction.on_commit(lambda: services.delete_unused(office, gone))
     return str(message)
 
 
