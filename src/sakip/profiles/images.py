@@ -4,8 +4,9 @@ An upload is trusted for nothing but its bytes: Pillow must recognise them as on
 (never the file name or the browser's content type), at most `MAX_FILE_BYTES`, at most
 `MAX_SIDE` pixels a side and `MAX_PIXELS` in all (a decompression bomb is refused before it is
 decoded), at least `MIN_SIDE`. The image is then decoded, turned upright (EXIF orientation) and
-written anew — PNG when it has transparency or is a PNG/GIF, else JPEG — so no metadata (EXIF,
-GPS, comments) and nothing else hidden in the file survives. It is stored through Django's
+written anew — PNG when it has transparency or is a PNG/GIF, else JPEG; scaled down to
+`STORED_SIDE` pixels on its longer side — so no metadata (EXIF, GPS, comments; only the colour
+profile is kept) and nothing else hidden in the file survives. It is stored through Django's
 storage as ``profile/<office id>/<random>.<ext>``: a name nobody can guess, and it is served only
 by `views.profile_file` to users who may see the office (MEDIA is not served publicly).
 
@@ -36,6 +37,9 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 MEDIA_TYPES = {ext: media for ext, media in FORMATS.values()}
 MAX_SIDE = 6000
+#: an upload larger than this on its longer side is scaled down (the documents print a photo 12 cm wide: 1600 px is
+#: over 300 dpi there), which keeps the documents small and quick to write
+STORED_SIDE = 1600
 MIN_SIDE = 16
 MAX_PIXELS = 24_000_000
 JPEG_QUALITY = 88
@@ -84,6 +88,8 @@ def reencode(data: bytes) -> tuple[bytes, str]:
         out = io.BytesIO()
         png = fmt in ("PNG", "GIF") or transparent
         clean = im.convert("RGBA" if transparent else "RGB")
+        if max(clean.size) > STORED_SIDE:
+            clean.thumbnail((STORED_SIDE, STORED_SIDE), Image.Resampling.LANCZOS)
         clean.info = {}  # no comment, EXIF, XMP or text chunk is written again
         extra = {"icc_profile": icc} if icc else {}
         if png:
