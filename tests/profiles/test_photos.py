@@ -273,3 +273,13 @@ def test_the_lkjip_prints_the_photos_with_captions_and_the_logo(demo: Any, login
     stored_logo = _stored(OfficeProfile.objects.get(office=demo.office_a).regency_logo.name)
     assert stored_photo in blobs  # the photo as stored, byte for byte
     assert stored_logo in blobs  # no office logo: the regency's on the cover
+
+
+def test_a_dataset_cannot_point_a_document_at_another_offices_image(demo: Any, login_as: Callable[..., Client]) -> None:
+    from sakip.core.interchange import domain_office
+
+    other = images.store_upload(demo.office_b.pk, png(60, 60, (250, 0, 0)))
+    YearProfile.objects.create(office=demo.office_a, year=YEAR, photos=[{"file": other, "caption": "Bukan milik A"}])
+    assert other not in domain_office(demo.office_a).files
+    name = other.rsplit("/", 1)[1]
+    assert login_as("operator_a").get(reverse("profile-file", args=[demo.office_a.code, name])).status_code == 404

@@ -794,5 +794,5 @@ def domain_office(office: Office, *, check_shape: bool = False) -> domain.Office
         loaded = load_document(doc, source=office.code, check_shape=False)
     except Exception:  # whatever the builder raised, the full load raises the reference error
         loaded = load_document(doc, source=office.code)
-    loaded.files.update(profile_io.stored_files(loaded))
+    loaded.files.update(profile_io.stored_files(loaded, office.pk))
     return loaded

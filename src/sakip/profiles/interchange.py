@@ -220,11 +220,12 @@ def known(document: str, key: str) -> bool:
     return document in DOCUMENTS and key in keys_of(document)
 
 
-def stored_files(office: DomainOffice) -> dict[str, bytes]:
-    """The stored files (media) a stored office's profile refers to, for the documents."""
+def stored_files(office: DomainOffice, office_id: int) -> dict[str, bytes]:
+    """The stored files (media) a stored office's profile refers to, for the documents: only the office's own
+    (a reference a dataset brought to another office's file is never read)."""
     out: dict[str, bytes] = {}
     for ref in references(office):
-        if ref in out or not ref.startswith(images.PREFIX + "/"):  # only the profile's own stored files
+        if ref in out or not images.owned(office_id, ref):
             continue
         try:
             with default_storage.open(ref, "rb") as f:
