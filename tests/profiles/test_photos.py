@@ -74,7 +74,7 @@ def test_an_image_is_re_encoded_without_its_metadata_and_turned_upright() -> Non
 
 
 def test_a_large_photo_is_scaled_down_to_the_stored_size() -> None:
-    out, ext = images.reencode(png(4000, 1000))
+    out, _ext = images.reencode(png(4000, 1000))
     with Image.open(io.BytesIO(out)) as im:
         assert im.size == (images.STORED_SIDE, images.STORED_SIDE // 4)
 
