@@ -13,6 +13,12 @@
   the office (both scorecards, the per-indicator charts) and rendered, in process, once per office:
   mean, p95 and max per document (``--triwulan-offices 0`` skips it).
 
+* LKjIP .docx with the profile, the narratives and photos (issue #13, target ≤ 0.5 s per office): each seed
+  office (whose dataset carries its profile and narrative texts) given both logos and ``--photos`` achievement
+  photos (default 4; camera-like 1600 × 1200 JPEGs, as an upload is stored by `sakip.profiles.images`), the
+  LKjIP built with its charts and rendered (``--photos 0`` skips it); wall and processor time (the processor
+  time is the figure on a shared machine).
+
 Each figure is the best of several runs (the usual way to take out scheduler noise); the
 median is printed too. ``--json`` prints the figures as JSON.
 """
@@ -71,6 +77,70 @@ def bench_docx(runs: int) -> dict[str, Any]:
             "docx_with_charts": _summary(_times(with_charts, runs)),
             "docx_without_charts": _summary(_times(without_charts, runs)),
             "render_only": _summary(_times(render_only, runs)),
+        }
+    return results
+
+
+def _camera_photo(seed: int) -> bytes:
+    """A photo as an upload is stored: noise-like detail (so JPEG has work to do), 1600 × 1200, quality 88."""
+    import io
+
+    from PIL import Image, ImageFilter
+
+    im = Image.effect_noise((500, 375), 60 + seed).convert("RGB").resize((1600, 1200)).filter(ImageFilter.DETAIL)
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=88, optimize=True)
+    return out.getvalue()
+
+
+def _with_photos(office: Office, photos: int) -> Office:
+    """The seed office with both logos and ``photos`` captioned photos in its latest year (a copy)."""
+    import copy
+    import io
+
+    from PIL import Image
+
+    from sakip.domain.profile import Photo, Profile, YearProfile
+
+    o = copy.deepcopy(office)
+    logo = io.BytesIO()
+    Image.new("RGB", (400, 480), (0, 90, 200)).save(logo, "PNG")
+    o.profile = o.profile or Profile()
+    o.profile.logo, o.profile.regency_logo = "profile/logo.png", "profile/pemda.png"
+    o.files.update({"profile/logo.png": logo.getvalue(), "profile/pemda.png": logo.getvalue()})
+    year = max(o.years)
+    yd = o.years[year]
+    yd.profile = yd.profile or YearProfile()
+    for i in range(photos):
+        ref = f"profile/foto-{i}.jpg"
+        o.files[ref] = _camera_photo(i)
+        yd.profile.photos.append(Photo(ref, f"Kegiatan prestasi {i + 1} tahun {year}"))
+    return o
+
+
+def bench_profile(runs: int, photos: int) -> dict[str, Any]:
+    """The LKjIP .docx (charts included) of each seed office with its profile, narratives and photos."""
+    results: dict[str, Any] = {}
+    for office in load_seeds():
+        o = _with_photos(office, photos)
+        year = max(o.years)
+        narratives = len(o.years[year].narratives.get("lkjip", {}))
+
+        def run(o: Office = o) -> bytes:
+            return render_docx(build_lkjip(o))
+
+        size = len(run())
+        cpu = []
+        for _ in range(runs):
+            start = time.process_time()
+            run()
+            cpu.append(time.process_time() - start)
+        results[office.code] = {
+            "docx": _summary(_times(run, runs)),
+            "cpu": _summary(cpu),
+            "photos": photos,
+            "narrative_sections": narratives,
+            "bytes": size,
         }
     return results
 
@@ -162,6 +232,7 @@ def main() -> None:
     parser.add_argument("--triwulan-offices", type=int, default=50, help="generated offices (0: skip)")
     parser.add_argument("--triwulan-indicators", type=int, default=20, help="indicators per generated office")
     parser.add_argument("--triwulan-quarter", type=int, default=2, help="the quarter of the Laporan Triwulan")
+    parser.add_argument("--photos", type=int, default=4, help="photos per office for the profile figure (0: skip)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     triwulan = (
@@ -170,9 +241,11 @@ def main() -> None:
         else None
     )
     docx_results = bench_docx(args.runs)
+    profile_results = bench_profile(args.runs, args.photos) if args.photos else None
     pdf_results = None if args.no_pdf else bench_pdf(args.pdf_runs, args.pdf_office)
     if args.json:
-        print(json.dumps({"docx": docx_results, "pdf": pdf_results, "triwulan": triwulan}, indent=2))
+        print(json.dumps({"docx": docx_results, "profile": profile_results, "pdf": pdf_results,
+                          "triwulan": triwulan}, indent=2))
         return
     if triwulan is not None:
         t = triwulan
@@ -190,6 +263,13 @@ def main() -> None:
             f"   without charts {r['docx_without_charts']['best']:.3f} / {r['docx_without_charts']['median']:.3f}"
             f"   rendering only {r['render_only']['best']:.3f} / {r['render_only']['median']:.3f}"
         )
+    if profile_results is not None:
+        print(f"LKjIP .docx with profile, narratives, logos and {args.photos} photos, charts included "
+              f"(seconds, best / median of {args.runs} runs; target ≤ 0,5 s)")
+        for code, r in profile_results.items():
+            print(f"  {code:14} wall {r['docx']['best']:.3f} / {r['docx']['median']:.3f}   "
+                  f"processor {r['cpu']['best']:.3f} / {r['cpu']['median']:.3f}   "
+                  f"{r['narrative_sections']} narrative sections, {r['bytes'] / 1e6:.1f} MB")
     if pdf_results is not None:
         if "skipped" in pdf_results:
             print("PDF:", pdf_results["skipped"])

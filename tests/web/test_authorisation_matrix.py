@@ -51,6 +51,7 @@ from sakip.monitoring.models import Evidence, IndicatorYear
 from sakip.planning.models import Indicator
 from tests.documents.support import finished_job
 from tests.evaluation.support import answer_with_evidence, make_evaluation, recommendation_with_file
+from tests.profiles.support import stored_logo
 
 from .demo_support import ROLE_USERS, Demo
 
@@ -78,6 +79,9 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "profile-edit": ("view", "enter"),
     "profile-year": ("view", "enter"),
     "narrative-edit": ("view", "enter"),
+    # the year's achievement photos (upload, caption, order, delete) and the profile's images (logos, photos)
+    "profile-photos": ("view", "enter"),
+    "profile-file": ("view", None),
     # workflow buttons (POST only: step, quarter, comment in the form) and the office's audit trail
     "workflow-submit": (None, "approve"),
     "workflow-verify": (None, "verify"),
@@ -160,11 +164,14 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
 KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_a.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_a.pk,
+    ("profile-file", "name"): lambda o: stored_logo(o.demo.office_a),
     # the public portal: office A by its regency's code and its own (not office_code: no login there)
     ("portal-office", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("portal-office", "opd"): lambda o: o.demo.office_a.code,
     ("oversight-office", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("oversight-office", "opd"): lambda o: o.demo.office_a.code,
+    ("portal-document", "pemda"): lambda o: o.demo.office_a.regency.code,
+    ("portal-document", "opd"): lambda o: o.demo.office_a.code,
     ("portal-data-json", "dataset"): lambda o: "kinerja",
     ("portal-data-csv", "dataset"): lambda o: "kinerja",
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_a).pk,
@@ -178,6 +185,7 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
 OTHER_OFFICE_OBJECTS: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_b.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_b.pk,
+    ("profile-file", "name"): lambda o: stored_logo(o.demo.office_b),
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_b).pk,
     ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_b).pk,
 }
@@ -249,6 +257,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "portal-schema": {"GET": {"*": 200}},
     "portal-data-json": {"GET": {"*": 200}},
     "portal-data-csv": {"GET": {"*": 200}},
+    # an approved document as PDF: the matrix asks for the Matrik (kind "matrik"), which the portal never offers
+    "portal-document": {"GET": {"*": 404}},
     # documents of every office of the regency, generated in the background: administrator and planner
     "documents-batch": {
         "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},

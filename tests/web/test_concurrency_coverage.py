@@ -26,6 +26,7 @@ PARALLEL = "tests/web/test_parallel_saves.py::"
 API = "tests/api/test_concurrency.py::"
 IMPORTS = "tests/imports/test_concurrency.py::"
 PROFILES = "tests/profiles/test_pages.py::"
+PHOTOS = "tests/profiles/test_photos.py::"
 
 #: The admin site: every route under ``admin:``.
 ADMIN = "admin:*"
@@ -71,6 +72,7 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
     "narrative-edit": (PROFILES + "test_a_stale_page_is_refused_with_the_conflict",),
     "profile-edit": (PROFILES + "test_a_stale_profile_or_year_table_is_refused[profile-edit]",),
     "profile-year": (PROFILES + "test_a_stale_profile_or_year_table_is_refused[profile-year]",),
+    "profile-photos": (PHOTOS + "test_a_stale_photos_page_is_refused",),
     "office-data": (
         PAGES + "test_dataset_upload_over_changes_made_since_the_page_was_loaded_is_refused",
         PAGES + "test_dataset_upload_without_the_page_version_is_not_refused",

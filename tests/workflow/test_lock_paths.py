@@ -462,6 +462,11 @@ CASES: list[Case] = [
     Case("narrative-edit carry over", lambda ctx: _narrative_carry(ctx), lambda ctx, p: post(ctx, *p),
          "narrative-edit"),
     Case("profile-year", lambda ctx: _year_profile(ctx), lambda ctx, p: post(ctx, *p), "profile-year"),
+    Case("profile-photos add", lambda ctx: _photo_add(ctx), lambda ctx, p: _post_files(ctx, *p), "profile-photos"),
+    Case("profile-photos delete", lambda ctx: _photo_change(ctx, "delete"), lambda ctx, p: post(ctx, *p),
+         "profile-photos"),
+    Case("profile-photos caption", lambda ctx: _photo_change(ctx, "caption"), lambda ctx, p: post(ctx, *p),
+         "profile-photos"),
 ]
 
 
@@ -483,6 +488,33 @@ def _year_profile(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     url = ctx.url("profile-year", YEAR)
     form = page_form(ctx, url, lambda f: f.testid == "year-profile-form")
     return url, form.data(staff="4 | III/a | S1 | L | Pelaksana")
+
+
+def _photo_add(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.profiles.support import png
+
+    url = ctx.url("profile-photos", YEAR)
+    form = page_form(ctx, url, lambda f: f.testid == "photo-form")
+    return url, {**form.data(caption="Foto setelah dikunci"),
+                 "image": SimpleUploadedFile("foto.png", png(), "image/png")}
+
+
+def _post_files(ctx: Ctx, url: str, data: dict[str, Any]) -> Sent:
+    """Post ``data`` again and again: each file from its start (the test client reads it to its end)."""
+    for value in data.values():
+        if hasattr(value, "seek"):
+            value.seek(0)
+    return post(ctx, url, data)
+
+
+def _photo_change(ctx: Ctx, op: str) -> tuple[str, dict[str, Any]]:
+    """A photo uploaded while the year is open; the form that deletes it or changes its caption."""
+    url, data = _photo_add(ctx)
+    assert post(ctx, url, data).status == 302
+    form = page_form(ctx, url, lambda f: has(f, op=op))
+    return url, form.data(caption="Keterangan setelah dikunci") if op == "caption" else form.data()
 
 
 def _api_case_fix() -> None:

@@ -4,7 +4,9 @@
 stored evidence file at the ``path`` the document gives it. `Bundle` reads one for
 `interchange.import_office`, trusting nothing: at most `MAX_MEMBERS` members, each a
 plain relative name (no absolute path, no ``..``, no backslash, no link, no
-encryption), only the dataset file and ``evidence/…``, each evidence file at most
+encryption), only the dataset file, ``evidence/…`` and ``profile/…`` (the profile's logos and achievement
+photos, each at most ``dataset.profile.MAX_FILE_BYTES`` and checked as an image when imported:
+`profiles.interchange`), each evidence file at most
 ``SAKIP_EVIDENCE_MAX_BYTES`` (counted while reading, not taken from the zip's header),
 all of them together at most ``SAKIP_BUNDLE_MAX_UNPACKED_BYTES`` (a zip bomb is refused
 by its headers, and a header that lies is caught by counting), the zip's own CRC
@@ -27,7 +29,9 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office
 from sakip.dataset.loader import MAX_BYTES, DatasetError, Issue, parse_text
+from sakip.dataset.profile import MAX_FILE_BYTES as PROFILE_MAX_BYTES
 from sakip.dataset.writer import dump_yaml
+from sakip.profiles.interchange import PROFILE_DIR, bundle_files
 
 from .interchange import export_office
 from .provenance import EVIDENCE_DIR
@@ -41,6 +45,7 @@ def write_bundle(office: Office, out: IO[bytes]) -> dict[str, Any]:
     """Write the office's bundle to ``out``; returns the document written as ``dataset.yaml``."""
     files: dict[str, str] = {}
     doc = export_office(office, provenance=True, files=files)
+    files.update(bundle_files(doc))  # the logos and photos, their references rewritten to ``profile/<name>``
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("dataset.yaml", dump_yaml(doc))
         for path, stored in sorted(files.items()):
@@ -75,6 +80,7 @@ class Bundle:
             raise DatasetError([Issue("", _("paket memuat lebih dari %(n)d berkas") % {"n": MAX_MEMBERS})], name)
         self.dataset: zipfile.ZipInfo | None = None
         self.evidence: dict[str, zipfile.ZipInfo] = {}
+        self.profile: dict[str, zipfile.ZipInfo] = {}
         limit: int = settings.SAKIP_EVIDENCE_MAX_BYTES
         for info in infos:
             member = info.filename
@@ -98,8 +104,15 @@ class Bundle:
                     issues.append(Issue(member, _("berkas %(size)s MB, lebih besar dari batas bukti dukung %(max)s MB")
                                         % {"size": _mb(info.file_size), "max": _mb(limit)}))
                 self.evidence[member] = info
+            elif member.startswith(PROFILE_DIR + "/") and member.count("/") == 1:
+                if member in self.profile:
+                    issues.append(Issue(member, _("berkas tercantum dua kali")))
+                if info.file_size > PROFILE_MAX_BYTES:
+                    issues.append(Issue(member, _("gambar %(size)s MB, lebih besar dari batas %(max)s MB")
+                                        % {"size": _mb(info.file_size), "max": _mb(PROFILE_MAX_BYTES)}))
+                self.profile[member] = info
             else:
-                issues.append(Issue(member, _("hanya dataset.yaml dan evidence/… yang boleh ada di paket")))
+                issues.append(Issue(member, _("hanya dataset.yaml, evidence/… dan profile/… yang boleh ada di paket")))
         if self.dataset is None:
             issues.append(Issue("", _("paket tidak memuat dataset.yaml")))
         total = sum(info.file_size for info in infos)
@@ -142,3 +155,10 @@ class Bundle:
         """The bytes of an evidence file (None: not in the bundle); `DatasetError` when damaged or too large."""
         info = self.evidence.get(path)
         return None if info is None else self._read(info, settings.SAKIP_EVIDENCE_MAX_BYTES)
+
+    # -- the profile's images, as `profiles.interchange.ProfileFiles`
+
+    def read_profile(self, path: str) -> bytes | None:
+        """The bytes of a logo or photo (None: not in the bundle); `DatasetError` when damaged or too large."""
+        info = self.profile.get(path)
+        return None if info is None else self._read(info, PROFILE_MAX_BYTES)

@@ -224,7 +224,7 @@ def _replace(office: Office, regency: Regency, doc: Mapping[str, Any], provenanc
         regency.save()
     for i, name in enumerate(o.get("units", [])):
         Unit.objects.create(office=office, name=name, order=i)
-    profile_io.import_profile(office, doc)
+    profile_io.import_profile(office, doc, provenance.files, source=provenance.source)
     settings = doc.get("settings") or {}
     scale = settings.get("scale", "lkjip-4")
     years = sorted({y["year"] for y in doc.get("years", [])}) or [doc["plan"]["period"]["start"]]
@@ -818,5 +818,5 @@ def domain_office(office: Office, *, check_shape: bool = False) -> domain.Office
         loaded = load_document(doc, source=office.code, check_shape=False)
     except Exception:  # whatever the builder raised, the full load raises the reference error
         loaded = load_document(doc, source=office.code)
-    loaded.files.update(profile_io.stored_files(loaded))
+    loaded.files.update(profile_io.stored_files(loaded, office.pk))
     return loaded

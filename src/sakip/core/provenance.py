@@ -239,6 +239,13 @@ def files_rolled_back(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def note_written(name: str) -> None:
+    """Record a file stored by the running import (removed again should the import fail)."""
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+
+
 def _evidence_items(doc: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for yi, y in enumerate(doc.get("years") or []):
         for code, m in (y.get("indicators") or {}).items():

@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("publik/data/<slug:dataset>.json", views.data_json, name="portal-data-json"),
     path("publik/data/<slug:dataset>.csv", views.data_csv, name="portal-data-csv"),
     path("publik/<slug:pemda>/<slug:opd>/", views.office_page, name="portal-office"),
+    path("publik/<slug:pemda>/<slug:opd>/dokumen/<year:year>/<slug:kind>.pdf", views.document, name="portal-document"),
 ]

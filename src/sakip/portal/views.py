@@ -14,13 +14,16 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sakip.accounts.models import Office, Regency
 from sakip.regency import figures
 from sakip.reports.cells import CsvWriter
+from sakip.reports.pdf import PdfError
 from sakip.reports.scorecard import show_number, show_percent, show_target
 
+from . import documents
 from .published import (
     BUDGET_FIELDS,
     PERFORMANCE_FIELDS,
@@ -95,7 +98,25 @@ def office_page(request: HttpRequest, pemda: str, opd: str) -> HttpResponse:
                 "budget": _display(budgets[year]) if year in budgets else None,
             }
         )
+    context["documents"] = documents.published_documents(office) if pub.anything else []
     return render(request, "portal/office.html", context)
+
+
+@require_safe
+def document(request: HttpRequest, pemda: str, opd: str, year: int, kind: str) -> HttpResponse:
+    """An approved document of the office as PDF (anyone); a document not published is not found."""
+    office = get_object_or_404(Office.objects.select_related("regency"), regency__code=pemda, code=opd)
+    doc = documents.find(office, year, kind)
+    if doc is None:
+        raise Http404(_("Dokumen tidak dipublikasikan"))
+    try:
+        data = documents.pdf_of(office, doc)
+    except PdfError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(office, doc)}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 _NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")

@@ -15,6 +15,8 @@ class OfficeProfileAdmin(ScopedAdmin):
     regency_path = "office__regency"
     list_display = ["office", "official_name", "capital", "region_head_name"]
     search_fields = ["office__name", "office__code", "official_name"]
+    # images are uploaded on the profile page only (checked, re-encoded, stored under a random name)
+    readonly_fields = ["logo", "regency_logo"]
 
 
 @admin.register(YearProfile)

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from sakip.dataset.profile import MAX_FILE_BYTES
 
+from . import images
 from .models import OfficeProfile, YearProfile
 
 SEP = "|"
@@ -83,14 +85,22 @@ class TableField(forms.CharField):
         return rows
 
 
-class LogoField(forms.ImageField):
-    """An image Pillow can open and verify (Django's ImageField), at most the profile's file size."""
+class ImageUploadField(forms.FileField):
+    """An uploaded image, checked and re-encoded by `images.reencode`: cleans to ``(bytes, extension)`` or None."""
+
+    widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
-        f = super().clean(data, initial)
-        if f is not None and (getattr(f, "size", None) or 0) > MAX_FILE_BYTES:
+        f = super().clean(data, None)
+        if not f:
+            return None
+        if (getattr(f, "size", None) or 0) > MAX_FILE_BYTES:  # before reading it
             raise ValidationError(_("Gambar lebih besar dari %(n)d MB.") % {"n": MAX_FILE_BYTES // (1024 * 1024)})
-        return f
+        return images.reencode(f.read(MAX_FILE_BYTES + 1))
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -102,14 +112,18 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     tasks = LinesField(label=_("Tugas"), help_text=_("Satu butir per baris."))
     functions = LinesField(label=_("Fungsi"), help_text=_("Satu butir per baris."))
     legal_basis = LinesField(label=_("Dasar hukum"), help_text=_("Satu peraturan per baris, berurutan."))
-    logo = LogoField(label=_("Logo perangkat daerah"), required=False)
-    regency_logo = LogoField(label=_("Logo pemerintah daerah"), required=False)
+    logo = ImageUploadField(label=_("Logo perangkat daerah"),
+                            help_text=_("PNG, JPEG, GIF atau WebP, paling besar 5 MB; dipakai pada sampul dan kop."))
+    remove_logo = forms.BooleanField(label=_("Hapus logo perangkat daerah"), required=False)
+    regency_logo = ImageUploadField(label=_("Logo pemerintah daerah"),
+                                    help_text=_("Dipakai pada sampul dan kop bila logo perangkat daerah tidak ada."))
+    remove_regency_logo = forms.BooleanField(label=_("Hapus logo pemerintah daerah"), required=False)
 
     class Meta:
         model = OfficeProfile
         fields = [
             "official_name", "address", "telephone", "email", "website", "capital", "region_head_name",
-            "region_head_title", "logo", "regency_logo", "units", "tasks", "functions", "legal_basis",
+            "region_head_title", "units", "tasks", "functions", "legal_basis",
         ]
 
     def clean_units(self) -> list[dict[str, Any]]:
@@ -153,3 +167,15 @@ class YearProfileForm(forms.ModelForm):  # type: ignore[type-arg]
                 raise ValidationError(_("'%(k)s': tulis desa atau kelurahan.") % {"k": r.get("kind")})
             r["kind"] = kind
         return rows
+
+
+class PhotoForm(forms.Form):
+    """A new achievement photo of the year: the image and its caption."""
+
+    image = ImageUploadField(label=_("Foto"), required=True,
+                             help_text=_("PNG, JPEG, GIF atau WebP, paling besar 5 MB; data EXIF/lokasi dibuang."))
+    caption = forms.CharField(label=_("Keterangan foto"), max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_caption(self) -> str:
+        return " ".join(strip_tags(self.cleaned_data["caption"]).split())

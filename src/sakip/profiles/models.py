@@ -19,7 +19,10 @@ from sakip.domain.profile import DOCUMENTS
 
 
 def logo_path(instance: OfficeProfile, filename: str) -> str:
-    return f"profile/{instance.office_id}/{filename}"
+    """Never the uploaded name: a random one (`images.new_name`); uploads go through `images.store`."""
+    from .images import new_name
+
+    return new_name(instance.office_id, filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin")
 
 
 class OfficeProfile(Versioned):

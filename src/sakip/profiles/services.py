@@ -82,3 +82,25 @@ def carry_over(office: Office, year: int, documents: tuple[str, ...] = DOCUMENTS
 
 def previous_exists(office: Office, year: int, document: str) -> bool:
     return Narrative.objects.filter(office=office, year=year - 1, document=document).exclude(text="").exists()
+
+
+def files_of(office: Office) -> set[str]:
+    """Every stored file the office's profile refers to (its logos, every year's achievement photos)."""
+    from .models import OfficeProfile, YearProfile
+
+    out: set[str] = set()
+    p = OfficeProfile.objects.filter(office=office).first()
+    if p is not None:
+        out.update(f.name for f in (p.logo, p.regency_logo) if f and f.name)
+    for photos in YearProfile.objects.filter(office=office).values_list("photos", flat=True):
+        out.update(ph["file"] for ph in photos if isinstance(ph, dict) and ph.get("file"))
+    return out
+
+
+def delete_unused(office: Office, name: str) -> None:
+    """Remove a replaced or deleted image of the office's once nothing of the office refers to it any more (a
+    re-imported bundle may have one file behind a photo of two years)."""
+    from . import images
+
+    if images.owned(office.pk, name) and name not in files_of(office):
+        images.delete(name)

@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view
@@ -25,8 +27,8 @@ from sakip.core.web import default_year, page_context, require, valid_year
 from sakip.domain.profile import DOCUMENTS, keys_of, quarter_of
 from sakip.workflow.web import lock_message, refuse_if_locked
 
-from . import services
-from .forms import ProfileForm, YearProfileForm
+from . import images, services
+from .forms import PhotoForm, ProfileForm, YearProfileForm
 from .models import Narrative, OfficeProfile, YearProfile
 
 
@@ -147,7 +149,7 @@ def profile_edit(request: HttpRequest, office: Office, membership: Membership | 
                         if current else ("", None)
                     found.append(Conflict(_("Profil"), _("Isian"), _("diubah orang lain"), _("isian Anda"), by, at))
                 else:
-                    form.save()
+                    _save_profile(form, office)
             if not found:
                 messages.success(request, _("Profil tersimpan."))
                 return redirect(reverse("profile-edit", args=[office.code]))
@@ -158,9 +160,133 @@ def profile_edit(request: HttpRequest, office: Office, membership: Membership | 
         form = ProfileForm(instance=row)
     context = page_context(
         office, membership, "profile", default_year(office), form=form, editable=editable, version=token(row), row=row,
+        logos=[(label, getattr(row, k).name.rsplit("/", 1)[1]) for k, label in
+               (("logo", _("Logo perangkat daerah")), ("regency_logo", _("Logo pemerintah daerah")))
+               if row is not None and getattr(row, k)],
         **conflict_context(found),
     )
     return render(request, "profiles/profile.html", context, status=status)
+
+
+def _save_profile(form: ProfileForm, office: Office) -> None:
+    """Save the form; a new logo is stored under a random name, a replaced or removed one deleted after commit."""
+    row: OfficeProfile = form.save(commit=False)
+    gone: list[str] = []
+    for key in ("logo", "regency_logo"):
+        old = getattr(row, key).name if getattr(row, key) else ""
+        upload = form.cleaned_data.get(key)
+        if upload:
+            data, ext = upload
+            setattr(row, key, images.store(office.pk, data, ext))
+        elif form.cleaned_data.get(f"remove_{key}"):
+            setattr(row, key, "")
+        else:
+            continue
+        if old:
+            gone.append(old)
+    row.save()
+    for name in gone:
+        transaction.on_commit(lambda name=name: services.delete_unused(office, name))  # type: ignore[misc]
+
+
+@office_view("view")
+def profile_file(request: HttpRequest, name: str, office: Office, membership: Membership | None) -> HttpResponse:
+    """A logo or achievement photo of the office, to users who may see the office (MEDIA is not served publicly)."""
+    stored = f"{images.PREFIX}/{office.pk}/{name}"
+    if not images.owned(office.pk, stored) or stored not in services.files_of(office):
+        raise Http404(_("Berkas tidak ditemukan"))
+    try:
+        with default_storage.open(stored, "rb") as f:
+            data = f.read()
+    except OSError:
+        raise Http404(_("Berkas tidak ditemukan")) from None
+    response = HttpResponse(data, content_type=images.media_type(stored))
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@office_view("view")
+def photos_edit(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
+    """The year's achievement photos with their captions (period data of the annual report, like the tables)."""
+    _year_or_404(year)
+    row = YearProfile.objects.filter(office=office, year=year).first()
+    locked = lock_message(office, year, "annual")
+    editable = can(membership, office, "enter") and not locked
+    found: list[Conflict] = []
+    status = 200
+    form = PhotoForm()
+    if request.method == "POST":
+        require(membership, office, "enter")
+        refused = refuse_if_locked(request, office, year, "annual")
+        if refused is not None:
+            return refused
+        op = request.POST.get("op", "add")
+        form = PhotoForm(request.POST, request.FILES) if op == "add" else PhotoForm()
+        if op != "add" or form.is_valid():
+            result = _change_photos(request, office, year, op, form, found)
+            if result is not None:
+                messages.success(request, result)
+                return redirect(reverse("profile-photos", args=[office.code, year]))
+            status = 409 if found else 400
+        # an invalid upload: the form with its errors (200, as a form shown again)
+        row = YearProfile.objects.filter(office=office, year=year).first()
+    photos = [
+        {"i": i, "name": p["file"].rsplit("/", 1)[-1], "caption": p.get("caption", "")}
+        for i, p in enumerate(row.photos if row is not None else [])
+    ]
+    context = page_context(
+        office, membership, "profile", year, form=form, photos=photos, editable=editable, locked=locked,
+        version=token(row), **conflict_context(found),
+    )
+    return render(request, "profiles/photos.html", context, status=status)
+
+
+def _change_photos(
+    request: HttpRequest, office: Office, year: int, op: str, form: PhotoForm, found: list[Conflict]
+) -> str | None:
+    """Add, re-caption, move or remove a photo; the success message, or None (refused: stale page, unknown photo)."""
+    with transaction.atomic():
+        lock_office(office)
+        current = YearProfile.objects.filter(office=office, year=year).first()
+        if request.POST.get("ver", token(current)) != token(current):
+            by, at = last_changes(YearProfile, [current.pk]).get(str(current.pk), ("", None)) \
+                if current else ("", None)
+            found.append(Conflict(_("Foto prestasi"), _("Foto"), _("diubah orang lain"), _("perubahan Anda"), by, at))
+            return None
+        row = current or YearProfile(office=office, year=year)
+        photos: list[dict[str, Any]] = [dict(p) for p in row.photos]
+        gone = ""
+        if op == "add":
+            data, ext = form.cleaned_data["image"]
+            photos.append({"file": images.store(office.pk, data, ext), "caption": form.cleaned_data["caption"]})
+            message = _("Foto ditambahkan.")
+        else:
+            try:
+                i = int(request.POST.get("i", ""))
+                photos[i]
+            except (ValueError, IndexError):
+                return None
+            if op == "caption":
+                caption = " ".join(strip_tags(request.POST.get("caption", "")).split())[:500]
+                if not caption:
+                    return None
+                photos[i]["caption"] = caption
+                message = _("Keterangan foto tersimpan.")
+            elif op == "up" and i > 0:
+                photos[i - 1], photos[i] = photos[i], photos[i - 1]
+                message = _("Urutan foto tersimpan.")
+            elif op == "delete":
+                gone = photos.pop(i)["file"]
+                message = _("Foto dihapus.")
+            else:
+                return None
+        row.photos = photos
+        row.save()
+        if gone:
+            transaction.on_commit(lambda: services.delete_unused(office, gone))
+    return str(message)
 
 
 @office_view("view")

@@ -186,8 +186,14 @@ def photos(office: Office, year: int) -> list[Block]:
 
 
 def logo(office: Office) -> bytes | None:
+    """The cover's and letterhead's logo: the office's own, else the regency's (a template may override both)."""
     p = office.profile
-    return office.files.get(p.logo) if p is not None and p.logo else None
+    if p is None:
+        return None
+    for ref in (p.logo, p.regency_logo):
+        if ref and ref in office.files:
+            return office.files[ref]
+    return None
 
 
 def office_chapter(office: Office, year: int, texts: Mapping[str, str]) -> list[Block]:
