@@ -222,7 +222,7 @@ def atomic_checked(office: Office) -> Iterator[None]:
             if built is not None:
                 from sakip.profiles import interchange as profile_io
 
-                built.files.update(profile_io.stored_files(built))
+                built.files.update(profile_io.stored_files(built, office.pk))
         if built is not None:  # the office after this write: kept for the generation it made
             figures.keep_domain(office, generation(*office_scopes(office), fresh=True), built)
 
