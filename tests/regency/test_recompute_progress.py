@@ -68,11 +68,13 @@ def test_the_progress_is_the_regency_admins_and_planners_only(db: None) -> None:
     assert operator.get("/pemda/hitung-ulang/", {"tahun": YEAR}).status_code == 403
     assert Client().get("/pemda/hitung-ulang/", {"tahun": YEAR}).status_code == 302  # to the sign-in page
     # another regency's admin reads their own regency's progress, never this one's
+    kept_figures.read_offices(list(Office.objects.filter(regency=uji)), YEAR, 4)
     YearSetting.objects.update_or_create(regency=uji, office=None, year=YEAR, defaults={"cap": "100"})
     kept_figures.read_offices(list(Office.objects.filter(regency=other)), YEAR, 4)
     polled = _admin("lain").get("/pemda/hitung-ulang/", {"tahun": YEAR}).content.decode()
     assert "Penghitungan ulang selesai" in polled
     assert _admin("uji").get("/pemda/hitung-ulang/", {"tahun": "abc"}).status_code == 404
+    assert "0 dari 1 OPD selesai" in _admin("uji").get("/pemda/hitung-ulang/").content.decode()  # the latest year
 
 
 @pytest.mark.django_db(transaction=True)

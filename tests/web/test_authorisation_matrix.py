@@ -234,6 +234,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "oversight-overview": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 403}},
     "oversight-office": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 403}},
     "regency-chart": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    # how far the recomputation of the regency's kept figures is (the dashboard polls it)
+    "regency-progress": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the review of every office of the regency: the regency roles only
     "review-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     # the user's own password and two-factor pages: every signed-in user (an empty POST comes back with its

@@ -263,26 +263,23 @@ def batch() -> Iterator[None]:
             AuditEntry.objects.bulk_create(pending, batch_size=500)
 
 
-def _office_name(office_id: int | None) -> str:
-    if office_id is None:
-        return ""
+def _office_facts(office_id: int) -> tuple[int | None, str]:
+    """(regency id, name) of an office, read once per context (one query, no join)."""
     cache = current().office_cache
-    key = ("office-name", office_id)
+    key = ("office-facts", office_id)
     if key not in cache:
-        name = Office.objects.filter(pk=office_id).values_list("name", flat=True).first() or ""
-        cache[key] = name
-    return str(cache[key])
+        row = Office.objects.filter(pk=office_id).order_by().values_list("regency_id", "name").first()
+        cache[key] = (row[0], row[1]) if row is not None else (None, "")
+    return cast(tuple[int | None, str], cache[key])
+
+
+def _office_name(office_id: int | None) -> str:
+    return "" if office_id is None else _office_facts(office_id)[1]
 
 
 def office_regency(office_id: int | None) -> int | None:
     """The regency of an office (cached per context)."""
-    if office_id is None:
-        return None
-    cache = current().office_cache
-    key = ("office-regency", office_id)
-    if key not in cache:
-        cache[key] = Office.objects.filter(pk=office_id).values_list("regency_id", flat=True).first()
-    return cast(int | None, cache[key])
+    return None if office_id is None else _office_facts(office_id)[0]
 
 
 def regency_of(instance: models.Model, office_id: int | None) -> int | None:
@@ -388,7 +385,7 @@ def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: A
     office_name = None
     if isinstance(instance, Office):
         office_name = instance.name  # the row is gone; the entry keeps its id and name
-        current().office_cache.pop(("office-name", office_id), None)
+        current().office_cache.pop(("office-facts", office_id), None)
     record(
         action=Action.DELETE,
         model=sender._meta.label,

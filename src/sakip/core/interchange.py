@@ -635,11 +635,11 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
 def export_measurements(office: Office, indicator_years: Iterable[int]) -> dict[tuple[int, str], dict[str, Any]]:
     """Some indicator-years of the office as their ``years[].indicators`` entries of `export_office` (evidence by
     name, as `domain_office` reads them): ``{(year, indicator code): measurement}``."""
-    plan = office.plans.order_by("-start_year").first()
+    plan = office.plans.order_by("-start_year").values_list("pk", flat=True).first()
     if plan is None:
         return {}
-    codes = dict(Indicator.objects.filter(plan=plan).order_by().values_list("id", "code"))
-    found = IndicatorYear.objects.filter(indicator__plan=plan, pk__in=list(indicator_years))
+    found = IndicatorYear.objects.filter(indicator__plan_id=plan, pk__in=list(indicator_years))
+    codes = dict(found.order_by().values_list("indicator_id", "indicator__code"))
     return {(y, code): m for y, code, m in _export_measurements(found, codes, None)}
 
 

@@ -127,8 +127,8 @@ def entry_indicators(office: Office, year: int) -> list[Indicator]:
     return list(Indicator.objects.filter(plan=plan).order_by("order", "id"))
 
 
-def build_rows(office: Office, year: int, quarter: int, domain: dom.Office) -> list[Row]:
-    return build_quarter_rows(office, year, (quarter,), domain)[quarter]
+def build_rows(office: Office, year: int, quarter: int, domain: dom.Office, *, evidence: bool = True) -> list[Row]:
+    return build_quarter_rows(office, year, (quarter,), domain, evidence=evidence)[quarter]
 
 
 def build_quarter_rows(

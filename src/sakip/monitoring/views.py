@@ -287,7 +287,8 @@ def _entry_attempt(
     if current_plan(office) is not None:
         try:
             domain = entry.load_domain(office)
-            rows = entry.build_rows(office, year, quarter, domain)
+            # a save reads no evidence list: only a page shows it (a refused save's page reads it per row)
+            rows = entry.build_rows(office, year, quarter, domain, evidence=post is None)
             if post is not None:
                 kept = pending.listing(request, office, year, quarter)
                 gone = pending.removed(post)

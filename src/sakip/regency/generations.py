@@ -202,14 +202,9 @@ def bump(office_id: int | None = None, year: int | None = None) -> None:
 
 
 def _regency_of(office_id: int) -> int | None:
-    from sakip.accounts.models import Office
-    from sakip.audit.context import current
+    from sakip.audit.recorder import office_regency  # read once per context, shared with the audit trail
 
-    cache = current().office_cache
-    key = ("generation-office-regency", office_id)
-    if key not in cache:
-        cache[key] = Office.objects.filter(pk=office_id).values_list("regency_id", flat=True).first()
-    return cache[key]  # type: ignore[no-any-return]
+    return office_regency(office_id)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sakip.accounts.models import Office
@@ -128,6 +128,12 @@ class Progress:
     @property
     def pending(self) -> int:
         return self.total - self.done
+
+
+def latest_year(regency_id: int) -> int | None:
+    """The latest year of the regency's kept figures (None: nothing kept yet)."""
+    found = KeptOfficeYear.objects.filter(office__regency_id=regency_id).aggregate(latest=Max("year"))["latest"]
+    return int(found) if found is not None else None
 
 
 def progress(regency_id: int, year: int) -> Progress:

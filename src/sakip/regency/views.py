@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -115,9 +116,12 @@ def _dashboard(request: HttpRequest, membership: Membership, csrf_token: str | N
 @regency_view(*REGENCY_ROLES)
 def progress(request: HttpRequest, membership: Membership) -> HttpResponse:
     """How far the recomputation of the regency's kept figures of a year is (the dashboard polls it)."""
-    year = int_param(request.GET.get("tahun"), 1000, 9999)
-    if year is None:
+    given = request.GET.get("tahun")
+    year = int_param(given, 1000, 9999)
+    if given is not None and year is None:
         return HttpResponse(status=404)
+    if year is None:  # the latest year kept for the regency
+        year = kept_figures.latest_year(membership.regency_id) or timezone.localdate().year
     return render(request, "regency/_progress.html", {
         "progress": kept_figures.progress(membership.regency_id, year), "year": year, "polled": True,
     })
