@@ -195,7 +195,10 @@ def quarter_entry(
         refused = refuse_if_locked(request, office, year, "quarter", quarter)
         if refused is not None:
             return refused
-    editable = can(membership, office, "enter") and not lock_message(office, year, "quarter", quarter)
+    # a save got past `refuse_if_locked` just now: its period is open (the write guard checks again under the lock)
+    editable = can(membership, office, "enter") and (
+        request.method == "POST" or not lock_message(office, year, "quarter", quarter)
+    )
     post = reapplied(request.POST) if request.method == "POST" else None
     try:
         outcome = retrying(lambda: _entry_attempt(request, office, year, quarter, post))
