@@ -47,7 +47,7 @@ class PlanPeriod(Versioned):
     class Meta:
         verbose_name = _("periode rencana")
         verbose_name_plural = _("periode rencana")
-        ordering = ["office", "-start_year"]
+        ordering = ["office_id", "-start_year"]  # by the column: not the office's and regency's names (joins)
         constraints = [
             models.CheckConstraint(condition=models.Q(start_year__lte=models.F("end_year")), name="plan_period_order")
         ]

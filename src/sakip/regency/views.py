@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -169,43 +171,22 @@ def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[
     # the kept figures (`kept_figures`: SQL, two queries at any number of offices); an office-year a write
     # made dirty is computed here until its recomputation is stored — that office only
     kept = kept_figures.ranking(offices, year, quarter) if year is not None else {}
-    rows: list[dict[str, Any]] = []
-    for office in offices:
-        f: OfficeFigures | None = kept.get(office.pk)
-        query = "&".join(
-            part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
-        )
-        url = reverse("office-dashboard", args=[office.code]) + (f"?{query}" if query else "")
-        rows.append(
-            {
-                "office": office,
-                "f": f,
-                "url": url,
-                "achievement": show_percent(f.achievement) if f and f.achievement is not None else None,
-                "absorption": show_percent(f.absorption) if f and f.absorption is not None else None,
-                "allocation": show_number(f.allocation, 2) if f and f.allocation is not None else None,
-                "realisation": show_number(f.realisation, 2) if f and f.realisation is not None else None,
-                "weakest": (
-                    {
-                        "id": f.weakest[0],
-                        "name": f.weakest[1],
-                        "color": f.weakest[3],
-                        "achievement": show_percent(f.weakest[2]) if f.weakest[2] is not None else None,
-                        "url": f"{url}#ind-{f.weakest[0]}",
-                    }
-                    if f and f.weakest
-                    else None
-                ),
-            }
-        )
+    query = "&".join(
+        part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
+    )
+    language = get_language()
+    rows = [
+        {"office": office, "f": kept.get(office.pk), "html": _row_cells(office, kept.get(office.pk), query, language)}
+        for office in offices
+    ]
     by_achievement = sorted(rows, key=lambda r: _sort_key(r["f"].achievement if r["f"] else None, r["office"].name))
     by_absorption = sorted(rows, key=lambda r: _sort_key(r["f"].absorption if r["f"] else None, r["office"].name))
     ranked = [r for r in by_achievement if r["f"] is not None]
     # the chart is its own request (`chart`): drawing it takes most of the time (matplotlib, ~20 ms per office)
     chart_url = None
     if year is not None and ranked:
-        query = urlencode({k: v for k, v in (("tahun", year), ("triwulan", quarter)) if v is not None})
-        chart_url = f"{reverse('regency-chart')}?{query}"
+        chart_query = urlencode({k: v for k, v in (("tahun", year), ("triwulan", quarter)) if v is not None})
+        chart_url = f"{reverse('regency-chart')}?{chart_query}"
     return {
         "years": [y for y, _n in years],
         "year": year,
@@ -214,5 +195,57 @@ def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[
         "quarter_label": QUARTER_LABELS.get(quarter) if quarter else None,
         "by_achievement": by_achievement,
         "by_absorption": by_absorption,
+        "achievement_rows": _ranked_rows(by_achievement, 0),
+        "absorption_rows": _ranked_rows(by_absorption, 1),
         "chart_url": chart_url,
     }
+
+
+# The table rows of an office, without its rank, kept by what they show: a write in one office renders that
+# office's rows again, not the other 999 (a bounded dict per process; a key names everything a row shows).
+_ROW_CELLS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_ROW_CELLS_MAX = 20_000
+
+
+def _row_cells(office: Office, f: OfficeFigures | None, query: str, language: str) -> tuple[str, str]:
+    key = (language, query, office.pk, office.code, office.name, f)
+    cells = _ROW_CELLS.get(key)
+    if cells is None:
+        url = reverse("office-dashboard", args=[office.code]) + (f"?{query}" if query else "")
+        row = {
+            "office": office,
+            "f": f,
+            "url": url,
+            "achievement": show_percent(f.achievement) if f and f.achievement is not None else None,
+            "absorption": show_percent(f.absorption) if f and f.absorption is not None else None,
+            "allocation": show_number(f.allocation, 2) if f and f.allocation is not None else None,
+            "realisation": show_number(f.realisation, 2) if f and f.realisation is not None else None,
+            "weakest": (
+                {
+                    "id": f.weakest[0],
+                    "name": f.weakest[1],
+                    "color": f.weakest[3],
+                    "achievement": show_percent(f.weakest[2]) if f.weakest[2] is not None else None,
+                    "url": f"{url}#ind-{f.weakest[0]}",
+                }
+                if f and f.weakest
+                else None
+            ),
+        }
+        cells = (
+            render_to_string("regency/_achievement_row.html", {"r": row}),
+            render_to_string("regency/_absorption_row.html", {"r": row}),
+        )
+        if len(_ROW_CELLS) >= _ROW_CELLS_MAX:
+            _ROW_CELLS.clear()
+        _ROW_CELLS[key] = cells
+    return cells
+
+
+def _ranked_rows(rows: list[dict[str, Any]], table: int) -> SafeString:
+    """The rows of one ranking table, each with its rank (the only part that moves when another office changes)."""
+    # the parts are rendered templates (escaped), an escaped code and integers
+    return mark_safe("".join(
+        f'<tr data-office="{escape(r["office"].code)}"><td class="num">{rank}</td>{r["html"][table]}</tr>'
+        for rank, r in enumerate(rows, start=1)
+    ))

@@ -47,7 +47,7 @@ class PeriodState(models.Model):
     class Meta:
         verbose_name = _("status periode")
         verbose_name_plural = _("status periode")
-        ordering = ["office", "year", "step", "quarter"]
+        ordering = ["office_id", "year", "step", "quarter"]  # by the column, without joining the names
         constraints = [
             models.UniqueConstraint(fields=["office", "year", "step", "quarter"], name="one_state_per_period"),
             models.UniqueConstraint(
