@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sakip.domain.errors import NumberParseError
 from sakip.domain.numbers import (
@@ -261,3 +263,17 @@ def test_as_decimal() -> None:
 def test_percentage_is_exact() -> None:
     assert percentage(Decimal(1778830385), Decimal(1816490281)).quantize(Decimal("0.0001")) == Decimal("97.9268")
     assert percentage(Decimal(1), Decimal(4)) == Decimal(25)
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1E16"), max_value=Decimal("1E16"), places=8),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from(list(NumberFormat)),
+)
+def test_format_number_is_babels_grouped_pattern(value: Decimal, places: int, fmt: NumberFormat) -> None:
+    """`format_number` formats without Babel (speed); it writes what Babel's ``#,##0.00`` writes."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    expected = format_decimal(round_half_up(value, places), format=pattern, locale=fmt.value, decimal_quantization=True)
+    assert format_number(value, places, fmt) == expected
