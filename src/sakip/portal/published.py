@@ -18,12 +18,16 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
 from sakip.accounts.models import Office
 from sakip.core.services import office_years
 from sakip.domain import workflow as wf
 from sakip.domain.scorecard import Scorecard
 from sakip.regency import figures
-from sakip.reports.scorecard import dec
+from sakip.regency.kept_figures import fresh_pairs
+from sakip.regency.models import KeptIndicator, KeptOffice, KeptOfficeYear
+from sakip.reports.scorecard import dec, target_text
 from sakip.workflow.models import PeriodState
 from sakip.workflow.services import is_approved
 
@@ -111,14 +115,7 @@ def published_many(offices: list[Office], gen: str) -> list[Published]:
 
 
 def _target_text(t: Any) -> str | None:
-    from sakip.reports.scorecard import _target_json
-
-    j = _target_json(t)
-    if j is None:
-        return None
-    if isinstance(j, dict):
-        return f"{j['low']}–{j['high']}"
-    return str(j)
+    return target_text(t)
 
 
 def performance_rows(pub: Published, gen: str) -> list[dict[str, Any]]:
@@ -192,3 +189,106 @@ def number_columns(fields: Sequence[str]) -> list[bool]:
     text (``-2.5``) is written as it is; ``pk_target`` is a number or a range. Any other text that a
     spreadsheet could read as a formula gets a leading apostrophe."""
     return [f not in TEXT_FIELDS or f == "pk_target" for f in fields]
+
+
+# ----------------------------------------------------------------------------- many offices: the kept figures
+
+
+def performance_rows_many(pubs: Sequence[Published], gen: str) -> list[dict[str, Any]]:
+    """`performance_rows` of many offices: read from the kept figures (`sakip.regency.kept_figures`) in one
+    query for every office-year whose kept rows are current; an office-year a write made dirty is computed
+    as `performance_rows` does — the same rows, never older than the data (tests/portal compare both)."""
+    wanted = {(pub.office.pk, y) for pub in pubs for y in pub.years}
+    current = fresh_pairs(wanted)
+    rows_of: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
+    if current:
+        kept = (
+            KeptIndicator.objects.filter(
+                office_id__in={o for o, _y in current}, quarter=4,
+                version=Subquery(KeptOfficeYear.objects.filter(
+                    office_id=OuterRef("office_id"), year=OuterRef("year")).values("version")[:1]),
+            )
+            .order_by("office_id", "year", "id")
+            .values_list("office_id", "year", "indicator", "name", "unit", "level", "iku", "in_pk",
+                         "in_agreement", "agreement_target", "realisation", "achievement", "category")
+        )
+        for row in kept:
+            if (row[0], row[1]) in current:
+                rows_of.setdefault((row[0], row[1]), []).append(row)
+    out: list[dict[str, Any]] = []
+    for pub in pubs:
+        office = pub.office
+        for year in pub.years:
+            if (office.pk, year) not in current:
+                out.extend(performance_rows(Published(office, [year] if year in pub.pk_years else [],
+                                                      [year] if year in pub.annual_years else []), gen))
+                continue
+            pk_public, report_public = year in pub.pk_years, year in pub.annual_years
+            seen: set[str] = set()
+            for (_o, _y, ind, name, unit, level, iku, in_pk, in_agreement, agreement_target, realisation,
+                 achievement, category) in rows_of.get((office.pk, year), []):
+                listed = pk_public and in_agreement
+                if ind in seen or not (listed or (report_public and in_pk)):
+                    continue
+                seen.add(ind)
+                out.append({
+                    "regency": office.regency.name,
+                    "office_code": office.code,
+                    "office_name": office.name,
+                    "year": year,
+                    "indicator_id": ind,
+                    "indicator_name": name,
+                    "unit": unit,
+                    "level": level,
+                    "iku": iku,
+                    "pk_target": agreement_target if listed else None,
+                    "realisation": _exact(realisation) if report_public else None,
+                    "achievement": dec(achievement) if report_public else None,
+                    "category": category if report_public else None,
+                })
+    return out
+
+
+def _exact(text: str | None) -> str | None:
+    """A kept realisation as `performance_rows` writes it: a number as exact decimal text, a grade as it is."""
+    if text is None:
+        return None
+    try:
+        return dec(Decimal(text))
+    except ArithmeticError:  # a grade (``BB``)
+        return text
+
+
+def budget_rows_many(pubs: Sequence[Published], gen: str) -> list[dict[str, Any]]:
+    """`budget_rows` of many offices from the kept figures (one query), dirty office-years computed."""
+    wanted = {(pub.office.pk, y) for pub in pubs for y in pub.annual_years}
+    current = fresh_pairs(wanted)
+    kept: dict[tuple[int, int], tuple[Any, ...]] = {}
+    if current:
+        for row in KeptOffice.objects.filter(
+            office_id__in={o for o, _y in current}, quarter=4,
+            version=Subquery(KeptOfficeYear.objects.filter(
+                office_id=OuterRef("office_id"), year=OuterRef("year")).values("version")[:1]),
+        ).values_list("office_id", "year", "allocation", "realisation", "absorption"):
+            kept[(row[0], row[1])] = row[2:]
+    out: list[dict[str, Any]] = []
+    for pub in pubs:
+        office = pub.office
+        for year in pub.annual_years:
+            if (office.pk, year) not in current:
+                out.extend(budget_rows(Published(office, [], [year]), gen))
+                continue
+            figures_ = kept.get((office.pk, year))
+            if figures_ is None or figures_[0] is None:  # no budget total (as `budget_rows`)
+                continue
+            allocation, realisation, absorption = figures_
+            out.append({
+                "regency": office.regency.name,
+                "office_code": office.code,
+                "office_name": office.name,
+                "year": year,
+                "allocation": _value(allocation),
+                "realisation": _value(realisation),
+                "absorption": _value(absorption),
+            })
+    return out

@@ -284,9 +284,18 @@ def _office_row(sc: Scorecard, base: dict[str, Any]) -> KeptOffice:
 
 
 def _indicator_rows(sc: Scorecard, base: dict[str, Any]) -> list[KeptIndicator]:
+    from sakip.reports.scorecard import target_text
+
+    yd = sc.office.years.get(sc.year)
+    agreement = yd.agreement if yd is not None else None
+    targets = agreement.targets if agreement is not None else {}
     return [
         KeptIndicator(
             **base,
+            unit=s.indicator.unit or "",
+            iku=s.indicator.iku,
+            in_agreement=s.indicator.id in targets,
+            agreement_target=target_text(targets[s.indicator.id]) if s.indicator.id in targets else None,
             indicator=s.indicator.id,
             name=s.indicator.name,
             level=s.level,
@@ -334,6 +343,17 @@ def fresh_office_ids(office_ids: list[int], year: int) -> set[int]:
             office_id__in=office_ids, year=year, included=F("changes"), computed_at__isnull=False
         ).values_list("office_id", flat=True)
     )
+
+
+def fresh_pairs(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which (office id, year) pairs have current kept rows (one query)."""
+    if not pairs:
+        return set()
+    rows = KeptOfficeYear.objects.filter(
+        office_id__in={o for o, _y in pairs}, year__in={y for _o, y in pairs}, included=F("changes"),
+        computed_at__isnull=False,
+    ).values_list("office_id", "year")
+    return {(o, y) for o, y in rows if (o, y) in pairs}
 
 
 def kept_rows(offices: list[Office], year: int, quarter: int) -> dict[int, KeptOffice]:

@@ -129,6 +129,11 @@ class KeptIndicator(_KeptRow):
     status = models.CharField(max_length=20)
     category = models.CharField(max_length=40, null=True)
     color = models.CharField(max_length=20, null=True)
+    # for the open data (`portal.published`): the unit, the IKU mark and the year's PK target in force
+    unit = models.TextField(default="")
+    iku = models.BooleanField(default=False)
+    in_agreement = models.BooleanField(default=False)
+    agreement_target = models.TextField(null=True)  # as the open data writes it (a number or ``low–high``)
 
     class Meta:
         indexes = [

@@ -175,7 +175,7 @@ def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[
         part for part in (f"tahun={year}" if year else "", f"triwulan={quarter}" if quarter else "") if part
     )
     language = get_language()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"office": office, "f": kept.get(office.pk), "html": _row_cells(office, kept.get(office.pk), query, language)}
         for office in offices
     ]

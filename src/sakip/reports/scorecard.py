@@ -96,6 +96,16 @@ def _target_json(t: Target | None) -> Any:
     return t
 
 
+def target_text(t: Target | None) -> str | None:
+    """A target as exact text for the open data: ``85``, ``10–20`` or a grade (None: no target)."""
+    j = _target_json(t)
+    if j is None:
+        return None
+    if isinstance(j, dict):
+        return f"{j['low']}–{j['high']}"
+    return str(j)
+
+
 def indicator_dict(s: IndicatorScore) -> dict[str, Any]:
     return {
         "id": s.indicator.id,
