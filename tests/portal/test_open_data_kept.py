@@ -97,3 +97,10 @@ def test_open_data_of_every_office_reads_a_constant_number_of_queries(demo: Demo
     assert {r["office_code"] for r in rows} == {o.code for o in offices}
     # offices, workflow states, current office-years, kept rows; the regency per office is read with the offices
     assert len(ctx.captured_queries) <= 8, [q["sql"][:120] for q in ctx.captured_queries]
+
+
+def test_offices_years_is_office_years_of_each(demo: Demo) -> None:
+    from sakip.core.services import offices_years
+
+    offices = list(Office.objects.all())
+    assert offices_years([o.pk for o in offices]) == {o.pk: office_years(o) for o in offices}

@@ -37,6 +37,23 @@ def office_years(office: Office) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def offices_years(office_ids: list[int]) -> dict[int, list[int]]:
+    """`office_years` of many offices: three queries per 500 offices, not three per office."""
+    out: dict[int, set[int]] = {pk: set() for pk in office_ids}
+    for i in range(0, len(office_ids), 500):
+        chunk = office_ids[i : i + 500]
+        for source in (
+            PkVersion.objects.filter(office_id__in=chunk).values_list("office_id", "year"),
+            IndicatorYear.objects.filter(indicator__plan__office_id__in=chunk).values_list(
+                "indicator__plan__office_id", "year"
+            ),
+            BudgetYear.objects.filter(office_id__in=chunk).values_list("office_id", "year"),
+        ):
+            for office_id, year in source.order_by().distinct():
+                out[office_id].add(year)
+    return {pk: sorted(years, reverse=True) for pk, years in out.items()}
+
+
 def reporting_year(office: Office, requested: str | None = None) -> int | None:
     years = office_years(office)
     chosen = int_param(requested)
