@@ -15,7 +15,7 @@ from sakip.accounts.models import Membership, Office
 from sakip.domain import workflow as wf
 
 from . import services
-from .models import STATE_CHOICES, TRANSITION_CHOICES, PeriodState, TransitionLog, period_label
+from .models import APPROVER_CHOICES, PeriodState, TransitionLog, period_label
 
 
 def lock_message(office: Office, year: int, step: str, quarter: int | None = None) -> str | None:
@@ -140,15 +140,16 @@ def panel(
         list(TransitionLog.objects.filter(period_id=period_id).order_by("at", "id")) if period_id is not None else []
     )
     acts = allowed_actions(membership, office)
-    labels = dict(TRANSITION_CHOICES)
+    approver = services.approver_of(office.regency_id, s)
     buttons = [
         {
             "transition": t.value,
-            "label": labels[t.value],
+            "label": services.transition_label(t, approver),
             "url": TRANSITION_URLS[t],
             "needs_comment": wf.TRANSITIONS[t].needs_comment,
+            "confirm": t in wf.CONFIRMED,
         }
-        for t in wf.available(state, acts)
+        for t in wf.available(state, acts, approver)
     ]
     last_comment = ""
     if state in (wf.State.RETURNED, wf.State.REOPENED) and history:
@@ -160,7 +161,10 @@ def panel(
         "quarter": quarter or "",
         "label": period_label(s.value, year, quarter),
         "state": state.value,
-        "state_label": dict(STATE_CHOICES)[state.value],
+        "state_label": services.state_label(state, approver),
+        "approver": approver.value,
+        "approver_label": dict(APPROVER_CHOICES)[approver.value],
+        "next_step": services.next_step_text(office, state, approver),
         "locked": wf.is_locked(state) or (covering is not None and wf.is_locked(states.get(covering, wf.State.DRAFT))),
         "frozen": frozen_by is not None,
         "frozen_message": frozen_message,
