@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -67,6 +68,8 @@ def _move(
             comment=request.POST.get("comment", ""),
         )
     except services.TransitionRefused as exc:
+        if exc.code == "not_allowed":  # the role may not press this button for the step (the approver setting)
+            raise PermissionDenied(exc.messages[0]) from None
         messages.error(request, exc.messages[0])
     else:
         messages.success(
@@ -111,9 +114,12 @@ def _confirm_page(
     user presses the page's button (a POST with ``confirm=1``); the panel's script shows the same question in a
     dialog and sends ``confirm=1`` itself."""
     state = services.state_of(office, year, step, quarter)
-    if wf.required_action(t, approver) not in allowed_actions(membership, office) or t not in wf.available(
-        state, allowed_actions(membership, office), approver
-    ):
+    acts = allowed_actions(membership, office)
+    if wf.required_action(t, approver) not in acts:
+        raise PermissionDenied(_("Anda tidak berwenang untuk tindakan “%(t)s” pada %(period)s.") % {
+            "t": services.transition_label(t, approver), "period": period_label(step.value, year, quarter),
+        })
+    if t not in wf.available(state, acts, approver):
         messages.error(
             request,
             _("Tindakan “%(t)s” tidak dapat dilakukan dari status “%(s)s”.")
