@@ -148,11 +148,11 @@ def _csv(m: mx.Matrix) -> HttpResponse:
 
 @require_safe
 @regency_view(*REGENCY_ROLES)
-def trends(request: HttpRequest, office_code: str, membership: Membership) -> HttpResponse:
+def trends(request: HttpRequest, opd: str, membership: Membership) -> HttpResponse:
     """An office's trend charts: its mean achievement and each indicator's over the years and over the quarters
     of a year, from the kept figures."""
     try:
-        office: Office = office_by_code(membership.regency_id, office_code)
+        office: Office = office_by_code(membership.regency_id, opd)
     except Office.DoesNotExist:
         raise Http404(_("Perangkat daerah tidak ditemukan")) from None
     years = sorted(

@@ -9,5 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pemda/grafik.svg", views.chart, name="regency-chart"),
     path("pemda/hitung-ulang/", views.progress, name="regency-progress"),
     path("pemda/matriks/", matrix_views.matrix, name="regency-matrix"),
-    path("pemda/matriks/<slug:office_code>/", matrix_views.trends, name="regency-trends"),
+    path("pemda/matriks/<slug:opd>/", matrix_views.trends, name="regency-trends"),
 ]
