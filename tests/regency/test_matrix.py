@@ -84,7 +84,8 @@ def regency() -> Any:
 def _submit(office: Office, year: int, quarter: int) -> None:
     admin = get_user_model().objects.get(username="uji-admin")
     services.transition(
-        office, year, "quarter", quarter, "submit", user=admin, allowed_actions=allowed_actions(admin.membership, office)
+        office, year, "quarter", quarter, "submit", user=admin,
+        allowed_actions=allowed_actions(admin.membership, office),
     )
 
 

@@ -134,7 +134,8 @@ def test_submit_approve_and_unlock_ask_for_confirmation_first(demo: Any, login_a
     html = response.content.decode()
     assert response.status_code == 200 and 'data-testid="workflow-confirm"' in html
     assert 'name="confirm" value="1"' in html and "Ya, Setujui dan ajukan" in html
-    assert state(demo) == "draft" and not PeriodState.objects.filter(office=demo.office_a, step="quarter", quarter=4).exists()
+    assert state(demo) == "draft"
+    assert not PeriodState.objects.filter(office=demo.office_a, step="quarter", quarter=4).exists()
     assert post(head, "workflow-submit", demo.office_a, confirm="1").status_code == 302
     assert post(verifier, "workflow-verify", demo.office_a).status_code == 200
     assert state(demo) == "submitted"

@@ -70,7 +70,7 @@ class Matrix:
     layout: str
     columns: list[Column]
     rows: list[Row]
-    summary: list[dict[str, Any]]  # per column: offices per predicate (colour), per state, the mean
+    summary: list[dict[str, Any]]  # per column: offices per predicate (colour) and per workflow state
 
 
 def columns_for(layout: str, years: list[int], year: int | None) -> list[Column]:
@@ -151,14 +151,12 @@ def _summary(columns: list[Column], rows: list[Row]) -> list[dict[str, Any]]:
     summary = []
     for i, _col in enumerate(columns):
         cells = [r.cells[i] for r in rows]
-        values = [c.achievement for c in cells if c.achievement is not None]
         by_category = Counter((c.category, c.color) for c in cells if c.category)
         by_state = Counter(c.state_label for c in cells)
         summary.append(
             {
-                "mean": show_percent(sum(values, Decimal(0)) / len(values)) if values else "",
-                "categories": [(cat, color, n) for (cat, color), n in sorted(by_category.items(), key=lambda x: -x[1])],
-                "states": sorted(by_state.items(), key=lambda x: -x[1]),
+                "categories": [(cat, color, n) for (cat, color), n in by_category.most_common()],
+                "states": by_state.most_common(),
             }
         )
     return summary

@@ -23,7 +23,15 @@ from sakip.core.params import int_param, next_path, valid_year
 from sakip.domain import workflow as wf
 
 from . import services
-from .models import APPROVER_CHOICES, STEP_CHOICES, ApprovalSetting, DueRuleSetting, PeriodState, RowComment, period_label
+from .models import (
+    APPROVER_CHOICES,
+    STEP_CHOICES,
+    ApprovalSetting,
+    DueRuleSetting,
+    PeriodState,
+    RowComment,
+    period_label,
+)
 from .web import TRANSITION_URLS
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
@@ -75,7 +83,10 @@ def _move(
         messages.success(
             request,
             _("%(period)s: %(state)s.")
-            % {"period": period_label(step, year, quarter), "state": services.state_label(wf.State(period.state), approver)},
+            % {
+                "period": period_label(step, year, quarter),
+                "state": services.state_label(wf.State(period.state), approver),
+            },
         )
     return HttpResponseRedirect(back)
 
@@ -270,7 +281,9 @@ def _why(state: wf.State, approver: wf.Approver, acts: set[str]) -> str | None:
             return fix + _("; kepala perangkat daerah lalu menyetujui dan mengajukannya lagi")
         return None
     if state is wf.State.SUBMITTED and wf.required_action(wf.Transition.VERIFY, approver) in acts:
-        return _("Menunggu verifikasi") if approver is not wf.Approver.VERIFIER else _("Menunggu verifikasi dan persetujuan Anda")
+        if approver is wf.Approver.VERIFIER:
+            return _("Menunggu verifikasi dan persetujuan Anda")
+        return _("Menunggu verifikasi")
     if state is wf.State.VERIFIED and wf.required_action(wf.Transition.APPROVE, approver) in acts:
         return _("Menunggu persetujuan akhir") if approver is wf.Approver.REGENCY else _("Menunggu penguncian")
     return None
