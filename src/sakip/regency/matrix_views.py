@@ -36,10 +36,11 @@ REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
 
 
 def kept_years(regency_id: int) -> list[int]:
-    """The years with kept figures in the regency, oldest first (one query)."""
-    return sorted(
-        set(KeptOfficeYear.objects.filter(office__regency_id=regency_id).values_list("year", flat=True).distinct())
-    )
+    """The years with kept figures or a performance agreement in the regency, oldest first (two queries)."""
+    from .views import regency_years
+
+    kept = KeptOfficeYear.objects.filter(office__regency_id=regency_id).values_list("year", flat=True).distinct()
+    return sorted(set(kept) | {y for y, _n in regency_years(regency_id)})
 
 
 def _params(request: HttpRequest, years: list[int]) -> dict[str, Any]:
