@@ -35,19 +35,22 @@ from .models import KeptOfficeYear
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
 
 
-def kept_years(regency_id: int) -> list[int]:
-    """The years with kept figures or a performance agreement in the regency, oldest first (two queries)."""
-    from .views import regency_years
+def kept_years(regency_id: int) -> tuple[list[int], int | None]:
+    """The years with kept figures or a performance agreement in the regency, oldest first, and the year shown by
+    default: the one most offices have a PK for, as on the regency dashboard (two queries)."""
+    from .views import choose_year, regency_years
 
+    with_pk = regency_years(regency_id)
     kept = KeptOfficeYear.objects.filter(office__regency_id=regency_id).values_list("year", flat=True).distinct()
-    return sorted(set(kept) | {y for y, _n in regency_years(regency_id)})
+    years = sorted(set(kept) | {y for y, _n in with_pk})
+    return years, choose_year(with_pk, None) or (years[-1] if years else None)
 
 
-def _params(request: HttpRequest, years: list[int]) -> dict[str, Any]:
+def _params(request: HttpRequest, years: list[int], default: int | None) -> dict[str, Any]:
     layout = mx.YEARS if request.GET.get("tata") == mx.YEARS else mx.QUARTERS
     year = int_param(request.GET.get("tahun"), 1000, 9999)
     if year not in years:
-        year = years[-1] if years else None
+        year = default
     kind = request.GET.get("jenis", "")
     kind = kind if kind in OfficeKind.values else ""
     state = request.GET.get("status", "")
@@ -60,8 +63,8 @@ def _params(request: HttpRequest, years: list[int]) -> dict[str, Any]:
 def matrix(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Offices × periods: the workflow state and the achievement (predicate colour) of each, filterable by office
     kind, workflow state and period; ``?unduh=xlsx`` or ``csv`` downloads what is shown."""
-    years = kept_years(membership.regency_id)
-    p = _params(request, years)
+    years, default = kept_years(membership.regency_id)
+    p = _params(request, years, default)
     all_columns = mx.columns_for(p["layout"], years, p["year"])
     m = mx.build(membership.regency_id, all_columns, kind=p["kind"], state=p["state"], column_key=p["column"])
     download = request.GET.get("unduh")
