@@ -151,7 +151,10 @@ def test_an_external_next_falls_back_to_the_site(target: str, demo: Demo) -> Non
     assert (
         response.status_code == 302 and "evil" not in response["Location"] and "javascript" not in response["Location"]
     )
-    response = client.post(reverse("workflow-submit", args=[demo.office_a.code, YEAR]), {"step": "pk", "next": target})
+    url = reverse("workflow-submit", args=[demo.office_a.code, YEAR])
+    response = client.post(url, {"step": "pk", "next": target})  # the confirmation page: its way back is ours
+    assert response.status_code == 200 and "evil" not in response.content.decode()
+    response = client.post(url, {"step": "pk", "next": target, "confirm": "1"})
     assert response.status_code == 302 and "evil" not in response["Location"]
 
 
