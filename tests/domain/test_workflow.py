@@ -236,6 +236,6 @@ def test_who_acts_next(approver: wf.Approver) -> None:
 
 
 def test_freezing_locking_and_reopening_are_confirmed_first() -> None:
-    assert wf.CONFIRMED == {wf.Transition.SUBMIT, wf.Transition.VERIFY, wf.Transition.APPROVE, wf.Transition.UNLOCK}
+    assert {wf.Transition.SUBMIT, wf.Transition.VERIFY, wf.Transition.APPROVE, wf.Transition.UNLOCK} == wf.CONFIRMED
     # a return and a withdrawal need their comment instead
     assert all(wf.TRANSITIONS[t].needs_comment for t in set(wf.Transition) - wf.CONFIRMED)
