@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sakip.accounts.access import allowed_actions, membership_of, office_view, regency_view
@@ -32,7 +31,7 @@ from .models import (
     RowComment,
     period_label,
 )
-from .web import TRANSITION_URLS
+from .web import CONSEQUENCES, TRANSITION_URLS
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
 MAX_COMMENT = 2000
@@ -89,25 +88,6 @@ def _move(
             },
         )
     return HttpResponseRedirect(back)
-
-
-CONSEQUENCES = {
-    wf.Transition.SUBMIT: _lazy(
-        "Data periode ini akan dibekukan: tidak dapat diubah sampai verifikator mengembalikannya dengan catatan "
-        "atau pengajuan ditarik kembali sebelum diverifikasi."
-    ),
-    wf.Transition.VERIFY: _lazy(
-        "Periode ditandai terverifikasi dan menunggu penguncian oleh pemda; perangkat daerah tidak dapat "
-        "mengubahnya kecuali dikembalikan."
-    ),
-    wf.Transition.APPROVE: _lazy(
-        "Periode akan dikunci: dokumennya tidak lagi bertanda DRAF dan perubahan hanya mungkin setelah "
-        "administrator pemda membuka kunci dengan alasan."
-    ),
-    wf.Transition.UNLOCK: _lazy(
-        "Periode akan dibuka kembali dan dapat diubah lagi oleh perangkat daerah; alasan Anda dicatat di jejak audit."
-    ),
-}
 
 
 def _confirm_page(

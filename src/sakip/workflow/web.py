@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from sakip.accounts.access import allowed_actions
 from sakip.accounts.models import Membership, Office
@@ -87,6 +88,26 @@ TRANSITION_URLS = {
 }
 
 
+#: what a confirmed transition does, for the confirmation page and the panel's dialog
+CONSEQUENCES = {
+    wf.Transition.SUBMIT: gettext_lazy(
+        "Data periode ini akan dibekukan: tidak dapat diubah sampai verifikator mengembalikannya dengan catatan "
+        "atau pengajuan ditarik kembali sebelum diverifikasi."
+    ),
+    wf.Transition.VERIFY: gettext_lazy(
+        "Periode ditandai terverifikasi dan menunggu penguncian oleh pemda; perangkat daerah tidak dapat "
+        "mengubahnya kecuali dikembalikan."
+    ),
+    wf.Transition.APPROVE: gettext_lazy(
+        "Periode akan dikunci: dokumennya tidak lagi bertanda DRAF dan perubahan hanya mungkin setelah "
+        "administrator pemda membuka kunci dengan alasan."
+    ),
+    wf.Transition.UNLOCK: gettext_lazy(
+        "Periode akan dibuka kembali dan dapat diubah lagi oleh perangkat daerah; alasan Anda dicatat di jejak audit."
+    ),
+}
+
+
 def request_states(request: HttpRequest | None, office: Office) -> services.OfficeStates:
     """The office's workflow states read once for the request (shared by the panels of one page).
 
@@ -148,6 +169,7 @@ def panel(
             "url": TRANSITION_URLS[t],
             "needs_comment": wf.TRANSITIONS[t].needs_comment,
             "confirm": t in wf.CONFIRMED,
+            "consequence": CONSEQUENCES.get(t, ""),
         }
         for t in wf.available(state, acts, approver)
     ]

@@ -16,6 +16,8 @@
     dialog.setAttribute("data-testid", "workflow-confirm-dialog");
     var text = document.createElement("p");
     text.textContent = form.getAttribute("data-confirm");
+    var detail = document.createElement("p");
+    detail.textContent = form.getAttribute("data-confirm-detail") || "";
     var yes = document.createElement("button");
     yes.type = "button";
     yes.textContent = form.getAttribute("data-confirm-yes");
@@ -26,7 +28,7 @@
     var bar = document.createElement("p");
     bar.className = "toolbar";
     bar.append(yes, no);
-    dialog.append(text, bar);
+    dialog.append(text, detail, bar);
     document.body.append(dialog);
     no.addEventListener("click", function () { dialog.close(); });
     dialog.addEventListener("close", function () { dialog.remove(); });
