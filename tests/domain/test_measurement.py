@@ -286,7 +286,7 @@ def test_assess_uses_capped_value() -> None:
     uncapped = achievement(D(10), D(11))
     assert assess(uncapped, LKJIP_4).category == "Sangat Baik"
     result = assess(achievement(D(85), D(82)), KEMENPAN_5)
-    assert (result.category, result.color) == ("Sangat Baik", "lime")
+    assert (result.category, result.color) == ("Sangat Baik", "green")  # one colour per predicate on every scale
     empty = assess(NOT_MEASURED, KEMENPAN_5)
     assert empty.category is None and empty.color is None
 

@@ -191,3 +191,51 @@ def test_only_the_lock_action_locks_and_only_unlock_reopens(steps: list[tuple[Tr
         if wf.is_locked(state) and not wf.is_locked(new):
             assert transition is Transition.UNLOCK and "unlock" in actions and with_comment
         state = new
+
+
+# ----------------------------------------------------------------------------- who approves (issue #14)
+
+
+@pytest.mark.parametrize(
+    ("approver", "submitter", "approving"),
+    [
+        (wf.Approver.HEAD, "approve", wf.Transition.SUBMIT),
+        (wf.Approver.VERIFIER, "enter", wf.Transition.VERIFY),
+        (wf.Approver.REGENCY, "enter", wf.Transition.APPROVE),
+    ],
+)
+def test_the_approver_decides_who_submits_and_which_press_approves(
+    approver: wf.Approver, submitter: str, approving: wf.Transition
+) -> None:
+    assert wf.required_action(wf.Transition.SUBMIT, approver) == submitter
+    assert wf.required_action(wf.Transition.WITHDRAW, approver) == submitter
+    # the rest never changes: the Inspektorat verifies and returns, the regency locks and unlocks
+    assert wf.required_action(wf.Transition.VERIFY, approver) == "verify"
+    assert wf.required_action(wf.Transition.RETURN, approver) == "verify"
+    assert wf.required_action(wf.Transition.APPROVE, approver) == "lock"
+    assert wf.required_action(wf.Transition.UNLOCK, approver) == "unlock"
+    assert wf.approving_transition(approver) is approving
+    operator = {"view", "enter", "plan"}
+    assert (wf.Transition.SUBMIT in wf.available(wf.State.DRAFT, operator, approver)) == (submitter == "enter")
+
+
+def test_the_default_is_the_office_head() -> None:
+    assert wf.DEFAULT_APPROVER is wf.Approver.HEAD
+    assert wf.available(wf.State.DRAFT, {"view", "enter", "plan"}) == []  # the operator never submits by default
+    assert wf.available(wf.State.DRAFT, {"view", "enter", "plan", "approve"}) == [wf.Transition.SUBMIT]
+
+
+@pytest.mark.parametrize("approver", list(wf.Approver))
+def test_who_acts_next(approver: wf.Approver) -> None:
+    office = wf.Actor.HEAD if approver is wf.Approver.HEAD else wf.Actor.OFFICE
+    for state in (wf.State.DRAFT, wf.State.RETURNED, wf.State.REOPENED):
+        assert wf.next_actor(state, approver) is office
+    assert wf.next_actor(wf.State.SUBMITTED, approver) is wf.Actor.VERIFIER
+    assert wf.next_actor(wf.State.VERIFIED, approver) is wf.Actor.REGENCY
+    assert wf.next_actor(wf.State.APPROVED, approver) is wf.Actor.NOBODY
+
+
+def test_freezing_locking_and_reopening_are_confirmed_first() -> None:
+    assert {wf.Transition.SUBMIT, wf.Transition.VERIFY, wf.Transition.APPROVE, wf.Transition.UNLOCK} == wf.CONFIRMED
+    # a return and a withdrawal need their comment instead
+    assert all(wf.TRANSITIONS[t].needs_comment for t in set(wf.Transition) - wf.CONFIRMED)

@@ -466,6 +466,13 @@ def _open_data(dataset: str) -> Callable[[Demo, Path], bytes]:
     return make
 
 
+def _matrix(fmt: str) -> Callable[[Demo, Path], bytes]:
+    """The regency's monitoring matrix: office names (and the workflow states and predicates) per period."""
+    def make(demo: Demo, tmp: Path) -> bytes:
+        return _get(demo, reverse("regency-matrix"), tahun=str(YEAR), unduh=fmt)
+    return make
+
+
 @dataclass(frozen=True)
 class Output:
     site: str  # the writer (module:function) that makes it
@@ -496,6 +503,8 @@ OUTPUTS = [
     Output("sakip.audit.views:csv_lines", "audit trail of the regency", _audit("regency"), len(PAYLOADS)),
     *(Output("sakip.portal.views:data_csv", f"open data {dataset}", _open_data(dataset), 1)
       for dataset in ("kinerja", "anggaran")),
+    Output("sakip.regency.matrix_views:_xlsx", "monitoring matrix .xlsx", _matrix("xlsx"), 1),
+    Output("sakip.regency.matrix_views:_csv", "monitoring matrix CSV", _matrix("csv"), 1),
 ]
 
 

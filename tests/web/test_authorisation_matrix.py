@@ -83,12 +83,14 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "profile-photos": ("view", "enter"),
     "profile-file": ("view", None),
     # workflow buttons (POST only: step, quarter, comment in the form) and the office's audit trail
-    "workflow-submit": (None, "approve"),
+    # submit and withdraw: anyone who enters the office's data reaches the view; which of them may press the button
+    # is the regency's approver setting (the head by default), decided by services.transition (403 otherwise)
+    "workflow-submit": (None, "enter"),
     "workflow-verify": (None, "verify"),
     "workflow-return": (None, "verify"),
     "workflow-approve": (None, "lock"),
     "workflow-unlock": (None, "unlock"),
-    "workflow-withdraw": (None, "approve"),
+    "workflow-withdraw": (None, "enter"),
     "quarter-comment": (None, "verify"),
     "audit-office": ("view", None),
     "audit-office-export": ("view", None),
@@ -170,6 +172,7 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("portal-office", "opd"): lambda o: o.demo.office_a.code,
     ("oversight-office", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("oversight-office", "opd"): lambda o: o.demo.office_a.code,
+    ("regency-trends", "opd"): lambda o: o.demo.office_a.code,
     ("portal-document", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("portal-document", "opd"): lambda o: o.demo.office_a.code,
     ("portal-data-json", "dataset"): lambda o: "kinerja",
@@ -214,6 +217,14 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "inbox": {"GET": {"anonymous": LOGIN_REDIRECT, "*": 200}},
     # the overdue list and the audit trail of every office: the regency roles; the due-date rules: the admin
     "workflow-overdue": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    # who approves each step: the admin
+    "workflow-approvers": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403},
+        "POST": {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403},  # an empty form comes back with its error
+    },
+    # the monitoring matrix (and its downloads) and an office's trends: the regency roles
+    "regency-matrix": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    "regency-trends": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
     "workflow-due-rules": {
         "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403},
         "POST": {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403},  # an empty form comes back with its errors

@@ -151,7 +151,10 @@ def test_an_external_next_falls_back_to_the_site(target: str, demo: Demo) -> Non
     assert (
         response.status_code == 302 and "evil" not in response["Location"] and "javascript" not in response["Location"]
     )
-    response = client.post(reverse("workflow-submit", args=[demo.office_a.code, YEAR]), {"step": "pk", "next": target})
+    url = reverse("workflow-submit", args=[demo.office_a.code, YEAR])
+    response = client.post(url, {"step": "pk", "next": target})  # the confirmation page: its way back is ours
+    assert response.status_code == 200 and "evil" not in response.content.decode()
+    response = client.post(url, {"step": "pk", "next": target, "confirm": "1"})
     assert response.status_code == 302 and "evil" not in response["Location"]
 
 
@@ -159,7 +162,7 @@ def test_an_external_next_falls_back_to_the_site(target: str, demo: Demo) -> Non
 def test_an_unknown_next_falls_back_to_the_office(target: str, login_as: Callable[[str], Client], demo: Demo) -> None:
     """A bare word is not a path: Django's ``redirect()`` would have reversed it as a view name (a 500)."""
     response = login_as("admin").post(
-        reverse("workflow-submit", args=[demo.office_a.code, YEAR]), {"step": "pk", "next": target}
+        reverse("workflow-submit", args=[demo.office_a.code, YEAR]), {"step": "pk", "next": target, "confirm": "1"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("office-dashboard", args=["kaloran"])
 
@@ -178,7 +181,7 @@ def test_a_year_in_a_url_is_a_year_sakip_keeps_or_0(
     admin = login_as("admin")
     assert admin.get(f"/opd/kaloran/reviu/{year}/").status_code == status
     before = PeriodState.objects.count()
-    response = admin.post(f"/opd/kaloran/alur/{year}/ajukan/", {"step": "pk"})
+    response = admin.post(f"/opd/kaloran/alur/{year}/ajukan/", {"step": "pk", "confirm": "1"})
     assert response.status_code == (302 if status == 200 else 404)
     if status != 200:
         assert PeriodState.objects.count() == before

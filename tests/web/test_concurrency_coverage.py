@@ -103,6 +103,9 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
     # ---- steps and settings: parallel saves tested, no version needed
     "workflow-submit": (PARALLEL + "test_parallel_submissions_of_the_same_period",),
     "workflow-due-rules": (PARALLEL + "test_parallel_first_saves_of_the_due_rules",),
+    "workflow-approvers": "a whole-table setting of three choices: each save stores the whole table in one "
+    "transaction (get_or_create_once per step, as the due rules), so the last save wins entirely; nothing of "
+    "another save is mixed in or lost silently",
     # ---- no stale-save case needed, and why
     "workflow-verify": "a workflow step: the period's row is locked (SELECT … FOR UPDATE) and the step checked "
     "against its current state, so a second identical step is refused (as the parallel submit test shows)",

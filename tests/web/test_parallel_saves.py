@@ -283,7 +283,7 @@ def test_parallel_submissions_of_the_same_period(
     shared_database()
 
     def submit(i: int) -> int:
-        return int(clients[i].post(url, {"step": "quarter", "quarter": "1"}).status_code)
+        return int(clients[i].post(url, {"step": "quarter", "quarter": "1", "confirm": "1"}).status_code)
 
     assert in_threads(WRITERS, submit) == [302] * WRITERS
 

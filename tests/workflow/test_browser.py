@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("SAKIP_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
 YEAR, QUARTER = 2020, 4
 COMMENT = "Bukti dukung TW IV belum lengkap"
+CONFIRMED = {"submit", "verify", "approve", "unlock"}
 
 
 def shot(page: Any, name: str) -> None:
@@ -46,6 +47,11 @@ def press(page: Any, transition: str, comment: str = "") -> None:
     if comment:
         form.locator("textarea[name=comment]").fill(comment)
     form.locator("button[type=submit]").click()
+    if transition in CONFIRMED:  # the confirmation dialog (workflow/confirm.js): nothing happens before "Ya"
+        dialog = page.locator('[data-testid="workflow-confirm-dialog"]')
+        dialog.wait_for()
+        assert state(page) != "" and page.locator('[data-testid="workflow-confirm-dialog"]').count() == 1
+        dialog.locator("button").first.click()
     page.wait_for_load_state("networkidle")
 
 

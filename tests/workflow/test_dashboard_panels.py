@@ -102,7 +102,7 @@ def test_a_change_of_state_shows_on_the_next_page() -> None:
 
     _move(office, membership, 2025, "annual", None, "submit")
     html = client.get(URL).content.decode()
-    assert _state(html) == "Diajukan"
+    assert _state(html) == "Disetujui kepala, diajukan"  # the head approves by submitting (SAKIP's default)
 
     _move(office, membership, 2025, "annual", None, "return")
     html = client.get(URL).content.decode()
@@ -111,7 +111,7 @@ def test_a_change_of_state_shows_on_the_next_page() -> None:
 
     _move(office, membership, 2025, "annual", None, "submit", "verify", "approve")
     html = client.get(URL).content.decode()
-    assert _state(html) == "Disetujui (terkunci)"
+    assert _state(html) == "Terkunci"
     downloads = html.split('data-testid="document-downloads"', 1)[1].split("</div>", 1)[0]
     # the LKjIP and the Matrik follow the annual report (approved now); the RKT the year's PK (not approved)
     assert re.search(r"LKjIP\s*<a", downloads) is not None

@@ -69,7 +69,9 @@ def refused(response: Any) -> str:
 
 
 def post(client: Client, name: str, office: Any, **data: Any) -> Any:
-    return client.post(reverse(name, args=[office.code, YEAR]), {"step": "quarter", "quarter": "4", **data})
+    # confirmed: the confirmation step itself is tested in test_approvers.py
+    data = {"step": "quarter", "quarter": "4", "confirm": "1", **data}
+    return client.post(reverse(name, args=[office.code, YEAR]), data)
 
 
 def test_submit_return_resubmit_verify_approve_through_the_buttons(demo: Any, login_as: Any) -> None:
@@ -314,8 +316,9 @@ def test_inbox_per_role(demo: Any, login_as: Any) -> None:
     head_page = login_as("head_a").get(reverse("inbox")).content.decode()
     public_page = login_as("public").get(reverse("inbox")).content.decode()
     assert "Data triwulan TW IV 2020" in verifier_page and "Menunggu verifikasi" in verifier_page
-    assert "Menunggu persetujuan akhir" in admin_page and "Perjanjian Kinerja 2020" in admin_page
-    assert "Menunggu persetujuan akhir" not in verifier_page
+    # the office head approved the PK by submitting it (SAKIP's default): the regency only locks it
+    assert "Menunggu penguncian" in admin_page and "Perjanjian Kinerja 2020" in admin_page
+    assert "Menunggu penguncian" not in verifier_page
     assert "Tidak ada yang menunggu tindakan Anda" in public_page
     services.transition(
         office,
@@ -330,6 +333,11 @@ def test_inbox_per_role(demo: Any, login_as: Any) -> None:
     head_page = login_as("head_a").get(reverse("inbox")).content.decode()
     assert "Dikembalikan" in head_page and "Lengkapi" in head_page
     assert "Kecamatan Kaliwates" not in head_page  # only the own office
+    # the operator sees the returned quarter with the note too, and that the head submits it again
+    operator_page = login_as("operator_a").get(reverse("inbox")).content.decode()
+    assert "Lengkapi" in operator_page
+    assert "kepala perangkat daerah lalu menyetujui dan mengajukannya lagi" in operator_page
+    assert "Tidak ada yang menunggu tindakan Anda" not in operator_page
     assert 'data-testid="inbox-link"' in head_page
 
 

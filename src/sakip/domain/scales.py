@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
@@ -53,6 +53,25 @@ def _format_bound(value: Decimal | None) -> str:
     return "∞" if value is None else str(value)
 
 
+#: The colour of a predicate, whatever the scale it is on (the one rule, issue #14): "Sangat Baik" is green on the
+#: 4-band LKjIP scale and on KemenPAN-RB's 5-band one, so a matrix or chart mixing offices on either scale shows
+#: one colour for one word. Matched without regard to case and surrounding spaces; a predicate not listed keeps
+#: its band's colour (the scale's own order, e.g. the LKE's AA…D or Permendagri 86's Sangat Rendah…Sangat Tinggi,
+#: whose words no other scale uses).
+PREDICATE_COLORS: dict[str, str] = {
+    "kurang": "red",
+    "cukup": "yellow",
+    "baik": "lime",
+    "sangat baik": "green",
+    "memuaskan": "green",
+}
+
+
+def predicate_color(label: str, fallback: str = "grey") -> str:
+    """The colour of the predicate ``label`` on every scale (`PREDICATE_COLORS`), else ``fallback``."""
+    return PREDICATE_COLORS.get(" ".join(label.split()).lower(), fallback)
+
+
 @dataclass(frozen=True)
 class PredicateScale:
     """Bands ordered from the lowest to the highest achievement."""
@@ -67,6 +86,8 @@ class PredicateScale:
 
     def __post_init__(self) -> None:
         bands = tuple(sorted(self.bands, key=lambda b: (b.min is not None, b.min or Decimal(0))))
+        # one colour for one predicate on every scale (issue #14): a known predicate's colour wins over the band's
+        bands = tuple(replace(b, color=predicate_color(b.label, b.color)) for b in bands)
         object.__setattr__(self, "bands", bands)
         validate_bands(bands)
         object.__setattr__(self, "_lows", tuple(b.min for b in bands[1:] if b.min is not None))

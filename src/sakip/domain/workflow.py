@@ -17,7 +17,10 @@ the office edits again only after a return, a withdrawal or an unlock.
 Who may press which button is named by an *action* of ``sakip.accounts.access``:
 ``approve`` (the office head submits), ``verify`` (verifier/planner verifies or
 returns), ``lock`` (the admin's final approval, which locks) and ``unlock``; the
-office head (``approve``) also withdraws a submission not yet verified.
+office head (``approve``) also withdraws a submission not yet verified. Who *approves*
+a step's document is the regency's setting (:class:`Approver`, default the office head):
+it decides which of these presses is the approval and whether the operator may submit
+(:func:`required_action`, the one place).
 
 A frozen period freezes more than itself: a submitted, verified or approved annual
 report freezes the whole year (the quarters and the PK it reports on);
@@ -110,6 +113,76 @@ WAITING_ACTION: dict[State, str] = {
 }
 
 
+class Approver(StrEnum):
+    """Who approves a step's document (a regency setting per step, ``workflow.ApprovalSetting``).
+
+    * ``head`` — the office head (SAKIP's default: the head approves the office's documents
+      and signs them): the head's submission *is* the approval ("Setujui dan ajukan"); the
+      Inspektorat then verifies (reviews) and the regency locks ("Kunci");
+    * ``verifier`` — the Inspektorat: the office (operator or head) submits, the verifier's
+      verification is the approval ("Setujui"), the regency locks;
+    * ``regency`` — the regency: the office submits, the verifier verifies, the regency's
+      final approval locks ("Setujui dan kunci").
+
+    Whoever approves, the period is *locked* only by the regency's final step, and reopened only by
+    its unlock.
+    """
+
+    HEAD = "head"
+    VERIFIER = "verifier"
+    REGENCY = "regency"
+
+
+DEFAULT_APPROVER = Approver.HEAD
+
+
+def required_action(transition: Transition, approver: Approver = DEFAULT_APPROVER) -> str:
+    """The ``sakip.accounts.access`` action a user needs for ``transition`` when ``approver`` approves the step.
+
+    The one place where the regency's approver setting changes who may press which button: when the
+    office head approves, only the head (``approve``) submits and withdraws; otherwise anyone who enters
+    the office's data (``enter``: the operator, the head) does.
+    """
+    rule = TRANSITIONS[transition]
+    if transition in (Transition.SUBMIT, Transition.WITHDRAW) and approver is not Approver.HEAD:
+        return "enter"
+    return rule.action
+
+
+def approving_transition(approver: Approver) -> Transition:
+    """The transition that is the step's approval: the head's submit, the verifier's verify, the regency's approve."""
+    return {
+        Approver.HEAD: Transition.SUBMIT,
+        Approver.VERIFIER: Transition.VERIFY,
+        Approver.REGENCY: Transition.APPROVE,
+    }[approver]
+
+
+# who acts next on a period in a state (the role whose button moves it on), for the panels and the inbox
+class Actor(StrEnum):
+    OFFICE = "office"  # the operator (who fixes or fills the data) and the head (who submits)
+    HEAD = "head"
+    VERIFIER = "verifier"
+    REGENCY = "regency"
+    NOBODY = "nobody"
+
+
+def next_actor(state: State, approver: Approver = DEFAULT_APPROVER) -> Actor:
+    """Who must act next on a period in ``state``: the one whose button moves it on (approved: nobody)."""
+    if state in EDITABLE_STATES:
+        return Actor.HEAD if required_action(Transition.SUBMIT, approver) == "approve" else Actor.OFFICE
+    if state is State.SUBMITTED:
+        return Actor.VERIFIER
+    if state is State.VERIFIED:
+        return Actor.REGENCY
+    return Actor.NOBODY
+
+
+# the transitions a user is asked to confirm on a second page (or dialog) before they happen: the ones that
+# freeze, lock or reopen a period
+CONFIRMED = frozenset({Transition.SUBMIT, Transition.VERIFY, Transition.APPROVE, Transition.UNLOCK})
+
+
 def is_editable(state: State) -> bool:
     """Whether the data of a period in ``state`` may be changed (draft, returned, reopened)."""
     return state in EDITABLE_STATES
@@ -140,9 +213,13 @@ def reopening(state: State) -> list[Transition]:
     return [t for t, rule in TRANSITIONS.items() if state in rule.sources and is_editable(rule.target)]
 
 
-def available(state: State, actions: set[str] | frozenset[str]) -> list[Transition]:
+def available(
+    state: State, actions: set[str] | frozenset[str], approver: Approver = DEFAULT_APPROVER
+) -> list[Transition]:
     """The transitions from ``state`` that a user holding ``actions`` may make, in a stable order."""
-    return [t for t, rule in TRANSITIONS.items() if state in rule.sources and rule.action in actions]
+    return [
+        t for t, rule in TRANSITIONS.items() if state in rule.sources and required_action(t, approver) in actions
+    ]
 
 
 def apply(state: State, transition: Transition, comment: str = "") -> State:

@@ -118,6 +118,32 @@ class DueRuleSetting(models.Model):
         )
 
 
+APPROVER_CHOICES = [
+    (wf.Approver.HEAD.value, _("Kepala perangkat daerah")),
+    (wf.Approver.VERIFIER.value, _("Verifikator / Inspektorat")),
+    (wf.Approver.REGENCY.value, _("Pemda (administrator)")),
+]
+
+
+class ApprovalSetting(models.Model):
+    """A regency's choice of who approves a step's document (``domain.workflow.Approver``); a missing row is
+    SAKIP's default, the office head."""
+
+    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="approval_settings")
+    step = models.CharField(_("tahap"), max_length=10, choices=STEP_CHOICES)
+    approver = models.CharField(
+        _("yang menyetujui"), max_length=10, choices=APPROVER_CHOICES, default=wf.DEFAULT_APPROVER.value
+    )
+
+    class Meta:
+        verbose_name = _("pihak yang menyetujui")
+        verbose_name_plural = _("pihak yang menyetujui")
+        constraints = [models.UniqueConstraint(fields=["regency", "step"], name="one_approver_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.regency} — {self.get_step_display()}: {self.get_approver_display()}"
+
+
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 

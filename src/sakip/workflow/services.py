@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,10 +234,11 @@ def transition(
     )
     current = wf.State(period.state)
     rule = wf.TRANSITIONS[t]
-    if rule.action not in allowed_actions:
+    approver = approver_of(office.regency_id, s)
+    if wf.required_action(t, approver) not in allowed_actions:
         raise TransitionRefused(
             _("Anda tidak berwenang untuk tindakan “%(t)s” pada %(period)s.")
-            % {"t": _label(t), "period": period_label(s.value, year, quarter)},
+            % {"t": transition_label(t, approver), "period": period_label(s.value, year, quarter)},
             code="not_allowed",
         )
     try:
@@ -284,10 +285,61 @@ def _label(t: wf.Transition) -> str:
     return str(dict(TRANSITION_CHOICES)[t.value])
 
 
+def transition_label(t: wf.Transition, approver: wf.Approver = wf.DEFAULT_APPROVER) -> str:
+    """A button's name for the regency's approver of the step: the approving press says "Setujui"."""
+    if t is wf.Transition.SUBMIT and approver is wf.Approver.HEAD:
+        return _("Setujui dan ajukan")
+    if t is wf.Transition.VERIFY and approver is wf.Approver.VERIFIER:
+        return _("Setujui (verifikasi)")
+    if t is wf.Transition.APPROVE and approver is not wf.Approver.REGENCY:
+        return _("Kunci")
+    return _label(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# who approves (the regency's setting per step)
+
+
+def approvers_for_regency_id(regency_id: int) -> dict[wf.Step, wf.Approver]:
+    """The regency's approver of every step (one query; a step without a row: the office head)."""
+    from .models import ApprovalSetting
+
+    out = {step: wf.DEFAULT_APPROVER for step in wf.Step}
+    for step, approver in ApprovalSetting.objects.filter(regency_id=regency_id).values_list("step", "approver"):
+        out[wf.Step(step)] = wf.Approver(approver)
+    return out
+
+
+def approvers_of(regency_id: int) -> dict[wf.Step, wf.Approver]:
+    """`approvers_for_regency_id` kept for the regency's data generation (every change of a setting renews it)."""
+    from sakip.regency import figures, generations
+
+    return figures.kept(
+        ("approvers", regency_id),
+        lambda: approvers_for_regency_id(regency_id),
+        (generations.regency_scope(regency_id),),
+    )
+
+
+def approver_of(regency_id: int, step: wf.Step) -> wf.Approver:
+    return approvers_of(regency_id)[step]
+
+
 def _state_label(s: wf.State) -> str:
     from .models import STATE_CHOICES
 
     return str(dict(STATE_CHOICES)[s.value])
+
+
+def state_label(s: wf.State, approver: wf.Approver = wf.DEFAULT_APPROVER) -> str:
+    """A state's name for the regency's approver of the step (the head's submission is the head's approval)."""
+    if s is wf.State.SUBMITTED and approver is wf.Approver.HEAD:
+        return _("Disetujui kepala, diajukan")
+    if s is wf.State.VERIFIED and approver is wf.Approver.VERIFIER:
+        return _("Disetujui verifikator")
+    if s is wf.State.APPROVED and approver is not wf.Approver.REGENCY:
+        return _("Terkunci")
+    return _state_label(s)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,3 +452,82 @@ def due_report(offices: Iterable[Office], today: dt.date | None = None, *, horiz
     all_years = set().union(*years.values())
     report = due_for_offices(offices, all_years, today, horizon_days=horizon_days)
     return [d for d in report if d.item.year in years[d.office.pk]]
+
+
+# ---------------------------------------------------------------------------------------------
+# who acts next
+
+
+def actor_names(office: Office) -> dict[wf.Actor, list[str]]:
+    """The people behind each actor of an office's workflow, for "who acts next" (kept for the structure
+    generation, which every change of an office or a membership renews: no query on most pages).
+
+    The head: the office's head as its profile names them, else its users with the head role; the office:
+    its operators and head; the verifier: the regency's verifiers; the regency: its administrators.
+    """
+    from sakip.accounts.models import Membership, Role
+    from sakip.regency import figures, generations
+
+    def read() -> dict[wf.Actor, list[str]]:
+        rows = (
+            Membership.objects.filter(regency_id=office.regency_id)
+            .filter(
+                models.Q(office_id=office.pk, role__in=[Role.HEAD, Role.OPERATOR])
+                | models.Q(office__isnull=True, role__in=[Role.VERIFIER, Role.ADMIN])
+            )
+            .select_related("user")
+            .order_by("user__username")
+        )
+        names: dict[wf.Actor, list[str]] = {a: [] for a in wf.Actor}
+        for m in rows:
+            name = m.user.get_full_name() or m.user.get_username()
+            if m.role == Role.HEAD:
+                names[wf.Actor.HEAD].append(name)
+                names[wf.Actor.OFFICE].append(name)
+            elif m.role == Role.OPERATOR:
+                names[wf.Actor.OFFICE].append(name)
+            elif m.role == Role.VERIFIER:
+                names[wf.Actor.VERIFIER].append(name)
+            else:
+                names[wf.Actor.REGENCY].append(name)
+        if office.head_name:
+            names[wf.Actor.HEAD] = [office.head_name]
+        return names
+
+    return figures.kept(("workflow-actors", office.pk, office.head_name), read, (generations.STRUCTURE,))
+
+
+def actor_role(actor: wf.Actor) -> str:
+    return {
+        wf.Actor.OFFICE: _("Operator atau kepala perangkat daerah"),
+        wf.Actor.HEAD: _("Kepala perangkat daerah"),
+        wf.Actor.VERIFIER: _("Verifikator / Inspektorat"),
+        wf.Actor.REGENCY: _("Administrator pemda"),
+        wf.Actor.NOBODY: "",
+    }[actor]
+
+
+def next_step_text(office: Office, state: wf.State, approver: wf.Approver) -> str:
+    """"Who acts next" for a period: the role, what they do, and the names where known."""
+    actor = wf.next_actor(state, approver)
+    if actor is wf.Actor.NOBODY:
+        return _("Selesai: periode terkunci. Hanya administrator pemda yang dapat membuka kuncinya, dengan alasan.")
+    what = {
+        wf.Actor.OFFICE: _("melengkapi data lalu mengajukan"),
+        wf.Actor.HEAD: _("memeriksa, menyetujui dan mengajukan"),
+        wf.Actor.VERIFIER: (
+            _("memverifikasi dan menyetujui, atau mengembalikan dengan catatan")
+            if approver is wf.Approver.VERIFIER
+            else _("memverifikasi (reviu), atau mengembalikan dengan catatan")
+        ),
+        wf.Actor.REGENCY: (
+            _("menyetujui dan mengunci") if approver is wf.Approver.REGENCY else _("mengunci periode")
+        ),
+    }[actor]
+    names = actor_names(office).get(actor, [])
+    if names:
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        return _("Berikutnya: %(role)s (%(names)s) %(what)s.") % {
+            "role": actor_role(actor), "names": shown, "what": what,
+        }
+    return _("Berikutnya: %(role)s %(what)s.") % {"role": actor_role(actor), "what": what}

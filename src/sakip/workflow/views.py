@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -21,7 +22,16 @@ from sakip.core.params import int_param, next_path, valid_year
 from sakip.domain import workflow as wf
 
 from . import services
-from .models import STEP_CHOICES, DueRuleSetting, PeriodState, RowComment, period_label
+from .models import (
+    APPROVER_CHOICES,
+    STEP_CHOICES,
+    ApprovalSetting,
+    DueRuleSetting,
+    PeriodState,
+    RowComment,
+    period_label,
+)
+from .web import CONSEQUENCES, TRANSITION_URLS
 
 REGENCY_ROLES = (Role.ADMIN, Role.PLANNER, Role.VERIFIER)
 MAX_COMMENT = 2000
@@ -50,6 +60,9 @@ def _move(
     except wf.WorkflowError:
         messages.error(request, _("Tahap atau triwulan tidak dikenal; tidak ada yang diubah."))
         return HttpResponseRedirect(back)
+    approver = services.approver_of(office.regency_id, wf.Step(step))
+    if t in wf.CONFIRMED and request.POST.get("confirm") != "1":
+        return _confirm_page(request, year, office, membership, wf.Step(step), quarter, t, approver, back)
     try:
         period = services.transition(
             office,
@@ -62,14 +75,68 @@ def _move(
             comment=request.POST.get("comment", ""),
         )
     except services.TransitionRefused as exc:
+        if exc.code == "not_allowed":  # the role may not press this button for the step (the approver setting)
+            raise PermissionDenied(exc.messages[0]) from None
         messages.error(request, exc.messages[0])
     else:
         messages.success(
             request,
             _("%(period)s: %(state)s.")
-            % {"period": period_label(step, year, quarter), "state": period.get_state_display()},
+            % {
+                "period": period_label(step, year, quarter),
+                "state": services.state_label(wf.State(period.state), approver),
+            },
         )
     return HttpResponseRedirect(back)
+
+
+def _confirm_page(
+    request: HttpRequest,
+    year: int,
+    office: Office,
+    membership: Membership | None,
+    step: wf.Step,
+    quarter: int | None,
+    t: wf.Transition,
+    approver: wf.Approver,
+    back: str,
+) -> HttpResponse:
+    """The confirmation step of a transition that freezes, locks or reopens a period: nothing changes until the
+    user presses the page's button (a POST with ``confirm=1``); the panel's script shows the same question in a
+    dialog and sends ``confirm=1`` itself."""
+    state = services.state_of(office, year, step, quarter)
+    acts = allowed_actions(membership, office)
+    if wf.required_action(t, approver) not in acts:
+        raise PermissionDenied(_("Anda tidak berwenang untuk tindakan “%(t)s” pada %(period)s.") % {
+            "t": services.transition_label(t, approver), "period": period_label(step.value, year, quarter),
+        })
+    if t not in wf.available(state, acts, approver):
+        messages.error(
+            request,
+            _("Tindakan “%(t)s” tidak dapat dilakukan dari status “%(s)s”.")
+            % {"t": services.transition_label(t, approver), "s": services.state_label(state, approver)},
+        )
+        return HttpResponseRedirect(back)
+    label = services.transition_label(t, approver)
+    return render(
+        request,
+        "workflow/confirm.html",
+        {
+            "office": office,
+            "year": year,
+            "step": step.value,
+            "quarter": quarter or "",
+            "period": period_label(step.value, year, quarter),
+            "state_label": services.state_label(state, approver),
+            "action_label": label,
+            "consequence": CONSEQUENCES[t],
+            "url": reverse(TRANSITION_URLS[t], args=[office.code, year]),
+            "comment": request.POST.get("comment", ""),
+            "needs_comment": wf.TRANSITIONS[t].needs_comment,
+            "next": back,
+            "membership": membership,
+        },
+    )
 
 
 @require_POST
@@ -111,7 +178,7 @@ def row_comment(
 
 
 @require_POST
-@office_view("approve")
+@office_view("enter")  # the head, or the operator when the head does not approve the step: services.transition decides
 def submit(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """The office head submits the period to the regency."""
     return _move(request, year, office, membership, wf.Transition.SUBMIT)
@@ -145,7 +212,7 @@ def unlock(request: HttpRequest, year: int, office: Office, membership: Membersh
 
 
 @require_POST
-@office_view("approve")
+@office_view("enter")  # the head, or the operator when the head does not approve the step: services.transition decides
 def withdraw(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
     """The office head takes a submission back to draft before it is verified, with a required reason (audited)."""
     return _move(request, year, office, membership, wf.Transition.WITHDRAW)
@@ -163,6 +230,7 @@ def _entry(p: PeriodState, office: Office, why: str) -> dict[str, Any]:
         "why": why,
         "url": _period_url(office, p.step, p.year, p.quarter),
         "updated_at": p.updated_at,
+        "returned": p.state == wf.State.RETURNED.value,
     }
 
 
@@ -174,8 +242,48 @@ def _period_url(office: Office, step: str, year: int, quarter: int | None) -> st
     return reverse("office-dashboard", args=[office.code]) + f"?tahun={year}"
 
 
+def _why(state: wf.State, approver: wf.Approver, acts: set[str]) -> str | None:
+    """Why a period in ``state`` waits for a user holding ``acts`` (None: it does not wait for them).
+
+    The office's users see what they must fix or submit: a returned or reopened period waits for the operator
+    (who fixes it) and for whoever submits; the head sees what only the head may approve and submit.
+    """
+    submits = wf.required_action(wf.Transition.SUBMIT, approver) in acts
+    if state in (wf.State.RETURNED, wf.State.REOPENED):
+        fix = (
+            _("Dikembalikan dengan catatan: perbaiki")
+            if state is wf.State.RETURNED
+            else _("Dibuka kembali: perbaiki")
+        )
+        if submits:
+            return fix + _(" lalu ajukan lagi")
+        if "enter" in acts:
+            return fix + _("; kepala perangkat daerah lalu menyetujui dan mengajukannya lagi")
+        return None
+    if state is wf.State.SUBMITTED and wf.required_action(wf.Transition.VERIFY, approver) in acts:
+        if approver is wf.Approver.VERIFIER:
+            return _("Menunggu verifikasi dan persetujuan Anda")
+        return _("Menunggu verifikasi")
+    if state is wf.State.VERIFIED and wf.required_action(wf.Transition.APPROVE, approver) in acts:
+        return _("Menunggu persetujuan akhir") if approver is wf.Approver.REGENCY else _("Menunggu penguncian")
+    return None
+
+
+def _who_submits(approver: wf.Approver, acts: set[str]) -> str:
+    if wf.required_action(wf.Transition.SUBMIT, approver) in acts:
+        return _("Belum diajukan: periksa lalu setujui dan ajukan") if approver is wf.Approver.HEAD else _(
+            "Belum diajukan: lengkapi lalu ajukan"
+        )
+    return _("Belum diajukan: lengkapi datanya; kepala perangkat daerah menyetujui dan mengajukan")
+
+
 def inbox_items(membership: Membership | None) -> dict[str, Any]:
-    """What waits for the user: periods to submit, to verify, to approve, and overdue periods (constant queries)."""
+    """What waits for the user (constant queries): periods returned or reopened for the office to fix, periods
+    still to submit (due or overdue), to verify and to lock; and the overdue periods.
+
+    An office's users (operator, head) see their returned periods with the verifier's note and the periods
+    the head must still approve and submit; the regency's users see what their role moves on.
+    """
     waiting: list[dict[str, Any]] = []
     overdue: list[services.OfficeDue] = []
     due_soon: list[services.OfficeDue] = []
@@ -187,23 +295,35 @@ def inbox_items(membership: Membership | None) -> dict[str, Any]:
         offices = list(Office.objects.filter(regency_id=membership.regency_id).order_by("name"))
     by_id = {o.pk: o for o in offices}
     acts = allowed_actions(membership, offices[0]) if offices else set()
-    wanted: dict[str, str] = {}
-    if "approve" in acts:
-        wanted[wf.State.RETURNED.value] = _("Dikembalikan: perbaiki lalu ajukan lagi")
-        wanted[wf.State.REOPENED.value] = _("Dibuka kembali: perbaiki lalu ajukan lagi")
+    approvers = services.approvers_of(membership.regency_id)
+    states: set[str] = set()
+    if "enter" in acts or "approve" in acts:
+        states |= {wf.State.RETURNED.value, wf.State.REOPENED.value}
     if "verify" in acts:
-        wanted[wf.State.SUBMITTED.value] = _("Menunggu verifikasi")
+        states.add(wf.State.SUBMITTED.value)
     if "lock" in acts:
-        wanted[wf.State.VERIFIED.value] = _("Menunggu persetujuan akhir")
-    if wanted and by_id:
-        rows = PeriodState.objects.filter(office_id__in=list(by_id), state__in=list(wanted)).order_by(
+        states.add(wf.State.VERIFIED.value)
+    if states and by_id:
+        rows = PeriodState.objects.filter(office_id__in=list(by_id), state__in=sorted(states)).order_by(
             "updated_at", "id"
         )
-        waiting = [_entry(p, by_id[p.office_id], wanted[p.state]) for p in rows]
+        for p in rows:
+            why = _why(wf.State(p.state), approvers[wf.Step(p.step)], acts)
+            if why is not None:
+                waiting.append(_entry(p, by_id[p.office_id], why))
     report = services.due_report(offices)
     overdue = [d for d in report if d.item.overdue]
-    if "approve" in acts:  # the office's own work still to do
+    if "approve" in acts or "enter" in acts:  # the office's own work still to do
         due_soon = [d for d in report if not d.item.overdue]
+    if membership.office_id is not None and "enter" in acts:  # and who must submit it
+        for d in report:
+            if d.item.state is wf.State.DRAFT:  # returned and reopened ones are listed above, with their note
+                url = _period_url(d.office, d.item.step.value, d.item.year, d.item.quarter)
+                waiting.append({
+                    "office": d.office, "label": d.label, "state": d.state_label, "comment": "",
+                    "why": _who_submits(approvers[d.item.step], acts), "url": url, "updated_at": None,
+                    "returned": False,
+                })
     return {
         "waiting": waiting[:INBOX_ROWS],
         "waiting_more": max(0, len(waiting) - INBOX_ROWS),
@@ -312,3 +432,41 @@ def due_rules(request: HttpRequest, membership: Membership) -> HttpResponse:
             }
         )
     return render(request, "workflow/due_rules.html", {"membership": membership, "rows": rows})
+
+
+@regency_view(Role.ADMIN)
+def approvers(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Who approves each step's document (the office head, the Inspektorat or the regency): a regency setting,
+    SAKIP's default the office head (``domain.workflow.Approver``)."""
+    regency = membership.regency
+    current = services.approvers_for_regency_id(regency.pk)
+    valid = {a.value for a in wf.Approver}
+    error = ""
+    if request.method == "POST":
+        chosen = {step: request.POST.get(f"{step}-approver", "") for step, _label in STEP_CHOICES}
+        if any(v not in valid for v in chosen.values()):
+            error = _("Pilih pihak yang menyetujui untuk setiap tahap; tidak ada yang disimpan.")
+            messages.error(request, error)
+        else:
+            with transaction.atomic():
+                for step, value in chosen.items():
+                    row = get_or_create_once(ApprovalSetting, regency=regency, step=step)[0]
+                    if row.approver != value:
+                        row.approver = value
+                        row.save()
+            messages.success(request, _("Pengaturan persetujuan tersimpan."))
+            return redirect(reverse("workflow-approvers"))
+    rows = [
+        {
+            "step": step,
+            "label": label,
+            "approver": current[wf.Step(step)].value,
+            "default": current[wf.Step(step)] is wf.DEFAULT_APPROVER,
+        }
+        for step, label in STEP_CHOICES
+    ]
+    return render(
+        request,
+        "workflow/approvers.html",
+        {"membership": membership, "rows": rows, "choices": APPROVER_CHOICES, "error": error},
+    )

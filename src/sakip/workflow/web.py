@@ -9,13 +9,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from sakip.accounts.access import allowed_actions
 from sakip.accounts.models import Membership, Office
 from sakip.domain import workflow as wf
 
 from . import services
-from .models import STATE_CHOICES, TRANSITION_CHOICES, PeriodState, TransitionLog, period_label
+from .models import APPROVER_CHOICES, PeriodState, TransitionLog, period_label
 
 
 def lock_message(office: Office, year: int, step: str, quarter: int | None = None) -> str | None:
@@ -87,6 +88,26 @@ TRANSITION_URLS = {
 }
 
 
+#: what a confirmed transition does, for the confirmation page and the panel's dialog
+CONSEQUENCES = {
+    wf.Transition.SUBMIT: gettext_lazy(
+        "Data periode ini akan dibekukan: tidak dapat diubah sampai verifikator mengembalikannya dengan catatan "
+        "atau pengajuan ditarik kembali sebelum diverifikasi."
+    ),
+    wf.Transition.VERIFY: gettext_lazy(
+        "Periode ditandai terverifikasi dan menunggu penguncian oleh pemda; perangkat daerah tidak dapat "
+        "mengubahnya kecuali dikembalikan."
+    ),
+    wf.Transition.APPROVE: gettext_lazy(
+        "Periode akan dikunci: dokumennya tidak lagi bertanda DRAF dan perubahan hanya mungkin setelah "
+        "administrator pemda membuka kunci dengan alasan."
+    ),
+    wf.Transition.UNLOCK: gettext_lazy(
+        "Periode akan dibuka kembali dan dapat diubah lagi oleh perangkat daerah; alasan Anda dicatat di jejak audit."
+    ),
+}
+
+
 def request_states(request: HttpRequest | None, office: Office) -> services.OfficeStates:
     """The office's workflow states read once for the request (shared by the panels of one page).
 
@@ -140,15 +161,17 @@ def panel(
         list(TransitionLog.objects.filter(period_id=period_id).order_by("at", "id")) if period_id is not None else []
     )
     acts = allowed_actions(membership, office)
-    labels = dict(TRANSITION_CHOICES)
+    approver = services.approver_of(office.regency_id, s)
     buttons = [
         {
             "transition": t.value,
-            "label": labels[t.value],
+            "label": services.transition_label(t, approver),
             "url": TRANSITION_URLS[t],
             "needs_comment": wf.TRANSITIONS[t].needs_comment,
+            "confirm": t in wf.CONFIRMED,
+            "consequence": CONSEQUENCES.get(t, ""),
         }
-        for t in wf.available(state, acts)
+        for t in wf.available(state, acts, approver)
     ]
     last_comment = ""
     if state in (wf.State.RETURNED, wf.State.REOPENED) and history:
@@ -160,7 +183,10 @@ def panel(
         "quarter": quarter or "",
         "label": period_label(s.value, year, quarter),
         "state": state.value,
-        "state_label": dict(STATE_CHOICES)[state.value],
+        "state_label": services.state_label(state, approver),
+        "approver": approver.value,
+        "approver_label": dict(APPROVER_CHOICES)[approver.value],
+        "next_step": services.next_step_text(office, state, approver),
         "locked": wf.is_locked(state) or (covering is not None and wf.is_locked(states.get(covering, wf.State.DRAFT))),
         "frozen": frozen_by is not None,
         "frozen_message": frozen_message,
