@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0003_row_comment'),
+        ('workflow', '0004_approval_setting'),
     ]
 
     operations = [
