@@ -99,15 +99,18 @@ def test_the_laporan_triwulan_prints_the_years_achievements_where_the_office_has
     figures = [b for b in doc.blocks if isinstance(b, Figure)]
     assert [f.caption for f in figures] == ["Penghargaan pelayanan publik terbaik 2025"]
     assert figures[0].png == (tmp_path / "foto" / "prestasi-1.jpg").read_bytes()
-    # the stored narratives: the year's LKjIP text stands in when the quarter has none of its own
+    # the stored narratives: at the year's end (TW IV) the year's LKjIP text stands in when the quarter has
+    # none of its own; a TW II report does not print a text written for the whole year, only the photos
     office.years[2025].narratives.setdefault("lkjip", {})
     from sakip.domain.profile import Narrative
 
     office.years[2025].narratives["lkjip"]["prestasi"] = Narrative("Penghargaan kecamatan terbaik tingkat kabupaten.")
-    data = generate(office, "triwulan", 2025, ["docx"], quarter=2)[0].data
-    text = _docx_text(data)
-    assert "Penghargaan kecamatan terbaik tingkat kabupaten." in text
-    assert "Penghargaan pelayanan publik terbaik 2025" in text
+    tw4 = _docx_text(generate(office, "triwulan", 2025, ["docx"], quarter=4)[0].data)
+    assert "Penghargaan kecamatan terbaik tingkat kabupaten." in tw4
+    assert "Penghargaan pelayanan publik terbaik 2025" in tw4
+    tw2 = _docx_text(generate(office, "triwulan", 2025, ["docx"], quarter=2)[0].data)
+    assert "Penghargaan kecamatan terbaik tingkat kabupaten." not in tw2
+    assert "C. Prestasi Kinerja" in tw2 and "Penghargaan pelayanan publik terbaik 2025" in tw2
     # neither text nor photos: no section
     bare = load(EXAMPLE)
     bare.years[2025].narratives.get("lkjip", {}).pop("prestasi", None)

@@ -13,8 +13,8 @@ place_date=None, narrative=None, charts=True) -> Document``
   built here when not given.
 * ``narrative`` — the operator's texts, as for the LKjIP: ``latar_belakang``, ``sumber_daya``,
   ``kesimpulan``, ``langkah`` (next steps), ``anggaran``; missing ones get a neutral placeholder.
-  ``prestasi`` (else the year's LKjIP text) and the year's photos print as Bab III C where the office
-  has them (`profile_sections.achievements`), and the section is left out where it has none.
+  ``prestasi`` (in TW IV else the year's LKjIP text) and the year's photos print as Bab III C where the
+  office has them (`profile_sections.achievements`), and the section is left out where it has none.
   The explanation of an indicator is the quarter's own (``IndicatorScore.explanation`` of the
   scorecard as of TW N): never another quarter's text.
 * ``charts`` — a chart per indicator (target and realisation to date per quarter,
@@ -245,7 +245,7 @@ def build_triwulan(
         else:
             doc.add(cm.placeholder("Rincian anggaran per program belum dicatat."))
         doc.add(*cm.operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
-    achieved = ps.achievements(office, y, texts)
+    achieved = ps.achievements(office, y, texts, year_end=quarter == 4)
     if achieved:  # the year's prestasi and photos, as in the LKjIP's Bab III C, where the office has them
         doc.add(Heading("C. Prestasi Kinerja", 2), *achieved)
 
