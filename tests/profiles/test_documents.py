@@ -79,6 +79,46 @@ def test_photos_and_logo_files_next_to_the_dataset(tmp_path: Path) -> None:
     assert "Penghargaan pelayanan publik terbaik 2025" in _docx_text(data)
 
 
+def test_the_laporan_triwulan_prints_the_years_achievements_where_the_office_has_them(tmp_path: Path) -> None:
+    """Bab III C of the Laporan Triwulan: the year's prestasi text and photos with their captions (the LKjIP's
+    helper); an office with neither gets no section C and no placeholder for it."""
+    from sakip.reports.documents import build_triwulan
+    from sakip.reports.model import Heading
+
+    shutil.copy(EXAMPLE, tmp_path / "contoh.yaml")
+    (tmp_path / "foto").mkdir()
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 30)).save(buf, "JPEG")
+    (tmp_path / "foto" / "prestasi-1.jpg").write_bytes(buf.getvalue())
+    office = load(tmp_path / "contoh.yaml")
+    doc = build_triwulan(office, 2025, 2, charts=False, narrative={"prestasi": "Juara lomba inovasi pelayanan."})
+    headings = [b.text for b in doc.blocks if isinstance(b, Heading)]
+    c = headings.index("C. Prestasi Kinerja")
+    assert headings[c - 1].startswith("B. Realisasi Anggaran") and headings[c + 1].startswith("BAB IV")
+    assert "Juara lomba inovasi pelayanan." in _texts(doc)
+    figures = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert [f.caption for f in figures] == ["Penghargaan pelayanan publik terbaik 2025"]
+    assert figures[0].png == (tmp_path / "foto" / "prestasi-1.jpg").read_bytes()
+    # the stored narratives: at the year's end (TW IV) the year's LKjIP text stands in when the quarter has
+    # none of its own; a TW II report does not print a text written for the whole year, only the photos
+    office.years[2025].narratives.setdefault("lkjip", {})
+    from sakip.domain.profile import Narrative
+
+    office.years[2025].narratives["lkjip"]["prestasi"] = Narrative("Penghargaan kecamatan terbaik tingkat kabupaten.")
+    tw4 = _docx_text(generate(office, "triwulan", 2025, ["docx"], quarter=4)[0].data)
+    assert "Penghargaan kecamatan terbaik tingkat kabupaten." in tw4
+    assert "Penghargaan pelayanan publik terbaik 2025" in tw4
+    tw2 = _docx_text(generate(office, "triwulan", 2025, ["docx"], quarter=2)[0].data)
+    assert "Penghargaan kecamatan terbaik tingkat kabupaten." not in tw2
+    assert "C. Prestasi Kinerja" in tw2 and "Penghargaan pelayanan publik terbaik 2025" in tw2
+    # neither text nor photos: no section
+    bare = load(EXAMPLE)
+    bare.years[2025].narratives.get("lkjip", {}).pop("prestasi", None)
+    plain = build_triwulan(bare, 2025, 2, charts=False)
+    assert "C. Prestasi Kinerja" not in [b.text for b in plain.blocks if isinstance(b, Heading)]
+    assert "prestasi" not in _texts(plain).lower()
+
+
 @pytest.mark.django_db
 def test_the_database_path_prints_the_stored_texts() -> None:
     regency = Regency.objects.create(code="demo", name="Kabupaten Contoh", province="Jawa Tengah")

@@ -224,14 +224,15 @@ def test_efficiency_sentences_follow_the_domain_verdict(offices: dict[str, Offic
 
 
 def _analyses(doc: Document) -> dict[str, str]:
-    """Indicator heading → its "g." paragraph (the supporting programs)."""
+    """Indicator heading → its last analysis (the supporting programs: "g.", or "f." where the office wrote no
+    causes and solutions)."""
     out: dict[str, str] = {}
     current = None
     expect = False
     for b in doc.blocks:
         if isinstance(b, Heading) and b.text.startswith("Indikator: "):
             current = b.text
-        elif isinstance(b, Paragraph) and b.text == "g. Program dan kegiatan pendukung":
+        elif isinstance(b, Paragraph) and b.text.endswith(". Program dan kegiatan pendukung"):
             expect = True
         elif isinstance(b, Paragraph) and expect and current is not None:
             out[current] = b.text

@@ -275,3 +275,35 @@ def test_a_60_indicator_office() -> None:
         sum(1 for r in _rows(rkt) if isinstance(r[4], str) and r[4].startswith(("Indikator S1.", "Indikator S2.")))
         == 60
     )
+
+
+# --------------------------------------------------------------------------- one figure, one value: the levels
+
+
+def test_an_indicator_of_a_goal_and_its_objective_is_listed_once_per_level_with_its_level() -> None:
+    """Kaliwates measures the SKM and the coordination indicator at goal and at objective level under the same
+    names: the Matrik and the Rencana Aksi (workbook and document) list each once per level, labelled."""
+    from sakip.reports.documents import build_rencana_aksi
+    from sakip.reports.xlsx_rencana_aksi import rencana_aksi_xlsx
+
+    office = load(seed_path("kaliwates-2020"))
+    skm = "Nilai Survey Kepuasan Masyarakat (SKM)"
+    rows = _rows(_sheet(matrik_xlsx(build_scorecard(office))))
+    named = [(r[1], r[2]) for r in rows if isinstance(r[2], str) and r[2].startswith(skm)]
+    assert [n for _, n in named] == [f"{skm} (indikator tujuan)", f"{skm} (indikator sasaran) (IKU)"]
+    assert named[0][0].startswith("Tujuan: ") and named[1][0].startswith("Sasaran: ")
+
+    # the PK names the goal's indicators too: the Rencana Aksi lists both levels, each with its label
+    both = copy.deepcopy(office)
+    pk = both.years[2020].agreement
+    assert pk is not None
+    pk.targets.update({"T1.1": Decimal(80), "T2.1": Decimal(100)})
+    ra = _rows(_sheet(rencana_aksi_xlsx(build_scorecard(both))))
+    listed = [r[1] for r in ra if isinstance(r[1], str) and r[1].startswith(skm)]
+    assert listed == [f"{skm} (indikator tujuan)", f"{skm} (indikator sasaran) (IKU)"]
+    doc = build_rencana_aksi(both)
+    cells = [c.text for t in doc.tables() for row in t.rows for c in row if c.text.startswith(skm)]
+    assert cells == listed
+    # an office without such a pair keeps the plain names
+    plain = _rows(_sheet(rencana_aksi_xlsx(build_scorecard(office))))
+    assert [r[1] for r in plain if isinstance(r[1], str) and r[1].startswith(skm)] == [f"{skm} (IKU)"]

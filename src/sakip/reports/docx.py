@@ -597,7 +597,7 @@ class _Renderer:
             lines.append((s.role, True))
         lines.append((s.position, True))
         lines += [("", False)] * 4
-        lines.append((s.name or "(nama belum diisi)", True))
+        lines.append((s.printed_name, True))
         if s.rank:
             lines.append((s.rank, False))
         if s.nip:

@@ -139,6 +139,11 @@ class Figure:
         return f"Gambar {self.number}" if self.number else "Gambar"
 
 
+# A signatory whose name the data does not hold (the head of region of a seed report that names none): the
+# blank a form leaves for the name written at signing, not a "belum diisi" placeholder in a submitted document
+NAME_BLANK = "(" + "." * 36 + ")"
+
+
 @dataclass(frozen=True, slots=True)
 class Signatory:
     position: str  # "Camat Kaloran", "BUPATI TEMANGGUNG"
@@ -146,6 +151,10 @@ class Signatory:
     rank: str | None = None
     nip: str | None = None
     role: str | None = None  # "PIHAK PERTAMA" ...
+
+    @property
+    def printed_name(self) -> str:
+        return self.name or NAME_BLANK
 
 
 @dataclass

@@ -32,10 +32,6 @@ from .model import Paragraph, ParagraphStyle, Run, para
 from .scorecard import EFFICIENCY_TEXT
 
 NOT_MEASURED = "belum diukur"
-NO_EXPLANATION = (
-    "Analisis penyebab keberhasilan atau kegagalan serta alternatif solusinya belum diisi oleh "
-    "operator perangkat daerah."
-)
 NUMBER_WORDS = (
     "nol",
     "satu",
@@ -291,11 +287,13 @@ def standard_sentence(s: IndicatorScore) -> Paragraph:
 
 
 def explanation_paragraphs(s: IndicatorScore) -> list[Paragraph]:
+    """The year's explanation of the indicator as the operator wrote it (empty when none: the LKjIP then uses
+    the quarters' explanations or leaves the analysis out, never a placeholder)."""
     if s.explanation and s.explanation.strip():
         return [
             para(chunk.strip(), style=ParagraphStyle.OPERATOR) for chunk in s.explanation.split("\n\n") if chunk.strip()
         ]
-    return [para(NO_EXPLANATION, style=ParagraphStyle.PLACEHOLDER)]
+    return []
 
 
 def efficiency_sentence(objective_text: str, eff: Efficiency | None, amounts: Amounts | None) -> Paragraph:

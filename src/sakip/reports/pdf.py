@@ -14,7 +14,8 @@ layout, but prints it as an arabic number whatever its format switch, so the fro
 (``PAGEREF … \\* roman``, which Word honours) would read 1, 2 beside BAB I's 1. A document with such
 entries is converted twice: the first PDF carries the headings' bookmarks as named destinations, which
 give each front-matter heading's page; the entries then become plain text (i, ii …) and the second
-conversion is the PDF (`sakip.reports.pdf_toc`).
+conversion is the PDF (`sakip.reports.pdf_toc`). Between the two, a chain of headings the first
+conversion left at the foot of a page starts a new page (`sakip.reports.pdf_keep`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import pdf_toc
+from . import pdf_keep, pdf_toc
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 _profile_lock = threading.Lock()
@@ -161,6 +162,8 @@ def render_pdf(docx_bytes: bytes, *, timeout: float = 120) -> bytes:
             return convert(source, out, timeout=timeout).read_bytes()
         started = time.monotonic()
         first = convert(source, out, timeout=timeout, destinations=True).read_bytes()
-        source.write_bytes(pdf_toc.fix_roman_references(docx_bytes, pdf_toc.destination_pages(first)))
+        pages = pdf_toc.destination_pages(first)
+        # the second conversion also starts on a new page any heading the first left at a page's foot
+        source.write_bytes(pdf_keep.break_before_stranded(pdf_toc.fix_roman_references(docx_bytes, pages), pages))
         left = max(timeout - (time.monotonic() - started), 1.0)
         return convert(source, out, timeout=left).read_bytes()

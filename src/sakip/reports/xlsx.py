@@ -41,6 +41,7 @@ from sakip.domain.scorecard import IndicatorScore, LineScore, Scorecard
 
 from .cells import put_value as put_cell
 from .cells import text_cell
+from .documents.common import level_labels
 
 NOT_MEASURED_TEXT = "belum diukur"
 UNDEFINED_TEXT = "tidak terdefinisi"
@@ -492,11 +493,17 @@ def build_matrik(sc: Scorecard, *, draft: bool = False) -> Workbook:
             blocks.append((f"Tujuan: {g.text}", goal_scores, []))
     for o in plan.objectives:
         blocks.append(
-            (o.text, [s for s in sc.indicators if s.level == "objective" and s.parent_id == o.id], _lines_for(sc, o.id))
+            (
+                f"Sasaran: {o.text}",
+                [s for s in sc.indicators if s.level == "objective" and s.parent_id == o.id],
+                _lines_for(sc, o.id),
+            )
         )
     rest = _lines_for(sc, None)
     if rest:
         blocks.append(("Program/kegiatan tanpa tautan ke sasaran", [], rest))
+    # an indicator listed at goal and at objective level with the same name: each row says its level
+    labels = level_labels(s for _, inds, _ in blocks for s in inds)
 
     for number, (text, inds, lines) in enumerate(blocks, start=1):
         start = sheet.row
@@ -507,7 +514,7 @@ def build_matrik(sc: Scorecard, *, draft: bool = False) -> Workbook:
                 ws.cell(row=r, column=c).border = _BORDER
                 ws.cell(row=r, column=c).alignment = _WRAP
             if s is not None:
-                _indicator_cells(ws, r, s)
+                _indicator_cells(ws, r, s, labels[id(s)])
             if ls is not None:
                 _line_cells(ws, r, ls, pk)
         put_number(ws, start, 1, number, INTEGER_FORMAT)
@@ -543,8 +550,8 @@ def build_matrik(sc: Scorecard, *, draft: bool = False) -> Workbook:
     return wb
 
 
-def _indicator_cells(ws: Worksheet, r: int, s: IndicatorScore) -> None:
-    put_text(ws, r, 3, s.indicator.name + (" (IKU)" if s.indicator.iku else ""))
+def _indicator_cells(ws: Worksheet, r: int, s: IndicatorScore, name: str) -> None:
+    put_text(ws, r, 3, name + (" (IKU)" if s.indicator.iku else ""))
     put_text(ws, r, 4, s.indicator.unit)
     put_value(ws, r, 5, s.target)
     put_value(ws, r, 6, s.realisation, missing=NOT_MEASURED_TEXT)

@@ -86,7 +86,7 @@ def build_rencana_aksi(sc: Scorecard, *, draft: bool = False) -> Workbook:
             number += 1
             ind = ind_row.score.indicator
             put_number(ws, r, 1, number, INTEGER_FORMAT)
-            put_text(ws, r, 2, ind.name + (" (IKU)" if ind.iku else ""))
+            put_text(ws, r, 2, ind_row.printed_name)
             put_text(ws, r, 3, ind.unit)
             _target(ws, r, 4, ind_row.target)
             for q in QUARTERS:

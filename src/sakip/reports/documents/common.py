@@ -9,7 +9,7 @@ from sakip.domain import budget as budget_rules
 from sakip.domain.budget import Amounts, Level
 from sakip.domain.measurement import Status, Target
 from sakip.domain.office import Indicator, Office, Person, PkVersion, ProgramNode, YearData
-from sakip.domain.one_figure import distinct
+from sakip.domain.one_figure import distinct, name_key
 from sakip.domain.one_figure import target_text as domain_target_text
 from sakip.domain.profile import text_blocks
 from sakip.domain.quarter_targets import shown as shown_target
@@ -105,6 +105,24 @@ def indicator_label(sc: Scorecard, s: IndicatorScore) -> str:
         if g.score is s:
             return g.label
     return s.indicator.name
+
+
+def level_labels(scores: Iterable[IndicatorScore]) -> dict[int, str]:
+    """The names a table listing every level's rows prints (the Rencana Aksi, the Matrik Capaian Kinerja): an
+    indicator whose name the table lists at goal and at objective level carries its level ("… (indikator
+    tujuan)", "… (indikator sasaran)"), so that one figure is never read as two indicators. By ``id(score)``."""
+    rows = list(scores)
+    counts: dict[str, int] = {}
+    for s in rows:
+        counts[name_key(s.indicator.name)] = counts.get(name_key(s.indicator.name), 0) + 1
+    return {
+        id(s): s.indicator.name
+        + (f" ({LEVEL_NAMES.get(s.level, s.level)})" if counts[name_key(s.indicator.name)] > 1 else "")
+        for s in rows
+    }
+
+
+LEVEL_NAMES = {"goal": "indikator tujuan", "objective": "indikator sasaran"}
 
 
 def month_year(year: int, month: int = 1) -> str:

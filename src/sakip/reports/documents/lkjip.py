@@ -53,6 +53,7 @@ from ..model import (
 from . import budget_tables as bt
 from . import common as cm
 from . import profile_sections as ps
+from . import triwulan_tables as tt
 from .pk import statement as pk_statement
 
 
@@ -315,44 +316,68 @@ def _indicator_analysis(
 ) -> list[Block]:
     office = sc.office
     blocks: list[Block] = [Heading(f"Indikator: {cm.indicator_label(sc, s)}", 3, in_toc=False)]
-    li = ParagraphStyle.LIST
-    blocks.append(para("a. Perbandingan target dan realisasi", style=li))
-    blocks.append(nv.target_sentence(s, sc.year))
-    blocks += [x for x in (nv.target_basis_paragraph(s), nv.survey_paragraph(s)) if x is not None]
-    blocks.append(para("b. Perbandingan dengan tahun-tahun sebelumnya", style=li))
-    blocks.append(nv.history_sentence(s, sc.year))
+    items: list[tuple[str, list[Block]]] = []
+    compared: list[Block] = [nv.target_sentence(s, sc.year)]
+    compared += [x for x in (nv.target_basis_paragraph(s), nv.survey_paragraph(s)) if x is not None]
+    items.append(("Perbandingan target dan realisasi", compared))
+    history: list[Block] = [nv.history_sentence(s, sc.year)]
     trend = figs.trends.get(s.indicator.id) if figs is not None else None
     if trend is not None:
-        blocks.append(Figure(f"Realisasi {s.indicator.name} per Tahun", trend, width_cm=12))
-    blocks.append(para("c. Perbandingan dengan target akhir Renstra", style=li))
-    blocks.append(nv.end_target_sentence(s, office.plan.end))
-    blocks.append(para("d. Perbandingan dengan standar nasional", style=li))
-    blocks.append(nv.standard_sentence(s))
-    blocks.append(para("e. Penyebab keberhasilan/kegagalan dan alternatif solusi", style=li))
-    override = (texts.get(f"indikator:{s.indicator.id}") or "").strip()
-    if override:
-        blocks += [para(x.strip(), style=ParagraphStyle.OPERATOR) for x in override.split("\n\n") if x.strip()]
-    else:
-        blocks += nv.explanation_paragraphs(s)
-    blocks.append(para("f. Efisiensi penggunaan sumber daya", style=li))
+        history.append(Figure(f"Realisasi {s.indicator.name} per Tahun", trend, width_cm=12))
+    items.append(("Perbandingan dengan tahun-tahun sebelumnya", history))
+    items.append(("Perbandingan dengan target akhir Renstra", [nv.end_target_sentence(s, office.plan.end)]))
+    items.append(("Perbandingan dengan standar nasional", [nv.standard_sentence(s)]))
+    # the office's own analysis: the text written for the document, else the year's explanation, else the
+    # quarters' explanations of the year; an office that wrote none gets no item (no placeholder in a document
+    # it submits: docs/seed-report-sections.md)
+    causes = _causes(sc, s, texts)
+    if causes:
+        items.append(("Penyebab keberhasilan/kegagalan dan alternatif solusi", causes))
+    efficiency: Block
     objective_ids = _objective_ids(sc, s)
     b = sc.budget
     if s.level == "objective" and b is not None and s.parent_id in b.efficiency:
         o_text = next((o.text for o in office.plan.objectives if o.id == s.parent_id), s.parent_id)
-        blocks.append(nv.efficiency_sentence(o_text, b.efficiency[s.parent_id], b.by_objective.get(s.parent_id)))
+        efficiency = nv.efficiency_sentence(o_text, b.efficiency[s.parent_id], b.by_objective.get(s.parent_id))
     elif s.level == "goal":
-        blocks.append(
-            para(
-                "Efisiensi dianalisis pada tingkat sasaran yang mendukung tujuan ini (lihat tabel "
-                "efisiensi per sasaran)."
-            )
+        efficiency = para(
+            "Efisiensi dianalisis pada tingkat sasaran yang mendukung tujuan ini (lihat tabel efisiensi per sasaran)."
         )
     else:
-        blocks.append(nv.efficiency_sentence("", None, None))
-    blocks.append(para("g. Program dan kegiatan pendukung", style=li))
+        efficiency = nv.efficiency_sentence("", None, None)
+    items.append(("Efisiensi penggunaan sumber daya", [efficiency]))
     progs = cm.programs_for(office, objective_ids)
-    blocks.append(nv.programs_sentence([(pr.code, pr.name, cm.program_amounts(b, pr.code)) for pr in progs]))
+    items.append(
+        (
+            "Program dan kegiatan pendukung",
+            [nv.programs_sentence([(pr.code, pr.name, cm.program_amounts(b, pr.code)) for pr in progs])],
+        )
+    )
+    for i, (title, content) in enumerate(items):
+        blocks.append(para(f"{cm.letters(i)}. {title}", style=ParagraphStyle.LIST))
+        blocks += content
     return blocks
+
+
+def _causes(sc: Scorecard, s: IndicatorScore, texts: Mapping[str, str]) -> list[Block]:
+    """The causes of success or failure and the alternative solutions, as the office wrote them: the document's
+    own text for the indicator (``indikator:<id>``), else the year's explanation, else the explanations of the
+    year's quarters (TW I … TW IV, each named); empty when the office wrote none."""
+    override = (texts.get(f"indikator:{s.indicator.id}") or "").strip()
+    if override:
+        return [para(x.strip(), style=ParagraphStyle.OPERATOR) for x in override.split("\n\n") if x.strip()]
+    own = nv.explanation_paragraphs(s)
+    if own:
+        return list(own)
+    yd = sc.office.years.get(sc.year)
+    m = yd.measurements.get(s.indicator.id) if yd is not None else None
+    quarters = sorted((q, t.strip()) for q, t in (m.quarter_explanations if m else {}).items() if t and t.strip())
+    out: list[Block] = []
+    for q, text in quarters:
+        chunks = [x.strip() for x in text.split("\n\n") if x.strip()]
+        out.append(para(Run(f"Triwulan {tt.ROMAN[q]}: ", bold=True), chunks[0], style=ParagraphStyle.OPERATOR))
+        out += [para(x, style=ParagraphStyle.OPERATOR) for x in chunks[1:]]
+    return out
 
 
 def _objective_ids(sc: Scorecard, s: IndicatorScore) -> set[str]:

@@ -133,7 +133,7 @@ def statement(
     )
     for label, s in (("pihak pertama", first), ("pihak kedua", second)):
         rows = [
-            [Cell("Nama"), Cell(":"), Cell(s.name or "(nama belum diisi)", bold=True)],
+            [Cell("Nama"), Cell(":"), Cell(s.printed_name, bold=True)],
             [Cell("Jabatan"), Cell(":"), Cell(s.position)],
         ]
         doc.append(Table(f"Identitas {label}", [], rows, widths=(2.2, 0.5, 12), plain=True))

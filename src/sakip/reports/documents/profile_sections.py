@@ -185,6 +185,20 @@ def photos(office: Office, year: int) -> list[Block]:
     ]
 
 
+def achievements(office: Office, year: int, texts: Mapping[str, str], *, year_end: bool) -> list[Block]:
+    """The achievements (prestasi) of the year where the office has any: the text under ``prestasi`` (the
+    document's own; at the year's end — TW IV — else the year's LKjIP text, written for the same period) and the
+    year's photos with their captions (`photos`, the LKjIP's). Nothing — no placeholder — when the office has
+    neither: the Laporan Triwulan's section is optional, unlike the LKjIP's Bab III C."""
+    text = (texts.get("prestasi") or "").strip()
+    if not text and year_end:
+        text = narrative_for(office, year, "lkjip").get("prestasi", "").strip()
+    pictures = photos(office, year)
+    if not text and not pictures:
+        return []
+    return [*(cm.operator_or({"prestasi": text}, "prestasi", "") if text else []), *pictures]
+
+
 def logo(office: Office) -> bytes | None:
     """The cover's and letterhead's logo: the office's own, else the regency's (a template may override both)."""
     p = office.profile

@@ -41,6 +41,12 @@ class IndicatorRow:
     target: Target | None
     quarters: dict[int, Target | None]
     cumulative: bool
+    label: str = ""  # the name as printed: with its level where the plan lists it at goal and objective level
+
+    @property
+    def printed_name(self) -> str:
+        ind = self.score.indicator
+        return (self.label or ind.name) + (" (IKU)" if ind.iku else "")
 
     @property
     def complete(self) -> bool:
@@ -147,6 +153,9 @@ def plan_rows(sc: Scorecard) -> list[Group]:
     rest = [n for n in office.plan.programs if n.code not in linked]
     if rest:
         groups.append(Group("Program/kegiatan tanpa tautan ke sasaran", [], _programs(rest, y, allocations)))
+    labels = cm.level_labels(r.score for g in groups for r in g.indicators)
+    for r in (r for g in groups for r in g.indicators):
+        r.label = labels[id(r.score)]
     return groups
 
 
@@ -245,7 +254,7 @@ def build_rencana_aksi(
             no += 1
             ind = r.score.indicator
             body.append(
-                [cm.c(str(no)), cm.t(ind.name + (" (IKU)" if ind.iku else "")), cm.c(ind.unit), _target_cell(r.target)]
+                [cm.c(str(no)), cm.t(r.printed_name), cm.c(ind.unit), _target_cell(r.target)]
                 + [cm.quarter_target_cell(r.quarters.get(q)) for q in QUARTERS]
                 + [cm.c(r.kind)]
             )

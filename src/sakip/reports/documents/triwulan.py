@@ -13,6 +13,8 @@ place_date=None, narrative=None, charts=True) -> Document``
   built here when not given.
 * ``narrative`` — the operator's texts, as for the LKjIP: ``latar_belakang``, ``sumber_daya``,
   ``kesimpulan``, ``langkah`` (next steps), ``anggaran``; missing ones get a neutral placeholder.
+  ``prestasi`` (in TW IV else the year's LKjIP text) and the year's photos print as Bab III C where the
+  office has them (`profile_sections.achievements`), and the section is left out where it has none.
   The explanation of an indicator is the quarter's own (``IndicatorScore.explanation`` of the
   scorecard as of TW N): never another quarter's text.
 * ``charts`` — a chart per indicator (target and realisation to date per quarter,
@@ -23,8 +25,8 @@ Outline: cover, Kata Pengantar (fixed text), Daftar Isi / Tabel / Gambar; Bab I 
 quarter targets); Bab III Akuntabilitas Kinerja (landscape: A. achievements to date — recap,
 objectives, the formula table, per objective and indicator the TW I … TW IV table, the sentence,
 the quarter's explanation and the chart; B. budget to date — per spending class and linked objective
-→ indicator → program → activity → sub activity, amendments); Bab IV Penutup (a sentence per
-indicator, next steps, signature).
+→ indicator → program → activity → sub activity, amendments; C. prestasi with photos, where there are
+any); Bab IV Penutup (a sentence per indicator, next steps, signature).
 """
 
 from __future__ import annotations
@@ -243,6 +245,9 @@ def build_triwulan(
         else:
             doc.add(cm.placeholder("Rincian anggaran per program belum dicatat."))
         doc.add(*cm.operator_or(texts, "anggaran", "Catatan operator tentang pelaksanaan anggaran belum diisi."))
+    achieved = ps.achievements(office, y, texts, year_end=quarter == 4)
+    if achieved:  # the year's prestasi and photos, as in the LKjIP's Bab III C, where the office has them
+        doc.add(Heading("C. Prestasi Kinerja", 2), *achieved)
 
     # ---------------------------------------------------------------- BAB IV
     doc.add(Orientation(landscape=False))
