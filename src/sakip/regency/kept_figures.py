@@ -388,8 +388,7 @@ def ranking(offices: list[Office], year: int, quarter: int | None) -> dict[int, 
     from .figures import office_generation, scorecard
 
     q = quarter if quarter is not None and quarter < 4 else 4
-    kept = kept_rows(offices, year, q)
-    out = {office_id: office_figures(row, quarter) for office_id, row in kept.items()}
+    out = _kept_figures(offices, year, q, quarter)
     for office in offices:
         if office.pk in out:
             continue
@@ -397,6 +396,37 @@ def ranking(offices: list[Office], year: int, quarter: int | None) -> dict[int, 
         if sc is not None:
             row = _office_row(sc, {"office_id": office.pk, "year": year, "quarter": q, "version": 0})
             out[office.pk] = office_figures(row, quarter)
+    return out
+
+
+_FIGURE_FIELDS = (
+    "office_id", "year", "achievement", "category", "color", "measured", "not_measured", "absorption", "allocation",
+    "realisation", "weakest_id", "weakest_name", "weakest_achievement", "weakest_color", "undefined",
+)
+
+
+def _kept_figures(offices: list[Office], year: int, q: int, quarter: int | None) -> dict[int, OfficeFigures]:
+    """`office_figures` of the current kept rows (`kept_rows`), read as plain values: at 1,000 offices the
+    model instances cost more than the query."""
+    from .figures import OfficeFigures
+
+    fresh = fresh_office_ids([o.pk for o in offices], year)
+    if not fresh:
+        return {}
+    current = KeptOfficeYear.objects.filter(office_id=OuterRef("office_id"), year=year).values("version")[:1]
+    rows = KeptOffice.objects.filter(
+        office_id__in=fresh, year=year, quarter=q, version=Subquery(current)
+    ).values_list(*_FIGURE_FIELDS)
+    out: dict[int, OfficeFigures] = {}
+    for (office_id, y, achievement, category, color, measured, not_measured, absorption, allocation, realisation,
+         weakest_id, weakest_name, weakest_achievement, weakest_color, undefined) in rows:
+        weakest = None
+        if weakest_id is not None:
+            weakest = (weakest_id, weakest_name or "", weakest_achievement, weakest_color)
+        out[office_id] = OfficeFigures(
+            office_id, y, quarter, achievement, category, color, measured, not_measured, absorption, allocation,
+            realisation, weakest, undefined,
+        )
     return out
 
 
