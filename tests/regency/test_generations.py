@@ -186,3 +186,25 @@ def test_a_rolled_back_write_keeps_the_old_generation(regency: Regency) -> None:
         q.save()
         raise RuntimeError
     assert figures.office_generation(a) == before
+
+
+def test_an_explanation_renews_the_office_pages_but_no_figure(regency: Regency) -> None:
+    """The quarter's explanation is text: the office's pages show it (renewed); the regency's aggregate pages
+    and the kept figures hold no text (neither renewed nor recomputed). A value in the same save does both."""
+    from sakip.regency.models import KeptOfficeYear
+
+    a = _office("opd-001")
+    KeptOfficeYear.objects.update_or_create(office=a, year=YEAR, defaults={"changes": 3, "included": 3})
+    aggregate = generations.generation(generations.aggregate_scope(regency.pk), fresh=True)
+    (before,) = _gens(a)
+    q = _quarter(a)
+    q.explanation = "hujan deras pada bulan Desember"
+    q.save()
+    assert generations.generation(generations.aggregate_scope(regency.pk), fresh=True) == aggregate
+    assert figures.office_generation(a) != before
+    assert KeptOfficeYear.objects.get(office=a, year=YEAR).changes == 3  # not dirty
+    q.explanation = "hujan deras"
+    q.value = (q.value or Decimal(0)) + 1
+    q.save()
+    assert generations.generation(generations.aggregate_scope(regency.pk), fresh=True) != aggregate
+    assert KeptOfficeYear.objects.get(office=a, year=YEAR).changes == 4

@@ -324,10 +324,29 @@ def _written(place: Place, what: tuple[str, Model | None] = UNKNOWN_ROW) -> None
         kept_figures.touch(place.office_years, place.offices_from, place.regencies_from)
 
 
+#: Fields whose change changes no figure: an update of only these renews the office's own pages (they show the
+#: text) but not the regency's aggregate pages, and recomputes no kept figure (the kept rows hold no text).
+TEXT_ONLY: dict[str, frozenset[str]] = {
+    "monitoring.Quarter": frozenset({"explanation"}),
+    "monitoring.IndicatorYear": frozenset({"explanation"}),
+}
+
+
 def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # loaddata: the fixture's rows are bumped once by the caller if needed
         return
-    _written(place_of(instance), ("saved", instance))
+    from sakip.workflow.guard import CHANGED
+
+    changed = instance.__dict__.pop(CHANGED, None)  # what the write guard found changed (an update only)
+    place = place_of(instance)
+    text = TEXT_ONLY.get(instance._meta.label)
+    if changed is not None and text is not None and changed <= text:
+        place = Place({s for s in place.scopes if not _is_aggregate(s)})
+    _written(place, ("saved", instance))
+
+
+def _is_aggregate(scope: str) -> bool:
+    return scope.startswith("a") and scope[1:].isdigit()
 
 
 _PLACED = "_sakip_generation_place"

@@ -518,6 +518,10 @@ def refuse_dataset_changes(office: Any, before: dict[str, Any], after: dict[str,
 # ----------------------------------------------------------------------------- the signals
 
 
+#: set on an instance by the guard's pre_save: the fields (attnames) its update changes (not set for a new row)
+CHANGED = "_sakip_changed_fields"
+
+
 def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or _suspended.get() or sender._meta.label not in RULES:
         return
@@ -537,6 +541,7 @@ def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = Fa
     from sakip.audit.recorder import same_value
 
     changed = {a for a in names if a in fields and not same_value(fields[a], before.get(a), getattr(instance, a))}
+    setattr(instance, CHANGED, frozenset(changed))  # for the generations (`regency.generations._saved`)
     if changed:
         check(instance, changed, before)
 
