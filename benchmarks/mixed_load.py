@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -196,6 +197,9 @@ def reader(base: str, creds: dict[str, Any], paths: list[tuple[str, str]], index
     out[f"r{index}"] = got
 
 
+VALUE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?")
+
+
 def writer(base: str, who: dict[str, str], index: int, until: float, out: dict[str, Any]) -> None:
     browser = Browser(base, who["session"])
     rng = random.Random(1000 + index)
@@ -215,8 +219,14 @@ def writer(base: str, who: dict[str, str], index: int, until: float, out: dict[s
         if token is None or not rows:
             raise SystemExit(f"no entry form on {who['path']}")
         n += 1
-        body = urlencode({**form, rng.choice(rows): f"penjelasan {index}-{n}", "csrfmiddlewaretoken": token.group(1)},
-                         doseq=True)
+        changes = {rng.choice(rows): f"penjelasan {index}-{n}"}
+        values = sorted(k for k in form if k.startswith("v-") and VALUE.fullmatch(str(form[k] or "")))
+        if n % 2 and values:  # every other save changes a realisation too (its figures recomputed), not only a text
+            key = rng.choice(values)
+            old = Decimal(str(form[key]).replace(".", "").replace(",", "."))
+            changes[key] = format(old + (Decimal("0.01") if n % 4 == 1 else Decimal("-0.01")), "f").replace(".", ",")
+            changes["e-" + key[2:]] = f"penjelasan {index}-{n}"
+        body = urlencode({**form, **changes, "csrfmiddlewaretoken": token.group(1)}, doseq=True)
         status, _html, elapsed = browser.request("POST", who["path"], body)
         statuses[status] += 1
         posts.append(elapsed)
