@@ -12,7 +12,6 @@ from its current row, or as "<kind> #<id>" when the row is gone.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -74,6 +73,24 @@ FIELD_NAMES: dict[str, Any] = {
     "name": gettext_lazy("nama"),
     "code": gettext_lazy("kode"),
 }
+#: the keys of a printed-figures record (``printed`` fields: what a published report printed)
+PRINTED_KEYS: dict[str, Any] = {
+    "achievement": gettext_lazy("capaian"),
+    "category": gettext_lazy("kategori"),
+    "where": gettext_lazy("letak"),
+    "deviation": gettext_lazy("deviasi"),
+    "absorption": gettext_lazy("serapan"),
+    "target": gettext_lazy("target"),
+    "realisation": gettext_lazy("realisasi"),
+    "remaining": gettext_lazy("sisa"),
+    "share": gettext_lazy("bagian"),
+    "value": gettext_lazy("nilai"),
+    "index": gettext_lazy("indeks"),
+    "elements": gettext_lazy("unsur"),
+    "total": gettext_lazy("jumlah"),
+    "allocation": gettext_lazy("pagu"),
+}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DEFAULT_REPR = re.compile(r"\bobject \(\S+\)$")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -194,7 +211,7 @@ def value_text(value: Any, info: FieldInfo | None, names: dict[tuple[str, str], 
                 "size": number_text(value["size"]) or value["size"],
                 "digest": str(value["sha256"])[:12],
             }
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return "; ".join(f"{PRINTED_KEYS.get(k, k)}: {_plain(v)}" for k, v in value.items()) or EMPTY
     if info is not None:
         if info.choices and str(value) in info.choices:
             return info.choices[str(value)]
@@ -209,6 +226,19 @@ def value_text(value: Any, info: FieldInfo | None, names: dict[tuple[str, str], 
     elif isinstance(value, bool):
         return _("ya") if value else _("tidak")
     return str(value)
+
+
+def _plain(value: Any) -> str:
+    """A value inside a structure: numbers in Indonesian, the rest as text."""
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if isinstance(value, int | float | Decimal) or (isinstance(value, str) and _NUMBER.match(value)):
+        return number_text(value) or str(value)
+    if isinstance(value, dict):
+        return "(" + "; ".join(f"{PRINTED_KEYS.get(k, k)}: {_plain(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    return "" if value is None else str(value)
 
 
 # ----------------------------------------------------------------------------- objects and people
