@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -251,12 +252,54 @@ def demo(
     data_dir: Annotated[
         Path | None, typer.Option(help="Folder basis data SQLite dan unggahan (bawaan ./var).")
     ] = None,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset", help="Mulai dari awal: hapus basis data demo dan berkas unggahannya, lalu muat ulang contoh."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Jalankan aplikasi web dengan SQLite bawaan, empat kantor contoh dan satu pengguna per peran."""
+    """Jalankan aplikasi web dengan SQLite bawaan, empat kantor contoh dan satu pengguna per peran.
+
+    Dijalankan lagi, demo memakai data yang sudah ada (pengguna dan isian tetap); --reset memulai dari awal.
+    """
     if print_only or as_json:
         _print_seed_scorecards(as_json)
         return
+    prepared = prepare_demo(data_dir, reset=reset)
+    console = _console()
+    url = f"http://{host}:{port}/"
+    console.print(f"\nSakip berjalan di {url}  (hentikan dengan Ctrl+C)\n", style="bold", markup=False)
+    from sakip.core.demo import DEMO_PASSWORD
+
+    t = Table(title=f"Akun demo (kata sandi awal untuk semua: {DEMO_PASSWORD})")
+    t.add_column("Nama pengguna")
+    t.add_column("Peran")
+    t.add_column("Perangkat daerah")
+    for login in prepared.logins:
+        t.add_row(login.username, login.role, login.office or "-")
+    console.print(t)
+    if prepared.published:
+        console.print(
+            f"{prepared.published}: tahun pelaporan sudah disetujui dan dikunci — tampil di portal publik {url}publik/",
+            markup=False,
+        )
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@dataclass(frozen=True)
+class PreparedDemo:
+    logins: list[Any]
+    published: str | None
+    restarted: bool
+
+
+def prepare_demo(data_dir: Path | None, *, reset: bool = False, console: Console | None = None) -> PreparedDemo:
+    """Everything `sakip demo` does before the server starts: settings, ``--reset``, migrations, the demo
+    regency (kept as it is on a restart) and the published example; says what it did on ``console``."""
     import os
 
     if data_dir is not None:
@@ -267,34 +310,39 @@ def demo(
 
     django.setup()
     from django.conf import settings
+    from django.db import connections
 
-    from sakip.core.demo import DEMO_PASSWORD, setup_demo
+    from sakip.core.demo import reset_demo_data, setup_demo_state
 
+    console = console or _console()
+    database = settings.DATABASES["default"]
+    if reset:
+        if not database["ENGINE"].endswith("sqlite3"):
+            fail("--reset hanya untuk basis data SQLite demo; basis data ini tidak dihapus.")
+        connections.close_all()
+        gone = reset_demo_data(Path(database["NAME"]), Path(settings.MEDIA_ROOT))
+        if gone:
+            console.print("Mulai dari awal (--reset): dihapus " + ", ".join(str(p) for p in gone), markup=False)
+        else:
+            console.print("Mulai dari awal (--reset): belum ada data demo untuk dihapus.", markup=False)
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    console = _console()
-    console.print(f"Menyiapkan basis data SQLite di {settings.DATABASES['default']['NAME']} …", markup=False)
+    console.print(f"Menyiapkan basis data di {database['NAME']} …", markup=False)
     call_command("migrate", interactive=False, verbosity=0)
-    logins = setup_demo()
+    state = setup_demo_state()
+    if state.restarted:
+        console.print(
+            "Memakai data demo yang sudah ada (perangkat daerah: "
+            + ", ".join(state.kept_offices)
+            + "): pengguna, kata sandi dan isian tetap seperti ditinggalkan. "
+            "Untuk mulai dari awal: sakip demo --reset",
+            markup=False,
+        )
     from sakip.accounts.models import Regency
     from sakip.workflow.demo import publish_example
 
-    published = publish_example(Regency.objects.get(code="demo"))
-    url = f"http://{host}:{port}/"
-    console.print(f"\nSakip berjalan di {url}  (hentikan dengan Ctrl+C)\n", style="bold", markup=False)
-    t = Table(title=f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD})")
-    t.add_column("Nama pengguna")
-    t.add_column("Peran")
-    t.add_column("Perangkat daerah")
-    for login in logins:
-        t.add_row(login.username, login.role, login.office or "-")
-    console.print(t)
-    if published:
-        console.print(
-            f"{published}: tahun pelaporan sudah disetujui dan dikunci — tampil di portal publik {url}publik/",
-            markup=False,
-        )
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    published = publish_example(Regency.objects.get(code="demo")) if "kandangserang" in state.created_offices else None
+    return PreparedDemo(state.logins, published, state.restarted)
 
 
 def _print_seed_scorecards(as_json: bool) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -67,7 +66,7 @@ def test_per_object_history_and_filters(demo: Any, login_as: Any) -> None:
     url = reverse("audit-office", args=[office.code]) + f"?jenis=agreements.PkTarget&id={target.pk}"
     page = client.get(url).content.decode()
     assert page.count('data-testid="audit-row"') == 2  # created by the import, then updated
-    assert "91.25" in page
+    assert "91,25" in page  # Indonesian numbers (issue #14)
     page = client.get(url + "&tindakan=update").content.decode()
     assert page.count('data-testid="audit-row"') == 1
     page = client.get(reverse("audit-office", args=[office.code]) + "?dari=bukan-tanggal").content.decode()
@@ -83,9 +82,9 @@ def test_csv_export_is_filtered_and_formula_safe(demo: Any, login_as: Any) -> No
     rows = _csv(response)
     assert rows[0][:3] == ["waktu", "pengguna", "alamat_ip"]
     body = rows[1:]
-    assert body and all(r[5] == "accounts.Office" for r in body)
-    changes = [json.loads(r[9]) for r in body if r[4] == "update"]
-    assert changes[0]["head_name"][1].startswith("=HYPERLINK")  # kept whole inside the JSON cell, which starts with {
+    assert body and all(r[5] == "perangkat daerah" for r in body)  # the kind of data by its name (issue #14)
+    changes = [r[9] for r in body if r[4] == "diubah"]
+    assert changes[0].startswith("nama kepala: ") and changes[0].endswith('→ =HYPERLINK("http://x","klik")')
     for row in body:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell
@@ -144,5 +143,5 @@ def test_changes_are_shown_with_field_names_and_choice_labels(demo: Any, login_a
         .get(reverse("audit-office", args=[demo.office_a.code]) + "?jenis=workflow.PeriodState")
         .content.decode()
     )
-    assert "<code>status</code>: Draf → Diajukan" in page
-    assert "<code>tindakan</code>: ∅ → Ajukan" in page
+    assert "<strong>status</strong>: Draf → Diajukan" in page
+    assert "<strong>tindakan</strong>: ∅ → Ajukan" in page

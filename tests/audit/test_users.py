@@ -110,7 +110,7 @@ def test_group_changes_are_shown_by_name_in_the_regency_view(demo: Any, login_as
     Membership.objects.create(user=user, regency=demo.office_a.regency, role=Role.PLANNER)
     user.groups.add(Group.objects.create(name="Tim SAKIP"))
     page = login_as("admin").get(reverse("audit-regency"), {"jenis": "auth.User", "id": user.pk}).content.decode()
-    assert "<code>grup</code>: ∅ → Tim SAKIP" in page
+    assert "<strong>grup</strong>: ∅ → Tim SAKIP" in page
 
 
 def test_memberships_are_recorded_by_the_general_hook(demo: Any) -> None:

@@ -326,8 +326,11 @@ def test_existing_indicator_definition_is_not_changed_by_import(fresh: Office) -
 def test_renstra_import_of_a_locked_year_is_refused(fresh: Office) -> None:
     PeriodState.objects.create(office=fresh, year=2023, step="annual", state="approved")
     outcome = services.run(fresh, "renstra", 2021, renstra_file(fresh))
-    (p,) = outcome.problems
-    assert p.row is None and "dikunci" in p.message and "2023" in p.message
+    # located (issue #14): on every cell that changes a 2023 target
+    assert outcome.problems
+    for p in outcome.problems:
+        assert "dikunci" in p.message and "2023" in p.message
+        assert p.sheet and p.row and p.column  # the «Target 2023» cell of the row
     assert not Indicator.objects.filter(plan__office=fresh).exists()
 
 
@@ -401,8 +404,9 @@ def test_pk_row_errors(fresh: Office) -> None:
     assert not PkVersion.objects.filter(office=fresh).exists()
     PeriodState.objects.create(office=fresh, year=2021, step="pk", state="approved")
     locked = services.run(fresh, "pk", 2021, services.template(fresh, "pk", 2021))
-    (p,) = locked.problems
-    assert p.row is None and "dikunci" in p.message
+    assert locked.problems  # located (issue #14): on each row's «Target»
+    for p in locked.problems:
+        assert "dikunci" in p.message and p.sheet == "PK" and p.row and p.column == "D"
     assert not PkVersion.objects.filter(office=fresh).exists()
 
 
@@ -517,8 +521,9 @@ def test_budget_code_errors(fresh: Office) -> None:
 def test_budget_creation_in_a_locked_year_is_refused(fresh: Office) -> None:
     PeriodState.objects.create(office=fresh, year=2021, step="annual", state="approved")
     outcome = services.run(fresh, "anggaran", 2021, budget_file(fresh, NEW_BUDGET))
-    (p,) = outcome.problems
-    assert p.row is None and "dikunci" in p.message
+    assert len(outcome.problems) == 4  # located (issue #14): on each new line's «Kode»
+    for p in outcome.problems:
+        assert "dikunci" in p.message and p.sheet == "Anggaran" and p.row and p.column == "A"
     assert not BudgetLine.objects.filter(budget__office=fresh).exists()
 
 

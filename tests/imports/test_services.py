@@ -141,8 +141,8 @@ def test_locked_quarter_refuses_the_whole_import(demo_once, db) -> None:
     PeriodState.objects.update_or_create(office=o, year=2020, step="quarter", quarter=1, defaults={"state": "approved"})
     before = snapshot()
     outcome = services.run(o, "realisasi", 2020, realisasi(row("S1.2", {1: 90}, explanation="x")))
-    (p,) = outcome.problems
-    assert p.sheet is None and p.row is None and "dikunci" in p.message
+    (p,) = outcome.problems  # located (issue #14): the cell that changes TW I
+    assert (p.sheet, p.row, p.column) == ("Realisasi", 2, REALISASI.letter("tw1")) and "dikunci" in p.message
     assert snapshot() == before
     # another quarter is not locked
     assert services.run(o, "realisasi", 2020, realisasi(row("S1.2", {2: 90}, explanation="x"))).applied

@@ -178,7 +178,7 @@ def test_excel_import_refused_while_a_quarter_is_submitted(demo: Any) -> None:
     before = snapshot()
     outcome = imports.run(demo.office_a, "realisasi", YEAR, realisasi(row("S1.2", {1: 90}, explanation="x")))
     (p,) = outcome.problems
-    assert p.sheet is None and SUBMITTED in p.message
+    assert (p.sheet, p.row, p.column) == ("Realisasi", 2, "E") and SUBMITTED in p.message  # the cell (issue #14)
     assert snapshot() == before
 
 

@@ -17,7 +17,9 @@ class PkVersion(Versioned):
         ORIGINAL = "original", _("Perjanjian Kinerja")
         AMENDMENT = "amendment", _("Perjanjian Kinerja Perubahan")
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="agreements")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("perangkat daerah")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     number = models.PositiveSmallIntegerField(_("versi"))
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
@@ -52,26 +54,40 @@ class PkVersion(Versioned):
 
 
 class PkTarget(TargetValue):
-    version = models.ForeignKey(PkVersion, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="pk_targets")
-    order = models.PositiveIntegerField(default=0)
+    version = models.ForeignKey(
+        PkVersion, on_delete=models.CASCADE, related_name="targets", verbose_name=_("versi perjanjian kinerja")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="pk_targets", verbose_name=_("indikator kinerja")
+    )
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["PkTarget"]()
 
     class Meta:
+        verbose_name = _("target perjanjian kinerja")
+        verbose_name_plural = _("target perjanjian kinerja")
         ordering = ["version", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["version", "indicator"], name="pk_target_unique")]
 
 
 class PkProgram(models.Model):
-    version = models.ForeignKey(PkVersion, on_delete=models.CASCADE, related_name="programs")
+    version = models.ForeignKey(
+        PkVersion, on_delete=models.CASCADE, related_name="programs", verbose_name=_("versi perjanjian kinerja")
+    )
     program_code = models.CharField(_("kode program"), max_length=40, blank=True)
     name = models.CharField(_("program"), max_length=500)
     allocation = ExactDecimalField(_("anggaran"))
     source = models.CharField(_("sumber dana"), max_length=50, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["PkProgram"]()
 
     class Meta:
+        verbose_name = _("program perjanjian kinerja")
+        verbose_name_plural = _("program perjanjian kinerja")
         ordering = ["version", "order", "id"]
+
+
+    def __str__(self) -> str:
+        return str(self.name)

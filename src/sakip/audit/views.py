@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -22,16 +18,11 @@ from sakip.accounts.models import Membership, Office, Role
 from sakip.core.params import int_param
 from sakip.reports.cells import CsvWriter
 
+from . import display
+from .display import model_name
 from .models import Action, AuditEntry
 
 PAGE_SIZE = 50
-
-
-def model_name(label: str) -> str:
-    try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
 
 
 def filtered(request: HttpRequest, qs: QuerySet[AuditEntry]) -> tuple[QuerySet[AuditEntry], dict[str, str]]:
@@ -57,49 +48,6 @@ def filtered(request: HttpRequest, qs: QuerySet[AuditEntry]) -> tuple[QuerySet[A
     return qs, f
 
 
-def _labels(label: str) -> dict[str, tuple[str, dict[str, str]]]:
-    """For a model: field name -> (its Indonesian name, its choices' labels)."""
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
-        return {}
-    out: dict[str, tuple[str, dict[str, str]]] = {}
-    for f in model._meta.concrete_fields:
-        choices = {str(k): str(v) for k, v in (f.flatchoices or [])}
-        out[f.name] = (str(f.verbose_name), choices)
-    if label == settings.AUTH_USER_MODEL:  # the relations and the password recorded by audit/users.py
-        out["groups"] = (str(_("grup")), {})
-        out["user_permissions"] = (str(_("hak akses")), {})
-        out["password"] = (str(_("kata sandi")), {})
-    if label == "workflow.PeriodState":  # the transition pressed is kept beside the state
-        from sakip.workflow.models import TRANSITION_CHOICES
-
-        out["transition"] = (str(_("tindakan")), {str(k): str(v) for k, v in TRANSITION_CHOICES})
-    return out
-
-
-def _rows(entries: Iterable[AuditEntry]) -> list[dict[str, Any]]:
-    cache: dict[str, dict[str, tuple[str, dict[str, str]]]] = {}
-    rows = []
-    for e in entries:
-        labels = cache.setdefault(e.model, _labels(e.model))
-        changes = []
-        for k, v in (e.changes or {}).items():
-            old = v[0] if isinstance(v, list) and v else None
-            new = v[1] if isinstance(v, list) and len(v) > 1 else None
-            name, choices = labels.get(k, (k, {}))
-            changes.append((name, _shown(choices.get(str(old), old)), _shown(choices.get(str(new), new))))
-        rows.append({"e": e, "model_name": model_name(e.model), "changes": changes})
-    return rows
-
-
-def _shown(value: Any) -> Any:
-    """A list (a user's groups) as its items joined; an empty one as the empty-set sign."""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "∅"
-    return value
-
-
 def _page(request: HttpRequest, qs: QuerySet[AuditEntry], base: QuerySet[AuditEntry], **context: Any) -> HttpResponse:
     """The page of ``qs`` (``base`` filtered by the query string); the kinds of data offered are ``base``'s."""
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("hal"))
@@ -107,7 +55,7 @@ def _page(request: HttpRequest, qs: QuerySet[AuditEntry], base: QuerySet[AuditEn
     query.pop("hal", None)
     context.update(
         page=page,
-        rows=_rows(page.object_list),
+        rows=display.rows(page.object_list),
         actions=Action.choices,
         models=sorted(
             {(m, model_name(m)) for m in base.order_by().values_list("model", flat=True).distinct()},
@@ -186,24 +134,38 @@ HEADER = [
 ]
 
 
-def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
+def csv_lines(entries: Iterable[AuditEntry], chunk: int = 500) -> Iterator[str]:
+    """The entries as the pages show them (Indonesian names, dates and numbers; users and objects by name), one
+    column each; the kind of data and the object's id stay for finding the row again."""
     writer = CsvWriter(_Echo())  # every column is text; none read as a formula (`sakip.reports.cells`)
     yield "\ufeff" + writer.writerow(HEADER)
+    batch: list[AuditEntry] = []
     for e in entries:
+        batch.append(e)
+        if len(batch) >= chunk:
+            yield from _csv_rows(writer, batch)
+            batch = []
+    if batch:
+        yield from _csv_rows(writer, batch)
+
+
+def _csv_rows(writer: CsvWriter, batch: list[AuditEntry]) -> Iterator[str]:
+    for r in display.rows(batch):
+        e = r.e
         yield writer.writerow(
             [
                 "" if v is None else str(v)
                 for v in (
-                    timezone.localtime(e.at).isoformat(timespec="seconds"),
-                    e.user_name,
+                    r.at,
+                    r.user,
                     e.ip or "",
                     e.user_agent,
-                    e.action,
-                    e.model,
+                    e.get_action_display(),
+                    r.model_name,
                     e.object_id,
-                    e.object_repr,
+                    r.object,
                     e.office_name,
-                    json.dumps(e.changes, ensure_ascii=False, sort_keys=True),
+                    display.changes_text(r.changes),
                     e.comment,
                 )
             ]

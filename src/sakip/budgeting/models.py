@@ -15,12 +15,14 @@ CLASS_CHOICES = [(c.value, CLASS_LABELS[c]) for c in BudgetClass]
 
 
 class BudgetYear(Versioned):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="budget_years")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="budget_years", verbose_name=_("perangkat daerah")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     total_allocation = ExactDecimalField(_("total pagu (dinyatakan)"), null=True, blank=True)
     total_realisation = ExactDecimalField(_("total realisasi (dinyatakan)"), null=True, blank=True)
-    total_printed = models.JSONField(default=dict, blank=True)
-    lines_total_printed = models.JSONField(default=dict, blank=True)
+    total_printed = models.JSONField(_("total anggaran tercetak"), default=dict, blank=True)
+    lines_total_printed = models.JSONField(_("jumlah baris anggaran tercetak"), default=dict, blank=True)
 
     objects = GuardedManager["BudgetYear"]()
 
@@ -34,18 +36,25 @@ class BudgetYear(Versioned):
 
 
 class ClassAmount(models.Model):
-    budget = models.ForeignKey(BudgetYear, on_delete=models.CASCADE, related_name="classes")
+    budget = models.ForeignKey(
+        BudgetYear, on_delete=models.CASCADE, related_name="classes", verbose_name=_("anggaran tahunan")
+    )
     budget_class = models.CharField(_("kelompok belanja"), max_length=20, choices=CLASS_CHOICES)
     allocation = ExactDecimalField(_("pagu"))
     realisation = ExactDecimalField(_("realisasi"), null=True, blank=True)
-    printed = models.JSONField(default=dict, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["ClassAmount"]()
 
     class Meta:
+        verbose_name = _("anggaran per kelompok belanja")
+        verbose_name_plural = _("anggaran per kelompok belanja")
         ordering = ["budget", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["budget", "budget_class"], name="one_amount_per_class")]
+
+    def __str__(self) -> str:
+        return str(self.get_budget_class_display())
 
 
 class Basis(models.TextChoices):
@@ -59,8 +68,12 @@ class BudgetLine(Versioned):
         ACTIVITY = "activity", _("Kegiatan")
         SUB_ACTIVITY = "sub_activity", _("Sub kegiatan")
 
-    budget = models.ForeignKey(BudgetYear, on_delete=models.CASCADE, related_name="lines")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    budget = models.ForeignKey(
+        BudgetYear, on_delete=models.CASCADE, related_name="lines", verbose_name=_("anggaran tahunan")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("induk")
+    )
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("uraian"), max_length=500)
     level = models.CharField(_("tingkat"), max_length=20, choices=Level.choices, blank=True)
@@ -74,12 +87,14 @@ class BudgetLine(Versioned):
     # which realisation counts; the other one is kept (switching back loses nothing). Blank: the data decides
     basis = models.CharField(_("cara pengisian realisasi"), max_length=10, choices=Basis.choices, blank=True)
     explanation = models.TextField(_("penjelasan"), blank=True)
-    printed = models.JSONField(default=dict, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["BudgetLine"]()
 
     class Meta:
+        verbose_name = _("baris anggaran")
+        verbose_name_plural = _("baris anggaran")
         ordering = ["budget", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["budget", "code"], name="budget_line_code_unique")]
 
@@ -88,13 +103,17 @@ class BudgetLine(Versioned):
 
 
 class LineQuarter(models.Model):
-    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="quarters")
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="quarters", verbose_name=_("baris anggaran")
+    )
     quarter = models.PositiveSmallIntegerField(_("triwulan"))
     realisation = ExactDecimalField(_("realisasi"))
 
     objects = GuardedManager["LineQuarter"]()
 
     class Meta:
+        verbose_name = _("realisasi anggaran triwulan")
+        verbose_name_plural = _("realisasi anggaran triwulan")
         ordering = ["line", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["line", "quarter"], name="one_realisation_per_line_quarter"),
@@ -111,7 +130,9 @@ class AllocationAmendment(models.Model):
     is frozen; see docs/architecture.md).
     """
 
-    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="amendments")
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("baris anggaran")
+    )
     from_quarter = models.PositiveSmallIntegerField(_("berlaku mulai triwulan"))
     allocation = ExactDecimalField(_("pagu perubahan"))
     date = models.DateField(_("tanggal"), null=True, blank=True)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -400,6 +401,29 @@ def due_date(rule: DueRule, year: int, quarter: int | None = None) -> dt.date:
 
 def _clamped(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class OfficeSpan:
+    """When an office's periods can be due: the years of its plans (Renstra periods) and the year it
+    joined Sakip (the earlier of its creation and its first data), None when nothing says."""
+
+    plans: tuple[tuple[int, int], ...]  # (start year, end year) of each plan period
+    joined: int | None = None
+
+    def covers(self, year: int) -> bool:
+        """Whether the office's periods of ``year`` are followed: the year lies within a plan period
+        and not before the office joined."""
+        if self.joined is not None and year < self.joined:
+            return False
+        return any(start <= year <= end for start, end in self.plans)
+
+
+def followed_years(candidates: Iterable[int], span: OfficeSpan) -> set[int]:
+    """The one overdue rule: of the years an office could be asked about (this year and last year, years
+    with a workflow row), those its plan covers and that are not before it joined. A year outside every
+    plan has no PK, quarter or report to deliver; a year before the office was in Sakip is history."""
+    return {y for y in candidates if span.covers(y)}
 
 
 @dataclass(frozen=True)

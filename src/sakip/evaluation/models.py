@@ -35,7 +35,9 @@ KIND_CHOICES = [
 class Template(models.Model):
     """An LKE of a regency for one year (a version); copied to the next year and edited there."""
 
-    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="lke_templates")
+    regency = models.ForeignKey(
+        Regency, on_delete=models.CASCADE, related_name="lke_templates", verbose_name=_("pemda")
+    )
     code = models.SlugField(_("kode"), max_length=60)
     year = models.PositiveSmallIntegerField(_("tahun"))
     name = models.CharField(_("nama"), max_length=200)
@@ -98,7 +100,9 @@ class Template(models.Model):
 
 
 class AnswerSet(models.Model):
-    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="answer_sets")
+    template = models.ForeignKey(
+        Template, on_delete=models.CASCADE, related_name="answer_sets", verbose_name=_("LKE (templat)")
+    )
     code = models.SlugField(_("kode"), max_length=20)
     name = models.CharField(_("nama"), max_length=100)
     options = models.JSONField(
@@ -118,11 +122,13 @@ class AnswerSet(models.Model):
 
 
 class Component(models.Model):
-    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="components")
+    template = models.ForeignKey(
+        Template, on_delete=models.CASCADE, related_name="components", verbose_name=_("LKE (templat)")
+    )
     code = models.CharField(_("kode"), max_length=20)
     name = models.CharField(_("komponen"), max_length=200)
     weight = ExactDecimalField(_("bobot"))
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     class Meta:
         verbose_name = _("komponen LKE")
@@ -135,12 +141,14 @@ class Component(models.Model):
 
 
 class SubComponent(models.Model):
-    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="subcomponents")
+    component = models.ForeignKey(
+        Component, on_delete=models.CASCADE, related_name="subcomponents", verbose_name=_("komponen LKE")
+    )
     code = models.CharField(_("kode"), max_length=20)
     name = models.CharField(_("subkomponen"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=20, choices=KIND_CHOICES)
     weight = ExactDecimalField(_("bobot"))
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     class Meta:
         verbose_name = _("subkomponen LKE")
@@ -153,13 +161,17 @@ class SubComponent(models.Model):
 
 
 class Criterion(models.Model):
-    subcomponent = models.ForeignKey(SubComponent, on_delete=models.CASCADE, related_name="criteria")
+    subcomponent = models.ForeignKey(
+        SubComponent, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("subkomponen LKE")
+    )
     code = models.CharField(_("kode"), max_length=20)
     text = models.TextField(_("kriteria"))
     guidance = models.TextField(_("petunjuk"), blank=True)
-    answer_set = models.ForeignKey(AnswerSet, on_delete=models.PROTECT, related_name="criteria")
+    answer_set = models.ForeignKey(
+        AnswerSet, on_delete=models.PROTECT, related_name="criteria", verbose_name=_("jenis jawaban")
+    )
     weight = ExactDecimalField(_("bobot relatif"), default=1)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     class Meta:
         verbose_name = _("kriteria LKE")
@@ -185,23 +197,37 @@ class Evaluation(models.Model):
         EVALUATION = "evaluation", _("Evaluasi oleh evaluator")
         FINISHED = "finished", _("Selesai")
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="evaluations")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("perangkat daerah")
+    )
     year = models.PositiveSmallIntegerField(_("tahun yang dievaluasi"))
-    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="evaluations")
+    template = models.ForeignKey(
+        Template, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("LKE (templat)")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SELF)
     summary = models.TextField(_("simpulan evaluator"), blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diajukan oleh"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("waktu pengajuan"), null=True, blank=True)
     finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
     )
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("waktu selesai"), null=True, blank=True)
     # the result when finished (kept so that a later edit of the template cannot change a finished score)
     final_score = ExactDecimalField(_("nilai akhir"), null=True, blank=True)
     final_predicate = models.CharField(_("predikat"), max_length=5, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("waktu dibuat"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evaluasi SAKIP")
@@ -219,8 +245,12 @@ def evidence_path(instance: Answer, filename: str) -> str:
 
 
 class Answer(models.Model):
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="answers", verbose_name=_("evaluasi")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("kriteria LKE")
+    )
     self_value = models.CharField(_("jawaban mandiri"), max_length=10, blank=True)
     self_note = models.TextField(_("catatan perangkat daerah"), blank=True)
     evidence_link = models.URLField(_("tautan bukti"), max_length=500, blank=True)
@@ -228,7 +258,7 @@ class Answer(models.Model):
     evidence_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
     evaluator_value = models.CharField(_("nilai evaluator"), max_length=10, blank=True)
     evaluator_note = models.TextField(_("catatan evaluator"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("waktu perubahan"), auto_now=True)
 
     class Meta:
         verbose_name = _("jawaban LKE")
@@ -254,7 +284,9 @@ class Recommendation(models.Model):
         IN_PROGRESS = "in_progress", _("Dalam proses")
         DONE = "done", _("Selesai ditindaklanjuti")
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="recommendations")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("evaluasi")
+    )
     component_code = models.CharField(_("komponen"), max_length=20, blank=True)
     text = models.TextField(_("rekomendasi"))
     follow_up_status = models.CharField(
@@ -274,12 +306,17 @@ class Recommendation(models.Model):
         related_name="carried_to",
         verbose_name=_("dari rekomendasi tahun sebelumnya"),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("waktu dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("waktu perubahan"), auto_now=True)
 
     class Meta:
         verbose_name = _("rekomendasi evaluasi")

@@ -214,18 +214,44 @@ class _Ctx:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.changes: list[Change] = []
+        self._cells: set[tuple[str | None, int | None, str]] = set()
+        self._seen = 0
 
     def problem(
         self, message: str, rec: Record | None = None, key: str | None = None, sheet: str | None = None
     ) -> None:
+        """One problem, located. A cell that already has one (its reading: a formula, a value of the wrong
+        kind) gets no second: the value read from it is empty, and «… wajib diisi» would only repeat it."""
+        column = rec.letters.get(key) if rec is not None and key else None
+        if rec is not None and column is not None and (rec.sheet, rec.row, column) in self._cells_with_problems():
+            return
         self.problems.append(
-            Problem(
-                message,
-                sheet=rec.sheet if rec else sheet,
-                row=rec.row if rec else None,
-                column=rec.letters.get(key) if rec is not None and key else None,
-            )
+            Problem(message, sheet=rec.sheet if rec else sheet, row=rec.row if rec else None, column=column)
         )
+
+    def _cells_with_problems(self) -> set[tuple[str | None, int | None, str]]:
+        if self._seen < len(self.problems):
+            for p in self.problems[self._seen :]:
+                if p.column is not None:
+                    self._cells.add((p.sheet, p.row, p.column))
+            self._seen = len(self.problems)
+        return self._cells
+
+    def locked(self, check: Callable[[], None], where: Iterable[tuple[Record, str | None]], sheet: str) -> None:
+        """``check`` (a workflow lock check) refused: its message on every cell of ``where`` (the rows that would
+        change the frozen period), or on the sheet when no row names it (a PK version made for the file)."""
+        from sakip.workflow.services import PeriodLocked
+
+        try:
+            check()
+        except PeriodLocked as exc:
+            message = " ".join(exc.messages)
+            places = list(where)
+            for rec, key in places:
+                column = rec.letters.get(key) if key else None
+                self.problems.append(Problem(message, sheet=rec.sheet, row=rec.row, column=column))
+            if not places:
+                self.problems.append(Problem(message, sheet=sheet))
 
     def warn(self, message: str, rec: Record, key: str) -> None:
         """Something accepted that the operator must still be told (nothing is refused)."""
@@ -247,15 +273,6 @@ class _Ctx:
 
 def _text(v: Decimal | None) -> str:
     return input_text(v) if v is not None else ""
-
-
-def _locked(ctx: _Ctx, check: Callable[[], None]) -> None:
-    from sakip.workflow.services import PeriodLocked
-
-    try:
-        check()
-    except PeriodLocked as exc:
-        ctx.problems.append(Problem(" ".join(exc.messages)))
 
 
 def _duplicates(ctx: _Ctx, recs: Iterable[Record], key: Callable[[Record], Any], what: str) -> set[Any]:
@@ -421,10 +438,10 @@ def run(
 
 
 def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
+    # every problem of the file in one report: the cells' own (formulas, kinds of value), then the codes, the
+    # values and the locks of the rows read; a cell with a problem counts as empty (`_Ctx.problem`)
     recs = read_sheet(wb, REALISASI, lim, ctx.problems)
     comps = read_sheet(wb, KOMPONEN, lim, ctx.problems, required=False)
-    if ctx.problems:
-        return None
     office, year = ctx.office, ctx.year
     domain = domain_office(office)
     # the four quarters' rows from one read of the stored data (no evidence files: not shown here)
@@ -553,13 +570,20 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                     _realisasi_problem(ctx, rec, comp_at, row, q, name, m)
             for w in row.warnings:  # the regency's rule is "peringatan": imported, and listed per row
                 ctx.warn(f"{QUARTER_NAMES[q]}, indikator {code}: {w}", rec, "explanation")
-    if ctx.problems:
-        return None
     touched: set[int] = set()
+    # the cells that would change each quarter (a frozen quarter's problem is located on them)
+    touching: dict[int, list[tuple[Record, str | None]]] = {q: [] for q in QUARTERS}
     for code, rec in in_file.items():
         fields: list[FieldChange] = []
+        erroneous = any(by_q[q][code].has_errors for q in QUARTERS)  # its problems are listed; no change shown
         for q in QUARTERS:
             row = by_q[q][code]
+            if row.has_errors:
+                if code in given[q]:  # the row means to change the quarter: a frozen one is said on this cell too
+                    touched.add(q)
+                    touching[q].append((rec, f"tw{q}"))
+                continue
+            before_fields = len(fields)
             q_row = row.quarter_row  # what is stored (compared as numbers, shown as input text)
             if row.has_formula:
                 stored_inputs = {iv.input.name: iv.value for iv in q_row.inputs.all()} if q_row else {}
@@ -573,21 +597,31 @@ def _realisasi(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 if before != row.value:
                     fields.append(FieldChange(f"Realisasi {QUARTER_NAMES[q]}", _text(before), _text(row.value)))
                     touched.add(q)
+            if len(fields) > before_fields:
+                touching[q].append((rec, f"tw{q}"))
         last = by_q[4][code]
         if last.qualitative and old[code][0] != last.grade_text:
             fields.append(FieldChange("Realisasi (predikat)", old[code][0], last.grade_text))
             touched.add(4)
+            touching[4].append((rec, "grade"))
         if old[code][1] != by_q[1][code].explanation:
             fields.append(FieldChange("Penjelasan", old[code][1], by_q[1][code].explanation))
             quarters_given = {q for q in QUARTERS if code in given[q]}
             touched.update(quarters_given or {4})
+            for q in quarters_given or {4}:
+                if not any(r is rec for r, _k in touching[q]):
+                    touching[q].append((rec, "explanation"))
+        if erroneous:
+            continue
         stored = by_q[1][code].stored
         action = UNCHANGED if not fields else (CREATED if stored is None else UPDATED)
         ctx.changes.append(Change(rec.sheet, rec.row, code, by_q[1][code].indicator.name, action, fields))
     from sakip.workflow.services import ensure_editable
 
     for q in sorted(touched):
-        _locked(ctx, lambda q=q: ensure_editable(office, year, "quarter", q))  # type: ignore[misc]
+        ctx.locked(lambda q=q: ensure_editable(office, year, "quarter", q), touching[q], REALISASI.name)  # type: ignore[misc]
+    if ctx.problems:
+        return None
     changed = {c.code: c for c in ctx.changes if c.action != UNCHANGED}
 
     def write() -> None:
@@ -1147,8 +1181,6 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
         change = Change(rec.sheet, rec.row, code, line.name, UPDATED if fields else UNCHANGED, fields)
         ctx.changes.append(change)
         plans.append((line, allocation, quarters, realisation, change))
-    if ctx.problems:
-        return None
     named = {rec.text("code").replace(" ", "") for rec in recs}
     for line in sorted(lines.values(), key=lambda x: (x.order, x.pk)):
         if line.code not in named:
@@ -1156,8 +1188,13 @@ def _budget(ctx: _Ctx, recs: list[Record], *, quarterly: bool) -> Callable[[], N
             ctx.changes.append(Change(sheet, None, line.code, line.name[:80], ABSENT))
     from sakip.workflow.services import ensure_year_editable
 
-    if any(c.action in (CREATED, UPDATED) for c in ctx.changes):
-        _locked(ctx, lambda: ensure_year_editable(office, year))
+    changing = [c for c in ctx.changes if c.action in (CREATED, UPDATED)]
+    if changing:
+        by_row: dict[tuple[str, int | None], Record] = {(r.sheet, r.row): r for r in recs}
+        where = [(by_row[c.sheet, c.row], "code") for c in changing if (c.sheet, c.row) in by_row]
+        ctx.locked(lambda: ensure_year_editable(office, year), where, recs[0].sheet if recs else ANGGARAN.name)
+    if ctx.problems:
+        return None
     # parents before children (a child may come first in the file)
     created.sort(key=lambda item: item[0].code.count("."))
 
@@ -1212,9 +1249,7 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     """Targets of the year's latest PK version, by indicator code; a plan indicator not yet in the PK is added
     (with its target), and a year without a PK gets one (version 1) holding the file's rows."""
     spec = pk_quarters.sheet(wb)
-    recs = read_sheet(wb, spec, lim, ctx.problems)
-    if ctx.problems:
-        return None
+    recs = read_sheet(wb, spec, lim, ctx.problems)  # a cell's problem, then the codes, values and locks: one report
     office, year = ctx.office, ctx.year
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
     plan = current_plan(office)
@@ -1274,8 +1309,6 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 if change.action == UNCHANGED:
                     change.action = UPDATED
         ctx.changes.append(change)
-    if ctx.problems:
-        return None
     named = {rec.text("code") for rec in recs}
     for target in existing.values():
         if target.indicator.code not in named:
@@ -1294,8 +1327,13 @@ def _pk(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
         )
     from sakip.workflow.services import ensure_editable
 
-    if any(c.action in (CREATED, UPDATED) for c in ctx.changes):
-        _locked(ctx, lambda: ensure_editable(office, year, "pk"))
+    changing = [c for c in ctx.changes if c.action in (CREATED, UPDATED)]
+    if changing:
+        by_row: dict[tuple[str, int | None], Record] = {(r.sheet, r.row): r for r in recs}
+        where = [(by_row[c.sheet, c.row], "target") for c in changing if (c.sheet, c.row) in by_row]
+        ctx.locked(lambda: ensure_editable(office, year, "pk"), where, spec.name)
+    if ctx.problems:
+        return None
 
     def write() -> None:
         ensure_editable(office, year, "pk")
@@ -1421,9 +1459,7 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     years = list(range(plan.start_year, plan.end_year + 1))
     goals_r = read_sheet(wb, TUJUAN, lim, ctx.problems, required=False)
     objs_r = read_sheet(wb, SASARAN, lim, ctx.problems, required=False)
-    inds_r = read_sheet(wb, _indicator_sheet(wb, years), lim, ctx.problems)
-    if ctx.problems:
-        return None
+    inds_r = read_sheet(wb, _indicator_sheet(wb, years), lim, ctx.problems)  # then codes, values, locks: one report
     goals = {g.code: g for g in Goal.objects.filter(plan=plan)}
     objectives = {o.code: o for o in Objective.objects.filter(plan=plan).select_related("goal")}
     indicators = {
@@ -1435,7 +1471,7 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
     # at write time: code -> stored or just created goal / objective
     made: dict[str, dict[str, Any]] = {"goal": dict(goals), "objective": dict(objectives)}
     writes: list[Callable[[], None]] = []
-    changed_years: set[int] = set()
+    changed_years: dict[int, list[tuple[Record, str | None]]] = {}  # year -> the cells changing its targets
     # the codes the file introduces (a parent row with its own error is reported there, not again on its children)
     new_goals: set[str] = {r.text("code") for r in goals_r} - goals.keys()
     new_objectives: set[str] = {r.text("code") for r in objs_r} - objectives.keys()
@@ -1597,7 +1633,7 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
             if old != new:
                 fields.append(FieldChange(f"Target {y}", old, new))
                 target_writes.append((y, parsed))
-                changed_years.add(y)
+                changed_years.setdefault(y, []).append((rec, f"y{y}"))
         end = rec.values.get("end")
         end_fields: dict[str, Any] | None = None
         if end is not None:
@@ -1616,8 +1652,6 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
         ctx.changes.append(Change(rec.sheet, rec.row, code, ind.name[:80], UPDATED if fields else UNCHANGED, fields))
         if fields:
             writes.append(functools.partial(_write_indicator, ind, updates, target_writes, end_fields))
-    if ctx.problems:
-        return None
     # stored items the file does not name: left alone, and said so
     present = set(wb.sheetnames)
     listed: list[tuple[str, Mapping[str, Any], list[Record], str]] = [
@@ -1634,8 +1668,10 @@ def _renstra(ctx: _Ctx, wb: Any, lim: Limits) -> Callable[[], None] | None:
                 ctx.changes.append(Change(sheet, None, code, str(getattr(item, attr))[:80], ABSENT))
     from sakip.workflow.services import ensure_years_editable
 
-    if changed_years:
-        _locked(ctx, lambda: ensure_years_editable(ctx.office, changed_years))
+    for y in sorted(changed_years):
+        ctx.locked(lambda y=y: ensure_years_editable(ctx.office, [y]), changed_years[y], INDIKATOR)  # type: ignore[misc]
+    if ctx.problems:
+        return None
 
     if plan.pk == _UNSTORED:
         ctx.changes.insert(
@@ -1696,7 +1732,7 @@ def _new_indicator(
     new_objectives: set[str],
     made: dict[str, dict[str, Any]],
     writes: list[Callable[[], None]],
-    changed_years: set[int],
+    changed_years: dict[int, list[tuple[Record, str | None]]],
 ) -> None:
     """A row with a new indicator code: checked by the plan editor's own form, created under its goal/objective."""
     from sakip.planning.forms import IndicatorForm
@@ -1766,7 +1802,7 @@ def _new_indicator(
     for y, t in sorted(targets.items()):
         if t is not None:
             fields.append(FieldChange(f"Target {y}", "", _target_display(t)))
-            changed_years.add(y)
+            changed_years.setdefault(y, []).append((rec, f"y{y}"))
     end = form.cleaned_data.get("end")
     if end is not None:
         fields.append(FieldChange("Target akhir periode", "", _target_display(end)))

@@ -15,14 +15,16 @@ from sakip.planning.models import FormulaInput, Indicator, Objective, TargetValu
 class IndicatorYear(Versioned, TargetValue):
     """``value``/``grade``/``low``/``high`` (from TargetValue) override the PK target this year."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="years")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="years", verbose_name=_("indikator kinerja")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     cumulative_targets = models.BooleanField(_("target triwulan kumulatif"), default=False)
     annual_value = ExactDecimalField(_("realisasi tahunan"), null=True, blank=True)
     annual_grade = models.CharField(_("realisasi tahunan (predikat)"), max_length=20, blank=True)
     explanation = models.TextField(_("penjelasan (penyebab dan solusi)"), blank=True)
     printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("waktu perubahan"), auto_now=True)
 
     objects = GuardedManager["IndicatorYear"]()
 
@@ -34,7 +36,9 @@ class IndicatorYear(Versioned, TargetValue):
 
 
 class Quarter(Versioned):
-    indicator_year = models.ForeignKey(IndicatorYear, on_delete=models.CASCADE, related_name="quarters")
+    indicator_year = models.ForeignKey(
+        IndicatorYear, on_delete=models.CASCADE, related_name="quarters", verbose_name=_("pengukuran tahunan")
+    )
     quarter = models.PositiveSmallIntegerField(
         _("triwulan"), choices=[(q, f"TW {r}") for q, r in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))]
     )
@@ -49,12 +53,16 @@ class Quarter(Versioned):
     grade = models.CharField(_("realisasi (predikat)"), max_length=20, blank=True)
     #: the operator's explanation of this quarter (causes and solutions)
     explanation = models.TextField(_("penjelasan triwulan (penyebab dan solusi)"), blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    entered_at = models.DateTimeField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("diisi oleh")
+    )
+    entered_at = models.DateTimeField(_("waktu pengisian"), null=True, blank=True)
 
     objects = GuardedManager["Quarter"]()
 
     class Meta:
+        verbose_name = _("realisasi triwulan")
+        verbose_name_plural = _("realisasi triwulan")
         ordering = ["indicator_year", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["indicator_year", "quarter"], name="one_row_per_quarter"),
@@ -75,13 +83,19 @@ class Quarter(Versioned):
 
 
 class InputValue(models.Model):
-    quarter = models.ForeignKey(Quarter, on_delete=models.CASCADE, related_name="inputs")
-    input = models.ForeignKey(FormulaInput, on_delete=models.CASCADE, related_name="values")
+    quarter = models.ForeignKey(
+        Quarter, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("realisasi triwulan")
+    )
+    input = models.ForeignKey(
+        FormulaInput, on_delete=models.CASCADE, related_name="values", verbose_name=_("komponen rumus")
+    )
     value = ExactDecimalField(_("nilai"), null=True, blank=True)
 
     objects = GuardedManager["InputValue"]()
 
     class Meta:
+        verbose_name = _("nilai komponen rumus")
+        verbose_name_plural = _("nilai komponen rumus")
         constraints = [models.UniqueConstraint(fields=["quarter", "input"], name="one_value_per_input")]
 
 
@@ -91,14 +105,18 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 
 
 class Evidence(models.Model):
-    indicator_year = models.ForeignKey(IndicatorYear, on_delete=models.CASCADE, related_name="evidence")
+    indicator_year = models.ForeignKey(
+        IndicatorYear, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("pengukuran tahunan")
+    )
     quarter = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True)
     name = models.CharField(_("nama berkas"), max_length=255)
     file = models.FileField(_("berkas"), upload_to=evidence_path, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("jenis berkas"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("ukuran berkas (bita)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("diunggah oleh")
+    )
+    uploaded_at = models.DateTimeField(_("waktu unggah"), auto_now_add=True)
 
     objects = GuardedManager["Evidence"]()
 
@@ -107,15 +125,22 @@ class Evidence(models.Model):
         verbose_name_plural = _("bukti dukung")
         ordering = ["indicator_year", "quarter", "id"]
 
+    def __str__(self) -> str:
+        return str(self.name)
+
 
 class ObjectivePrinted(models.Model):
     """Figures a report printed for an objective (kept for the review)."""
 
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="printed")
-    year = models.PositiveSmallIntegerField()
-    printed = models.JSONField(default=dict)
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="printed", verbose_name=_("sasaran")
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    printed = models.JSONField(_("angka tercetak"), default=dict)
 
     objects = GuardedManager["ObjectivePrinted"]()
 
     class Meta:
+        verbose_name = _("angka sasaran tercetak")
+        verbose_name_plural = _("angka sasaran tercetak")
         constraints = [models.UniqueConstraint(fields=["objective", "year"], name="one_printed_per_objective_year")]

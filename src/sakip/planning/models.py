@@ -33,7 +33,9 @@ ORDINAL_CHOICES = [("akip", _("Predikat AKIP")), ("audit-opinion", _("Opini BPK"
 
 
 class PlanPeriod(Versioned):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="plans")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="plans", verbose_name=_("perangkat daerah")
+    )
     kind = models.CharField(
         _("jenis"), max_length=10, choices=[("renstra", "Renstra"), ("rpjmd", "RPJMD")], default="renstra"
     )
@@ -57,11 +59,13 @@ class PlanPeriod(Versioned):
 
 
 class Goal(Versioned):
-    plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="goals")
+    plan = models.ForeignKey(
+        PlanPeriod, on_delete=models.CASCADE, related_name="goals", verbose_name=_("periode rencana")
+    )
     code = models.CharField(_("kode"), max_length=40)
     text = models.TextField(_("tujuan"))
     weight = ExactDecimalField(_("bobot"), default=1)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["Goal"]()
 
@@ -76,14 +80,16 @@ class Goal(Versioned):
 
 
 class Objective(Versioned):
-    plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="objectives")
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="objectives")
+    plan = models.ForeignKey(
+        PlanPeriod, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("periode rencana")
+    )
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("tujuan"))
     code = models.CharField(_("kode"), max_length=40)
     text = models.TextField(_("sasaran"))
     weight = ExactDecimalField(_("bobot"), default=1)
     strategies = models.JSONField(_("strategi"), default=list, blank=True)
     policies = models.JSONField(_("arah kebijakan"), default=list, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["Objective"]()
 
@@ -100,9 +106,20 @@ class Objective(Versioned):
 class Indicator(Versioned):
     """An indicator of a goal or of an objective (exactly one of the two)."""
 
-    plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="indicators")
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators")
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators")
+    plan = models.ForeignKey(
+        PlanPeriod, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("periode rencana")
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators", verbose_name=_("tujuan")
+    )
+    objective = models.ForeignKey(
+        Objective,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("sasaran"),
+    )
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama indikator"), max_length=500)
     unit = models.CharField(_("satuan"), max_length=50)
@@ -111,7 +128,7 @@ class Indicator(Versioned):
     )
     rollup = models.CharField(_("rekap triwulan"), max_length=10, choices=ROLLUP_CHOICES, default=Rollup.LAST.value)
     method = models.CharField(_("metode"), max_length=10, choices=METHOD_CHOICES, default=Method.RATIO.value)
-    baseline = ExactDecimalField(_("baseline"), null=True, blank=True)
+    baseline = ExactDecimalField(_("kondisi awal (baseline)"), null=True, blank=True)
     ordinal_scale = models.CharField(_("skala predikat kualitatif"), max_length=20, choices=ORDINAL_CHOICES, blank=True)
     formula = models.CharField(_("rumus"), max_length=500, blank=True)
     definition = models.TextField(_("definisi operasional"), blank=True)
@@ -122,9 +139,9 @@ class Indicator(Versioned):
     national_standard = ExactDecimalField(_("standar nasional"), null=True, blank=True)
     end_value = ExactDecimalField(_("target akhir periode"), null=True, blank=True)
     end_grade = models.CharField(_("target akhir (predikat)"), max_length=20, blank=True)
-    end_low = ExactDecimalField(null=True, blank=True)
-    end_high = ExactDecimalField(null=True, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    end_low = ExactDecimalField(_("target akhir periode (batas bawah)"), null=True, blank=True)
+    end_high = ExactDecimalField(_("target akhir periode (batas atas)"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["Indicator"]()
 
@@ -146,15 +163,19 @@ class Indicator(Versioned):
 
 
 class FormulaInput(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="inputs")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("indikator kinerja")
+    )
     name = models.CharField(_("nama variabel"), max_length=40)
     label = models.CharField(_("keterangan"), max_length=500)
     rollup = models.CharField(_("rekap triwulan"), max_length=10, choices=ROLLUP_CHOICES, default=Rollup.SUM.value)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["FormulaInput"]()
 
     class Meta:
+        verbose_name = _("komponen rumus")
+        verbose_name_plural = _("komponen rumus")
         ordering = ["indicator", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["indicator", "name"], name="formula_input_unique")]
 
@@ -175,7 +196,9 @@ class TargetValue(models.Model):
 
 
 class Target(TargetValue):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indikator kinerja")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
 
     objects = GuardedManager["Target"]()
@@ -195,13 +218,17 @@ class ProgramNode(Versioned):
         ACTIVITY = "activity", _("Kegiatan")
         SUB_ACTIVITY = "sub_activity", _("Sub kegiatan")
 
-    plan = models.ForeignKey(PlanPeriod, on_delete=models.CASCADE, related_name="programs")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    plan = models.ForeignKey(
+        PlanPeriod, on_delete=models.CASCADE, related_name="programs", verbose_name=_("periode rencana")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("induk")
+    )
     level = models.CharField(_("tingkat"), max_length=20, choices=Level.choices)
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama"), max_length=500)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="programs")
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["ProgramNode"]()
 
@@ -216,14 +243,22 @@ class ProgramNode(Versioned):
 
 
 class OutputIndicator(models.Model):
-    program = models.ForeignKey(ProgramNode, on_delete=models.CASCADE, related_name="output_indicators")
+    program = models.ForeignKey(
+        ProgramNode, on_delete=models.CASCADE, related_name="output_indicators", verbose_name=_("program/kegiatan")
+    )
     name = models.CharField(_("indikator keluaran"), max_length=500)
     unit = models.CharField(_("satuan"), max_length=50)
     targets = models.JSONField(_("target"), default=dict, blank=True)
     realisations = models.JSONField(_("realisasi"), default=dict, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
 
     objects = GuardedManager["OutputIndicator"]()
 
     class Meta:
+        verbose_name = _("indikator keluaran")
+        verbose_name_plural = _("indikator keluaran")
         ordering = ["program", "order", "id"]
+
+
+    def __str__(self) -> str:
+        return str(self.name)

@@ -19,23 +19,34 @@ class Survey(Versioned):
         NRR = "nrr", _("NRR per unsur (1–4)")
         SCORE = "score", _("nilai per unsur (25–100)")
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="surveys")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("perangkat daerah")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     instrument = models.CharField(_("instrumen"), max_length=40)
     instrument_name = models.CharField(_("nama instrumen"), max_length=200, blank=True)
     elements = models.JSONField(_("unsur"), default=list, blank=True)
     grade_table = models.CharField(_("tabel mutu"), max_length=40, blank=True)
-    indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="surveys")
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("indikator kinerja"),
+    )
     period = models.CharField(_("periode"), max_length=100, blank=True)
     respondents = models.PositiveIntegerField(_("responden"), null=True, blank=True)
     population = models.PositiveIntegerField(_("populasi"), null=True, blank=True)
     input = models.CharField(_("bentuk data"), max_length=20, choices=Input.choices)
     values = models.JSONField(_("nilai per unsur"), default=dict, blank=True)
     responses = models.JSONField(_("jawaban"), default=list, blank=True)
-    printed = models.JSONField(default=dict, blank=True)
+    printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
     source_file = models.FileField(_("berkas"), upload_to="surveys/", blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    uploaded_at = models.DateTimeField(auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("diunggah oleh")
+    )
+    uploaded_at = models.DateTimeField(_("waktu unggah"), auto_now=True)
 
     objects = GuardedManager["Survey"]()
 

@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sakip.workflow.web.LockedMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
+    "sakip.web.logs.RefusalReasonMiddleware",  # the reason of a 4xx for its one log line (sakip.web.logs)
 ]
 
 ROOT_URLCONF = "sakip.web.urls"
@@ -328,6 +329,9 @@ if SAKIP_TRUSTED_PROXIES:  # believed only from those addresses: sakip.web.secur
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # an expected refusal (403, 404, 409 …) is one line: status, method, path, user, reason; a 500 keeps its traceback
+    "filters": {"expected_refusals": {"()": "sakip.web.logs.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

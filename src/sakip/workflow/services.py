@@ -122,9 +122,11 @@ class OfficeStates:
             )
         )
 
-    def tracked_years(self, today: dt.date) -> set[int]:
-        """As :func:`tracked_years` for this office."""
-        return {today.year - 1, today.year, *self.rows}
+    def tracked_years(self, today: dt.date, span: wf.OfficeSpan | None = None) -> set[int]:
+        """As :func:`tracked_years` for this office (``span``: its plans and the year it joined, read by
+        :func:`office_span` when not given)."""
+        span = span if span is not None else office_span(self.office)
+        return wf.followed_years({today.year - 1, today.year, *self.rows}, span)
 
 
 def state_of(office: Office, year: int, step: str | wf.Step, quarter: int | None = None) -> wf.State:
@@ -399,7 +401,8 @@ def due_for_offices(
 
 
 def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> dict[int, set[int]]:
-    """The years whose periods are followed for each office: this year, last year, and years with a workflow row.
+    """The years whose periods are followed for each office: this year, last year, and years with a workflow row,
+    of those the years within the office's plan periods and not before it joined (``domain.workflow.followed_years``).
 
     Earlier years that only carry imported data (the history a report compares with) are
     not followed until someone starts their workflow.
@@ -410,7 +413,57 @@ def tracked_years(office_ids: Iterable[int], today: dt.date | None = None) -> di
     stored = PeriodState.objects.filter(office_id__in=ids).order_by().values_list("office_id", "year").distinct()
     for oid, year in stored:
         years[oid].add(year)
-    return years
+    spans = office_spans(ids)
+    return {i: wf.followed_years(ys, spans[i]) for i, ys in years.items()}
+
+
+def office_spans(office_ids: Iterable[int]) -> dict[int, wf.OfficeSpan]:
+    """Each office's plan periods and the year it joined: the earliest of its creation (the audit trail's
+    record of it), its first indicator-year and its first workflow row (four queries for any number)."""
+    from django.db.models import Min
+
+    from sakip.audit.models import AuditEntry
+    from sakip.monitoring.models import IndicatorYear
+    from sakip.planning.models import PlanPeriod
+
+    ids = list(office_ids)
+    plans: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
+    for oid, start, end in PlanPeriod.objects.filter(office_id__in=ids).order_by().values_list(
+        "office_id", "start_year", "end_year"
+    ):
+        plans[oid].append((start, end))
+    firsts: dict[int, list[int]] = {i: [] for i in ids}
+    for oid, first in (
+        IndicatorYear.objects.filter(indicator__plan__office_id__in=ids)
+        .order_by()
+        .values_list("indicator__plan__office_id")
+        .annotate(first=Min("year"))
+    ):
+        firsts[oid].append(first)
+    for oid, first in (
+        PeriodState.objects.filter(office_id__in=ids).order_by().values_list("office_id").annotate(first=Min("year"))
+    ):
+        firsts[oid].append(first)
+    for object_id, created in (
+        AuditEntry.objects.filter(model=Office._meta.label, action="create", object_id__in=[str(i) for i in ids])
+        .order_by()
+        .values_list("object_id")
+        .annotate(first=Min("at"))
+    ):
+        firsts[int(object_id)].append(timezone.localtime(created).year)
+    return {i: wf.OfficeSpan(tuple(sorted(plans[i])), min(firsts[i]) if firsts[i] else None) for i in ids}
+
+
+def office_span(office: Office) -> wf.OfficeSpan:
+    """:func:`office_spans` of one office, kept per generation of the office's data (its plans and
+    indicator-years renew it)."""
+    from sakip.regency import figures, generations
+
+    return figures.kept(
+        ("office-span", office.pk),
+        lambda: office_spans([office.pk])[office.pk],
+        (generations.office_scope(office.pk),),
+    )
 
 
 def due_of_office(

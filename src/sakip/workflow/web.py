@@ -30,6 +30,7 @@ def lock_message(office: Office, year: int, step: str, quarter: int | None = Non
 
 def locked_response(request: HttpRequest, message: str, back: str | None = None) -> HttpResponse:
     """The refusal of an edit: 409 with the message (for htmx, a fragment to swap in); nothing is stored."""
+    request.refusal_reason = message  # type: ignore[attr-defined]  # its one log line (sakip.web.logs)
     if getattr(request, "htmx", False):
         return HttpResponse(format_html('<div class="locked-notice" role="alert">{}</div>', message))
     return render(
