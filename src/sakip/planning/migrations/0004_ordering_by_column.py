@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0002_version'),
+        ('planning', '0003_verbose_names'),
     ]
 
     operations = [
