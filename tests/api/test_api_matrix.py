@@ -42,6 +42,8 @@ ENDPOINTS: dict[str, tuple[str, str | None]] = {
     "api:api-oversight-regencies": ("GET", "oversight"),
     "api:api-oversight-offices": ("GET", "oversight"),
     "api:api-quarter-targets-write": ("POST", "plan"),
+    # the regency's ranking: the regency roles (administrator, planner, verifier)
+    "api:api-regency-offices": ("GET", "regency"),
     "api:openapi-json": ("GET", "public"),
     "api:openapi-view": ("GET", "public"),
 }
@@ -90,6 +92,8 @@ def test_endpoint_for_every_role(name: str, demo_once: Demo, api_as: Callable[[s
             expected = 200
         elif role == "anonymous":
             expected = 401
+        elif action == "regency":
+            expected = 200 if role in ("admin", "planner", "verifier") else 403
         elif action is None or action in RIGHTS_ON_OFFICE_A[role]:
             expected = 200
         else:
@@ -100,7 +104,7 @@ def test_endpoint_for_every_role(name: str, demo_once: Demo, api_as: Callable[[s
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, (_m, a) in ENDPOINTS.items() if a not in (None, "public", "oversight"))
+    "name", sorted(n for n, (_m, a) in ENDPOINTS.items() if a not in (None, "public", "oversight", "regency"))
 )
 def test_unknown_office_or_wrong_token_or_session(
     name: str,

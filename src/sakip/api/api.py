@@ -80,6 +80,7 @@ from .models import LAST_USED_EVERY, ApiToken, hash_token
 from .oversight import router as oversight_router
 from .profiles import router as profiles_router
 from .quarter_targets import router as quarter_targets_router
+from .regency import router as regency_router
 
 MAX_LIMIT = 500
 
@@ -869,4 +870,6 @@ v1.add_router("", quarter_targets_router)
 v1.add_router("", profiles_router)
 # the province / national oversight rankings, read only (sakip/api/oversight.py)
 v1.add_router("", oversight_router)
+# the regency's ranking of its offices, read only (sakip/api/regency.py)
+v1.add_router("", regency_router)
 api.add_router("/v1", v1)

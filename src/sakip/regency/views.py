@@ -78,6 +78,13 @@ def _sort_key(value: Decimal | None, name: str) -> tuple[int, Decimal, str]:
     return (0, -value, name) if value is not None else (1, Decimal(0), name)
 
 
+def ranked(offices: list[Office], figures: dict[int, OfficeFigures]) -> list[tuple[Office, OfficeFigures | None]]:
+    """The offices in the order of the ranking (the dashboard's and the API's one rule): by mean achievement,
+    highest first, then by name; offices without a figure last."""
+    pairs = [(o, figures.get(o.pk)) for o in offices]
+    return sorted(pairs, key=lambda p: _sort_key(p[1].achievement if p[1] else None, p[0].name))
+
+
 @require_safe
 @regency_view(*REGENCY_ROLES)
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -179,12 +186,13 @@ def _build(regency_id: int, requested: str | None, quarter: int | None) -> dict[
         {"office": office, "f": kept.get(office.pk), "html": _row_cells(office, kept.get(office.pk), query, language)}
         for office in offices
     ]
-    by_achievement = sorted(rows, key=lambda r: _sort_key(r["f"].achievement if r["f"] else None, r["office"].name))
+    position = {o.pk: i for i, (o, _f) in enumerate(ranked(offices, kept))}
+    by_achievement = sorted(rows, key=lambda r: position[r["office"].pk])
     by_absorption = sorted(rows, key=lambda r: _sort_key(r["f"].absorption if r["f"] else None, r["office"].name))
-    ranked = [r for r in by_achievement if r["f"] is not None]
+    measured = [r for r in by_achievement if r["f"] is not None]
     # the chart is its own request (`chart`): drawing it takes most of the time (matplotlib, ~20 ms per office)
     chart_url = None
-    if year is not None and ranked:
+    if year is not None and measured:
         chart_query = urlencode({k: v for k, v in (("tahun", year), ("triwulan", quarter)) if v is not None})
         chart_url = f"{reverse('regency-chart')}?{chart_query}"
     return {
