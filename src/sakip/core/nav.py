@@ -9,6 +9,7 @@ role may open. Plain links: no script needed, every item reachable by keyboard.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -44,11 +45,22 @@ def _group(key: str, label: str, items: list[tuple[str, str, str]], active: str)
     return NavGroup(key, label, pages[0].url, any(p.active for p in pages), pages if len(pages) > 1 else ())
 
 
+def entry_quarter(year: int, today: datetime.date | None = None) -> int:
+    """The quarter the measurement link opens: TW IV of a past year, the quarter under way in the current
+    year (its realisation is being gathered or reported), TW I of a later year."""
+    today = today or datetime.date.today()
+    if year < today.year:
+        return 4
+    if year > today.year:
+        return 1
+    return (today.month + 2) // 3
+
+
 @functools.lru_cache(maxsize=2048)
-def office_groups(code: str, y: int, active: str, _language: str, _prefix: str) -> tuple[NavGroup, ...]:
-    """The steps of an office page: a function of the office code, year, page key, language and URL prefix
-    only (the URLs are reversed a dozen times per page otherwise). ``active`` is the page's key
-    (``"entry"``, ``"budget"`` …)."""
+def office_groups(code: str, y: int, active: str, _language: str, _prefix: str, q: int = 1) -> tuple[NavGroup, ...]:
+    """The steps of an office page: a function of the office code, year, page key, language, URL prefix and
+    the quarter the measurement link opens only (the URLs are reversed a dozen times per page otherwise).
+    ``active`` is the page's key (``"entry"``, ``"budget"`` …)."""
     office = SimpleNamespace(code=code)
     return (
         _group("summary", str(_("Ringkasan")), [
@@ -60,7 +72,7 @@ def office_groups(code: str, y: int, active: str, _language: str, _prefix: str) 
             ("pk", str(_("PK dan Rencana Aksi")), reverse("pk-detail", args=[office.code, y])),
         ], active),
         _group("measuring", str(_("Pengukuran")), [
-            ("entry", str(_("Pengukuran triwulan")), reverse("quarter-entry", args=[office.code, y, 1])),
+            ("entry", str(_("Pengukuran triwulan")), reverse("quarter-entry", args=[office.code, y, q])),
             ("budget", str(_("Anggaran")), reverse("budget-entry", args=[office.code, y])),
             ("survey", str(_("Survei kepuasan")), reverse("survey-detail", args=[office.code, y])),
             ("data", str(_("Impor/ekspor")), reverse("office-data", args=[office.code])),

@@ -23,7 +23,7 @@ from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.monitoring.models import IndicatorYear
 
 from .interchange import domain_office, export_office
-from .nav import NavGroup, office_groups
+from .nav import NavGroup, entry_quarter, office_groups
 
 
 def office_years(office: Office) -> list[int]:
@@ -103,4 +103,4 @@ def scorecard_for(
 def office_nav(office: Office, membership: Membership | None, active: str, year: int | None = None) -> list[NavGroup]:
     """The steps of the cycle for an office page (`sakip.core.nav`), ``active`` the page's key."""
     y = year or reporting_year(office) or 0
-    return list(office_groups(office.code, y, active, get_language(), get_script_prefix()))
+    return list(office_groups(office.code, y, active, get_language(), get_script_prefix(), entry_quarter(y)))

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from sakip.reports.charts import COLORS
 from sakip.reports.drawing import Canvas
 
-COLUMN_W = 2.15  # inches
-GAP = 0.32
+COLUMN_W = 2.0  # inches
+GAP = 0.28
 ROW_H = 0.62
 BOX_H = 0.52
 HEADER_H = 0.4
 MARGIN = 0.1
 TEXT_SIZE = 7.5
 LABEL_SIZE = 6.5
-CHARS_PER_LINE = 40  # at TEXT_SIZE in COLUMN_W (DejaVu Sans, average width)
+CHARS_PER_LINE = 34  # at TEXT_SIZE in COLUMN_W (DejaVu Sans, average width)
 
 #: a light tint of each predicate colour, for the box; the full colour is the box's left strip
 TINTS = {
@@ -126,12 +126,12 @@ class _Drawing:
         c.box(x, y, 0.06, BOX_H, COLORS.get(node.color or "", LINE) if node.color else LINE)
         c.line([x, x + COLUMN_W, x + COLUMN_W, x, x], [y, y, y + BOX_H, y + BOX_H, y], LINE, 0.6)
         title = f"{node.code} {node.text}".strip() if node.code else node.text
-        lines = _lines(title, count=1 if node.figures else 2)
-        top = y + BOX_H - 0.1
+        lines = _lines(title)
+        top = y + BOX_H - (0.1 if node.figures or len(lines) > 1 else BOX_H / 2)
         for i, line in enumerate(lines):
-            c.text(x + 0.12, top - i * 0.15, line, TEXT_SIZE, va="center", color=TEXT)
+            c.text(x + 0.12, top - i * 0.14, line, TEXT_SIZE, va="center", color=TEXT)
         if node.figures:
-            c.text(x + 0.12, y + 0.12, _lines(node.figures, count=1)[0], LABEL_SIZE, va="center", color=MUTED)
+            c.text(x + 0.12, y + 0.09, _lines(node.figures, count=1)[0], LABEL_SIZE, va="center", color=MUTED)
 
     def link(self, from_col: int, from_row: float, to_col: int, to_row: float) -> None:
         x0 = self._x(from_col) + COLUMN_W
