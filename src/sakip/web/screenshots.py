@@ -3,6 +3,7 @@
 Starts ``sakip demo`` on a free port with a throwaway data folder, signs in as the demo users in Debian's
 Chromium (Playwright, the dev extra; ``SAKIP_CHROMIUM`` or ``/usr/bin/chromium``) and writes
 ``<width>-<name>.png`` into DIR (default ``docs/screenshots``): what a person sees, without running Sakip.
+The first screen of each page (1280 × 900 or 390 × 900 CSS pixels); ``--full`` for whole pages.
 The browser tests check the same pages (tests/web/test_journeys_browser.py); this is only the pictures.
 """
 
@@ -19,8 +20,6 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sakip.core.demo import DEMO_PASSWORD
 
 WIDTHS = (1280, 390)
 YEAR, QUARTER = 2020, 4
@@ -81,9 +80,21 @@ def demo_server() -> Iterator[str]:
             log.close()
 
 
-def take(out: Path) -> list[Path]:
+def demo_password() -> str:
+    """The demo users' password (`sakip.core.demo`, which needs Django set up to be imported)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sakip.web.settings")
+    import django
+
+    django.setup()
+    from sakip.core.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
+
+
+def take(out: Path, full_page: bool = False) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
+    password = demo_password()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with demo_server() as url, sync_playwright() as p:
@@ -98,14 +109,14 @@ def take(out: Path) -> list[Path]:
                     if who:
                         page.goto(url + "/login/")
                         page.fill("#id_username", who)
-                        page.fill("#id_password", DEMO_PASSWORD)
+                        page.fill("#id_password", password)
                         page.click("form.stacked button[type=submit]")
                         page.wait_for_load_state("networkidle")
                     user = who
                 page.goto(url + path)
                 page.wait_for_load_state("networkidle")
                 target = out / f"{width}-{name}.png"
-                page.screenshot(path=str(target), full_page=width == 390 or name != "04-pohon-kinerja")
+                page.screenshot(path=str(target), full_page=full_page)
                 written.append(target)
             context.close()
         browser.close()
@@ -113,8 +124,11 @@ def take(out: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-    for path in take(out):
+    """``[DIR] [--full]``: ``--full`` takes whole pages instead of the first screen (900 px high)."""
+    full = "--full" in argv
+    args = [a for a in argv if a != "--full"]
+    out = Path(args[0]) if args else Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+    for path in take(out, full):
         print(path)
     return 0
 
