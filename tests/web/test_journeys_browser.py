@@ -211,7 +211,8 @@ def test_a_quarter_from_entry_to_the_audit_trail(live_demo: LiveDemo, chromium_b
 #: every main page, by the role that opens it
 SWEEP: tuple[tuple[str, tuple[str, ...]], ...] = (
     (f"operator-{OFFICE_A}", (
-        "/kotak-masuk/", f"/opd/{OFFICE_A}/", f"/opd/{OFFICE_A}/rencana/", f"/opd/{OFFICE_A}/pohon-kinerja/?tahun={YEAR}",
+        "/kotak-masuk/", f"/opd/{OFFICE_A}/", f"/opd/{OFFICE_A}/rencana/",
+        f"/opd/{OFFICE_A}/pohon-kinerja/?tahun={YEAR}",
         f"/opd/{OFFICE_A}/pk/{YEAR}/", f"/opd/{OFFICE_A}/pk/{YEAR}/ubah/", f"/opd/{OFFICE_A}/pengukuran/{YEAR}/tw/1/",
         f"/opd/{OFFICE_A}/anggaran/{YEAR}/", f"/opd/{OFFICE_A}/survei/{YEAR}/", f"/opd/{OFFICE_A}/data/",
         f"/opd/{OFFICE_A}/profil/", f"/opd/{OFFICE_A}/profil/{YEAR}/", f"/opd/{OFFICE_A}/reviu/{YEAR}/",
