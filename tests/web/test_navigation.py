@@ -25,7 +25,9 @@ office = pages_support.office
 operator = pages_support.operator
 
 #: every key an office page passes to `core.web.page_context` / `core.services.office_nav`
-PAGE_KEYS = ("dashboard", "plan", "tree", "pk", "entry", "budget", "survey", "data", "profile", "review", "lke", "audit")
+PAGE_KEYS = (
+    "dashboard", "plan", "tree", "pk", "entry", "budget", "survey", "data", "profile", "review", "lke", "audit",
+)
 
 
 def _steps(html: str) -> str:
