@@ -1,8 +1,8 @@
 /* Sakip's own script, served as a static file (the Content-Security-Policy allows no inline script).
  * A <select data-autosubmit> submits its form when changed (year and language choosers).
  * Every table of the page scrolls inside its own box rather than widening the page: a table not already
- * in a .scroll-x box is put into one, and a box that scrolls can be reached and scrolled by keyboard
- * (tabindex, a labelled region). Without the script the pages work the same, only wider. */
+ * in a .scroll-x box is put into one, and a box that scrolls keeps its first column in view and can be
+ * reached and scrolled by keyboard (tabindex, a labelled region). Without the script the pages work the same, only wider. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -38,6 +38,7 @@
     });
     document.querySelectorAll("main .scroll-x").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
+        box.classList.add("sticky-first");  /* the first column (the row's name) stays while scrolling */
         if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
         if (!box.hasAttribute("role")) { box.setAttribute("role", "region"); }
         var table = box.querySelector("table");
