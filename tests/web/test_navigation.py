@@ -114,10 +114,12 @@ def test_the_diagram_links_every_box_and_escapes_text() -> None:
                   [Node("Indikator", "S1.1", "Indikator satu", "80,00 % · Cukup", "yellow"),
                    Node("Indikator", "S1.2", "Indikator dua")],
                   [Node("Program", "1", "Program", children=[activity, Node("Kegiatan", "1.02", "Lain")])]),
-    ])
+    ], [Node("Indikator", "T1.1", "Indikator tujuan", "97,75 % · Baik", "lime")])
     svg = tree_svg([goal], ["Tujuan", "Sasaran", "Indikator", "Program", "Kegiatan"], "Pohon <uji>")
-    assert "&lt;koordinasi&gt; &amp; evaluasi" in svg and "<koordinasi>" not in svg
+    assert "Rapat &lt;koordinasi&gt; &amp;" in svg and "<koordinasi>" not in svg
     assert "Pohon &lt;uji&gt;" in svg
     assert TINTS["green"] in svg and TINTS["yellow"] in svg and COLORS["yellow"] in svg
-    assert svg.count("<polyline") == 7 + 6  # 7 box outlines; links goal→objective, 2 indicators, program, 2 activities
+    # 8 box outlines; links: goal→its indicator, goal→objective, 2 indicators, program, 2 activities
+    assert svg.count("<polyline") == 8 + 7
+    assert TINTS["lime"] in svg and ">T1.1 Indikator tujuan<" in svg
     assert "style=" not in svg, "presentation attributes only (the pages' Content-Security-Policy)"

@@ -22,9 +22,10 @@ ROW_H = 0.62
 BOX_H = 0.52
 HEADER_H = 0.4
 MARGIN = 0.1
+GOAL_INDENT = 0.3  # a goal's indicators sit under the goal's box
 TEXT_SIZE = 7.5
 LABEL_SIZE = 6.5
-CHARS_PER_LINE = 34  # at TEXT_SIZE in COLUMN_W (DejaVu Sans, average width)
+CHARS_PER_LINE = 31  # at TEXT_SIZE in COLUMN_W (DejaVu Sans, average width)
 
 #: a light tint of each predicate colour, for the box; the full colour is the box's left strip
 TINTS = {
@@ -65,6 +66,7 @@ class Objective:
 class Goal:
     node: Node
     objectives: list[Objective]
+    indicators: list[Node] = field(default_factory=list)  # the goal's own indicators, under its box
 
 
 def _span_program(p: Node) -> int:
@@ -76,7 +78,7 @@ def _span_objective(o: Objective) -> int:
 
 
 def _span_goal(g: Goal) -> int:
-    return max(1, sum(_span_objective(o) for o in g.objectives))
+    return max(1 + len(g.indicators), sum(_span_objective(o) for o in g.objectives))
 
 
 def _lines(text: str, width: int = CHARS_PER_LINE, count: int = 2) -> list[str]:
@@ -118,20 +120,27 @@ class _Drawing:
         """The centre of row ``row`` (0 at the top; fractions for a span's middle)."""
         return self.height - MARGIN - HEADER_H - (row + 0.5) * ROW_H
 
-    def box(self, column: int, row: float, node: Node) -> None:
-        x, yc = self._x(column), self._y(row)
+    def box(self, column: int, row: float, node: Node, indent: float = 0.0) -> None:
+        x, yc = self._x(column) + indent, self._y(row)
         y = yc - BOX_H / 2
+        w = COLUMN_W - indent
         c = self.canvas
-        c.box(x, y, COLUMN_W, BOX_H, TINTS.get(node.color or "", NEUTRAL))
+        c.box(x, y, w, BOX_H, TINTS.get(node.color or "", NEUTRAL))
         c.box(x, y, 0.06, BOX_H, COLORS.get(node.color or "", LINE) if node.color else LINE)
-        c.line([x, x + COLUMN_W, x + COLUMN_W, x, x], [y, y, y + BOX_H, y + BOX_H, y], LINE, 0.6)
+        c.line([x, x + w, x + w, x, x], [y, y, y + BOX_H, y + BOX_H, y], LINE, 0.6)
         title = f"{node.code} {node.text}".strip() if node.code else node.text
-        lines = _lines(title)
+        lines = _lines(title, CHARS_PER_LINE - round(indent * 14))
         top = y + BOX_H - (0.1 if node.figures or len(lines) > 1 else BOX_H / 2)
         for i, line in enumerate(lines):
             c.text(x + 0.12, top - i * 0.14, line, TEXT_SIZE, va="center", color=TEXT)
         if node.figures:
             c.text(x + 0.12, y + 0.09, _lines(node.figures, count=1)[0], LABEL_SIZE, va="center", color=MUTED)
+
+    def below(self, column: int, from_row: float, to_row: float, indent: float) -> None:
+        """A link from a box down to a box of the same column, indented under it (a goal's indicator)."""
+        x = self._x(column) + indent / 2
+        y0, y1 = self._y(from_row) - BOX_H / 2, self._y(to_row)
+        self.canvas.line([x, x, self._x(column) + indent], [y0, y1, y1], LINE, 0.8)
 
     def link(self, from_col: int, from_row: float, to_col: int, to_row: float) -> None:
         x0 = self._x(from_col) + COLUMN_W
@@ -148,8 +157,11 @@ def tree_svg(goals: list[Goal], columns: list[str], title: str) -> str:
     row = 0
     for g in goals:
         g_span = _span_goal(g)
-        g_mid = row + (g_span - 1) / 2
+        g_mid = row if g.indicators else row + (g_span - 1) / 2
         d.box(0, g_mid, g.node)
+        for i, ind in enumerate(g.indicators):
+            d.box(0, row + 1 + i, ind, indent=GOAL_INDENT)
+            d.below(0, g_mid, row + 1 + i, GOAL_INDENT)
         o_row = row
         for o in g.objectives:
             o_span = _span_objective(o)

@@ -28,6 +28,7 @@ from sakip.core.web import (
     require,
     year_choices,
 )
+from sakip.domain.numbers import format_percent
 from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
 from sakip.reports.scorecard import show_achievement, show_number, show_target
 from sakip.workflow.web import refuse_year_if_locked
@@ -134,7 +135,7 @@ def plan_tree(request: HttpRequest, office: Office, membership: Membership | Non
 
 
 def _score_text(value: Decimal | None, category: str | None) -> str:
-    shown = f"{show_number(value)} %" if value is not None else ""
+    shown = format_percent(value) if value is not None else ""
     return " · ".join(t for t in (shown, category or "") if t)
 
 
@@ -171,8 +172,9 @@ def _diagram(goals: list[dict[str, Any]], office: Office, year: int) -> str:
                 [indicator(iv) for iv in o["indicators"]],
                 [program(p) for p in o["programs"]],
             ))
-        boxes.append(Goal(Node(_("Tujuan"), g["goal"].code, g["goal"].text, figures, color), objectives))
-    columns = [_("Tujuan"), _("Sasaran"), _("Indikator sasaran"), _("Program"), _("Kegiatan")]
+        boxes.append(Goal(Node(_("Tujuan"), g["goal"].code, g["goal"].text, figures, color), objectives,
+                          [indicator(iv) for iv in g["indicators"]]))
+    columns = [_("Tujuan dan indikatornya"), _("Sasaran"), _("Indikator sasaran"), _("Program"), _("Kegiatan")]
     title = _("Pohon kinerja %(office)s tahun %(year)s") % {"office": office.name, "year": year}
     return tree_svg(boxes, columns, title)
 
@@ -181,6 +183,9 @@ def _legend(goals: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """The predicates shown in the diagram with their colours, in the order they first appear."""
     seen: dict[str, str] = {}
     for g in goals:
+        for iv in g["indicators"]:
+            if iv["category"] and iv["category"] not in seen:
+                seen[iv["category"]] = iv["color"]
         for o in g["objectives"]:
             for iv in o["indicators"]:
                 if iv["category"] and iv["category"] not in seen:
