@@ -247,6 +247,14 @@ def test_every_main_page_passes_axe_and_fits_the_window(live_demo: LiveDemo, chr
     both_widths()
     for user, paths in SWEEP:
         j.sign_in(user)
+        if user.startswith("operator"):  # the steps are plain links: focused and followed by keyboard
+            j.page.keyboard.press("Tab")  # on the office's summary, the first Tab reaches "Langsung ke isi"
+            assert j.page.evaluate("document.activeElement.className") == "skip"
+            assert j.page.get_by_text("Langsung ke isi").is_visible()
+            j.page.locator("[data-testid=steps] a[data-step=planning]").focus()
+            j.page.keyboard.press("Enter")
+            j.page.wait_for_load_state("networkidle")
+            assert j.page.url == live_demo.at(reverse("plan-edit", args=[OFFICE_A]))
         for path in paths:
             response = j.page.goto(live_demo.at(path))
             assert response is not None and response.status == 200, f"{path}: {response and response.status}"
