@@ -252,8 +252,8 @@ def test_every_main_page_passes_axe_and_fits_the_window(live_demo: LiveDemo, chr
             assert j.page.evaluate("document.activeElement.className") == "skip"
             assert j.page.get_by_text("Langsung ke isi").is_visible()
             j.page.locator("[data-testid=steps] a[data-step=planning]").focus()
-            j.page.keyboard.press("Enter")
-            j.page.wait_for_load_state("networkidle")
+            with j.page.expect_navigation():
+                j.page.keyboard.press("Enter")
             assert j.page.url == live_demo.at(reverse("plan-edit", args=[OFFICE_A]))
         for path in paths:
             response = j.page.goto(live_demo.at(path))
