@@ -5,6 +5,8 @@
     python3 dev.py test [ARGS]   # lint (ruff), type check (mypy) and the test suite (pytest ARGS)
                                  # on SQLite and PostgreSQL (SAKIP_TEST_DATABASES=sqlite: SQLite only)
     python3 dev.py sakip ARGS    # any sakip command inside the project's environment
+    python3 dev.py screenshots [DIR]  # the main pages of the demo at 1280 px and 390 px as PNG files
+                                 # (default docs/screenshots; needs Chromium: apt-get install chromium)
 
 The first run creates ``.venv`` and installs the locked dependencies
 (``requirements.lock``, with hashes) and Sakip itself; later runs reuse it and
@@ -86,6 +88,8 @@ def main(argv: list[str]) -> int:
         return test(rest)
     if command == "sakip":
         return _run(BIN / "sakip", *rest, check=False)
+    if command == "screenshots":
+        return _run(PY, "-m", "sakip.web.screenshots", *rest, check=False)
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

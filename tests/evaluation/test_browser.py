@@ -36,7 +36,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     log_in(page, live_demo, f"operator-{OFFICE_A}")
     page.goto(live_demo.at(reverse("office-dashboard", args=[OFFICE_A])))
-    page.click("nav.tabs >> text=Evaluasi SAKIP")
+    page.click("nav.tabs >> text=Evaluasi")  # the step of the cycle (its one page: the LKE)
     page.select_option("#lke-template", "preset:permenpanrb-88-2021")
     page.click("[data-testid=lke-start] button")
     page.wait_for_load_state("networkidle")

@@ -23,7 +23,9 @@ def test_reviu_tab_and_printed_report_upload(live_demo: LiveDemo, page: Any) -> 
     page.wait_for_load_state("networkidle")
     page.goto(live_demo.at(reverse("office-dashboard", args=["kaloran"])))
     assert page.get_by_test_id("review-regency-link").inner_text() == "Reviu semua OPD"
-    page.get_by_role("link", name="Reviu", exact=True).click()  # the office tab
+    page.get_by_role("link", name="Pelaporan", exact=True).click()  # the step of the cycle
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Reviu", exact=True).click()  # its page
     page.wait_for_load_state("networkidle")
     assert "/opd/kaloran/reviu/" in page.url
     findings = page.locator("[data-testid=review-findings] tbody tr")

@@ -30,7 +30,8 @@ def test_office_review_page_lists_findings_and_is_in_the_tabs(login_as: Login) -
     assert '<td class="num" data-testid="found">Kurang</td>' in html
     assert '<td class="num" data-testid="expected">Baik</td>' in html
     assert "OPD-REAL-01" in html  # Tabel 3.4 prints no realisations
-    assert 'href="/opd/kaloran/reviu/2020/"' in client.get("/opd/kaloran/").content.decode()
+    # a page of the Pelaporan step (issue #14: navigation by cycle step) lists the review among its pages
+    assert 'href="/opd/kaloran/reviu/2020/"' in client.get("/opd/kaloran/profil/").content.decode()
     assert client.get("/opd/kaloran/reviu/0/").status_code == 302
 
 

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
-from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Q
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from sakip.accounts.models import Membership, Office, YearSetting
 from sakip.agreements.models import PkVersion
@@ -27,6 +23,7 @@ from sakip.domain.scorecard import Scorecard, build_scorecard
 from sakip.monitoring.models import IndicatorYear
 
 from .interchange import domain_office, export_office
+from .nav import NavGroup, entry_quarter, office_groups
 
 
 def office_years(office: Office) -> list[int]:
@@ -120,35 +117,7 @@ def scorecard_for(
     return build_scorecard(dom, year, quarter=quarter)
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url: str
-    active: bool
-
-
-def office_nav(office: Office, membership: Membership | None, active: str, year: int | None = None) -> list[NavItem]:
+def office_nav(office: Office, membership: Membership | None, active: str, year: int | None = None) -> list[NavGroup]:
+    """The steps of the cycle for an office page (`sakip.core.nav`), ``active`` the page's key."""
     y = year or reporting_year(office) or 0
-    return list(_office_nav(office.code, y, active, get_language(), get_script_prefix()))
-
-
-@functools.lru_cache(maxsize=2048)
-def _office_nav(code: str, y: int, active: str, _language: str, _prefix: str) -> tuple[NavItem, ...]:
-    """The tabs of an office page: a function of the office code, year, tab, language and URL prefix only
-    (the URLs are reversed eleven times per page otherwise)."""
-    office = SimpleNamespace(code=code)
-    items: list[tuple[str, str, str]] = [
-        ("dashboard", str(_("Ringkasan")), reverse("office-dashboard", args=[office.code])),
-        ("tree", str(_("Pohon kinerja")), reverse("plan-tree", args=[office.code])),
-        ("plan", str(_("Rencana strategis")), reverse("plan-edit", args=[office.code])),
-        ("pk", str(_("Perjanjian kinerja")), reverse("pk-detail", args=[office.code, y])),
-        ("entry", str(_("Pengukuran triwulan")), reverse("quarter-entry", args=[office.code, y, 1])),
-        ("budget", str(_("Anggaran")), reverse("budget-entry", args=[office.code, y])),
-        ("survey", str(_("Survei kepuasan")), reverse("survey-detail", args=[office.code, y])),
-        ("profile", str(_("Profil dan narasi")), reverse("profile-edit", args=[office.code])),
-        ("data", str(_("Impor/ekspor")), reverse("office-data", args=[office.code])),
-        ("review", str(_("Reviu")), reverse("review-office", args=[office.code, y])),
-        ("lke", str(_("Evaluasi SAKIP")), reverse("evaluation-office", args=[office.code, y])),
-        ("audit", str(_("Jejak audit")), reverse("audit-office", args=[office.code])),
-    ]
-    return tuple(NavItem(label, url, key == active) for key, label, url in items)
+    return list(office_groups(office.code, y, active, get_language(), get_script_prefix(), entry_quarter(y)))

@@ -28,6 +28,7 @@ from sakip.core.web import (
     require,
     year_choices,
 )
+from sakip.domain.numbers import format_percent
 from sakip.monitoring.models import IndicatorYear, InputValue, Quarter
 from sakip.reports.scorecard import show_achievement, show_number, show_target
 from sakip.workflow.web import refuse_year_if_locked
@@ -127,9 +128,69 @@ def plan_tree(request: HttpRequest, office: Office, membership: Membership | Non
     context = page_context(
         office, membership, "tree", year,
         plan=plan, goals=goals, unlinked_programs=programs, years=year_choices(office, year),
-        problems=computed.problems,
+        problems=computed.problems, diagram=_diagram(goals, office, year) if goals else None,
+        legend=_legend(goals),
     )
     return render(request, "planning/tree.html", context)
+
+
+def _score_text(value: Decimal | None, category: str | None) -> str:
+    shown = format_percent(value) if value is not None else ""
+    return " · ".join(t for t in (shown, category or "") if t)
+
+
+def _diagram(goals: list[dict[str, Any]], office: Office, year: int) -> str:
+    """The tree page's goals as the pohon kinerja diagram (`planning.diagram`), with the same figures."""
+    from .diagram import Goal, Node, tree_svg
+    from .diagram import Objective as ObjectiveBox
+
+    def indicator(iv: dict[str, Any]) -> Node:
+        figures = " · ".join(t for t in (iv["achievement"], iv["category"]) if t)
+        return Node(_("Indikator"), iv["ind"].code, iv["ind"].name, figures, iv["color"])
+
+    def program(p: dict[str, Any]) -> Node:
+        n = p["node"]
+        return Node(n.get_level_display(), n.code, n.name, children=[
+            Node(c["node"].get_level_display(), c["node"].code, c["node"].name,
+                 _("%(n)s sub kegiatan") % {"n": len(c["children"])} if c["children"] else "")
+            for c in p["children"]
+        ])
+
+    def aggregate(score: Any) -> tuple[str, str | None]:
+        if score is None or score.aggregate.value is None:
+            return "", None
+        return _score_text(score.aggregate.value, score.category), score.color
+
+    boxes = []
+    for g in goals:
+        figures, color = aggregate(g["score"])
+        objectives = []
+        for o in g["objectives"]:
+            o_figures, o_color = aggregate(o["score"])
+            objectives.append(ObjectiveBox(
+                Node(_("Sasaran"), o["objective"].code, o["objective"].text, o_figures, o_color),
+                [indicator(iv) for iv in o["indicators"]],
+                [program(p) for p in o["programs"]],
+            ))
+        boxes.append(Goal(Node(_("Tujuan"), g["goal"].code, g["goal"].text, figures, color), objectives,
+                          [indicator(iv) for iv in g["indicators"]]))
+    columns = [_("Tujuan dan indikatornya"), _("Sasaran"), _("Indikator sasaran"), _("Program"), _("Kegiatan")]
+    title = _("Pohon kinerja %(office)s tahun %(year)s") % {"office": office.name, "year": year}
+    return tree_svg(boxes, columns, title)
+
+
+def _legend(goals: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The predicates shown in the diagram with their colours, in the order they first appear."""
+    seen: dict[str, str] = {}
+    for g in goals:
+        for iv in g["indicators"]:
+            if iv["category"] and iv["category"] not in seen:
+                seen[iv["category"]] = iv["color"]
+        for o in g["objectives"]:
+            for iv in o["indicators"]:
+                if iv["category"] and iv["category"] not in seen:
+                    seen[iv["category"]] = iv["color"]
+    return list(seen.items())
 
 
 # ----------------------------------------------------------------------------- the plan editor
