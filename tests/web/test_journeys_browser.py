@@ -99,7 +99,8 @@ class Journey:
         self.click(form.locator("button[type=submit]"))
         dialog = self.page.locator("dialog[open]")
         if dialog.count():  # a confirmation dialog in the page
-            self.click(dialog.locator("button[type=submit], button[value=confirm], [data-confirm]").first)
+            # the workflow's dialog (workflow/static/workflow/confirm.js): "yes" first, "no" is .secondary
+            self.click(dialog.locator("button:not(.secondary)").first)
         self.check()
 
     def state(self) -> str:
