@@ -126,7 +126,7 @@ def test_the_kept_panels_carry_each_requests_own_csrf_token(regency: Regency) ->
     mine, not_mine = _panel_tokens(html)[0], _panel_tokens(theirs)[0]
     action = re.search(r'<form method="post" action="([^"]+)" class="workflow-action" data-transition="submit"', html)
     assert action is not None
-    form = {"step": "annual", "quarter": "", "next": URL}
+    form = {"step": "annual", "quarter": "", "next": URL, "confirm": "1"}
     # another user's token (from the same kept panels) is refused; the page's own token is accepted
     assert head.post(action.group(1), {**form, "csrfmiddlewaretoken": not_mine}).status_code == 403
     response = head.post(action.group(1), {**form, "csrfmiddlewaretoken": mine})
