@@ -566,9 +566,7 @@ def _sum(nodes: Sequence[NodeScore], code: str, name: str, weight: Decimal) -> N
     )
 
 
-def score(
-    fw: Framework, answers: Mapping[str, str | None], grades: Mapping[str, GradeOverride] | None = None
-) -> Score:
+def score(fw: Framework, answers: Mapping[str, str | None], grades: Mapping[str, GradeOverride] | None = None) -> Score:
     """Roll the answers (criterion code → option code) up to sub-components, components and the total.
 
     An answer code that is not an option of its criterion is refused (every such error listed);
@@ -747,9 +745,7 @@ def compare(
     for ca, cb in zip(a.components, b.components, strict=True):
         rows.append(Difference("component", ca.code, ca.name, ca.weight, ca.value, cb.value))
         for sa, sb in zip(ca.children, cb.children, strict=True):
-            rows.append(
-                Difference("subcomponent", sa.code, sa.name, sa.weight, sa.value, sb.value, sa.grade, sb.grade)
-            )
+            rows.append(Difference("subcomponent", sa.code, sa.name, sa.weight, sa.value, sb.value, sa.grade, sb.grade))
             for xa, xb in zip(sa.criteria, sb.criteria, strict=True):
                 rows.append(
                     Difference(

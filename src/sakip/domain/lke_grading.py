@@ -185,7 +185,9 @@ def decide_grade(sub_code: str, kind: str, computed: str, override: GradeOverrid
     if grade_rank(grade) < grade_rank(computed):
         if not note:
             raise GradeError(
-                N_("subkomponen %(code)s: nilai %(grade)s di bawah nilai hasil kriteria %(computed)s memerlukan alasan"),
+                N_(
+                    "subkomponen %(code)s: nilai %(grade)s di bawah nilai hasil kriteria %(computed)s memerlukan alasan"
+                ),
                 code=sub_code,
                 grade=grade,
                 computed=computed,

@@ -309,6 +309,8 @@ def refresh_presets(regency: Regency | None = None) -> Refreshed:
             raise _refuse(exc) from None
         with transaction.atomic():
             regency_, year, preset = t.regency, t.year, t.preset
+            # criteria first: they protect their answer sets, which go with the template
+            Criterion.objects.filter(subcomponent__component__template=t).delete()
             t.delete()
             rebuilt.append(_store(regency_, year, data, preset, None))
     return Refreshed(rebuilt, kept)

@@ -514,8 +514,12 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
                     ev.save(update_fields=["summary"])
                 return n
 
-            return concurrency.save_answers(office, ev, Evaluation.Status.EVALUATION, changes, read, store), [], \
-                errs, typed_now
+            return (
+                concurrency.save_answers(office, ev, Evaluation.Status.EVALUATION, changes, read, store),
+                [],
+                errs,
+                typed_now,
+            )
 
         try:
             n, found, errors, typed = retrying(attempt)
