@@ -14,14 +14,14 @@ from django.core.management import call_command
 from sakip.domain.evaluation import EvaluationError
 from sakip.domain.lke_grading import Method
 from sakip.evaluation import services
-from sakip.evaluation.models import Answer, Evaluation, GradeDecision, SubComponent, Template
+from sakip.evaluation.models import Answer, Criterion, Evaluation, GradeDecision, SubComponent, Template
 from tests.web.demo_support import Demo
 
 YEAR = 2020
 
 
 def answer_all(ev: Evaluation, value: str = "Y", *, own: bool = True, evaluator: bool = True) -> None:
-    for crit in (c for comp in ev.template.components.all() for s in comp.subcomponents.all() for c in s.criteria.all()):
+    for crit in Criterion.objects.filter(subcomponent__component__template=ev.template):
         a, _ = Answer.objects.get_or_create(evaluation=ev, criterion=crit)
         if own:
             a.self_value = value
