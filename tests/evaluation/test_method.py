@@ -144,3 +144,18 @@ def test_refresh_rebuilds_unused_old_templates_and_keeps_the_used_ones(demo_once
     out = StringIO()
     call_command("lke_refresh_presets", regency=regency.code, stdout=out)
     assert "dipertahankan" in out.getvalue() and str(YEAR) in out.getvalue()
+
+
+def test_the_method_is_fixed_in_the_admin_once_an_evaluation_uses_the_template(demo_once: Demo, db: None) -> None:
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    regency = demo_once.office_a.regency
+    used = services.install_preset(regency, YEAR)
+    free = services.install_preset(regency, YEAR + 1)
+    services.start_evaluation(demo_once.office_a, YEAR, used)
+    model_admin = admin.site._registry[Template]
+    request = RequestFactory().get("/")
+    request.user = demo_once.user("admin")
+    assert "method" in model_admin.get_readonly_fields(request, used)
+    assert "method" not in model_admin.get_readonly_fields(request, free)
