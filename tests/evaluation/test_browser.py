@@ -65,7 +65,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     log_in(page, live_demo, "inspektorat")
     page.goto(live_demo.at(reverse("evaluation-score", args=[OFFICE_A, YEAR])))
     row = page.locator("[data-criterion='1.a.1']")
-    assert row.locator("td").nth(1).inner_text() == "Tidak"
+    assert row.locator("td").nth(1).inner_text() == "Tidak ada / tidak terpenuhi"
     assert row.locator("td").nth(2).inner_text().strip() == note  # shown as text, never run
     assert page.inner_text("[data-testid=lke-own-total]") == "79,40"
     # the evaluator agrees everywhere but on 1.a.2 (Tidak): 4 of 6 keberadaan criteria, CC: 3,6 → 78,80
