@@ -90,7 +90,12 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     box = page.locator("[data-testid='lke-grade-form-4.c']").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    for field in ("select[name=g4_c-grade]", "select[name=g4_c-qualifier]", "input[name=g4_c-note]"):
+        fb = page.locator(field).bounding_box()
+        assert fb is not None and fb["x"] + fb["width"] <= box["x"] + box["width"], field
     page.screenshot(path=str(SHOTS / "lke-evaluator-390.png"), full_page=True)
+    page.locator("[data-testid='lke-grade-4.c']").screenshot(path=str(SHOTS / "lke-grade-390.png"))
+    page.locator("[data-testid='lke-grade-form-4.c']").screenshot(path=str(SHOTS / "lke-grade-form-390.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
     page.click("[data-testid=lke-finish] button")
     page.wait_for_load_state("networkidle")
