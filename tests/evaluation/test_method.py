@@ -159,3 +159,21 @@ def test_the_method_is_fixed_in_the_admin_once_an_evaluation_uses_the_template(d
     request.user = demo_once.user("admin")
     assert "method" in model_admin.get_readonly_fields(request, used)
     assert "method" not in model_admin.get_readonly_fields(request, free)
+
+
+def test_a_copy_keeps_its_method_and_the_start_page_names_it(demo_once: Demo, db: None) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    regency = demo_once.office_a.regency
+    old = services.install_preset(regency, YEAR)
+    Template.objects.filter(pk=old.pk).update(method=Method.AVERAGED_12_2015.value)
+    old.refresh_from_db()
+    copy = services.copy_template(old, YEAR + 1)
+    assert copy.method == Method.AVERAGED_12_2015  # last year's method, comparable
+    graded = services.copy_template(services.install_preset(regency, YEAR - 1, "permenpanrb-88-2021"), YEAR + 2)
+    assert graded.method == Method.GRADED_88_2021
+    c = Client()
+    c.force_login(demo_once.user("operator_a"))
+    page = c.get(reverse("evaluation-office", args=[demo_once.office_a.code, YEAR + 1])).content.decode()
+    assert "metode: PermenPAN-RB 12/2015 (metode lama): rata-rata nilai kriteria" in page
