@@ -23,7 +23,8 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_check_a_preset() -> None:
     code, out, _ = run("lke", "check", "permenpanrb-88-2021")
     assert code == 0
-    assert "75 kriteria" in out and "Evaluasi Akuntabilitas Kinerja Internal" in out and "100,00" in out
+    assert "80 kriteria" in out and "metode: nilai per subkomponen" in out
+    assert "Evaluasi Akuntabilitas Kinerja Internal" in out and "100,00" in out
 
 
 def test_check_refuses_weights_that_do_not_add_up(tmp_path: Path) -> None:
@@ -60,7 +61,7 @@ def test_score_refuses_a_wrong_answer(tmp_path: Path) -> None:
     path.write_text("1.a.1: B\n", encoding="utf-8")
     code, _, err = run("lke", "score", "permenpanrb-88-2021", str(path))
     assert code == 2
-    assert "kriteria 1.a.1: 'B' bukan jawaban Ya/Tidak (pilihan: Y, T)" in err
+    assert "kriteria 1.a.1: 'B' bukan jawaban Ada/Tidak ada (pilihan: Y, T)" in err
 
 
 def test_score_incomplete_is_provisional(tmp_path: Path) -> None:
@@ -68,4 +69,5 @@ def test_score_incomplete_is_provisional(tmp_path: Path) -> None:
     path.write_text("1.a.1: Y\n", encoding="utf-8")
     code, out, _ = run("lke", "score", "permenpanrb-88-2021", str(path))
     assert code == 0
-    assert "74 kriteria belum dijawab" in out and "nilai sementara 1,00" in out  # 6 / 6 criteria
+    # 1 of 6 criteria of 1.a (weight 6) met so far: D, 30 % of 6; the rest E
+    assert "79 kriteria belum dijawab" in out and "nilai sementara 1,80" in out

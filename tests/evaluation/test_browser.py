@@ -41,7 +41,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     page.click("[data-testid=lke-start] button")
     page.wait_for_load_state("networkidle")
     selects = page.locator("[data-testid=lke-self-form] select")
-    assert selects.count() == 75
+    assert selects.count() == 80
     # every keberadaan/kualitas/pemanfaatan criterion at its best option ("Y" or "A") except the first (T)
     for i in range(selects.count()):
         sel = selects.nth(i)
@@ -51,8 +51,9 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     page.fill("[data-testid=lke-self-form] textarea >> nth=0", "Pedoman <script>alert(1)</script> belum ada")
     page.click("[data-testid=lke-self-form] button")
     page.wait_for_load_state("networkidle")
-    # 100 − 6/6 (one of six keberadaan criteria of Perencanaan Kinerja answered "Tidak")
-    assert page.inner_text("[data-testid=lke-own-total]") == "99,00"
+    # all met is BB (80); 5 of 6 keberadaan criteria of Perencanaan Kinerja: B, 70 % of 6 = 4,2 (not 4,8)
+    assert page.inner_text("[data-testid=lke-own-total]") == "79,40"
+    assert page.inner_text("[data-testid='lke-own-grade-1.a']") == "B"
     note = "Pedoman <script>alert(1)</script> belum ada"
     assert page.input_value("[data-testid=lke-self-form] textarea >> nth=0") == note
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -64,23 +65,42 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     log_in(page, live_demo, "inspektorat")
     page.goto(live_demo.at(reverse("evaluation-score", args=[OFFICE_A, YEAR])))
     row = page.locator("[data-criterion='1.a.1']")
-    assert row.locator("td").nth(1).inner_text() == "Tidak"
+    assert row.locator("td").nth(1).inner_text() == "Tidak ada / tidak terpenuhi"
     assert row.locator("td").nth(2).inner_text().strip() == note  # shown as text, never run
-    assert page.inner_text("[data-testid=lke-own-total]") == "99,00"
-    # the evaluator agrees everywhere but on 1.a.2 (Tidak): two of six keberadaan criteria lost → 98,00
-    selects = page.locator("[data-testid=lke-score-form] select")
-    assert selects.count() == 75
+    assert page.inner_text("[data-testid=lke-own-total]") == "79,40"
+    # the evaluator agrees everywhere but on 1.a.2 (Tidak): 4 of 6 keberadaan criteria, CC: 3,6 → 78,80
+    selects = page.locator("[data-testid=lke-score-form] tr[data-criterion] select")
+    assert selects.count() == 80
     for i in range(selects.count()):
         selects.nth(i).select_option(index=2 if i in (0, 1) else 1)
     page.fill("#lke-summary", "Pedoman teknis perencanaan kinerja belum ada.")
     page.click("[data-testid=lke-score-form] button")
     page.wait_for_load_state("networkidle")
-    assert page.inner_text("[data-testid=lke-evaluator-total]") == "98,00"
+    assert page.inner_text("[data-testid=lke-evaluator-total]") == "78,80"
+    assert page.inner_text("[data-testid='lke-evaluator-grade-1.a']") == "CC"
+    # 4.c (all met, BB) raised to AA: an innovation fit as a national example, with a note → + 2,5
+    page.select_option("select[name=g4_c-grade]", "AA")
+    page.select_option("select[name=g4_c-qualifier]", "innovation")
+    page.fill("input[name=g4_c-note]", "Aplikasi evaluasi internal ditiru pemda lain.")
+    page.click("[data-testid=lke-score-form] > p > button")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-testid=lke-evaluator-total]") == "81,30"
+    assert page.inner_text("[data-testid='lke-evaluator-grade-4.c']") == "AA"
     page.screenshot(path=str(SHOTS / "lke-evaluator.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = page.locator("[data-testid='lke-grade-form-4.c']").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    for field in ("select[name=g4_c-grade]", "select[name=g4_c-qualifier]", "input[name=g4_c-note]"):
+        fb = page.locator(field).bounding_box()
+        assert fb is not None and fb["x"] + fb["width"] <= box["x"] + box["width"], field
+    page.screenshot(path=str(SHOTS / "lke-evaluator-390.png"), full_page=True)
+    page.locator("[data-testid='lke-grade-4.c']").screenshot(path=str(SHOTS / "lke-grade-390.png"))
+    page.locator("[data-testid='lke-grade-form-4.c']").screenshot(path=str(SHOTS / "lke-grade-form-390.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("[data-testid=lke-finish] button")
     page.wait_for_load_state("networkidle")
-    assert page.inner_text("[data-testid=lke-own-predicate]") == "AA"
-    assert page.inner_text("[data-testid=lke-evaluator-predicate]") == "AA"
-    assert page.inner_text("[data-testid=lke-final]") == "98,00 (AA)"
+    assert page.inner_text("[data-testid=lke-own-predicate]") == "BB"
+    assert page.inner_text("[data-testid=lke-evaluator-predicate]") == "A"
+    assert page.inner_text("[data-testid=lke-final]") == "81,30 (A)"
     page.screenshot(path=str(SHOTS / "lke-summary.png"), full_page=True)
     assert not errors, errors

@@ -82,7 +82,7 @@ def test_self_assessment_evaluator_summary_and_report(demo_once: Demo, client_as
     # the office answers everything at the best option, with a link and a file on the first criterion
     op.get(url("evaluation-office", office))
     rows = answers(ev)
-    assert len(rows) == 75
+    assert len(rows) == 80
     first = rows[0]
     data: dict[str, Any] = {f"c{a.pk}-value": best(a) for a in rows}
     data[f"c{first.pk}-link"] = "https://jdih.example.go.id/pedoman.pdf"
@@ -94,7 +94,7 @@ def test_self_assessment_evaluator_summary_and_report(demo_once: Demo, client_as
     assert first.self_value == "Y" and first.evidence_link.endswith("pedoman.pdf") and first.evidence_file
     page = op.get(url("evaluation-office", office)).content.decode()
     assert "Perbup &lt;b&gt;pedoman&lt;/b&gt; kinerja" in page  # escaped, never rendered
-    assert 'data-testid="lke-own-total">100,00<' in page
+    assert 'data-testid="lke-own-total">80,00<' in page  # all met: BB on every sub-component
 
     # the evaluator cannot score before the office submits
     r = insp.post(url("evaluation-score", office), {f"c{first.pk}-value": "T"})
@@ -113,36 +113,39 @@ def test_self_assessment_evaluator_summary_and_report(demo_once: Demo, client_as
     rows = answers(ev)
     ev_data = {f"c{a.pk}-value": best(a) for a in rows}
     by_code = {a.criterion.code: a for a in rows}
-    ev_data[f"c{by_code['1.a.1'].pk}-value"] = "T"  # 1 of 6 keberadaan criteria of Perencanaan lost: 6 / 6 = 1
-    ev_data[f"c{by_code['3.c.7'].pk}-value"] = "C"  # half of 1 of 7 pemanfaatan criteria of Pelaporan: 7.5 / 7 / 2
+    ev_data[f"c{by_code['1.a.1'].pk}-value"] = "T"  # 5 of 6 keberadaan criteria of Perencanaan: B, 70 % of 6
+    ev_data[f"c{by_code['3.c.7'].pk}-value"] = "T"  # 6 of 7 pemanfaatan criteria of Pelaporan: B, 70 % of 7.5
     ev_data[f"c{by_code['1.a.1'].pk}-note"] = "Pedoman belum ditetapkan dengan peraturan kepala daerah."
     ev_data["summary"] = "Implementasi SAKIP sudah sangat baik."
     r = insp.post(url("evaluation-score", office), ev_data)
     assert r.status_code == 302
-    expected = Decimal(100) - Decimal(1) - Decimal("7.5") / 7 / 2  # 98,4642857…
     s = services.scores(ev)
-    assert s.evaluator.total.value is not None
-    assert abs(s.evaluator.total.value - expected) < Decimal("1e-20")
-    assert s.own.total.value == 100
+    assert s.evaluator.total.value == Decimal("78.65")  # 80 − 0.6 − 0.75
+    assert s.own.total.value == 80
+    # the evaluator lifts 4.c (all met) to AA: an innovation fit as a national example, with a note
+    sub_4c = ev.template.components.get(code="4").subcomponents.get(code="4.c")
+    services.set_grade(ev, sub_4c, "AA", "innovation", "Aplikasi evaluasi internal ditiru 12 pemda.", None)
+    s = services.scores(ev)
+    assert s.evaluator.total.value == Decimal("81.15")  # + 12.5 × (100 − 80) %
 
     assert insp.post(url("evaluation-finish", office)).status_code == 302
     ev.refresh_from_db()
     assert ev.status == Evaluation.Status.FINISHED
-    assert ev.final_score == Decimal("98.46") and ev.final_predicate == "AA"
+    assert ev.final_score == Decimal("81.15") and ev.final_predicate == "A"
 
     page = op.get(url("evaluation-summary", office)).content.decode()
-    assert 'data-testid="lke-own-total">100,00<' in page
-    assert 'data-testid="lke-evaluator-total">98,46<' in page
-    assert 'data-testid="lke-evaluator-predicate">AA<' in page
-    # differences: Perencanaan Kinerja −1 (its keberadaan row too); Pelaporan −7,5 / 14 = −0,5357… (and 3.c)
-    assert page.count(">-1,00<") == 2 and page.count(">-0,54<") == 2
+    assert 'data-testid="lke-own-total">80,00<' in page  # all met: BB on every sub-component
+    assert 'data-testid="lke-evaluator-total">81,15<' in page
+    assert 'data-testid="lke-evaluator-predicate">A<' in page
+    # differences: Perencanaan Kinerja −0,6 (its keberadaan row too); Pelaporan −0,75 (and 3.c); 4.c +2,5
+    assert page.count(">-0,60<") == 2 and page.count(">-0,75<") == 2 and page.count(">2,50<") == 2
 
     r = op.get(url("evaluation-report", office))
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     d = docx.Document(io.BytesIO(r.content))
     text = "\n".join(p.text for p in d.paragraphs)
     cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
-    assert "nilai 98,46 dari 100 dengan predikat AA" in text
+    assert "nilai 81,15 dari 100 dengan predikat A" in text
     assert "Tabel 1.1" in text and "Tabel 2.8" in text  # numbered: the summary, then 2 tables per component
     assert any("Inspektur" in c for c in cells) or "Inspektur" in text  # the signature block
     assert "Pedoman belum ditetapkan dengan peraturan kepala daerah." in cells
@@ -191,7 +194,7 @@ def test_finish_needs_every_criterion_scored(demo_once: Demo, client_as: Callabl
     op.post(url("evaluation-submit", office))
     insp.post(url("evaluation-score", office), {f"c{first.pk}-value": "Y"})
     r = insp.post(url("evaluation-finish", office), follow=True)
-    assert "74 kriteria belum dinilai" in r.content.decode()
+    assert "79 kriteria belum dinilai" in r.content.decode()
     ev.refresh_from_db()
     assert ev.status == Evaluation.Status.EVALUATION and ev.final_score is None
 
@@ -322,10 +325,10 @@ def _finished(demo_once: Demo, client_as: Callable[[str], Client]) -> Evaluation
     op.post(url("evaluation-submit", office))
     rows = answers(ev)
     data = {f"c{a.pk}-value": best(a) for a in rows}
-    # all of Evaluasi Akuntabilitas Kinerja Internal (25) at C: −12,5 → 87,5 (A)
+    # Evaluasi Akuntabilitas Kinerja Internal (25): only 4.a.1 met
     for a in rows:
-        if a.criterion.subcomponent.component.code == "4":
-            data[f"c{a.pk}-value"] = "C" if a.criterion.answer_set.code == "ae" else "T"
+        if a.criterion.subcomponent.component.code == "4" and a.criterion.code != "4.a.1":
+            data[f"c{a.pk}-value"] = "T"
     insp.post(url("evaluation-score", office), data)
     insp.post(url("evaluation-finish", office))
     ev.refresh_from_db()
@@ -345,15 +348,14 @@ def test_take_the_akip_realisation_from_the_finished_evaluation(
     assert not IndicatorYear.objects.filter(indicator=grade, year=YEAR).exists()
     ev.delete()
     ev = _finished(demo_once, client_as)
-    # 4.a: 1 Y/T at T and 1 A–E at C → 5 × 1/4; 4.b: 7,5 × 1/2; 4.c: 12,5 × 1/2 → 1,25 + 3,75 + 6,25 = 11,25
-    expected = Decimal(75) + Decimal("11.25")
-    assert ev.final_score == expected and ev.final_predicate == "A"
+    # components 1–3 all met: BB, 80 % of 75 = 60; 4.a 1 of 3 (33 %): C, 50 % of 5 = 2,5; 4.b and 4.c none: E
+    assert ev.final_score == Decimal("62.5") and ev.final_predicate == "B"
     page = op.get(url("evaluation-summary", office)).content.decode()
     assert 'data-testid="lke-akip"' in page and "AKIP-P" in page and "AKIP-N" in page
     assert op.post(url("evaluation-akip", office), {"indicator": grade.pk}).status_code == 302
     assert op.post(url("evaluation-akip", office), {"indicator": value.pk}).status_code == 302
-    assert IndicatorYear.objects.get(indicator=grade, year=YEAR).annual_grade == "A"
-    assert IndicatorYear.objects.get(indicator=value, year=YEAR).annual_value == Decimal("86.25")
+    assert IndicatorYear.objects.get(indicator=grade, year=YEAR).annual_grade == "B"
+    assert IndicatorYear.objects.get(indicator=value, year=YEAR).annual_value == Decimal("62.5")
     # an indicator that is not an AKIP indicator is refused
     plain = Indicator.objects.filter(plan__office=office).exclude(pk__in=[grade.pk, value.pk]).order_by("id")[0]
     r = op.post(url("evaluation-akip", office), {"indicator": plain.pk}, follow=True)

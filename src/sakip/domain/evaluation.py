@@ -19,6 +19,12 @@ Rollup, exact in `Decimal`::
     component           = Σ its sub-components
     total               = Σ components (0–100), predicate by the ``lke-akip`` scale
 
+Under the 88/2021 method (``method: graded-88-2021``, `lke_grading`), the sub-component is
+instead graded AA…E from the share of its criteria fulfilled (plus the evaluator's
+qualifiers or reasons, `lke_grading.decide_grade`) and worth the grade's percentage of its
+weight; the criterion weights still weigh the share. The averaging above is the legacy
+12/2015 method, kept so that an evaluation made with it stays comparable.
+
 A criterion without an answer has no value — it is not a zero: a node with any
 unanswered criterion has no score (``value`` is None) and only a *provisional*
 score that counts the missing answers as 0, labelled as such by the adapters.
@@ -33,6 +39,16 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import N_, DomainError, Message, msg
+from .lke_grading import (
+    LEGACY_METHOD,
+    GradeError,
+    GradeOverride,
+    Method,
+    computed_grade,
+    decide_grade,
+    grade_value,
+    method_of,
+)
 from .scales import LKE_AKIP, PredicateScale, get_scale
 
 ZERO = Decimal(0)
@@ -127,6 +143,11 @@ class Framework:
     total: Decimal = HUNDRED
     scale: PredicateScale = LKE_AKIP
     answer_sets: tuple[AnswerSet, ...] = ()
+    method: Method = LEGACY_METHOD
+
+    @property
+    def graded(self) -> bool:
+        return self.method == Method.GRADED_88_2021
 
     def criteria(self) -> Iterable[tuple[Component, SubComponent, Criterion]]:
         for comp in self.components:
@@ -345,6 +366,11 @@ def framework_from_dict(data: Any, source: str = "lke") -> Framework:
         raise EvaluationError([msg(N_("%(path)s: harus berupa pemetaan"), path=source)])
     code = _text(data, "code", source, errors)
     scale = LKE_AKIP
+    method = LEGACY_METHOD
+    try:
+        method = method_of(str(data.get("method") or ""))
+    except GradeError as exc:
+        errors.append(msg(N_("%(path)s.method: %(error)s"), path=source, error=exc.msg))
     if data.get("scale"):
         try:
             scale = get_scale(str(data["scale"]))
@@ -433,6 +459,7 @@ def framework_from_dict(data: Any, source: str = "lke") -> Framework:
         total=_decimal(data.get("total"), f"{source}.total", errors, HUNDRED),
         scale=scale,
         answer_sets=tuple(sets.values()),
+        method=method,
     )
     if errors:  # the structure's own problems too, so that one pass lists everything
         raise EvaluationError(errors + [e for e in validation_errors(fw) if e not in errors])
@@ -462,6 +489,21 @@ class NodeScore:
     criteria_count: int
     children: tuple[NodeScore, ...] = ()
     criteria: tuple[CriterionScore, ...] = ()
+    # the 88/2021 method, sub-components only: the grade in force, the one the criteria give,
+    # the criteria fulfilled (weighted) out of all, the evaluator's qualifier and note/reason
+    grade: str | None = None
+    computed_grade: str | None = None
+    fulfilled: Decimal | None = None
+    qualifier: str = ""
+    grade_note: str = ""
+
+    @property
+    def share(self) -> Decimal | None:
+        """The criteria fulfilled as a share × 100 (the 88/2021 method), unanswered counted as not fulfilled."""
+        if self.fulfilled is None:
+            return None
+        possible = sum((c.criterion.weight for c in self.criteria), ZERO)
+        return self.fulfilled / possible * HUNDRED if possible else None
 
     @property
     def complete(self) -> bool:
@@ -524,13 +566,29 @@ def _sum(nodes: Sequence[NodeScore], code: str, name: str, weight: Decimal) -> N
     )
 
 
-def score(fw: Framework, answers: Mapping[str, str | None]) -> Score:
+def score(fw: Framework, answers: Mapping[str, str | None], grades: Mapping[str, GradeOverride] | None = None) -> Score:
     """Roll the answers (criterion code → option code) up to sub-components, components and the total.
 
     An answer code that is not an option of its criterion is refused (every such error listed);
-    answers for codes that are not criteria of the framework are refused too.
+    answers for codes that are not criteria of the framework are refused too. ``grades`` are
+    the evaluator's sub-component decisions (sub-component code → `GradeOverride`) of the
+    88/2021 method, each checked by `lke_grading.decide_grade`; they apply once every
+    criterion of the sub-component is answered.
     """
     errors: list[Message] = []
+    grades = grades or {}
+    sub_codes = {s.code for c in fw.components for s in c.subcomponents}
+    if not fw.graded and any(g.grade.strip() for g in grades.values()):
+        errors.append(msg(N_("nilai subkomponen hanya untuk metode penilaian PermenPAN-RB 88/2021")))
+    stray = sorted(k for k, g in grades.items() if k not in sub_codes and g.grade.strip())
+    if stray:
+        errors.append(
+            msg(
+                N_("nilai untuk subkomponen yang tidak ada di %(framework)s: %(codes)s"),
+                framework=fw.code,
+                codes=", ".join(stray),
+            )
+        )
     known = {crit.code for _c, _s, crit in fw.criteria()}
     unknown = sorted(k for k, v in answers.items() if k not in known and v)
     if unknown:
@@ -563,6 +621,9 @@ def score(fw: Framework, answers: Mapping[str, str | None]) -> Score:
             provisional = sub.weight * weighted / total_w if total_w else ZERO
             answered = sum(1 for cs in crit_scores if cs.value is not None)
             complete = answered == len(sub.criteria)
+            if fw.graded:
+                subs.append(_graded(sub, crit_scores, weighted, total_w, complete, grades.get(sub.code), errors))
+                continue
             subs.append(
                 NodeScore(
                     sub.code,
@@ -582,6 +643,43 @@ def score(fw: Framework, answers: Mapping[str, str | None]) -> Score:
     total = _sum(components, fw.code, fw.name, fw.total)
     predicate = fw.scale.classify(total.value) if total.value is not None else None
     return Score(fw, total, predicate)
+
+
+def _graded(
+    sub: SubComponent,
+    crit_scores: list[CriterionScore],
+    fulfilled: Decimal,
+    possible: Decimal,
+    complete: bool,
+    override: GradeOverride | None,
+    errors: list[Message],
+) -> NodeScore:
+    """A sub-component under the 88/2021 method: its grade from the share fulfilled, its value the grade's %."""
+    computed = computed_grade(fulfilled, possible) if possible > 0 else "E"
+    decision = None
+    if complete:
+        try:
+            decision = decide_grade(sub.code, sub.kind.value, computed, override)
+        except GradeError as exc:
+            errors.append(exc.msg)
+    grade = decision.grade if decision else computed
+    value = grade_value(grade, sub.weight)
+    return NodeScore(
+        sub.code,
+        sub.name,
+        sub.weight,
+        value if complete else None,
+        value,
+        sum(1 for cs in crit_scores if cs.value is not None),
+        len(sub.criteria),
+        (),
+        tuple(crit_scores),
+        grade=grade if complete else None,
+        computed_grade=computed,
+        fulfilled=fulfilled,
+        qualifier=decision.qualifier if decision else "",
+        grade_note=decision.note if decision else "",
+    )
 
 
 def predicate_for(fw: Framework, total: Decimal) -> str:
@@ -631,14 +729,23 @@ class Comparison:
         return [r for r in self.rows if r.level == "criterion" and r.agrees is False]
 
 
-def compare(fw: Framework, own: Mapping[str, str | None], evaluator: Mapping[str, str | None]) -> Comparison:
-    """Both scores of the same framework and the rows of every level, total first, in document order."""
-    a, b = score(fw, own), score(fw, evaluator)
+def compare(
+    fw: Framework,
+    own: Mapping[str, str | None],
+    evaluator: Mapping[str, str | None],
+    own_grades: Mapping[str, GradeOverride] | None = None,
+    evaluator_grades: Mapping[str, GradeOverride] | None = None,
+) -> Comparison:
+    """Both scores of the same framework and the rows of every level, total first, in document order.
+
+    Under the 88/2021 method a sub-component's row carries both grades as its answers.
+    """
+    a, b = score(fw, own, own_grades), score(fw, evaluator, evaluator_grades)
     rows: list[Difference] = [Difference("total", fw.code, fw.name, fw.total, a.total.value, b.total.value)]
     for ca, cb in zip(a.components, b.components, strict=True):
         rows.append(Difference("component", ca.code, ca.name, ca.weight, ca.value, cb.value))
         for sa, sb in zip(ca.children, cb.children, strict=True):
-            rows.append(Difference("subcomponent", sa.code, sa.name, sa.weight, sa.value, sb.value))
+            rows.append(Difference("subcomponent", sa.code, sa.name, sa.weight, sa.value, sb.value, sa.grade, sb.grade))
             for xa, xb in zip(sa.criteria, sb.criteria, strict=True):
                 rows.append(
                     Difference(

@@ -37,11 +37,18 @@ class ComponentInline(TabularInline):
 @admin.register(Template)
 class TemplateAdmin(ScopedAdmin):
     regency_path = "regency"
-    list_display = ["name", "code", "year", "regency", "preset"]
-    list_filter = ["regency", "year"]
+    list_display = ["name", "code", "year", "regency", "preset", "method"]
+    list_filter = ["regency", "year", "method"]
     readonly_fields = ["structure_check"]
     inlines = [AnswerSetInline, ComponentInline]
     actions = ["copy_to_next_year"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Template | None = None) -> list[str]:
+        # an evaluation keeps the method it was scored with: fixed once a template is in use
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk is not None and obj.evaluations.exists():
+            fields.append("method")
+        return fields
 
     @admin.display(description=_("pemeriksaan bobot dan struktur"))
     def structure_check(self, obj: Template) -> SafeString | str:

@@ -57,7 +57,8 @@ def check(
 ) -> None:
     """Periksa struktur LKE dan tampilkan komponen serta bobotnya."""
     fw = _load(lke)
-    table = Table(title=f"{fw.name} — {sum(1 for _ in fw.criteria())} kriteria")
+    method = "nilai per subkomponen AA–E (88/2021)" if fw.graded else "rata-rata kriteria (12/2015, metode lama)"
+    table = Table(title=f"{fw.name} — {sum(1 for _ in fw.criteria())} kriteria — metode: {method}")
     for col in ("Kode", "Komponen / subkomponen", "Jenis", "Bobot", "Kriteria"):
         table.add_column(col, justify="right" if col in ("Bobot", "Kriteria") else "left")
     for comp in fw.components:
@@ -78,12 +79,23 @@ def _node_json(node: NodeScore) -> dict[str, Any]:
         "provisional": str(node.provisional),
         "answered": node.answered,
         "criteria": node.criteria_count,
+        **(
+            {
+                "grade": node.grade,
+                "computed_grade": node.computed_grade,
+                "fulfilled": str(node.fulfilled),
+                "share": None if node.share is None else str(node.share),
+            }
+            if node.computed_grade is not None
+            else {}
+        ),
     }
 
 
 def _as_json(s: Score) -> dict[str, Any]:
     return {
         "framework": s.framework.code,
+        "method": s.framework.method.value,
         "total": _node_json(s.total),
         "predicate": s.predicate,
         "components": [
@@ -120,6 +132,16 @@ def score_cmd(
         table.add_row(
             comp.code, comp.name, _num(comp.weight), _num(comp.value), f"{comp.answered}/{comp.criteria_count}"
         )
+        if fw.graded:  # the 88/2021 method: each sub-component's grade from the share fulfilled
+            for sub in comp.children:
+                grade = sub.grade or (f"{sub.computed_grade}*" if sub.computed_grade else "—")
+                table.add_row(
+                    sub.code,
+                    f"  nilai {grade}, terpenuhi {_num(sub.share)} %",
+                    _num(sub.weight),
+                    _num(sub.value),
+                    f"{sub.answered}/{sub.criteria_count}",
+                )
     table.add_row(
         "",
         "Nilai akhir",

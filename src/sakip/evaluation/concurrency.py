@@ -72,8 +72,17 @@ def answer_conflicts(
         for key, attr in ANSWER_FIELDS[role]:
             stored = str(getattr(a, attr) or "")
             if key in typed[pk] and typed[pk][key] != stored:
-                found.append(Conflict(f"{a.criterion.code} {a.criterion.text[:60]}", labels[attr], stored,
-                                      typed[pk][key], by, at, name=f"c{pk}-{key}"))
+                found.append(
+                    Conflict(
+                        f"{a.criterion.code} {a.criterion.text[:60]}",
+                        labels[attr],
+                        stored,
+                        typed[pk][key],
+                        by,
+                        at,
+                        name=f"c{pk}-{key}",
+                    )
+                )
                 typed[pk][key] = stored
     for pk in typed:
         if pk in now:
@@ -139,8 +148,11 @@ def follow_up_conflicts(recs: Iterable[Recommendation], post: QueryDict) -> list
                 continue
             typed, stored = post.get(name, "").strip(), str(getattr(r, attr) or "")
             if typed != stored:
-                shown = (str(choices.get(stored, stored)), str(choices.get(typed, typed))) if key == "status" else (
-                    stored, typed)
+                shown = (
+                    (str(choices.get(stored, stored)), str(choices.get(typed, typed)))
+                    if key == "status"
+                    else (stored, typed)
+                )
                 found.append(Conflict(r.text[:80], labels[key], *shown, by, at, name=name, raw=(typed,)))
     return found
 

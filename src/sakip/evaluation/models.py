@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from sakip.accounts.models import Office, Regency
 from sakip.core.fields import ExactDecimalField
 from sakip.domain.evaluation import Framework, SubKind, framework_from_dict
+from sakip.domain.lke_grading import GRADES, METHOD_LABELS, QUALIFIER_LABELS, Method
 
 KIND_CHOICES = [
     (SubKind.KEBERADAAN.value, _("Keberadaan")),
@@ -30,6 +31,10 @@ KIND_CHOICES = [
     (SubKind.PEMANFAATAN.value, _("Pemanfaatan")),
     (SubKind.OTHER.value, _("Lainnya")),
 ]
+
+METHOD_CHOICES = [(m.value, _(label)) for m, label in METHOD_LABELS.items()]
+GRADE_CHOICES = [(g, g) for g in GRADES]
+QUALIFIER_CHOICES = [(q.value, _(label)) for q, label in QUALIFIER_LABELS.items()]
 
 
 class Template(models.Model):
@@ -43,6 +48,10 @@ class Template(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     regulation = models.TextField(_("dasar hukum"), blank=True)
     scale = models.CharField(_("skala predikat"), max_length=40, default="lke-akip")
+    # the scoring method (data, not code): a template made before it existed keeps the legacy average
+    method = models.CharField(
+        _("metode penilaian"), max_length=30, choices=METHOD_CHOICES, default=Method.GRADED_88_2021.value
+    )
     total = ExactDecimalField(_("nilai maksimum"), default=100)
     preset = models.CharField(_("preset asal"), max_length=60, blank=True)
     copied_from = models.ForeignKey(
@@ -89,6 +98,7 @@ class Template(models.Model):
             "name": self.name,
             "regulation": self.regulation,
             "scale": self.scale,
+            "method": self.method,
             "total": str(self.total),
             "answer_sets": sets,
             "components": components,
@@ -145,7 +155,7 @@ class SubComponent(models.Model):
         Component, on_delete=models.CASCADE, related_name="subcomponents", verbose_name=_("komponen LKE")
     )
     code = models.CharField(_("kode"), max_length=20)
-    name = models.CharField(_("subkomponen"), max_length=200)
+    name = models.CharField(_("subkomponen"), max_length=500)
     kind = models.CharField(_("jenis"), max_length=20, choices=KIND_CHOICES)
     weight = ExactDecimalField(_("bobot"))
     order = models.PositiveIntegerField(_("urutan"), default=0)
@@ -271,6 +281,35 @@ class Answer(models.Model):
             "criterion_id",
         ]
         constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_answer_per_criterion")]
+
+
+class GradeDecision(models.Model):
+    """The evaluator's grade of a sub-component (88/2021 method) where it differs from the computed one.
+
+    Above the computed grade only A/AA with the qualifier and a note, below only with a reason:
+    the rule is `domain.lke_grading.decide_grade`, asked by `services.set_grade` before a write.
+    """
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="grade_decisions")
+    subcomponent = models.ForeignKey(SubComponent, on_delete=models.PROTECT, related_name="grade_decisions")
+    grade = models.CharField(_("nilai evaluator"), max_length=2, choices=GRADE_CHOICES)
+    qualifier = models.CharField(_("kualifikasi"), max_length=20, choices=QUALIFIER_CHOICES, blank=True)
+    note = models.TextField(_("catatan/alasan evaluator"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nilai subkomponen oleh evaluator")
+        verbose_name_plural = _("nilai subkomponen oleh evaluator")
+        ordering = ["evaluation", "subcomponent__component__order", "subcomponent__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "subcomponent"], name="one_grade_per_subcomponent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subcomponent.code} {self.grade}"
 
 
 def follow_up_path(instance: Recommendation, filename: str) -> str:

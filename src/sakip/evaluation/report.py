@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import formats, timezone
 
 from sakip.domain.evaluation import NodeScore
+from sakip.domain.lke_grading import QUALIFIER_LABELS, Qualifier
 from sakip.reports.docx import render_docx
 from sakip.reports.model import (
     Align,
@@ -50,6 +51,35 @@ def _cell(value: Decimal | None, places: int = 2) -> Cell:
 
 def _head(*labels: str) -> list[list[Cell]]:
     return [[Cell(label, bold=True, align=Align.CENTER, shade=HEADER_SHADE) for label in labels]]
+
+
+def _fulfilled(node: NodeScore) -> str:
+    """ "5 dari 6 (83,3 %)": the criteria fulfilled under the 88/2021 method."""
+    if node.fulfilled is None or node.share is None:
+        return "—"
+    return f"{num_text(node.fulfilled, 0)} dari {node.criteria_count} ({num_text(node.share, 1)} %)"
+
+
+def _grade(node: NodeScore) -> str:
+    """ "BB · 4,80"; the provisional grade marked * while a criterion is unanswered."""
+    if node.grade is not None and node.value is not None:
+        return f"{node.grade} · {num_text(node.value, 2)}"
+    return f"{node.computed_grade}*" if node.computed_grade else "—"
+
+
+def _decisions(evaluator_subs: list[NodeScore]) -> list[str]:
+    """The evaluator's grades other than the computed ones, with the qualifier and the note or reason."""
+    lines = []
+    for se in evaluator_subs:
+        if se.grade is None or se.computed_grade is None or se.grade == se.computed_grade:
+            continue
+        what = "dinaikkan" if se.qualifier else "diturunkan"
+        qualifier = f" ({QUALIFIER_LABELS[Qualifier(se.qualifier)]})" if se.qualifier else ""
+        lines.append(
+            f"Subkomponen {se.code}: nilai {what} oleh evaluator dari {se.computed_grade} menjadi "
+            f"{se.grade}{qualifier}: {se.grade_note}"
+        )
+    return lines
 
 
 def build_report(ev: Evaluation) -> Document:
@@ -108,6 +138,23 @@ def build_report(ev: Evaluation) -> Document:
         )
     if fw.regulation:
         doc.add(para(f"Dasar evaluasi: {fw.regulation}.", style=ParagraphStyle.NOTE))
+    if fw.graded:
+        doc.add(
+            para(
+                "Metode penilaian: setiap subkomponen diberi nilai AA/A/BB/B/CC/C/D/E dari persentase kriteria "
+                "yang terpenuhi (E tidak ada; D >0–25 %; C >25–50 %; CC >50–75 %; B >75–<100 %; BB seluruhnya; "
+                "A dan AA hanya dengan kualifikasi evaluator) dan bernilai 100/90/80/70/60/50/30/0 % dari "
+                "bobotnya.",
+                style=ParagraphStyle.NOTE,
+            )
+        )
+    else:
+        doc.add(
+            para(
+                "Metode penilaian: PermenPAN-RB 12/2015 (metode lama), rata-rata nilai kriteria per subkomponen.",
+                style=ParagraphStyle.NOTE,
+            )
+        )
     rows = []
     for i, (co, ce) in enumerate(zip(own.components, evaluator.components, strict=True), start=1):
         rows.append(
@@ -163,15 +210,59 @@ def build_report(ev: Evaluation) -> Document:
                         Cell(note),
                     ]
                 )
-        sub_rows.append([Cell(""), Cell("Jumlah", bold=True), _cell(comp.weight), _cell(co.value), _cell(ce.value)])
-        doc.add(
-            Table(
-                f"Nilai subkomponen {comp.name}",
-                _head("Kode", "Subkomponen", "Bobot", "Mandiri", "Evaluator"),
-                sub_rows,
-                widths=(1.5, 7.5, 2, 2.5, 2.5),
+        if fw.graded:
+            graded_rows = [
+                [
+                    Cell(sub.code),
+                    Cell(sub.name),
+                    _cell(sub.weight),
+                    Cell(_fulfilled(so), align=Align.CENTER),
+                    Cell(_grade(so), align=Align.CENTER),
+                    Cell(_fulfilled(se), align=Align.CENTER),
+                    Cell(_grade(se), align=Align.CENTER),
+                ]
+                for so, se, sub in zip(co.children, ce.children, comp.subcomponents, strict=True)
+            ]
+            graded_rows.append(
+                [
+                    Cell(""),
+                    Cell("Jumlah", bold=True),
+                    _cell(comp.weight),
+                    Cell(""),
+                    _cell(co.value),
+                    Cell(""),
+                    _cell(ce.value),
+                ]
             )
-        )
+            doc.add(
+                Table(
+                    f"Nilai subkomponen {comp.name}",
+                    _head(
+                        "Kode",
+                        "Subkomponen",
+                        "Bobot",
+                        "Mandiri: kriteria terpenuhi",
+                        "Mandiri: nilai",
+                        "Evaluator: kriteria terpenuhi",
+                        "Evaluator: nilai",
+                    ),
+                    graded_rows,
+                    widths=(1.2, 5.8, 1.4, 2.4, 1.8, 2.4, 1.8),
+                    small=True,
+                )
+            )
+            for line in _decisions(list(ce.children)):
+                doc.add(para(line, style=ParagraphStyle.OPERATOR))
+        else:
+            sub_rows.append([Cell(""), Cell("Jumlah", bold=True), _cell(comp.weight), _cell(co.value), _cell(ce.value)])
+            doc.add(
+                Table(
+                    f"Nilai subkomponen {comp.name}",
+                    _head("Kode", "Subkomponen", "Bobot", "Mandiri", "Evaluator"),
+                    sub_rows,
+                    widths=(1.5, 7.5, 2, 2.5, 2.5),
+                )
+            )
         doc.add(
             Table(
                 f"Jawaban kriteria {comp.name}",

@@ -5,6 +5,10 @@
 * `start_evaluation` — an office's evaluation of a year, with the open recommendations of
   the previous year's evaluation carried into it;
 * `scores` — both scores (self, evaluator) and the side-by-side comparison;
+* `set_grade` — the evaluator's grade of a sub-component (88/2021 method), checked by
+  `domain.lke_grading.decide_grade` before it is stored;
+* `refresh_presets` — templates installed from an older copy of a preset rebuilt from the
+  current one where no evaluation uses them (those in use keep their criteria and method);
 * `submit` / `finish` / `reopen` — the status moves, each refused with a reason;
 * `akip_candidates` / `take_akip_realisation` — the office indicator "Nilai/predikat AKIP"
   takes its year's realisation from a finished evaluation (refused for a locked period).
@@ -25,13 +29,24 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office, Regency
 from sakip.core.i18n import error_text
-from sakip.domain.evaluation import Comparison, EvaluationError, Framework, compare, framework_from_dict
+from sakip.domain.errors import DomainError
+from sakip.domain.evaluation import Comparison, EvaluationError, Framework, compare, framework_from_dict, score
+from sakip.domain.lke_grading import GradeOverride, Method, computed_grade, decide_grade, method_of
 from sakip.domain.numbers import round_half_up
 from sakip.monitoring.models import IndicatorYear
 from sakip.planning.models import Indicator
 
 from . import preset_files
-from .models import AnswerSet, Component, Criterion, Evaluation, Recommendation, SubComponent, Template
+from .models import (
+    AnswerSet,
+    Component,
+    Criterion,
+    Evaluation,
+    GradeDecision,
+    Recommendation,
+    SubComponent,
+    Template,
+)
 
 
 def preset_data(code: str) -> dict[str, Any]:
@@ -58,6 +73,7 @@ def _store(regency: Regency, year: int, data: dict[str, Any], preset: str, copie
         name=data["name"],
         regulation=data.get("regulation", ""),
         scale=data.get("scale") or "lke-akip",
+        method=method_of(str(data.get("method") or "")).value,
         total=Decimal(str(data.get("total") or 100)),
         preset=preset,
         copied_from=copied_from,
@@ -202,11 +218,129 @@ def answers_of(ev: Evaluation) -> tuple[dict[str, str | None], dict[str, str | N
     return own, evaluator
 
 
+def grades_of(ev: Evaluation) -> dict[str, GradeOverride]:
+    """The evaluator's sub-component decisions (88/2021 method), by sub-component code."""
+    return {
+        d.subcomponent.code: GradeOverride(d.grade, d.qualifier, d.note)
+        for d in ev.grade_decisions.select_related("subcomponent")
+    }
+
+
 def scores(ev: Evaluation) -> Scores:
     """Both rollups and the comparison (`EvaluationError` if the template or a stored answer is invalid)."""
     fw = ev.template.framework()
     own, evaluator = answers_of(ev)
-    return Scores(fw, compare(fw, own, evaluator))
+    return Scores(fw, compare(fw, own, evaluator, None, grades_of(ev) if fw.graded else None))
+
+
+def set_grade(ev: Evaluation, sub: SubComponent, grade: str, qualifier: str, note: str, user: Any) -> None:
+    """Store (or clear, with an empty grade) the evaluator's grade of ``sub``; refused with the rule's reason.
+
+    The computed grade is the evaluator's criteria answers' (every criterion of the
+    sub-component must be answered by the evaluator first).
+    """
+    if ev.status != Evaluation.Status.EVALUATION:
+        raise ValidationError(_("Nilai subkomponen hanya dapat diubah selama evaluasi oleh evaluator."))
+    if sub.component.template_id != ev.template_id:
+        raise ValidationError(_("Subkomponen ini bukan bagian dari LKE evaluasi ini."))
+    if ev.template.method != Method.GRADED_88_2021:
+        raise ValidationError(_("Nilai subkomponen hanya untuk metode penilaian PermenPAN-RB 88/2021."))
+    if not grade.strip():
+        GradeDecision.objects.filter(evaluation=ev, subcomponent=sub).delete()
+        return
+    fw = ev.template.framework()
+    _own, evaluator = answers_of(ev)
+    node = next(n for c in score(fw, evaluator).components for n in c.children if n.code == sub.code)
+    if not node.complete or node.fulfilled is None:
+        raise ValidationError(
+            _("Subkomponen %(code)s: jawab dahulu seluruh kriterianya (%(n)d belum dinilai).")
+            % {"code": sub.code, "n": node.criteria_count - node.answered}
+        )
+    possible = sum((c.criterion.weight for c in node.criteria), Decimal(0))
+    try:
+        decision = decide_grade(
+            sub.code, sub.kind, computed_grade(node.fulfilled, possible), GradeOverride(grade, qualifier, note)
+        )
+    except DomainError as exc:
+        raise ValidationError(error_text(exc)) from None
+    GradeDecision.objects.update_or_create(
+        evaluation=ev,
+        subcomponent=sub,
+        defaults={
+            "grade": decision.grade,
+            "qualifier": decision.qualifier,
+            "note": decision.note,
+            "decided_by": user,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    rebuilt: list[Template]
+    kept: list[Template]  # in use by an evaluation: unchanged, with the method they were scored with
+
+
+def refresh_presets(regency: Regency | None = None) -> Refreshed:
+    """Rebuild templates whose preset's current copy differs (criteria or method), unless an evaluation uses them.
+
+    A template already used by an evaluation is never touched: its evaluations keep their
+    criteria, answers and scoring method (the legacy average for templates made before the
+    method was data), so last year's result stays comparable.
+    """
+    rebuilt: list[Template] = []
+    kept: list[Template] = []
+    qs = Template.objects.filter(preset__in=list(PRESETS)).select_related("regency").order_by("regency_id", "year")
+    if regency is not None:
+        qs = qs.filter(regency=regency)
+    for t in qs:
+        data = preset_data(t.preset)
+        if data["code"] != t.code:
+            continue
+        current = t.as_data()
+        if _same_structure(current, data):
+            continue
+        if t.evaluations.exists() or t.copies.exists():
+            kept.append(t)
+            continue
+        try:
+            framework_from_dict(data, source=PRESETS[t.preset])
+        except EvaluationError as exc:
+            raise _refuse(exc) from None
+        with transaction.atomic():
+            regency_, year, preset = t.regency, t.year, t.preset
+            # criteria first: they protect their answer sets, which go with the template
+            Criterion.objects.filter(subcomponent__component__template=t).delete()
+            t.delete()
+            rebuilt.append(_store(regency_, year, data, preset, None))
+    return Refreshed(rebuilt, kept)
+
+
+def _same_structure(stored: dict[str, Any], preset: dict[str, Any]) -> bool:
+    """Same method and the same criteria (codes, texts, answer sets) in the same sub-components and weights."""
+
+    def shape(d: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            str(d.get("method") or ""),
+            tuple(
+                (
+                    str(c["code"]),
+                    Decimal(str(c["weight"])),
+                    tuple(
+                        (
+                            str(s["code"]),
+                            str(s.get("name") or ""),
+                            Decimal(str(s["weight"])),
+                            tuple((str(k["code"]), str(k["text"]), str(k["answers"])) for k in s["criteria"]),
+                        )
+                        for s in c["subcomponents"]
+                    ),
+                )
+                for c in d["components"]
+            ),
+        )
+
+    return shape(stored) == shape(preset)
 
 
 def submit(ev: Evaluation, user: Any) -> None:

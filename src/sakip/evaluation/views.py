@@ -37,6 +37,8 @@ from sakip.domain.numbers import format_number
 from sakip.planning.models import Indicator
 
 from . import concurrency, services
+from .grading_views import GradeInfo, apply_posted_grades, grade_info
+from .grading_views import context as grading_context
 from .models import Answer, Evaluation, Recommendation, Template
 from .report import evaluation_report_docx
 
@@ -85,6 +87,7 @@ class SubRow:
     own: str
     evaluator: str
     criteria: list[CriterionRow]
+    grade: GradeInfo | None = None  # the 88/2021 method: share fulfilled and grades
 
 
 @dataclass
@@ -158,6 +161,7 @@ def _tree(
                     _node_text(own_node) if own_node else "—",
                     _node_text(ev_node) if ev_node else "—",
                     crit_rows,
+                    grade_info(sub.code, own_node, ev_node),
                 )
             )
         rows.append(
@@ -390,6 +394,7 @@ def evaluation_office(request: HttpRequest, year: int, office: Office, membershi
             errors=list(errors.values()),
             conflict_form=True,
             **conflict_context(found),
+            **grading_context(),
         ),
         status=409 if found else 200,
     )
@@ -514,8 +519,12 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
                     ev.save(update_fields=["summary"])
                 return n
 
-            return concurrency.save_answers(office, ev, Evaluation.Status.EVALUATION, changes, read, store), [], \
-                errs, typed_now
+            return (
+                concurrency.save_answers(office, ev, Evaluation.Status.EVALUATION, changes, read, store),
+                [],
+                errs,
+                typed_now,
+            )
 
         try:
             n, found, errors, typed = retrying(attempt)
@@ -529,7 +538,14 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
             if not found:  # the version it was typed over, unless the conflicts were just checked against now
                 summary_loaded = request.POST.get(concurrency.SUMMARY_LOADED, ev.summary)
         if n is not None:
-            messages.success(request, _("%(n)d nilai tersimpan.") % {"n": n})
+            ev.refresh_from_db()
+            graded, refused = apply_posted_grades(request, ev)
+            messages.success(request, _("%(n)d nilai tersimpan.") % {"n": n + graded})
+            if refused:
+                messages.error(
+                    request,
+                    _("Nilai subkomponen tidak disimpan: %(errors)s") % {"errors": " ".join(refused)},
+                )
             return _page(request, "evaluation-score", office, year)
         if not found:
             messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
@@ -556,6 +572,7 @@ def evaluation_score(request: HttpRequest, year: int, office: Office, membership
             errors=list(errors.values()),
             conflict_form=True,
             **conflict_context(found),
+            **grading_context(),
         ),
         status=409 if found else 200,
     )
@@ -608,6 +625,8 @@ def evaluation_summary(request: HttpRequest, year: int, office: Office, membersh
                     "own": _num(r.self_value),
                     "evaluator": _num(r.evaluator_value),
                     "difference": _num(r.difference),
+                    "own_grade": r.self_answer if r.level == "subcomponent" else None,
+                    "evaluator_grade": r.evaluator_answer if r.level == "subcomponent" else None,
                 }
                 for r in s.comparison.rows
                 if r.level != "criterion"
@@ -619,6 +638,7 @@ def evaluation_summary(request: HttpRequest, year: int, office: Office, membersh
                 own_predicate=own.predicate or "—",
                 evaluator_predicate=evaluator.predicate or "—",
                 disagreements=len(s.comparison.disagreements),
+                graded=s.framework.graded,
             )
         if ev.status == Evaluation.Status.FINISHED:
             context["akip_indicators"] = services.akip_candidates(office)
@@ -707,6 +727,7 @@ def evaluation_recommendations(
             can_add=ev is not None and ev.status != Evaluation.Status.SELF and can(membership, office, "evaluate"),
             conflict_form=True,
             **conflict_context(found),
+            **grading_context(),
         ),
         status=409 if found else 200,
     )
