@@ -1,4 +1,4 @@
-"""Migration evaluation 0002 on templates made before the method was data (its own module: it migrates the
+"""Migration evaluation 0003 on templates made before the method was data (its own module: it migrates the
 schema back and forth, which needs no transaction open around it, unlike the demo_once modules)."""
 
 from __future__ import annotations
