@@ -105,6 +105,7 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "evidence-download": ("view", None),
     "budget-entry": ("view", "enter"),
     "survey-detail": ("view", "enter"),
+    "survey-template": ("view", None),
     "office-data": ("view", "plan"),
     "office-export": ("view", None),
     "office-export-bundle": ("view", None),
@@ -165,6 +166,7 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_a.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_a.pk,
     ("profile-file", "name"): lambda o: stored_logo(o.demo.office_a),
+    ("survey-template", "instrument"): lambda o: "permenpan-14-2017",
     # the public portal: office A by its regency's code and its own (not office_code: no login there)
     ("portal-office", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("portal-office", "opd"): lambda o: o.demo.office_a.code,

@@ -26,6 +26,14 @@ def angka(value: object) -> object:
 
 
 @register.filter
+def bilangan(value: object) -> object:
+    """A count or a whole number: ``12500`` → ``12.500`` (no decimals); text and None pass through."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return "-" if value is None else value
+    return format_number(Decimal(value), 0)
+
+
+@register.filter
 def persen(value: object) -> object:
     if not isinstance(value, Decimal):
         return "-" if value is None else value
