@@ -51,7 +51,9 @@ def result_of(office: Office):  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", sorted(INSTRUMENTS))
-def test_the_xlsx_template_is_what_the_upload_reads(operator: Client, office: Office, code: str, tmp_path: Path) -> None:
+def test_the_xlsx_template_is_what_the_upload_reads(
+    operator: Client, office: Office, code: str, tmp_path: Path
+) -> None:
     """Download, fill three respondents as an operator would, upload the same file: the IKM of those answers."""
     instrument = INSTRUMENTS[code]
     r = operator.get(template_url(office, code, "xlsx"))
@@ -198,3 +200,16 @@ def test_the_entry_form_shows_the_chosen_instruments_elements(operator: Client, 
 def test_a_reader_has_no_entry_form(verifier: Client, office: Office) -> None:
     assert 'data-testid="survey-entry-form"' not in verifier.get(url(office)).content.decode()
     assert verifier.post(url(office), entry("index", index="80", respondents="5")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_document_and_the_scorecard_say_where_the_index_came_from(operator: Client, office: Office) -> None:
+    from sakip.reports.documents.lkjip import _survey_blocks
+    from sakip.reports.scorecard import scorecard_dict
+
+    assert operator.post(url(office), entry("index", index="82,57", respondents="312")).status_code == 302
+    sc = build_scorecard(domain_office(office), YEAR)
+    [table, *_] = _survey_blocks(sc)
+    assert "sumber indeks: indeks yang dihitung di luar aplikasi dan diisi" in table.source  # type: ignore[attr-defined]
+    data = scorecard_dict(sc)
+    assert data["survey"]["basis"] == "index" and Decimal(data["survey"]["index"]) == Decimal("82.57")

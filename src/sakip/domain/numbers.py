@@ -254,6 +254,11 @@ def format_number(value: Decimal, places: int = 2, fmt: NumberFormat = NumberFor
     return str(format_decimal(rounded, format=pattern, locale=fmt.value, decimal_quantization=True))
 
 
+def format_count(value: int) -> str:
+    """A count or another whole number shown: ``12500`` → ``12.500`` (grouped, no decimals)."""
+    return format_number(Decimal(value), 0)
+
+
 def format_percent(value: Decimal, places: int = 2, fmt: NumberFormat = NumberFormat.INDONESIAN) -> str:
     """``96,47 %`` — the value is already a percentage (achievement, absorption)."""
     return f"{format_number(value, places, fmt)} %"
