@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import Conflict, conflict_context, last_changes, locked, token
-from sakip.core.i18n import error_text
+from sakip.core.i18n import chart_words, error_text
 from sakip.core.params import int_param
 from sakip.core.web import (
     Rollback,
@@ -126,7 +126,8 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
             context["distribution"] = list(zip(result.instrument.elements, answer_columns(survey.responses),
                                                strict=False))
         context["chart"] = mark_safe(charts.element_scores(
-            [e.name for e in result.elements], [e.score for e in result.elements], result.index))
+            [e.name for e in result.elements], [e.score for e in result.elements], result.index,
+            _("Nilai unsur SKM terhadap rata-rata"), chart_words()))
     return render(request, "surveys/survey.html", context, status=status)
 
 
