@@ -5,6 +5,7 @@
     python3 dev.py test [ARGS]   # lint (ruff), type check (mypy) and the test suite (pytest ARGS)
                                  # on SQLite and PostgreSQL (SAKIP_TEST_DATABASES=sqlite: SQLite only)
     python3 dev.py sakip ARGS    # any sakip command inside the project's environment
+    python3 dev.py messages      # update the English catalogue, list what to translate, compile it
 
 The first run creates ``.venv`` and installs the locked dependencies
 (``requirements.lock``, with hashes) and Sakip itself; later runs reuse it and
@@ -86,6 +87,8 @@ def main(argv: list[str]) -> int:
         return test(rest)
     if command == "sakip":
         return _run(BIN / "sakip", *rest, check=False)
+    if command == "messages":
+        return _run(PY, ROOT / ".ci" / "messages.py", *rest, check=False)
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 
