@@ -279,3 +279,15 @@ def test_the_language_switch_in_the_header_changes_the_page(live_demo: LiveDemo,
     with page.expect_navigation():
         page.select_option("form.lang select[name=language]", "id")
     assert page.locator("html").get_attribute("lang") == "id"
+
+
+@pytest.mark.django_db
+def test_the_review_and_the_survey_in_english(operator: Client, office: Office) -> None:
+    """The review's labels and count, the row number's header, and the survey's chart in English."""
+    url = reverse("review-office", args=[office.code, YEAR])
+    indonesian = operator.get(url).content.decode()
+    assert "<th>No</th>" in indonesian and "<th>Tidak</th>" not in indonesian and "angka/butir diperiksa" in indonesian
+    review = _english(operator).get(url).content.decode()
+    assert "figures/items checked" in review and "<th>No.</th>" in review and "angka/butir diperiksa" not in review
+    survey = _english(operator).get(reverse("survey-detail", args=[office.code, YEAR])).content.decode()
+    assert "SKM element scores against the mean" in survey and "Questionnaire templates" in survey
