@@ -371,7 +371,7 @@ def from_index(
             respondents=respondents,
         )
     ikm = ENGINE_CONTEXT.divide(index, _25) if converted else index
-    return SurveyResult(instrument, (), ikm, ikm * _25, respondents, 0, (), (), Basis.INDEX)
+    return SurveyResult(instrument, (), ikm, index if converted else ikm * _25, respondents, 0, (), (), Basis.INDEX)
 
 
 def _check_names(instrument: Instrument, given: Mapping[str, object]) -> None:
