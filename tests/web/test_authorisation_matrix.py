@@ -159,6 +159,7 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
     # a generated document: the Matrik Capaian Kinerja as .xlsx (quick to generate for every role)
     "kind": lambda o: "matrik",
     "fmt": lambda o: "xlsx",
+    "instrument": lambda o: "permenpan-14-2017",  # a survey instrument (the same for every office)
     "document": lambda o: "lkjip",
 }
 #: (URL name, keyword) -> its value for office A, where the keyword names an object.
@@ -166,7 +167,6 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("evidence-download", "pk"): lambda o: o.evidence_a.pk,
     ("indicator-edit", "pk"): lambda o: o.indicator_a.pk,
     ("profile-file", "name"): lambda o: stored_logo(o.demo.office_a),
-    ("survey-template", "instrument"): lambda o: "permenpan-14-2017",
     # the public portal: office A by its regency's code and its own (not office_code: no login there)
     ("portal-office", "pemda"): lambda o: o.demo.office_a.regency.code,
     ("portal-office", "opd"): lambda o: o.demo.office_a.code,
