@@ -125,6 +125,7 @@ def test_element_values_are_stored_and_scored_by_the_domain(operator: Client, of
     assert "dihitung dari nilai per unsur yang diisi" in html
     assert "populasi 12.500" in html and ">1.250<" in html
     assert 'value="3,25"' in html  # the form shows what is stored, as typed
+    assert 'name="respondents" value="1.250"' in html and 'name="population" value="12.500"' in html
 
 
 @pytest.mark.django_db
@@ -213,3 +214,17 @@ def test_the_document_and_the_scorecard_say_where_the_index_came_from(operator: 
     assert "sumber indeks: indeks yang dihitung di luar aplikasi dan diisi" in table.source  # type: ignore[attr-defined]
     data = scorecard_dict(sc)
     assert data["survey"]["basis"] == "index" and Decimal(data["survey"]["index"]) == Decimal("82.57")
+
+
+@pytest.mark.django_db
+def test_the_upload_reads_a_grouped_population_and_refuses_a_fraction(operator: Client, office: Office) -> None:
+    header = "No," + ",".join(f"U{i}" for i in range(1, 10))
+    rows = "\n".join([header] + [f"{n}," + ",".join(["3"] * 9) for n in range(1, 4)])
+
+    def upload(population: str) -> int:
+        csv = SimpleUploadedFile("skm.csv", rows.encode(), content_type="text/csv")
+        return operator.post(url(office), {"file": csv, "instrument": "permenpan-14-2017",
+                                           "population": population}).status_code
+
+    assert upload("12.500") == 302 and Survey.objects.get(office=office, year=YEAR).population == 12500
+    assert upload("12,5") == 200 and Survey.objects.get(office=office, year=YEAR).population == 12500

@@ -66,8 +66,8 @@ def prefilled(survey: Survey | None, instrument: Instrument) -> Entry:
         v = (survey.values or {}).get(name)
         entry.typed[f"e{k}"] = input_text(Decimal(v)) if isinstance(v, str | int | float) else ""
     entry.typed["index"] = input_text(survey.index)
-    entry.typed["respondents"] = str(survey.respondents or "")
-    entry.typed["population"] = str(survey.population or "")
+    entry.typed["respondents"] = input_text(Decimal(survey.respondents)) if survey.respondents else ""
+    entry.typed["population"] = input_text(Decimal(survey.population)) if survey.population else ""
     return entry
 
 
@@ -82,15 +82,26 @@ def _decimal(entry: Entry, name: str, where: str) -> Decimal | None:
         return None
 
 
-def _count(entry: Entry, name: str, where: str) -> int | None:
-    """A whole number ≥ 1, typed plainly or grouped the Indonesian way (``12.500``); anything else an error."""
-    value = _decimal(entry, name, where)
-    if value is None:
+def parse_count(text: str) -> int | None:
+    """A whole number ≥ 1 typed plainly or grouped the Indonesian way (``12500``, ``12.500``); None otherwise."""
+    try:
+        value = parse_number(text, NumberFormat.INDONESIAN)
+    except NumberParseError:
         return None
     if value != value.to_integral_value() or not 1 <= value <= MAX_COUNT:
-        entry.errors.append({"where": where, "message": _("Isi bilangan bulat positif, misalnya 12.500.")})
         return None
     return int(value)
+
+
+def _count(entry: Entry, name: str, where: str) -> int | None:
+    """`parse_count` of a field; anything else is an error on it (never rounded or truncated)."""
+    text = entry.typed.get(name, "")
+    if not text:
+        return None
+    value = parse_count(text)
+    if value is None:
+        entry.errors.append({"where": where, "message": _("Isi bilangan bulat positif, misalnya 12.500.")})
+    return value
 
 
 def read(post: QueryDict) -> Entry:

@@ -146,9 +146,9 @@ def _upload(
         errors.append({"where": _("instrumen"), "message": _("Pilih instrumen survei.")})
     population = None
     if typed["population"]:
-        population = int_param(typed["population"], 1, 2**31 - 1)
+        population = manual.parse_count(typed["population"])
         if population is None:
-            errors.append({"where": _("populasi"), "message": _("Populasi adalah bilangan bulat positif.")})
+            errors.append({"where": _("populasi"), "message": _("Isi bilangan bulat positif, misalnya 12.500.")})
     plan = current_plan(office)
     indicator = None
     if typed["indicator"]:
