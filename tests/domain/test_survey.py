@@ -251,3 +251,8 @@ def test_an_index_entered_out_of_range_or_without_respondents_is_refused(
 
     with pytest.raises(SurveyError):
         from_index(PERMENPAN_14_2017, index, respondents, converted=converted)
+
+
+def test_the_sample_warning_shows_its_counts_in_the_indonesian_format() -> None:
+    small = from_responses(THREE, [[4, 3, 3]] * 300, population=12500)
+    assert small.warnings == ("sampel 300 responden kurang dari minimum 373 untuk populasi 12.500 (Krejcie–Morgan)",)

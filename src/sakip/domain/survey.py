@@ -23,7 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import N_, SurveyError
-from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO, round_half_up
+from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO, format_count, round_half_up
 from .scales import PredicateScale, scale_from_cut_points
 
 _25 = Decimal(25)
@@ -221,7 +221,7 @@ def _result(
         raise SurveyError(N_("tidak ada unsur yang dapat dihitung"))
     ikm = ENGINE_CONTEXT.divide(sum((e.nrr for e in elements), ZERO), Decimal(len(elements)))
     if excluded:
-        warnings.append(f"{excluded} kuesioner tidak lengkap dikeluarkan dari perhitungan")
+        warnings.append(f"{format_count(excluded)} kuesioner tidak lengkap dikeluarkan dari perhitungan")
     return SurveyResult(
         instrument, tuple(elements), ikm, ikm * _25, respondents, excluded, tuple(warnings), tuple(not_scored), basis
     )
@@ -275,8 +275,8 @@ def from_responses(
         need = minimum_sample(population)
         if complete < need:
             warnings.append(
-                f"sampel {complete} responden kurang dari minimum {need} untuk populasi {population} "
-                "(Krejcie–Morgan)"
+                f"sampel {format_count(complete)} responden kurang dari minimum {format_count(need)} untuk "
+                f"populasi {format_count(population)} (Krejcie–Morgan)"
             )
     return _result(instrument, elements, complete, excluded, warnings)
 
