@@ -7,6 +7,7 @@
     python3 dev.py sakip ARGS    # any sakip command inside the project's environment
     python3 dev.py screenshots [DIR]  # the main pages of the demo at 1280 px and 390 px as PNG files
                                  # (default docs/screenshots; needs Chromium: apt-get install chromium)
+    python3 dev.py messages      # update the English catalogue, list what to translate, compile it
 
 The first run creates ``.venv`` and installs the locked dependencies
 (``requirements.lock``, with hashes) and Sakip itself; later runs reuse it and
@@ -90,6 +91,8 @@ def main(argv: list[str]) -> int:
         return _run(BIN / "sakip", *rest, check=False)
     if command == "screenshots":
         return _run(PY, "-m", "sakip.web.screenshots", *rest, check=False)
+    if command == "messages":
+        return _run(PY, ROOT / ".ci" / "messages.py", *rest, check=False)
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

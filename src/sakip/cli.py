@@ -23,7 +23,7 @@ from sakip.dataset import DatasetError, load, load_seeds
 from sakip.dataset.survey_file import read_survey_file
 from sakip.domain.errors import DomainError
 from sakip.domain.measurement import CapPolicy, LowerFormula, Method, Polarity, Range, Target, achievement, assess
-from sakip.domain.numbers import NumberFormat, format_number, parse_number
+from sakip.domain.numbers import NumberFormat, format_count, format_number, parse_number
 from sakip.domain.office import Office
 from sakip.domain.review import Severity
 from sakip.domain.scales import SCALE_PRESETS, get_ordinal_scale, get_scale
@@ -521,14 +521,37 @@ def survey(
         )
     console.print(t)
     console.print(
-        f"IKM {format_number(result.index)} — {result.grade}; {result.respondents} responden, "
-        f"{result.excluded} kuesioner tidak lengkap dikeluarkan",
+        f"IKM {format_number(result.index)} — {result.grade}; {format_count(result.respondents or 0)} responden, "
+        f"{format_count(result.excluded)} kuesioner tidak lengkap dikeluarkan",
         markup=False,
     )
     if result.weakest:
         console.print("Unsur di bawah rata-rata: " + ", ".join(e.name for e in result.weakest), markup=False)
     for w in result.warnings:
         console.print(f"Peringatan: {w}", markup=False)
+
+
+@app.command("survey-template")
+def survey_template(
+    instrument: Annotated[str, typer.Argument(help=f"Instrumen: {', '.join(INSTRUMENTS)}.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Berkas tujuan (.xlsx atau .csv); bawaan: nama templat.")
+    ] = None,
+) -> None:
+    """Tulis templat kuesioner SKM sebuah instrumen: lembar jawaban yang dibaca `sakip survey` dan unggahan."""
+    from sakip.surveys import template as questionnaire
+
+    try:
+        inst = get_instrument(instrument)
+    except DomainError as exc:
+        fail(str(exc))
+    target = output or Path(questionnaire.file_name(inst, "xlsx"))
+    suffix = target.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        fail(f"{target}: berkas templat harus .xlsx atau .csv")
+    data = questionnaire.template_csv(inst) if suffix == ".csv" else questionnaire.template_xlsx(inst)
+    target.write_bytes(data)
+    sys.stdout.write(f"{target}: templat kuesioner {inst.name}\n")
 
 
 @app.command()

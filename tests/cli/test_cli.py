@@ -205,3 +205,33 @@ def test_console_script_is_installed() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["value"] == "84.5"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_survey_template_is_read_back_by_survey(tmp_path: Path, suffix: str) -> None:
+    """`sakip survey-template` writes the sheet `sakip survey` reads: filled in, it gives the IKM of the answers."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / f"skm.{suffix}"
+    code, out, _ = run("survey-template", "permenpan-16-2014", "--output", str(target))
+    assert code == 0 and "PermenPAN-RB 16/2014" in out
+    answers = [[4, 3, 3, 4, 3, 3, 4, 3, 3], [3, 3, 2, 4, 3, 4, 4, 3, 3]]
+    if suffix == "xlsx":
+        wb = load_workbook(target)
+        for row in answers:
+            wb.worksheets[0].append(["", *row])
+        wb.save(target)
+    else:
+        target.write_bytes(target.read_bytes() + b"".join(
+            b"," + ",".join(map(str, row)).encode() + b"\r\n" for row in answers))
+    code, out, _ = run("survey", str(target), "--instrument", "permenpan-16-2014", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["respondents"] == 2 and Decimal(data["index"]) == Decimal(sum(map(sum, answers))) / 18 * 25
+
+
+def test_survey_template_refuses_unknown_instruments_and_formats(tmp_path: Path) -> None:
+    code, _, err = run("survey-template", "nope", "--output", str(tmp_path / "a.xlsx"))
+    assert code == 2 and "tidak dikenal" in err
+    code, _, err = run("survey-template", "permenpan-14-2017", "--output", str(tmp_path / "a.pdf"))
+    assert code == 2 and ".xlsx atau .csv" in err and not (tmp_path / "a.pdf").exists()

@@ -168,3 +168,27 @@ def test_loading_does_not_mutate_the_document(doc: dict[str, Any]) -> None:
     before = copy.deepcopy(doc)
     load_document(doc)
     assert doc == before
+
+
+def test_survey_index_entered_is_kept_and_graded(doc: dict[str, Any]) -> None:
+    """``input: index``: an index computed elsewhere with its respondents; the scorecard keeps and grades it."""
+    from sakip.domain.survey import Basis
+
+    survey = doc["years"][1]["survey"]
+    survey.pop("responses", None)
+    survey.update({"input": "index", "index": Decimal("82.57"), "respondents": 312})
+    office = load_document(doc)
+    result = build_scorecard(office, doc["years"][1]["year"]).survey.result  # type: ignore[union-attr]
+    assert (result.index, result.basis, result.respondents, result.elements) == (Decimal("82.57"), Basis.INDEX, 312, ())
+
+
+def test_survey_index_needs_its_value_and_respondents(doc: dict[str, Any]) -> None:
+    survey = doc["years"][1]["survey"]
+    survey.pop("responses", None)
+    survey.pop("respondents", None)
+    survey.update({"input": "index"})
+    msgs = errors_of(doc)
+    assert "years[1].survey.index: input 'index' tetapi tidak ada nilai indeks" in msgs, msgs
+    assert "years[1].survey.respondents: input 'index' memerlukan jumlah responden" in msgs, msgs
+    survey.update({"index": 120, "respondents": 5})
+    assert any(m.startswith("years[1].survey.index") for m in errors_of(doc)), errors_of(doc)

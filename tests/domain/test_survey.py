@@ -210,3 +210,49 @@ def test_result_grade_follows_instrument_table() -> None:
 def test_answer_columns() -> None:
     assert answer_columns([[4, 1], [4, 2], [None, 3]]) == [(0, 0, 0, 2), (1, 1, 0, 0)]
     assert answer_columns([]) == []
+
+
+# ----------------------------------------------------------------------------- where the index came from
+
+
+def test_each_input_says_where_its_index_came_from() -> None:
+    from sakip.domain.survey import Basis, from_distributions, from_element_values
+
+    i = PERMENPAN_14_2017
+    raw = from_responses(i, [[3] * 9, [4] * 9])
+    assert raw.basis == Basis.RESPONSES
+    nrr = from_element_values(i, dict.fromkeys(i.elements, Decimal("3.5")), respondents=2)
+    assert nrr.basis == Basis.ELEMENTS and nrr.index == raw.index
+    shares = from_distributions(i, {e: [Decimal(0), Decimal(0), Decimal(50), Decimal(50)] for e in i.elements})
+    assert shares.basis == Basis.ELEMENTS and shares.index == raw.index
+
+
+@pytest.mark.parametrize("converted", [True, False])
+def test_an_index_entered_is_graded_like_a_computed_one(converted: bool) -> None:
+    from sakip.domain.survey import Basis, from_index
+
+    computed = from_responses(PERMENPAN_14_2017, [[3] * 9, [4] * 9, [4] * 9])
+    given = computed.index if converted else computed.ikm
+    kept = from_index(PERMENPAN_14_2017, given, 3, converted=converted)
+    assert (kept.index, kept.ikm, kept.grade, kept.grade_2004) == (
+        computed.index, computed.ikm, computed.grade, computed.grade_2004)
+    assert (kept.basis, kept.elements, kept.respondents, kept.weakest, kept.not_scored) == (Basis.INDEX, (), 3, (), ())
+
+
+@pytest.mark.parametrize(
+    ("index", "respondents", "converted"),
+    [(Decimal("24.99"), 10, True), (Decimal("100.01"), 10, True), (Decimal("4.5"), 10, False),
+     (Decimal("80"), 0, True), (Decimal("80"), True, True)],
+)
+def test_an_index_entered_out_of_range_or_without_respondents_is_refused(
+    index: Decimal, respondents: int, converted: bool
+) -> None:
+    from sakip.domain.survey import from_index
+
+    with pytest.raises(SurveyError):
+        from_index(PERMENPAN_14_2017, index, respondents, converted=converted)
+
+
+def test_the_sample_warning_shows_its_counts_in_the_indonesian_format() -> None:
+    small = from_responses(THREE, [[4, 3, 3]] * 300, population=12500)
+    assert small.warnings == ("sampel 300 responden kurang dari minimum 373 untuk populasi 12.500 (Krejcie–Morgan)",)

@@ -107,6 +107,7 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "evidence-download": ("view", None),
     "budget-entry": ("view", "enter"),
     "survey-detail": ("view", "enter"),
+    "survey-template": ("view", None),
     "office-data": ("view", "plan"),
     "office-export": ("view", None),
     "office-export-bundle": ("view", None),
@@ -160,6 +161,7 @@ KWARGS: dict[str, Callable[[Objects], Any]] = {
     # a generated document: the Matrik Capaian Kinerja as .xlsx (quick to generate for every role)
     "kind": lambda o: "matrik",
     "fmt": lambda o: "xlsx",
+    "instrument": lambda o: "permenpan-14-2017",  # a survey instrument (the same for every office)
     "document": lambda o: "lkjip",
 }
 #: (URL name, keyword) -> its value for office A, where the keyword names an object.

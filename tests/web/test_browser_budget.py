@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from sakip.budgeting.models import BudgetLine, LineQuarter
+from sakip.domain.numbers import format_exact
 
 from .demo_support import OFFICE_A, LiveDemo
 
@@ -89,7 +90,7 @@ def test_switch_a_line_to_quarterly_and_back(live_demo: LiveDemo, chromium_brows
         page.wait_for_load_state("networkidle")
         assert LineQuarter.objects.get(line=line, quarter=2).realisation == Decimal("2500000.5")
         row = page.locator(f"#baris-{line.pk}")
-        assert row.locator(f"input[name='q-{line.pk}-1']").input_value() == "1000000"
+        assert row.locator(f"input[name='q-{line.pk}-1']").input_value() == "1.000.000"
 
         # back to yearly: the page asks first, with the quarters' sum and the yearly figure kept from before
         row.locator("[data-testid=to-year]").click()
@@ -105,7 +106,7 @@ def test_switch_a_line_to_quarterly_and_back(live_demo: LiveDemo, chromium_brows
         page.wait_for_load_state("networkidle")
         row = page.locator(f"#baris-{line.pk}")
         assert row.get_attribute("data-basis") == "year"
-        assert row.locator(f"input[name='r-{line.pk}']").input_value().replace(",", ".") == format(yearly, "f")
+        assert row.locator(f"input[name='r-{line.pk}']").input_value() == format_exact(yearly)
         assert "TW II 2.500.000,50" in row.locator("[data-testid=kept-quarters]").inner_text()
         stored = BudgetLine.objects.get(pk=line.pk)
         assert (stored.basis, stored.realisation) == ("year", yearly)

@@ -242,7 +242,7 @@ def test_indicator_editor_stale_page(regency: Regency, office: Office) -> None:
     stale = budi.post(url, {**form_b, "name": "Nama baru Budi"})
     assert stale.status_code == 409
     form_409 = form_fields(stale.content.decode(), "indicator-form")
-    assert form_409["target_2026"] == "1300" and form_409["name"] == s12.name  # the stored values shown
+    assert form_409["target_2026"] == "1.300" and form_409["name"] == s12.name  # the stored values shown
     # Budi keeps Ani's target and stores his name only
     form_409["pakai"] = ["name"]
     assert budi.post(url, {**form_409, REAPPLY: "1"}).status_code == 302

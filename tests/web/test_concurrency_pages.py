@@ -53,7 +53,7 @@ def test_budget_page_stale_save_is_refused_then_reapplied(regency: Regency, offi
     line.refresh_from_db()
     assert line.quarters.get(quarter=1).realisation == Decimal(41000000)
     form_409 = form_fields(html, "budget-form")
-    assert form_409[q1] == "41000000" and form_409[f"mine-{q1}"] == "42000000"
+    assert form_409[q1] == "41.000.000" and form_409[f"mine-{q1}"] == "42000000"
     assert budi.post(url, {**form_409, REAPPLY: "1"}).status_code == 302
     assert line.quarters.get(quarter=1).realisation == Decimal(42000000)
 

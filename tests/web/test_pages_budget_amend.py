@@ -175,7 +175,7 @@ def test_deleting_an_amendment_of_an_open_quarter(operator: Client, office: Offi
     # nothing frozen: the original stays editable, the amended allocation is shown beside it
     row = re.search(rf'<tr id="baris-{line.pk}".*?</tr>', operator.get(url(office)).content.decode(), re.S)
     assert row is not None
-    assert f'name="a-{line.pk}" value="100000000"' in row.group(0) and "berlaku 130.000.000,00" in row.group(0)
+    assert f'name="a-{line.pk}" value="100.000.000"' in row.group(0) and "berlaku 130.000.000,00" in row.group(0)
     r = operator.post(url(office), {"op": "amend-delete", "id": amendment.pk})
     assert r.status_code == 302 and not AllocationAmendment.objects.exists()
     assert AuditEntry.objects.filter(model="budgeting.AllocationAmendment", action="delete").exists()

@@ -78,7 +78,7 @@ def test_switch_to_yearly_shows_the_sum_and_asks_first(operator: Client, office:
     assert figures(office) == rules.Amounts(Decimal(240_000_000), Decimal(225_000_000))
     assert figures(office, through=3).realisation is None  # a yearly figure has no TW III to date
     row = row_of(operator.get(url(office)).content.decode())
-    assert 'data-basis="year"' in row and f'name="r-{line.pk}" value="225000000"' in row
+    assert 'data-basis="year"' in row and f'name="r-{line.pk}" value="225.000.000"' in row
     assert f'name="q-{line.pk}-1"' not in row
     assert "TW I 40.000.000,00" in row  # the kept quarter figures are shown, marked as not counted
 
@@ -98,7 +98,7 @@ def test_switch_back_to_quarterly_keeps_both_figures(operator: Client, office: O
     assert figures(office, through=2).realisation == Decimal(100_000_000)
     page = operator.get(url(office)).content.decode()
     row = row_of(page)
-    assert f'name="q-{line.pk}-3" value="70000000"' in row
+    assert f'name="q-{line.pk}-3" value="70.000.000"' in row
     assert 'data-testid="kept-yearly"' in row and "230.000.000,00" in row
     assert "230.000.000" in page  # the message said the yearly figure is kept … and so it is
     # and to yearly again: the kept yearly figure differs from the sum, so both are offered
@@ -215,7 +215,7 @@ def test_a_stale_yearly_figure_is_a_conflict_then_reapplied(regency: Regency, of
     ani.post(url(office), {"op": "basis", "line": line.pk, "to": "year", "choice": "sum"})
     form_a, form_b = load(ani, url(office), "budget-form"), load(budi, url(office), "budget-form")
     name = f"r-{line.pk}"
-    assert form_a[name] == "225000000"
+    assert form_a[name] == "225.000.000"
     assert ani.post(url(office), {**form_a, name: "230000000"}).status_code == 302
     stale = budi.post(url(office), {**form_b, name: "228000000"})
     assert stale.status_code == 409
@@ -224,7 +224,7 @@ def test_a_stale_yearly_figure_is_a_conflict_then_reapplied(regency: Regency, of
     line.refresh_from_db()
     assert line.realisation == Decimal(230000000)
     again = form_fields(html, "budget-form")
-    assert again[name] == "230000000" and again[f"mine-{name}"] == "228000000"
+    assert again[name] == "230.000.000" and again[f"mine-{name}"] == "228000000"
     assert budi.post(url(office), {**again, REAPPLY: "1"}).status_code == 302
     line.refresh_from_db()
     assert line.realisation == Decimal(228000000) and line.basis == "year"

@@ -97,7 +97,7 @@ def test_amendment_requires_a_reason_and_copies_the_current_targets(operator: Cl
     url = reverse("pk-amend", args=[office.code, 2025])
     page = operator.get(url).content.decode()
     s12 = Indicator.objects.get(code="S1.2")
-    assert f'name="t-{s12.pk}" value="1100"' in page  # copied from version 2
+    assert f'name="t-{s12.pk}" value="1.100"' in page  # copied from version 2
     current = PkVersion.objects.get(office=office, year=2025, number=2)
     data = {f"t-{t.indicator_id}": stored_target_text(t) for t in current.targets.all()}
     data.update({"first_party_name": "Budi", "program_rows": "0", f"t-{s12.pk}": "1000", "reason": ""})

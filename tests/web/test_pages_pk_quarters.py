@@ -84,7 +84,7 @@ def shown(html: str, name: str) -> str:
 def test_the_form_shows_the_stored_quarter_targets_and_the_detail_page_too(operator: Client, office: Office) -> None:
     s12 = ind("S1.2")
     html = operator.get(reverse("pk-amend", args=[office.code, 2025])).content.decode()
-    assert [shown(html, f"qt-{s12.pk}-{q}") for q in (1, 2, 3, 4)] == ["250", "550", "850", "1100"]
+    assert [shown(html, f"qt-{s12.pk}-{q}") for q in (1, 2, 3, 4)] == ["250", "550", "850", "1.100"]
     assert re.search(rf'name="qc-{s12.pk}" checked', html)
     detail = operator.get(reverse("pk-detail", args=[office.code, 2025])).content.decode()
     row = re.search(r'data-testid="pk-target-S1.2">(.*?)</tr>', detail, re.S)
@@ -134,11 +134,11 @@ def test_one_row_split_and_last_years_pattern(operator: Client, office: Office) 
     data = form_data(operator, url)
     data.update({f"t-{s12.pk}": "1200", f"qc-{s12.pk}": "on"})
     html = operator.post(url, {**data, "qt_action": f"split-{s12.pk}"}).content.decode()
-    assert [shown(html, f"qt-{s12.pk}-{q}") for q in (1, 2, 3, 4)] == ["300", "600", "900", "1200"]
+    assert [shown(html, f"qt-{s12.pk}-{q}") for q in (1, 2, 3, 4)] == ["300", "600", "900", "1.200"]
     # 2025's cumulative 250 / 550 / 850 / 1.100 scaled to 1.200: 272,7… → 273, 600, 927,27… → 927, 1.200
     assert 'data-testid="pattern-S1.2"' in html
     html = operator.post(url, {**data, "qt_action": f"pattern-{s12.pk}"}).content.decode()
-    assert [shown(html, f"qt-{s12.pk}-{q}") for q in (1, 2, 3, 4)] == ["273", "600", "927", "1200"]
+    assert [shown(html, f"qt-{s12.pk}-{q}") for q in (1, 2, 3, 4)] == ["273", "600", "927", "1.200"]
     # per quarter: the differences of the same figures
     data.pop(f"qc-{s12.pk}")
     html = operator.post(url, {**data, "qt_action": f"pattern-{s12.pk}"}).content.decode()

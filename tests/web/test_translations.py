@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,82 @@ def test_every_msgid_is_translated_and_none_is_fuzzy() -> None:
     untranslated = [m.id for m in messages if not m.string or (isinstance(m.string, tuple) and not all(m.string))]
     fuzzy = [m.id for m in messages if m.fuzzy]
     assert untranslated == [] and fuzzy == []
+
+
+def test_no_msgid_is_translated_in_indonesian_by_another_catalogue() -> None:
+    """Indonesian is the msgid itself: Django's own Indonesian catalogue must not answer for one of ours
+    (``"No"``, a row number, came out as ``"Tidak"``; such a msgid takes a context, ``pgettext``)."""
+    from django.utils.translation import gettext, ngettext, pgettext
+
+    changed = []
+    with translation.override("id"):
+        for m in _po():
+            if not m.id or m.id in LANGUAGE_NAMES:
+                continue
+            if isinstance(m.id, tuple):
+                shown = ngettext(m.id[0], m.id[1], 1) if not m.context else m.id[0]
+                if shown != m.id[0]:
+                    changed.append((m.id[0], shown))
+            elif (pgettext(m.context, m.id) if m.context else gettext(m.id)) != m.id:
+                changed.append((m.id, gettext(m.id)))
+    assert changed == []
+
+
+#: the language switch names each language in the page's language
+LANGUAGE_NAMES = {"English", "Bahasa Indonesia"}
+
+
+# ----------------------------------------------------------------------------- literal text in templates
+
+#: words that read the same in both languages: names, abbreviations of Indonesian institutions, file kinds
+NEUTRAL_WORDS = {
+    "Sakip", "NIP", "IKU", "PK", "NRR", "CSV", "JSON", "PDF", "DRAFT", "https",
+    "kinerja.json", "kinerja.csv", "anggaran.json", "anggaran.csv", "larr", "rarr",
+}
+_TEMPLATE_DROP = [
+    re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S),
+    re.compile(r"\{%\s*blocktranslate\b.*?\{%\s*endblocktranslate\s*%\}", re.S),
+    re.compile(r"\{#.*?#\}", re.S),
+    re.compile(r"<script\b.*?</script>", re.S | re.I),
+    re.compile(r"<style\b.*?</style>", re.S | re.I),
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"\{%.*?%\}", re.S),
+    re.compile(r"\{\{.*?\}\}", re.S),
+]
+_SHOWN_ATTRIBUTES = re.compile(r'\b(title|alt|placeholder|aria-label|label)\s*=\s*"([^"]*)"', re.I)
+_TAG = re.compile(r"<[^>]*>", re.S)
+
+
+def literal_text(template: str) -> list[str]:
+    """The text a person would read in ``template`` outside ``{% translate %}``/``{% blocktranslate %}``:
+    text nodes and shown attributes (title, alt, placeholder, aria-label), without variables, tags, numbers,
+    punctuation and `NEUTRAL_WORDS`."""
+    for rx in _TEMPLATE_DROP:
+        template = rx.sub(" ", template)
+    texts = [a.group(2) for tag in _TAG.findall(template) for a in _SHOWN_ATTRIBUTES.finditer(tag)]
+    texts += _TAG.sub("\n", template).split("\n")
+    found = []
+    for text in texts:
+        words = [w for w in re.findall(r"[^\W\d_][\w.]*", text) if w.strip(".") not in NEUTRAL_WORDS]
+        if any(len(w) > 1 for w in words):
+            found.append(" ".join(text.split()))
+    return found
+
+
+def test_the_literal_text_detector() -> None:
+    assert literal_text('<th>No</th><td>{% translate "Nama" %}</td>') == ["No"]
+    assert literal_text('<input placeholder="cari indikator" value="{{ v }}">') == ["cari indikator"]
+    assert literal_text("{% blocktranslate with n=x %}TW {{ n }}{% endblocktranslate %} · 12,5 % (PDF)") == []
+    assert literal_text('{# catatan #}<span title="{% translate \'Judul\' %}">{{ x }}</span>') == []
+
+
+def test_no_template_shows_untranslated_text() -> None:
+    found = {
+        str(path.relative_to(PACKAGE)): texts
+        for path in sorted(PACKAGE.glob("**/templates/**/*.html"))
+        if (texts := literal_text(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}, "wrap these in {% translate %} (or add a word that reads the same to NEUTRAL_WORDS)"
 
 
 def test_translations_keep_the_placeholders() -> None:
@@ -202,3 +279,15 @@ def test_the_language_switch_in_the_header_changes_the_page(live_demo: LiveDemo,
     with page.expect_navigation():
         page.select_option("form.lang select[name=language]", "id")
     assert page.locator("html").get_attribute("lang") == "id"
+
+
+@pytest.mark.django_db
+def test_the_review_and_the_survey_in_english(operator: Client, office: Office) -> None:
+    """The review's labels and count, the row number's header, and the survey's chart in English."""
+    url = reverse("review-office", args=[office.code, YEAR])
+    indonesian = operator.get(url).content.decode()
+    assert "<th>No</th>" in indonesian and "<th>Tidak</th>" not in indonesian and "angka/butir diperiksa" in indonesian
+    review = _english(operator).get(url).content.decode()
+    assert "figures/items checked" in review and "<th>No.</th>" in review and "angka/butir diperiksa" not in review
+    survey = _english(operator).get(reverse("survey-detail", args=[office.code, YEAR])).content.decode()
+    assert "SKM element scores against the mean" in survey and "Questionnaire templates" in survey

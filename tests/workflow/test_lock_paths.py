@@ -287,6 +287,12 @@ def _survey_send(ctx: Ctx, url: str) -> Sent:
     return post(ctx, url, {"file": upload, "instrument": "permenpan-14-2017"})
 
 
+def _survey_entry_send(ctx: Ctx, url: str) -> Sent:
+    """The survey page's manual entry: an index computed elsewhere, with its respondents."""
+    return post(ctx, url, {"op": "entry", "instrument": "permenpan-14-2017", "mode": "index", "index": "81,5",
+                           "respondents": "120"})
+
+
 def _dataset_send(ctx: Ctx, _p: Any) -> Sent:
     """Download the office's dataset from its page, change a target of 2020, upload it."""
     exported = ctx.client.get(ctx.url("office-export"))
@@ -452,6 +458,7 @@ CASES: list[Case] = [
     budget_more("amendment"),
     budget_more("objectives"),
     Case("survey upload", lambda ctx: ctx.url("survey-detail", YEAR), _survey_send, "survey-detail"),
+    Case("survey entry", lambda ctx: ctx.url("survey-detail", YEAR), _survey_entry_send, "survey-detail"),
     Case("dataset upload", lambda ctx: None, _dataset_send, "office-data"),
     *(excel(k) for k in EXCEL_COLUMNS),
     Case("api realisations", _api_realisation, _api_send("quarters/1/realisations", {}), ""),

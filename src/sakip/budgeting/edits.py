@@ -33,7 +33,8 @@ from sakip.core.i18n import error_text
 from sakip.core.web import Rollback, RowIssues, atomic_checked, input_text, parse_amount
 from sakip.domain import budget as rules
 from sakip.domain import workflow as wf
-from sakip.domain.errors import BudgetError
+from sakip.domain.errors import BudgetError, NumberParseError
+from sakip.domain.numbers import NumberFormat, parse_number
 from sakip.domain.periods import QUARTER_LABELS, QUARTERS
 from sakip.workflow.services import PeriodLocked, states_of_year
 
@@ -122,6 +123,17 @@ class Locks:
         return self.message(wf.Scope.FROM_QUARTER, from_quarter)
 
 
+def same_amount(text: object, stored: Decimal | None) -> bool:
+    """The typed text is the stored amount (``24.122.000`` and ``24122000`` alike; empty is none)."""
+    typed = str(text).strip()
+    if not typed:
+        return stored is None
+    try:
+        return parse_number(typed, NumberFormat.INDONESIAN) == stored
+    except NumberParseError:
+        return False
+
+
 def refused_field(post: Mapping[str, Any], ordered: Ordered, locks: Locks) -> str | None:
     """The lock's message when the form would change a frozen field (an allocation, a quarter, a yearly figure)."""
     for line, _depth, leaf in ordered:
@@ -132,7 +144,7 @@ def refused_field(post: Mapping[str, Any], ordered: Ordered, locks: Locks) -> st
         fields += [(f"q-{line.pk}-{q}", quarters.get(q), locks.quarter(q)) for q in QUARTERS]
         fields.append((f"r-{line.pk}", line.realisation, locks.yearly))
         for name, stored, message in fields:
-            if message is not None and name in post and str(post[name]).strip() != input_text(stored):
+            if message is not None and name in post and not same_amount(post[name], stored):
                 return message
     return None
 
@@ -306,7 +318,7 @@ def _parse_line(
             typed[name] = input_text(stored_q.get(q))
             continue
         value = _amount(post, name, f"{line.code} {QUARTER_LABELS[q]}", errors, typed)
-        if basis == Basis.YEAR and str(post[name]).strip() != input_text(stored_q.get(q)):
+        if basis == Basis.YEAR and not same_amount(post[name], stored_q.get(q)):
             errors.setdefault(f"line-{line.pk}", []).append(
                 _("Realisasi baris ini diisi setahun, bukan per triwulan. Ubah cara pengisiannya ke "
                   "“per triwulan” lebih dulu (tombol pada baris ini)."))
@@ -314,7 +326,7 @@ def _parse_line(
     name = f"r-{line.pk}"
     if name in post:
         value = _amount(post, name, f"{line.code} realisasi setahun", errors, typed)
-        if basis == Basis.QUARTER and str(post[name]).strip() != input_text(line.realisation):
+        if basis == Basis.QUARTER and not same_amount(post[name], line.realisation):
             errors.setdefault(f"line-{line.pk}", []).append(
                 _("Realisasi baris ini diisi per triwulan. Ubah cara pengisiannya ke “setahun” lebih dulu."))
         realisation = value

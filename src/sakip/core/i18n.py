@@ -8,9 +8,14 @@ translates the template (and every nested template) with the active language.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext
 
 from sakip.domain.errors import DomainError, Message
+
+if TYPE_CHECKING:
+    from sakip.reports.charts import ChartWords
 
 
 def translate(message: Message) -> str:
@@ -23,3 +28,10 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         return translate(exc.msg)
     return str(exc)
+
+
+def chart_words() -> ChartWords:
+    """The fixed words of a page's chart in the active language (the documents keep the Indonesian defaults)."""
+    from sakip.reports.charts import ChartWords
+
+    return ChartWords(gettext("belum diukur"), gettext("tanpa realisasi"), gettext("target"))

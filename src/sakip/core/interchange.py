@@ -407,7 +407,7 @@ def _import_year(office: Office, y: Mapping[str, Any], indicators: dict[str, Ind
             indicator=indicators.get(s["indicator"]) if s.get("indicator") else None,
             period=s.get("period") or "", respondents=s.get("respondents"), population=s.get("population"),
             input=s["input"], values=_dec_json(s.get("elements") or {}), responses=s.get("responses") or [],
-            printed=_printed_json(s.get("printed")),
+            index=s.get("index"), printed=_printed_json(s.get("printed")),
         )
 
 
@@ -627,6 +627,7 @@ def _export_years(office: Office, plan: PlanPeriod, evidence: ProvenanceExport |
             "instrument": inst, "indicator": s.indicator.code if s.indicator else None, "period": s.period,
             "respondents": s.respondents, "population": s.population, "input": s.input,
             "responses": s.responses, "elements": _num_json(_in_element_order(s, s.values)),
+            "index": _num_json(_dec_json(s.index)),
             "printed": _printed_from_json(_printed_in_element_order(s)),
         })
     return [years[y] for y in sorted(years)]

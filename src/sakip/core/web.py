@@ -32,7 +32,7 @@ from sakip.accounts.models import Membership, Office
 from sakip.dataset.loader import DatasetError, Issue, load_measurements
 from sakip.domain.errors import DomainError, NumberParseError
 from sakip.domain.measurement import Polarity, Range, Target
-from sakip.domain.numbers import NumberFormat, parse_number
+from sakip.domain.numbers import NumberFormat, format_exact, parse_number
 from sakip.domain.office import Office as DomainOffice
 from sakip.domain.scales import get_ordinal_scale
 from sakip.domain.scorecard import Scorecard, build_scorecard
@@ -285,13 +285,11 @@ def parse_amount(text: str | None, field: str) -> Decimal | None:
 
 
 def input_text(value: Decimal | None) -> str:
-    """A Decimal as the text of an input field, in the Indonesian format without grouping (``79,95``)."""
+    """A Decimal as the text of an input field, exact and in the Indonesian format (``79,95``, ``24.122.000``):
+    `sakip.domain.numbers.format_exact`, which `parse_amount` reads back."""
     if value is None:
         return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return format_exact(value)
 
 
 def target_text(target: Target | None) -> str:

@@ -716,6 +716,14 @@ class _Builder:
                     if a is not None and a not in (1, 2, 3, 4):
                         self.error(f"{path}.responses[{r}][{c}]", f"jawaban {a} bukan 1–4")
             s.responses = [list(row) for row in d.get("responses", [])]
+        elif s.input == "index":
+            s.index = self.num(d.get("index"))
+            if s.index is None:
+                self.error(f"{path}.index", "input 'index' tetapi tidak ada nilai indeks")
+            elif not Decimal(25) <= s.index <= Decimal(100):
+                self.error(f"{path}.index", f"{s.index} di luar 25–100")
+            if s.respondents is None:
+                self.error(f"{path}.respondents", "input 'index' memerlukan jumlah responden")
         else:
             values = d.get("elements") or {}
             if not values:

@@ -256,6 +256,27 @@ def format_number(value: Decimal, places: int = 2, fmt: NumberFormat = NumberFor
 _TO_INDONESIAN = str.maketrans(",.", ".,")
 
 
+def format_exact(value: Decimal, fmt: NumberFormat = NumberFormat.INDONESIAN) -> str:
+    """A value as typed into an input: every decimal kept (no rounding, trailing zeros dropped), the
+    thousands grouped (``24122000`` → ``24.122.000``, ``79.950`` → ``79,95``); `parse_number` reads it back."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, decimals = text.partition(".")
+    group, point = (".", ",") if fmt is NumberFormat.INDONESIAN else (",", ".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:], *groups]
+    grouped = group.join([whole, *groups])
+    return sign + grouped + (point + decimals if decimals else "")
+
+
+def format_count(value: int) -> str:
+    """A count or another whole number shown: ``12500`` → ``12.500`` (grouped, no decimals)."""
+    return format_number(Decimal(value), 0)
+
+
 def format_percent(value: Decimal, places: int = 2, fmt: NumberFormat = NumberFormat.INDONESIAN) -> str:
     """``96,47 %`` — the value is already a percentage (achievement, absorption)."""
     return f"{format_number(value, places, fmt)} %"

@@ -223,7 +223,7 @@ class BudgetYear:
 @dataclass
 class SurveyData:
     instrument_code: str  # a preset code or "custom"
-    input: str  # responses | distribution | nrr | score
+    input: str  # responses | distribution | nrr | score | index
     elements: tuple[str, ...] = ()  # custom instrument elements
     instrument_name: str | None = None
     grade_table: str | None = None
@@ -233,6 +233,7 @@ class SurveyData:
     population: int | None = None
     responses: list[list[int | None]] = field(default_factory=list)
     values: dict[str, Decimal | list[Decimal] | None] = field(default_factory=dict)
+    index: Decimal | None = None  # input "index": the converted index (25–100) computed elsewhere
     printed_index: Decimal | None = None
     printed_grade: str | None = None
     printed_elements: dict[str, Decimal] = field(default_factory=dict)

@@ -33,7 +33,7 @@ from .aggregation import (
     compare_to_standard,
     compare_years,
 )
-from .errors import N_, DomainError, FormulaError
+from .errors import N_, DomainError, FormulaError, SurveyError
 from .measurement import NOT_MEASURED, Achievement, Polarity, Target, progress_to_end_target
 from .office import Indicator, Measurement, Office, SurveyData, YearData
 from .one_figure import SurveyLink, TargetBasis, distinct, resolve_target, survey_link
@@ -354,6 +354,10 @@ def score_survey(data: SurveyData) -> survey_rules.SurveyResult:
         instrument = survey_rules.get_instrument(data.instrument_code)
     if data.input == "responses":
         return survey_rules.from_responses(instrument, data.responses, data.population)
+    if data.input == "index":
+        if data.index is None or data.respondents is None:
+            raise SurveyError(N_("indeks yang diisi memerlukan nilai indeks dan jumlah responden"))
+        return survey_rules.from_index(instrument, data.index, data.respondents)
     if data.input == "distribution":
         dist = {k: v for k, v in data.values.items() if v is None or isinstance(v, list)}
         return survey_rules.from_distributions(instrument, dist, data.respondents)

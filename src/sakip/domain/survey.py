@@ -9,7 +9,9 @@ Each respondent answers every element (*unsur*) on a 1–4 scale.
 Three inputs give the same result: raw responses (`from_responses`, incomplete
 questionnaires excluded and counted), per-element answer distributions
 (`from_distributions`, shares of answers 1–4) and per-element NRR or converted
-scores (`from_element_values`).
+scores (`from_element_values`). A fourth keeps an index computed elsewhere
+(`from_index`, with its respondent count): no element is scored, the index is
+graded the same way. `SurveyResult.basis` says which of them the index came from.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import N_, SurveyError
-from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO, round_half_up
+from .numbers import ENGINE_CONTEXT, HUNDRED, ZERO, format_count, round_half_up
 from .scales import PredicateScale, scale_from_cut_points
 
 _25 = Decimal(25)
@@ -43,6 +45,21 @@ GRADES_2004 = scale_from_cut_points(
     [("C (Kurang Baik)", "43.76", True), ("B (Baik)", "62.51", True), ("A (Sangat Baik)", "81.26", True)],
     ("red", "yellow", "lime", "green"),
 )
+
+
+class Basis(StrEnum):
+    """Where a survey's index came from."""
+
+    RESPONSES = "responses"  # raw questionnaires, scored here
+    ELEMENTS = "elements"  # per-element values (NRR, scores or answer shares) entered, the index computed here
+    INDEX = "index"  # an index computed elsewhere, entered with its respondent count
+
+
+BASIS_TEXT: dict[Basis, str] = {
+    Basis.RESPONSES: N_("dihitung dari kuesioner per responden"),
+    Basis.ELEMENTS: N_("dihitung dari nilai per unsur yang diisi"),
+    Basis.INDEX: N_("indeks yang dihitung di luar aplikasi dan diisi"),
+}
 
 
 class GradeTable(StrEnum):
@@ -163,6 +180,7 @@ class SurveyResult:
     excluded: int  # incomplete questionnaires left out
     warnings: tuple[str, ...] = ()
     not_scored: tuple[str, ...] = field(default=())  # elements without data
+    basis: Basis = Basis.RESPONSES
 
     @property
     def grade(self) -> str:
@@ -197,14 +215,15 @@ def _result(
     excluded: int,
     warnings: list[str],
     not_scored: Sequence[str] = (),
+    basis: Basis = Basis.RESPONSES,
 ) -> SurveyResult:
     if not elements:
         raise SurveyError(N_("tidak ada unsur yang dapat dihitung"))
     ikm = ENGINE_CONTEXT.divide(sum((e.nrr for e in elements), ZERO), Decimal(len(elements)))
     if excluded:
-        warnings.append(f"{excluded} kuesioner tidak lengkap dikeluarkan dari perhitungan")
+        warnings.append(f"{format_count(excluded)} kuesioner tidak lengkap dikeluarkan dari perhitungan")
     return SurveyResult(
-        instrument, tuple(elements), ikm, ikm * _25, respondents, excluded, tuple(warnings), tuple(not_scored)
+        instrument, tuple(elements), ikm, ikm * _25, respondents, excluded, tuple(warnings), tuple(not_scored), basis
     )
 
 
@@ -256,8 +275,8 @@ def from_responses(
         need = minimum_sample(population)
         if complete < need:
             warnings.append(
-                f"sampel {complete} responden kurang dari minimum {need} untuk populasi {population} "
-                "(Krejcie–Morgan)"
+                f"sampel {format_count(complete)} responden kurang dari minimum {format_count(need)} untuk "
+                f"populasi {format_count(population)} (Krejcie–Morgan)"
             )
     return _result(instrument, elements, complete, excluded, warnings)
 
@@ -313,7 +332,7 @@ def from_distributions(
             warnings.append(f"unsur {name!r}: jumlah proporsi {total} %, bukan 100 % (dinormalkan)")
         weighted = sum((Decimal(k) * p for k, p in zip(ANSWERS, shares, strict=True)), ZERO)
         elements.append(_element(name, ENGINE_CONTEXT.divide(weighted, total), respondents))
-    return _result(instrument, elements, respondents, 0, warnings, not_scored)
+    return _result(instrument, elements, respondents, 0, warnings, not_scored, Basis.ELEMENTS)
 
 
 def from_element_values(
@@ -334,7 +353,25 @@ def from_element_values(
             continue
         nrr = ENGINE_CONTEXT.divide(v, _25) if converted else v
         elements.append(_element(name, nrr, respondents))
-    return _result(instrument, elements, respondents, 0, [], not_scored)
+    return _result(instrument, elements, respondents, 0, [], not_scored, Basis.ELEMENTS)
+
+
+def from_index(
+    instrument: Instrument, index: Decimal, respondents: int, *, converted: bool = True
+) -> SurveyResult:
+    """Keep an index computed elsewhere: the converted index (25–100), or the interval IKM (1–4) with
+    ``converted=False``, and the number of respondents it was computed from. No element is scored; the
+    index is graded on the instrument's table exactly as a computed one."""
+    lo, hi = (_25, HUNDRED) if converted else (Decimal(1), Decimal(4))
+    if not lo <= index <= hi:
+        raise SurveyError(N_("indeks %(index)s di luar %(low)s–%(high)s"), index=index, low=lo, high=hi)
+    if isinstance(respondents, bool) or not isinstance(respondents, int) or respondents < 1:
+        raise SurveyError(
+            N_("indeks yang diisi memerlukan jumlah responden (paling sedikit 1), bukan %(respondents)s"),
+            respondents=respondents,
+        )
+    ikm = ENGINE_CONTEXT.divide(index, _25) if converted else index
+    return SurveyResult(instrument, (), ikm, index if converted else ikm * _25, respondents, 0, (), (), Basis.INDEX)
 
 
 def _check_names(instrument: Instrument, given: Mapping[str, object]) -> None:

@@ -21,7 +21,7 @@ from sakip.accounts.access import allowed_actions, can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import Changed, Conflict, conflict_context, reapplied, retrying
 from sakip.core.fragments import kept_page
-from sakip.core.i18n import error_text, translate
+from sakip.core.i18n import chart_words, error_text, translate
 from sakip.core.params import int_param
 from sakip.core.services import explanation_policy, office_nav, office_years, reporting_year
 from sakip.core.web import (
@@ -144,7 +144,8 @@ def _dashboard_data(office: Office, year: int | None, quarter: int | None, gen: 
             ]
             if programs:
                 context["chart_budget"] = mark_safe(charts.absorption_bars(
-                    [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs]))
+                    [f"{ls.line.code} {ls.line.name}" for ls in programs], [ls.absorption for ls in programs],
+                    _("Penyerapan anggaran per program (%)"), chart_words()))
             context["budget_total"] = sc.budget.total
             context["budget_total_absorption"] = show_percent(sc.budget.total.absorption) if sc.budget.total else None
         context["office_achievement"] = (
@@ -160,6 +161,8 @@ def _charts(sc: Scorecard) -> tuple[str, list[str]]:
         [s.achievement.value for s in sc.indicators],
         [s.color for s in sc.indicators],
         sc.scale,
+        _("Capaian indikator (%)"),
+        chart_words(),
     )
     trends = []
     now = str(sc.year) if sc.quarter is None else f"{sc.year} {QUARTER_LABELS[sc.quarter]}"
@@ -170,7 +173,7 @@ def _charts(sc: Scorecard) -> tuple[str, list[str]]:
         if len(points) > 1:
             trends.append(charts.trend(
                 points, s.target if isinstance(s.target, Decimal) else None,
-                f"{s.indicator.id} {s.indicator.name[:50]}", s.indicator.unit))
+                f"{s.indicator.id} {s.indicator.name[:50]}", s.indicator.unit, chart_words()))
     return bars, trends
 
 
@@ -378,7 +381,7 @@ def _quarter_trend(row: entry.Row) -> str | None:
     points = [(QUARTER_LABELS[q.quarter], q.value if isinstance(q.value, Decimal) else None) for q in s.quarters]
     if sum(1 for _, v in points if v is not None) < 2:
         return None
-    return mark_safe(charts.trend(points, None, f"{s.indicator.id}", s.indicator.unit))
+    return mark_safe(charts.trend(points, None, f"{s.indicator.id}", s.indicator.unit, chart_words()))
 
 
 @require_POST

@@ -23,12 +23,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.agreements.models import PkVersion
 from sakip.core.fragments import kept_page
+from sakip.core.i18n import chart_words
 from sakip.core.params import int_param
 from sakip.core.web import quarter_param
 from sakip.domain.periods import QUARTER_LABELS
@@ -158,12 +160,13 @@ def chart(request: HttpRequest, membership: Membership) -> HttpResponse:
     names = [r["office"].name for r in ranked]
     values = [r["f"].achievement for r in ranked]
     colors = [r["f"].color for r in ranked]
-    shown = hashlib.sha256(repr((names, values, colors, first_sc.scale)).encode()).hexdigest()
+    words, title = chart_words(), _("Capaian rata-rata perangkat daerah (%)")  # the page's language
+    shown = hashlib.sha256(repr((names, values, colors, first_sc.scale, words, title)).encode()).hexdigest()
     svg = memo(
         shown,
-        ("regency-chart", membership.regency_id, year, quarter),
+        ("regency-chart", membership.regency_id, year, quarter, get_language()),
         lambda: charts.achievement_bars(
-            names, values, colors, first_sc.scale, title="Capaian rata-rata perangkat daerah (%)"
+            names, values, colors, first_sc.scale, title=title, words=words
         ),
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

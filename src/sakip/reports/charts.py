@@ -54,6 +54,19 @@ COLORS = {
     "grey": "#adb5bd",
 }
 NOT_MEASURED = "belum diukur"
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The fixed words drawn inside a chart (titles are passed apart): Indonesian, as the documents print them;
+    a page passes its language's (`sakip.core.i18n.chart_words`)."""
+
+    not_measured: str = NOT_MEASURED
+    no_realisation: str = "tanpa realisasi"
+    target: str = "target"
+
+
+INDONESIAN = ChartWords()
 PNG_DPI = 110
 plt.rcParams.update(
     {
@@ -188,6 +201,7 @@ def _achievement_figure(
     colors: Sequence[str | None],
     scale: PredicateScale,
     title: str,
+    words: ChartWords = INDONESIAN,
 ) -> Canvas:
     top = max([float(v) for v in values if v is not None] + [110.0]) * 1.08
     bands = [
@@ -204,7 +218,7 @@ def _achievement_figure(
         [COLORS.get(c or "grey", COLORS["grey"]) for c in colors],
         x_range=(0.0, top),
         title=title,
-        missing=NOT_MEASURED,
+        missing=words.not_measured,
         bands=bands,
         reference=100.0,
     )
@@ -216,11 +230,12 @@ def achievement_bars(
     colors: Sequence[str | None],
     scale: PredicateScale,
     title: str = "Capaian indikator (%)",
+    words: ChartWords = INDONESIAN,
 ) -> str:
     """Horizontal bars per indicator against the predicate bands; unmeasured shown as 'belum diukur' (SVG)."""
     return _kept_svg(
-        "achievement", (labels, values, colors, scale, title),
-        lambda: _achievement_figure(labels, values, colors, scale, title),
+        "achievement", (labels, values, colors, scale, title, words),
+        lambda: _achievement_figure(labels, values, colors, scale, title, words),
     )
 
 
@@ -244,7 +259,10 @@ Point = tuple[str, Decimal | None]
 TrendSpec = tuple[Sequence[Point], Decimal | None, str, str]  # points, target, title, unit
 
 
-def _trend_panel(c: Canvas, y0: float, points: Sequence[Point], target: Decimal | None, title: str, unit: str) -> None:
+def _trend_panel(
+    c: Canvas, y0: float, points: Sequence[Point], target: Decimal | None, title: str, unit: str,
+    words: ChartWords = INDONESIAN,
+) -> None:
     """One trend chart drawn in inches on the canvas (no ticks, no axis machinery: cheap).
 
     The plotting area is the panel less `_TREND_MARGINS`; values are placed between its bottom
@@ -271,29 +289,37 @@ def _trend_panel(c: Canvas, y0: float, points: Sequence[Point], target: Decimal 
     for x, (label, v) in zip(xs, points, strict=True):
         c.text(x, y_lo - 0.08, label, 9, ha="center", va="top")
         if v is None:  # there is no value to place it at: written on the time axis
-            c.text(x, y_lo + 0.05, NOT_MEASURED, 8, ha="center", va="bottom", color="#616e7c", italic=True)
+            c.text(x, y_lo + 0.05, words.not_measured, 8, ha="center", va="bottom", color="#616e7c", italic=True)
             continue
         c.text(x, y_of(float(v)) + 0.08, format_number(v, 2), 8, ha="center", va="bottom", color="#1f2933")
     if target is not None:
         ty = y_of(float(target))
         c.line([x_lo - 0.1, x_hi + 0.1], [ty, ty], "#e03131", 0.8, dashed=True)
-        c.text(x_hi + 0.1, ty + 0.04, f"target {format_number(target)}", 8, ha="right", va="bottom", color="#e03131")
+        c.text(
+            x_hi + 0.1, ty + 0.04, f"{words.target} {format_number(target)}", 8, ha="right", va="bottom",
+            color="#e03131",
+        )
     c.text(0.1, y0 + height - 0.12, _short(title + (f" ({unit})" if unit else ""), 64), 10, va="top")
 
 
-def _trends_figure(charts: Sequence[TrendSpec]) -> Canvas:
+def _trends_figure(charts: Sequence[TrendSpec], words: ChartWords = INDONESIAN) -> Canvas:
     """The charts stacked on one canvas, the first at the top."""
     width, height = TREND_SIZE
     n = max(len(charts), 1)
     c = Canvas(width, height * n, charts[0][2] if len(charts) == 1 else "")
     for i, (points, target, title, unit) in enumerate(charts):
-        _trend_panel(c, height * (n - 1 - i), points, target, title, unit)
+        _trend_panel(c, height * (n - 1 - i), points, target, title, unit, words)
     return c
 
 
-def trend(points: Sequence[Point], target: Decimal | None = None, title: str = "Tren realisasi", unit: str = "") -> str:
+def trend(
+    points: Sequence[Point], target: Decimal | None = None, title: str = "Tren realisasi", unit: str = "",
+    words: ChartWords = INDONESIAN,
+) -> str:
     """A line across quarters or years; unmeasured points are gaps, never zeros (SVG)."""
-    return _kept_svg("trend", (points, target, title, unit), lambda: _trends_figure([(points, target, title, unit)]))
+    return _kept_svg(
+        "trend", (points, target, title, unit, words), lambda: _trends_figure([(points, target, title, unit)], words)
+    )
 
 
 def trend_png(
@@ -427,7 +453,9 @@ def quarter_charts_png(charts: Sequence[QuarterSpec], dpi: int = 110) -> list[by
 # --------------------------------------------------------------------------- budget absorption
 
 
-def _absorption_figure(labels: Sequence[str], values: Sequence[Decimal | None], title: str) -> Canvas:
+def _absorption_figure(
+    labels: Sequence[str], values: Sequence[Decimal | None], title: str, words: ChartWords = INDONESIAN
+) -> Canvas:
     top = max([float(v) for v in values if v is not None] + [100.0]) * 1.15
     colors = [
         COLORS["green"]
@@ -437,13 +465,16 @@ def _absorption_figure(labels: Sequence[str], values: Sequence[Decimal | None], 
         else COLORS["red"]
         for v in values
     ]
-    return _hbars(labels, values, colors, x_range=(0.0, top), title=title, missing="tanpa realisasi")
+    return _hbars(labels, values, colors, x_range=(0.0, top), title=title, missing=words.no_realisation)
 
 
 def absorption_bars(
-    labels: Sequence[str], values: Sequence[Decimal | None], title: str = "Penyerapan anggaran per program (%)"
+    labels: Sequence[str], values: Sequence[Decimal | None], title: str = "Penyerapan anggaran per program (%)",
+    words: ChartWords = INDONESIAN,
 ) -> str:
-    return _kept_svg("absorption", (labels, values, title), lambda: _absorption_figure(labels, values, title))
+    return _kept_svg(
+        "absorption", (labels, values, title, words), lambda: _absorption_figure(labels, values, title, words)
+    )
 
 
 def absorption_bars_png(
@@ -455,7 +486,9 @@ def absorption_bars_png(
 # --------------------------------------------------------------------------- survey elements
 
 
-def _elements_figure(names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str) -> Canvas:
+def _elements_figure(
+    names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str, words: ChartWords = INDONESIAN
+) -> Canvas:
     colors = [COLORS["orange"] if v < mean else COLORS["green"] for v in scores]
     return _hbars(
         names,
@@ -463,16 +496,17 @@ def _elements_figure(names: Sequence[str], scores: Sequence[Decimal], mean: Deci
         colors,
         x_range=(25.0, 105.0),
         title=f"{title} ({format_number(mean)})",
-        missing=NOT_MEASURED,
+        missing=words.not_measured,
         reference=float(mean),
         row=0.4,
     )
 
 
 def element_scores(
-    names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str = "Nilai unsur SKM terhadap rata-rata"
+    names: Sequence[str], scores: Sequence[Decimal], mean: Decimal, title: str = "Nilai unsur SKM terhadap rata-rata",
+    words: ChartWords = INDONESIAN,
 ) -> str:
-    return _elements_figure(names, scores, mean, title).svg()
+    return _elements_figure(names, scores, mean, title, words).svg()
 
 
 def element_scores_png(

@@ -17,6 +17,7 @@ from sakip.domain.numbers import format_number, format_percent, round_half_up
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.review import Finding
 from sakip.domain.scorecard import AggregateScore, IndicatorScore, Scorecard
+from sakip.domain.survey import BASIS_TEXT
 
 NOT_MEASURED_TEXT = "belum diukur"
 NO_TARGET_TEXT = "target belum ditetapkan"
@@ -319,6 +320,8 @@ def scorecard_dict(sc: Scorecard) -> dict[str, Any]:
         out["survey"] = {
             "instrument": r.instrument.code,
             "instrument_name": r.instrument.name,
+            "basis": r.basis.value,  # where the index came from: responses, elements (entered) or index (entered)
+            "basis_text": BASIS_TEXT[r.basis],
             "ikm": dec(r.ikm),
             "index": dec(r.index),
             "index_display": format_number(r.index),

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sakip.domain.numbers import format_number
+from sakip.domain.errors import N_, Message, msg
+from sakip.domain.numbers import format_count, format_number
 from sakip.domain.review import Finding, Severity
 from sakip.domain.review_rules import ReviewResult, all_rules
 
-SEVERITY_LABELS = {
-    Severity.MAJOR: "Mayor",
-    Severity.MINOR: "Minor",
-    Severity.WARNING: "Perlu diperiksa",
+SEVERITY_LABELS = {  # marked for the catalogue: a page shows them translated
+    Severity.MAJOR: N_("Mayor"),
+    Severity.MINOR: N_("Minor"),
+    Severity.WARNING: N_("Perlu diperiksa"),
 }
 SEVERITY_HEADINGS = {
     Severity.MAJOR: "Temuan mayor (mengubah hasil, kategori atau jumlah yang dilaporkan)",
@@ -123,12 +124,21 @@ def _ordered(result: ReviewResult) -> list[Finding]:
     return sorted(result.findings, key=lambda f: list(Severity).index(f.severity))
 
 
-def summary(result: ReviewResult) -> str:
+def summary_message(result: ReviewResult) -> Message:
+    """The review's one-line count, translatable (a page renders it with `sakip.core.i18n.translate`)."""
     wrong = sum(1 for f in result.findings if f.severity is not Severity.WARNING)
     warn = len(result.findings) - wrong
-    return f"{result.checked} angka/butir diperiksa: {result.right} benar, {wrong} salah" + (
-        f", {warn} perlu diperiksa" if warn else ""
-    )
+    counts = {"checked": format_count(result.checked), "right": format_count(result.right),
+              "wrong": format_count(wrong), "warn": format_count(warn)}
+    if warn:
+        return msg(N_("%(checked)s angka/butir diperiksa: %(right)s benar, %(wrong)s salah, %(warn)s perlu diperiksa"),
+                   **counts)
+    return msg(N_("%(checked)s angka/butir diperiksa: %(right)s benar, %(wrong)s salah"), **counts)
+
+
+def summary(result: ReviewResult) -> str:
+    """The review's one-line count in Indonesian (documents, command line)."""
+    return str(summary_message(result))
 
 
 # ----------------------------------------------------------------------------- documents

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from sakip.accounts.access import office_view, regency_view
 from sakip.accounts.models import Membership, Office
+from sakip.core.i18n import translate
 from sakip.core.web import default_year, page_context, valid_year, year_choices, year_switch
 from sakip.dataset.printed_report import write_xlsx
 from sakip.domain.errors import DomainError
@@ -62,7 +63,7 @@ def office_page(request: HttpRequest, year: int, office: Office, membership: Mem
         years=year_choices(office, year),
         outcome=outcome,
         rows=output.rows(outcome.result) if outcome.result else [],
-        summary=output.summary(outcome.result) if outcome.result else "",
+        summary=translate(output.summary_message(outcome.result)) if outcome.result else "",
     )
     return render(request, "reviews/office.html", context)
 
@@ -125,7 +126,8 @@ def printed_page(request: HttpRequest, office: Office, membership: Membership | 
     if fmt == "xlsx":
         return _download(output.review_xlsx(outcome.result, outcome.title), XLSX, f"{base}.xlsx")
     context.update(
-        outcome=outcome, filename=name, rows=output.rows(outcome.result), summary=output.summary(outcome.result)
+        outcome=outcome, filename=name, rows=output.rows(outcome.result),
+        summary=translate(output.summary_message(outcome.result)),
     )
     return render(request, "reviews/printed.html", context)
 
@@ -172,7 +174,7 @@ def regency_page(request: HttpRequest, membership: Membership) -> HttpResponse:
                     "major": len(counts[Severity.MAJOR]) if counts else None,
                     "minor": len(counts[Severity.MINOR]) if counts else None,
                     "warning": len(counts[Severity.WARNING]) if counts else None,
-                    "summary": output.summary(result) if result else "",
+                    "summary": translate(output.summary_message(result)) if result else "",
                 }
             )
     context = {"membership": membership, "year": year, "years": [y for y, _n in years], "rows": rows}

@@ -18,6 +18,7 @@ class Survey(Versioned):
         DISTRIBUTION = "distribution", _("sebaran jawaban per unsur")
         NRR = "nrr", _("NRR per unsur (1–4)")
         SCORE = "score", _("nilai per unsur (25–100)")
+        INDEX = "index", _("indeks yang dihitung di luar aplikasi")
 
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("perangkat daerah")
@@ -41,6 +42,8 @@ class Survey(Versioned):
     input = models.CharField(_("bentuk data"), max_length=20, choices=Input.choices)
     values = models.JSONField(_("nilai per unsur"), default=dict, blank=True)
     responses = models.JSONField(_("jawaban"), default=list, blank=True)
+    # input "index": the converted index (25–100) computed elsewhere, kept with ``respondents``
+    index = models.DecimalField(_("indeks (konversi 25–100)"), max_digits=7, decimal_places=4, null=True, blank=True)
     printed = models.JSONField(_("angka tercetak"), default=dict, blank=True)
     source_file = models.FileField(_("berkas"), upload_to="surveys/", blank=True)
     uploaded_by = models.ForeignKey(

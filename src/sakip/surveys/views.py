@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from sakip.accounts.access import can, office_view
 from sakip.accounts.models import Membership, Office
 from sakip.core.concurrency import Conflict, conflict_context, last_changes, locked, token
-from sakip.core.i18n import error_text
+from sakip.core.i18n import chart_words, error_text
 from sakip.core.params import int_param
 from sakip.core.web import (
     Rollback,
@@ -34,11 +35,20 @@ from sakip.dataset.loader import DatasetError
 from sakip.dataset.survey_file import MAX_FILE_BYTES, read_survey_file
 from sakip.domain.errors import SurveyError
 from sakip.domain.numbers import format_number
-from sakip.domain.survey import INSTRUMENTS, GradeTable, answer_columns, custom_instrument, from_responses
+from sakip.domain.survey import (
+    BASIS_TEXT,
+    INSTRUMENTS,
+    GradeTable,
+    answer_columns,
+    custom_instrument,
+    from_responses,
+)
 from sakip.planning.models import Indicator
 from sakip.reports import charts
 from sakip.workflow.web import lock_message, refuse_if_locked
 
+from . import entry as manual
+from . import template as questionnaire
 from .models import Survey
 
 CUSTOM = "custom"
@@ -50,7 +60,8 @@ GRADE_TABLE_LABELS = {
 
 @office_view("view")
 def survey_detail(request: HttpRequest, year: int, office: Office, membership: Membership | None) -> HttpResponse:
-    """The year's IKM, grades, per-element scores and warnings; an upload of raw questionnaires."""
+    """The year's IKM, grades, per-element scores and warnings; an upload of raw questionnaires, or the
+    manual entry of element values or of an index computed elsewhere (``op=entry``)."""
     if request.method == "GET" and (year == 0 or year_switch(request, year)):
         chosen = year_switch(request, year) or default_year(office)
         return redirect(reverse("survey-detail", args=[office.code, chosen]))
@@ -63,6 +74,7 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
     problems: list[str] = []
     found: list[Conflict] = []
     status = 200
+    entry: manual.Entry | None = None
     if request.method == "POST":
         require(membership, office, "enter")
         if plan is None:
@@ -70,7 +82,13 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
         refused = refuse_if_locked(request, office, year, "annual")
         if refused is not None:
             return refused
-        if _upload(request, office, year, errors, typed, problems, found):
+        if request.POST.get("op") == "entry":
+            entry = manual.read(request.POST)
+            typed["ver"] = request.POST.get("ver", "")
+            if not entry.errors and _save_entry(request, office, year, entry, typed, problems, found):
+                messages.success(request, _("Survei %(year)s tersimpan.") % {"year": year})
+                return redirect(reverse("survey-detail", args=[office.code, year]))
+        elif _upload(request, office, year, errors, typed, problems, found):
             messages.success(request, _("Survei %(year)s tersimpan.") % {"year": year})
             return redirect(reverse("survey-detail", args=[office.code, year]))
         if found:
@@ -80,6 +98,8 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
     survey = Survey.objects.filter(office=office, year=year).select_related("indicator").first()
     computed = compute(office, year) if survey else None
     result = computed.scorecard.survey.result if computed and computed.scorecard and computed.scorecard.survey else None
+    if entry is None:
+        entry = manual.prefilled(survey, manual.instrument_for(request.GET.get("instrumen"), survey))
     context: dict[str, Any] = page_context(
         office, membership, "survey", year,
         survey=survey, result=result, editable=editable, years=year_choices(office, year),
@@ -90,8 +110,11 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
         # the version of the survey this page shows: an upload replaces it only if it is still the one stored
         version=typed.get("ver") if typed.get("ver") is not None and not found else token(survey),
         conflict_form=False, **conflict_context(found),
+        entry=entry, entry_modes=[(m.value, m.label) for m in manual.MODES],
+        templates=[(code, i.name) for code, i in INSTRUMENTS.items()],
     )
     if result is not None:
+        context["basis"] = _(BASIS_TEXT[result.basis])
         context["index"] = format_number(result.index)
         context["ikm"] = format_number(result.ikm, 3)
         context["elements"] = [
@@ -103,7 +126,8 @@ def survey_detail(request: HttpRequest, year: int, office: Office, membership: M
             context["distribution"] = list(zip(result.instrument.elements, answer_columns(survey.responses),
                                                strict=False))
         context["chart"] = mark_safe(charts.element_scores(
-            [e.name for e in result.elements], [e.score for e in result.elements], result.index))
+            [e.name for e in result.elements], [e.score for e in result.elements], result.index,
+            _("Nilai unsur SKM terhadap rata-rata"), chart_words()))
     return render(request, "surveys/survey.html", context, status=status)
 
 
@@ -122,9 +146,9 @@ def _upload(
         errors.append({"where": _("instrumen"), "message": _("Pilih instrumen survei.")})
     population = None
     if typed["population"]:
-        population = int_param(typed["population"], 1, 2**31 - 1)
+        population = manual.parse_count(typed["population"])
         if population is None:
-            errors.append({"where": _("populasi"), "message": _("Populasi adalah bilangan bulat positif.")})
+            errors.append({"where": _("populasi"), "message": _("Isi bilangan bulat positif, misalnya 12.500.")})
     plan = current_plan(office)
     indicator = None
     if typed["indicator"]:
@@ -215,3 +239,69 @@ def _conflicts(
     if current is not None:
         stored = describe(current.instrument, len(current.responses or []), current.source_file.name or "")
     return [Conflict(_("Survei kepuasan"), _("Kuesioner"), stored, describe(code, len(responses), ""), by, at)]
+
+
+def _save_entry(
+    request: HttpRequest, office: Office, year: int, entry: manual.Entry, typed: dict[str, str],
+    problems: list[str], found: list[Conflict],
+) -> bool:
+    """Replace the year's survey by the values entered (checked by `manual.read`); a conflict if it changed."""
+    plan = current_plan(office)
+    indicator = None
+    if entry.typed.get("indicator"):
+        indicator_id = int_param(entry.typed["indicator"])
+        if indicator_id is not None:
+            indicator = Indicator.objects.filter(plan=plan, pk=indicator_id).first()
+        if indicator is None:
+            entry.errors.append({"where": _("indikator"), "message": _("Indikator tidak dikenal.")})
+            return False
+    fields = manual.stored_fields(entry)
+    try:
+        with atomic_checked(office):
+            current = locked(Survey.objects.filter(office=office, year=year)).first()
+            loaded = typed.get("ver")
+            if loaded and loaded != token(current):
+                same = current is not None and all(getattr(current, k) == v for k, v in fields.items())
+                if same:
+                    return True
+                by, at = ("", None)
+                if current is not None:
+                    by, at = last_changes(Survey, [current.pk]).get(str(current.pk), ("", None))
+                yours = f"{entry.instrument.name} · {Survey.Input(entry.mode).label}"
+                found.append(Conflict(_("Survei kepuasan"), _("Nilai survei"), _describe(current), yours, by, at))
+                return False
+            Survey.objects.filter(office=office, year=year).delete()
+            Survey.objects.create(
+                office=office, year=year, indicator=indicator, period=entry.typed.get("period", "")[:100],
+                uploaded_by=request.user if request.user.is_authenticated else None, **fields,
+            )
+    except Rollback as exc:
+        problems.extend(exc.issues)
+        return False
+    return True
+
+
+def _describe(current: Survey | None) -> str:
+    if current is None:
+        return ""
+    return f"{current.instrument} · {current.get_input_display()}"
+
+
+@require_GET
+@office_view("view")
+def survey_template(
+    request: HttpRequest, office: Office, membership: Membership | None, instrument: str, fmt: str
+) -> HttpResponse:
+    """The questionnaire template of a preset instrument, as .xlsx (with answer validation) or .csv."""
+    inst = INSTRUMENTS.get(instrument)
+    if inst is None or fmt not in ("xlsx", "csv"):
+        raise Http404(_("Instrumen tidak dikenal"))
+    if fmt == "csv":
+        response = HttpResponse(questionnaire.template_csv(inst), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            questionnaire.template_xlsx(inst, _),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{questionnaire.file_name(inst, fmt)}"'
+    return response

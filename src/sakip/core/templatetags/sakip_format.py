@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from sakip.domain.numbers import format_number, format_percent
+from sakip.domain.numbers import format_count, format_number, format_percent
 
 register = template.Library()
 
@@ -23,6 +23,14 @@ def angka(value: object) -> object:
         return "-" if value is None else value
     d = Decimal(value)
     return format_number(d, _places(d))
+
+
+@register.filter
+def bilangan(value: object) -> object:
+    """A count or a whole number: ``12500`` → ``12.500`` (no decimals); text and None pass through."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return "-" if value is None else value
+    return format_count(int(value)) if value == int(value) else format_number(Decimal(value), _places(Decimal(value)))
 
 
 @register.filter

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from sakip.domain.office import Office
 from sakip.domain.scorecard import IndicatorScore, Scorecard, build_scorecard
+from sakip.domain.survey import BASIS_TEXT
 from sakip.reports.charts import ScorecardCharts, scorecard_charts_png
 
 from .. import narrative as nv
@@ -516,7 +517,7 @@ def _survey_blocks(sc: Scorecard) -> list[Block]:
         [[cm.h("No"), cm.h("Unsur pelayanan"), cm.h("NRR"), cm.h("Nilai unsur (25–100)")]],
         rows,
         widths=(1.1, 8, 2, 2.5),
-        source=f"Instrumen: {r.instrument.name}",
+        source=f"Instrumen: {r.instrument.name}; sumber indeks: {BASIS_TEXT[r.basis]}",
     )
     parts: list[str | Run] = [
         "Hasil survei kepuasan masyarakat menghasilkan indeks sebesar ",
