@@ -1,6 +1,7 @@
 """The write path (issue #12): the CPU of one quarterly save, of its recomputation, and the first page after it.
 
     .venv/bin/python benchmarks/write_path.py [--databases sqlite,postgres] [--indicators 20] [--saves 40]
+        [--change value|explanation]
 
 For each database a fresh one (SQLite in a temporary directory; PostgreSQL as a throwaway cluster,
 as in ``web_load.py``) with a generated regency of 3 offices × ``--indicators`` indicators (one year).
@@ -8,7 +9,8 @@ Then, in one process with the production settings and Django's test client (the 
 CPU, measured with ``time.process_time``; PostgreSQL's server CPU is not included — it is another
 process), an operator of one office:
 
-* **save**: GET the quarterly entry page, change one row's explanation, POST the whole form — the
+* **save**: GET the quarterly entry page, change one row's realisation and explanation (``--change
+  explanation``: the explanation only), POST the whole form — the
   page's write path with its checks (`core.web.atomic_checked`), its invalidation and its audit —
   with the recomputation after the commit switched off (``SAKIP_KEPT_AFTER_COMMIT=0``). The POST's
   CPU and wall time, ``--saves`` times; the target is ≤ 30 ms CPU for 20 indicators.
@@ -25,12 +27,14 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,9 @@ def _load(name: str) -> Any:
     return module
 
 
+VALUE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?")
+
+
 def say(message: str) -> None:
     print(f"[write_path] {message}", flush=True)
 
@@ -55,7 +62,7 @@ def quantiles(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(ordered), "p90": ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]}
 
 
-def child(indicators: int, saves: int) -> dict[str, Any]:
+def child(indicators: int, saves: int, change: str) -> dict[str, Any]:
     """In the child process (DATABASE_URL and the production settings in its environment)."""
     import django
 
@@ -87,6 +94,12 @@ def child(indicators: int, saves: int) -> dict[str, Any]:
         form = form_fields(page.content.decode(), "entry-form")
         rows = sorted(k for k in form if k.startswith("e-"))
         form[rows[n % len(rows)]] = f"penjelasan {n}"
+        if change == "value":  # a realisation too: its figures change (the kept figures and the regency's pages)
+            values = sorted(k for k in form if k.startswith("v-") and VALUE.fullmatch(str(form[k] or "")))
+            key = values[n % len(values)]
+            old = Decimal(str(form[key]).replace(".", "").replace(",", "."))
+            form[key] = format(old + (Decimal("0.01") if n % 2 else Decimal("-0.01")), "f").replace(".", ",")
+            form["e-" + key[2:]] = f"penjelasan {n}"
         wall, cpu = time.perf_counter(), time.process_time()
         answer = client.post(entry, form)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -115,10 +128,12 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--indicators", type=int, default=20)
     parser.add_argument("--saves", type=int, default=40)
+    parser.add_argument("--change", choices=("value", "explanation"), default="value",
+                        help="what each save changes: a realisation and its explanation, or an explanation only")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.indicators, args.saves)))
+        print(json.dumps(child(args.indicators, args.saves, args.change)))
         return 0
     web_load = _load("web_load")
     results: dict[str, Any] = {}
@@ -126,8 +141,9 @@ def main() -> int:
     def run(url: str, data_dir: Path) -> dict[str, Any]:
         env = {**web_load.base_env(url, data_dir), "SAKIP_2FA_REQUIRED_ROLES": "-",
                "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-        done = subprocess.run([sys.executable, __file__, "--child", "--indicators", str(args.indicators),
-                               "--saves", str(args.saves)], env=env, check=True, capture_output=True, text=True)
+        command = [sys.executable, __file__, "--child", "--indicators", str(args.indicators),
+                   "--saves", str(args.saves), "--change", args.change]
+        done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
@@ -141,7 +157,8 @@ def main() -> int:
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)
         r = results[database]
-        say(f"{database}, {args.indicators} indicators: one save {r['save']['cpu_ms']['median']:.1f} ms CPU "
+        say(f"{database}, {args.indicators} indicators, {args.change} changed: "
+            f"one save {r['save']['cpu_ms']['median']:.1f} ms CPU "
             f"(p90 {r['save']['cpu_ms']['p90']:.1f}; wall {r['save']['wall_ms']['median']:.1f} ms) — target ≤ 30 ms; "
             f"with its recomputation {r['save_and_recompute']['cpu_ms']['median']:.1f} ms CPU "
             f"(p90 {r['save_and_recompute']['cpu_ms']['p90']:.1f}); office dashboard first after a save "
