@@ -104,7 +104,7 @@ def test_a_stale_budget_line_is_refused(two: tuple[Api, Api]) -> None:
     assert stale.status_code == 409, stale.content
     body = stale.json()
     (conflict,) = body["conflicts"]
-    assert (conflict["stored"], conflict["yours"], conflict["by"]) == ("12345,5", "999", "ani")
+    assert (conflict["stored"], conflict["yours"], conflict["by"]) == ("12.345,5", "999", "ani")
     assert body["current"][0]["quarters"]["3"] == "12345.5"
     assert LineQuarter.objects.get(line__code="2", line__budget__year=2025, quarter=3).realisation == Decimal("12345.5")
     again = budi.post(url, {"lines": [{"code": "2", "realisation": "999", "version": body["current"][0]["version"]}]})

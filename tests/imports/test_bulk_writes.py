@@ -82,12 +82,12 @@ def test_written_rows_carry_who_and_when_and_each_row_is_audited_as_record_would
     assert entry.regency_id == reference.regency_id == o.regency_id  # in the regency's trail
     assert entry.changes == {
         "Realisasi TW I": [None, "79,95"],
-        "Realisasi TW II": [None, "12345678,123456"],  # input text: no thousands separator
+        "Realisasi TW II": [None, "12.345.678,123456"],  # input text: grouped, every decimal kept (format_exact)
         "Penjelasan": [None, "Uji impor"],
     }
     # the audit CSV export shows it like any other entry
     csv = "".join(csv_lines([entry]))
-    assert "S1.2 2020" in csv and "operator-kaloran" in csv and "12345678,123456" in csv
+    assert "S1.2 2020" in csv and "operator-kaloran" in csv and "12.345.678,123456" in csv
 
 
 def test_a_second_import_writes_only_what_changed(demo_once, db) -> None:

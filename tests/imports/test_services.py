@@ -190,9 +190,9 @@ def test_budget_allocation_and_quarters(demo_once, db) -> None:
     assert outcome.applied, outcome.problems
     (change,) = [c for c in outcome.changes if c.action != services.ABSENT]  # the other lines: left alone
     assert [(f.label, f.old, f.new) for f in change.fields] == [
-        ("Pagu", "24122000", "24122000,5"),
-        ("Realisasi TW I", "", "1000000"),
-        ("Realisasi TW II", "", "2500000,25"),
+        ("Pagu", "24.122.000", "24.122.000,5"),
+        ("Realisasi TW I", "", "1.000.000"),
+        ("Realisasi TW II", "", "2.500.000,25"),
     ]
     line.refresh_from_db()
     assert line.allocation == Decimal("24122000.5")
