@@ -111,9 +111,9 @@ def test_a_chart_drawn_before_from_the_same_data_is_not_drawn_again(monkeypatch:
     drawn: list[object] = []
     real = charts._trends_figure
 
-    def counting(specs: list[charts.TrendSpec]) -> object:
+    def counting(specs: list[charts.TrendSpec], *args: object) -> object:
         drawn.append(specs)
-        return real(specs)
+        return real(specs, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(charts, "_trends_figure", counting)
     title = "uji-kept-chart"  # not drawn by any other test

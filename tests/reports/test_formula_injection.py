@@ -473,6 +473,13 @@ def _matrix(fmt: str) -> Callable[[Demo, Path], bytes]:
     return make
 
 
+def _survey_template(fmt: str) -> Callable[[Demo, Path], bytes]:
+    """The questionnaire template of an instrument: its element names (data of the instrument, no stored text)."""
+    def make(demo: Demo, tmp: Path) -> bytes:
+        return _get(demo, reverse("survey-template", args=[demo.office_a.code, "permenpan-14-2017", fmt]))
+    return make
+
+
 @dataclass(frozen=True)
 class Output:
     site: str  # the writer (module:function) that makes it
@@ -505,6 +512,8 @@ OUTPUTS = [
       for dataset in ("kinerja", "anggaran")),
     Output("sakip.regency.matrix_views:_xlsx", "monitoring matrix .xlsx", _matrix("xlsx"), 1),
     Output("sakip.regency.matrix_views:_csv", "monitoring matrix CSV", _matrix("csv"), 1),
+    Output("sakip.surveys.template:template_xlsx", "survey questionnaire template .xlsx", _survey_template("xlsx"), 0),
+    Output("sakip.surveys.template:template_csv", "survey questionnaire template CSV", _survey_template("csv"), 0),
 ]
 
 

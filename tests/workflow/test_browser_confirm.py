@@ -48,6 +48,7 @@ def test_the_dialog_asks_before_submitting_and_cancel_changes_nothing(live_demo:
     assert "Setujui dan ajukan: Data triwulan TW IV 2020?" in dialog.inner_text()
     shot(page, "wf-07-confirm-dialog")
     dialog.get_by_role("button", name="Batal").click()
+    dialog.wait_for(state="detached")  # closed, then removed by its "close" event
     assert dialog.count() == 0 and state(page) == "draft"
     assert services.state_of(live_demo.demo.office_a, YEAR, "quarter", QUARTER) == "draft"
     submit.click()

@@ -11,12 +11,13 @@ Indonesian).
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sakip.domain.errors import N_
 from sakip.domain.survey import ANSWERS, Instrument
+from sakip.reports.cells import CsvWriter, put_value
 
 #: answer rows validated in the .xlsx template (left empty: an empty row is no respondent); more may follow
 PREPARED_ROWS = 500
@@ -43,8 +44,15 @@ def file_name(instrument: Instrument, suffix: str) -> str:
 def template_csv(instrument: Instrument) -> bytes:
     """The header row as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read the accents)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(header(instrument))
+    CsvWriter(out).writerow(header(instrument))  # element names are text: none read as a formula
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _append(ws: Any, values: Sequence[object]) -> None:
+    """A row after the last, every cell through `reports.cells.put_value` (no text read as a formula)."""
+    r = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for j, value in enumerate(values, start=1):
+        put_value(ws.cell(row=r, column=j), value)
 
 
 def template_xlsx(instrument: Instrument, translate: Callable[[str], str] = lambda s: s) -> bytes:
@@ -58,7 +66,7 @@ def template_xlsx(instrument: Instrument, translate: Callable[[str], str] = lamb
     ws = wb.active
     assert ws is not None
     ws.title = t(N_("Jawaban"))
-    ws.append(header(instrument))
+    _append(ws, header(instrument))
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
         cell.font, cell.fill = bold, fill
@@ -96,7 +104,7 @@ def template_xlsx(instrument: Instrument, translate: Callable[[str], str] = lamb
         *((f"U{k}", name) for k, name in enumerate(instrument.elements, start=1)),
     ]
     for row in rows:
-        guide.append(list(row))
+        _append(guide, list(row))
     for r in (1, 2, 4, 6, 7 + len(SCALE) + 1):
         guide.cell(row=r, column=1).font = bold
     for cell in guide["B"]:
