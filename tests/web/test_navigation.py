@@ -16,6 +16,7 @@ from sakip.core.nav import entry_quarter, office_groups
 from sakip.domain.scorecard import build_scorecard
 from sakip.planning.diagram import TINTS, Goal, Node, Objective, tree_svg
 from sakip.reports.charts import COLORS
+from tests.web.demo_support import Demo
 
 from . import pages_support
 
@@ -123,3 +124,15 @@ def test_the_diagram_links_every_box_and_escapes_text() -> None:
     assert svg.count("<polyline") == 8 + 7
     assert TINTS["lime"] in svg and ">T1.1 Indikator tujuan<" in svg
     assert "style=" not in svg, "presentation attributes only (the pages' Content-Security-Policy)"
+
+
+def test_the_regency_steps_reach_the_matrix_and_the_approvers_setting(demo: Demo) -> None:
+    """The monitoring matrix (regency roles) and who approves (the administrator) are in the steps, not only in
+    the top bar's shortcuts that a phone hides."""
+    for role, sees_setting in (("admin", True), ("planner", False), ("verifier", False)):
+        client = Client()
+        client.force_login(demo.user(role))
+        html = client.get("/pemda/matriks/").content.decode()
+        steps = html[html.index('aria-current="page"') - 2000 : html.index('aria-current="page"') + 2000]
+        assert 'href="/pemda/matriks/"' in steps
+        assert ('href="/pemda/persetujuan/"' in html) is sees_setting

@@ -97,8 +97,10 @@ _REGENCY: tuple[tuple[str, object, tuple[tuple[str, object, frozenset[str]], ...
     )),
     ("measuring", _("Pengukuran"), (
         ("regency-progress", _("Kemajuan pengisian"), frozenset({"admin", "planner", "verifier"})),
+        ("regency-matrix", _("Matriks pemantauan"), frozenset({"admin", "planner", "verifier"})),
         ("workflow-overdue", _("Terlambat"), frozenset({"admin", "planner", "verifier"})),
         ("workflow-due-rules", _("Tenggat"), frozenset({"admin"})),
+        ("workflow-approvers", _("Pihak yang menyetujui"), frozenset({"admin"})),
     )),
     ("reporting", _("Pelaporan"), (
         ("documents-batch", _("Dokumen massal"), frozenset({"admin", "planner"})),
