@@ -33,7 +33,7 @@ from sakip.monitoring.models import Evidence, IndicatorYear, InputValue, Objecti
 from sakip.planning.models import FormulaInput, OutputIndicator, ProgramNode
 from sakip.surveys.models import Survey
 from sakip.workflow.demo import seed as seed_workflow
-from sakip.workflow.models import DueRuleSetting
+from sakip.workflow.models import ApprovalSetting, DueRuleSetting
 from tests.evaluation.support import make_evaluation
 
 PASSWORD = "Sandi-Uji-Lingkup-2026"
@@ -85,6 +85,7 @@ def _side(key: str, code: str, name: str, seed: str, year: int) -> Side:
     YearSetting.objects.create(regency=regency, year=year, scale="lkjip-4")
     YearSetting.objects.create(regency=regency, office=office, year=year + 1, scale="kemenpan-5")
     DueRuleSetting.objects.create(regency=regency, step="annual", day=31, month=3, year_offset=1)
+    ApprovalSetting.objects.create(regency=regency, step="annual", approver="verifier")
     tag = name.split()[-1]
     side.users = {
         "admin": _user(f"admin-{code}", Role.ADMIN, regency, None, f"Admin {tag}"),

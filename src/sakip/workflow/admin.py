@@ -6,13 +6,22 @@ from django.contrib import admin
 
 from sakip.accounts.admin_scope import GovernedAdmin, ScopedAdmin
 
-from .models import DueRuleSetting, PeriodState, TransitionLog
+from .models import ApprovalSetting, DueRuleSetting, PeriodState, TransitionLog
 
 
 @admin.register(DueRuleSetting)
 class DueRuleSettingAdmin(ScopedAdmin):
     regency_path = "regency"
     list_display = ("regency", "step", "days", "day", "month", "year_offset")
+
+
+@admin.register(ApprovalSetting)
+class ApprovalSettingAdmin(ScopedAdmin):
+    """Who approves each step's document; also on the regency's page /pemda/persetujuan/."""
+
+    regency_path = "regency"
+    list_display = ("regency", "step", "approver")
+    list_filter = ("step", "approver")
 
 
 @admin.register(PeriodState)
