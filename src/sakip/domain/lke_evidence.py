@@ -141,8 +141,12 @@ def _p(rule: Rule, ok: bool, reasons: list[Message], evidence: list[Cited | None
     return Proposal(rule, YES if ok else NO, tuple(reasons), tuple(e for e in evidence if e is not None))
 
 
-def _day(d: dt.date | None) -> str:
-    return d.isoformat() if d else "—"
+def _day(d: dt.date | None) -> dt.date | str:
+    """A date as a message parameter (the adapter shows it in the reader's format), "—" when unknown."""
+    return d if d else "—"
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 # ----------------------------------------------------------------------------- the rules
@@ -316,7 +320,7 @@ def _quarters_on_time(f: Facts) -> Proposal:
     if not due:
         reasons.append(msg(N_("Belum ada triwulan tahun %(year)s yang jatuh tenggat."), year=f.year))
     for q in due:
-        good, why = _on_time(q, msg(N_("Data TW %(q)s"), q=q.quarter))
+        good, why = _on_time(q, msg(N_("Data TW %(q)s"), q=ROMAN.get(q.quarter or 0, "")))
         ok = ok and good
         reasons.extend(why)
     items: list[Cited | None] = []
@@ -338,7 +342,7 @@ def _measured(f: Facts) -> Proposal:
         reasons.append(
             msg(
                 N_("TW %(q)s: realisasi %(n)s dari %(total)s indikator diisi di Sakip."),
-                q=q.quarter,
+                q=ROMAN.get(q.quarter or 0, ""),
                 n=n,
                 total=f.indicators,
             )

@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from sakip.accounts.models import Office
@@ -36,7 +36,7 @@ from sakip.domain import workflow as wf
 from sakip.domain.errors import N_, Message, msg
 from sakip.domain.review import Severity
 
-from .models import Answer, Evaluation, Recommendation
+from .models import Answer, Criterion, Evaluation, Recommendation
 
 MAPPING_FILES = {"permenpanrb-88-2021": "permenpanrb-88-2021.evidence.yaml"}
 TARGET_RULE = "OPD-TARGET-01"
@@ -62,7 +62,7 @@ def mapping_for(ev: Evaluation) -> dict[str, str]:
     mapping = preset_mapping(ev.template.preset)
     if not mapping:
         return {}
-    codes = set(ev.answers.values_list("criterion__code", flat=True))
+    codes = set(Criterion.objects.filter(subcomponent__component__template=ev.template).values_list("code", flat=True))
     return {code: rule for code, rule in mapping.items() if code in codes}
 
 
@@ -79,7 +79,7 @@ def audit_url(office: Office, model: str, pk: int) -> str:
 
 PERIOD_WORDS = {
     wf.Step.PK: N_("Perjanjian Kinerja %(year)s"),
-    wf.Step.QUARTER: N_("TW %(q)s %(year)s"),
+    wf.Step.QUARTER: N_("TW %(q)s %(year)s"),  # q: the quarter in roman numerals
     wf.Step.ANNUAL: N_("Laporan Kinerja (LKjIP) %(year)s"),
 }
 
@@ -95,7 +95,7 @@ def _periods(office: Office, year: int, rules: dict[wf.Step, wf.DueRule]) -> dic
     out: dict[wf.Period, le.Period] = {}
     for step, quarter in wf.YEAR_PERIODS:
         row = rows.get((step, quarter))
-        what = msg(PERIOD_WORDS[step], year=year, q=quarter)
+        what = msg(PERIOD_WORDS[step], year=year, q=le.ROMAN.get(quarter or 0, ""))
         page: le.Cited | None = None
         if step is wf.Step.PK:
             page = le.Cited(msg(N_("Halaman %(what)s"), what=what), reverse("pk-detail", args=[office.code, year]))
@@ -208,14 +208,14 @@ def collect(office: Office, year: int, today: dt.date | None = None) -> le.Facts
             f"agreements.PkVersion:{first.pk}",
         )
     periods = _periods(office, year, rules_for(office.regency))
-    measured: dict[int, int] = {}
-    rows = (
-        Quarter.objects.filter(indicator_year__indicator__plan__office=office, indicator_year__year=year)
-        .filter(Q(value__isnull=False) | ~Q(grade=""))
-        .values_list("quarter", flat=True)
-    )
-    for q in rows:
-        measured[q] = measured.get(q, 0) + 1
+    # indicators with a realisation entered per quarter (the year's realisation counts for TW IV)
+    entered: dict[int, set[int]] = {q: set() for q in (1, 2, 3, 4)}
+    years = IndicatorYear.objects.filter(indicator__plan__office=office, year=year)
+    rows = Quarter.objects.filter(indicator_year__in=years).filter(Q(value__isnull=False) | ~Q(grade=""))
+    for q, iy in rows.values_list("quarter", "indicator_year_id"):
+        entered[q].add(iy)
+    entered[4] |= set(years.filter(Q(annual_value__isnull=False) | ~Q(annual_grade="")).values_list("pk", flat=True))
+    measured = {q: len(ids) for q, ids in entered.items()}
     review, review_errors, target_findings = _review(office, year)
     previous, recs = _recommendations(office, year)
     annual = periods[(wf.Step.ANNUAL, None)]
@@ -229,7 +229,7 @@ def collect(office: Office, year: int, today: dt.date | None = None) -> le.Facts
         pk_period=periods[(wf.Step.PK, None)],
         quarters=tuple(periods[(wf.Step.QUARTER, q)] for q in (1, 2, 3, 4)),
         quarters_measured=measured,
-        indicators=IndicatorYear.objects.filter(indicator__plan__office=office, year=year).count(),
+        indicators=years.count(),
         iku=tuple(
             le.Indicator(
                 i.code,
@@ -272,11 +272,23 @@ def _data(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_data(v) for v in value]
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return {"d": value.isoformat()}
     return value
 
 
+class _Day:
+    """A stored date shown in the reader's language ("8 Desember 2026")."""
+
+    def __init__(self, iso: str) -> None:
+        self.day = dt.date.fromisoformat(iso)
+
+    def __str__(self) -> str:
+        return formats.date_format(self.day, "j F Y")
+
+
 def _message(data: Any) -> Any:
+    if isinstance(data, dict) and "d" in data:
+        return _Day(str(data["d"]))
     if isinstance(data, dict) and "t" in data:
         return Message(str(data["t"]), {k: _message(v) for k, v in (data.get("p") or {}).items()})
     if isinstance(data, list):
@@ -308,6 +320,10 @@ def propose(ev: Evaluation, today: dt.date | None = None) -> int:
     proposals = le.propose(mapping, collect(ev.office, ev.year, today))
     now = timezone.now()
     n = 0
+    missing = Criterion.objects.filter(subcomponent__component__template=ev.template, code__in=list(mapping)).exclude(
+        answers__evaluation=ev
+    )
+    Answer.objects.bulk_create([Answer(evaluation=ev, criterion=c) for c in missing], ignore_conflicts=True)
     for a in ev.answers.select_related("criterion").filter(criterion__code__in=list(mapping)):
         p = proposals[a.criterion.code]
         data = stored(p)
