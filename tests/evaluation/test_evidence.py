@@ -37,7 +37,7 @@ from sakip.reviews.services import office_review
 from sakip.workflow import services as workflow
 from sakip.workflow.models import PeriodState, TransitionLog
 from tests.evaluation.support import make_evaluation
-from tests.web.demo_support import Demo, login_as  # noqa: F401
+from tests.web.demo_support import Demo
 
 ALL = frozenset(ACTIONS)
 
