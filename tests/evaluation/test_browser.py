@@ -82,7 +82,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     page.select_option("select[name=g4_c-grade]", "AA")
     page.select_option("select[name=g4_c-qualifier]", "innovation")
     page.fill("input[name=g4_c-note]", "Aplikasi evaluasi internal ditiru pemda lain.")
-    page.click("[data-testid=lke-score-form] > p > button")
+    page.click("[data-testid=lke-score-form] [data-testid=lke-save]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=lke-evaluator-total]") == "81,30"
     assert page.inner_text("[data-testid='lke-evaluator-grade-4.c']") == "AA"

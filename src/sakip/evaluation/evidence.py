@@ -163,7 +163,11 @@ def _recommendations(office: Office, year: int) -> tuple[le.Cited | None, tuple[
     for r in previous.recommendations.all():
         later = list(r.carried_to.values_list("follow_up_status", flat=True))
         status = later[-1] if later else r.follow_up_status
-        recs.append(le.Recommendation(r.text, done in (r.follow_up_status, *later), msg(FOLLOW_UP_WORDS[status])))
+        recs.append(
+            le.Recommendation(
+                r.text, done in (r.follow_up_status, *later), msg(FOLLOW_UP_WORDS[Recommendation.FollowUp(status)])
+            )
+        )
     cited = le.Cited(
         msg(N_("Rekomendasi evaluasi %(year)s dan tindak lanjutnya"), year=previous.year),
         reverse("evaluation-recommendations", args=[office.code, previous.year]),
@@ -410,7 +414,7 @@ def view(answer: Answer) -> Shown | None:
 def _who(user: Any) -> str:
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return str(user.get_full_name() or user.get_username())
 
 
 def status_text(answer: Answer, role: str, labels: dict[str, str] | None = None) -> str:
