@@ -335,3 +335,24 @@ def test_a_template_without_a_mapping_gets_no_proposals(demo: Demo, year: int) -
     ev = make_evaluation(demo.office_a, year, preset="permenpanrb-12-2015")
     assert evidence.propose(ev) == 0
     assert not evidence.has_proposals(ev)
+
+
+def test_an_office_with_no_data_gets_tidak_ada_everywhere_and_its_page_opens(demo: Demo, year: int) -> None:
+    """A new office (no Renstra, no PK, no periods): every proposal Tidak ada with its reason, nothing crashes."""
+    from django.test import Client
+
+    from sakip.accounts.models import Office
+
+    office = Office.objects.create(regency=demo.office_a.regency, code="kecamatan-kosong", name="Kecamatan Kosong")
+    ev = make_evaluation(office, year)
+    evidence.propose(ev)
+    proposals = _proposals(ev)
+    assert len(proposals) == len(preset_mapping("permenpanrb-88-2021"))
+    for a in proposals.values():
+        assert a.proposed_value == "T", a.criterion.code
+        assert a.proposed_evidence["reasons"], a.criterion.code
+    admin = Client()
+    admin.force_login(demo.user("admin"))
+    r = admin.get(f"/opd/{office.code}/lke/{year}/")
+    assert r.status_code == 200
+    assert "Tidak ada" in r.content.decode()
