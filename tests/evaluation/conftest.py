@@ -1,3 +1,3 @@
 """Fixtures of the LKE tests: the demo regency, a live server and a browser (tests/web/demo_support.py)."""
 
-from tests.web.demo_support import chromium_browser, demo, demo_once, live_demo, page  # noqa: F401
+from tests.web.demo_support import chromium_browser, demo, demo_once, live_demo, login_as, page  # noqa: F401

@@ -49,7 +49,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
         sel.select_option(index=2 if i == 0 else 1)
         assert options[0] == "—"
     page.fill("[data-testid=lke-self-form] textarea >> nth=0", "Pedoman <script>alert(1)</script> belum ada")
-    page.click("[data-testid=lke-self-form] button")
+    page.click("[data-testid=lke-self-form] [data-testid=lke-save]")
     page.wait_for_load_state("networkidle")
     # all met is BB (80); 5 of 6 keberadaan criteria of Perencanaan Kinerja: B, 70 % of 6 = 4,2 (not 4,8)
     assert page.inner_text("[data-testid=lke-own-total]") == "79,40"
@@ -74,7 +74,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     for i in range(selects.count()):
         selects.nth(i).select_option(index=2 if i in (0, 1) else 1)
     page.fill("#lke-summary", "Pedoman teknis perencanaan kinerja belum ada.")
-    page.click("[data-testid=lke-score-form] button")
+    page.click("[data-testid=lke-score-form] [data-testid=lke-save]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=lke-evaluator-total]") == "78,80"
     assert page.inner_text("[data-testid='lke-evaluator-grade-1.a']") == "CC"
@@ -82,7 +82,7 @@ def test_self_assessment_then_evaluator(live_demo: LiveDemo, page: Any) -> None:
     page.select_option("select[name=g4_c-grade]", "AA")
     page.select_option("select[name=g4_c-qualifier]", "innovation")
     page.fill("input[name=g4_c-note]", "Aplikasi evaluasi internal ditiru pemda lain.")
-    page.click("[data-testid=lke-score-form] > p > button")
+    page.click("[data-testid=lke-score-form] [data-testid=lke-save]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=lke-evaluator-total]") == "81,30"
     assert page.inner_text("[data-testid='lke-evaluator-grade-4.c']") == "AA"

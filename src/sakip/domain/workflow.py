@@ -426,6 +426,10 @@ def followed_years(candidates: Iterable[int], span: OfficeSpan) -> set[int]:
     return {y for y in candidates if span.covers(y)}
 
 
+#: A period counts as delivered once submitted (the office's part is over); returned or reopened is due again.
+DELIVERED_STATES = frozenset({State.SUBMITTED, State.VERIFIED, State.APPROVED})
+
+
 @dataclass(frozen=True)
 class DueItem:
     step: Step
@@ -445,12 +449,11 @@ def due_items(
     A period counts as done once submitted (the office's part is over); a returned or
     reopened period is due again.
     """
-    done = {State.SUBMITTED, State.VERIFIED, State.APPROVED}
     items: list[DueItem] = []
     for step, quarter in YEAR_PERIODS:
         rule = rules.get(step, DEFAULT_RULES[step])
         state = states.get((step, quarter), State.DRAFT)
-        if state in done:
+        if state in DELIVERED_STATES:
             continue
         due = due_date(rule, year, quarter)
         left = (due - today).days

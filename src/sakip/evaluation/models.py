@@ -268,6 +268,28 @@ class Answer(models.Model):
     evidence_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
     evaluator_value = models.CharField(_("nilai evaluator"), max_length=10, blank=True)
     evaluator_note = models.TextField(_("catatan evaluator"), blank=True)
+    # who chose each side's value (a confirmed proposal and an override are told apart by who and what)
+    self_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dijawab oleh"),
+    )
+    evaluator_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dinilai oleh"),
+    )
+    # the answer Sakip proposes from its own data (`evidence.propose`): kept beside both sides' answers, so
+    # the page and the report tell a confirmed proposal from an overridden one
+    proposed_value = models.CharField(_("usulan Sakip"), max_length=10, blank=True)
+    proposed_evidence = models.JSONField(_("bukti usulan Sakip"), default=dict, blank=True)
+    proposed_at = models.DateTimeField(_("waktu usulan Sakip"), null=True, blank=True)
     updated_at = models.DateTimeField(_("waktu perubahan"), auto_now=True)
 
     class Meta:

@@ -2,12 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import answer_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("lke/<year:year>/", views.evaluation_office, name="evaluation-office"),
+    path("lke/<year:year>/", answer_views.evaluation_office, name="evaluation-office"),
     path("lke/<year:year>/kirim/", views.evaluation_submit, name="evaluation-submit"),
-    path("lke/<year:year>/nilai/", views.evaluation_score, name="evaluation-score"),
+    path("lke/<year:year>/nilai/", answer_views.evaluation_score, name="evaluation-score"),
     path("lke/<year:year>/selesai/", views.evaluation_finish, name="evaluation-finish"),
     path("lke/<year:year>/buka/", views.evaluation_reopen, name="evaluation-reopen"),
     path("lke/<year:year>/ringkasan/", views.evaluation_summary, name="evaluation-summary"),

@@ -32,7 +32,7 @@ from sakip.reports.model import (
 from sakip.reports.narrative import num_text
 
 from . import services
-from .models import Evaluation
+from .models import Answer, Evaluation
 
 HEADER_SHADE = "D9E2F3"
 
@@ -80,6 +80,43 @@ def _decisions(evaluator_subs: list[NodeScore]) -> list[str]:
             f"{se.grade}{qualifier}: {se.grade_note}"
         )
     return lines
+
+
+VALUE_WORDS = {"Y": "Ada", "T": "Tidak ada"}
+
+
+def _side(a: Answer, role: str) -> str:
+    """One side's answer beside Sakip's proposal: confirmed, overridden or not answered, and by whom."""
+    value = a.self_value if role == "self" else a.evaluator_value
+    user = a.self_by if role == "self" else a.evaluator_by
+    who = f" oleh {user.get_full_name() or user.get_username()}" if user else ""
+    side = "mandiri" if role == "self" else "evaluator"
+    if not value:
+        return f"belum dijawab {side}"
+    if value == a.proposed_value:
+        return f"dikonfirmasi {side}{who}"
+    return f"diubah {side}{who} menjadi {VALUE_WORDS.get(value, value)}"
+
+
+def proposal_line(a: Answer) -> str:
+    """ "Ada (diusulkan Sakip 7 Desember 2026); dikonfirmasi mandiri oleh …; diubah evaluator oleh … menjadi
+    Tidak ada" — what Sakip proposed and what became of it; "" for a criterion Sakip does not propose."""
+    if not a.proposed_value:
+        return ""
+    when = f" {formats.date_format(timezone.localtime(a.proposed_at), 'j F Y')}" if a.proposed_at is not None else ""
+    proposal = f"{VALUE_WORDS.get(a.proposed_value, a.proposed_value)} (diusulkan Sakip{when})"
+    return "; ".join([proposal, _side(a, "self"), _side(a, "evaluator")])
+
+
+def _proposals_summary(proposed: list[Answer]) -> str:
+    confirmed = sum(1 for a in proposed if a.evaluator_value and a.evaluator_value == a.proposed_value)
+    overridden = sum(1 for a in proposed if a.evaluator_value and a.evaluator_value != a.proposed_value)
+    return (
+        f"Sakip mengusulkan jawaban {len(proposed)} kriteria dari datanya sendiri (dokumen, alur persetujuan, "
+        f"jejak audit); evaluator mengonfirmasi {confirmed}, mengubah {overridden}, dan "
+        f"{len(proposed) - confirmed - overridden} belum dinilai. Kolom «Usulan Sakip» menyebut usulan dan "
+        "siapa yang mengonfirmasi atau mengubahnya."
+    )
 
 
 def build_report(ev: Evaluation) -> Document:
@@ -190,7 +227,10 @@ def build_report(ev: Evaluation) -> Document:
         doc.add(para(ev.summary, style=ParagraphStyle.OPERATOR))
 
     doc.add(Heading("HASIL EVALUASI PER KOMPONEN", 1, chapter="2"))
-    answers = {a.criterion.code: a for a in ev.answers.select_related("criterion")}
+    answers = {a.criterion.code: a for a in ev.answers.select_related("criterion", "self_by", "evaluator_by")}
+    proposed = [a for a in answers.values() if a.proposed_value]
+    if proposed:
+        doc.add(para(_proposals_summary(proposed), style=ParagraphStyle.NOTE))
     for co, ce, comp in zip(own.components, evaluator.components, fw.components, strict=True):
         doc.add(Heading(f"{comp.code}. {comp.name} (bobot {num_text(comp.weight)})", 2))
         sub_rows = []
@@ -200,13 +240,15 @@ def build_report(ev: Evaluation) -> Document:
             sub_rows.append([Cell(sub.code), Cell(sub.name), _cell(sub.weight), _cell(so.value), _cell(se.value)])
             for xo, xe in zip(so.criteria, se.criteria, strict=True):
                 n += 1
-                note = answers[xo.criterion.code].evaluator_note if xo.criterion.code in answers else ""
+                a = answers.get(xo.criterion.code)
+                note = a.evaluator_note if a else ""
                 crit_rows.append(
                     [
                         Cell(str(n), align=Align.CENTER),
                         Cell(f"{xo.criterion.code} {xo.criterion.text}"),
                         Cell(xo.answer or "—", align=Align.CENTER),
                         Cell(xe.answer or "—", align=Align.CENTER),
+                        Cell(proposal_line(a) if a else ""),
                         Cell(note),
                     ]
                 )
@@ -266,9 +308,9 @@ def build_report(ev: Evaluation) -> Document:
         doc.add(
             Table(
                 f"Jawaban kriteria {comp.name}",
-                _head("No", "Kriteria", "Mandiri", "Evaluator", "Catatan"),
+                _head("No", "Kriteria", "Mandiri", "Evaluator", "Usulan Sakip", "Catatan"),
                 crit_rows,
-                widths=(1, 8, 1.8, 1.8, 5),
+                widths=(1, 7, 1.6, 1.6, 4, 4),
                 small=True,
             )
         )
