@@ -1,0 +1,33 @@
+"""``/healthz``, ``/readyz`` and ``/metrics`` answered before the rest of the middleware (first in MIDDLEWARE).
+
+Probes and Prometheus call the application server directly (``http://127.0.0.1:8000/healthz``): answered
+here, they need no ``ALLOWED_HOSTS`` entry for that address, are not redirected to HTTPS, open no session
+and are not counted in the request log and latency metrics they would otherwise swamp. Only GET and HEAD.
+The same views are in the URLs as well (``sakip.ops.urls``) for a reverse proxy that rewrites paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .health import healthz, readyz
+from .metrics import metrics_view
+
+ROUTES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+    "/healthz": healthz,
+    "/readyz": readyz,
+    "/metrics": metrics_view,
+}
+
+
+class OpsEndpointsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        view = ROUTES.get(request.path_info.rstrip("/") or "/")
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
+        return self.get_response(request)
