@@ -132,7 +132,8 @@ def test_environment_template_lists_every_setting_read() -> None:
 
 def test_units_run_the_documented_commands() -> None:
     expected = {
-        "sakip-web.service": "/opt/sakip/venv/bin/gunicorn -c python:sakip.web.gunicorn_conf sakip.web.wsgi:application",
+        "sakip-web.service":
+            "/opt/sakip/venv/bin/gunicorn -c python:sakip.web.gunicorn_conf sakip.web.wsgi:application",
         "sakip-worker.service": "/opt/sakip/venv/bin/sakip worker",
         "sakip-scheduler.service": "/opt/sakip/venv/bin/sakip scheduler",
     }
@@ -142,7 +143,8 @@ def test_units_run_the_documented_commands() -> None:
         assert "EnvironmentFile=/etc/sakip/sakip.env" in text and "User=sakip" in text
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not found (apt-get install systemd)")
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None,
+                    reason="systemd-analyze not found (apt-get install systemd)")
 def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     """The units as installed, with /opt/sakip/venv replaced by this checkout's virtual environment."""
     venv_bin = Path(sys.executable).parent
