@@ -30,6 +30,8 @@
 * ``SAKIP_METRICS_ALLOWED_IPS`` / ``SAKIP_METRICS_TOKEN`` — who may read ``/metrics`` (client IPs/CIDRs, or
   ``Authorization: Bearer <token>``); both empty (default): nobody. ``PROMETHEUS_MULTIPROC_DIR``: the
   figures of every gunicorn process and of the worker summed (``sakip.ops.metrics``).
+* ``SAKIP_METRICS`` — ``1`` (default): request latency and counts for ``/metrics`` (django-prometheus's
+  middleware); ``0``: without them.
 * ``SAKIP_READY_NEEDS_WORKER`` — ``1`` (default): ``/readyz`` answers 503 when no worker's heartbeat is
   recent (once the jobs engine is installed); ``0``: reported only. See docs/deployment.md.
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
@@ -127,6 +129,10 @@ MIDDLEWARE = [
     "sakip.web.logs.RefusalReasonMiddleware",  # the reason of a 4xx for its one log line (sakip.web.logs)
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+#: ``SAKIP_METRICS=0``: without django-prometheus's request metrics (the two middleware; /metrics still answers)
+if os.environ.get("SAKIP_METRICS", "1") != "1":
+    MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("django_prometheus.")]
 
 ROOT_URLCONF = "sakip.web.urls"
 WSGI_APPLICATION = "sakip.web.wsgi.application"
