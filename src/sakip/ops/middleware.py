@@ -2,8 +2,9 @@
 
 Probes and Prometheus call the application server directly (``http://127.0.0.1:8000/healthz``): answered
 here, they need no ``ALLOWED_HOSTS`` entry for that address, are not redirected to HTTPS, open no session
-and are not counted in the request log and latency metrics they would otherwise swamp. Only GET and HEAD.
-The same views are in the URLs as well (``sakip.ops.urls``) for a reverse proxy that rewrites paths.
+and are not counted in the request log and latency metrics they would otherwise swamp. Only GET and HEAD
+(another method goes on to the URLs, where these paths do not exist: 404). This is the one place that serves
+them; they are not in the URL configuration (the authorisation matrix covers pages, these are none).
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    path("", include("sakip.ops.urls")),  # /healthz, /readyz, /metrics (answered first by sakip.ops.middleware)
     path("admin/", admin.site.urls),
     path("opd/<slug:office_code>/", include("sakip.web.office_urls")),
     path("", include("sakip.workflow.urls")),
