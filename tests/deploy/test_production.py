@@ -156,11 +156,14 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         d = Deployment(env, port, log)
         # the operator's set-up, as in docs/deployment.md
         t = time.monotonic()
+        # collectstatic needs no database: beside the migrations (each command is its own process)
+        static = subprocess.Popen([str(BIN / "sakip"), "collectstatic"], env=env, cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         d.sakip("migrate")
         d.timings["migrate"] = time.monotonic() - t
-        t = time.monotonic()
-        d.sakip("collectstatic")
-        d.timings["collectstatic"] = time.monotonic() - t
+        static_output = static.communicate(timeout=300)[0]
+        assert static.returncode == 0, static_output.decode(errors="replace")
+        d.timings["migrate and collectstatic"] = time.monotonic() - t
         t = time.monotonic()
         created = d.sakip("regency", "create", "kab-contoh", "--name", "Kabupaten Contoh", "--province",
                           "Jawa Timur", "--admin", "admin-contoh", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
