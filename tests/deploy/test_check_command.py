@@ -137,3 +137,19 @@ def test_regency_create_refuses(args: list[str], password: str, message: str) ->
     assert result.exit_code == 2
     assert message in result.stderr
     assert not get_user_model().objects.filter(username="admin-x").exists()
+
+
+def test_settings_that_cannot_be_read_are_one_failed_line(tmp_path: Path) -> None:
+    """Production without SAKIP_SECRET_KEY: the settings module fails; the command says which variable."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAKIP_", "DJANGO_SETTINGS_MODULE"))}
+    env.update(SAKIP_ENV="production", SAKIP_DATA_DIR=str(tmp_path))
+    done = subprocess.run([str(Path(sys.executable).parent / "sakip"), "check", "--json"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    [only] = json.loads(done.stdout)["checks"]
+    assert only["name"] == "Pengaturan" and only["status"] == FAIL
+    assert "SAKIP_SECRET_KEY" in only["message"]
