@@ -596,6 +596,10 @@ from sakip.regency.cli import figures_app  # noqa: E402 — `sakip figures rebui
 
 app.add_typer(figures_app, name="figures")
 
+from sakip.ops.cli import register as register_ops  # noqa: E402 — `sakip check|migrate|collectstatic|regency create`
+
+register_ops(app)
+
 
 def main() -> None:  # pragma: no cover
     app()

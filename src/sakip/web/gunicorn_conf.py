@@ -21,3 +21,11 @@ timeout = int(os.environ.get("SAKIP_TIMEOUT", "120"))
 keepalive = 5
 accesslog = os.environ.get("SAKIP_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def child_exit(server: object, worker: object) -> None:
+    """Prometheus multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``): a finished process's live gauges go with it."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined,no-untyped-call]

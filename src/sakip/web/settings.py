@@ -25,6 +25,15 @@
   aside; ``SAKIP_REPLICA_CHECK_SECONDS`` (default 2): how often a process checks it;
   ``SAKIP_REPLICA_STICKY_SECONDS`` (default lag limit + check + 2): how long after its own write a browser
   reads from the primary; ``SAKIP_REPLICA_CONNECT_TIMEOUT`` (default 2). See docs/deployment.md.
+* ``SAKIP_JSON_LOG`` — ``1`` (production default): one JSON line per request and per background job on
+  standard output (``sakip.core.jsonlog``); ``0`` (development default): off.
+* ``SAKIP_METRICS_ALLOWED_IPS`` / ``SAKIP_METRICS_TOKEN`` — who may read ``/metrics`` (client IPs/CIDRs, or
+  ``Authorization: Bearer <token>``); both empty (default): nobody. ``PROMETHEUS_MULTIPROC_DIR``: the
+  figures of every gunicorn process and of the worker summed (``sakip.ops.metrics``).
+* ``SAKIP_METRICS`` — ``1`` (default): request latency and counts for ``/metrics`` (django-prometheus's
+  middleware); ``0``: without them.
+* ``SAKIP_READY_NEEDS_WORKER`` — ``1`` (default): ``/readyz`` answers 503 when no worker's heartbeat is
+  recent (once the jobs engine is installed); ``0``: reported only. See docs/deployment.md.
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
   budget line's absorption is more than this many points behind the share of the year
   elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
@@ -92,6 +101,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics: answered first (no ALLOWED_HOSTS, no HTTPS redirect, no session; sakip.ops)
+    "sakip.ops.middleware.OpsEndpointsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request latency (sakip.ops.metrics)
+    "sakip.core.jsonlog.RequestLogMiddleware",  # one JSON line per request when SAKIP_JSON_LOG is on
     "sakip.web.security.TrustedProxyMiddleware",  # X-Forwarded-Proto only from SAKIP_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
     "sakip.core.boundary.BoundaryMiddleware",  # NUL and control characters: 400 before anything reads them
@@ -114,7 +127,12 @@ MIDDLEWARE = [
     "sakip.workflow.web.LockedMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
     "sakip.web.logs.RefusalReasonMiddleware",  # the reason of a 4xx for its one log line (sakip.web.logs)
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+#: ``SAKIP_METRICS=0``: without django-prometheus's request metrics (the two middleware; /metrics still answers)
+if os.environ.get("SAKIP_METRICS", "1") != "1":
+    MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("django_prometheus.")]
 
 ROOT_URLCONF = "sakip.web.urls"
 WSGI_APPLICATION = "sakip.web.wsgi.application"
@@ -326,12 +344,33 @@ if PRODUCTION:
 if SAKIP_TRUSTED_PROXIES:  # believed only from those addresses: sakip.web.security.TrustedProxyMiddleware
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# /metrics (sakip.ops.metrics): readable from these client addresses (IPs/CIDRs) or with this bearer token;
+# both empty (default): nobody. /readyz waits for a worker's heartbeat unless SAKIP_READY_NEEDS_WORKER=0.
+SAKIP_METRICS_ALLOWED_IPS = [
+    p.strip() for p in os.environ.get("SAKIP_METRICS_ALLOWED_IPS", "").split(",") if p.strip()
+]
+SAKIP_METRICS_TOKEN = os.environ.get("SAKIP_METRICS_TOKEN", "")
+SAKIP_READY_NEEDS_WORKER = os.environ.get("SAKIP_READY_NEEDS_WORKER", "1") == "1"
+#: one JSON line per request and per job on standard output (sakip.core.jsonlog); on by default in production
+SAKIP_JSON_LOG = os.environ.get("SAKIP_JSON_LOG", "1" if PRODUCTION else "0") == "1"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # an expected refusal (403, 404, 409 …) is one line: status, method, path, user, reason; a 500 keeps its traceback
     "filters": {"expected_refusals": {"()": "sakip.web.logs.ExpectedRefusals"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
+    "formatters": {"message": {"format": "%(message)s"}},  # the JSON lines are the whole message
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "jsonlines": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "message"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["expected_refusals"]},
+        "sakip.log": {
+            "handlers": ["jsonlines"],
+            "level": "INFO" if SAKIP_JSON_LOG else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
