@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 #: the most pages read per role (the demo has ~470 reachable pages; the crawl reads them breadth first)
 MAX_PAGES = 260
 SKIP = re.compile(
-    r"/(logout|keluar|i18n|admin|api|media|static|audit|profil)/|\.(xlsx|csv|docx|pdf|zip|json|yaml|png|svg)$"
+    r"/(logout|keluar|i18n|admin|api|media|static|audit)/|\.(xlsx|csv|docx|pdf|zip|json|yaml|png|svg)$"
 )
 NIP = re.compile(r"\b\d{8} \d{6} \d \d{3}\b")
 #: an integer of four digits or more not part of a grouped number, a decimal, a code or a date
