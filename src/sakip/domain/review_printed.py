@@ -18,13 +18,11 @@ when two rules flag the same place and figure, the more specific one is kept
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from . import budget as budget_rules
-from . import survey as survey_rules
 from .aggregation import mean
 from .budget import Amounts
 from .errors import N_, DomainError
@@ -44,10 +42,7 @@ from .printed import (
 from .quarter_figures import FiguresAsOf
 from .review import (
     CAPAIAN,
-    DEVIASI,
     KATEGORI,
-    PAGU,
-    PENYERAPAN,
     REALISASI,
     TARGET,
     Finding,
@@ -515,225 +510,6 @@ def printed_group_category(ctx: PrintedContext) -> Iterator[Finding]:
             yield f
 
 
-@rule("PR-ANG-01", Severity.MAJOR, N_("Jumlah anggaran = jumlah rinciannya"), "printed")
-def printed_budget_sums(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        if not line.parts:
-            continue
-        summed = ctx.amounts(line)
-        if summed is None:
-            continue
-        names = ", ".join(line.parts)
-        office = ctx.office_amounts(line)
-        for what, printed, computed in (
-            (PAGU, line.allocation, summed.allocation),
-            (REALISASI, line.realisation, summed.realisation),
-        ):
-            known = None if office is None else (office.allocation if what == PAGU else office.realisation)
-            if printed is not None and known is not None and printed == known:
-                continue  # the total is the office's own: the wrong figure is a part (reported on its row)
-            text = tx(N_("%(name)s: jumlah %(what)s baris %(parts)s"), name=line.name, what=what, parts=names)
-            f = ctx.compare(line.where, what, printed, computed, text)
-            if f:
-                yield replace(f, severity=Severity.MAJOR)
-
-
-def _absorption_text(line: PrintedBudgetLine, a: Amounts) -> Text:
-    return tx(
-        N_("%(name)s: %(realisation)s / %(allocation)s × 100"),
-        name=line.name,
-        realisation=_show(a.realisation, 0),
-        allocation=_show(a.allocation, 0),
-    )
-
-
-def _deviation_text(line: PrintedBudgetLine, a: Amounts) -> Text:
-    return tx(
-        N_("%(name)s: (%(realisation)s − %(allocation)s) / %(allocation)s × 100; persentase tidak dapat dijumlahkan"),
-        name=line.name,
-        realisation=_show(a.realisation, 0),
-        allocation=_show(a.allocation, 0),
-    )
-
-
-def budget_percentage_rule(
-    id: str, title: str, field: str, what: Text, explanation: Callable[[PrintedBudgetLine, Amounts], Text]
-) -> Callable[[PrintedContext], Iterator[Finding]]:
-    """Register the rule comparing a percentage printed on each budget line (``PrintedBudgetLine.<field>``)
-    with the one computed from the line's amounts (``Amounts.<field>``)."""
-
-    def check(ctx: PrintedContext) -> Iterator[Finding]:
-        for line in ctx.report.budget:
-            a = ctx.amounts(line)
-            printed: Decimal | None = getattr(line, field)
-            if a is None or printed is None:
-                continue
-            f = ctx.compare(line.where, what, printed, getattr(a, field), explanation(line, a))
-            if f:
-                yield f
-
-    check.__name__ = f"printed_{field}"
-    registered: Callable[[PrintedContext], Iterator[Finding]] = rule(id, Severity.MAJOR, title, "printed")(check)
-    return registered
-
-
-printed_absorption = budget_percentage_rule(
-    "PR-ANG-02", N_("Persentase penyerapan = realisasi / pagu × 100"), "absorption", PENYERAPAN, _absorption_text
-)
-printed_deviation = budget_percentage_rule(
-    "PR-ANG-03", N_("Persentase deviasi = (realisasi − pagu) / pagu × 100"), "deviation", DEVIASI, _deviation_text
-)
-
-
-@rule("PR-ANG-04", Severity.MAJOR, N_("Porsi anggaran = pagu / pagu keseluruhan × 100"), "printed")
-def printed_share(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        if line.share is None or line.share_of is None:
-            continue
-        whole_line = ctx.report.line(line.share_of)
-        a = ctx.amounts(line)
-        whole = ctx.amounts(whole_line) if whole_line else None
-        if a is None or whole is None:
-            continue
-        f = ctx.compare(
-            line.where,
-            tx(N_("porsi %")),
-            line.share,
-            budget_rules.share(a.allocation, whole.allocation),
-            tx(
-                N_("%(name)s: %(allocation)s / %(whole)s × 100"),
-                name=line.name,
-                allocation=_show(a.allocation, 0),
-                whole=_show(whole.allocation, 0),
-            ),
-        )
-        if f:
-            yield f
-
-
-def _printed_mismatch(
-    ctx: PrintedContext, line: PrintedBudgetLine, what: Text, mine: Decimal | None, theirs: Decimal | None, text: Text
-) -> Finding | None:
-    """Two printed amounts that must be the same: a major finding where both are printed and differ."""
-    if mine is None or theirs is None:
-        return None
-    ctx.checked += 1
-    if mine == theirs:
-        return None
-    return Finding(line.where, what, mine, theirs, Severity.MAJOR, text)
-
-
-@rule("PR-ANG-05", Severity.MAJOR, N_("Angka anggaran yang sama tercetak sama di setiap tempat"), "printed")
-def printed_same_amounts(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        other = ctx.report.line(line.same_as) if line.same_as else None
-        if other is None:
-            continue
-        for what, mine, theirs in (
-            (PAGU, line.allocation, other.allocation),
-            (REALISASI, line.realisation, other.realisation),
-        ):
-            text = tx(
-                N_("%(name)s: %(what)s berbeda dari yang tercetak di %(other)s"),
-                name=line.name,
-                what=what,
-                other=other.where,
-            )
-            if f := _printed_mismatch(ctx, line, what, mine, theirs, text):
-                yield f
-
-
-@rule("PR-ANG-06", Severity.MAJOR, N_("Pagu program sama dengan anggaran pada Perjanjian Kinerja"), "printed")
-def printed_allocation_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        text = tx(N_("%(name)s: pagu berbeda dari anggaran program pada Perjanjian Kinerja"), name=line.name)
-        if f := _printed_mismatch(ctx, line, PAGU, line.allocation, line.pk_allocation, text):
-            yield f
-
-
-def _distributions(s: PrintedSurvey) -> dict[str, Decimal]:
-    """Element scores from printed answer distributions (rows that can be scored)."""
-    rows = {e.name: list(e.distribution) for e in s.elements if e.distribution is not None}
-    if not rows:
-        return {}
-    instrument = survey_rules.custom_instrument(list(rows), s.grade_table, "tercetak")
-    result = survey_rules.from_distributions(instrument, {k: v if sum(v) else None for k, v in rows.items()})
-    return {e.name: e.score for e in result.elements}
-
-
-@rule("PR-SKM-01", Severity.MAJOR, N_("Distribusi jawaban per unsur berjumlah 100 %"), "printed")
-def printed_distribution_sums(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        for e in s.elements:
-            if e.distribution is None:
-                continue
-            ctx.checked += 1
-            total = sum(e.distribution, Decimal(0))
-            if total != 100:
-                yield Finding(
-                    f"{s.where} › {e.name}",
-                    tx(N_("jumlah distribusi %")),
-                    total,
-                    Decimal(100),
-                    Severity.MAJOR if total == 0 else Severity.MINOR,
-                    tx(
-                        N_("unsur %(element)s: proporsi jawaban berjumlah %(total)s %% — skor tercetak tidak mungkin "
-                           "berasal dari distribusi ini"),
-                        element=e.name,
-                        total=_show(total),
-                    )
-                    if total == 0
-                    else tx(
-                        N_("unsur %(element)s: proporsi jawaban berjumlah %(total)s %%"),
-                        element=e.name,
-                        total=_show(total),
-                    ),
-                )
-
-
-@rule("PR-SKM-02", Severity.MAJOR, N_("Skor unsur = rata-rata bobot jawaban × 25"), "printed")
-def printed_element_scores(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        scored = _distributions(s)
-        for e in s.elements:
-            printed = _element_score(e.score, e.nrr)
-            f = ctx.compare(
-                f"{s.where} › {e.name}",
-                tx(N_("skor")),
-                printed,
-                scored.get(e.name),
-                tx(N_("unsur %(element)s: Σ(bobot × proporsi) / Σ proporsi × 25"), element=e.name),
-            )
-            if f:
-                yield f
-
-
-@rule("PR-SKM-03", Severity.MAJOR, N_("Indeks (IKM) = rata-rata skor unsur"), "printed")
-def printed_survey_index(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        index = _survey_index(s)
-        n = sum(1 for e in s.elements if _element_score(e.score, e.nrr) is not None)
-        text = tx(N_("rata-rata %(n)s skor unsur yang tercetak"), n=format_count(n))
-        f = ctx.compare(s.where, tx(N_("indeks (IKM)")), s.index, index, text)
-        if f:
-            yield f
-
-
-@rule("PR-SKM-04", Severity.MAJOR, N_("Mutu pelayanan sesuai tabel mutu yang berlaku"), "printed")
-def printed_survey_grade(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        index = _survey_index(s) or s.index
-        if index is None:
-            continue
-        f = ctx.compare_category(
-            s.where,
-            s.grade,
-            s.grade_table.scale.classify(index),
-            tx(N_("indeks %(index)s pada tabel mutu %(table)s"), index=_show(index), table=s.grade_table.value),
-        )
-        if f:
-            yield f
-
-
-# the rules for quarterly reports and for figures printed in several places register themselves here
-from . import review_consistency, review_quarterly  # noqa: E402, F401
+# the rules of the budget table (and after them the survey's), for quarterly reports and for figures printed
+# in several places register themselves here, in this order (the order of the rules is the order of their findings)
+from . import review_budget, review_consistency, review_quarterly  # noqa: E402, F401
