@@ -86,6 +86,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    # where, what, explanation (and printed/correct when a sentence) are `Text` where Sakip writes them,
+    # plain `str` where they are data (a place printed in an uploaded report)
     where: str
     what: str
     printed: Decimal | str | None
