@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -113,3 +114,8 @@ def test_the_pages_and_the_export_speak_to_people(demo: Any, login_as: Any) -> N
     quarters = [r for r in body if r[5] == "realisasi triwulan" and "9,8" in r[9]]
     assert quarters and quarters[0][1] == "Operator Kecamatan Kaloran (operator-kaloran)"
     assert any("24.122.000" in r[9] for r in body)
+    # next to the readable text, the change as stored: the field names and exact values (JSON)
+    assert rows[0][9:11] == ["perubahan", "perubahan_json"]
+    stored = AuditEntry.objects.filter(office_id=office.pk).order_by("-at", "-id").values_list("changes", flat=True)
+    assert [json.loads(row[10]) if row[10] else {} for row in body] == [c or {} for c in stored]
+    assert any(new in ("9.8", "9.80") for row in quarters for _old, new in json.loads(row[10]).values())

@@ -125,3 +125,47 @@ def test_annual_report_state_comes_from_the_workflow(login_as: Login) -> None:
     html = client.get("/opd/kaloran/reviu/2020/").content.decode()
     assert html.count('data-rule="OPD-LAP-01"') == 1  # submitted, not yet approved
     assert "belum disetujui" in html
+
+
+def test_the_findings_follow_the_reader_s_language(login_as: Login) -> None:
+    """On an English page every finding is rendered through the English catalogue (issue #14); Indonesian by
+    default; the documents stay Indonesian."""
+    import html as html_lib
+    import re
+
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from sakip.accounts.models import Office
+    from sakip.reviews import services
+
+    client = login_as("operator_a")
+    url = "/opd/kaloran/reviu/2020/"
+    indonesian = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    result = services.office_review(Office.objects.get(code="kaloran"), 2020).result
+    assert result is not None
+    with translation.override("en"):
+        expected = rows(result, gettext)
+    assert len(expected) == english.count('data-testid="found"') > 5
+
+    def cells(page: str, testid: str) -> list[str]:
+        return [html_lib.unescape(c) for c in re.findall(rf'data-testid="{testid}">(.*?)</td>', page)]
+
+    for testid, field in (("place", "place"), ("figure", "figure"), ("message", "message"), ("found", "found"),
+                          ("expected", "expected")):
+        assert cells(english, testid) == [getattr(r, field) for r in expected], testid
+        assert cells(indonesian, testid) == [getattr(r, field) for r in rows(result)], testid
+    # words of the catalogue: the figure, the severity, the place words, a value that is a sentence
+    figures_en, figures_id = set(cells(english, "figure")), set(cells(indonesian, "figure"))
+    assert "realisation" in figures_en and "realisasi" not in figures_en and "realisasi" in figures_id
+    assert "<td>Major</td>" in english and "<td>Mayor</td>" in indonesian
+    for text in cells(english, "message") + cells(english, "place"):
+        assert "%(" not in text and "%%" not in text, text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    xlsx = load_workbook(io.BytesIO(client.get(url + "reviu.xlsx").content)).active
+    assert xlsx is not None
+    assert [c.value for c in xlsx[5]][:3] == ["No", "Tingkat", "Aturan"]
+    assert {xlsx.cell(row=r, column=5).value for r in range(6, xlsx.max_row + 1)} == figures_id

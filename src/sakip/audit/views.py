@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -130,13 +132,15 @@ HEADER = [
     "objek",
     "perangkat_daerah",
     "perubahan",
+    "perubahan_json",
     "catatan",
 ]
 
 
 def csv_lines(entries: Iterable[AuditEntry], chunk: int = 500) -> Iterator[str]:
     """The entries as the pages show them (Indonesian names, dates and numbers; users and objects by name), one
-    column each; the kind of data and the object's id stay for finding the row again."""
+    column each; the kind of data and the object's id stay for finding the row again, and the change as stored
+    (``perubahan_json``: field names and exact values) next to its readable text."""
     writer = CsvWriter(_Echo())  # every column is text; none read as a formula (`sakip.reports.cells`)
     yield "\ufeff" + writer.writerow(HEADER)
     batch: list[AuditEntry] = []
@@ -147,6 +151,11 @@ def csv_lines(entries: Iterable[AuditEntry], chunk: int = 500) -> Iterator[str]:
             batch = []
     if batch:
         yield from _csv_rows(writer, batch)
+
+
+def raw_changes(changes: object) -> str:
+    """The change as stored (``{"field": [old, new]}``), for a reader who needs the exact values and field names."""
+    return json.dumps(changes, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder) if changes else ""
 
 
 def _csv_rows(writer: CsvWriter, batch: list[AuditEntry]) -> Iterator[str]:
@@ -166,6 +175,7 @@ def _csv_rows(writer: CsvWriter, batch: list[AuditEntry]) -> Iterator[str]:
                     r.object,
                     e.office_name,
                     display.changes_text(r.changes),
+                    raw_changes(e.changes),
                     e.comment,
                 )
             ]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .errors import N_
 from .measurement import Polarity, Status
 from .periods import QUARTER_LABELS
 from .printed import (
@@ -32,10 +33,11 @@ from .printed import (
     PrintedCell,
     PrintedIndicatorRow,
     PrintedSignature,
+    PrintedValue,
     grade,
     number,
 )
-from .review import Finding, Severity
+from .review import CAPAIAN, DEVIASI, KATEGORI, PAGU, PENYERAPAN, REALISASI, TARGET, Finding, Severity, Text, tx
 from .review_engine import _show, rule
 from .review_printed import PrintedContext, printed_value, show_value
 from .review_quarterly import (
@@ -44,9 +46,9 @@ from .review_quarterly import (
     in_scale,
     linked_indicator,
     office_figure,
-    period_label,
     plain,
     reported,
+    row_period,
     same_value,
     shown,
 )
@@ -54,6 +56,7 @@ from .review_quarterly import (
 # ============================================================================ PR-SAMA-01
 
 NIP_DIGITS = 18
+NIP = tx(N_("NIP"))
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _reference(values: list[_Printed], computed: Decimal | str | None) -> Decima
 
 
 def _disagreeing(
-    ctx: PrintedContext, what: str, name: str, values: list[_Printed], computed: Decimal | str | None
+    ctx: PrintedContext, what: Text, name: Text | str, values: list[_Printed], computed: Decimal | str | None
 ) -> Iterator[Finding]:
     """The printed places of one figure that disagree with the others (with the office's value, when known)."""
     if len(values) < 2:
@@ -85,7 +88,7 @@ def _disagreeing(
         return same_value(v.value, ref) if computed is not None else compatible(v.value, ref)
 
     places = ", ".join(v.where for v in values if agreeing(v))
-    source = "data OPD" if computed is not None else f"yang tercetak di {places}"
+    source = tx(N_("data OPD")) if computed is not None else tx(N_("yang tercetak di %(places)s"), places=places)
     for v in values:
         if agreeing(v):
             continue
@@ -95,8 +98,11 @@ def _disagreeing(
             v.value,
             shown(ref) if computed is not None else ref,
             Severity.MAJOR,
-            f"{name}: angka yang sama tercetak berbeda di tempat lain ({what} {show_value(v.value)} di sini, "
-            f"{show_value(shown(ref))} menurut {source})",
+            tx(
+                N_("%(name)s: angka yang sama tercetak berbeda di tempat lain (%(what)s %(here)s di sini, %(other)s "
+                   "menurut %(source)s)"),
+                name=name, what=what, here=show_value(v.value), other=show_value(shown(ref)), source=source,
+            ),
         )
 
 
@@ -110,7 +116,7 @@ def _indicator_groups(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         linked = linked_indicator(ctx, rows[0])
         name = rows[0].name
-        for what, field in (("target", "target"), ("realisasi", "realisation"), ("capaian %", "achievement")):
+        for what, field in ((TARGET, "target"), (REALISASI, "realisation"), (CAPAIAN, "achievement")):
             values = [_Printed(r.where, v) for r in rows if (v := printed_value(getattr(r, field))) is not None]
             yield from _disagreeing(ctx, what, name, values, None)
         periods = sorted({q for r in rows for q, _ in r.cells()})
@@ -118,9 +124,9 @@ def _indicator_groups(ctx: PrintedContext) -> Iterator[Finding]:
             fig = office_figure(ctx, rows[0], linked, q, ctx.through) if linked else None
             covered = reported(ctx, q)
             for what, field, computed in (
-                ("target", "target", plain(fig.target) if fig else None),
-                ("realisasi", "realisation", fig.realisation if fig and covered else None),
-                ("capaian %", "achievement", fig.achievement.value if fig and covered else None),
+                (TARGET, "target", plain(fig.target) if fig else None),
+                (REALISASI, "realisation", fig.realisation if fig and covered else None),
+                (CAPAIAN, "achievement", fig.achievement.value if fig and covered else None),
             ):
                 values = []
                 for r in rows:
@@ -128,7 +134,7 @@ def _indicator_groups(ctx: PrintedContext) -> Iterator[Finding]:
                     v = printed_value(getattr(cell, field)) if cell is not None else None
                     if v is not None:
                         values.append(_Printed(cell_place(r, q), v))
-                yield from _disagreeing(ctx, what, f"{name}, {period_label(q)}", values, computed)
+                yield from _disagreeing(ctx, what, row_period(rows[0], q), values, computed)
 
 
 def _line_groups(ctx: PrintedContext) -> Iterator[Finding]:
@@ -141,9 +147,9 @@ def _line_groups(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         office = ctx.office_amounts(lines[0])
         for what, field, computed in (
-            ("pagu", "allocation", office.allocation if office else None),
-            ("realisasi", "realisation", office.realisation if office else None),
-            ("penyerapan %", "absorption", office.absorption if office else None),
+            (PAGU, "allocation", office.allocation if office else None),
+            (REALISASI, "realisation", office.realisation if office else None),
+            (PENYERAPAN, "absorption", office.absorption if office else None),
         ):
             values = [_Printed(ln.where, v) for ln in lines if (v := getattr(ln, field)) is not None]
             yield from _disagreeing(ctx, what, f"{lines[0].name} ({code})", values, computed)
@@ -168,25 +174,32 @@ def _signature_groups(ctx: PrintedContext) -> Iterator[Finding]:
     for person, blocks in groups.items():
         names = [_Printed(s.where, person_name(s.name)) for s in blocks]
         printed_names = {s.where: s.name for s in blocks}
-        for f in _disagreeing(ctx, "nama", person, names, None):
+        for f in _disagreeing(ctx, tx(N_("nama")), person, names, None):
             ref_where = next(s.where for s in blocks if person_name(s.name) == f.correct)
             yield Finding(
                 f.where, f.what, printed_names[f.where], printed_names[ref_where], f.severity,
-                f"{blocks[0].position or person}: nama penanda tangan tercetak berbeda di tempat lain "
-                f"({printed_names[f.where]} di sini, {printed_names[ref_where]} di {ref_where})",
+                tx(
+                    N_("%(position)s: nama penanda tangan tercetak berbeda di tempat lain (%(here)s di sini, %(other)s "
+                       "di %(other_place)s)"),
+                    position=blocks[0].position or person, here=printed_names[f.where],
+                    other=printed_names[ref_where], other_place=ref_where,
+                ),
             )
         nips = [_Printed(s.where, nip_digits(s.nip)) for s in blocks if s.nip and len(nip_digits(s.nip)) == NIP_DIGITS]
         printed_nips = {s.where: s.nip for s in blocks if s.nip}
-        for f in _disagreeing(ctx, "NIP", person, nips, None):
+        for f in _disagreeing(ctx, NIP, person, nips, None):
             ref_where = next(v.where for v in nips if v.value == f.correct)
             yield Finding(
                 f.where, f.what, printed_nips[f.where], printed_nips[ref_where], f.severity,
-                f"NIP {printed_names[f.where]} tercetak berbeda di tempat lain "
-                f"({printed_nips[f.where]} di sini, {printed_nips[ref_where]} di {ref_where})",
+                tx(
+                    N_("NIP %(name)s tercetak berbeda di tempat lain (%(here)s di sini, %(other)s di %(other_place)s)"),
+                    name=printed_names[f.where], here=printed_nips[f.where], other=printed_nips[ref_where],
+                    other_place=ref_where,
+                ),
             )
 
 
-@rule("PR-SAMA-01", Severity.MAJOR, "Angka yang sama tercetak sama di setiap tempat", "printed")
+@rule("PR-SAMA-01", Severity.MAJOR, N_("Angka yang sama tercetak sama di setiap tempat"), "printed")
 def same_figure_everywhere(ctx: PrintedContext) -> Iterator[Finding]:
     yield from _indicator_groups(ctx)
     yield from _line_groups(ctx)
@@ -210,14 +223,19 @@ def _cell_value(ctx: PrintedContext, row: PrintedIndicatorRow, q: int, cell: Pri
 
 
 def _label_finding(ctx: PrintedContext, where: str, printed: str, value: Decimal | None) -> Finding:
-    labels = [b.label for b in ctx.bands()]
+    labels = ", ".join(b.label for b in ctx.bands())
     known = ctx.classify(value) if value is not None else []
-    correct = known[0] if known else "salah satu dari: " + ", ".join(labels)
-    note = f"; capaian {_show(value)} termasuk kategori {known[0]}" if known and value is not None else ""
-    return Finding(
-        where, "kategori", printed, correct, Severity.MAJOR,
-        f"kategori '{printed}' tidak ada pada skala laporan ({', '.join(labels)}){note}",
+    correct = known[0] if known else tx(N_("salah satu dari: %(labels)s"), labels=labels)
+    text = (
+        tx(
+            N_("kategori '%(printed)s' tidak ada pada skala laporan (%(labels)s); capaian %(value)s termasuk "
+               "kategori %(label)s"),
+            printed=printed, labels=labels, value=_show(value), label=known[0],
+        )
+        if known and value is not None
+        else tx(N_("kategori '%(printed)s' tidak ada pada skala laporan (%(labels)s)"), printed=printed, labels=labels)
     )
+    return Finding(where, KATEGORI, printed, correct, Severity.MAJOR, text)
 
 
 def _grade_findings(ctx: PrintedContext, row: PrintedIndicatorRow) -> Iterator[Finding]:
@@ -225,20 +243,21 @@ def _grade_findings(ctx: PrintedContext, row: PrintedIndicatorRow) -> Iterator[F
     if row.polarity is not Polarity.QUALITATIVE or scale is None:
         return
     known = {g.casefold() for g in scale.grades}
-    places = [(row.where, "", row.target, row.realisation)] + [
-        (cell_place(row, q), f", {period_label(q)}", c.target, c.realisation) for q, c in row.cells()
-    ]
-    for where, label, *values in places:
-        for what, raw in zip(("target", "realisasi"), values, strict=True):
+    places: list[tuple[str, str | Text, PrintedValue, PrintedValue]] = [
+        (row.where, row.name, row.target, row.realisation)
+    ] + [(cell_place(row, q), row_period(row, q), c.target, c.realisation) for q, c in row.cells()]
+    for where, name, *values in places:
+        for what, raw in zip((TARGET, REALISASI), values, strict=True):
             g = grade(raw)
             if g is not None and g.casefold() not in known:
                 yield Finding(
-                    where, what, g, "salah satu dari: " + ", ".join(scale.grades), Severity.MAJOR,
-                    f"{row.name}{label}: '{g}' bukan predikat {scale.name}",
+                    where, what, g, tx(N_("salah satu dari: %(labels)s"), labels=", ".join(scale.grades)),
+                    Severity.MAJOR,
+                    tx(N_("%(name)s: '%(grade)s' bukan predikat %(scale)s"), name=name, grade=g, scale=scale.name),
                 )
 
 
-@rule("PR-SKALA-02", Severity.MAJOR, "Kategori tercetak ada pada skala laporan", "printed")
+@rule("PR-SKALA-02", Severity.MAJOR, N_("Kategori tercetak ada pada skala laporan"), "printed")
 def label_in_scale(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         yield from _grade_findings(ctx, row)
@@ -259,14 +278,14 @@ def label_in_scale(ctx: PrintedContext) -> Iterator[Finding]:
 # ============================================================================ PR-ANG-07, PR-ANG-08
 
 
-@rule("PR-ANG-07", Severity.MAJOR, "Baris dengan pagu 0 tidak dicetak dengan persentase penyerapan", "printed")
+@rule("PR-ANG-07", Severity.MAJOR, N_("Baris dengan pagu 0 tidak dicetak dengan persentase penyerapan"), "printed")
 def zero_allocation(ctx: PrintedContext) -> Iterator[Finding]:
     for line in ctx.report.budget:
         a = ctx.amounts(line)
         if a is None or a.allocation != 0:
             continue
         spent = a.realisation is not None and a.realisation > 0
-        for what, printed in (("penyerapan %", line.absorption), ("deviasi %", line.deviation)):
+        for what, printed in ((PENYERAPAN, line.absorption), (DEVIASI, line.deviation)):
             if printed is None:
                 continue
             ctx.checked += 1
@@ -274,15 +293,22 @@ def zero_allocation(ctx: PrintedContext) -> Iterator[Finding]:
                 line.where,
                 what,
                 printed,
-                "tidak dapat dihitung (pagu 0)",
+                tx(N_("tidak dapat dihitung (pagu 0)")),
                 Severity.MAJOR,
-                f"{line.name}: pagu 0, sehingga persentase tidak terdefinisi; ditulis '-', bukan "
-                f"{show_value(printed)} %"
-                + (f"; realisasi {_show(a.realisation, 0)} tanpa pagu perlu dijelaskan" if spent else ""),
+                tx(
+                    N_("%(name)s: pagu 0, sehingga persentase tidak terdefinisi; ditulis '-', bukan %(value)s %%; "
+                       "realisasi %(realisation)s tanpa pagu perlu dijelaskan"),
+                    name=line.name, value=show_value(printed), realisation=_show(a.realisation, 0),
+                )
+                if spent
+                else tx(
+                    N_("%(name)s: pagu 0, sehingga persentase tidak terdefinisi; ditulis '-', bukan %(value)s %%"),
+                    name=line.name, value=show_value(printed),
+                ),
             )
 
 
-@rule("PR-ANG-08", Severity.MAJOR, "Realisasi s.d. triwulan = jumlah realisasi per triwulan", "printed")
+@rule("PR-ANG-08", Severity.MAJOR, N_("Realisasi s.d. triwulan = jumlah realisasi per triwulan"), "printed")
 def budget_quarters_sum(ctx: PrintedContext) -> Iterator[Finding]:
     n = ctx.through
     for line in ctx.report.budget:
@@ -291,8 +317,11 @@ def budget_quarters_sum(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         total = sum((v for _, v in shown), Decimal(0))
         parts = " + ".join(f"{QUARTER_LABELS[q]} {_show(v, 0)}" for q, v in shown)
-        text = f"{line.name}: realisasi s.d. {QUARTER_LABELS[n]} = {parts}"
-        if f := ctx.compare(line.where, "realisasi", line.realisation, total, text):
+        text = tx(
+            N_("%(name)s: realisasi s.d. %(quarter)s = %(parts)s"),
+            name=line.name, quarter=QUARTER_LABELS[n], parts=parts,
+        )
+        if f := ctx.compare(line.where, REALISASI, line.realisation, total, text):
             yield f
 
 
@@ -324,7 +353,7 @@ def _nip_guess(digits: str) -> str | None:
     return valid[0] if len(valid) == 1 else None
 
 
-@rule("PR-NIP-01", Severity.MINOR, "NIP penanda tangan terdiri atas 18 angka", "printed")
+@rule("PR-NIP-01", Severity.MINOR, N_("NIP penanda tangan terdiri atas 18 angka"), "printed")
 def nip_length(ctx: PrintedContext) -> Iterator[Finding]:
     for s in ctx.report.signatures:
         if not s.nip:
@@ -339,14 +368,21 @@ def nip_length(ctx: PrintedContext) -> Iterator[Finding]:
             and len(nip_digits(o.nip)) == NIP_DIGITS
         ]
         guess = _nip_guess(digits)
-        if same_person:
-            correct, note = same_person[0], "; NIP yang sama tercetak 18 angka di tempat lain"
-        elif guess is not None:
-            correct, note = f"18 angka, kemungkinan {show_nip(guess)}", ""
-        else:
-            correct, note = "18 angka", ""
-        yield Finding(
-            s.where, "NIP", s.nip, correct, Severity.MINOR,
-            f"NIP {s.name} tercetak {len(digits)} angka; NIP terdiri atas 18 angka (8 tanggal lahir, 6 TMT "
-            f"pengangkatan, 1 jenis kelamin, 3 nomor urut){note}",
+        rule_text = tx(
+            N_("NIP %(name)s tercetak %(n)s angka; NIP terdiri atas 18 angka (8 tanggal lahir, 6 TMT pengangkatan, "
+               "1 jenis kelamin, 3 nomor urut)"),
+            name=s.name, n=len(digits),
         )
+        correct: str | Text
+        if same_person:
+            correct = same_person[0]
+            rule_text = tx(
+                N_("NIP %(name)s tercetak %(n)s angka; NIP terdiri atas 18 angka (8 tanggal lahir, 6 TMT pengangkatan, "
+                   "1 jenis kelamin, 3 nomor urut); NIP yang sama tercetak 18 angka di tempat lain"),
+                name=s.name, n=len(digits),
+            )
+        elif guess is not None:
+            correct = tx(N_("18 angka, kemungkinan %(nip)s"), nip=show_nip(guess))
+        else:
+            correct = tx(N_("18 angka"))
+        yield Finding(s.where, NIP, s.nip, correct, Severity.MINOR, rule_text)

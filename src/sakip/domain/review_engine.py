@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .errors import N_
 from .numbers import format_number
-from .review import Finding, Severity
+from .review import Finding, Severity, Text, tx
 
 if TYPE_CHECKING:
     from .review_printed import PrintedContext
@@ -81,3 +82,15 @@ class ReviewResult:
 
 def _show(value: Decimal | None, places: int = 2) -> str:
     return "—" if value is None else format_number(value, places)
+
+
+def indicator_place(level: str, parent: str, indicator_id: str, name: str) -> Text:
+    """Where an indicator of the office's data is: ``Sasaran S1 › Indikator S1.1 Nama``."""
+    if level == "goal":
+        return tx(N_("Tujuan %(parent)s › Indikator %(id)s %(name)s"), parent=parent, id=indicator_id, name=name)
+    return tx(N_("Sasaran %(parent)s › Indikator %(id)s %(name)s"), parent=parent, id=indicator_id, name=name)
+
+
+def place_in(place: str, what: Text | str) -> Text:
+    """A place inside another: ``<place> › <what>`` (``what`` a `Text` such as ``Target 2020``)."""
+    return tx(N_("%(place)s › %(part)s"), place=place, part=what)

@@ -14,20 +14,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .errors import N_
+from .measurement import Target
 from .numbers import format_number, round_half_up
 from .one_figure import distinct, signed, target_text
-from .review import Finding, Severity
-from .review_engine import rule
+from .review import Finding, Severity, Text, tx
+from .review_engine import indicator_place, place_in, rule
 
 if TYPE_CHECKING:
     from .review_rules import OfficeContext
 
 
-def _place(level: str, parent: str, ind_id: str, name: str) -> str:
-    return f"{'Tujuan' if level == 'goal' else 'Sasaran'} {parent} › Indikator {ind_id} {name}"
+def _target(value: Target | None) -> Text | str:
+    """`one_figure.target_text`, with its words (*belum ditetapkan*) translatable."""
+    return tx(N_("belum ditetapkan")) if value is None else target_text(value)
 
 
-@rule("OPD-TARGET-01", Severity.WARNING, "Capaian diukur terhadap target Perjanjian Kinerja", "office")
+@rule("OPD-TARGET-01", Severity.WARNING, N_("Capaian diukur terhadap target Perjanjian Kinerja"), "office")
 def office_target_is_pk(ctx: OfficeContext) -> Iterator[Finding]:
     for group in distinct(ctx.scores()):  # one finding per indicator, not one per level it is shown at
         s = group.score
@@ -37,18 +40,27 @@ def office_target_is_pk(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         if b.differs:
             yield Finding(
-                f"{_place(s.level, s.parent_id, s.indicator.id, s.indicator.name)} › Target {ctx.year}",
-                "target capaian",
-                target_text(b.used),
-                target_text(b.pk),
+                place_in(
+                    indicator_place(s.level, s.parent_id, s.indicator.id, s.indicator.name),
+                    tx(N_("Target %(year)s"), year=ctx.year),
+                ),
+                tx(N_("target capaian")),
+                _target(b.used),
+                _target(b.pk),
                 Severity.WARNING,
-                f"capaian diukur terhadap target {target_text(b.used)} (diisi bersama realisasi), bukan target "
-                f"Perjanjian Kinerja {target_text(b.pk)}; hapus target pada data realisasi atau tetapkan PK "
-                "Perubahan bila target memang berubah",
+                tx(
+                    N_(
+                        "capaian diukur terhadap target %(used)s (diisi bersama realisasi), bukan target "
+                        "Perjanjian Kinerja %(pk)s; hapus target pada data realisasi atau tetapkan PK "
+                        "Perubahan bila target memang berubah"
+                    ),
+                    used=_target(b.used),
+                    pk=_target(b.pk),
+                ),
             )
 
 
-@rule("OPD-SURVEI-01", Severity.WARNING, "Realisasi indikator survei sama dengan indeks hasil survei", "office")
+@rule("OPD-SURVEI-01", Severity.WARNING, N_("Realisasi indikator survei sama dengan indeks hasil survei"), "office")
 def office_survey_realisation(ctx: OfficeContext) -> Iterator[Finding]:
     for s in ctx.scores():
         link = s.survey
@@ -57,12 +69,21 @@ def office_survey_realisation(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         if link.status == "differs":
             yield Finding(
-                f"{_place(s.level, s.parent_id, s.indicator.id, s.indicator.name)} › Realisasi {ctx.year}",
-                "realisasi survei",
+                place_in(
+                    indicator_place(s.level, s.parent_id, s.indicator.id, s.indicator.name),
+                    tx(N_("Realisasi %(year)s"), year=ctx.year),
+                ),
+                tx(N_("realisasi survei")),
                 link.entered,
                 round_half_up(link.index, 2),
                 Severity.WARNING,
-                f"indeks hasil survei {format_number(link.index, 2)} berbeda dari realisasi yang diisi; "
-                f"selisih {signed(link.difference) if link.difference is not None else '-'}. Capaian "
-                "dihitung dari realisasi yang diisi; samakan realisasi dengan indeks survei atau perbaiki data survei",
+                tx(
+                    N_(
+                        "indeks hasil survei %(index)s berbeda dari realisasi yang diisi; selisih %(difference)s. "
+                        "Capaian dihitung dari realisasi yang diisi; samakan realisasi dengan indeks survei atau "
+                        "perbaiki data survei"
+                    ),
+                    index=format_number(link.index, 2),
+                    difference=signed(link.difference) if link.difference is not None else "-",
+                ),
             )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .errors import N_
 from .profile import LKJIP_KEYS, missing_sections
-from .review import Finding, Severity
+from .review import Finding, Severity, tx
 from .review_engine import rule
 
 if TYPE_CHECKING:
@@ -18,18 +19,23 @@ if TYPE_CHECKING:
 
 #: the sections as the finding names them
 SECTION_NAMES = {
-    "latar_belakang": "Latar belakang",
-    "sumber_daya": "Sumber daya",
-    "isu_strategis": "Isu strategis",
-    "permasalahan": "Permasalahan utama",
-    "prestasi": "Prestasi kinerja",
-    "anggaran": "Catatan pelaksanaan anggaran",
-    "kesimpulan": "Kesimpulan",
-    "langkah": "Kendala dan langkah peningkatan kinerja",
+    "latar_belakang": N_("Latar belakang"),
+    "sumber_daya": N_("Sumber daya"),
+    "isu_strategis": N_("Isu strategis"),
+    "permasalahan": N_("Permasalahan utama"),
+    "prestasi": N_("Prestasi kinerja"),
+    "anggaran": N_("Catatan pelaksanaan anggaran"),
+    "kesimpulan": N_("Kesimpulan"),
+    "langkah": N_("Kendala dan langkah peningkatan kinerja"),
 }
 
 
-@rule("OPD-NARASI-01", Severity.WARNING, "Setiap bagian narasi LKjIP tahun ini diisi (bukan draf tahun lalu)", "office")
+@rule(
+    "OPD-NARASI-01",
+    Severity.WARNING,
+    N_("Setiap bagian narasi LKjIP tahun ini diisi (bukan draf tahun lalu)"),
+    "office",
+)
 def office_narratives_complete(ctx: OfficeContext) -> Iterator[Finding]:
     data = ctx.data
     texts = data.narratives.get("lkjip", {}) if data is not None else {}
@@ -37,10 +43,14 @@ def office_narratives_complete(ctx: OfficeContext) -> Iterator[Finding]:
     for key in missing_sections("lkjip", texts):
         draft = key in texts and texts[key].draft and texts[key].text.strip()
         yield Finding(
-            f"LKjIP {ctx.year} › {SECTION_NAMES.get(key, key)}",
-            "narasi",
-            "draf tahun lalu" if draft else None,
-            "teks bagian ini",
+            tx(N_("LKjIP %(year)s › %(section)s"), year=ctx.year, section=tx(SECTION_NAMES[key]))
+            if key in SECTION_NAMES
+            else f"LKjIP {ctx.year} › {key}",
+            tx(N_("narasi")),
+            tx(N_("draf tahun lalu")) if draft else None,
+            tx(N_("teks bagian ini")),
             Severity.WARNING,
-            "teks masih draf dari tahun sebelumnya, belum diperiksa" if draft else "bagian ini belum diisi",
-            )
+            tx(N_("teks masih draf dari tahun sebelumnya, belum diperiksa"))
+            if draft
+            else tx(N_("bagian ini belum diisi")),
+        )

@@ -18,18 +18,16 @@ when two rules flag the same place and figure, the more specific one is kept
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from . import budget as budget_rules
-from . import survey as survey_rules
 from .aggregation import mean
 from .budget import Amounts
-from .errors import DomainError
+from .errors import N_, DomainError
 from .measurement import Achievement, Polarity, Status, achievement
-from .numbers import round_half_up
+from .numbers import format_count, round_half_up
 from .office import Office
 from .printed import (
     PrintedBudgetLine,
@@ -42,7 +40,20 @@ from .printed import (
     number,
 )
 from .quarter_figures import FiguresAsOf
-from .review import Finding, Severity, agrees, compare_category, compare_number, printed_places
+from .review import (
+    CAPAIAN,
+    KATEGORI,
+    REALISASI,
+    TARGET,
+    Finding,
+    Severity,
+    Text,
+    agrees,
+    compare_category,
+    compare_number,
+    printed_places,
+    tx,
+)
 from .review_engine import PRINTED_RULES, ReviewResult, _show, rule
 from .scales import AKIP_GRADES, Band, OrdinalScale
 from .scorecard import Scorecard
@@ -215,12 +226,15 @@ def review_printed(
         else:
             findings.append(
                 Finding(
-                    f"Data {office.name}",
-                    "data tahun",
+                    tx(N_("Data %(office)s"), office=office.name),
+                    tx(N_("data tahun")),
                     None,
                     str(report.year),
                     Severity.WARNING,
-                    f"data tahun {report.year} tidak ada; angka hanya dibandingkan dengan angka tercetak lainnya",
+                    tx(
+                        N_("data tahun %(year)s tidak ada; angka hanya dibandingkan dengan angka tercetak lainnya"),
+                        year=report.year,
+                    ),
                     "PR-TW-02",
                 )
             )
@@ -235,30 +249,45 @@ def _scale_text(scale: PrintedScale) -> str:
     return "; ".join(b.describe() for b in scale.bands)
 
 
-def scale_problems(bands: tuple[Band, ...]) -> list[str]:
+def scale_problems(bands: tuple[Band, ...]) -> list[Text]:
     """Every gap and overlap of a printed scale, in Indonesian (the scale as printed, lowest first)."""
-    problems: list[str] = []
+    problems: list[Text] = []
     if not bands:
-        return ["skala tidak memuat satu pun rentang"]
+        return [tx(N_("skala tidak memuat satu pun rentang"))]
     ordered = sorted(bands, key=lambda b: (b.min is not None, b.min or Decimal(0)))
     if ordered[0].min is not None:
-        problems.append(f"nilai di bawah {_show(ordered[0].min)} tidak masuk kategori mana pun")
+        problems.append(tx(N_("nilai di bawah %(value)s tidak masuk kategori mana pun"), value=_show(ordered[0].min)))
     if ordered[-1].max is not None:
-        problems.append(f"nilai di atas {_show(ordered[-1].max)} tidak masuk kategori mana pun")
+        problems.append(tx(N_("nilai di atas %(value)s tidak masuk kategori mana pun"), value=_show(ordered[-1].max)))
     for lower, upper in pairwise(ordered):
         if lower.max is None or upper.min is None:
-            problems.append(f"rentang {lower.label} dan {upper.label} tumpang tindih")
+            problems.append(
+                tx(N_("rentang %(lower)s dan %(upper)s tumpang tindih"), lower=lower.label, upper=upper.label)
+            )
             continue
         if lower.max < upper.min:
-            problems.append(f"nilai antara {_show(lower.max)} dan {_show(upper.min)} tidak masuk kategori mana pun")
+            problems.append(
+                tx(
+                    N_("nilai antara %(low)s dan %(high)s tidak masuk kategori mana pun"),
+                    low=_show(lower.max),
+                    high=_show(upper.min),
+                )
+            )
         elif lower.max == upper.min and not lower.max_inclusive and not upper.min_inclusive:
-            problems.append(f"nilai tepat {_show(lower.max)} tidak masuk kategori mana pun")
+            problems.append(tx(N_("nilai tepat %(value)s tidak masuk kategori mana pun"), value=_show(lower.max)))
         elif lower.max > upper.min or (lower.max_inclusive and upper.min_inclusive):
-            problems.append(f"rentang {lower.label} dan {upper.label} tumpang tindih pada {_show(upper.min)}")
+            problems.append(
+                tx(
+                    N_("rentang %(lower)s dan %(upper)s tumpang tindih pada %(value)s"),
+                    lower=lower.label,
+                    upper=upper.label,
+                    value=_show(upper.min),
+                )
+            )
     return problems
 
 
-@rule("PR-SKALA-01", Severity.MINOR, "Skala predikat tercetak tanpa celah dan tumpang tindih", "printed")
+@rule("PR-SKALA-01", Severity.MINOR, N_("Skala predikat tercetak tanpa celah dan tumpang tindih"), "printed")
 def printed_scale_is_gap_free(ctx: PrintedContext) -> Iterator[Finding]:
     scale = ctx.report.scale
     if scale is None:
@@ -268,15 +297,15 @@ def printed_scale_is_gap_free(ctx: PrintedContext) -> Iterator[Finding]:
     if problems:
         yield Finding(
             scale.where,
-            "skala predikat",
+            tx(N_("skala predikat")),
             _scale_text(scale),
-            "skala tanpa celah dan tanpa tumpang tindih",
+            tx(N_("skala tanpa celah dan tanpa tumpang tindih")),
             Severity.MINOR,
-            "skala tercetak tidak lengkap: " + "; ".join(problems),
+            tx(N_("skala tercetak tidak lengkap: %(problems)s"), problems=tuple(p.msg for p in problems)),
         )
 
 
-@rule("PR-IND-01", Severity.MAJOR, "Capaian tercetak sesuai target, realisasi dan polaritas", "printed")
+@rule("PR-IND-01", Severity.MAJOR, N_("Capaian tercetak sesuai target, realisasi dan polaritas"), "printed")
 def printed_achievement(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         a = ctx.achievement_of(row)
@@ -285,22 +314,35 @@ def printed_achievement(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         f = ctx.compare(
             row.where,
-            "capaian %",
+            CAPAIAN,
             printed,
             a.value,
-            f"{row.name}: capaian = {formula_text(row.polarity)} = {_show(a.value)} "
-            f"(target {show_value(row.target)}, realisasi {show_value(row.realisation)})",
+            achievement_text(row.name, row.polarity, a.value, show_value(row.target), show_value(row.realisation)),
         )
         if f:
             yield f
 
 
-def formula_text(polarity: Polarity) -> str:
+def formula_text(polarity: Polarity) -> Text:
     if polarity is Polarity.LOWER_IS_BETTER:
-        return "(2 × target − realisasi) / target × 100"
+        return tx(N_("(2 × target − realisasi) / target × 100"))
     if polarity is Polarity.QUALITATIVE:
-        return "peringkat realisasi / peringkat target × 100"
-    return "realisasi / target × 100"
+        return tx(N_("peringkat realisasi / peringkat target × 100"))
+    return tx(N_("realisasi / target × 100"))
+
+
+def achievement_text(
+    name: str | Text, polarity: Polarity, value: Decimal | None, target: str, realisation: str
+) -> Text:
+    """``<name>: capaian = <formula> = 84,50 (target 100, realisasi 84,5)``."""
+    return tx(
+        N_("%(name)s: capaian = %(formula)s = %(value)s (target %(target)s, realisasi %(realisation)s)"),
+        name=name,
+        formula=formula_text(polarity),
+        value=_show(value),
+        target=target,
+        realisation=realisation,
+    )
 
 
 def show_value(value: PrintedValue) -> str:
@@ -318,16 +360,18 @@ def _category_finding(ctx: PrintedContext, where: str, printed: str | None, valu
         ctx.checked += 1
         return Finding(
             where,
-            "kategori",
+            KATEGORI,
             printed,
-            "tidak ada kategori",
+            tx(N_("tidak ada kategori")),
             Severity.WARNING,
-            f"nilai {_show(value)} tidak masuk rentang mana pun pada skala tercetak",
+            tx(N_("nilai %(value)s tidak masuk rentang mana pun pada skala tercetak"), value=_show(value)),
         )
-    return ctx.compare_category(where, printed, labels[0], f"nilai {_show(value)} pada skala tercetak")
+    return ctx.compare_category(
+        where, printed, labels[0], tx(N_("nilai %(value)s pada skala tercetak"), value=_show(value))
+    )
 
 
-@rule("PR-IND-02", Severity.MAJOR, "Kategori tercetak sesuai skala tercetak", "printed")
+@rule("PR-IND-02", Severity.MAJOR, N_("Kategori tercetak sesuai skala tercetak"), "printed")
 def printed_category(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         f = _category_finding(ctx, row.where, row.category, ctx.value_of(row))
@@ -335,7 +379,7 @@ def printed_category(ctx: PrintedContext) -> Iterator[Finding]:
             yield f
 
 
-@rule("PR-IND-03", Severity.MAJOR, "Target pengukuran sama dengan target Perjanjian Kinerja", "printed")
+@rule("PR-IND-03", Severity.MAJOR, N_("Target pengukuran sama dengan target Perjanjian Kinerja"), "printed")
 def printed_target_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         target, realisation = number(row.target), number(row.realisation)
@@ -344,7 +388,7 @@ def printed_target_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
         ctx.checked += 1
         if target == row.pk_target:
             continue
-        note = ""
+        note: Text | None = None
         if realisation is not None:
             try:
                 a = achievement(
@@ -354,20 +398,25 @@ def printed_target_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
                     cap=ctx.report.cap,
                     lower_formula=ctx.report.lower_formula,
                 )
-                note = f"; terhadap target PK capaiannya {_show(a.value)} %"
+                note = tx(
+                    N_("%(name)s: target yang diukur berbeda dari target Perjanjian Kinerja; terhadap target PK "
+                       "capaiannya %(value)s %%"),
+                    name=row.name,
+                    value=_show(a.value),
+                )
             except DomainError:
-                note = ""
+                note = None
         yield Finding(
             row.where,
-            "target",
+            TARGET,
             target,
             row.pk_target,
             Severity.MAJOR,
-            f"{row.name}: target yang diukur berbeda dari target Perjanjian Kinerja{note}",
+            note or tx(N_("%(name)s: target yang diukur berbeda dari target Perjanjian Kinerja"), name=row.name),
         )
 
 
-@rule("PR-IND-04", Severity.WARNING, "Capaian indikator negatif dapat diverifikasi", "printed")
+@rule("PR-IND-04", Severity.WARNING, N_("Capaian indikator negatif dapat diverifikasi"), "printed")
 def printed_lower_without_realisation(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         if (
@@ -377,12 +426,16 @@ def printed_lower_without_realisation(ctx: PrintedContext) -> Iterator[Finding]:
         ):
             yield Finding(
                 row.where,
-                "realisasi",
+                REALISASI,
                 None,
-                "realisasi dan rumus indikator negatif",
+                tx(N_("realisasi dan rumus indikator negatif")),
                 Severity.WARNING,
-                f"{row.name}: capaian {show_value(row.achievement)} dicetak tanpa realisasi; untuk indikator yang "
-                "makin kecil makin baik cara menghitungnya tidak dapat diverifikasi",
+                tx(
+                    N_("%(name)s: capaian %(value)s dicetak tanpa realisasi; untuk indikator yang makin kecil makin "
+                       "baik cara menghitungnya tidak dapat diverifikasi"),
+                    name=row.name,
+                    value=show_value(row.achievement),
+                ),
             )
 
 
@@ -398,7 +451,7 @@ def _element_score(score: Decimal | None, nrr: Decimal | None) -> Decimal | None
     return nrr * 25 if nrr is not None else None
 
 
-@rule("PR-IND-05", Severity.MAJOR, "Realisasi indikator survei sama dengan indeks hasil survei", "printed")
+@rule("PR-IND-05", Severity.MAJOR, N_("Realisasi indikator survei sama dengan indeks hasil survei"), "printed")
 def printed_realisation_vs_survey(ctx: PrintedContext) -> Iterator[Finding]:
     if not ctx.report.surveys:
         return
@@ -411,11 +464,14 @@ def printed_realisation_vs_survey(ctx: PrintedContext) -> Iterator[Finding]:
         if not agrees(realisation, index):
             yield Finding(
                 row.where,
-                "realisasi",
+                REALISASI,
                 realisation,
                 round_half_up(index, 2),
                 Severity.MAJOR,
-                f"{row.name}: realisasi berbeda dari indeks yang dihitung dari nilai per unsur survei",
+                tx(
+                    N_("%(name)s: realisasi berbeda dari indeks yang dihitung dari nilai per unsur survei"),
+                    name=row.name,
+                ),
             )
 
 
@@ -423,7 +479,7 @@ def _members(ctx: PrintedContext, names: tuple[str, ...]) -> list[PrintedIndicat
     return [r for n in names for r in ctx.report.indicators if n in (r.where, r.name)]
 
 
-@rule("PR-GRP-01", Severity.MAJOR, "Capaian sasaran = rata-rata capaian indikatornya", "printed")
+@rule("PR-GRP-01", Severity.MAJOR, N_("Capaian sasaran = rata-rata capaian indikatornya"), "printed")
 def printed_group_mean(ctx: PrintedContext) -> Iterator[Finding]:
     for g in ctx.report.groups:
         values = [ctx.value_of(r) for r in _members(ctx, g.indicators)]
@@ -431,16 +487,16 @@ def printed_group_mean(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         f = ctx.compare(
             g.where,
-            "capaian %",
+            CAPAIAN,
             g.achievement,
             mean([v for v in values if v is not None]),
-            f"{g.name}: rata-rata capaian {len(values)} indikator",
+            tx(N_("%(name)s: rata-rata capaian %(n)s indikator"), name=g.name, n=format_count(len(values))),
         )
         if f:
             yield f
 
 
-@rule("PR-GRP-02", Severity.MAJOR, "Kategori sasaran sesuai skala tercetak", "printed")
+@rule("PR-GRP-02", Severity.MAJOR, N_("Kategori sasaran sesuai skala tercetak"), "printed")
 def printed_group_category(ctx: PrintedContext) -> Iterator[Finding]:
     for g in ctx.report.groups:
         values = [ctx.value_of(r) for r in _members(ctx, g.indicators)]
@@ -454,196 +510,6 @@ def printed_group_category(ctx: PrintedContext) -> Iterator[Finding]:
             yield f
 
 
-@rule("PR-ANG-01", Severity.MAJOR, "Jumlah anggaran = jumlah rinciannya", "printed")
-def printed_budget_sums(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        if not line.parts:
-            continue
-        summed = ctx.amounts(line)
-        if summed is None:
-            continue
-        names = ", ".join(line.parts)
-        office = ctx.office_amounts(line)
-        for what, printed, computed in (
-            ("pagu", line.allocation, summed.allocation),
-            ("realisasi", line.realisation, summed.realisation),
-        ):
-            known = None if office is None else (office.allocation if what == "pagu" else office.realisation)
-            if printed is not None and known is not None and printed == known:
-                continue  # the total is the office's own: the wrong figure is a part (reported on its row)
-            f = ctx.compare(line.where, what, printed, computed, f"{line.name}: jumlah {what} baris {names}")
-            if f:
-                yield replace(f, severity=Severity.MAJOR)
-
-
-def _absorption_text(line: PrintedBudgetLine, a: Amounts) -> str:
-    return f"{line.name}: {_show(a.realisation, 0)} / {_show(a.allocation, 0)} × 100"
-
-
-def _deviation_text(line: PrintedBudgetLine, a: Amounts) -> str:
-    return (
-        f"{line.name}: ({_show(a.realisation, 0)} − {_show(a.allocation, 0)}) / "
-        f"{_show(a.allocation, 0)} × 100; persentase tidak dapat dijumlahkan"
-    )
-
-
-def budget_percentage_rule(
-    id: str, title: str, field: str, what: str, explanation: Callable[[PrintedBudgetLine, Amounts], str]
-) -> Callable[[PrintedContext], Iterator[Finding]]:
-    """Register the rule comparing a percentage printed on each budget line (``PrintedBudgetLine.<field>``)
-    with the one computed from the line's amounts (``Amounts.<field>``)."""
-
-    def check(ctx: PrintedContext) -> Iterator[Finding]:
-        for line in ctx.report.budget:
-            a = ctx.amounts(line)
-            printed: Decimal | None = getattr(line, field)
-            if a is None or printed is None:
-                continue
-            f = ctx.compare(line.where, what, printed, getattr(a, field), explanation(line, a))
-            if f:
-                yield f
-
-    check.__name__ = f"printed_{field}"
-    registered: Callable[[PrintedContext], Iterator[Finding]] = rule(id, Severity.MAJOR, title, "printed")(check)
-    return registered
-
-
-printed_absorption = budget_percentage_rule(
-    "PR-ANG-02", "Persentase penyerapan = realisasi / pagu × 100", "absorption", "penyerapan %", _absorption_text
-)
-printed_deviation = budget_percentage_rule(
-    "PR-ANG-03", "Persentase deviasi = (realisasi − pagu) / pagu × 100", "deviation", "deviasi %", _deviation_text
-)
-
-
-@rule("PR-ANG-04", Severity.MAJOR, "Porsi anggaran = pagu / pagu keseluruhan × 100", "printed")
-def printed_share(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        if line.share is None or line.share_of is None:
-            continue
-        whole_line = ctx.report.line(line.share_of)
-        a = ctx.amounts(line)
-        whole = ctx.amounts(whole_line) if whole_line else None
-        if a is None or whole is None:
-            continue
-        f = ctx.compare(
-            line.where,
-            "porsi %",
-            line.share,
-            budget_rules.share(a.allocation, whole.allocation),
-            f"{line.name}: {_show(a.allocation, 0)} / {_show(whole.allocation, 0)} × 100",
-        )
-        if f:
-            yield f
-
-
-def _printed_mismatch(
-    ctx: PrintedContext, line: PrintedBudgetLine, what: str, mine: Decimal | None, theirs: Decimal | None, text: str
-) -> Finding | None:
-    """Two printed amounts that must be the same: a major finding where both are printed and differ."""
-    if mine is None or theirs is None:
-        return None
-    ctx.checked += 1
-    if mine == theirs:
-        return None
-    return Finding(line.where, what, mine, theirs, Severity.MAJOR, text)
-
-
-@rule("PR-ANG-05", Severity.MAJOR, "Angka anggaran yang sama tercetak sama di setiap tempat", "printed")
-def printed_same_amounts(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        other = ctx.report.line(line.same_as) if line.same_as else None
-        if other is None:
-            continue
-        for what, mine, theirs in (
-            ("pagu", line.allocation, other.allocation),
-            ("realisasi", line.realisation, other.realisation),
-        ):
-            text = f"{line.name}: {what} berbeda dari yang tercetak di {other.where}"
-            if f := _printed_mismatch(ctx, line, what, mine, theirs, text):
-                yield f
-
-
-@rule("PR-ANG-06", Severity.MAJOR, "Pagu program sama dengan anggaran pada Perjanjian Kinerja", "printed")
-def printed_allocation_vs_pk(ctx: PrintedContext) -> Iterator[Finding]:
-    for line in ctx.report.budget:
-        text = f"{line.name}: pagu berbeda dari anggaran program pada Perjanjian Kinerja"
-        if f := _printed_mismatch(ctx, line, "pagu", line.allocation, line.pk_allocation, text):
-            yield f
-
-
-def _distributions(s: PrintedSurvey) -> dict[str, Decimal]:
-    """Element scores from printed answer distributions (rows that can be scored)."""
-    rows = {e.name: list(e.distribution) for e in s.elements if e.distribution is not None}
-    if not rows:
-        return {}
-    instrument = survey_rules.custom_instrument(list(rows), s.grade_table, "tercetak")
-    result = survey_rules.from_distributions(instrument, {k: v if sum(v) else None for k, v in rows.items()})
-    return {e.name: e.score for e in result.elements}
-
-
-@rule("PR-SKM-01", Severity.MAJOR, "Distribusi jawaban per unsur berjumlah 100 %", "printed")
-def printed_distribution_sums(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        for e in s.elements:
-            if e.distribution is None:
-                continue
-            ctx.checked += 1
-            total = sum(e.distribution, Decimal(0))
-            if total != 100:
-                yield Finding(
-                    f"{s.where} › {e.name}",
-                    "jumlah distribusi %",
-                    total,
-                    Decimal(100),
-                    Severity.MAJOR if total == 0 else Severity.MINOR,
-                    f"unsur {e.name}: proporsi jawaban berjumlah {_show(total)} %"
-                    + (" — skor tercetak tidak mungkin berasal dari distribusi ini" if total == 0 else ""),
-                )
-
-
-@rule("PR-SKM-02", Severity.MAJOR, "Skor unsur = rata-rata bobot jawaban × 25", "printed")
-def printed_element_scores(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        scored = _distributions(s)
-        for e in s.elements:
-            printed = _element_score(e.score, e.nrr)
-            f = ctx.compare(
-                f"{s.where} › {e.name}",
-                "skor",
-                printed,
-                scored.get(e.name),
-                f"unsur {e.name}: Σ(bobot × proporsi) / Σ proporsi × 25",
-            )
-            if f:
-                yield f
-
-
-@rule("PR-SKM-03", Severity.MAJOR, "Indeks (IKM) = rata-rata skor unsur", "printed")
-def printed_survey_index(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        index = _survey_index(s)
-        n = sum(1 for e in s.elements if _element_score(e.score, e.nrr) is not None)
-        f = ctx.compare(s.where, "indeks (IKM)", s.index, index, f"rata-rata {n} skor unsur yang tercetak")
-        if f:
-            yield f
-
-
-@rule("PR-SKM-04", Severity.MAJOR, "Mutu pelayanan sesuai tabel mutu yang berlaku", "printed")
-def printed_survey_grade(ctx: PrintedContext) -> Iterator[Finding]:
-    for s in ctx.report.surveys:
-        index = _survey_index(s) or s.index
-        if index is None:
-            continue
-        f = ctx.compare_category(
-            s.where,
-            s.grade,
-            s.grade_table.scale.classify(index),
-            f"indeks {_show(index)} pada tabel mutu {s.grade_table.value}",
-        )
-        if f:
-            yield f
-
-
-# the rules for quarterly reports and for figures printed in several places register themselves here
-from . import review_consistency, review_quarterly  # noqa: E402, F401
+# the rules of the budget table (and after them the survey's), for quarterly reports and for figures printed
+# in several places register themselves here, in this order (the order of the rules is the order of their findings)
+from . import review_budget, review_consistency, review_quarterly  # noqa: E402, F401

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .budget import Amounts
+from .errors import N_
 from .measurement import Status, Target
 from .numbers import round_half_up
 from .periods import QUARTER_LABELS
@@ -36,27 +37,48 @@ from .printed import (
     number,
 )
 from .quarter_figures import Figure
-from .review import Finding, Severity, agrees, printed_places, same_category
-from .review_engine import _show, rule
+from .review import (
+    CAPAIAN,
+    DEVIASI,
+    KATEGORI,
+    PAGU,
+    PENYERAPAN,
+    REALISASI,
+    TARGET,
+    Finding,
+    Severity,
+    Text,
+    agrees,
+    printed_places,
+    same_category,
+    tx,
+)
+from .review_engine import _show, place_in, rule
 from .review_printed import (
     PrintedContext,
     _category_finding,
+    achievement_text,
     formula_text,
     printed_value,
     show_value,
 )
 
-NOT_MEASURED = "belum diukur"
-NO_TARGET = "target belum ditetapkan"
+NOT_MEASURED = tx(N_("belum diukur"))
+NO_TARGET = tx(N_("target belum ditetapkan"))
 QUARTER_SHARE = Decimal(25)  # each quarter is a quarter of the year
 
 
-def period_label(q: int) -> str:
-    return "Kondisi akhir" if q == YEAR_END else QUARTER_LABELS[q]
+def period_label(q: int) -> Text | str:
+    return tx(N_("Kondisi akhir")) if q == YEAR_END else QUARTER_LABELS[q]
 
 
-def cell_place(row: PrintedIndicatorRow, q: int) -> str:
-    return f"{row.where} › {period_label(q)}"
+def cell_place(row: PrintedIndicatorRow, q: int) -> Text:
+    return place_in(row.where, period_label(q))
+
+
+def row_period(row: PrintedIndicatorRow, q: int) -> Text:
+    """``<indicator name>, TW II`` — the start of a sentence about one printed cell."""
+    return tx(N_("%(name)s, %(period)s"), name=row.name, period=period_label(q))
 
 
 def same_value(printed: Decimal | str, computed: Decimal | str) -> bool:
@@ -139,7 +161,7 @@ def _achievement_span(
     return min(values), max(values)
 
 
-@rule("PR-TW-01", Severity.MAJOR, "Capaian triwulan tercetak = realisasi terhadap target yang tercetak", "printed")
+@rule("PR-TW-01", Severity.MAJOR, N_("Capaian triwulan tercetak = realisasi terhadap target yang tercetak"), "printed")
 def quarter_achievement(ctx: PrintedContext) -> Iterator[Finding]:
     """A printed achievement that no target and realisation within their printed rounding can give.
 
@@ -161,11 +183,12 @@ def quarter_achievement(ctx: PrintedContext) -> Iterator[Finding]:
                 continue
             f = ctx.compare(
                 cell_place(row, q),
-                "capaian %",
+                CAPAIAN,
                 printed,
                 a.value,
-                f"{row.name}, {period_label(q)}: capaian = {formula_text(row.polarity)} = {_show(a.value)} "
-                f"(target {show_value(cell.target)}, realisasi {show_value(cell.realisation)})",
+                achievement_text(
+                    row_period(row, q), row.polarity, a.value, show_value(cell.target), show_value(cell.realisation)
+                ),
             )
             if f:
                 yield f
@@ -175,7 +198,7 @@ def in_scale(ctx: PrintedContext, label: str) -> bool:
     return any(same_category(label, b.label) for b in ctx.bands())
 
 
-@rule("PR-TW-06", Severity.MAJOR, "Kategori triwulan tercetak sesuai skala tercetak", "printed")
+@rule("PR-TW-06", Severity.MAJOR, N_("Kategori triwulan tercetak sesuai skala tercetak"), "printed")
 def quarter_category(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         for q, cell in row.cells():
@@ -192,7 +215,7 @@ def quarter_category(ctx: PrintedContext) -> Iterator[Finding]:
 
 
 def _compare_value(
-    ctx: PrintedContext, where: str, what: str, printed: PrintedValue, computed: Decimal | str | None, text: str
+    ctx: PrintedContext, where: str, what: Text, printed: PrintedValue, computed: Decimal | str | None, text: Text
 ) -> Finding | None:
     p = printed_value(printed)
     if p is None or computed is None:
@@ -209,41 +232,52 @@ def _office_cell(ctx: PrintedContext, row: PrintedIndicatorRow, indicator_id: st
     cell = row.year_end if q == YEAR_END else row.quarters[q]
     assert cell is not None
     fig = office_figure(ctx, row, indicator_id, q, ctx.through)
-    where, label = cell_place(row, q), period_label(q)
-    basis = "" if q == YEAR_END else (" triwulan itu saja" if row.basis is Basis.QUARTER else " s.d. triwulan itu")
-    source = f"{row.name}, {label}: menurut data OPD"
+    where = cell_place(row, q)
+    basis = "" if q == YEAR_END else ("quarter" if row.basis is Basis.QUARTER else "to_date")
+    source = tx(N_("%(cell)s: menurut data OPD"), cell=row_period(row, q))
     target = plain(fig.target)
     printed_target = printed_value(cell.target)
     if printed_target is not None and target is None and printed_target != 0:  # a 0: PR-TW-05
         ctx.checked += 1
-        text = f"{source} target{basis} belum ditetapkan"
-        yield Finding(where, "target", printed_target, NO_TARGET, Severity.MAJOR, text)
-    elif f := _compare_value(ctx, where, "target", cell.target, target, f"{source} target{basis} {show_value(target)}"):
+        text = tx(N_("%(source)s %(figure)s belum ditetapkan"), source=source, figure=_on_basis(TARGET, basis))
+        yield Finding(where, TARGET, printed_target, NO_TARGET, Severity.MAJOR, text)
+    elif f := _compare_value(
+        ctx, where, TARGET, cell.target, target,
+        tx(N_("%(source)s %(figure)s %(value)s"), source=source, figure=_on_basis(TARGET, basis),
+           value=show_value(target)),
+    ):
         yield f
     if not reported(ctx, q) or fig.realisation is None:
         return  # not measured (PR-TW-05)
+    realisation = show_value(shown(fig.realisation))
     if is_dash(cell.realisation):
         ctx.checked += 1
         yield Finding(
             where,
-            "realisasi",
+            REALISASI,
             "-",
             shown(fig.realisation),
             Severity.MAJOR,
-            f"{source} realisasi{basis} {show_value(shown(fig.realisation))}; laporan mencetak '-' (belum diukur)",
+            tx(
+                N_("%(source)s %(figure)s %(value)s; laporan mencetak '-' (belum diukur)"),
+                source=source, figure=_on_basis(REALISASI, basis), value=realisation,
+            ),
         )
     elif f := _compare_value(
-        ctx, where, "realisasi", cell.realisation, fig.realisation,
-        f"{source} realisasi{basis} {show_value(shown(fig.realisation))}",
+        ctx, where, REALISASI, cell.realisation, fig.realisation,
+        tx(N_("%(source)s %(figure)s %(value)s"), source=source, figure=_on_basis(REALISASI, basis), value=realisation),
     ):
         yield f
     a = fig.achievement
     if a.status is not Status.MEASURED or a.value is None:
         return
     if f := _compare_value(
-        ctx, where, "capaian %", cell.achievement, a.value,
-        f"{source} capaian = {formula_text(row.polarity)} = {_show(a.value)} "
-        f"(target {show_value(target)}, realisasi {show_value(shown(fig.realisation))})",
+        ctx, where, CAPAIAN, cell.achievement, a.value,
+        tx(
+            N_("%(source)s capaian = %(formula)s = %(value)s (target %(target)s, realisasi %(realisation)s)"),
+            source=source, formula=formula_text(row.polarity), value=_show(a.value), target=show_value(target),
+            realisation=realisation,
+        ),
     ):
         yield f
     if cell.category is not None and in_scale(ctx, cell.category):
@@ -252,9 +286,21 @@ def _office_cell(ctx: PrintedContext, row: PrintedIndicatorRow, indicator_id: st
             ctx.checked += 1
             if not same_category(cell.category, labels[0]):
                 yield Finding(
-                    where, "kategori", cell.category, labels[0], Severity.MAJOR,
-                    f"{source} capaian {_show(a.value)} termasuk kategori {labels[0]} pada skala tercetak",
+                    where, KATEGORI, cell.category, labels[0], Severity.MAJOR,
+                    tx(
+                        N_("%(source)s capaian %(value)s termasuk kategori %(label)s pada skala tercetak"),
+                        source=source, value=_show(a.value), label=labels[0],
+                    ),
                 )
+
+
+def _on_basis(figure: Text, basis: str) -> Text:
+    """``target``, ``target triwulan itu saja`` (a quarter's own) or ``target s.d. triwulan itu`` (to date)."""
+    if basis == "quarter":
+        return tx(N_("%(figure)s triwulan itu saja"), figure=figure)
+    if basis == "to_date":
+        return tx(N_("%(figure)s s.d. triwulan itu"), figure=figure)
+    return figure
 
 
 def _office_line(ctx: PrintedContext, line: PrintedBudgetLine, code: str) -> Iterator[Finding]:
@@ -264,25 +310,39 @@ def _office_line(ctx: PrintedContext, line: PrintedBudgetLine, code: str) -> Ite
     now = figures.budget_to_date(code, n)
     if now is None:
         return
-    label = f"s.d. {QUARTER_LABELS[n]}" if ctx.report.quarter else "tahun ini"
-    source = f"{line.name}: menurut data anggaran OPD ({code})"
-    checks: list[tuple[str, Decimal | None, Decimal | None, str]] = [
-        ("pagu", line.allocation, now.allocation, f"{source} pagu {_show(now.allocation, 0)}"),
-        ("realisasi", line.realisation, now.realisation, f"{source} realisasi {label} {_show(now.realisation, 0)}"),
-        ("penyerapan %", line.absorption, now.absorption, f"{source} penyerapan {label} {_show(now.absorption)} %"),
-        ("deviasi %", line.deviation, now.deviation, f"{source} deviasi {label} {_show(now.deviation)} %"),
+    label = tx(N_("s.d. %(quarter)s"), quarter=QUARTER_LABELS[n]) if ctx.report.quarter else tx(N_("tahun ini"))
+    source = tx(N_("%(name)s: menurut data anggaran OPD (%(code)s)"), name=line.name, code=code)
+
+    def realised(period: Text | str, value: Decimal | None) -> Text:
+        return tx(N_("%(source)s realisasi %(period)s %(value)s"), source=source, period=period, value=_show(value, 0))
+
+    checks: list[tuple[Text, Decimal | None, Decimal | None, Text]] = [
+        (PAGU, line.allocation, now.allocation,
+         tx(N_("%(source)s pagu %(value)s"), source=source, value=_show(now.allocation, 0))),
+        (REALISASI, line.realisation, now.realisation, realised(label, now.realisation)),
+        (PENYERAPAN, line.absorption, now.absorption,
+         tx(N_("%(source)s penyerapan %(period)s %(value)s %%"), source=source, period=label,
+            value=_show(now.absorption))),
+        (DEVIASI, line.deviation, now.deviation,
+         tx(N_("%(source)s deviasi %(period)s %(value)s %%"), source=source, period=label,
+            value=_show(now.deviation))),
     ]
     for q, in_quarter in sorted(line.quarters.items()):
         if q <= n:
             label_q = QUARTER_LABELS[q]
             own = figures.budget_in_quarter(code, q)
-            checks.append((f"realisasi {label_q}", in_quarter, own, f"{source} realisasi {label_q} {_show(own, 0)}"))
+            checks.append((tx(N_("realisasi %(quarter)s"), quarter=label_q), in_quarter, own, realised(label_q, own)))
     for what, printed, computed, text in checks:
         if f := ctx.compare(line.where, what, printed, computed, text):
             yield f
 
 
-@rule("PR-TW-02", Severity.MAJOR, "Angka triwulan tercetak sama dengan angka data OPD s.d. triwulan laporan", "printed")
+@rule(
+    "PR-TW-02",
+    Severity.MAJOR,
+    N_("Angka triwulan tercetak sama dengan angka data OPD s.d. triwulan laporan"),
+    "printed",
+)
 def quarter_figures_vs_office(ctx: PrintedContext) -> Iterator[Finding]:
     figures = ctx.figures
     if figures is None:
@@ -293,8 +353,11 @@ def quarter_figures_vs_office(ctx: PrintedContext) -> Iterator[Finding]:
         indicator_id = linked_indicator(ctx, row)
         if indicator_id is None:
             yield Finding(
-                row.where, "indikator", row.indicator, None, Severity.WARNING,
-                f"indikator {row.indicator!r} tidak ada dalam data OPD tahun {ctx.report.year}",
+                row.where, tx(N_("indikator")), row.indicator, None, Severity.WARNING,
+                tx(
+                    N_("indikator %(indicator)s tidak ada dalam data OPD tahun %(year)s"),
+                    indicator=repr(row.indicator), year=ctx.report.year,
+                ),
             )
             continue
         for q, _cell in row.cells():
@@ -304,8 +367,9 @@ def quarter_figures_vs_office(ctx: PrintedContext) -> Iterator[Finding]:
             continue
         if not figures.has_line(line.code):
             yield Finding(
-                line.where, "kode anggaran", line.code, None, Severity.WARNING,
-                f"kode {line.code!r} tidak ada dalam anggaran OPD tahun {ctx.report.year}",
+                line.where, tx(N_("kode anggaran")), line.code, None, Severity.WARNING,
+                tx(N_("kode %(code)s tidak ada dalam anggaran OPD tahun %(year)s"), code=repr(line.code),
+                   year=ctx.report.year),
             )
             continue
         yield from _office_line(ctx, line, line.code)
@@ -327,7 +391,7 @@ def _earlier(printed: Decimal | str, by_quarter: dict[int, Decimal | str | None]
 
 
 def _earlier_finding(
-    where: str, what: str, printed: Decimal | str, correct: Decimal | str | None, m: int, n: int, name: str
+    where: str, what: Text, printed: Decimal | str, correct: Decimal | str | None, m: int, n: int, name: str
 ) -> Finding:
     return Finding(
         where,
@@ -335,8 +399,10 @@ def _earlier_finding(
         printed,
         NOT_MEASURED if correct is None else shown(correct),
         Severity.MAJOR,
-        f"{name}: yang tercetak adalah angka s.d. {QUARTER_LABELS[m]}, bukan s.d. {QUARTER_LABELS[n]} "
-        f"(laporan {QUARTER_LABELS[n]})",
+        tx(
+            N_("%(name)s: yang tercetak adalah angka s.d. %(earlier)s, bukan s.d. %(quarter)s (laporan %(quarter)s)"),
+            name=name, earlier=QUARTER_LABELS[m], quarter=QUARTER_LABELS[n],
+        ),
     )
 
 
@@ -358,7 +424,7 @@ def _earlier_cell(ctx: PrintedContext, row: PrintedIndicatorRow, indicator_id: s
         m: figures.year_end(indicator_id, m) if q == YEAR_END else figures.to_date(indicator_id, m)
         for m in range(1, n + 1)
     }
-    for what, raw in (("target", cell.target), ("realisasi", cell.realisation), ("capaian %", cell.achievement)):
+    for what, raw in ((TARGET, cell.target), (REALISASI, cell.realisation), (CAPAIAN, cell.achievement)):
         printed = printed_value(raw)
         if printed is None:
             continue
@@ -390,8 +456,8 @@ def _earlier_line(ctx: PrintedContext, line: PrintedBudgetLine) -> Iterator[Find
     if to_date is None:
         return
     for what, printed, by_quarter in (
-        ("realisasi", line.realisation, {m: a.realisation for m, a in to_date.items()}),
-        ("penyerapan %", line.absorption, {m: a.absorption for m, a in to_date.items()}),
+        (REALISASI, line.realisation, {m: a.realisation for m, a in to_date.items()}),
+        (PENYERAPAN, line.absorption, {m: a.absorption for m, a in to_date.items()}),
     ):
         if printed is None:
             continue
@@ -402,7 +468,7 @@ def _earlier_line(ctx: PrintedContext, line: PrintedBudgetLine) -> Iterator[Find
             yield _earlier_finding(line.where, what, printed, by_quarter[n], m, n, line.name)
 
 
-@rule("PR-TW-03", Severity.MAJOR, "Laporan TW N tidak memuat angka triwulan sebelumnya", "printed")
+@rule("PR-TW-03", Severity.MAJOR, N_("Laporan TW N tidak memuat angka triwulan sebelumnya"), "printed")
 def earlier_quarter(ctx: PrintedContext) -> Iterator[Finding]:
     n = ctx.report.quarter
     if n is None or n < 2:
@@ -421,7 +487,7 @@ def earlier_quarter(ctx: PrintedContext) -> Iterator[Finding]:
 # ============================================================================ PR-TW-04
 
 
-@rule("PR-TW-04", Severity.WARNING, "Penyerapan anggaran tidak jauh tertinggal dari waktu yang berjalan", "printed")
+@rule("PR-TW-04", Severity.WARNING, N_("Penyerapan anggaran tidak jauh tertinggal dari waktu yang berjalan"), "printed")
 def absorption_behind_time(ctx: PrintedContext) -> Iterator[Finding]:
     n = ctx.report.quarter
     if n is None:
@@ -437,60 +503,70 @@ def absorption_behind_time(ctx: PrintedContext) -> Iterator[Finding]:
         if a.absorption < elapsed - lag:
             yield Finding(
                 line.where,
-                f"penyerapan s.d. {QUARTER_LABELS[n]} %",
+                tx(N_("penyerapan s.d. %(quarter)s %%"), quarter=QUARTER_LABELS[n]),
                 round_half_up(a.absorption, 2),
                 elapsed,
                 Severity.WARNING,
-                f"{line.name}: penyerapan {_show(a.absorption)} % tertinggal {_show(elapsed - a.absorption)} poin "
-                f"dari {_show(elapsed, 0)} % tahun anggaran yang telah berjalan (batas peringatan {_show(lag, 0)} "
-                "poin); periksa jadwal pelaksanaan dan rencana penarikan dana",
+                tx(
+                    N_("%(name)s: penyerapan %(absorption)s %% tertinggal %(behind)s poin dari %(elapsed)s %% tahun "
+                       "anggaran yang telah berjalan (batas peringatan %(lag)s poin); periksa jadwal pelaksanaan dan "
+                       "rencana penarikan dana"),
+                    name=line.name, absorption=_show(a.absorption), behind=_show(elapsed - a.absorption),
+                    elapsed=_show(elapsed, 0), lag=_show(lag, 0),
+                ),
             )
 
 
 # ============================================================================ PR-TW-05
 
 
-def _not_measured(ctx: PrintedContext, row: PrintedIndicatorRow, q: int, cell: PrintedCell) -> str | None:
+def _not_measured(ctx: PrintedContext, row: PrintedIndicatorRow, q: int, cell: PrintedCell) -> Text | None:
     """Why the cell's period is known not to be measured (None when it is measured or unknown)."""
     n = ctx.report.quarter
     if q != YEAR_END and n is not None and q > n:
-        return f"{QUARTER_LABELS[q]} belum berjalan pada laporan {QUARTER_LABELS[n]}"
+        return tx(N_("%(quarter)s belum berjalan pada laporan %(report)s"), quarter=QUARTER_LABELS[q],
+                  report=QUARTER_LABELS[n])
     indicator_id = linked_indicator(ctx, row)
     if indicator_id is not None and reported(ctx, q):
         if office_figure(ctx, row, indicator_id, q, ctx.through).realisation is None:
-            return "menurut data OPD belum ada pengukuran"
+            return tx(N_("menurut data OPD belum ada pengukuran"))
         return None
     if is_dash(cell.realisation):
-        return "realisasinya tercetak '-'"
+        return tx(N_("realisasinya tercetak '-'"))
     return None
 
 
-@rule("PR-TW-05", Severity.MAJOR, "Triwulan yang belum diukur tidak dicetak 0", "printed")
+@rule("PR-TW-05", Severity.MAJOR, N_("Triwulan yang belum diukur tidak dicetak 0"), "printed")
 def zero_not_measured(ctx: PrintedContext) -> Iterator[Finding]:
     for row in ctx.report.indicators:
         for q, cell in row.cells():
             why = _not_measured(ctx, row, q, cell)
             if why is None:
                 continue
-            where, label = cell_place(row, q), period_label(q)
-            for what, raw in (("realisasi", cell.realisation), ("capaian %", cell.achievement)):
+            where, cell_name = cell_place(row, q), row_period(row, q)
+            for what, word, raw in (
+                (REALISASI, REALISASI, cell.realisation), (CAPAIAN, tx(N_("capaian")), cell.achievement)
+            ):
                 value = printed_value(raw)
                 if value is None:
                     continue
                 ctx.checked += 1
                 zero = isinstance(value, Decimal) and value == 0
                 text = (
-                    f"{row.name}, {label}: 0 dicetak padahal {why}; yang belum diukur ditulis '-' "
-                    "(belum diukur), bukan 0"
+                    tx(
+                        N_("%(cell)s: 0 dicetak padahal %(why)s; yang belum diukur ditulis '-' (belum diukur), "
+                           "bukan 0"),
+                        cell=cell_name, why=why,
+                    )
                     if zero
-                    else f"{row.name}, {label}: {what.split()[0]} dicetak padahal {why}"
+                    else tx(N_("%(cell)s: %(figure)s dicetak padahal %(why)s"), cell=cell_name, figure=word, why=why)
                 )
                 yield Finding(where, what, value, NOT_MEASURED, Severity.MAJOR, text)
             if cell.category is not None:
                 ctx.checked += 1
                 yield Finding(
-                    where, "kategori", cell.category, NOT_MEASURED, Severity.MAJOR,
-                    f"{row.name}, {label}: kategori dicetak padahal {why}",
+                    where, KATEGORI, cell.category, NOT_MEASURED, Severity.MAJOR,
+                    tx(N_("%(cell)s: kategori dicetak padahal %(why)s"), cell=cell_name, why=why),
                 )
         yield from _zero_targets(ctx, row)
 
@@ -507,7 +583,10 @@ def _zero_targets(ctx: PrintedContext, row: PrintedIndicatorRow) -> Iterator[Fin
         if plain(office_figure(ctx, row, indicator_id, q, ctx.through).target) is None:
             ctx.checked += 1
             yield Finding(
-                cell_place(row, q), "target", t, NO_TARGET, Severity.MAJOR,
-                f"{row.name}, {period_label(q)}: target tidak ditetapkan dalam data OPD; ditulis '-' "
-                "(target belum ditetapkan), bukan 0",
+                cell_place(row, q), TARGET, t, NO_TARGET, Severity.MAJOR,
+                tx(
+                    N_("%(cell)s: target tidak ditetapkan dalam data OPD; ditulis '-' (target belum ditetapkan), "
+                       "bukan 0"),
+                    cell=row_period(row, q),
+                ),
             )

@@ -20,11 +20,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .errors import N_
 from .measurement import Status
 from .office import Indicator, Office
 from .periods import QUARTERS
-from .review import Finding, Severity
-from .review_engine import OFFICE_RULES, PRINTED_RULES, ReviewResult, Rule, _show, all_rules, rule
+from .review import Finding, Severity, Text, tx
+from .review_engine import (
+    OFFICE_RULES,
+    PRINTED_RULES,
+    ReviewResult,
+    Rule,
+    _show,
+    all_rules,
+    indicator_place,
+    place_in,
+    rule,
+)
 from .review_printed import (
     DEFAULT_ABSORPTION_LAG,
     PrintedContext,
@@ -89,23 +100,23 @@ def review_office(
     return ReviewResult(office.name, year, tuple(findings), ctx.checked, tuple(r.id for r in OFFICE_RULES))
 
 
-def _place(ind: Indicator, level: str, parent: str) -> str:
-    return f"{'Tujuan' if level == 'goal' else 'Sasaran'} {parent} › Indikator {ind.id} {ind.name}"
+def _place(ind: Indicator, level: str, parent: str) -> Text:
+    return indicator_place(level, parent, ind.id, ind.name)
 
 
-@rule("OPD-PK-01", Severity.MAJOR, "Perjanjian Kinerja tahun ini ada dan memuat target setiap IKU", "office")
+@rule("OPD-PK-01", Severity.MAJOR, N_("Perjanjian Kinerja tahun ini ada dan memuat target setiap IKU"), "office")
 def office_pk_complete(ctx: OfficeContext) -> Iterator[Finding]:
     yd = ctx.data
     pk = yd.agreement if yd else None
     ctx.checked += 1
     if pk is None:
         yield Finding(
-            f"Perjanjian Kinerja {ctx.year}",
-            "dokumen",
+            tx(N_("Perjanjian Kinerja %(year)s"), year=ctx.year),
+            tx(N_("dokumen")),
             None,
-            "Perjanjian Kinerja",
+            tx(N_("Perjanjian Kinerja")),
             Severity.MAJOR,
-            f"belum ada Perjanjian Kinerja tahun {ctx.year}",
+            tx(N_("belum ada Perjanjian Kinerja tahun %(year)s"), year=ctx.year),
         )
         return
     for s in ctx.scores():
@@ -115,12 +126,12 @@ def office_pk_complete(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         if ind.id not in pk.targets:
             yield Finding(
-                f"{_place(ind, s.level, s.parent_id)} › Target PK {ctx.year}",
-                "target PK",
+                place_in(_place(ind, s.level, s.parent_id), tx(N_("Target PK %(year)s"), year=ctx.year)),
+                tx(N_("target PK")),
                 None,
                 _plan_target(ind, ctx.year),
                 Severity.MAJOR,
-                f"IKU {ind.id} tidak tercantum dalam Perjanjian Kinerja {ctx.year}",
+                tx(N_("IKU %(id)s tidak tercantum dalam Perjanjian Kinerja %(year)s"), id=ind.id, year=ctx.year),
             )
 
 
@@ -129,7 +140,7 @@ def _plan_target(ind: Indicator, year: int) -> Decimal | str | None:
     return t if isinstance(t, Decimal | str) or t is None else f"{t.low}–{t.high}"
 
 
-@rule("OPD-PK-02", Severity.WARNING, "Target PK sama dengan target Renstra", "office")
+@rule("OPD-PK-02", Severity.WARNING, N_("Target PK sama dengan target Renstra"), "office")
 def office_pk_vs_plan(ctx: OfficeContext) -> Iterator[Finding]:
     yd = ctx.data
     pk = yd.agreement if yd else None
@@ -143,12 +154,12 @@ def office_pk_vs_plan(ctx: OfficeContext) -> Iterator[Finding]:
         pk_t, plan_t = pk.targets[ind.id], ind.targets[ctx.year]
         if pk_t != plan_t:
             yield Finding(
-                f"{_place(ind, s.level, s.parent_id)} › Target {ctx.year}",
-                "target PK",
+                place_in(_place(ind, s.level, s.parent_id), tx(N_("Target %(year)s"), year=ctx.year)),
+                tx(N_("target PK")),
                 _as_value(pk_t),
                 _as_value(plan_t),
                 Severity.WARNING,
-                "target Perjanjian Kinerja berbeda dari target Renstra; pastikan perubahan ini disengaja",
+                tx(N_("target Perjanjian Kinerja berbeda dari target Renstra; pastikan perubahan ini disengaja")),
             )
 
 
@@ -158,7 +169,7 @@ def _as_value(t: object) -> Decimal | str | None:
     return str(t)
 
 
-@rule("OPD-REAL-01", Severity.MAJOR, "Setiap indikator PK punya target dan realisasi", "office")
+@rule("OPD-REAL-01", Severity.MAJOR, N_("Setiap indikator PK punya target dan realisasi"), "office")
 def office_realisations_complete(ctx: OfficeContext) -> Iterator[Finding]:
     for s in ctx.scores():
         if not (s.in_pk or s.indicator.iku):
@@ -167,32 +178,32 @@ def office_realisations_complete(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         if s.target is None:
             yield Finding(
-                f"{place} › Target {ctx.year}",
-                "target",
+                place_in(place, tx(N_("Target %(year)s"), year=ctx.year)),
+                tx(N_("target")),
                 None,
-                "target tahun ini",
+                tx(N_("target tahun ini")),
                 Severity.MAJOR,
-                "indikator tidak mempunyai target tahun ini",
+                tx(N_("indikator tidak mempunyai target tahun ini")),
             )
         ctx.checked += 1
         if s.realisation is None:
             yield Finding(
-                f"{place} › Realisasi {ctx.year}",
-                "realisasi",
+                place_in(place, tx(N_("Realisasi %(year)s"), year=ctx.year)),
+                tx(N_("realisasi")),
                 None,
-                "realisasi tahun ini",
+                tx(N_("realisasi tahun ini")),
                 Severity.MAJOR,
-                "realisasi belum diisi; capaian tidak dapat dihitung (tidak diukur, bukan 0)",
+                tx(N_("realisasi belum diisi; capaian tidak dapat dihitung (tidak diukur, bukan 0)")),
             )
 
 
-@rule("OPD-CETAK", Severity.MAJOR, "Angka tercetak (capaian, kategori, anggaran, survei) sesuai hitungan", "office")
+@rule("OPD-CETAK", Severity.MAJOR, N_("Angka tercetak (capaian, kategori, anggaran, survei) sesuai hitungan"), "office")
 def office_printed_figures(ctx: OfficeContext) -> Iterator[Finding]:
     ctx.checked += len(ctx.card.findings)
     yield from ctx.card.findings
 
 
-@rule("OPD-POL-01", Severity.MAJOR, "Capaian dapat dihitung untuk polaritas dan target yang diisi", "office")
+@rule("OPD-POL-01", Severity.MAJOR, N_("Capaian dapat dihitung untuk polaritas dan target yang diisi"), "office")
 def office_polarity(ctx: OfficeContext) -> Iterator[Finding]:
     for s in ctx.scores():
         place = _place(s.indicator, s.level, s.parent_id)
@@ -201,20 +212,26 @@ def office_polarity(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         if s.achievement.status in (Status.UNDEFINED, Status.NO_TARGET):
             yield Finding(
-                f"{place} › Capaian {ctx.year}",
-                "capaian",
+                place_in(place, tx(N_("Capaian %(year)s"), year=ctx.year)),
+                tx(N_("capaian")),
                 None,
-                "capaian terhitung",
+                tx(N_("capaian terhitung")),
                 Severity.MAJOR,
-                "capaian tidak dapat dihitung: target belum ditetapkan"
+                tx(N_("capaian tidak dapat dihitung: target belum ditetapkan"))
                 if s.achievement.status is Status.NO_TARGET
-                else f"capaian tidak terdefinisi: {s.achievement.reason or 'periksa target dan polaritas'}",
+                else tx(
+                    N_("capaian tidak terdefinisi: %(reason)s"),
+                    reason=s.achievement.reason or tx(N_("periksa target dan polaritas")),
+                ),
             )
         for e in s.errors:
-            yield Finding(f"{place} › Capaian {ctx.year}", "perhitungan", None, None, Severity.MAJOR, e)
+            yield Finding(
+                place_in(place, tx(N_("Capaian %(year)s"), year=ctx.year)),
+                tx(N_("perhitungan")), None, None, Severity.MAJOR, e,
+            )
 
 
-@rule("OPD-ANG-01", Severity.MAJOR, "Realisasi anggaran tidak melebihi pagu", "office")
+@rule("OPD-ANG-01", Severity.MAJOR, N_("Realisasi anggaran tidak melebihi pagu"), "office")
 def office_realisation_within_allocation(ctx: OfficeContext) -> Iterator[Finding]:
     if ctx.card.budget is None:
         return
@@ -225,12 +242,12 @@ def office_realisation_within_allocation(ctx: OfficeContext) -> Iterator[Finding
         ctx.checked += 1
         if a.realisation > a.allocation:
             yield Finding(
-                f"Anggaran {ctx.year} › {ls.line.code} {ls.line.name}",
-                "realisasi",
+                tx(N_("Anggaran %(year)s › %(code)s %(name)s"), year=ctx.year, code=ls.line.code, name=ls.line.name),
+                tx(N_("realisasi")),
                 a.realisation,
                 a.allocation,
                 Severity.MAJOR,
-                "realisasi melebihi pagu",
+                tx(N_("realisasi melebihi pagu")),
             )
 
 
@@ -240,7 +257,7 @@ def _program_allocations(ctx: OfficeContext) -> dict[str, Decimal]:
     return {ls.line.code: ls.amounts.allocation for ls in ctx.card.budget.lines}
 
 
-@rule("OPD-ANG-02", Severity.MAJOR, "Program dalam PK ada dalam anggaran dengan pagu yang sama", "office")
+@rule("OPD-ANG-02", Severity.MAJOR, N_("Program dalam PK ada dalam anggaran dengan pagu yang sama"), "office")
 def office_pk_programs_vs_budget(ctx: OfficeContext) -> Iterator[Finding]:
     yd = ctx.data
     pk = yd.agreement if yd else None
@@ -251,28 +268,29 @@ def office_pk_programs_vs_budget(ctx: OfficeContext) -> Iterator[Finding]:
     for p in pk.programs:
         ctx.checked += 1
         alloc = allocations.get(p.program_code or "") if p.program_code else by_name.get(p.name.casefold())
-        place = f"Perjanjian Kinerja {ctx.year} › Program {p.program_code or ''} {p.name}".replace("  ", " ")
+        program = f"{p.program_code or ''} {p.name}".replace("  ", " ").strip()
+        place = tx(N_("Perjanjian Kinerja %(year)s › Program %(program)s"), year=ctx.year, program=program)
         if alloc is None:
             yield Finding(
                 place,
-                "program",
+                tx(N_("program")),
                 p.name,
                 None,
                 Severity.WARNING,
-                "program dalam Perjanjian Kinerja tidak ditemukan dalam anggaran",
+                tx(N_("program dalam Perjanjian Kinerja tidak ditemukan dalam anggaran")),
             )
         elif alloc != p.allocation:
             yield Finding(
                 place,
-                "pagu",
+                tx(N_("pagu")),
                 p.allocation,
                 alloc,
                 Severity.MAJOR,
-                "anggaran program dalam Perjanjian Kinerja berbeda dari pagu dalam anggaran",
+                tx(N_("anggaran program dalam Perjanjian Kinerja berbeda dari pagu dalam anggaran")),
             )
 
 
-@rule("OPD-BUKTI-01", Severity.WARNING, "Realisasi yang diisi mempunyai bukti dukung", "office")
+@rule("OPD-BUKTI-01", Severity.WARNING, N_("Realisasi yang diisi mempunyai bukti dukung"), "office")
 def office_evidence(ctx: OfficeContext) -> Iterator[Finding]:
     yd = ctx.data
     if yd is None:
@@ -289,27 +307,27 @@ def office_evidence(ctx: OfficeContext) -> Iterator[Finding]:
                 ctx.checked += 1
                 if q not in have:
                     yield Finding(
-                        f"{place} › Bukti TW {q}",
-                        "bukti dukung",
+                        place_in(place, tx(N_("Bukti TW %(q)s"), q=q)),
+                        tx(N_("bukti dukung")),
                         None,
-                        "berkas bukti",
+                        tx(N_("berkas bukti")),
                         Severity.WARNING,
-                        f"realisasi triwulan {q} belum dilengkapi bukti dukung",
+                        tx(N_("realisasi triwulan %(q)s belum dilengkapi bukti dukung"), q=q),
                     )
         else:
             ctx.checked += 1
             if not m.evidence:
                 yield Finding(
-                    f"{place} › Bukti {ctx.year}",
-                    "bukti dukung",
+                    place_in(place, tx(N_("Bukti %(year)s"), year=ctx.year)),
+                    tx(N_("bukti dukung")),
                     None,
-                    "berkas bukti",
+                    tx(N_("berkas bukti")),
                     Severity.WARNING,
-                    "realisasi belum dilengkapi bukti dukung",
+                    tx(N_("realisasi belum dilengkapi bukti dukung")),
                 )
 
 
-@rule("OPD-PENJ-01", Severity.MAJOR, "Capaian di bawah target disertai penjelasan", "office")
+@rule("OPD-PENJ-01", Severity.MAJOR, N_("Capaian di bawah target disertai penjelasan"), "office")
 def office_explanation_below_target(ctx: OfficeContext) -> Iterator[Finding]:
     for s in ctx.scores():
         if s.achievement.status is not Status.MEASURED or s.achievement.met is not False:
@@ -317,39 +335,39 @@ def office_explanation_below_target(ctx: OfficeContext) -> Iterator[Finding]:
         ctx.checked += 1
         if not (s.explanation or "").strip():
             yield Finding(
-                f"{_place(s.indicator, s.level, s.parent_id)} › Penjelasan {ctx.year}",
-                "penjelasan",
+                place_in(_place(s.indicator, s.level, s.parent_id), tx(N_("Penjelasan %(year)s"), year=ctx.year)),
+                tx(N_("penjelasan")),
                 s.achievement.value,
-                "penjelasan penyebab dan upaya",
+                tx(N_("penjelasan penyebab dan upaya")),
                 Severity.MAJOR,
-                f"capaian {_show(s.achievement.value)} % di bawah target tanpa penjelasan",
+                tx(N_("capaian %(value)s %% di bawah target tanpa penjelasan"), value=_show(s.achievement.value)),
             )
 
 
-@rule("OPD-LAP-01", Severity.WARNING, "Laporan kinerja tahun ini dibuat dan disetujui", "office")
+@rule("OPD-LAP-01", Severity.WARNING, N_("Laporan kinerja tahun ini dibuat dan disetujui"), "office")
 def office_report_complete(ctx: OfficeContext) -> Iterator[Finding]:
     f = ctx.facts
     if f.report_generated is not None:
         ctx.checked += 1
         if not f.report_generated:
             yield Finding(
-                f"Laporan Kinerja {ctx.year}",
-                "laporan",
+                tx(N_("Laporan Kinerja %(year)s"), year=ctx.year),
+                tx(N_("laporan")),
                 None,
-                "laporan dibuat dan diajukan",
+                tx(N_("laporan dibuat dan diajukan")),
                 Severity.WARNING,
-                "laporan kinerja tahun ini belum dibuat dan diajukan",
+                tx(N_("laporan kinerja tahun ini belum dibuat dan diajukan")),
             )
     if f.report_approved is not None:
         ctx.checked += 1
         if not f.report_approved:
             yield Finding(
-                f"Laporan Kinerja {ctx.year}",
-                "persetujuan",
+                tx(N_("Laporan Kinerja %(year)s"), year=ctx.year),
+                tx(N_("persetujuan")),
                 None,
-                "laporan disetujui",
+                tx(N_("laporan disetujui")),
                 Severity.WARNING,
-                "laporan kinerja tahun ini belum disetujui",
+                tx(N_("laporan kinerja tahun ini belum disetujui")),
             )
 
 

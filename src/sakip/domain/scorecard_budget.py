@@ -23,9 +23,10 @@ from decimal import Decimal
 
 from . import budget as budget_rules
 from .budget import Amounts, BudgetClass, BudgetLine, Efficiency, SumCheck
+from .errors import N_
 from .office import PrintedAmounts, YearData
 from .profile import missing_sections
-from .review import Finding, Severity, compare_number
+from .review import DEVIASI, PAGU, PENYERAPAN, REALISASI, Finding, Severity, Text, compare_number, tx
 
 
 @dataclass(frozen=True)
@@ -144,54 +145,59 @@ def budget_findings(yd: YearData, score: BudgetScore, findings: list[Finding]) -
     assert b is not None
     y = yd.year
 
-    def amounts_findings(where: str, printed: PrintedAmounts | None, computed: Amounts, whole: Amounts | None) -> None:
+    def amounts_findings(where: Text, printed: PrintedAmounts | None, computed: Amounts, whole: Amounts | None) -> None:
         if printed is None:
             return
-        checks = [
-            ("pagu", printed.allocation, computed.allocation),
-            ("realisasi", printed.realisation, computed.realisation),
-            ("penyerapan %", printed.absorption, computed.absorption),
-            ("deviasi %", printed.deviation, computed.deviation),
-            ("sisa", printed.remaining, computed.remaining),
+        checks: list[tuple[Text, Decimal | None, Decimal | None]] = [
+            (PAGU, printed.allocation, computed.allocation),
+            (REALISASI, printed.realisation, computed.realisation),
+            (PENYERAPAN, printed.absorption, computed.absorption),
+            (DEVIASI, printed.deviation, computed.deviation),
+            (tx(N_("sisa")), printed.remaining, computed.remaining),
         ]
         if whole is not None:
-            checks.append(("porsi %", printed.share, budget_rules.share(computed.allocation, whole.allocation)))
+            checks.append((tx(N_("porsi %")), printed.share, budget_rules.share(computed.allocation, whole.allocation)))
+        place = tx(N_("%(place)s (%(where)s)"), place=where, where=printed.where) if printed.where else where
         for what, p, c in checks:
-            f = compare_number(f"{where} ({printed.where})" if printed.where else where, what, p, c)
+            f = compare_number(place, what, p, c)
             if f:
                 findings.append(f)
 
     for cls, stated in b.classes.items():
-        amounts_findings(f"Anggaran {y} {cls.label}", stated.printed, stated.amounts, score.total)
+        amounts_findings(tx(N_("Anggaran %(year)s %(part)s"), year=y, part=cls.label), stated.printed, stated.amounts,
+                         score.total)
     if b.total is not None:
-        amounts_findings(f"Anggaran {y} total", b.total.printed, b.total.amounts, None)
+        amounts_findings(tx(N_("Anggaran %(year)s total"), year=y), b.total.printed, b.total.amounts, None)
         if score.classes and all(a.realisation is not None for a in score.classes.values()):
             summed = budget_rules.grand_total(score.classes)
             for what, stated_v, c in (
-                ("pagu", b.total.allocation, summed.allocation),
-                ("realisasi", b.total.realisation, summed.realisation),
+                (PAGU, b.total.allocation, summed.allocation),
+                (REALISASI, b.total.realisation, summed.realisation),
             ):
-                f = compare_number(f"Anggaran {y} total = jumlah kelompok belanja", what, stated_v, c)
+                place = tx(N_("Anggaran %(year)s total = jumlah kelompok belanja"), year=y)
+                f = compare_number(place, what, stated_v, c)
                 if f:
                     findings.append(f)
     for ls in score.lines:
         amounts_findings(
-            f"Anggaran {y} {ls.line.code} {ls.line.name}", b.printed_lines.get(ls.line.code), ls.amounts, None
+            tx(N_("Anggaran %(year)s %(part)s"), year=y, part=f"{ls.line.code} {ls.line.name}"),
+            b.printed_lines.get(ls.line.code), ls.amounts, None,
         )
     for check in score.sum_checks:
         if not check.ok:
             findings.append(
                 Finding(
-                    f"Anggaran {y} {check.where}",
-                    f"jumlah {'pagu' if check.what == 'allocation' else 'realisasi'}",
+                    tx(N_("Anggaran %(year)s %(part)s"), year=y, part=check.where),
+                    tx(N_("jumlah %(figure)s"), figure=PAGU if check.what == "allocation" else REALISASI),
                     check.stated,
                     check.computed,
                     Severity.MAJOR,
-                    "jumlah yang dinyatakan tidak sama dengan jumlah rinciannya",
+                    tx(N_("jumlah yang dinyatakan tidak sama dengan jumlah rinciannya")),
                 )
             )
     if b.printed_lines_total is not None and score.lines_total is not None:
-        amounts_findings(f"Anggaran {y} jumlah tabel", b.printed_lines_total, score.lines_total, None)
+        table = tx(N_("Anggaran %(year)s jumlah tabel"), year=y)
+        amounts_findings(table, b.printed_lines_total, score.lines_total, None)
 
 
 def budget_explained(yd: YearData) -> bool:

@@ -10,10 +10,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .aggregation import mean
+from .errors import N_
 from .measurement import Polarity, Range, Target
 from .numbers import format_number
 from .office import YearData
-from .review import Finding, Severity, agrees, compare_category, compare_number
+from .review import CAPAIAN, Finding, Severity, Text, agrees, compare_category, compare_number, tx
 from .scales import PredicateScale
 
 if TYPE_CHECKING:
@@ -21,30 +22,35 @@ if TYPE_CHECKING:
 
 
 def survey_findings(s: SurveyScore, findings: list[Finding], year: int) -> None:
-    where = f"SKM {year}"
+    where = tx(N_("SKM %(year)s"), year=year)
     r = s.result
-    f = compare_number(where, "indeks (IKM)", s.data.printed_index, r.index, "dihitung dari data per unsur")
+    f = compare_number(
+        where, tx(N_("indeks (IKM)")), s.data.printed_index, r.index, tx(N_("dihitung dari data per unsur"))
+    )
     if f:
         findings.append(f)
-    f2 = compare_category(where, s.data.printed_grade, r.grade, f"tabel mutu {r.instrument.grade_table.value}")
+    f2 = compare_category(
+        where, s.data.printed_grade, r.grade, tx(N_("tabel mutu %(table)s"), table=r.instrument.grade_table.value)
+    )
     if f2:
         findings.append(f2)
     by_name = {e.name: e for e in r.elements}
     for name, printed in s.data.printed_elements.items():
         e = by_name.get(name)
+        element = tx(N_("%(survey)s unsur %(element)s"), survey=where, element=repr(name))
         if e is None:
             findings.append(
-                Finding(f"{where} unsur {name!r}", "skor", printed, None, Severity.WARNING,
-                        "skor tercetak tanpa data yang dapat dihitung")
+                Finding(element, tx(N_("skor")), printed, None, Severity.WARNING,
+                        tx(N_("skor tercetak tanpa data yang dapat dihitung")))
             )
             continue
-        f3 = compare_number(f"{where} unsur {name!r}", "skor", printed, e.score)
+        f3 = compare_number(element, tx(N_("skor")), printed, e.score)
         if f3:
             findings.append(f3)
     if s.data.printed_elements:
         printed_mean = mean(list(s.data.printed_elements.values()))
-        f4 = compare_number(where, "rerata skor tercetak", s.data.printed_index, printed_mean,
-                            "rata-rata skor unsur yang tercetak")
+        f4 = compare_number(where, tx(N_("rerata skor tercetak")), s.data.printed_index, printed_mean,
+                            tx(N_("rata-rata skor unsur yang tercetak")))
         if f4:
             findings.append(f4)
 
@@ -59,11 +65,11 @@ def indicator_findings(
         if printed.where:
             where += f" ({printed.where})"
         if s.achievement.value is not None:
-            f = compare_number(where, "capaian %", printed.achievement, s.achievement.value,
+            f = compare_number(where, CAPAIAN, printed.achievement, s.achievement.value,
                                _formula_text(s), major_if_different=False)
             if f:
                 findings.append(f)
-            f2 = compare_category(where, printed.category, s.category, f"skala {scale.code}")
+            f2 = compare_category(where, printed.category, s.category, tx(N_("skala %(scale)s"), scale=scale.code))
             if f2:
                 findings.append(f2)
         elif printed.achievement is not None and printed.category is not None:
@@ -71,9 +77,11 @@ def indicator_findings(
             expected = scale.classify(printed.achievement)
             f3 = compare_category(
                 where, printed.category, expected,
-                f"capaian tercetak {format_number(printed.achievement)} termasuk kategori {expected} "
-                f"pada skala {scale.code}; "
-                "realisasi tidak tercetak sehingga capaian tidak dapat dihitung ulang",
+                tx(
+                    N_("capaian tercetak %(value)s termasuk kategori %(category)s pada skala %(scale)s; realisasi "
+                       "tidak tercetak sehingga capaian tidak dapat dihitung ulang"),
+                    value=format_number(printed.achievement), category=expected, scale=scale.code,
+                ),
             )
             if f3:
                 findings.append(f3)
@@ -85,16 +93,17 @@ def indicator_findings(
         and not agrees(s.realisation, survey.result.index)
     ):
         findings.append(
-            Finding(where, "realisasi vs hasil survei", s.realisation, survey.result.index.quantize(Decimal("0.01")),
-                    Severity.MAJOR, "realisasi yang dilaporkan berbeda dari indeks hasil perhitungan SKM")
+            Finding(where, tx(N_("realisasi vs hasil survei")), s.realisation,
+                    survey.result.index.quantize(Decimal("0.01")), Severity.MAJOR,
+                    tx(N_("realisasi yang dilaporkan berbeda dari indeks hasil perhitungan SKM")))
         )
     pk = yd.agreement if yd else None
     if pk is not None and s.indicator.id in pk.targets and s.target_source == "measurement":
         pk_t = pk.targets[s.indicator.id]
         if pk_t != s.target:
             findings.append(
-                Finding(where, "target PK vs target pengukuran", _show(pk_t), _show(s.target), Severity.MAJOR,
-                        "target yang diukur berbeda dari target Perjanjian Kinerja")
+                Finding(where, tx(N_("target PK vs target pengukuran")), _show(pk_t), _show(s.target), Severity.MAJOR,
+                        tx(N_("target yang diukur berbeda dari target Perjanjian Kinerja")))
             )
 
 
@@ -104,12 +113,12 @@ def _show(t: Target | None) -> Decimal | str | None:
     return t
 
 
-def _formula_text(s: IndicatorScore) -> str:
+def _formula_text(s: IndicatorScore) -> Text | str:
     p = s.indicator.polarity
     if p is Polarity.LOWER_IS_BETTER:
-        return "capaian = (2 × target − realisasi) / target × 100"
+        return tx(N_("capaian = (2 × target − realisasi) / target × 100"))
     if p is Polarity.HIGHER_IS_BETTER:
-        return "capaian = realisasi / target × 100"
+        return tx(N_("capaian = realisasi / target × 100"))
     return ""
 
 
@@ -124,9 +133,13 @@ def objective_findings(
         printed = yd.objectives_printed.get(o.id)
         if printed is None:
             continue
-        where = f"Sasaran {o.id}" + (f" ({printed.where})" if printed.where else "")
+        where = (
+            tx(N_("Sasaran %(id)s (%(where)s)"), id=o.id, where=printed.where)
+            if printed.where
+            else tx(N_("Sasaran %(id)s"), id=o.id)
+        )
         value = o.aggregate.value
-        note = "rata-rata capaian indikator"
+        note = tx(N_("rata-rata capaian indikator"))
         if value is None or o.aggregate.not_measured:
             # realisations not printed: check against the mean of the printed achievements
             printed_values = []
@@ -136,14 +149,14 @@ def objective_findings(
                     if m and m.printed and m.printed.achievement is not None:
                         printed_values.append(m.printed.achievement)
             value = mean(printed_values) if printed_values else None
-            note = "rata-rata capaian indikator yang tercetak"
-        f = compare_number(where, "capaian sasaran %", printed.achievement, value, note)
+            note = tx(N_("rata-rata capaian indikator yang tercetak"))
+        f = compare_number(where, tx(N_("capaian sasaran %")), printed.achievement, value, note)
         if f:
             findings.append(f)
         basis = printed.achievement if printed.achievement is not None else value
         if basis is not None:
-            f2 = compare_category(where, printed.category, scale.classify(basis),
-                                  f"{format_number(basis)} pada skala {scale.code}")
+            note = tx(N_("%(value)s pada skala %(scale)s"), value=format_number(basis), scale=scale.code)
+            f2 = compare_category(where, printed.category, scale.classify(basis), note)
             if f2:
                 findings.append(f2)
 
@@ -152,6 +165,11 @@ def pk_findings(yd: YearData, findings: list[Finding]) -> None:
     for pk in yd.agreements:
         if pk.printed_total is not None and pk.programs:
             computed = sum((p.allocation for p in pk.programs), Decimal(0))
-            f = compare_number(f"PK {yd.year} ({pk.kind})", "jumlah anggaran program", pk.printed_total, computed)
+            f = compare_number(
+                tx(N_("PK %(year)s (%(kind)s)"), year=yd.year, kind=pk.kind),
+                tx(N_("jumlah anggaran program")),
+                pk.printed_total,
+                computed,
+            )
             if f:
                 findings.append(f)

@@ -3,18 +3,23 @@
 No Django here: the command line and the web pages both use these functions.
 Numbers are shown in the Indonesian format at the precision they carry
 (``96,47``, ``143.637.250``); JSON keeps exact decimals as strings.
+
+A finding's sentences are `sakip.domain.review.Text` (Indonesian that keeps its msgid):
+`rows` takes the ``translate`` function of the reader's language (a page passes
+``gettext``); the documents, the JSON of the command line and the CSV stay Indonesian.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sakip.domain.errors import N_, Message, msg
 from sakip.domain.numbers import format_count, format_number
-from sakip.domain.review import Finding, Severity
+from sakip.domain.review import Finding, Severity, render_text
 from sakip.domain.review_rules import ReviewResult, all_rules
 
 SEVERITY_LABELS = {  # marked for the catalogue: a page shows them translated
@@ -30,13 +35,18 @@ SEVERITY_HEADINGS = {
 _RULE_TITLES: dict[str, str] = {}
 
 
-def rule_title(rule_id: str) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def rule_title(rule_id: str, translate: Callable[[str], str] = _same) -> str:
+    """The rule's title (a msgid marked ``N_`` where the rule is registered) in ``translate``'s language."""
     if not _RULE_TITLES:
         _RULE_TITLES.update({r.id: r.title for r in all_rules()})
-    return _RULE_TITLES.get(rule_id, "Pemeriksaan angka tercetak")
+    return translate(_RULE_TITLES.get(rule_id, N_("Pemeriksaan angka tercetak")))
 
 
-def show(value: Decimal | str | None) -> str:
+def show(value: Decimal | str | None, translate: Callable[[str], str] = _same) -> str:
     """A found or expected value as displayed: Indonesian format, at the precision it carries.
 
     ``83.5`` → ``83,5``; ``84.50`` → ``84,50``; a whole amount of money → ``143.637.250``.
@@ -44,7 +54,7 @@ def show(value: Decimal | str | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, str):
-        return value
+        return render_text(value, translate)
     exponent = value.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     if value == value.to_integral_value() and (abs(value) >= 1000 or places == 0):
@@ -66,34 +76,37 @@ class Row:
     message: str
 
 
-def rows(result: ReviewResult) -> list[Row]:
-    """Findings in report order: major first, then minor, then warnings; numbered from 1."""
+def rows(result: ReviewResult, translate: Callable[[str], str] = _same) -> list[Row]:
+    """Findings in report order: major first, then minor, then warnings; numbered from 1.
+
+    The texts in the language of ``translate`` (a page passes ``gettext``; the default keeps the Indonesian).
+    """
     ordered = sorted(result.findings, key=lambda f: list(Severity).index(f.severity))
-    return [_row(i, f) for i, f in enumerate(ordered, start=1)]
+    return [_row(i, f, translate) for i, f in enumerate(ordered, start=1)]
 
 
-def _row(i: int, f: Finding) -> Row:
+def _row(i: int, f: Finding, translate: Callable[[str], str]) -> Row:
     return Row(
         i,
         f.rule or "OPD-CETAK",
-        rule_title(f.rule),
+        rule_title(f.rule, translate),
         f.severity,
-        SEVERITY_LABELS[f.severity],
-        f.place,
-        f.what,
-        show(f.found),
-        show(f.expected),
-        f.message,
+        translate(SEVERITY_LABELS[f.severity]),
+        render_text(f.place, translate),
+        render_text(f.what, translate),
+        show(f.found, translate),
+        show(f.expected, translate),
+        render_text(f.message, translate),
     )
 
 
 def _exact(value: Decimal | str | None) -> str | None:
     if value is None or isinstance(value, str):
-        return value
+        return None if value is None else str(value)
     return format(value, "f")
 
 
-def as_json(result: ReviewResult) -> dict[str, Any]:
+def as_json(result: ReviewResult, translate: Callable[[str], str] = _same) -> dict[str, Any]:
     wrong = sum(1 for f in result.findings if f.severity is not Severity.WARNING)
     return {
         "subject": result.subject,
@@ -115,7 +128,7 @@ def as_json(result: ReviewResult) -> dict[str, Any]:
                 "expected_display": r.expected,
                 "message": r.message,
             }
-            for r, f in zip(rows(result), _ordered(result), strict=True)
+            for r, f in zip(rows(result, translate), _ordered(result), strict=True)
         ],
     }
 

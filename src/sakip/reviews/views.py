@@ -62,7 +62,7 @@ def office_page(request: HttpRequest, year: int, office: Office, membership: Mem
         year,
         years=year_choices(office, year),
         outcome=outcome,
-        rows=output.rows(outcome.result) if outcome.result else [],
+        rows=output.rows(outcome.result, _) if outcome.result else [],
         summary=translate(output.summary_message(outcome.result)) if outcome.result else "",
     )
     return render(request, "reviews/office.html", context)
@@ -126,7 +126,7 @@ def printed_page(request: HttpRequest, office: Office, membership: Membership | 
     if fmt == "xlsx":
         return _download(output.review_xlsx(outcome.result, outcome.title), XLSX, f"{base}.xlsx")
     context.update(
-        outcome=outcome, filename=name, rows=output.rows(outcome.result),
+        outcome=outcome, filename=name, rows=output.rows(outcome.result, _),
         summary=translate(output.summary_message(outcome.result)),
     )
     return render(request, "reviews/printed.html", context)
