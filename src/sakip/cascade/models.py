@@ -201,6 +201,7 @@ class OfficeObjectiveLink(models.Model):
     rpjmd_objective = models.ForeignKey(
         RpjmdObjective, on_delete=models.CASCADE, related_name="office_links", verbose_name=_("sasaran RPJMD")
     )
+    note = models.CharField(_("keterangan dukungan"), max_length=300, blank=True)
 
     objects = GuardedManager["OfficeObjectiveLink"]()
 
