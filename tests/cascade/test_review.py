@@ -99,3 +99,18 @@ def test_the_demo_regencys_review(demo: object) -> None:
     assert r2020 is not None
     # Kaliwates's S2 supports no RPJMD objective (left so in the illustration)
     assert any("Kecamatan Kaliwates › S2" in f.where for f in r2020.findings if f.rule == "RPJMD-DUKUNG-01")
+
+
+@pytest.mark.django_db
+def test_the_rpjmd_page_lists_the_findings_of_a_year(demo: object) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.web.demo_support import Demo
+
+    assert isinstance(demo, Demo)
+    client = Client()
+    client.force_login(demo.user("verifier"))
+    text = client.get(reverse("rpjmd") + "?tahun=2021").content.decode()
+    assert 'data-rule="RPJMD-TARGET-01"' in text and "80,31" in text
+    assert 'data-rule="RPJMD-KONTRIBUSI-01"' in text

@@ -28,6 +28,7 @@ from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Role
 from sakip.core.params import id_or_404, int_param
 from sakip.domain.cascade import YEAR
+from sakip.domain.review_cascade import review_cascade
 from sakip.reports.scorecard import show_achievement, show_number, show_target
 
 from . import services
@@ -106,7 +107,15 @@ def _context(request: HttpRequest, membership: Membership, rpjmd: Rpjmd | None, 
     for link in links:
         supporting.setdefault(link.rpjmd_objective_id, []).append(link)
     years = list(rpjmd.years())
+    review_year = int_param(request.GET.get("tahun"))
+    if review_year not in years:
+        review_year = _default_year(years)
+    from .review import context_for
+
+    review_ctx = context_for(rpjmd.regency, review_year, rpjmd)
     context.update(
+        review_year=review_year,
+        review=_review_rows(review_ctx),
         years=years,
         goals=[
             {
@@ -309,6 +318,19 @@ def indicator_figures(request: HttpRequest, membership: Membership, pk: int) -> 
         "membership": membership, "ind": ind, "year": year, "years": years, "rows": rows, "offices": offices,
         "problem": result.problem, "is_editor": can_edit(membership),
     })
+
+
+def _review_rows(ctx: Any) -> dict[str, Any] | None:
+    if ctx is None:
+        return None
+    result = review_cascade(ctx)
+    rows = [
+        {"rule": f.rule, "where": f.where, "explanation": f.explanation,
+         "found": show_number(f.found) if f.found is not None else "-",
+         "expected": show_number(f.expected) if f.expected is not None else "-"}
+        for f in result.findings
+    ]
+    return {"findings": rows, "checked": result.checked}
 
 
 def _default_year(years: list[int]) -> int:
