@@ -107,6 +107,12 @@ def test_the_planner_edits_it(demo: Demo, login_as: Login) -> None:
     assert response.status_code == 302
     stored = Rpjmd.objects.get(pk=rpjmd.pk)
     assert stored.vision == "Visi baru" and stored.missions == ["Misi satu", "Misi dua"]
+    # audited: who changed what, in the regency's trail
+    from sakip.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(model="cascade.Rpjmd", object_id=str(rpjmd.pk)).order_by("-pk").first()
+    assert entry is not None and entry.regency_id == rpjmd.regency_id and entry.user_name == "perencana"
+    assert entry.changes["vision"][1] == "Visi baru"
     goal = RpjmdGoal.objects.get(rpjmd=rpjmd, code="T1")
     assert client.post(reverse("rpjmd"), {"op": "objective", "revisi": rpjmd.pk, "o-new-goal": goal.pk,
                                           "o-new-code": "S3", "o-new-text": "Sasaran baru"}).status_code == 302

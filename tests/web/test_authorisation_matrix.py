@@ -294,6 +294,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
         "POST": {"anonymous": LOGIN_REDIRECT, "admin": 400, "planner": 400, "*": 403},
     },
     "rpjmd-indicator": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 403, "*": 200}},
+    # the regency's performance tree from the RPJMD down to the offices: every role of the regency
+    "regency-tree": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 403, "*": 200}},
     "rpjmd-indicator-add": {
         "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},
         "POST": {"anonymous": LOGIN_REDIRECT, "admin": 400, "planner": 400, "*": 403},
