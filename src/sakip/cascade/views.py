@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Role
+from sakip.core.i18n import translate
 from sakip.core.params import id_or_404, int_param
 from sakip.domain.cascade import YEAR
+from sakip.domain.errors import Message
 from sakip.domain.review_cascade import review_cascade
 from sakip.reports.scorecard import show_achievement, show_number, show_target
 
@@ -294,7 +296,7 @@ def indicator_figures(request: HttpRequest, membership: Membership, pk: int) -> 
             "category": f.category,
             "color": f.color,
             "missing": f.missing,
-            "errors": [str(e) for e in f.errors],
+            "errors": [translate(e) if isinstance(e, Message) else e for e in f.errors],
             "inputs": [(name, show_number(v)) for name, v in sorted(f.inputs.items())],
             "year": f.period == YEAR,
         }

@@ -97,7 +97,7 @@ class OfficeFigure:
     value: Decimal | str | None  # the office indicator's own realisation to date (or year value)
     inputs: Mapping[str, Decimal | None] = field(default_factory=dict)  # ratio of sums: by the regency's names
     target: Target | None = None
-    errors: tuple[Message, ...] = ()
+    errors: tuple[Message | str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class RegencyFigure:
     color: str | None
     offices: tuple[OfficeFigure, ...] = ()
     inputs: Mapping[str, Decimal] = field(default_factory=dict)  # ratio of sums: Σ of each input
-    errors: tuple[Message, ...] = ()
+    errors: tuple[Message | str, ...] = ()  # messages of this module; the office rules' texts as they gave them
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -162,13 +162,13 @@ def _office_inputs(
     return values, []
 
 
-def _office_value(c: Contribution, period: int) -> tuple[Decimal | str | None, list[Message]]:
+def _office_value(c: Contribution, period: int) -> tuple[Decimal | str | None, list[Message | str]]:
     errors: list[str] = []
     if period == YEAR:
         value, _ = _year_realisation(c.indicator, c.measurement, errors, [])
     else:
         value = realisation_as_of(c.indicator, c.measurement, period, errors)
-    return value, [msg(N_("%(office)s: %(error)s"), office=c.office, error=e) for e in errors]
+    return value, [f"{c.office}: {e}" for e in errors]
 
 
 # --------------------------------------------------------------------------- the regency figure
@@ -186,8 +186,8 @@ def _combine(how: Aggregation, values: Sequence[Decimal]) -> Decimal:
 
 def _computed(
     spec: RegencyIndicator, contributions: Sequence[Contribution], period: int
-) -> tuple[Decimal | None, tuple[OfficeFigure, ...], dict[str, Decimal], list[Message]]:
-    errors: list[Message] = []
+) -> tuple[Decimal | None, tuple[OfficeFigure, ...], dict[str, Decimal], list[Message | str]]:
+    errors: list[Message | str] = []
     offices: list[OfficeFigure] = []
     sums: dict[str, Decimal] = {}
     values: list[Decimal] = []
@@ -218,7 +218,7 @@ def _computed(
             try:
                 value = formula.evaluate(dict(sums))
             except FormulaError as exc:
-                errors.append(msg(N_("%(error)s"), error=str(exc)))
+                errors.append(str(exc))
     elif values:
         assert spec.aggregation is not None
         value = _combine(spec.aggregation, values)
@@ -242,7 +242,7 @@ def figure(
         raise DomainError(N_("triwulan harus 1–4, bukan %(quarter)s"), quarter=period)
     ind = spec.indicator
     year_target = own.target if own is not None and own.target is not None else ind.targets.get(year)
-    errors: list[Message] = []
+    errors: list[Message | str] = []
     offices: tuple[OfficeFigure, ...] = ()
     sums: dict[str, Decimal] = {}
     value: Decimal | str | None
@@ -252,7 +252,7 @@ def figure(
             value, _ = _year_realisation(ind, own, text, [])
         else:
             value = realisation_as_of(ind, own, period, text)
-        errors += [msg(N_("%(error)s"), error=e) for e in text]
+        errors += text
     else:
         value, offices, sums, errors = _computed(spec, contributions, period)
     if period == YEAR:
@@ -261,7 +261,7 @@ def figure(
         try:
             target = target_as_of(ind, own, period, year_target)
         except DomainError as exc:
-            errors.append(msg(N_("%(error)s"), error=str(exc)))
+            errors.append(str(exc))
             target = None
     if value is None:
         a = NOT_MEASURED
@@ -269,7 +269,7 @@ def figure(
         try:
             a = achieve(settings, ind, target, value)
         except DomainError as exc:
-            errors.append(msg(N_("%(error)s"), error=str(exc)))
+            errors.append(str(exc))
             a = Achievement(Status.UNDEFINED, reason=str(exc))
     band = settings.scale.band_for(a.value) if a.value is not None else None
     return RegencyFigure(
