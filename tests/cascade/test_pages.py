@@ -256,3 +256,29 @@ def test_an_office_links_its_plan_from_its_own_page(demo: Demo, login_as: Login)
     assert IndicatorContribution.objects.get(pk=c.pk).targets == {"2020": "95"}
     # the plan editor links to the page
     assert url in client.get(reverse("plan-edit", args=[office.code])).content.decode()
+
+
+def test_a_stale_page_stores_nothing(demo: Demo, login_as: Login) -> None:
+    """Two planners open the same IKU Pemda; the second save, made on the page opened before the first, is 409."""
+    ri = RegencyIndicator.objects.get(rpjmd=_rpjmd(demo), code="IKU-P4")
+    url = reverse("rpjmd-indicator-edit", args=[ri.pk])
+    first, second = login_as("planner"), login_as("admin")
+    page = first.get(url).content.decode()
+    assert f'value="{ri.pk}.{ri.version}"' in page
+    data = {
+        "ind-ver": f"{ri.pk}.{ri.version}", "ind-objective": ri.objective_id, "ind-code": ri.code,
+        "ind-name": "Nama dari perencana", "ind-unit": ri.unit, "ind-polarity": ri.polarity, "ind-rollup": ri.rollup,
+        "ind-method": ri.method, "ind-computation": ri.computation, "ind-aggregation": ri.aggregation,
+        "ind-target_2020": "100",
+    }
+    assert second.post(url, {**data, "ind-name": "Nama dari admin"}).status_code == 302
+    response = first.post(url, data)
+    assert response.status_code == 409
+    assert RegencyIndicator.objects.get(pk=ri.pk).name == "Nama dari admin"
+    # the RPJMD's own form likewise
+    rpjmd = _rpjmd(demo)
+    old = f"{rpjmd.pk}.{rpjmd.version}"
+    base = {"op": "rpjmd", "revisi": rpjmd.pk, "rpjmd-start_year": "2019", "rpjmd-end_year": "2024"}
+    assert second.post(reverse("rpjmd"), {**base, "rpjmd-ver": old, "rpjmd-vision": "A"}).status_code == 302
+    assert first.post(reverse("rpjmd"), {**base, "rpjmd-ver": old, "rpjmd-vision": "B"}).status_code == 409
+    assert Rpjmd.objects.get(pk=rpjmd.pk).vision == "A"

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sakip.accounts.models import Office
+from sakip.core.concurrency import token
 from sakip.core.i18n import error_text
+from sakip.core.versioned_forms import VERSION_FIELD, add_version_field
 from sakip.core.web import LinesField, NumberField
 from sakip.domain.cascade import Computation
 from sakip.domain.errors import FormulaError
@@ -23,8 +25,27 @@ from .models import RegencyIndicator, Rpjmd, RpjmdGoal, RpjmdObjective, year_dec
 INPUT_LINE_RE = re.compile(r"^([a-z_][a-z0-9_]*)\s*(?:[:=]\s*(.*))?$")
 
 
+class StaleEdit(Exception):
+    """The row changed since the page was loaded (another person saved it): nothing is stored (409)."""
+
+
+def check_version(form: forms.ModelForm) -> None:  # type: ignore[type-arg]
+    """Refuse (`StaleEdit`) a save of a row whose version changed since the page showed it (read under a row lock)."""
+    instance = form.instance
+    if instance.pk is None:
+        return
+    stored = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+    sent = form.cleaned_data.get(VERSION_FIELD) or form.data.get(form.add_prefix(VERSION_FIELD))
+    if stored is None or (sent and sent != token(stored)):
+        raise StaleEdit
+
+
 class RpjmdForm(forms.ModelForm):  # type: ignore[type-arg]
     missions = LinesField(label=gettext_lazy("Misi (satu per baris)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_version_field(self)
 
     class Meta:
         model = Rpjmd
@@ -48,6 +69,7 @@ class _CodedForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, rpjmd: Rpjmd, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rpjmd = rpjmd
+        add_version_field(self)
 
     def clean_code(self) -> str:
         code = check_code(self.cleaned_data["code"])
@@ -118,7 +140,7 @@ class IndicatorForm(_CodedForm):
         return [self[f"target_{y}"] for y in self.rpjmd.years()]
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if not name.startswith("target_")]
+        return [self[name] for name in self.fields if not name.startswith("target_") and name != VERSION_FIELD]
 
     def clean_input_lines(self) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []

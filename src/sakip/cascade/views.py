@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sakip.accounts.access import regency_view
 from sakip.accounts.models import Membership, Role
@@ -34,9 +35,13 @@ from sakip.domain.review_cascade import review_cascade
 from sakip.reports.scorecard import show_achievement, show_number, show_target
 
 from . import services
-from .forms import GoalForm, IndicatorForm, ObjectiveForm, RpjmdForm
+from .forms import GoalForm, IndicatorForm, ObjectiveForm, RpjmdForm, StaleEdit, check_version
 from .locks import RpjmdLocked
 from .models import OfficeObjectiveLink, RegencyIndicator, Rpjmd, RpjmdGoal, RpjmdObjective
+
+STALE = gettext_lazy(
+    "Data ini sudah diubah orang lain sejak halaman dibuka; tidak ada yang disimpan. Muat ulang halaman."
+)
 
 #: who reads the RPJMD: every role of the regency (the public role has the portal only)
 READERS = (Role.ADMIN, Role.PLANNER, Role.VERIFIER, Role.OPERATOR, Role.HEAD)
@@ -76,6 +81,9 @@ def rpjmd_page(request: HttpRequest, membership: Membership) -> HttpResponse:
                 done = _post(request, membership, rpjmd, bound)
         except RpjmdLocked as exc:
             messages.error(request, exc.messages[0])
+            status = 409
+        except StaleEdit:
+            messages.error(request, STALE)
             status = 409
         else:
             if isinstance(done, HttpResponse):
@@ -152,6 +160,7 @@ def _post(request: HttpRequest, membership: Membership, rpjmd: Rpjmd | None, bou
         if not form.is_valid():
             bound["rpjmd"] = form
             return None
+        check_version(form)
         saved: Rpjmd = form.save(commit=False)
         saved.regency_id = membership.regency_id
         saved.save()
@@ -170,6 +179,7 @@ def _post(request: HttpRequest, membership: Membership, rpjmd: Rpjmd | None, bou
         if not part.is_valid():
             bound[prefix] = part
             return None
+        check_version(part)
         obj = part.save(commit=False)
         obj.rpjmd = rpjmd
         if obj.pk is None:
@@ -259,9 +269,13 @@ def indicator_edit(request: HttpRequest, membership: Membership, pk: int | None 
         if form.is_valid():
             try:
                 with transaction.atomic():
+                    check_version(form)
                     saved = form.save()
             except RpjmdLocked as exc:
                 messages.error(request, exc.messages[0])
+                status = 409
+            except StaleEdit:
+                messages.error(request, STALE)
                 status = 409
             else:
                 messages.success(request, _("%(code)s tersimpan.") % {"code": saved.code})
