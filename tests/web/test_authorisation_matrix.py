@@ -136,6 +136,8 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "evaluation-followup-evidence": ("view", None),
     # generated documents (.docx/.pdf/.xlsx; DRAFT unless the period is approved): reading rights
     "document-download": ("view", None),
+    # the office's links to the regency's RPJMD (issue #17): read with the office, saved with its plan
+    "office-rpjmd-links": ("view", "plan"),
 }
 
 YEAR, QUARTER = 2020, 4  # Kaloran's data: the PK and the measurements of 2020
@@ -185,6 +187,9 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("documents-batch-job", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
     ("documents-batch-status", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
     ("documents-batch-download", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
+    # an IKU Pemda of the demo regency's RPJMD
+    ("rpjmd-indicator", "pk"): lambda o: _regency_indicator(o).pk,
+    ("rpjmd-indicator-edit", "pk"): lambda o: _regency_indicator(o).pk,
 }
 #: (URL name, keyword) -> the same kind of object, of office B (must answer 404 under office A's URL).
 OTHER_OFFICE_OBJECTS: dict[tuple[str, str], Callable[[Objects], Any]] = {
@@ -282,12 +287,39 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "documents-batch-job": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403}},
     "documents-batch-status": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403}},
     "documents-batch-download": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403}},
+    # the regency's RPJMD (issue #17): every role of the regency reads it; the planner and the administrator
+    # edit it (an empty POST is refused with 400: no such operation / the form's errors)
+    "rpjmd": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "public": 403, "*": 200},
+        "POST": {"anonymous": LOGIN_REDIRECT, "admin": 400, "planner": 400, "*": 403},
+    },
+    "rpjmd-indicator": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 403, "*": 200}},
+    # the regency's performance tree from the RPJMD down to the offices: every role of the regency
+    "regency-tree": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 403, "*": 200}},
+    "rpjmd-indicator-add": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},
+        "POST": {"anonymous": LOGIN_REDIRECT, "admin": 400, "planner": 400, "*": 403},
+    },
+    "rpjmd-indicator-edit": {
+        "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},
+        "POST": {"anonymous": LOGIN_REDIRECT, "admin": 400, "planner": 400, "*": 403},
+    },
 }
 # Django admin's own views that are open (login, logout, i18n) or need query parameters (autocomplete).
 ADMIN_NOT_CHECKED = {
     "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done", "admin:jsi18n",
     "admin:autocomplete",
 }
+
+
+
+def _regency_indicator(o: Objects) -> Any:
+    from sakip.cascade.models import RegencyIndicator
+
+    found = RegencyIndicator.objects.filter(rpjmd__regency=o.demo.office_a.regency).order_by("pk").first()
+    assert found is not None, "the demo regency has an RPJMD with IKU Pemda (sakip.cascade.demo)"
+    return found
+
 
 # ----------------------------------------------------------------------------- the routes
 

@@ -106,6 +106,14 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
     "workflow-approvers": "a whole-table setting of three choices: each save stores the whole table in one "
     "transaction (get_or_create_once per step, as the due rules), so the last save wins entirely; nothing of "
     "another save is mixed in or lost silently",
+    # ---- the regency's RPJMD (issue #17): a page opened before another person's save stores nothing (409)
+    "rpjmd": ("tests/cascade/test_pages.py::test_a_stale_page_stores_nothing",),
+    "rpjmd-indicator-edit": ("tests/cascade/test_pages.py::test_a_stale_page_stores_nothing",),
+    "rpjmd-indicator-add": "adds a new IKU Pemda: two additions are two rows (a code used twice is refused by the "
+    "form and the unique constraint), nothing is overwritten",
+    "office-rpjmd-links": "the office's whole selection of RPJMD links is stored in one transaction from the form "
+    "as submitted, so the last save wins entirely; the links carry no typed figures of a period and every save "
+    "is in the audit trail",
     # ---- no stale-save case needed, and why
     "workflow-verify": "a workflow step: the period's row is locked (SELECT … FOR UPDATE) and the step checked "
     "against its current state, so a second identical step is refused (as the parallel submit test shows)",

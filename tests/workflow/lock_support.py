@@ -47,6 +47,8 @@ ROWS_OF: dict[str, dict[str, Any]] = {
     "accounts.YearSetting": {"office": "{office}", "year": YEAR},
     "profiles.Narrative": {"office": "{office}", "year": YEAR},
     "profiles.YearProfile": {"office": "{office}", "year": YEAR},
+    "cascade.OfficeObjectiveLink": {"office_objective__plan__office": "{office}"},
+    "cascade.IndicatorContribution": {"indicator__plan__office": "{office}"},
 }
 
 
@@ -71,6 +73,8 @@ def open_year(office: Office, year: int = YEAR) -> None:
 def snapshot(office: Office) -> dict[str, Any]:
     """Everything the office's figures and documents are made of: its dataset, the settings of the year,
     evidence and printed figures of objectives (not in the dataset's year block as rows)."""
+    from sakip.cascade.models import IndicatorContribution, OfficeObjectiveLink
+    from sakip.cascade.services import office_links_filter
     from sakip.monitoring.models import Evidence, ObjectivePrinted
 
     return {
@@ -82,6 +86,14 @@ def snapshot(office: Office) -> dict[str, Any]:
                          .values("pk", "name", "quarter", "file", "size")),
         "objective_printed": list(ObjectivePrinted.objects.filter(objective__plan__office=office).order_by("pk")
                                   .values()),
+        # the office plan's links to the regency's RPJMD (issue #17)
+        "rpjmd_links": sorted(
+            OfficeObjectiveLink.objects.filter(office_links_filter(office))
+            .values_list("office_goal_id", "office_objective_id", "rpjmd_objective_id"),
+            key=str,
+        ),
+        "contributions": list(IndicatorContribution.objects.filter(indicator__plan__office=office).order_by("pk")
+                              .values("indicator_id", "regency_indicator_id", "targets", "input_map")),
     }
 
 

@@ -36,7 +36,11 @@ pytestmark = pytest.mark.django_db
 
 DATA_APPS = ("planning", "agreements", "monitoring", "budgeting", "surveys")
 #: models of other apps the guard governs: the year's settings, narratives and staff/facility tables
-OTHER_GOVERNED = {"accounts.YearSetting", "profiles.Narrative", "profiles.YearProfile"}
+OTHER_GOVERNED = {
+    "accounts.YearSetting", "profiles.Narrative", "profiles.YearProfile",
+    # the office plan's links to the regency's RPJMD (issue #17)
+    "cascade.OfficeObjectiveLink", "cascade.IndicatorContribution",
+}
 GOVERNED = sorted(guard.RULES)
 
 

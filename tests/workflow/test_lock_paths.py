@@ -474,7 +474,31 @@ CASES: list[Case] = [
          "profile-photos"),
     Case("profile-photos caption", lambda ctx: _photo_change(ctx, "caption"), lambda ctx, p: post(ctx, *p),
          "profile-photos"),
+    Case("office-rpjmd-links", lambda ctx: _rpjmd_links(ctx), lambda ctx, p: post(ctx, *p), "office-rpjmd-links"),
 ]
+
+
+def _rpjmd_links(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    """The office's links to the RPJMD as stored, and one more: its first objective also supports every RPJMD
+    objective (issue #17)."""
+    from sakip.cascade.models import IndicatorContribution, OfficeObjectiveLink, RpjmdObjective
+    from sakip.cascade.services import current_rpjmd
+
+    url = ctx.url("office-rpjmd-links")
+    page_form(ctx, url, lambda f: f.testid == "rpjmd-links-form")
+    data: dict[str, Any] = {}
+    for link in OfficeObjectiveLink.objects.filter(office_objective__plan__office=ctx.office):
+        data.setdefault(f"o-{link.office_objective_id}", []).append(str(link.rpjmd_objective_id))
+    for link in OfficeObjectiveLink.objects.filter(office_goal__plan__office=ctx.office):
+        data.setdefault(f"g-{link.office_goal_id}", []).append(str(link.rpjmd_objective_id))
+    for c in IndicatorContribution.objects.filter(indicator__plan__office=ctx.office):
+        data[f"i-{c.indicator_id}"] = str(c.regency_indicator_id)
+    objective = _first(Objective, ctx)
+    data[f"o-{objective.pk}"] = [
+        str(pk) for pk in RpjmdObjective.objects.filter(rpjmd=current_rpjmd(ctx.office.regency_id))
+        .values_list("pk", flat=True)
+    ]
+    return url, data
 
 
 def _narrative(ctx: Ctx) -> tuple[str, dict[str, Any]]:

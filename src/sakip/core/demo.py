@@ -96,6 +96,9 @@ def setup_demo_state(regency_code: str = "demo", password: str = DEMO_PASSWORD) 
     from sakip.workflow.demo import seed as seed_workflow  # PK and TW I–III returned, nothing locked
 
     seed_workflow(regency, [o for o in offices if o.code in created])
+    from sakip.cascade.demo import seed as seed_rpjmd  # the regency's RPJMD and the offices' links (ilustrasi)
+
+    seed_rpjmd(regency)
     return DemoSetup(logins, created, kept, kept_users)
 
 

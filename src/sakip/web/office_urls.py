@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("sakip.reviews.office_urls")),
     path("", include("sakip.evaluation.office_urls")),
     path("", include("sakip.profiles.urls")),
+    path("", include("sakip.cascade.office_urls")),
 ]

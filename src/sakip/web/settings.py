@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "sakip.reviews",
     "sakip.evaluation",
     "sakip.profiles",
+    "sakip.cascade",
     "sakip.api",
     "ninja",  # the API documentation's static files, served locally
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sakip.imports.urls")),
     path("", include("sakip.reviews.urls")),
     path("", include("sakip.evaluation.urls")),
+    path("", include("sakip.cascade.urls")),
     path("", include("sakip.api.urls")),  # /api/v1/… (its own token check) and /akun/token/
     path("", include("sakip.accounts.urls")),
 ]

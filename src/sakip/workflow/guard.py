@@ -206,6 +206,18 @@ RULES: dict[str, Rule] = {
         PLAN,
         identity=frozenset({"program_id"}),
     ),
+    # the office plan's links to the regency's RPJMD (issue #17): part of the office's plan
+    "cascade.OfficeObjectiveLink": Rule(
+        lambda v: _parent_plan("planning.Objective", v["office_objective_id"], "plan_id")
+        or _parent_plan("planning.Goal", v["office_goal_id"], "plan_id"),
+        PLAN,
+        identity=frozenset({"office_objective_id", "office_goal_id"}),
+    ),
+    "cascade.IndicatorContribution": Rule(
+        lambda v: _parent_plan("planning.Indicator", v["indicator_id"], "plan_id"),
+        PLAN,
+        identity=frozenset({"indicator_id"}),
+    ),
     # the plan's target of a year: what every period of that year is measured against
     "planning.Target": Rule(_year_of_indicator, YEAR, identity=frozenset({"indicator_id", "year"})),
     # an indicator's year: target overrides for the year, the year-end realisation, the report's texts
