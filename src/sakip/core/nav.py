@@ -69,6 +69,7 @@ def office_groups(code: str, y: int, active: str, _language: str, _prefix: str, 
         _group("planning", str(_("Perencanaan")), [
             ("plan", str(_("Renstra dan IKU")), reverse("plan-edit", args=[office.code])),
             ("tree", str(_("Pohon kinerja")), reverse("plan-tree", args=[office.code])),
+            ("rpjmd", str(_("Dukungan RPJMD")), reverse("office-rpjmd-links", args=[office.code])),
             ("pk", str(_("PK dan Rencana Aksi")), reverse("pk-detail", args=[office.code, y])),
         ], active),
         _group("measuring", str(_("Pengukuran")), [
@@ -94,6 +95,10 @@ def office_groups(code: str, y: int, active: str, _language: str, _prefix: str, 
 _REGENCY: tuple[tuple[str, object, tuple[tuple[str, object, frozenset[str]], ...]], ...] = (
     ("summary", _("Ringkasan"), (
         ("regency-dashboard", _("Ringkasan pemda"), frozenset({"admin", "planner", "verifier"})),
+    )),
+    ("planning", _("Perencanaan"), (
+        ("rpjmd", _("RPJMD"), frozenset({"admin", "planner", "verifier"})),
+        ("regency-tree", _("Pohon kinerja pemda"), frozenset({"admin", "planner", "verifier"})),
     )),
     ("measuring", _("Pengukuran"), (
         ("regency-progress", _("Kemajuan pengisian"), frozenset({"admin", "planner", "verifier"})),
