@@ -237,24 +237,28 @@ class Item:
         return (u.get_full_name() or u.get_username()) if u is not None else ""
 
 
+ROW_RELATIONS = (
+    "subcomponent",
+    "follow_up_by",
+    "confirmed_by",
+    "carried_from__evaluation",
+    "carried_from__subcomponent",
+    "carried_from__follow_up_by",
+    "carried_from__confirmed_by",
+)
+
+
+def item(r: Recommendation, year: int) -> Item:
+    """The row ``r`` of an evaluation of ``year`` as shown (its relations `ROW_RELATIONS` read with it)."""
+    origin = r.origin
+    sub = r.subcomponent if r.subcomponent_id else origin.subcomponent
+    carried = r.carried_from_id is not None
+    return Item(r, origin, carried, origin.evaluation.year if carried else year, sub.code if sub else "")
+
+
 def items(ev: Evaluation) -> list[Item]:
     """The evaluation's recommendations (carried ones first, by their order) with their originals' follow-up."""
-    rows = ev.recommendations.select_related(
-        "subcomponent",
-        "follow_up_by",
-        "confirmed_by",
-        "carried_from__evaluation",
-        "carried_from__subcomponent",
-        "carried_from__follow_up_by",
-        "carried_from__confirmed_by",
-    ).order_by("order", "id")
-    out = []
-    for r in rows:
-        origin = r.origin
-        sub = r.subcomponent if r.subcomponent_id else origin.subcomponent
-        carried = r.carried_from_id is not None
-        out.append(Item(r, origin, carried, origin.evaluation.year if carried else ev.year, sub.code if sub else ""))
-    return out
+    return [item(r, ev.year) for r in ev.recommendations.select_related(*ROW_RELATIONS).order_by("order", "id")]
 
 
 def by_subcomponent(ev: Evaluation | None) -> dict[str, list[Item]]:

@@ -36,7 +36,7 @@ from sakip.domain.evaluation import EvaluationError, Framework, Score
 from sakip.domain.numbers import format_number
 from sakip.planning.models import Indicator
 
-from . import concurrency, services
+from . import concurrency, recommendations, services
 from .grading_views import GradeInfo, apply_posted_grades, grade_info
 from .grading_views import context as grading_context
 from .models import Answer, Evaluation, Recommendation, Template
@@ -223,6 +223,7 @@ def _context(
         can_evaluate=can(membership, office, "evaluate"),
         can_unlock=can(membership, office, "unlock"),
         previous=prev,
+        recommendations_by_sub=recommendations.by_subcomponent(ev),  # shown under each sub-component
         years=sorted(
             set(year_choices(office, year))
             | set(Evaluation.objects.filter(office=office).values_list("year", flat=True)),
