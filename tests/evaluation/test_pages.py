@@ -288,7 +288,8 @@ def test_recommendations_and_follow_up_carried_to_next_year(
     done.refresh_from_db()
     assert done.follow_up_status == "done"
     # finished once the evaluator confirms it (tests/evaluation/test_recommendations.py: the rules)
-    assert insp.post(url("evaluation-recommendation-confirm", office, YEAR, done.pk), {"confirm": "1"}).status_code == 302
+    confirmed = insp.post(url("evaluation-recommendation-confirm", office, YEAR, done.pk), {"confirm": "1"})
+    assert confirmed.status_code == 302
 
     nxt = start(op, office, YEAR + 1)
     carried = list(nxt.recommendations.all())

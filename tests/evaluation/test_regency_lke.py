@@ -115,7 +115,9 @@ def test_the_figures_are_the_domains(offices: list[Office], client_as: Callable[
         ev = Evaluation.objects.get(office=office, year=YEAR)
         score = services.scores(ev).evaluator if now else None
         assert total == shown(score.total.value if score else None)
-        assert row.xpath("./td[@data-predicate]")[0].get("data-predicate") == ((score.predicate or "—") if score else "—")
+        assert row.xpath("./td[@data-predicate]")[0].get("data-predicate") == (
+            (score.predicate or "—") if score else "—"
+        )
     assert checked == 12 * len(offices)
     # the qualifier's A is on the page, and B's 1.a rose from last year
     b = doc.xpath(f'//tr[@data-office="{offices[1].code}"]/td[@data-sub="1.a"]')[0]
