@@ -222,3 +222,30 @@ def test_the_migration_flattens_old_carried_copies(demo_once: Demo, db: None) ->
     assert (mid.carried_from, last.carried_from) == (root, root)
     assert (root.follow_up_status, root.follow_up_note) == ("in_progress", "Hampir selesai.")
     assert (last.follow_up_note, mid.follow_up_note) == ("", "")
+
+
+def test_a_confirmation_from_a_stale_page_is_refused(
+    demo_once: Demo, first: Evaluation, client_as: Callable[[str], Client]
+) -> None:
+    """The evaluator confirms what the page showed: a follow-up the office changed since then is not confirmed."""
+    import re
+
+    office = demo_once.office_a
+    op, insp = client_as("operator_a"), client_as("verifier")
+    tree = first.recommendations.get(subcomponent__code="1.a")
+    follow(op, office, YEAR, tree, "done", "SK ditetapkan.")
+    page = insp.get(url("evaluation-recommendations", office)).content.decode()
+    ver = re.search(rf'form="confirm-{tree.pk}" name="ver" value="([^"]+)"', page)
+    assert ver is not None
+    follow(op, office, YEAR, tree, "done", "SK ditetapkan; bukti belum ada.")  # the office changes it meanwhile
+    confirm = url("evaluation-recommendation-confirm", office, YEAR, tree.pk)
+    r = insp.post(confirm, {"confirm": "1", "ver": ver.group(1)}, follow=True)
+    assert "diubah sejak halaman dibuka" in r.content.decode()
+    tree.refresh_from_db()
+    assert tree.confirmed_at is None
+    page = insp.get(url("evaluation-recommendations", office)).content.decode()
+    ver = re.search(rf'form="confirm-{tree.pk}" name="ver" value="([^"]+)"', page)
+    assert ver is not None
+    insp.post(confirm, {"confirm": "1", "ver": ver.group(1)})
+    tree.refresh_from_db()
+    assert recommendations.is_finished(tree)

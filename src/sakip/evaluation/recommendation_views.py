@@ -188,10 +188,16 @@ def evaluation_recommendation_confirm(
         messages.error(request, _("Catatan lebih dari %(n)d karakter; tidak ada yang disimpan.") % {"n": MAX_NOTE})
         return _page(request, "evaluation-recommendations", office, year)
     accept = request.POST.get("confirm") == "1"
+    loaded = request.POST.get("ver", "")
     try:
         with transaction.atomic():
             lock_office(office)
-            recommendations.confirm(row, request.user, accept=accept, note=note)
+            origin = Recommendation.objects.select_for_update().get(pk=row.origin.pk)
+            if loaded and loaded != concurrency.row_token(origin):  # changed by the office since the page was read
+                raise ValidationError(
+                    _("Tindak lanjut ini diubah sejak halaman dibuka; periksa lagi, tidak ada yang disimpan.")
+                )
+            recommendations.confirm(origin, request.user, accept=accept, note=note)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
