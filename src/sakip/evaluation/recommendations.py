@@ -86,7 +86,7 @@ def carry(ev: Evaluation) -> list[Recommendation]:
             if origin.pk in already or is_finished(origin):
                 continue
             already.add(origin.pk)
-            code = origin.subcomponent.code if origin.subcomponent_id else ""
+            code = origin.subcomponent.code if origin.subcomponent is not None else ""
             carried.append(
                 Recommendation.objects.create(
                     evaluation=ev,
@@ -151,7 +151,7 @@ def record_follow_up(
     link: str,
     date: dt.date | None,
     user: Any,
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[Any] | None = None,
 ) -> bool:
     """The office's follow-up, stored on the original recommendation; whether anything changed.
 

@@ -115,24 +115,24 @@ def summary(regency: Regency, year: int, offices: Iterable[Office] | None = None
     columns: list[Column] = []
     seen: set[str] = set()
     for template_id, _n in counts.most_common():
-        fw = frameworks.get(template_id)
-        if isinstance(fw, Framework):
-            for c in fw.components:
-                for s in c.subcomponents:
-                    if s.code not in seen:
-                        seen.add(s.code)
-                        columns.append(Column(s.code, s.name, s.weight))
+        used = frameworks.get(template_id)
+        if isinstance(used, Framework):
+            for comp in used.components:
+                for sub in comp.subcomponents:
+                    if sub.code not in seen:
+                        seen.add(sub.code)
+                        columns.append(Column(sub.code, sub.name, sub.weight))
     rows = []
     for office in chosen:
-        ev = this_year.get(office.pk)
-        shown = items.get(ev.pk, []) if ev else []
+        current = this_year.get(office.pk)
+        shown = items.get(current.pk, []) if current else []
         rows.append(
             OfficeRow(
                 office,
-                ev,
+                current,
                 results.get((office.pk, year)),
                 results.get((office.pk, year - 1)),
-                problems.get(ev.pk, "") if ev else "",
+                problems.get(current.pk, "") if current else "",
                 recommendations.follow_up_counts(shown),
                 shown,
             )
