@@ -146,6 +146,7 @@ def regency_lke(request: HttpRequest, year: int, membership: Membership) -> Http
             "year": year,
             "years": years,
             "rows": rows,
+            "columns": [{"c": c, "weight": text(c.weight)} for c in s.columns],
             "weak": weak,
             "with_recommendations": any(r.items for r in s.rows),
         },
