@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from sakip.evaluation import services
+from sakip.evaluation import recommendations, services
 from sakip.evaluation.models import Answer, Evaluation, Recommendation, Template
 from sakip.monitoring.models import IndicatorYear
 from sakip.planning.models import Indicator, Objective
@@ -287,13 +287,16 @@ def test_recommendations_and_follow_up_carried_to_next_year(
     assert r.status_code == 200
     done.refresh_from_db()
     assert done.follow_up_status == "done"
+    # finished once the evaluator confirms it (tests/evaluation/test_recommendations.py: the rules)
+    confirmed = insp.post(url("evaluation-recommendation-confirm", office, YEAR, done.pk), {"confirm": "1"})
+    assert confirmed.status_code == 302
 
     nxt = start(op, office, YEAR + 1)
     carried = list(nxt.recommendations.all())
     assert [r.text for r in carried] == ["Publikasikan laporan kinerja tepat waktu."]
-    assert carried[0].carried_from == pending and carried[0].follow_up_status == "in_progress"
+    assert carried[0].carried_from == pending and carried[0].origin.follow_up_status == "in_progress"
     page = op.get(url("evaluation-recommendations", office, YEAR + 1)).content.decode()
-    assert f"dibawa dari evaluasi {YEAR}" in page
+    assert f"rekomendasi evaluasi {YEAR}" in page and "Tindak lanjut rekomendasi tahun lalu" in page
 
 
 # ----------------------------------------------------------------------------- the AKIP indicator
@@ -427,7 +430,7 @@ def test_recommendations_added_after_next_year_started_are_carried_on_submit(
     assert nxt.status == Evaluation.Status.EVALUATION
     assert [r.text for r in nxt.recommendations.all()] == ["Susun pedoman evaluasi internal."]
     # carried once only
-    services.carry_recommendations(nxt)
+    recommendations.carry(nxt)
     assert nxt.recommendations.count() == 1
 
 

@@ -473,6 +473,17 @@ def _matrix(fmt: str) -> Callable[[Demo, Path], bytes]:
     return make
 
 
+def _regency_lke(demo: Demo, tmp: Path) -> bytes:
+    """The regency's LKE summary .xlsx: office names, and a recommendation and its follow-up with formula-like text."""
+    from sakip.evaluation.models import Evaluation, Recommendation
+    from tests.evaluation.support import make_evaluation
+
+    ev = make_evaluation(demo.office_a, YEAR)
+    Evaluation.objects.filter(pk=ev.pk).update(status=Evaluation.Status.EVALUATION)
+    Recommendation.objects.filter(evaluation=ev).update(text="=1+1", follow_up_note="@SUM(1)")
+    return _get(demo, reverse("regency-lke", args=[YEAR]), unduh="xlsx")
+
+
 def _survey_template(fmt: str) -> Callable[[Demo, Path], bytes]:
     """The questionnaire template of an instrument: its element names (data of the instrument, no stored text)."""
     def make(demo: Demo, tmp: Path) -> bytes:
@@ -512,6 +523,7 @@ OUTPUTS = [
       for dataset in ("kinerja", "anggaran")),
     Output("sakip.regency.matrix_views:_xlsx", "monitoring matrix .xlsx", _matrix("xlsx"), 1),
     Output("sakip.regency.matrix_views:_csv", "monitoring matrix CSV", _matrix("csv"), 1),
+    Output("sakip.evaluation.regency_xlsx:workbook", "regency LKE summary .xlsx", _regency_lke, 3),
     Output("sakip.surveys.template:template_xlsx", "survey questionnaire template .xlsx", _survey_template("xlsx"), 0),
     Output("sakip.surveys.template:template_csv", "survey questionnaire template CSV", _survey_template("csv"), 0),
 ]

@@ -131,6 +131,7 @@ OFFICE_PAGES: dict[str, tuple[str | None, str | None]] = {
     "evaluation-akip": (None, "enter"),
     "evaluation-recommendations": ("view", "enter"),
     "evaluation-recommendation-add": (None, "evaluate"),
+    "evaluation-recommendation-confirm": (None, "evaluate"),
     "evaluation-report": ("view", None),
     "evaluation-evidence": ("view", None),
     "evaluation-followup-evidence": ("view", None),
@@ -183,6 +184,7 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("portal-data-csv", "dataset"): lambda o: "kinerja",
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_a).pk,
     ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_a).pk,
+    ("evaluation-recommendation-confirm", "pk"): lambda o: recommendation_with_file(o.demo.office_a).pk,
     # a finished batch job of the demo regency, with its zip on disk
     ("documents-batch-job", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
     ("documents-batch-status", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
@@ -198,6 +200,7 @@ OTHER_OFFICE_OBJECTS: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("profile-file", "name"): lambda o: stored_logo(o.demo.office_b),
     ("evaluation-evidence", "pk"): lambda o: answer_with_evidence(o.demo.office_b).pk,
     ("evaluation-followup-evidence", "pk"): lambda o: recommendation_with_file(o.demo.office_b).pk,
+    ("evaluation-recommendation-confirm", "pk"): lambda o: recommendation_with_file(o.demo.office_b).pk,
 }
 #: URL name -> query string parameters the view needs to do its work.
 QUERY: dict[str, Callable[[Objects], dict[str, str]]] = {
@@ -243,6 +246,17 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
     "set_language": {"POST": {"*": (302, "/")}},
     # the regency's list of LKE evaluations: administrator and Inspektorat
     "evaluation-regency": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "verifier": 200, "*": 403}},
+    # the regency's LKE grades per sub-component (and its .xlsx): the regency roles; without a year, the latest
+    "regency-lke": {"GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}},
+    "regency-lke-latest": {
+        "GET": {
+            "anonymous": LOGIN_REDIRECT,
+            "admin": lambda o: (302, reverse("regency-lke", args=[o.year])),
+            "planner": lambda o: (302, reverse("regency-lke", args=[o.year])),
+            "verifier": lambda o: (302, reverse("regency-lke", args=[o.year])),
+            "*": 403,
+        }
+    },
     # the regency dashboard: the regency roles only
     "regency-dashboard": {
         "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "verifier": 200, "*": 403}
@@ -552,8 +566,8 @@ def test_another_offices_object_is_not_found_under_office_a(
     url = url_for(route, objects, {kw: OTHER_OFFICE_OBJECTS[key](objects)})  # type: ignore[index]
     get_action, post_action = OFFICE_PAGES.get(route.name or "", ("view", None))
     for method, action in (("GET", get_action), ("POST", post_action)):
-        if action is None:
-            continue
+        if action is None or action not in RIGHTS_ON_OFFICE_A[role]:
+            continue  # a role without the action is refused first (403: test_office_page)
         response = request(objects, role, method, url)
         assert response.status_code == 404, f"{method} {url} as {role}: expected 404, got {describe(response)}"
 

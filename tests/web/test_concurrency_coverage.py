@@ -128,6 +128,9 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
     "evaluation-akip": "stores the finished evaluation's result, a computed value, not one typed on a page; the "
     "year's row gets a new version, so an entry page opened before it is refused",
     "evaluation-recommendation-add": "adds a recommendation: two additions are two rows, nothing is overwritten",
+    "evaluation-recommendation-confirm": (
+        "tests/evaluation/test_recommendations.py::test_a_confirmation_from_a_stale_page_is_refused",
+    ),
     "quarter-comment": "adds a verifier's note on an indicator's quarter: append-only, two notes are two rows, "
     "nothing is overwritten",
     "quarter-preview": "computes the preview of one typed row; stores nothing",

@@ -620,6 +620,7 @@ NOT_PERIOD_DATA = {
     "evaluation-reopen",
     "evaluation-recommendations",
     "evaluation-recommendation-add",
+    "evaluation-recommendation-confirm",
     # the office's identity and organisation: not data of a period (the year's tables and texts are: profile-year,
     # narrative-edit)
     "profile-edit",

@@ -113,6 +113,7 @@ _REGENCY: tuple[tuple[str, object, tuple[tuple[str, object, frozenset[str]], ...
     )),
     ("evaluation", _("Evaluasi"), (
         ("evaluation-regency", _("Evaluasi SAKIP (LKE)"), frozenset({"admin", "verifier"})),
+        ("regency-lke-latest", _("Nilai LKE per subkomponen"), frozenset({"admin", "planner", "verifier"})),
     )),
     ("audit", _("Jejak audit"), (
         ("audit-regency", _("Jejak audit"), frozenset({"admin", "planner", "verifier"})),

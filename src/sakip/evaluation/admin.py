@@ -110,7 +110,9 @@ class RecommendationInline(StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     fk_name = "evaluation"
-    raw_id_fields = ["carried_from"]
+    raw_id_fields = ["carried_from", "subcomponent"]
+    # who recorded and who confirmed: set by the pages (recommendations.py), never typed here
+    readonly_fields = ["follow_up_by", "follow_up_at", "confirmed_by", "confirmed_at"]
 
 
 @admin.register(Evaluation)

@@ -1,10 +1,13 @@
-"""``sakip lke check|score``: an LKE structure and its score from the command line (no database).
+"""``sakip lke check|score|regency-summary``: an LKE structure and its score from the command line (no
+database); the regency summary .xlsx from the database.
 
 * ``sakip lke check FILE|PRESET`` — validate an LKE file (YAML/JSON, the preset format):
   weights that add up, codes, answer sets; prints the components and sub-components.
 * ``sakip lke score FILE|PRESET ANSWERS`` — ANSWERS is a YAML/JSON mapping of criterion
   code → answer code (``1.a.1: Y``); prints the points per component, the total and the
   predicate (``--json`` for exact decimals as strings).
+* ``sakip lke regency-summary --year Y --out F.xlsx [--regency KODE]`` — the regency's LKE
+  summary workbook (`regency_xlsx`), the same figures as the page ``/pemda/lke/<year>/``.
 
 Exit code 0 when the file is valid (``check``) or scored (``score``), 2 on bad input.
 """
@@ -159,3 +162,53 @@ def score_cmd(
         )
     else:
         console.print(f"Predikat: {s.predicate}")
+
+
+@lke_app.command("regency-summary")
+def regency_summary_cmd(
+    year: Annotated[int, typer.Option("--year", help="Tahun yang dievaluasi.")],
+    out: Annotated[Path, typer.Option("--out", help="Berkas .xlsx yang ditulis.")],
+    regency: Annotated[
+        str | None, typer.Option("--regency", help="Kode pemda (wajib bila basis data memuat lebih dari satu pemda).")
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Folder basis data SQLite dan berkas unggahan (bawaan ./var).")
+    ] = None,
+) -> None:
+    """Ringkasan LKE pemda (.xlsx): nilai per subkomponen setiap perangkat daerah, subkomponen terlemah,
+    rekomendasi dan tindak lanjutnya — angka yang sama dengan halaman /pemda/lke/<tahun>/."""
+    import os
+
+    if data_dir is not None:
+        os.environ["SAKIP_DATA_DIR"] = str(data_dir.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sakip.web.settings")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:  # (already set up inside the tests' process: logging is not configured twice)
+        django.setup()
+    from sakip.accounts.models import Regency
+    from sakip.core.params import valid_year
+
+    from . import regency_lke, regency_xlsx
+
+    if not valid_year(year):
+        _fail(f"tahun {year} di luar rentang yang dikenal")
+    regencies = list(Regency.objects.order_by("code"))
+    if regency is not None:
+        regencies = [r for r in regencies if r.code == regency]
+        if not regencies:
+            _fail(f"pemda {regency!r} tidak ditemukan")
+    if len(regencies) != 1:
+        codes = ", ".join(r.code for r in regencies) or "—"
+        _fail(f"pilih pemda dengan --regency (tersedia: {codes})")
+    chosen = regencies[0]
+    s = regency_lke.summary(chosen, year)
+    try:
+        out.write_bytes(regency_xlsx.workbook_bytes(s, chosen.name))
+    except OSError as exc:
+        _fail(f"{out}: tidak dapat ditulis ({exc})")
+    typer.echo(
+        f"{out}: {len(s.rows)} perangkat daerah, {s.scored} dengan nilai evaluator, "
+        f"{sum(len(r.items) for r in s.rows)} rekomendasi ({chosen.code}, {year})."
+    )

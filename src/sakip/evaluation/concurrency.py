@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -130,12 +131,22 @@ def save_answers(
 
 # ----------------------------------------------------------------------------- the follow-up of recommendations
 
-FOLLOW_UP_FIELDS = (("status", "follow_up_status"), ("note", "follow_up_note"), ("link", "follow_up_link"))
+FOLLOW_UP_FIELDS = (
+    ("status", "follow_up_status"),
+    ("note", "follow_up_note"),
+    ("link", "follow_up_link"),
+    ("date", "follow_up_date"),
+)
 
 
 def follow_up_conflicts(recs: Iterable[Recommendation], post: QueryDict) -> list[Conflict]:
     """The typed follow-ups that differ from recommendations changed since the page was loaded."""
-    labels = {"status": _("Status tindak lanjut"), "note": _("Uraian tindak lanjut"), "link": _("Tautan bukti")}
+    labels = {
+        "status": _("Status tindak lanjut"),
+        "note": _("Uraian tindak lanjut"),
+        "link": _("Tautan bukti"),
+        "date": _("Tanggal tindak lanjut"),
+    }
     stale = [r for r in recs if (v := post.get(f"r{r.pk}-ver")) and v != row_token(r)]
     who = last_changes(Recommendation, [r.pk for r in stale])
     found = []
@@ -174,6 +185,8 @@ def follow_up_form(recs: Iterable[Recommendation], post: QueryDict | None, found
 
 
 def verify_follow_ups(ev: Evaluation, post: QueryDict, pks: Iterable[int]) -> None:
-    """Under the office's lock: the recommendations about to be saved are still the versions read."""
-    current = {str(r.pk): row_token(r) for r in locked(Recommendation.objects.filter(evaluation=ev, pk__in=list(pks)))}
+    """Under the office's lock: the recommendations about to be saved (the evaluation's own and the originals
+    of those carried into it) are still the versions read."""
+    shown = Recommendation.objects.filter(Q(evaluation=ev) | Q(carried_to__evaluation=ev), pk__in=list(pks))
+    current = {str(r.pk): row_token(r) for r in locked(Recommendation.objects.filter(pk__in=shown.values("pk")))}
     verify({str(pk): v for pk in pks if (v := post.get(f"r{pk}-ver"))}, current)

@@ -343,12 +343,21 @@ class Recommendation(models.Model):
     class FollowUp(models.TextChoices):
         OPEN = "open", _("Belum ditindaklanjuti")
         IN_PROGRESS = "in_progress", _("Dalam proses")
-        DONE = "done", _("Selesai ditindaklanjuti")
+        DONE = "done", _("Selesai")
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("evaluasi")
     )
     component_code = models.CharField(_("komponen"), max_length=20, blank=True)
+    # the sub-component it is about (of its evaluation's template; a carried one: the same code in the new one)
+    subcomponent = models.ForeignKey(
+        SubComponent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("subkomponen LKE"),
+    )
     text = models.TextField(_("rekomendasi"))
     follow_up_status = models.CharField(
         _("status tindak lanjut"), max_length=20, choices=FollowUp.choices, default=FollowUp.OPEN
@@ -359,13 +368,36 @@ class Recommendation(models.Model):
         _("berkas bukti tindak lanjut"), upload_to=follow_up_path, blank=True, max_length=300
     )
     follow_up_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    follow_up_date = models.DateField(_("tanggal tindak lanjut"), null=True, blank=True)
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tindak lanjut dicatat oleh"),
+    )
+    follow_up_at = models.DateTimeField(_("waktu tindak lanjut dicatat"), null=True, blank=True)
+    # the evaluator's confirmation of a finished follow-up (cleared when the office changes it)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikonfirmasi oleh"),
+    )
+    confirmed_at = models.DateTimeField(_("waktu konfirmasi"), null=True, blank=True)
+    confirmation_note = models.TextField(_("catatan evaluator atas tindak lanjut"), blank=True)
+    # a recommendation carried into a later evaluation points at the ORIGINAL one (never at another carried
+    # row), which holds the follow-up: one history per recommendation (`recommendations.py`)
     carried_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="carried_to",
-        verbose_name=_("dari rekomendasi tahun sebelumnya"),
+        verbose_name=_("rekomendasi asal (tahun sebelumnya)"),
     )
     order = models.PositiveIntegerField(_("urutan"), default=0)
     created_by = models.ForeignKey(
@@ -386,3 +418,8 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def origin(self) -> Recommendation:
+        """The recommendation that holds the follow-up: the original one (itself unless carried)."""
+        return self.carried_from or self

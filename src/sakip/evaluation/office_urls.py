@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import answer_views, views
+from . import answer_views, recommendation_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("lke/<year:year>/", answer_views.evaluation_office, name="evaluation-office"),
@@ -12,9 +12,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lke/<year:year>/buka/", views.evaluation_reopen, name="evaluation-reopen"),
     path("lke/<year:year>/ringkasan/", views.evaluation_summary, name="evaluation-summary"),
     path("lke/<year:year>/ambil-akip/", views.evaluation_akip, name="evaluation-akip"),
-    path("lke/<year:year>/rekomendasi/", views.evaluation_recommendations, name="evaluation-recommendations"),
     path(
-        "lke/<year:year>/rekomendasi/tambah/", views.evaluation_recommendation_add, name="evaluation-recommendation-add"
+        "lke/<year:year>/rekomendasi/",
+        recommendation_views.evaluation_recommendations,
+        name="evaluation-recommendations",
+    ),
+    path(
+        "lke/<year:year>/rekomendasi/tambah/",
+        recommendation_views.evaluation_recommendation_add,
+        name="evaluation-recommendation-add",
+    ),
+    path(
+        "lke/<year:year>/rekomendasi/<int:pk>/konfirmasi/",
+        recommendation_views.evaluation_recommendation_confirm,
+        name="evaluation-recommendation-confirm",
     ),
     path("lke/<year:year>/laporan.docx", views.evaluation_report, name="evaluation-report"),
     path("lke/<year:year>/bukti/<int:pk>/", views.evaluation_evidence, name="evaluation-evidence"),

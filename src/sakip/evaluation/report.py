@@ -2,7 +2,8 @@
 
 Sections: a summary of the result; per component its sub-components and a numbered
 table of the criteria scored by the office (self) and the evaluator, with the
-evaluator's notes; the side-by-side totals; the recommendations with their follow-up;
+evaluator's notes; the side-by-side totals; last year's recommendations carried into this evaluation with their
+follow-up (the table «Tindak lanjut rekomendasi tahun lalu») and this year's recommendations;
 a signature block for the evaluator (Inspektorat). Numbers are displayed from the
 domain's exact values by `sakip.reports.narrative`.
 """
@@ -31,7 +32,7 @@ from sakip.reports.model import (
 )
 from sakip.reports.narrative import num_text
 
-from . import services
+from . import recommendations, services
 from .models import Answer, Evaluation
 
 HEADER_SHADE = "D9E2F3"
@@ -316,30 +317,7 @@ def build_report(ev: Evaluation) -> Document:
         )
 
     doc.add(Heading("REKOMENDASI", 1, chapter="3"))
-    recs = list(ev.recommendations.select_related("carried_from__evaluation"))
-    if not recs:
-        doc.add(para("Tidak ada rekomendasi.", style=ParagraphStyle.PLACEHOLDER))
-    else:
-        rec_rows = []
-        for i, r in enumerate(recs, start=1):
-            origin = f" (rekomendasi {r.carried_from.evaluation.year})" if r.carried_from else ""
-            rec_rows.append(
-                [
-                    Cell(str(i), align=Align.CENTER),
-                    Cell(r.text + origin),
-                    Cell(r.component_code or "—"),
-                    Cell(r.get_follow_up_status_display()),
-                    Cell(r.follow_up_note),
-                ]
-            )
-        doc.add(
-            Table(
-                "Rekomendasi dan tindak lanjut",
-                _head("No", "Rekomendasi", "Komponen", "Status", "Tindak lanjut"),
-                rec_rows,
-                widths=(1, 7, 2, 3, 5),
-            )
-        )
+    _recommendation_tables(doc, ev)
     when = ev.finished_at or timezone.now()
     place = office.regency_label or office.regency.name
     doc.add(
@@ -354,6 +332,83 @@ def build_report(ev: Evaluation) -> Document:
     )
     doc.number_items()
     return doc
+
+
+def _follow_up_text(item: recommendations.Item) -> str:
+    """The follow-up as recorded: note, date, who."""
+    r = item.rec
+    parts = [r.follow_up_note] if r.follow_up_note else []
+    when = formats.date_format(r.follow_up_date, "j F Y") if r.follow_up_date else ""
+    who = item.who
+    if when or who:
+        parts.append("(" + ", ".join(p for p in (when, f"dicatat {who}" if who else "") if p) + ")")
+    if r.follow_up_link:
+        parts.append(r.follow_up_link)
+    if r.follow_up_name:
+        parts.append(f"Bukti: {r.follow_up_name}")
+    return " ".join(parts) or "—"
+
+
+def _confirmation_text(item: recommendations.Item) -> str:
+    r = item.rec
+    if item.finished and r.confirmed_at is not None:
+        text = f"Dikonfirmasi {item.confirmed_by}, {formats.date_format(timezone.localtime(r.confirmed_at), 'j F Y')}"
+    elif r.follow_up_status == r.FollowUp.DONE:
+        text = "Menunggu konfirmasi evaluator"
+    else:
+        text = "—"
+    return f"{text}. {r.confirmation_note}" if r.confirmation_note else text
+
+
+def _recommendation_tables(doc: Document, ev: Evaluation) -> None:
+    """«Tindak lanjut rekomendasi tahun lalu» (carried, with their one follow-up) and this year's recommendations."""
+    shown = recommendations.items(ev)
+    carried = [i for i in shown if i.carried]
+    own = [i for i in shown if not i.carried]
+    if carried:
+        doc.add(Heading("Tindak lanjut rekomendasi tahun lalu", 2))
+        doc.add(
+            Table(
+                "Tindak lanjut rekomendasi tahun lalu",
+                _head("No", "Rekomendasi", "Subkomponen", "Status", "Tindak lanjut", "Konfirmasi evaluator"),
+                [
+                    [
+                        Cell(str(n), align=Align.CENTER),
+                        Cell(f"{i.rec.text} (rekomendasi {i.origin_year})"),
+                        Cell(i.subcomponent_code or i.rec.component_code or "—", align=Align.CENTER),
+                        Cell(i.status_text),
+                        Cell(_follow_up_text(i)),
+                        Cell(_confirmation_text(i)),
+                    ]
+                    for n, i in enumerate(carried, start=1)
+                ],
+                widths=(1, 5.5, 1.8, 2.7, 4.5, 3.5),
+                small=True,
+            )
+        )
+    if carried or own:
+        doc.add(Heading(f"Rekomendasi evaluasi {ev.year}", 2))
+    if not own:
+        text = "Tidak ada rekomendasi baru." if carried else "Tidak ada rekomendasi."
+        doc.add(para(text, style=ParagraphStyle.PLACEHOLDER))
+        return
+    doc.add(
+        Table(
+            "Rekomendasi dan tindak lanjut",
+            _head("No", "Rekomendasi", "Subkomponen", "Status", "Tindak lanjut"),
+            [
+                [
+                    Cell(str(n), align=Align.CENTER),
+                    Cell(i.rec.text),
+                    Cell(i.subcomponent_code or i.rec.component_code or "—", align=Align.CENTER),
+                    Cell(i.status_text),
+                    Cell(_follow_up_text(i)),
+                ]
+                for n, i in enumerate(own, start=1)
+            ],
+            widths=(1, 6.5, 2, 3, 5.5),
+        )
+    )
 
 
 def evaluation_report_docx(ev: Evaluation) -> bytes:

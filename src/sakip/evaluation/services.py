@@ -2,8 +2,8 @@
 
 * `install_preset` — a preset file (``presets/*.yaml``) as a regency's template for a year;
 * `copy_template` — a template copied to another year (then edited there);
-* `start_evaluation` — an office's evaluation of a year, with the open recommendations of
-  the previous year's evaluation carried into it;
+* `start_evaluation` — an office's evaluation of a year, with the unfinished recommendations of
+  the previous year's evaluation carried into it (`recommendations.carry`);
 * `scores` — both scores (self, evaluator) and the side-by-side comparison;
 * `set_grade` — the evaluator's grade of a sub-component (88/2021 method), checked by
   `domain.lke_grading.decide_grade` before it is stored;
@@ -36,14 +36,13 @@ from sakip.domain.numbers import round_half_up
 from sakip.monitoring.models import IndicatorYear
 from sakip.planning.models import Indicator
 
-from . import preset_files
+from . import preset_files, recommendations
 from .models import (
     AnswerSet,
     Component,
     Criterion,
     Evaluation,
     GradeDecision,
-    Recommendation,
     SubComponent,
     Template,
 )
@@ -164,32 +163,8 @@ def start_evaluation(office: Office, year: int, template: Template) -> Evaluatio
     with transaction.atomic():
         ev, created = Evaluation.objects.get_or_create(office=office, year=year, defaults={"template": template})
         if created:
-            carry_recommendations(ev)
+            recommendations.carry(ev)
     return ev
-
-
-def carry_recommendations(ev: Evaluation) -> list[Recommendation]:
-    """Copy the latest earlier evaluation's recommendations that are not done (once each)."""
-    previous = Evaluation.objects.filter(office=ev.office, year__lt=ev.year).order_by("-year").first()
-    if previous is None:
-        return []
-    already = set(Recommendation.objects.filter(evaluation=ev).values_list("carried_from_id", flat=True))
-    carried = []
-    for i, r in enumerate(previous.recommendations.exclude(follow_up_status=Recommendation.FollowUp.DONE)):
-        if r.pk in already:
-            continue
-        carried.append(
-            Recommendation.objects.create(
-                evaluation=ev,
-                component_code=r.component_code,
-                text=r.text,
-                carried_from=r,
-                follow_up_status=r.follow_up_status,
-                follow_up_note=r.follow_up_note,
-                order=i,
-            )
-        )
-    return carried
 
 
 # ----------------------------------------------------------------------------- scores
@@ -356,7 +331,7 @@ def submit(ev: Evaluation, user: Any) -> None:
         ev.submitted_at = timezone.now()
         ev.save(update_fields=["status", "submitted_by", "submitted_at"])
         # recommendations added to the previous year's evaluation after this one was started
-        carry_recommendations(ev)
+        recommendations.carry(ev)
 
 
 def finish(ev: Evaluation, user: Any) -> None:

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -18,15 +17,13 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.access import can, office_view, offices_for, regency_view
 from sakip.accounts.models import Membership, Office, Role
-from sakip.core.concurrency import Changed, Conflict, conflict_context, lock_office, reapplied, retrying
+from sakip.core.concurrency import lock_office
 from sakip.core.i18n import error_text
 from sakip.core.params import int_param
 from sakip.core.web import (
     default_year,
     evidence_content_type,
-    evidence_errors,
     page_context,
-    require,
     valid_year,
     year_choices,
     year_switch,
@@ -35,8 +32,7 @@ from sakip.domain.evaluation import EvaluationError, Framework
 from sakip.domain.numbers import format_number
 from sakip.planning.models import Indicator
 
-from . import concurrency, services
-from .grading_views import context as grading_context
+from . import recommendations, services
 from .models import Answer, Evaluation, Recommendation
 from .report import evaluation_report_docx
 
@@ -113,6 +109,7 @@ def _context(
         can_evaluate=can(membership, office, "evaluate"),
         can_unlock=can(membership, office, "unlock"),
         previous=prev,
+        recommendations_by_sub=recommendations.by_subcomponent(ev),  # shown under each sub-component
         years=sorted(
             set(year_choices(office, year))
             | set(Evaluation.objects.filter(office=office).values_list("year", flat=True)),
@@ -263,140 +260,7 @@ def evaluation_akip(request: HttpRequest, year: int, office: Office, membership:
     return _page(request, "evaluation-summary", office, year)
 
 
-# ----------------------------------------------------------------------------- recommendations
-
-
-@office_view("view")
-def evaluation_recommendations(
-    request: HttpRequest, year: int, office: Office, membership: Membership | None
-) -> HttpResponse:
-    """The evaluator's recommendations; the office records the follow-up (status, note, evidence)."""
-    if (switched := _switched(request, "evaluation-recommendations", office, year)) is not None:
-        return switched
-    ev = _evaluation(office, year)
-    errors: list[str] = []
-    found: list[Conflict] = []
-    post = None
-    if request.method == "POST":
-        require(membership, office, "enter")
-        if ev is None:
-            messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
-            return _page(request, "evaluation-recommendations", office, year)
-        post = reapplied(request.POST)
-        try:
-            errors, found = retrying(lambda: _follow_up(request, office, ev, post))
-        except Changed:
-            errors = [_("Tindak lanjut sedang diubah orang lain; coba simpan lagi.")]
-        if not errors and not found:
-            messages.success(request, _("Tindak lanjut tersimpan."))
-            return _page(request, "evaluation-recommendations", office, year)
-        if errors:
-            messages.error(request, _("Tidak ada yang disimpan: perbaiki kesalahan di bawah."))
-    recs = list(ev.recommendations.select_related("carried_from__evaluation")) if ev else []
-    concurrency.follow_up_form(recs, post, found)
-    components = list(ev.template.components.values_list("code", "name")) if ev else []
-    return render(
-        request,
-        "evaluation/recommendations.html",
-        _context(
-            request,
-            office,
-            membership,
-            year,
-            ev,
-            recommendations=recs,
-            errors=errors,
-            follow_up_choices=Recommendation.FollowUp.choices,
-            components=components,
-            can_add=ev is not None and ev.status != Evaluation.Status.SELF and can(membership, office, "evaluate"),
-            conflict_form=True,
-            **conflict_context(found),
-            **grading_context(),
-        ),
-        status=409 if found else 200,
-    )
-
-
-def _follow_up(
-    request: HttpRequest, office: Office, ev: Evaluation, post: QueryDict
-) -> tuple[list[str], list[Conflict]]:
-    """Check and store the follow-ups: the errors, or the conflicts with follow-ups changed since the page was
-    loaded (nothing stored for either)."""
-    errors: list[str] = []
-    url_ok = URLValidator(schemes=["http", "https"])
-    valid_status = {c for c, _l in Recommendation.FollowUp.choices}
-    pending: list[tuple[Recommendation, dict[str, Any]]] = []
-    for i, r in enumerate(ev.recommendations.all(), start=1):
-        prefix = f"r{r.pk}"
-        if f"{prefix}-status" not in post:
-            continue
-        status = post.get(f"{prefix}-status", "")
-        note = post.get(f"{prefix}-note", "").strip()
-        link = post.get(f"{prefix}-link", "").strip()
-        upload = request.FILES.get(f"{prefix}-file")
-        where = _("Rekomendasi %(n)d") % {"n": i}
-        if status not in valid_status:
-            errors.append(f"{where}: " + _("status tindak lanjut tidak dikenal"))
-        if len(note) > MAX_NOTE:
-            errors.append(f"{where}: " + _("uraian lebih dari %(n)d karakter") % {"n": MAX_NOTE})
-        if link:
-            try:
-                url_ok(link)
-            except ValidationError:
-                errors.append(f"{where}: " + _("tautan bukti harus alamat http(s) yang lengkap"))
-        if upload is not None:
-            errors.extend(f"{where}: {e}" for e in evidence_errors(upload))
-        pending.append(
-            (r, {"follow_up_status": status, "follow_up_note": note, "follow_up_link": link, "file": upload})
-        )
-    if errors:
-        return errors, []
-    found = concurrency.follow_up_conflicts([r for r, _change in pending], post)
-    if found:
-        return [], found
-    with transaction.atomic():
-        lock_office(office)
-        concurrency.verify_follow_ups(ev, post, [r.pk for r, _change in pending])
-        for r, change in pending:
-            upload = change.pop("file")
-            for k, v in change.items():
-                setattr(r, k, v)
-            if upload is not None:
-                r.follow_up_file.save(upload.name or "bukti", upload, save=False)
-                r.follow_up_name = (upload.name or "bukti")[:255]
-            r.save()
-    return [], []
-
-
-@office_view("evaluate")
-def evaluation_recommendation_add(
-    request: HttpRequest, year: int, office: Office, membership: Membership | None
-) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    ev = _evaluation(office, year)
-    text = request.POST.get("text", "").strip()
-    component = request.POST.get("component", "").strip()
-    if ev is None:
-        messages.error(request, _("Belum ada evaluasi untuk tahun ini."))
-    elif ev.status == Evaluation.Status.SELF:
-        messages.error(request, _("Rekomendasi ditambahkan setelah penilaian mandiri dikirim."))
-    elif not text:
-        messages.error(request, _("Rekomendasi: teks wajib diisi; tidak ada yang disimpan."))
-    elif len(text) > MAX_NOTE:
-        messages.error(request, _("Rekomendasi lebih dari %(n)d karakter; tidak ada yang disimpan.") % {"n": MAX_NOTE})
-    elif component and not ev.template.components.filter(code=component).exists():
-        messages.error(request, _("Komponen %(c)s tidak dikenal; tidak ada yang disimpan.") % {"c": component})
-    else:
-        Recommendation.objects.create(
-            evaluation=ev,
-            text=text,
-            component_code=component,
-            order=ev.recommendations.count(),
-            created_by=request.user if request.user.is_authenticated else None,
-        )
-        messages.success(request, _("Rekomendasi ditambahkan."))
-    return _page(request, "evaluation-recommendations", office, year)
+# ----------------------------------------------------------------------------- recommendations: recommendation_views.py
 
 
 # ----------------------------------------------------------------------------- files
