@@ -27,7 +27,7 @@ operator = pages_support.operator
 
 #: every key an office page passes to `core.web.page_context` / `core.services.office_nav`
 PAGE_KEYS = (
-    "dashboard", "plan", "tree", "pk", "entry", "budget", "survey", "data", "profile", "review", "lke", "audit",
+    "dashboard", "plan", "tree", "pk", "rpjmd", "entry", "budget", "survey", "data", "profile", "review", "lke", "audit",
 )
 
 
@@ -48,7 +48,8 @@ def test_every_office_page_is_in_exactly_one_step_of_the_cycle(office: Office) -
         pages = active[0].items or ()
         assert len([i for i in pages if i.active]) == (1 if pages else 0), key
     planning = office_groups(office.code, 2025, "tree", "id", "/", 1)[1]
-    assert [i.label for i in planning.items] == ["Renstra dan IKU", "Pohon kinerja", "PK dan Rencana Aksi"]
+    assert [i.label for i in planning.items] == ["Renstra dan IKU", "Pohon kinerja", "PK dan Rencana Aksi",
+                                              "Dukungan RPJMD"]
     measuring = office_groups(office.code, 2025, "budget", "id", "/", 3)[2]
     assert [i.label for i in measuring.items] == ["Pengukuran triwulan", "Anggaran", "Survei kepuasan", "Impor/ekspor"]
     assert measuring.url == reverse("quarter-entry", args=[office.code, 2025, 3]), "the step opens the quarter"

@@ -129,7 +129,7 @@ def office_links(request: HttpRequest, office: Office, membership: Membership | 
             "inputs": [i.name for i in ind.inputs.all()],
         })
     context = page_context(
-        office, membership, "plan", default_year(office),
+        office, membership, "rpjmd", default_year(office),
         plan=plan, rpjmd=rpjmd, editable=editable, problems=problems, rows=rows, ind_rows=ind_rows,
         rpjmd_objectives=rpjmd_objectives, regency_indicators=regency_indicators,
     )

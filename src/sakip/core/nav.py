@@ -69,8 +69,8 @@ def office_groups(code: str, y: int, active: str, _language: str, _prefix: str, 
         _group("planning", str(_("Perencanaan")), [
             ("plan", str(_("Renstra dan IKU")), reverse("plan-edit", args=[office.code])),
             ("tree", str(_("Pohon kinerja")), reverse("plan-tree", args=[office.code])),
-            ("rpjmd", str(_("Dukungan RPJMD")), reverse("office-rpjmd-links", args=[office.code])),
             ("pk", str(_("PK dan Rencana Aksi")), reverse("pk-detail", args=[office.code, y])),
+            ("rpjmd", str(_("Dukungan RPJMD")), reverse("office-rpjmd-links", args=[office.code])),
         ], active),
         _group("measuring", str(_("Pengukuran")), [
             ("entry", str(_("Pengukuran triwulan")), reverse("quarter-entry", args=[office.code, y, q])),
