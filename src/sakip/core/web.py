@@ -213,19 +213,21 @@ def atomic_checked(office: Office) -> Iterator[None]:
         lock_office(office)
         scopes = office_scopes(office)
         before = tokens(*scopes, fresh=True)
-        # the block's generations are renewed once, at its end (`generations.deferred`: the lock of the ``all``
-        # row is held for the last statements only); ``renewed`` then holds the tokens this write made
-        with watching_writes() as written, deferred() as renewed:
-            yield
-        built = _measurements_only(office, figures.peek_domain(office, joined(before)), written)
-        if built is None:
-            found, built = _stored_problems(office)
-            if found.issues:
-                raise found
-            if built is not None:
-                from sakip.profiles import interchange as profile_io
+        # the write's generations are renewed once, after its check (`generations.deferred`: the lock of the
+        # ``all`` row is held for the transaction's last statements only; the check reads the rows, never a kept
+        # value); ``renewed`` then holds the tokens this write made
+        with deferred() as renewed:
+            with watching_writes() as written:
+                yield
+            built = _measurements_only(office, figures.peek_domain(office, joined(before)), written)
+            if built is None:
+                found, built = _stored_problems(office)
+                if found.issues:
+                    raise found
+                if built is not None:
+                    from sakip.profiles import interchange as profile_io
 
-                built.files.update(profile_io.stored_files(built, office.pk))
+                    built.files.update(profile_io.stored_files(built, office.pk))
         if built is not None:  # the office after this write: kept for the generation it made
             # the generation as this transaction sees it, without reading it again: the scopes it renewed hold its
             # tokens (their rows are locked by it until the commit), the others are as read under the office lock
