@@ -47,11 +47,12 @@ VALUE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?")
 
 # PostgreSQL also locks the office row (`core.concurrency.lock_office`); SQLite's transaction holds the database
 LOCK = 1 if connection.vendor == "postgresql" else 0
-#: the entry page (GET) on the first request after a change of the office: session and user, generation, the
-#: period's state, the PK and its indicators, the stored years, their evidence and quarters, the explanation rule,
-#: the row comments, the office's years and plan, its workflow states, its profile's narratives
-PAGE_AFTER_CHANGE = 17
-#: the same page again, nothing changed: what is kept for the generation is not read again
+#: the entry page (GET) right after a save of the office: the session with its user, the generations, the period's
+#: state, the stored years, their evidence and quarters, the row comments, the office's workflow states, its
+#: profile's narratives — the PK's indicators, the plan, the explanation rule and the years are handed over by the
+#: save (`regency.figures.carry`: it wrote measurements alone)
+PAGE_AFTER_CHANGE = 9
+#: the same page again, nothing changed: the workflow states are kept for the generation too
 PAGE_KEPT = 8
 #: a save of one row: session, user, the membership's and the office's generations, the period's state, the
 #: office's generation, the stored years and quarters; savepoint, generation, versions (2), the stored row, the

@@ -220,6 +220,7 @@ def atomic_checked(office: Office) -> Iterator[None]:
             with watching_writes() as written:
                 yield
             built = _measurements_only(office, figures.peek_domain(office, joined(before)), written)
+            measurements_only = built is not None
             if built is None:
                 found, built = _stored_problems(office)
                 if found.issues:
@@ -232,7 +233,10 @@ def atomic_checked(office: Office) -> Iterator[None]:
             # the generation as this transaction sees it, without reading it again: the scopes it renewed hold its
             # tokens (their rows are locked by it until the commit), the others are as read under the office lock
             # (if another writer has renewed one since, the key is one no reader asks for: built again, never stale)
-            figures.keep_domain(office, joined({**before, **{s: t for s, t in renewed.items() if s in before}}), built)
+            after = joined({**before, **{s: t for s, t in renewed.items() if s in before}})
+            figures.keep_domain(office, after, built)
+            if measurements_only:  # the plan, PK, settings and years are as they were: what depends on them alone too
+                figures.carry(office.pk, joined(before), after)
 
 
 def _measurements_only(

@@ -343,6 +343,14 @@ def _entry_attempt(
     return outcome
 
 
+# what the entry page and the dashboard keep of the office's plan, PK, settings and years: a quarterly save (a write
+# of measurements alone) hands them to the generation it made (`regency.figures.carry`), so the page after it
+# reads only what the save changed
+figures.MEASUREMENT_FREE.update(
+    {"entry-indicators", "has-plan", "explanation-policy", "year-choices", "reporting-year"}  # entry.entry_indicators
+)
+
+
 def _has_plan(office: Office, gen: str) -> bool:
     """Whether the office has a plan (`core.web.current_plan`), kept for its generation."""
     return figures.memo(gen, ("has-plan", office.pk), lambda: current_plan(office) is not None)
