@@ -144,3 +144,21 @@ def test_a_save_renews_the_generations_once_after_its_rows(operator_client: Any)
     assert len(writes) == 3 and max(writes) < renewals[0] and max(checks) < renewals[0]
     # after the renewals nothing but the transaction's end
     assert all(s.startswith(("RELEASE", "COMMIT")) for s in sql[kept[0] + 1 :]), sql[kept[0] + 1 :]
+
+
+def test_what_a_save_hands_over_is_read_again_after_any_other_write(operator_client: Any) -> None:
+    """The PK's indicators handed from a save to the generation it made (`figures.carry`) are read again as soon as
+    the PK changes: a target taken out of the PK after the save is no longer a row of the page."""
+    from sakip.agreements.models import PkTarget
+
+    client = operator_client("uji", 4)
+    form, _n, _r = _page(client)
+    assert client.post(URL, _changed(form, 1, 1)).status_code == 302
+    form, _n, _r = _page(client)  # after the save: the kept PK indicators
+    rows = {k for k in form if k.startswith("e-")}
+    target = PkTarget.objects.filter(version__office__code="opd-001", version__office__regency__code="uji",
+                                     version__year=2025).order_by("order", "id").last()
+    assert target is not None and f"e-{target.indicator_id}" in rows
+    target.delete()
+    form, _n, _r = _page(client)
+    assert {k for k in form if k.startswith("e-")} == rows - {f"e-{target.indicator_id}"}
