@@ -9,8 +9,8 @@ two threads were enough; but with offices entering data a thread is held for the
 page (tens of database round trips, each waiting for the database server to be scheduled on a loaded
 machine), and with two threads per process the readers queued behind them: under the mixed load
 (issue #12: 20 readers, 5 writers saving once a second, PostgreSQL) four threads answered more reads, with a
-lower p95, than two (eight were no better than four on two cores). The threads wait for the database more than for the GIL. Each thread
-keeps its own database connection (``CONN_MAX_AGE``): workers × threads connections, plus one per
+lower p95, than two (eight were no better than four on two cores): the threads wait for the database more
+than for the GIL. Each thread keeps its own database connection (``CONN_MAX_AGE``): workers × threads connections, plus one per
 worker for the kept figures' recomputation (`sakip.regency.kept_figures`), well under PostgreSQL's default
 100. Figures in benchmarks/README.md.
 """
