@@ -6,7 +6,9 @@
 **Mixed load.** A fresh database (SQLite in a temporary directory; PostgreSQL as a throwaway
 cluster, both as in ``web_load.py``) with a generated regency of ``--offices`` offices
 (``sakip.core.generate``, 10 indicators, ``--years`` years), gunicorn with the production
-settings (``--workers`` × ``--threads``, 2 × 2 as in the issue). ``--writers`` operators, each
+settings and the deployment's ``sakip.web.gunicorn_conf`` (a worker per core, its threads; ``--workers`` and
+``--threads`` override them, ``--threads 2,4`` and ``--src old/src,src`` compare on the same database).
+``--writers`` operators, each
 of their own office, save the quarterly entry page once a second (GET the page, change one
 row's explanation, POST the whole form: the write path of the page, with its checks and its
 invalidation); ``--readers`` readers meanwhile load, over keep-alive connections and without
