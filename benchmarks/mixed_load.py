@@ -6,7 +6,9 @@
 **Mixed load.** A fresh database (SQLite in a temporary directory; PostgreSQL as a throwaway
 cluster, both as in ``web_load.py``) with a generated regency of ``--offices`` offices
 (``sakip.core.generate``, 10 indicators, ``--years`` years), gunicorn with the production
-settings (``--workers`` × ``--threads``, 2 × 2 as in the issue). ``--writers`` operators, each
+settings and the deployment's ``sakip.web.gunicorn_conf`` (a worker per core, its threads; ``--workers`` and
+``--threads`` override them, ``--threads 2,4`` and ``--src old/src,src`` compare on the same database).
+``--writers`` operators, each
 of their own office, save the quarterly entry page once a second (GET the page, change one
 row's explanation, POST the whole form: the write path of the page, with its checks and its
 invalidation); ``--readers`` readers meanwhile load, over keep-alive connections and without
@@ -234,7 +236,8 @@ def writer(base: str, who: dict[str, str], index: int, until: float, out: dict[s
     out[f"w{index}"] = {"statuses": statuses, "posts": posts}
 
 
-def mixed(database: str, database_url: str, args: argparse.Namespace) -> dict[str, Any]:
+def mixed(database: str, database_url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """One generated database; a run per source tree (``--src``) and thread count (``--threads``), alternating."""
     data_dir = Path(tempfile.mkdtemp(prefix="sakip-bench-data-"))
     try:
         env = bench_env(database_url, data_dir)
@@ -243,54 +246,76 @@ def mixed(database: str, database_url: str, args: argparse.Namespace) -> dict[st
                              env=env, check=True, capture_output=True, text=True)
         creds = json.loads(out.stdout.strip().splitlines()[-1])
         say(f"{database}: {args.offices} offices generated ({time.perf_counter() - started:.0f} s)")
-        paths = reader_paths(args.offices)
-        with web_load.gunicorn(env, args.workers, args.threads) as base:
-            warm = Browser(base, creds["session"])
-            api = Browser(base, "", {"Authorization": f"Bearer {creds['token']}"})
-            started = time.perf_counter()
-            for _ in range(args.workers * args.threads):  # every worker computes its pages once
-                for kind, path in sorted(set(paths)):
-                    status, _t, _e = (api if kind == "api" else warm).request("GET", path)
-                    assert status == 200, (path, status)
-            say(f"{database}: warm ({time.perf_counter() - started:.0f} s)")
-            results: dict[str, Any] = {}
-            for writers in sorted({0, args.writers}):
-                reads: dict[str, list[tuple[str, int, float]]] = {}
-                writes: dict[str, Any] = {}
-                until = time.monotonic() + args.duration
-                threads = [threading.Thread(target=reader, args=(base, creds, paths, i, until, reads))
-                           for i in range(args.readers)]
-                threads += [threading.Thread(target=writer, args=(base, w, i, until, writes))
-                            for i, w in enumerate(creds["writers"][:writers])]
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join()
-                rows = [r for got in reads.values() for r in got]
-                row: dict[str, Any] = {"database": database, "offices": args.offices, "readers": args.readers,
-                                       "writers": writers, "reads": len(rows),
-                                       "read_errors": sum(1 for _k, s, _e in rows if s != 200)}
-                for kind in ("all", "office", "regency", "api"):
-                    times = [e for k, s, e in rows if kind in ("all", k)]
-                    row[f"{kind}_p50"], row[f"{kind}_p95"], row[f"{kind}_p99"] = (
-                        percentile(times, 50), percentile(times, 95), percentile(times, 99))
-                statuses: Counter[int] = Counter()
-                posts: list[float] = []
-                for w in writes.values():
-                    statuses.update(w["statuses"])
-                    posts += w["posts"]
-                row.update({"saves": statuses[302], "write_errors": statuses[500] + statuses[503] + statuses[0],
-                            "write_other": {str(k): v for k, v in statuses.items() if k not in (302, 500, 503, 0)},
-                            "post_p50": percentile(posts, 50), "post_p95": percentile(posts, 95)})
-                results[f"writers={writers}"] = row
-                say(f"{database:8} {writers} writers: {row['reads']} reads, p50 {row['all_p50']:.0f} ms, "
-                    f"p95 {row['all_p95']:.0f} ms, p99 {row['all_p99']:.0f} ms (office p95 {row['office_p95']:.0f}, "
-                    f"regency p95 {row['regency_p95']:.0f}, api p95 {row['api_p95']:.0f}); "
-                    f"read errors {row['read_errors']}; {row['saves']} saves (POST p50 {row['post_p50']:.0f} ms), "
-                    f"write errors {row['write_errors']} {row['write_other']}")
-        return results
+        rows: list[dict[str, Any]] = []
+        for _round in range(args.rounds):
+            for src in args.src:
+                for threads in args.threads:
+                    rows += run_server(database, {**env, "PYTHONPATH": str(src)}, creds, threads, src, args)
+        return rows
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def run_server(database: str, env: dict[str, str], creds: dict[str, Any], threads: int, src: Path,
+               args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Gunicorn with ``src`` and ``threads``: warmed up, then the readers alone and the readers with the writers."""
+    paths = reader_paths(args.offices)
+    label = "" if src == ROOT / "src" else f" [{src}]"
+    with web_load.gunicorn(env, args.workers, threads) as base:
+        warm = Browser(base, creds["session"])
+        api = Browser(base, "", {"Authorization": f"Bearer {creds['token']}"})
+        started = time.perf_counter()
+        for _ in range(args.workers * threads):  # every worker computes its pages once
+            for kind, path in sorted(set(paths)):
+                status, _t, _e = (api if kind == "api" else warm).request("GET", path)
+                assert status == 200, (path, status)
+        say(f"{database}: warm ({time.perf_counter() - started:.0f} s), "
+            f"{args.workers} workers × {threads} threads{label}")
+        results: list[dict[str, Any]] = []
+        for writers in sorted({0, args.writers}) if not args.writers_only else [args.writers]:
+            reads: dict[str, list[tuple[str, int, float]]] = {}
+            writes: dict[str, Any] = {}
+            load_before = load_average()
+            until = time.monotonic() + args.duration
+            threads_ = [threading.Thread(target=reader, args=(base, creds, paths, i, until, reads))
+                        for i in range(args.readers)]
+            threads_ += [threading.Thread(target=writer, args=(base, w, i, until, writes))
+                         for i, w in enumerate(creds["writers"][:writers])]
+            for t in threads_:
+                t.start()
+            for t in threads_:
+                t.join()
+            got = [r for g in reads.values() for r in g]
+            row: dict[str, Any] = {"database": database, "src": str(src), "offices": args.offices,
+                                   "readers": args.readers, "writers": writers, "workers": args.workers,
+                                   "threads": threads, "reads": len(got),
+                                   "read_errors": sum(1 for _k, s, _e in got if s != 200),
+                                   "load": [round(load_before, 1), round(load_average(), 1)]}
+            for kind in ("all", "office", "regency", "api"):
+                times = [e for k, s, e in got if kind in ("all", k)]
+                row[f"{kind}_p50"], row[f"{kind}_p95"], row[f"{kind}_p99"] = (
+                    percentile(times, 50), percentile(times, 95), percentile(times, 99))
+            statuses: Counter[int] = Counter()
+            posts: list[float] = []
+            for w in writes.values():
+                statuses.update(w["statuses"])
+                posts += w["posts"]
+            row.update({"saves": statuses[302], "write_errors": statuses[500] + statuses[503] + statuses[0],
+                        "write_other": {str(k): v for k, v in statuses.items() if k not in (302, 500, 503, 0)},
+                        "post_p50": percentile(posts, 50), "post_p95": percentile(posts, 95)})
+            results.append(row)
+            say(f"{database:8} {threads} threads, {writers} writers: {row['reads']} reads, "
+                f"p50 {row['all_p50']:.0f} ms, p95 {row['all_p95']:.0f} ms, p99 {row['all_p99']:.0f} ms "
+                f"(office p95 {row['office_p95']:.0f}, "
+                f"regency p95 {row['regency_p95']:.0f}, api p95 {row['api_p95']:.0f}); "
+                f"read errors {row['read_errors']}; {row['saves']} saves (POST p50 {row['post_p50']:.0f} ms, "
+                f"p95 {row['post_p95']:.0f} ms), write errors {row['write_errors']} {row['write_other']}; "
+                f"load {row['load'][0]}→{row['load'][1]}{label}")
+    return results
 
 
 def cold(offices: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -336,6 +361,16 @@ def cold(offices: int, args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def gunicorn_conf() -> dict[str, Any]:
+    """The deployment's gunicorn settings (`sakip.web.gunicorn_conf`, read with this environment)."""
+    path = ROOT / "src" / "sakip" / "web" / "gunicorn_conf.py"
+    spec = importlib.util.spec_from_file_location("sakip_gunicorn_conf", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {"workers": int(module.workers), "threads": int(module.threads)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--databases", default="sqlite,postgres")
@@ -344,22 +379,33 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--writers", type=int, default=5)
     parser.add_argument("--duration", type=float, default=30, help="seconds per run (no writer, then the writers)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: sakip.web.gunicorn_conf's, as deployed)")
+    parser.add_argument("--threads", default=None,
+                        help="threads per worker, or several to compare: 2,4,8 (default: sakip.web.gunicorn_conf's)")
+    parser.add_argument("--src", default=str(ROOT / "src"),
+                        help="the source tree(s) served, comma-separated: another checkout's src/ to compare (each "
+                             "run on the same database, one after the other)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of every --src × --threads, alternating")
+    parser.add_argument("--writers-only", action="store_true", help="no run without writers")
     parser.add_argument("--cold", default="200,1000", help="office counts for the first-request figures ('' none)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    conf = gunicorn_conf()
+    args.workers = args.workers or conf["workers"]
+    args.threads = [int(t) for t in args.threads.split(",")] if args.threads else [conf["threads"]]
+    args.src = [Path(p).resolve() for p in args.src.split(",") if p.strip()]
     results: dict[str, Any] = {"mixed": [], "cold": []}
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
         if database == "sqlite":
             data = Path(tempfile.mkdtemp(prefix="sakip-bench-db-"))
             try:
-                results["mixed"].append(mixed(database, f"sqlite:///{data}/sakip.sqlite3", args))
+                results["mixed"].extend(mixed(database, f"sqlite:///{data}/sakip.sqlite3", args))
             finally:
                 shutil.rmtree(data, ignore_errors=True)
         elif database == "postgres":
             with web_load.postgres() as url:
-                results["mixed"].append(mixed(database, url, args))
+                results["mixed"].extend(mixed(database, url, args))
         else:
             raise SystemExit(f"unknown database {database!r}")
     for n in [int(x) for x in args.cold.split(",") if x.strip()]:

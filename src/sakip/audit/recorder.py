@@ -20,7 +20,7 @@ import decimal
 import hashlib
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -271,6 +271,19 @@ def _office_facts(office_id: int) -> tuple[int | None, str]:
         row = Office.objects.filter(pk=office_id).order_by().values_list("regency_id", "name").first()
         cache[key] = (row[0], row[1]) if row is not None else (None, "")
     return cast(tuple[int | None, str], cache[key])
+
+
+def known_office_rows(office: Office, rows: Iterable[models.Model]) -> None:
+    """Rows the caller read as ``office``'s (in this request's context): an entry about them or their child rows finds
+    their office, and the office its regency and name, without a query (`office_id_of`, `_office_facts`).
+    Performance only: the same values the reads would give."""
+    ctx = current()
+    if not ctx.caching:  # outside a request the cache is emptied at every look: nothing to keep
+        return
+    ctx.office_cache[("office-facts", office.pk)] = (office.regency_id, office.name)
+    for row in rows:
+        if row.pk is not None:
+            ctx.office_cache[(row._meta.label, row.pk)] = office.pk
 
 
 def _office_name(office_id: int | None) -> str:

@@ -192,13 +192,15 @@ def conflict_context(found: list[Conflict]) -> dict[str, Any]:
 def lock_office(office: Any) -> None:
     """Inside a transaction: the office's writers take turns from here to the commit.
 
-    PostgreSQL: ``SELECT … FOR UPDATE`` of the office row. SQLite: nothing to do — the
-    transaction began IMMEDIATE (settings), so it already holds the database's write lock.
+    PostgreSQL: ``SELECT … FOR UPDATE`` of the office row — of that row alone: without ``order_by()`` the
+    office's default ordering (regency name, office name) joins the regency, and ``FOR UPDATE`` then locks the
+    regency's row too, so every writer of the regency would wait for the others until their commits. SQLite:
+    nothing to do — the transaction began IMMEDIATE (settings), so it already holds the database's write lock.
     """
     if connection.features.has_select_for_update and office is not None and office.pk is not None:
         from sakip.accounts.models import Office
 
-        list(Office.objects.select_for_update().filter(pk=office.pk).values_list("pk"))
+        list(Office.objects.select_for_update(of=("self",)).filter(pk=office.pk).order_by().values_list("pk"))
 
 
 def locked(queryset: models.QuerySet[M]) -> models.QuerySet[M]:

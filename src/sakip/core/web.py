@@ -207,24 +207,36 @@ def atomic_checked(office: Office) -> Iterator[None]:
     the write made, for the recomputation after the commit and the next page.
     """
     from sakip.regency import figures
-    from sakip.regency.generations import generation, office_scopes, watching_writes
+    from sakip.regency.generations import deferred, joined, office_scopes, tokens, watching_writes
 
     with transaction.atomic():
         lock_office(office)
-        before = generation(*office_scopes(office), fresh=True)
-        with watching_writes() as written:
-            yield
-        built = _measurements_only(office, figures.peek_domain(office, before), written)
-        if built is None:
-            found, built = _stored_problems(office)
-            if found.issues:
-                raise found
-            if built is not None:
-                from sakip.profiles import interchange as profile_io
+        scopes = office_scopes(office)
+        before = tokens(*scopes, fresh=True)
+        # the write's generations are renewed once, after its check (`generations.deferred`: the lock of the
+        # ``all`` row is held for the transaction's last statements only; the check reads the rows, never a kept
+        # value); ``renewed`` then holds the tokens this write made
+        with deferred() as renewed:
+            with watching_writes() as written:
+                yield
+            built = _measurements_only(office, figures.peek_domain(office, joined(before)), written)
+            measurements_only = built is not None
+            if built is None:
+                found, built = _stored_problems(office)
+                if found.issues:
+                    raise found
+                if built is not None:
+                    from sakip.profiles import interchange as profile_io
 
-                built.files.update(profile_io.stored_files(built, office.pk))
+                    built.files.update(profile_io.stored_files(built, office.pk))
         if built is not None:  # the office after this write: kept for the generation it made
-            figures.keep_domain(office, generation(*office_scopes(office), fresh=True), built)
+            # the generation as this transaction sees it, without reading it again: the scopes it renewed hold its
+            # tokens (their rows are locked by it until the commit), the others are as read under the office lock
+            # (if another writer has renewed one since, the key is one no reader asks for: built again, never stale)
+            after = joined({**before, **{s: t for s, t in renewed.items() if s in before}})
+            figures.keep_domain(office, after, built)
+            if measurements_only:  # the plan, PK, settings and years are as they were: what depends on them alone too
+                figures.carry(office.pk, joined(before), after)
 
 
 def _measurements_only(

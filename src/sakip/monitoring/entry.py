@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from sakip.accounts.models import Office
 from sakip.agreements.models import PkVersion
+from sakip.audit import recorder as audit
 from sakip.core.concurrency import Conflict, create_once, last_changes, locked, tokens, verify
 from sakip.core.i18n import translate
 from sakip.core.web import evidence_content_type, evidence_errors, input_text, parse_amount
@@ -37,6 +38,7 @@ from sakip.domain.explanations import ExplanationPolicy, explanation_demand
 from sakip.domain.measurement import Achievement, Assessment, Polarity, Status, Target, assess
 from sakip.domain.scorecard import IndicatorScore, QuarterScore, Scorecard, build_scorecard
 from sakip.planning.models import Indicator
+from sakip.workflow import guard
 
 from .models import Evidence, IndicatorYear, InputValue, Quarter
 from .pending import PendingFile
@@ -114,8 +116,28 @@ class Row:
         return f"{kind}-{self.key}" + (f"-{input_name}" if input_name else "")
 
 
-def entry_indicators(office: Office, year: int) -> list[Indicator]:
-    """The indicators of the year's PK in force, or every plan indicator when there is no PK."""
+def entry_indicators(office: Office, year: int, gen: str | None = None) -> list[Indicator]:
+    """The indicators of the year's PK in force, or every plan indicator when there is no PK.
+
+    ``gen``: the office's generation (`regency.figures.office_generation`) the caller read: the list is kept for it
+    in the process (the entry page and its save read it once, not two queries each) and handed out as copies.
+    """
+    if gen is None:
+        return _entry_indicators(office, year)
+    from sakip.regency import figures
+
+    kept = figures.memo(gen, ("entry-indicators", office.pk, year), lambda: tuple(_entry_indicators(office, year)))
+    return [_own(indicator) for indicator in kept]
+
+
+def _own(indicator: Indicator) -> Indicator:
+    """A copy of a kept indicator for one request (its formula inputs are prefetched on the copy, not the kept one)."""
+    own = copy.copy(indicator)
+    own.__dict__.pop("_prefetched_objects_cache", None)
+    return own
+
+
+def _entry_indicators(office: Office, year: int) -> list[Indicator]:
     version = PkVersion.objects.filter(office=office, year=year).order_by("-number").first()
     if version is not None:
         targets = list(version.targets.select_related("indicator").order_by("order", "id"))
@@ -127,8 +149,10 @@ def entry_indicators(office: Office, year: int) -> list[Indicator]:
     return list(Indicator.objects.filter(plan=plan).order_by("order", "id"))
 
 
-def build_rows(office: Office, year: int, quarter: int, domain: dom.Office, *, evidence: bool = True) -> list[Row]:
-    return build_quarter_rows(office, year, (quarter,), domain, evidence=evidence)[quarter]
+def build_rows(
+    office: Office, year: int, quarter: int, domain: dom.Office, *, evidence: bool = True, gen: str | None = None
+) -> list[Row]:
+    return build_quarter_rows(office, year, (quarter,), domain, evidence=evidence, gen=gen)[quarter]
 
 
 def build_quarter_rows(
@@ -139,6 +163,7 @@ def build_quarter_rows(
     *,
     evidence: bool = True,
     annual_explanation: bool = False,
+    gen: str | None = None,
 ) -> dict[int, list[Row]]:
     """The rows of several quarters, the stored data read once (an import takes the four quarters at once).
 
@@ -147,9 +172,9 @@ def build_quarter_rows(
     formula inputs of formula indicators only (``quarter_row.inputs.all()`` and
     ``indicator.inputs.all()`` are answered from memory for those rows; the other
     rows never ask). ``evidence=False`` leaves the evidence files unread (the
-    import does not show them).
+    import does not show them). ``gen``: see `entry_indicators`.
     """
-    indicators = entry_indicators(office, year)
+    indicators = entry_indicators(office, year, gen)
     definitions = domain.plan.indicator_index()
     # the office's stored years, joined rather than listed (an IN list of 10,000 ids cost more than the read);
     # only the entry indicators' are used
@@ -493,14 +518,15 @@ def verify_unchanged(year: int, quarter: int, rows: list[Row]) -> None:
     ids = [row.indicator.pk for row in rows]
     years = {
         ind: f"{pk}.{version}"
-        for pk, version, ind in locked(IndicatorYear.objects.filter(indicator_id__in=ids, year=year)).values_list(
-            "pk", "version", "indicator_id"
-        )
+        for pk, version, ind in locked(IndicatorYear.objects.filter(indicator_id__in=ids, year=year).order_by())
+        .values_list("pk", "version", "indicator_id")
     }
     quarters = {
         ind: f"{pk}.{version}"
         for pk, version, ind in locked(
-            Quarter.objects.filter(indicator_year__indicator_id__in=ids, indicator_year__year=year, quarter=quarter)
+            Quarter.objects.filter(
+                indicator_year__indicator_id__in=ids, indicator_year__year=year, quarter=quarter
+            ).order_by()  # by no column: the default orderings join the indicators (whose rows would be locked too)
         ).values_list("pk", "version", "indicator_year__indicator_id")
     }
     current = {str(i): f"{years.get(i, '-')}/{quarters.get(i, '-')}" for i in ids}
@@ -518,6 +544,11 @@ def save_rows(
     """
     now = timezone.now()
     created = created if created is not None else []
+    # the stored years were read as this office's, of this year: the write guard and the audit trail place the rows
+    # written under them without reading their office (and the office's regency) again
+    stored = [row.stored for row in rows if row.stored is not None]
+    guard.known_indicator_years(office.pk, year, [iy.pk for iy in stored])
+    audit.known_office_rows(office, stored)
     for row in rows:
         iy = row.stored
         if iy is None:
@@ -568,13 +599,14 @@ def save_rows(
     return created
 
 
-def load_domain(office: Office) -> dom.Office:
+def load_domain(office: Office, gen: str | None = None) -> dom.Office:
     """The stored office for the entry page to simulate on: the one built for the data generation
-    (`regency.figures.stored_domain`, shared) with a list of years of its own — `simulate` copies the
-    year it puts the typed values into (`_own_year`) and changes nothing else."""
+    (`regency.figures.stored_domain`, shared; ``gen``: the office's, when the caller read it) with a list of
+    years of its own — `simulate` copies the year it puts the typed values into (`_own_year`) and changes
+    nothing else."""
     from sakip.regency import figures
 
-    shared = figures.stored_domain(office)
+    shared = figures.stored_domain(office, gen)
     return dataclasses.replace(shared, years=dict(shared.years))
 
 

@@ -38,6 +38,7 @@ from sakip.core.web import (
 )
 from sakip.dataset.loader import DatasetError
 from sakip.domain.errors import DomainError
+from sakip.domain.explanations import ExplanationPolicy
 from sakip.domain.measurement import Range
 from sakip.domain.periods import QUARTER_LABELS
 from sakip.domain.quarter_targets import shown as shown_target
@@ -221,7 +222,7 @@ def quarter_entry(
                 messages.warning(request, f"{row.indicator.code}: {warning}")
         return redirect(_entry_url(office, year, quarter))
     rows, sc, problems = outcome.rows, outcome.scorecard, outcome.problems
-    policy = explanation_policy(office, year)
+    policy = _policy(office, year, outcome.gen)
     kept = pending.listing(request, office, year, quarter) if editable else {}
     notes: dict[int, list[RowComment]] = {}
     for note in RowComment.objects.filter(office=office, year=year, quarter=quarter).order_by("at", "id"):
@@ -252,11 +253,11 @@ def quarter_entry(
         quarter=quarter,
         quarter_label=QUARTER_LABELS[quarter],
         quarters=[(q, label, _entry_url(office, year, q)) for q, label in QUARTER_LABELS.items()],
-        years=year_choices(office, year),
+        years=_year_choices(office, year, outcome.gen),
         lines=lines,
         editable=editable,
         problems=problems,
-        has_plan=current_plan(office) is not None,
+        has_plan=_has_plan(office, outcome.gen),
         preview_url=reverse("quarter-preview", args=[office.code, year, quarter]),
         evidence_types=", ".join(sorted(k.lstrip(".").upper() for k in settings.SAKIP_EVIDENCE_TYPES)),
         evidence_max_mb=settings.SAKIP_EVIDENCE_MAX_BYTES // (1024 * 1024),
@@ -271,6 +272,7 @@ def quarter_entry(
 
 @dataclass
 class _Outcome:
+    gen: str  # the office's generation the attempt read (before its own write)
     rows: list[entry.Row]
     scorecard: Scorecard | None
     problems: list[str]
@@ -290,11 +292,13 @@ def _entry_attempt(
     problems: list[str] = []
     rows: list[entry.Row] = []
     sc = None
-    if current_plan(office) is not None:
+    # read once per attempt (a retry reads it again): what the page and the save keep for it is read once
+    gen = figures.office_generation(office)
+    if _has_plan(office, gen):
         try:
-            domain = entry.load_domain(office)
+            domain = entry.load_domain(office, gen)
             # a save reads no evidence list: only a page shows it (a refused save's page reads it per row)
-            rows = entry.build_rows(office, year, quarter, domain, evidence=post is None)
+            rows = entry.build_rows(office, year, quarter, domain, evidence=post is None, gen=gen)
             if post is not None:
                 kept = pending.listing(request, office, year, quarter)
                 gone = pending.removed(post)
@@ -306,10 +310,10 @@ def _entry_attempt(
             sc = entry.simulate(domain, year, quarter, rows, typed=post is not None)
         except (DatasetError, DomainError) as exc:
             problems.append(error_text(exc))
-    outcome = _Outcome(rows, sc, problems)
+    outcome = _Outcome(gen, rows, sc, problems)
     if post is None or sc is None:
         return outcome
-    entry.check_explanations(rows, quarter, explanation_policy(office, year))
+    entry.check_explanations(rows, quarter, _policy(office, year, gen))
     bad = [row for row in rows if row.has_errors]
     if bad:
         messages.error(
@@ -337,6 +341,31 @@ def _entry_attempt(
         raise
     outcome.saved = True
     return outcome
+
+
+# what the entry page and the dashboard keep of the office's plan, PK, settings and years: a quarterly save (a write
+# of measurements alone) hands them to the generation it made (`regency.figures.carry`), so the page after it
+# reads only what the save changed
+figures.MEASUREMENT_FREE.update(
+    {"entry-indicators", "has-plan", "explanation-policy", "year-choices", "reporting-year"}  # entry.entry_indicators
+)
+
+
+def _has_plan(office: Office, gen: str) -> bool:
+    """Whether the office has a plan (`core.web.current_plan`), kept for its generation."""
+    return figures.memo(gen, ("has-plan", office.pk), lambda: current_plan(office) is not None)
+
+
+def _policy(office: Office, year: int, gen: str) -> ExplanationPolicy:
+    """The year's explanation rule (`core.services.explanation_policy`: the office's or regency's year setting),
+    kept for the office's generation (which the settings of both renew)."""
+    return figures.memo(gen, ("explanation-policy", office.pk, year), lambda: explanation_policy(office, year))
+
+
+def _year_choices(office: Office, year: int, gen: str) -> list[int]:
+    """`core.web.year_choices`, the office's years kept for its generation."""
+    years = figures.memo(gen, ("year-choices", office.pk), lambda: tuple(year_choices(office)))
+    return sorted({*years, year}, reverse=True)
 
 
 def _keep_or_clear_uploads(

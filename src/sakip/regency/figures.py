@@ -188,6 +188,22 @@ def peek_domain(office: Office, gen: str) -> DomainOffice | None:
     return held[1] if held is not None and held[0] == gen else None
 
 
+#: Kinds of kept values (a key's first element; its second is the office's id) that depend on the office's plan, PK,
+#: settings or list of years and not on its measurements: a write of measurements alone (a quarterly save, checked
+#: on those alone by `core.web.atomic_checked`) leaves them as they are, and `carry` hands them to its generation.
+MEASUREMENT_FREE: set[str] = set()
+
+
+def carry(office_id: int, old: str, new: str) -> None:
+    """After a write of measurements alone, which made generation ``new`` of the office from ``old``: the office's
+    values of the `MEASUREMENT_FREE` kinds kept for ``old`` are kept for ``new`` (the next page reads them again
+    only if something else changed)."""
+    with _lock:
+        for key, (gen, value) in list(_memory.items()):
+            if gen == old and len(key) > 1 and key[1] == office_id and key[0] in MEASUREMENT_FREE:
+                _memory[key] = (new, value)
+
+
 def keep_domain(office: Office, gen: str, built: DomainOffice) -> None:
     """Keep ``built`` — the office as a write's check built it from the stored rows, inside the write's
     transaction — for the generation that write made (``gen``, read in the same transaction), so the
