@@ -27,7 +27,8 @@ operator = pages_support.operator
 
 #: every key an office page passes to `core.web.page_context` / `core.services.office_nav`
 PAGE_KEYS = (
-    "dashboard", "plan", "tree", "pk", "rpjmd", "entry", "budget", "survey", "data", "profile", "review", "lke", "audit",
+    "dashboard", "plan", "tree", "pk", "rpjmd", "entry", "budget", "survey", "data", "profile", "review", "lke",
+    "audit",
 )
 
 
