@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -126,7 +127,7 @@ def recommendations_sheet(ws: Worksheet, s: Summary) -> None:
         [
             _("Kode"),
             _("Perangkat daerah"),
-            _("No"),
+            pgettext("nomor urut", "No"),
             _("Rekomendasi"),
             _("Tahun rekomendasi"),
             _("Subkomponen"),
