@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "sakip.evaluation",
     "sakip.profiles",
     "sakip.api",
+    "sakip.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # the API documentation's static files, served locally
 ]
 
@@ -233,6 +236,28 @@ SAKIP_KEPT_BACKGROUND = os.environ.get("SAKIP_KEPT_BACKGROUND", "1" if PRODUCTIO
 # ``0``: not recomputed after the commit at all: the regency dashboard computes dirty office-years in its
 # process until ``sakip figures rebuild`` stores them (the cheapest write path; see benchmarks/README.md)
 SAKIP_KEPT_AFTER_COMMIT = os.environ.get("SAKIP_KEPT_AFTER_COMMIT", "1") == "1"
+
+# Background jobs (sakip.jobs): Django's task framework (the django-tasks backport) on its database backend —
+# the queue is a table of the same database, so SQLite and PostgreSQL both work with no extra server; `sakip
+# worker` runs the jobs, `sakip scheduler` enqueues the periodic ones. ``SAKIP_TASKS_BACKEND=immediate`` runs
+# every job inside the request that asked for it (the tests' default, deterministic).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("SAKIP_TASKS_BACKEND", "database")]}}
+#: the periodic jobs of `sakip scheduler`: name → task path, when (``at`` HH:MM local time, daily; or ``every``
+#: N seconds) and keyword arguments (sakip.jobs.scheduler)
+SAKIP_SCHEDULE = {
+    "reminders": {"task": "sakip.jobs.tasks.send_reminders", "at": "07:00", "kwargs": {"days": 7}},
+    "cleanup": {"task": "sakip.jobs.tasks.clean_up", "every": 3600, "kwargs": {}},
+}
+#: generated files (PDFs, batch zips, review results) and finished job rows are removed after this many days
+SAKIP_JOBS_KEEP_DAYS = int(os.environ.get("SAKIP_JOBS_KEEP_DAYS", "7"))
+#: import previews never confirmed are removed after this many hours
+SAKIP_IMPORT_PREVIEW_HOURS = int(os.environ.get("SAKIP_IMPORT_PREVIEW_HOURS", "24"))
+#: an import confirmed with more changed rows than this is applied on the worker (smaller ones in the request)
+SAKIP_IMPORT_ASYNC_ROWS = int(os.environ.get("SAKIP_IMPORT_ASYNC_ROWS", "200"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
