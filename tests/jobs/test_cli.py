@@ -51,7 +51,7 @@ def test_worker_and_scheduler_processes(tmp_path: Path) -> None:
     assert "cleanup" in first
     second = run([*SAKIP, "scheduler", "--once"], env)
     assert "cleanup" not in second  # hourly: not due again a moment later
-    scheduler_alive = python("from sakip.jobs.health import worker_alive\nprint(worker_alive(role='scheduler')[0])", env)
+    scheduler_alive = python("from sakip.jobs.health import worker_alive as a\nprint(a(role='scheduler')[0])", env)
     assert scheduler_alive.strip() == "True"
     run([*SAKIP, "worker", "--once"], env)
     assert python("from sakip.jobs.health import queue_length\nprint(queue_length())", env).strip() == "0"
