@@ -28,6 +28,7 @@ from sakip.monitoring.models import Quarter
 from sakip.workflow import reminders
 from sakip.workflow.models import PeriodState
 from tests.importers.xlsx_support import workbook
+from tests.workflow.lock_support import freeze_year
 
 from .conftest import run_worker
 
@@ -109,6 +110,26 @@ def test_a_large_import_is_applied_on_the_worker(
     assert batch.status == ImportBatch.Status.APPLIED and stored.get().value is not None
     shown = client.get(reverse("jobs-detail", args=[job.pk])).content.decode()
     assert 'data-testid="job-message"' in shown and "Impor tersimpan:" in shown
+
+
+def test_a_large_import_into_a_period_locked_meanwhile_stores_nothing(
+    demo: Any, login_as: Callable[[str], Client], queue: Any, settings: Any
+) -> None:
+    settings.SAKIP_IMPORT_ASYNC_ROWS = 0
+    client = login_as("operator_a")
+    header = [c.header for c in REALISASI.columns]
+    data = workbook({"Realisasi": [header, ["S1.2", None, None, None, 79.95, None, None, None, None, "Uji"]]})
+    page = reverse("import-excel", args=["kaloran", 2020])
+    client.post(page, {"kind": "realisasi", "file": SimpleUploadedFile("isian.xlsx", data, content_type=XLSX)})
+    batch = ImportBatch.objects.get()
+    client.post(reverse("import-excel-confirm", args=["kaloran", 2020]), {"batch": batch.pk})
+    freeze_year(demo.office_a)  # approved and locked while the job waited for the worker
+    run_worker()
+    job = Job.objects.get(kind="import")
+    assert job.result.get("level") == "error" or job.status == Job.Status.FAILED, job.result
+    assert not Quarter.objects.filter(indicator_year__indicator__code="S1.2", indicator_year__year=2020).exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.REFUSED
 
 
 @pytest.mark.pdf

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,6 +147,8 @@ def execute(job_id: int) -> None:
         fn(job)
     except JobError as exc:
         _failed(job, str(exc), "")
+    except ValidationError as exc:  # a refusal written for users (a locked period: `workflow.services.PeriodLocked`)
+        _failed(job, " ".join(exc.messages), "")
     except Exception:  # the page shows a plain message; an administrator sees the traceback
         log.exception("job %s (%s) failed", job.pk, job.kind)
         message = _("Tugas gagal karena kesalahan sistem. Coba lagi; bila tetap gagal, hubungi admin.")
