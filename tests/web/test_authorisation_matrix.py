@@ -50,8 +50,8 @@ from sakip.core.services import reporting_year
 from sakip.monitoring.models import Evidence, IndicatorYear
 from sakip.planning.models import Indicator
 from tests.documents.support import finished_job
-from tests.jobs.support import finished_pdf_job
 from tests.evaluation.support import answer_with_evidence, make_evaluation, recommendation_with_file
+from tests.jobs.support import finished_pdf_job
 from tests.profiles.support import stored_logo
 
 from .demo_support import ROLE_USERS, Demo
