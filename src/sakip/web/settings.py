@@ -25,6 +25,10 @@
   aside; ``SAKIP_REPLICA_CHECK_SECONDS`` (default 2): how often a process checks it;
   ``SAKIP_REPLICA_STICKY_SECONDS`` (default lag limit + check + 2): how long after its own write a browser
   reads from the primary; ``SAKIP_REPLICA_CONNECT_TIMEOUT`` (default 2). See docs/deployment.md.
+* ``SAKIP_TASKS_BACKEND`` — ``database`` (default: jobs wait in the database for ``sakip worker``) or
+  ``immediate`` (run inside the request that asks; the tests). ``SAKIP_JOBS_KEEP_DAYS`` (default 7): generated
+  files and finished jobs older than this are removed by the scheduler's clean-up; ``SAKIP_IMPORT_PREVIEW_HOURS``
+  (24): import previews never confirmed; ``SAKIP_IMPORT_ASYNC_ROWS`` (200): a larger import is applied on the worker.
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
   budget line's absorption is more than this many points behind the share of the year
   elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
