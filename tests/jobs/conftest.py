@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.demo_support import demo, login_as  # noqa: F401
+from tests.web.demo_support import chromium_browser, demo, live_demo, login_as, page  # noqa: F401
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
