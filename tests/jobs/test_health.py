@@ -59,3 +59,16 @@ def test_job_rows_are_not_audited() -> None:
 
     labels = {m._meta.label for m in audited_models()}
     assert not {"jobs.Job", "jobs.Heartbeat", "jobs.ScheduleRun"} & labels
+
+
+def test_sakip_remind_queue_leaves_the_sending_to_the_worker(queue: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+    from typer.testing import CliRunner
+
+    from sakip.cli import app
+
+    result = CliRunner().invoke(app, ["remind", "--queue", "--days", "3"])
+    assert result.exit_code == 0, result.output
+    assert "diantrekan" in result.output
+    (task,) = DBTaskResult.objects.ready()
+    assert task.task_path == "sakip.jobs.tasks.send_reminders" and task.args_kwargs["kwargs"] == {"days": 3}
