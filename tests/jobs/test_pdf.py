@@ -124,3 +124,17 @@ def test_a_system_error_keeps_its_detail_for_administrators_only(
     admin = login_as("admin").get(job_url(job)).content.decode()
     assert "kesalahan sistem" in operator and "pembangkit rusak" not in operator
     assert 'data-testid="job-detail"' in admin and "pembangkit rusak" in admin
+
+
+def test_a_job_whose_worker_stopped_in_the_middle_can_be_tried_again(
+    demo: Any, login_as: Callable[[str], Client], queue: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    login_as("operator_a").get(URL)
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now() - dt.timedelta(hours=3))
+    page = login_as("operator_a").get(job_url(job)).content.decode()
+    assert 'data-status="failed"' in page and "pekerja latar belakang dihentikan" in page and "Coba lagi" in page

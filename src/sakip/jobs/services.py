@@ -8,6 +8,7 @@ other exception is shown as a system error, its traceback kept for administrator
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -123,6 +124,19 @@ def retry(job: Job) -> Job:
     if updated:
         _enqueue(job)
     job.refresh_from_db()
+    return job
+
+
+#: a job running this long has lost its worker (stopped or killed in the middle): shown as failed, to retry
+STALE_AFTER = datetime.timedelta(hours=2)
+
+
+def mark_stale(job: Job) -> Job:
+    """A job whose worker stopped in the middle is failed (with «Coba lagi») rather than polled forever."""
+    if job.status == Job.Status.RUNNING and job.started_at and timezone.now() - job.started_at > STALE_AFTER:
+        message = _("Pekerjaan terhenti tanpa selesai (pekerja latar belakang dihentikan?). Silakan coba lagi.")
+        _failed(job, message, "")
+        job.refresh_from_db()
     return job
 
 

@@ -16,7 +16,7 @@ from sakip.accounts.access import membership_of
 from sakip.accounts.models import Membership
 
 from .models import Job
-from .services import can_see, media_path, retry, shows_detail
+from .services import can_see, mark_stale, media_path, retry, shows_detail
 
 
 def _job(request: HttpRequest, pk: int) -> tuple[Job, Membership | None]:
@@ -24,7 +24,7 @@ def _job(request: HttpRequest, pk: int) -> tuple[Job, Membership | None]:
     job = Job.objects.select_related("office", "regency").filter(pk=pk).first()
     if job is None or not can_see(m, job):
         raise Http404(_("Tugas tidak ditemukan"))
-    return job, m
+    return mark_stale(job), m
 
 
 def _context(request: HttpRequest, job: Job, m: Membership | None) -> dict[str, object]:
