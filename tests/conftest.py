@@ -2,6 +2,9 @@
 
 * Passwords are hashed with a fast hasher (the demo creates ten users per load).
 * Uploaded files go to a temporary MEDIA_ROOT, never to ``./var``.
+* Background jobs run inside the request that asks for them (django-tasks' immediate backend),
+  deterministic; a test of the real queue sets ``settings.TASKS`` to the database backend and runs
+  a worker (``tests/jobs``).
 * Tests marked ``browser`` need Debian's Chromium (``/usr/bin/chromium`` or
   ``SAKIP_CHROMIUM``); tests marked ``pdf`` need LibreOffice and pdftoppm. Without
   them they are skipped with the reason — except under CI (``CI`` set), where every
@@ -58,12 +61,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     from django.conf import settings
     from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+    from django.test import override_settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     get_hashers.cache_clear()
     get_hashers_by_algorithm.cache_clear()
-    yield
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
 
 
 @pytest.fixture(autouse=True)

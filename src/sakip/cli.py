@@ -287,7 +287,13 @@ def demo(
         )
     from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    from sakip.jobs.worker import start_in_thread
+
+    _thread, worker = start_in_thread()  # PDFs, batches, reviews: done while the demo runs, stopped with it
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        worker.stop()
 
 
 @dataclass(frozen=True)
@@ -599,6 +605,11 @@ app.add_typer(figures_app, name="figures")
 from sakip.ops.cli import register as register_ops  # noqa: E402 — `sakip check|migrate|collectstatic|regency create`
 
 register_ops(app)
+from sakip.jobs.cli import scheduler as scheduler_cmd  # noqa: E402 — `sakip scheduler [--once]`
+from sakip.jobs.cli import worker as worker_cmd  # noqa: E402 — `sakip worker [--burst]` (Django set up on use)
+
+app.command("worker")(worker_cmd)
+app.command("scheduler")(scheduler_cmd)
 
 
 def main() -> None:  # pragma: no cover

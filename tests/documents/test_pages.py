@@ -123,7 +123,7 @@ def test_buttons_on_the_office_pages(demo: Any, login_as: Callable[[str], Client
 
 
 def test_batch_job_runs_and_offers_a_zip(demo: Any, login_as: Callable[[str], Client], settings: Any) -> None:
-    settings.SAKIP_BATCH_INLINE = True  # the job runs in the request (its own worker processes still)
+    # the job runs in the request (the immediate task backend of the tests; its own worker processes still)
     client = login_as("planner")
     r = client.post(
         reverse("documents-batch"), {"year": "", "kinds": ["rkt", "matrik", "iku"], "formats": ["xlsx", "docx"]}

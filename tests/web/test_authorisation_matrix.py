@@ -51,6 +51,7 @@ from sakip.monitoring.models import Evidence, IndicatorYear
 from sakip.planning.models import Indicator
 from tests.documents.support import finished_job
 from tests.evaluation.support import answer_with_evidence, make_evaluation, recommendation_with_file
+from tests.jobs.support import finished_pdf_job
 from tests.profiles.support import stored_logo
 
 from .demo_support import ROLE_USERS, Demo
@@ -192,6 +193,11 @@ KWARGS_BY_ROUTE: dict[tuple[str, str], Callable[[Objects], Any]] = {
     # an IKU Pemda of the demo regency's RPJMD
     ("rpjmd-indicator", "pk"): lambda o: _regency_indicator(o).pk,
     ("rpjmd-indicator-edit", "pk"): lambda o: _regency_indicator(o).pk,
+    ("documents-batch-retry", "pk"): lambda o: finished_job(o.demo.office_a.regency).pk,
+    ("jobs-detail", "pk"): lambda o: finished_pdf_job(o.demo.office_a).pk,
+    ("jobs-status", "pk"): lambda o: finished_pdf_job(o.demo.office_a).pk,
+    ("jobs-download", "pk"): lambda o: finished_pdf_job(o.demo.office_a).pk,
+    ("jobs-retry", "pk"): lambda o: finished_pdf_job(o.demo.office_a).pk,
 }
 #: (URL name, keyword) -> the same kind of object, of office B (must answer 404 under office A's URL).
 OTHER_OFFICE_OBJECTS: dict[tuple[str, str], Callable[[Objects], Any]] = {
@@ -318,6 +324,13 @@ SITE_PAGES: dict[str, dict[str, dict[str, Expect | Callable[[Objects], Expect]]]
         "GET": {"anonymous": LOGIN_REDIRECT, "admin": 200, "planner": 200, "*": 403},
         "POST": {"anonymous": LOGIN_REDIRECT, "admin": 400, "planner": 400, "*": 403},
     },
+    # a finished job is not started again: back to its page
+    "documents-batch-retry": {"POST": {"anonymous": LOGIN_REDIRECT, "admin": 302, "planner": 302, "*": 403}},
+    # a background job of office A (sakip.jobs): who may view the office sees it; anyone else gets 404
+    "jobs-detail": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 404, "operator_b": 404, "*": 200}},
+    "jobs-status": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 404, "operator_b": 404, "*": 200}},
+    "jobs-download": {"GET": {"anonymous": LOGIN_REDIRECT, "public": 404, "operator_b": 404, "*": 200}},
+    "jobs-retry": {"POST": {"anonymous": LOGIN_REDIRECT, "public": 404, "operator_b": 404, "*": 302}},
 }
 # Django admin's own views that are open (login, logout, i18n) or need query parameters (autocomplete).
 ADMIN_NOT_CHECKED = {

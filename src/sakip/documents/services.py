@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,7 +148,9 @@ def run_job(job_id: int, workers: int | None = None, *, own_thread: bool = False
 def start_job(
     regency: Regency, user: object, year: int | None, kinds: tuple[str, ...], formats: tuple[str, ...]
 ) -> BatchJob:
-    """Queue a job and run it in a background thread (the worker processes do the heavy part)."""
+    """Queue a job for `sakip worker` (the task `sakip.jobs.tasks.run_document_batch`; its process pool does
+    the heavy part). The job row and the queue are in the database: a web restart loses nothing. With jobs
+    run in the request (``SAKIP_TASKS_BACKEND=immediate``, the tests) it is done when this returns."""
     job = BatchJob.objects.create(
         regency=regency,
         created_by=user if getattr(user, "pk", None) else None,  # type: ignore[misc]
@@ -157,11 +158,8 @@ def start_job(
         kinds=",".join(kinds),
         formats=",".join(formats),
     )
-    if getattr(settings, "SAKIP_BATCH_INLINE", False):  # tests: run in the request, deterministic
-        run_job(job.pk)
-    else:
-        threading.Thread(
-            target=run_job, args=(job.pk,), kwargs={"own_thread": True}, name=f"sakip-batch-{job.pk}", daemon=True
-        ).start()
+    from sakip.jobs.tasks import run_document_batch
+
+    run_document_batch.enqueue(job.pk)
     job.refresh_from_db()
     return job

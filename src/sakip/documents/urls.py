@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dokumen/massal/<int:pk>/", views.batch_job, name="documents-batch-job"),
     path("dokumen/massal/<int:pk>/status/", views.batch_status, name="documents-batch-status"),
     path("dokumen/massal/<int:pk>/unduh/", views.batch_download, name="documents-batch-download"),
+    path("dokumen/massal/<int:pk>/coba-lagi/", views.batch_retry, name="documents-batch-retry"),
 ]

@@ -10,13 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sakip.accounts.access import office_view, regency_view
 from sakip.accounts.models import Membership, Office, Role
 from sakip.core.services import office_years
 from sakip.reports.batch import FORMATS, KINDS, SUPPORTED, TITLES, RequestError
-from sakip.reports.pdf import PdfError
 
 from .models import BatchJob
 from .services import batch_dir, generate_for, start_job
@@ -38,16 +37,36 @@ def download(
         if tw not in ("1", "2", "3", "4"):
             raise Http404(_("Triwulan harus 1 sampai 4"))
         quarter = int(tw)
+    if fmt == "pdf":  # LibreOffice takes seconds: made on the worker, once per version of the data
+        return _pdf(request, office, kind, year, quarter)
     try:
         files = generate_for(office, kind, year, (fmt,), quarter=quarter)
     except RequestError as exc:
         raise Http404(str(exc)) from None
-    except PdfError as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     f = files[0]
     response = HttpResponse(f.data, content_type=f.media_type)
     response["Content-Disposition"] = f'attachment; filename="{f.name}"'
     return response
+
+
+def _pdf(request: HttpRequest, office: Office, kind: str, year: int, quarter: int | None) -> HttpResponse:
+    """The PDF made for the office's data as it is now: served at once when it is there, else a job (one
+    for the same data, however often it is asked) and its page — «Dokumen sedang disiapkan…» — which
+    offers the file when it is ready. With jobs run in the request (the tests) the file comes at once."""
+    from sakip.jobs.kinds import cached_office_pdf, submit_office_pdf
+    from sakip.jobs.models import Job
+    from sakip.reports.batch import file_name
+
+    path = cached_office_pdf(office, kind, year, quarter, False)
+    if path is None:
+        job = submit_office_pdf(office, kind, year, quarter, False, request.user)
+        if job.status != Job.Status.DONE:
+            return redirect("jobs-detail", pk=job.pk)
+        path = cached_office_pdf(office, kind, year, quarter, False)
+        if path is None:  # removed meanwhile (the clean-up): the job's page offers it again
+            return redirect("jobs-detail", pk=job.pk)
+    name = file_name(office.code, kind, year, "pdf", quarter)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")  # type: ignore[return-value]
 
 
 class BatchForm(forms.Form):
@@ -113,13 +132,14 @@ STALE_AFTER = timedelta(hours=2)
 
 
 def _job(membership: Membership, pk: int) -> BatchJob:
-    """The regency's job (404 for another regency's); one that stopped without finishing — the
-    server was restarted while its thread ran — is marked failed instead of being polled forever."""
+    """The regency's job (404 for another regency's). The job is in the database and runs on the worker,
+    so a web restart loses nothing; one that has been *running* for hours — its worker was stopped in the
+    middle — is marked failed instead of being polled forever (it may be started again)."""
     job = get_object_or_404(BatchJob, pk=pk, regency=membership.regency)
-    if not job.finished and timezone.now() - (job.started_at or job.created_at) > STALE_AFTER:
+    if job.status == BatchJob.Status.RUNNING and job.started_at and timezone.now() - job.started_at > STALE_AFTER:
         job.status = BatchJob.Status.FAILED
         job.errors = (job.errors + "\n" if job.errors else "") + str(
-            _("Pembuatan terhenti tanpa selesai (server dimulai ulang?). Silakan mulai lagi.")
+            _("Pembuatan terhenti tanpa selesai (pekerja latar belakang dihentikan?). Silakan coba lagi.")
         )
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "errors", "finished_at"])
@@ -137,6 +157,19 @@ def batch_job(request: HttpRequest, pk: int, membership: Membership) -> HttpResp
 def batch_status(request: HttpRequest, pk: int, membership: Membership) -> HttpResponse:
     """The progress fragment htmx polls (every second until the job has finished)."""
     return render(request, "documents/_batch_status.html", {"job": _job(membership, pk)})
+
+
+@require_POST
+@regency_view(*BATCH_ROLES)
+def batch_retry(request: HttpRequest, pk: int, membership: Membership) -> HttpResponse:
+    """«Coba lagi»: a failed job started again with the same choices (a new job, the failed one stays listed)."""
+    job = _job(membership, pk)
+    if job.status != BatchJob.Status.FAILED:
+        return redirect("documents-batch-job", pk=job.pk)
+    again = start_job(
+        membership.regency, request.user, job.year, tuple(job.kinds.split(",")), tuple(job.formats.split(","))
+    )
+    return redirect("documents-batch-job", pk=again.pk)
 
 
 @require_GET

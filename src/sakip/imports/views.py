@@ -28,6 +28,7 @@ from sakip.importers.kinds import KINDS
 from sakip.importers.workbook import Problem
 
 from . import services
+from .confirm import confirm, on_worker
 from .models import ImportBatch
 
 UNCHANGED_SHOWN = 500  # unchanged rows listed in the preview (all are counted)
@@ -156,34 +157,25 @@ def import_confirm(request: HttpRequest, year: int, office: Office, membership: 
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.info(request, _("Unggahan ini sudah diproses."))
         return redirect(here)
-    data = bytes(batch.content)
-    outcome = services.prepare(office, batch.kind, batch.year, data, filename=batch.filename, user=request.user)
-    summary = batch.summary or {}
-    previewed: dict[str, str] | None = summary.get("versions") if isinstance(summary, dict) else None
-    changed = services.changed_since(outcome, previewed) if outcome.ok and previewed is not None else []
-    if changed:  # someone saved rows of this file since the preview: nothing is stored, the file is uploaded again
-        services.refuse_stale(outcome, changed)
-    elif outcome.ok and outcome.digest() != batch.changes_digest:
-        batch.changes_digest = outcome.digest()
-        batch.save(update_fields=["changes_digest"])
+    if on_worker(batch):  # a large file: applied on the worker, the job's page follows it
+        from sakip.jobs.kinds import submit_import
+
+        job = submit_import(office, batch, request.user)
+        return redirect("jobs-detail", pk=job.pk)
+    done = confirm(office, batch, request.user)
+    outcome = done.outcome
+    if done.state == "processed" or outcome is None:
+        messages.info(request, _("Unggahan ini sudah diproses."))
+        return redirect(here)
+    if done.state == "changed":
         messages.warning(request, _("Data berubah sejak pratinjau; periksa pratinjau yang baru lalu konfirmasi lagi."))
         return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, batch=batch)
-    if outcome.ok:
-        services.apply(office, outcome, previewed)
-    if not outcome.ok:
-        batch.status = ImportBatch.Status.REFUSED
-        batch.content = b""
-        batch.save(update_fields=["status", "content"])
-        if outcome.stale:
-            messages.error(request, _("Data berubah sejak pratinjau; unggah ulang berkasnya. Tidak ada yang diimpor."))
-            return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, status=409)
+    if done.state == "stale":
+        messages.error(request, _("Data berubah sejak pratinjau; unggah ulang berkasnya. Tidak ada yang diimpor."))
+        return _render(request, office, membership, year, kind=batch.kind, outcome=outcome, status=409)
+    if done.state == "refused":
         messages.error(request, _("Tidak ada yang diimpor: %(n)d kesalahan.") % {"n": len(outcome.problems)})
         return _render(request, office, membership, year, kind=batch.kind, outcome=outcome)
-    batch.status = ImportBatch.Status.APPLIED
-    batch.applied_at = timezone.now()
-    batch.summary = {"counts": outcome.counts}
-    batch.content = b""  # applied: the hash stays, the file is not kept
-    batch.save(update_fields=["status", "applied_at", "summary", "content"])
     counts = outcome.counts
     messages.success(
         request,

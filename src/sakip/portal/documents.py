@@ -75,6 +75,12 @@ def _cache_path(office: Office, doc: PublicDocument) -> Path:
     return Path(settings.MEDIA_ROOT) / CACHE_DIR / str(office.pk) / f"{doc.slug}-{doc.year}-{doc.approved_at}.pdf"
 
 
+def cached_pdf(office: Office, doc: PublicDocument) -> bytes | None:
+    """The document's PDF when it has been made (the page asks the worker for it otherwise)."""
+    path = _cache_path(office, doc)
+    return path.read_bytes() if path.is_file() else None
+
+
 def pdf_of(office: Office, doc: PublicDocument) -> bytes:
     """The document's PDF: the cached file, else generated now and cached (`PdfError` when LibreOffice fails)."""
     path = _cache_path(office, doc)

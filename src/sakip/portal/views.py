@@ -20,7 +20,6 @@ from django.views.decorators.http import require_safe
 from sakip.accounts.models import Office, Regency
 from sakip.regency import figures
 from sakip.reports.cells import CsvWriter
-from sakip.reports.pdf import PdfError
 from sakip.reports.scorecard import show_number, show_percent, show_target
 
 from . import documents
@@ -111,10 +110,26 @@ def document(request: HttpRequest, pemda: str, opd: str, year: int, kind: str) -
     doc = documents.find(office, year, kind)
     if doc is None:
         raise Http404(_("Dokumen tidak dipublikasikan"))
-    try:
-        data = documents.pdf_of(office, doc)
-    except PdfError as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    data = documents.cached_pdf(office, doc)
+    if request.GET.get("status") == "1":  # the waiting page's poll: ready, failed or still being made
+        from sakip.jobs.kinds import portal_pdf_job
+
+        job = portal_pdf_job(office, year, doc.slug, doc.approved_at)
+        context = {"office": office, "doc": doc, "job": job, "ready": data is not None}
+        context["failed"] = data is None and (job is None or job.status == job.Status.FAILED)
+        return render(request, "portal/_preparing.html", context)
+    if data is None:  # made on the worker (one job however many visitors ask), then kept
+        from sakip.jobs.kinds import submit_portal_pdf
+        from sakip.jobs.models import Job
+
+        job = submit_portal_pdf(office, year, doc.slug, doc.approved_at)
+        data = documents.cached_pdf(office, doc) if job.status == Job.Status.DONE else None
+        if data is None:
+            failed = job.status == Job.Status.FAILED
+            context = {"office": office, "doc": doc, "job": job, "failed": failed}
+            response = render(request, "portal/preparing.html", context, status=503 if failed else 202)
+            response["Cache-Control"] = "no-store"
+            return response
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{documents.file_name(office, doc)}"'
     response["Cache-Control"] = "public, max-age=3600"

@@ -26,7 +26,6 @@ from sakip.core.web import default_year, page_context, valid_year, year_choices,
 from sakip.dataset.printed_report import write_xlsx
 from sakip.domain.errors import DomainError
 from sakip.domain.numbers import NumberFormat, format_number, parse_number
-from sakip.domain.review import Severity
 from sakip.regency.views import REGENCY_ROLES, choose_year, regency_years
 
 from . import output, services
@@ -161,21 +160,13 @@ def regency_page(request: HttpRequest, membership: Membership) -> HttpResponse:
     years = regency_years(membership.regency_id)
     year = choose_year(years, request.GET.get("tahun"))
     rows: list[dict[str, object]] = []
-    if year is not None:
-        for office in Office.objects.filter(regency_id=membership.regency_id).order_by("name"):
-            outcome = services.office_review(office, year)
-            result = outcome.result
-            counts = result.by_severity() if result else None
-            rows.append(
-                {
-                    "office": office,
-                    "url": reverse("review-office", args=[office.code, year]),
-                    "problems": outcome.problems,
-                    "major": len(counts[Severity.MAJOR]) if counts else None,
-                    "minor": len(counts[Severity.MINOR]) if counts else None,
-                    "warning": len(counts[Severity.WARNING]) if counts else None,
-                    "summary": translate(output.summary_message(result)) if result else "",
-                }
-            )
-    context = {"membership": membership, "year": year, "years": [y for y, _n in years], "rows": rows}
+    job = None
+    if year is not None:  # every office reviewed on the worker, once per version of the regency's data
+        from sakip.jobs.kinds import done_review, submit_review
+
+        job = done_review(membership.regency, year) or submit_review(
+            membership.regency, year, request.user, tuple(REGENCY_ROLES)
+        )
+        rows = list(job.result.get("rows", [])) if job.status == job.Status.DONE else []
+    context = {"membership": membership, "year": year, "years": [y for y, _n in years], "rows": rows, "job": job}
     return render(request, "reviews/regency.html", context)

@@ -34,6 +34,10 @@
   middleware); ``0``: without them.
 * ``SAKIP_READY_NEEDS_WORKER`` — ``1`` (default): ``/readyz`` answers 503 when no worker's heartbeat is
   recent (once the jobs engine is installed); ``0``: reported only. See docs/deployment.md.
+* ``SAKIP_TASKS_BACKEND`` — ``database`` (default: jobs wait in the database for ``sakip worker``) or
+  ``immediate`` (run inside the request that asks; the tests). ``SAKIP_JOBS_KEEP_DAYS`` (default 7): generated
+  files and finished jobs older than this are removed by the scheduler's clean-up; ``SAKIP_IMPORT_PREVIEW_HOURS``
+  (24): import previews never confirmed; ``SAKIP_IMPORT_ASYNC_ROWS`` (200): a larger import is applied on the worker.
 * ``SAKIP_REVIEW_ABSORPTION_LAG`` — the review of a printed quarterly report warns when a
   budget line's absorption is more than this many points behind the share of the year
   elapsed (25 % per quarter); default 20 (at TW II: below 30 %). The reviewer may change it
@@ -98,6 +102,9 @@ INSTALLED_APPS = [
     "sakip.profiles",
     "sakip.cascade",
     "sakip.api",
+    "sakip.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # the API documentation's static files, served locally
 ]
 
@@ -252,6 +259,28 @@ SAKIP_KEPT_BACKGROUND = os.environ.get("SAKIP_KEPT_BACKGROUND", "1" if PRODUCTIO
 # ``0``: not recomputed after the commit at all: the regency dashboard computes dirty office-years in its
 # process until ``sakip figures rebuild`` stores them (the cheapest write path; see benchmarks/README.md)
 SAKIP_KEPT_AFTER_COMMIT = os.environ.get("SAKIP_KEPT_AFTER_COMMIT", "1") == "1"
+
+# Background jobs (sakip.jobs): Django's task framework (the django-tasks backport) on its database backend —
+# the queue is a table of the same database, so SQLite and PostgreSQL both work with no extra server; `sakip
+# worker` runs the jobs, `sakip scheduler` enqueues the periodic ones. ``SAKIP_TASKS_BACKEND=immediate`` runs
+# every job inside the request that asked for it (the tests' default, deterministic).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("SAKIP_TASKS_BACKEND", "database")]}}
+#: the periodic jobs of `sakip scheduler`: name → task path, when (``at`` HH:MM local time, daily; or ``every``
+#: N seconds) and keyword arguments (sakip.jobs.scheduler)
+SAKIP_SCHEDULE = {
+    "reminders": {"task": "sakip.jobs.tasks.send_reminders", "at": "07:00", "kwargs": {"days": 7}},
+    "cleanup": {"task": "sakip.jobs.tasks.clean_up", "every": 3600, "kwargs": {}},
+}
+#: generated files (PDFs, batch zips, review results) and finished job rows are removed after this many days
+SAKIP_JOBS_KEEP_DAYS = int(os.environ.get("SAKIP_JOBS_KEEP_DAYS", "7"))
+#: import previews never confirmed are removed after this many hours
+SAKIP_IMPORT_PREVIEW_HOURS = int(os.environ.get("SAKIP_IMPORT_PREVIEW_HOURS", "24"))
+#: an import confirmed with more changed rows than this is applied on the worker (smaller ones in the request)
+SAKIP_IMPORT_ASYNC_ROWS = int(os.environ.get("SAKIP_IMPORT_ASYNC_ROWS", "200"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sakip.province.urls")),
     path("", include("sakip.portal.urls")),
     path("", include("sakip.documents.urls")),
+    path("", include("sakip.jobs.urls")),
     path("", include("sakip.imports.urls")),
     path("", include("sakip.reviews.urls")),
     path("", include("sakip.evaluation.urls")),

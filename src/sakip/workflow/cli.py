@@ -15,6 +15,9 @@ def remind(
     days: Annotated[int, typer.Option("--days", help="Remind of periods due within N days (default 7).")] = 7,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the messages; send nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Leave the sending to `sakip worker` (as `sakip scheduler` does daily).")
+    ] = False,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where the SQLite database is (default ./var).")
     ] = None,
@@ -31,6 +34,13 @@ def remind(
     django.setup()
     from sakip.audit.context import actor
     from sakip.workflow import reminders
+
+    if queue and not dry_run:  # the same task the scheduler enqueues every day (sakip.jobs.tasks.send_reminders)
+        from sakip.jobs.tasks import send_reminders
+
+        result = send_reminders.enqueue(days=days)
+        typer.echo(f"pengingat diantrekan (tugas {result.id}); dikirim oleh sakip worker.")
+        return
 
     with actor("sistem", "sakip remind"):
         items = reminders.build(days=days)
