@@ -187,3 +187,23 @@ def test_the_clean_up_removes_expired_uploads_and_old_files(demo: Any, queue: An
     assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not (pdf_dir / "old.pdf").exists() and (pdf_dir / "new.pdf").exists()
     assert not Job.objects.filter(pk=done.pk).exists()
+
+
+def test_every_job_run_writes_one_json_line(
+    demo: Any, login_as: Callable[[str], Client], queue: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Job (the regency review) and a plain task (the document batch) each end with one line on sakip.log.job."""
+    import json
+    import logging
+
+    caplog.set_level(logging.INFO, logger="sakip.log.job")
+    login_as("verifier").get(reverse("review-regency") + "?tahun=2020")
+    login_as("planner").post(reverse("documents-batch"), {"year": "2020", "kinds": ["matrik"], "formats": ["xlsx"]})
+    assert run_worker() == 2
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sakip.log.job"]
+    by_task = {line["task"]: line for line in lines}
+    assert len(lines) == 2 and set(by_task) == {"review", "run_document_batch"}, lines
+    review = by_task["review"]
+    assert review["status"] == "succeeded" and review["user"] == "inspektorat" and review["attempt"] == 1
+    assert review["queries"] > 0 and review["duration_ms"] > 0
+    assert by_task["run_document_batch"]["status"] == "succeeded"

@@ -41,7 +41,7 @@ def line(event: str, **fields: Any) -> str:
                       separators=(",", ":"))
 
 
-class _QueryCounter:
+class QueryCounter:
     __slots__ = ("count",)
 
     def __init__(self) -> None:
@@ -97,7 +97,7 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not REQUEST_LOGGER.isEnabledFor(logging.INFO):
             return self.get_response(request)
-        counter = _QueryCounter()
+        counter = QueryCounter()
         started = time.perf_counter()
         with ExitStack() as stack:
             for alias in settings.DATABASES:

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +20,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sakip.accounts.access import Action, can
 from sakip.accounts.models import Membership, Office, Regency, Role
+from sakip.core.jsonlog import QueryCounter, log_job
 
 from .models import Job
 
@@ -146,35 +148,56 @@ def progress(job: Job, done: int, total: int) -> None:
 
 
 def execute(job_id: int) -> None:
-    """Run a job (the task `tasks.run_job`): running → done, or failed with the error and its detail."""
-    job = Job.objects.select_related("office", "regency").filter(pk=job_id).first()
+    """Run a job (the task `tasks.run_job`): running → done, or failed with the error and its detail.
+
+    Each run ends with one JSON line on ``sakip.log.job`` and its duration in ``/metrics``
+    (`sakip.core.jsonlog.log_job`)."""
+    job = Job.objects.select_related("office", "regency", "created_by").filter(pk=job_id).first()
     if job is None or job.status == Job.Status.DONE:
         return  # removed by the clean-up, or done by an earlier run of the same task
+    started = time.monotonic()
     job.status = Job.Status.RUNNING
     job.started_at = timezone.now()
     job.attempts += 1
     job.save(update_fields=["status", "started_at", "attempts"])
     fn = HANDLERS.get(job.kind)
-    try:
-        if fn is None:
-            raise JobError(_("Jenis tugas tidak dikenal: %(kind)s") % {"kind": job.kind})
-        fn(job)
-    except JobError as exc:
-        _failed(job, str(exc), "")
-    except ValidationError as exc:  # a refusal written for users (a locked period: `workflow.services.PeriodLocked`)
-        _failed(job, " ".join(exc.messages), "")
-    except Exception:  # the page shows a plain message; an administrator sees the traceback
-        log.exception("job %s (%s) failed", job.pk, job.kind)
-        message = _("Tugas gagal karena kesalahan sistem. Coba lagi; bila tetap gagal, hubungi admin.")
-        _failed(job, message, traceback.format_exc())
-    else:
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.DONE,
-            finished_at=timezone.now(),
-            file_name=job.file_name,
-            result=job.result,
-            done=job.total or job.done,
-        )
+    error = ""
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        try:
+            if fn is None:
+                raise JobError(_("Jenis tugas tidak dikenal: %(kind)s") % {"kind": job.kind})
+            fn(job)
+        except JobError as exc:
+            error = str(exc)
+            _failed(job, error, "")
+        except ValidationError as exc:  # written for users (a locked period: PeriodLocked)
+            error = " ".join(exc.messages)
+            _failed(job, error, "")
+        except Exception as exc:  # the page shows a plain message; an administrator sees the traceback
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            error = f"{type(exc).__name__}: {exc}"
+            message = _("Tugas gagal karena kesalahan sistem. Coba lagi; bila tetap gagal, hubungi admin.")
+            _failed(job, message, traceback.format_exc())
+        else:
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.DONE,
+                finished_at=timezone.now(),
+                file_name=job.file_name,
+                result=job.result,
+                done=job.total or job.done,
+            )
+    log_job(
+        job.kind,
+        status="failed" if error else "succeeded",
+        duration_ms=(time.monotonic() - started) * 1000,
+        job_id=str(job.pk),
+        user=getattr(job.created_by, "username", None),
+        office=getattr(job.office, "code", None),
+        queries=counter.count,
+        error=error or None,
+        attempt=job.attempts,
+    )
 
 
 def _failed(job: Job, message: str, detail: str) -> None:

@@ -3,16 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 log = logging.getLogger("sakip.jobs")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def logged(fn: F) -> F:
+    """One JSON line per run on ``sakip.log.job`` and its duration in ``/metrics`` (`sakip.core.jsonlog.log_job`).
+
+    `run_job` logs in `services.execute` instead, with the job's office, user and attempt."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from django.db import connection
+
+        from sakip.core.jsonlog import QueryCounter, log_job
+
+        started, counter = time.monotonic(), QueryCounter()
+        try:
+            with connection.execute_wrapper(counter):
+                result = fn(*args, **kwargs)
+        except Exception as exc:
+            log_job(fn.__name__, status="failed", duration_ms=(time.monotonic() - started) * 1000,
+                    queries=counter.count, error=f"{type(exc).__name__}: {exc}")
+            raise
+        log_job(fn.__name__, status="succeeded", duration_ms=(time.monotonic() - started) * 1000,
+                queries=counter.count)
+        return result
+
+    return wrapper  # type: ignore[return-value]
 
 
 @task()
@@ -25,6 +55,7 @@ def run_job(job_id: int) -> None:
 
 
 @task()
+@logged
 def run_document_batch(batch_id: int) -> None:
     """The regency's document batch (`documents.BatchJob`, its own record and pages)."""
     from sakip.documents.services import run_job as run_batch
@@ -33,6 +64,7 @@ def run_document_batch(batch_id: int) -> None:
 
 
 @task()
+@logged
 def send_reminders(days: int = 7) -> int:
     """Reminders of overdue and soon-due steps (as `sakip remind`); the number of messages sent."""
     from sakip.audit.context import actor
@@ -53,6 +85,7 @@ def _old_files(root: Path, before: dt.datetime) -> list[Path]:
 
 
 @task()
+@logged
 def clean_up(keep_days: int | None = None, preview_hours: int | None = None) -> dict[str, Any]:
     """Expired uploads (import previews never confirmed), generated files and finished jobs older than
     ``SAKIP_JOBS_KEEP_DAYS`` (the job rows, their files, batch zips, the queue's finished rows)."""
