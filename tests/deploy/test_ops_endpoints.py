@@ -75,6 +75,8 @@ def test_readyz_is_not_ready_while_a_migration_is_unapplied() -> None:
 
 def test_readyz_leaks_no_secret(settings: object) -> None:
     text = Client().get("/readyz").content.decode()
+    # the advice names the systemd units (sakip-worker, sakip-scheduler); a database called "sakip" must not show
+    text = text.replace("sakip-worker", "").replace("sakip-scheduler", "")
     db = connection.settings_dict
     for secret in (str(settings.SECRET_KEY), str(db.get("PASSWORD") or "\0"), str(db.get("USER") or "\0"),  # type: ignore[attr-defined]
                    str(db.get("NAME"))):
