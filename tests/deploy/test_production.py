@@ -17,7 +17,6 @@ binaries are missing.
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import os
 import re
@@ -32,12 +31,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import psycopg
 import pytest
 from django.conf import settings
+
+from tests.testrun_support import testrun as load_testrun
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
@@ -48,15 +48,7 @@ CLIENT = "198.51.100.23"  # the browser's address as nginx forwards it
 EXAMPLE = ROOT / "docs" / "examples" / "contoh-kecamatan.yaml"
 
 
-def _testrun() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sakip_testrun_deploy", ROOT / ".ci" / "testrun.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-testrun = _testrun()
+testrun = load_testrun()
 
 pytestmark = [
     pytest.mark.deploy,

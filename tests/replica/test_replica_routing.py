@@ -14,7 +14,6 @@ use the pass's database. Skipped with the reason when Debian's PostgreSQL binari
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 import re
 import socket
@@ -27,12 +26,13 @@ import urllib.request
 from collections.abc import Iterator
 from http.cookiejar import CookieJar
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import psycopg
 import pytest
 from django.conf import settings
+
+from tests.testrun_support import testrun as load_testrun
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
@@ -42,15 +42,7 @@ PAGE = "/opd/kaliwates/narasi/2020/lkjip/"
 SECTION = "latar_belakang"
 
 
-def _testrun() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sakip_testrun", ROOT / ".ci" / "testrun.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-testrun = _testrun()
+testrun = load_testrun()
 
 pytestmark = [
     pytest.mark.replica,

@@ -18,7 +18,7 @@ from sakip.core.web import LinesField, NumberField
 from sakip.domain.cascade import Computation
 from sakip.domain.errors import FormulaError
 from sakip.domain.formulas import Formula
-from sakip.planning.forms import check_code
+from sakip.planning.forms import check_code, check_plan_years
 
 from .models import RegencyIndicator, Rpjmd, RpjmdGoal, RpjmdObjective, year_decimals
 
@@ -54,14 +54,7 @@ class RpjmdForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        start, end = data.get("start_year"), data.get("end_year")
-        if start is not None and end is not None:
-            if start > end:
-                self.add_error("end_year", _("Tahun akhir sebelum tahun awal"))
-            elif end - start > 10:
-                self.add_error("end_year", _("Periode rencana paling lama 10 tahun"))
-            if not 2000 <= start <= 2100:
-                self.add_error("start_year", _("Tahun di luar rentang 2000–2100"))
+        check_plan_years(self, data)
         return data
 
 

@@ -29,6 +29,19 @@ def check_code(value: str) -> str:
     return value
 
 
+def check_plan_years(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """A plan period's years (a Renstra, the regency's RPJMD): in order, at most 10 years, within 2000–2100."""
+    start, end = data.get("start_year"), data.get("end_year")
+    if start is None or end is None:
+        return
+    if start > end:
+        form.add_error("end_year", _("Tahun akhir sebelum tahun awal"))
+    elif end - start > 10:
+        form.add_error("end_year", _("Periode rencana paling lama 10 tahun"))
+    if not 2000 <= start <= 2100:
+        form.add_error("start_year", _("Tahun di luar rentang 2000–2100"))
+
+
 class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
     missions = LinesField(label=gettext_lazy("Misi (satu per baris)"))
 
@@ -43,14 +56,7 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        start, end = data.get("start_year"), data.get("end_year")
-        if start is not None and end is not None:
-            if start > end:
-                self.add_error("end_year", _("Tahun akhir sebelum tahun awal"))
-            elif end - start > 10:
-                self.add_error("end_year", _("Periode rencana paling lama 10 tahun"))
-            if not 2000 <= start <= 2100:
-                self.add_error("start_year", _("Tahun di luar rentang 2000–2100"))
+        check_plan_years(self, data)
         return data
 
 
