@@ -169,3 +169,31 @@ def test_the_findings_follow_the_reader_s_language(login_as: Login) -> None:
     assert xlsx is not None
     assert [c.value for c in xlsx[5]][:3] == ["No", "Tingkat", "Aturan"]
     assert {xlsx.cell(row=r, column=5).value for r in range(6, xlsx.max_row + 1)} == figures_id
+
+
+def test_the_dashboard_findings_follow_the_reader_s_language(login_as: Login) -> None:
+    """The scorecard's findings on the office dashboard are sentences of the catalogue too (the fragment is kept per
+    language)."""
+    import html as html_lib
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from sakip.accounts.models import Office
+    from sakip.core.i18n import translate
+    from sakip.core.services import scorecard_for
+
+    office = Office.objects.get(code="kaloran")
+    sc = scorecard_for(office, 2020)
+    assert sc is not None and sc.findings
+    client = login_as("operator_a")
+    url = "/opd/kaloran/?tahun=2020"
+    indonesian = html_lib.unescape(client.get(url).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = html_lib.unescape(client.get(url).content.decode())
+    with translation.override("en"):
+        wanted = [translate(f.what.msg) for f in sc.findings]  # type: ignore[attr-defined]
+    assert any(w != str(f.what) for w, f in zip(wanted, sc.findings, strict=True)), "some sentence is translated"
+    for finding, text in zip(sc.findings, wanted, strict=True):
+        assert text in english, text
+        assert str(finding.what) in indonesian

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from sakip.core.i18n import translate
+from sakip.domain.errors import Message
 from sakip.domain.numbers import format_count, format_number, format_percent
 
 register = template.Library()
@@ -38,3 +40,13 @@ def persen(value: object) -> object:
     if not isinstance(value, Decimal):
         return "-" if value is None else value
     return format_percent(value)
+
+
+@register.filter
+def pesan(value: object) -> object:
+    """A finding's sentence (`domain.review.Text`, which keeps its `Message`) in the active language;
+    any other value as it is."""
+    message = getattr(value, "msg", None)
+    if isinstance(value, str) and isinstance(message, Message):
+        return translate(message)
+    return value
