@@ -140,7 +140,7 @@ WRITE_ROUTES: dict[str, tuple[str, ...] | str] = {
     "documents-batch": "starts a document job: a new row each time, nothing overwritten",
     "documents-batch-retry": "starts a failed batch again as a new job with the same choices (the failed one stays "
     "listed); a finished or running batch is only shown: nothing is overwritten",
-    "jobs-retry": "queues a failed job again by a conditional update (status still failed), so two clicks queue it once; "
+    "jobs-retry": "queues a failed job again by a conditional update (status still failed): two clicks queue it once; "
     "a job the same key made active meanwhile is shown instead (jobs.services.retry)",
     "api-tokens": "the user's own API tokens: one person",
     "password_change": "the user's own password: one person, and Django ends the other sessions",
