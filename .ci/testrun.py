@@ -314,7 +314,9 @@ def finish_pass(p: Pass) -> int:
 #: and the browser tests (what they add over the page tests is the browser, not the database) already ran
 #: in the SQLite pass. Explicit pytest arguments replace this selection (SAKIP_TEST_DATABASES=postgres
 #: python .ci/testrun.py -m browser runs the browser tests on PostgreSQL).
-POSTGRES_DEFAULT_SELECTION = ["--ignore=tests/domain", "--ignore=tests/dataset", "-m", "not pdf and not browser"]
+POSTGRES_DEFAULT_SELECTION = [
+    "--ignore=tests/domain", "--ignore=tests/dataset", "-m", "not pdf and not browser and not own_sqlite"
+]
 
 
 def main(args: list[str]) -> int:

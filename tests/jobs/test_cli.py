@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.own_sqlite  # its own demo/worker on a SQLite file: the SQLite pass runs it
+
 SAKIP = [sys.executable, "-c", "import sys; from sakip.cli import main; sys.argv[0] = 'sakip'; main()"]
 
 

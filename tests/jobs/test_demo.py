@@ -19,6 +19,8 @@ import pytest
 
 from sakip.core.demo import DEMO_PASSWORD
 
+pytestmark = pytest.mark.own_sqlite  # its own demo/worker on a SQLite file: the SQLite pass runs it
+
 
 def _free_port() -> int:
     with socket.socket() as s:

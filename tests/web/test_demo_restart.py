@@ -103,6 +103,7 @@ def _start(data_dir: Path, *extra: str) -> str:
     return "".join(out) + (rest or "")
 
 
+@pytest.mark.own_sqlite  # `sakip demo` on its own SQLite file: the SQLite pass runs it
 def test_a_real_second_start_on_the_same_data_dir_and_a_reset(tmp_path: Path) -> None:
     first = _start(tmp_path)
     assert "berjalan di" in first and "sudah ada" not in first
