@@ -191,3 +191,19 @@ def test_ratio_of_sums_lies_between_the_office_ratios(pairs: list[tuple[int, int
     assert len(own) == len(pairs)
     assert isinstance(result.value, Decimal)
     assert min(own) <= result.value <= max(own)
+
+
+def test_sums_of_zero_and_a_target_of_zero_are_explained_not_crashed() -> None:
+    # every office received no complaint in TW I: 0 / 0 — no figure, with the formula's own error
+    zero = [
+        Contribution(f"Kecamatan {n}", office_indicator(A_NAMES), inputs(A_NAMES, (0, 0)),
+                     {"selesai": "selesai", "masuk": "masuk"})
+        for n in "AB"
+    ]
+    tw1 = figure(regency_ratio(), 2025, 1, zero, SETTINGS)
+    assert tw1.inputs == {"selesai": D(0), "masuk": D(0)}
+    assert tw1.value is None and tw1.errors, "0 / 0 is not a figure and says why"
+    # a target of 0 for a higher-is-better indicator: the achievement is not a division by zero
+    year = figure(regency_ratio(target=D(0)), 2025, YEAR, three_offices(), SETTINGS)
+    assert year.value == D(89)
+    assert year.achievement.value is None and year.achievement.status is not Status.NOT_MEASURED

@@ -33,13 +33,15 @@ from sakip.domain.cascade import Aggregation, Computation
 from sakip.domain.measurement import Method, Polarity
 from sakip.domain.periods import Rollup
 from sakip.planning.models import METHOD_CHOICES, ROLLUP_CHOICES
+from sakip.planning.models import POLARITY_CHOICES as OFFICE_POLARITY_CHOICES
 from sakip.planning.models import Goal as OfficeGoal
 from sakip.planning.models import Indicator as OfficeIndicator
 from sakip.planning.models import Objective as OfficeObjective
 
+#: an IKU Pemda is higher- or lower-is-better only: the office indicators' labels for those two
 POLARITY_CHOICES = [
-    (Polarity.HIGHER_IS_BETTER.value, _("semakin tinggi semakin baik")),
-    (Polarity.LOWER_IS_BETTER.value, _("semakin rendah semakin baik")),
+    (value, label) for value, label in OFFICE_POLARITY_CHOICES
+    if value in (Polarity.HIGHER_IS_BETTER.value, Polarity.LOWER_IS_BETTER.value)
 ]
 COMPUTATION_CHOICES = [
     (Computation.FORMULA.value, _("rumus atas komponen perangkat daerah (rasio jumlah)")),
